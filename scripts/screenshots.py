@@ -1,0 +1,58 @@
+"""Render the main screens from the demo data into screenshots/*.svg.
+
+Run: python scripts/screenshots.py   (deterministic: fixed seed, frozen clock, fixed size)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from wijkwerk_tui.store.demo_data import build_demo
+from wijkwerk_tui.store.engine import open_database
+from wijkwerk_tui.ui.app import make_app
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "screenshots"
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+SIZE = (100, 30)
+
+# name -> keys to press after the start screen has loaded
+SCREENS: dict[str, list[str]] = {
+    "start": [],
+    "help": ["question_mark"],
+}
+
+
+async def _shoot(db_path: Path, name: str, keys: list[str]) -> None:
+    app = make_app(db=open_database(db_path, lambda: NOW), now=NOW)
+    app.theme = "textual-dark"
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        for key in keys:
+            await pilot.press(key)
+            await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        app.save_screenshot(filename=f"{name}.svg", path=str(OUT))
+
+
+def main() -> int:
+    OUT.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        db_path = Path(tmp) / "demo.db"
+        db = open_database(db_path, lambda: NOW)
+        build_demo(db, residents=600, seed=2026)
+        db.close()
+        for name, keys in SCREENS.items():
+            asyncio.run(_shoot(db_path, name, keys))
+            print(OUT / f"{name}.svg")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,3 @@
+from wijkwerk_tui.cli import main
+
+raise SystemExit(main())

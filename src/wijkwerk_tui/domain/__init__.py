@@ -1,0 +1,1 @@
+"""Pure domain rules: ladders, signals, referrals, Dutch dates. No I/O, no database."""

@@ -1,0 +1,77 @@
+"""Contact moments: one meeting with a resident, or an anonymous visit."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session, col, select
+
+from wijkwerk_tui.domain.activities import CONTACT_KINDS
+from wijkwerk_tui.domain.errors import ValidationError
+from wijkwerk_tui.domain.text import clean_text
+from wijkwerk_tui.domain.vocab import check_code
+from wijkwerk_tui.store import audit
+from wijkwerk_tui.store.engine import Database
+from wijkwerk_tui.store.rows import get_live, stamp_new, touch
+from wijkwerk_tui.store.tables import Contact, Resident
+
+
+@dataclass(frozen=True)
+class ContactData:
+    contact_on: date
+    kind: str = "walk_in"
+    duration_min: int | str | None = None
+    note: str = ""
+
+
+def _duration(value: int | str | None) -> int | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    text = str(value).strip()
+    if not text.isdigit() or not 1 <= int(text) <= 600:
+        raise ValidationError("duration_min", "Vul een duur in minuten in, van 1 tot en met 600.")
+    return int(text)
+
+
+def add_contact(
+    db: Database, actor: uuid.UUID | None, resident_id: uuid.UUID | None, data: ContactData,
+    area_id: uuid.UUID | None = None,
+) -> Contact:
+    with db.transaction() as session:
+        return add_in(session, db, actor, resident_id, data, area_id)
+
+
+def add_in(
+    session: Session, db: Database, actor: uuid.UUID | None, resident_id: uuid.UUID | None,
+    data: ContactData, area_id: uuid.UUID | None = None,
+) -> Contact:
+    kind = check_code(CONTACT_KINDS, data.kind, "kind", "soort contact")
+    duration = _duration(data.duration_min)
+    note = clean_text(data.note, "note", max_len=4000)
+    if data.contact_on > db.today():
+        raise ValidationError("contact_on", "Een contactmoment kan niet in de toekomst liggen.")
+    if resident_id is not None:
+        resident = get_live(session, Resident, resident_id, "Inwoner")
+        area_id = area_id or resident.area_id
+        if resident.last_contact_on is None or data.contact_on > resident.last_contact_on:
+            resident.last_contact_on = data.contact_on
+            session.add(touch(db, resident))
+    contact = stamp_new(
+        db, actor,
+        Contact(resident_id=resident_id, area_id=area_id, kind=kind, contact_on=data.contact_on,
+                duration_min=duration, note=note, worker_id=actor),
+    )
+    session.add(contact)
+    session.flush()
+    audit.record(session, db, actor, "contact.create", resident_id, kind)
+    return contact
+
+
+def for_resident(db: Database, resident_id: uuid.UUID, limit: int = 100) -> list[Contact]:
+    with db.reading() as session:
+        return list(session.exec(
+            select(Contact).where(Contact.resident_id == resident_id, col(Contact.deleted_at).is_(None))
+            .order_by(col(Contact.contact_on).desc(), col(Contact.created_at).desc()).limit(limit)
+        ))

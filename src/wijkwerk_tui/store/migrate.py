@@ -1,0 +1,48 @@
+"""Schema migrations with Alembic, applied when a database is opened.
+
+Foreign keys are switched off while migrating: a batch-mode table rebuild drops the
+old table, and with foreign keys on that would cascade into deleting rows.
+Alembic is imported only when the file is not at the newest revision, which keeps
+the everyday start-up lean.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine, inspect, text
+
+# Newest revision; tests/store/test_migrations.py checks it against the scripts.
+HEAD = "0002"
+SCRIPT_LOCATION = Path(__file__).parent / "migrations"
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        row = connection.execute(text("SELECT version_num FROM alembic_version")).first()
+        return row[0] if row else None
+
+
+def alembic_config(connection: object) -> object:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(SCRIPT_LOCATION))
+    config.attributes["connection"] = connection
+    return config
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    if revision == "head" and current_revision(engine) == HEAD:
+        return
+    from alembic import command
+
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
+        try:
+            command.upgrade(alembic_config(connection), revision)  # type: ignore[arg-type]
+            connection.commit()
+        finally:
+            connection.exec_driver_sql("PRAGMA foreign_keys = ON")

@@ -1,0 +1,132 @@
+"""Referrals (doorverwijzingen) to partners on the sociale kaart."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session, col, select
+
+from wijkwerk_tui.domain import referrals as rules
+from wijkwerk_tui.domain.errors import ValidationError
+from wijkwerk_tui.domain.text import clean_line, clean_text
+from wijkwerk_tui.store import audit
+from wijkwerk_tui.store.engine import Database
+from wijkwerk_tui.store.rows import get_live, stamp_new, touch
+from wijkwerk_tui.store.tables import Partner, Referral, Resident
+
+
+@dataclass(frozen=True)
+class ReferralData:
+    partner_id: uuid.UUID | None
+    reason: str = ""
+    consent_share: bool | None = None
+    no_consent_reason: str = ""
+    referred_on: date | None = None
+    feedback_due_on: date | None = None
+
+
+def add_referral(db: Database, actor: uuid.UUID | None, resident_id: uuid.UUID, data: ReferralData) -> Referral:
+    with db.transaction() as session:
+        return add_in(session, db, actor, resident_id, data)
+
+
+def add_in(
+    session: Session, db: Database, actor: uuid.UUID | None, resident_id: uuid.UUID, data: ReferralData
+) -> Referral:
+    if data.partner_id is None:
+        raise ValidationError("partner", "Kies een partner van de sociale kaart.")
+    reason = clean_text(data.reason, "reason", max_len=2000)
+    if not reason:
+        raise ValidationError("reason", "Vul de reden van de doorverwijzing in.")
+    rules.check_consent(data.consent_share, data.no_consent_reason)
+    no_consent_reason = clean_line(data.no_consent_reason, "no_consent_reason", max_len=400)
+    today = db.today()
+    referred_on = data.referred_on or today
+    if referred_on > today:
+        raise ValidationError("referred_on", "De datum van doorverwijzen kan niet in de toekomst liggen.")
+    due = data.feedback_due_on or rules.default_feedback_due(referred_on)
+    if due < referred_on:
+        raise ValidationError("feedback_due_on", "De terugkoppeldatum ligt vóór de datum van doorverwijzen.")
+    get_live(session, Resident, resident_id, "Inwoner")
+    partner = get_live(session, Partner, data.partner_id, "Partner")
+    if not partner.active:
+        raise ValidationError("partner", "Deze partner is niet meer actief.")
+    referral = stamp_new(
+        db, actor,
+        Referral(
+            resident_id=resident_id, partner_id=partner.id, reason=reason,
+            consent_share=bool(data.consent_share), consent_on=today if data.consent_share else None,
+            no_consent_reason="" if data.consent_share else no_consent_reason,
+            referred_on=referred_on, feedback_due_on=due, worker_id=actor,
+        ),
+    )
+    session.add(referral)
+    session.flush()
+    audit.record(session, db, actor, "referral.create", resident_id)
+    return referral
+
+
+def change_status(db: Database, actor: uuid.UUID | None, referral_id: uuid.UUID, new_status: str) -> Referral:
+    with db.transaction() as session:
+        referral = get_live(session, Referral, referral_id, "Doorverwijzing")
+        rules.check_status_change(referral.status, new_status, referral.consent_share)
+        referral.status = new_status
+        session.add(touch(db, referral))
+        audit.record(session, db, actor, "referral.status", referral.resident_id, new_status)
+        return referral
+
+
+def record_feedback(
+    db: Database, actor: uuid.UUID | None, referral_id: uuid.UUID, feedback: str, feedback_on: date,
+    new_status: str | None = None,
+) -> Referral:
+    """The partner's answer, with its date; optionally moves the status on in the same step."""
+    text = clean_text(feedback, "feedback", max_len=4000)
+    if not text:
+        raise ValidationError("feedback", "Vul de terugkoppeling in.")
+    if feedback_on > db.today():
+        raise ValidationError("feedback_on", "De terugkoppeling kan niet in de toekomst liggen.")
+    with db.transaction() as session:
+        referral = get_live(session, Referral, referral_id, "Doorverwijzing")
+        if feedback_on < referral.referred_on:
+            raise ValidationError("feedback_on", "De terugkoppeling ligt vóór de doorverwijzing.")
+        if new_status and new_status != referral.status:
+            rules.check_status_change(referral.status, new_status, referral.consent_share)
+            referral.status = new_status
+        referral.feedback = text
+        referral.feedback_on = feedback_on
+        session.add(touch(db, referral))
+        audit.record(session, db, actor, "referral.feedback", referral.resident_id)
+        return referral
+
+
+def for_resident(db: Database, resident_id: uuid.UUID) -> list[Referral]:
+    with db.reading() as session:
+        return list(session.exec(
+            select(Referral).where(Referral.resident_id == resident_id, col(Referral.deleted_at).is_(None))
+            .order_by(col(Referral.referred_on).desc(), col(Referral.created_at).desc())
+        ))
+
+
+def awaiting_feedback(
+    db: Database, area_id: uuid.UUID | None = None, worker_id: uuid.UUID | None = None,
+    due_before: date | None = None, limit: int = 200,
+) -> list[Referral]:
+    """Referrals still waiting for the partner's answer, most overdue first."""
+    statement = select(Referral).where(
+        col(Referral.status).in_(rules.AWAITING_FEEDBACK),
+        col(Referral.feedback_on).is_(None),
+        col(Referral.deleted_at).is_(None),
+    )
+    if due_before is not None:
+        statement = statement.where(col(Referral.feedback_due_on) <= due_before)
+    if worker_id is not None:
+        statement = statement.where(Referral.worker_id == worker_id)
+    if area_id is not None:
+        statement = statement.join(Resident, col(Resident.id) == col(Referral.resident_id)).where(
+            Resident.area_id == area_id
+        )
+    with db.reading() as session:
+        return list(session.exec(statement.order_by(Referral.feedback_due_on).limit(limit)))

@@ -1,0 +1,128 @@
+"""Residents (inwoners): their own data and consent."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict
+from datetime import date
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from wijkwerk_tui.domain.names import PersonalData, check_personal_data, search_key
+from wijkwerk_tui.domain.errors import ValidationError
+from wijkwerk_tui.store import audit
+from wijkwerk_tui.store.engine import Database
+from wijkwerk_tui.store.rows import get_live, stamp_new, touch
+from wijkwerk_tui.store.tables import Area, Resident
+
+
+def _area_name(session: Session, area_id: uuid.UUID | None) -> str:
+    if area_id is None:
+        return ""
+    area = session.get(Area, area_id)
+    if area is None or area.deleted_at is not None:
+        raise ValidationError("area", "Kies een bestaand gebied.")
+    return area.name
+
+
+def _check_consent(consent: bool | None, consent_on: date | None, today: date) -> date | None:
+    if consent is None:
+        return None
+    if consent_on is not None and consent_on > today:
+        raise ValidationError("consent_on", "De datum van toestemming kan niet in de toekomst liggen.")
+    return consent_on or today
+
+
+def add_resident(
+    db: Database,
+    actor: uuid.UUID | None,
+    data: PersonalData,
+    area_id: uuid.UUID | None,
+    consent_register: bool | None = None,
+    consent_on: date | None = None,
+) -> Resident:
+    clean = check_personal_data(data, db.today())
+    consent_on = _check_consent(consent_register, consent_on, db.today())
+    with db.transaction() as session:
+        resident = create_in(session, db, actor, clean, area_id, consent_register, consent_on)
+        return resident
+
+
+def create_in(
+    session: Session,
+    db: Database,
+    actor: uuid.UUID | None,
+    clean: PersonalData,
+    area_id: uuid.UUID | None,
+    consent_register: bool | None,
+    consent_on: date | None,
+) -> Resident:
+    """Insert a resident inside a caller's transaction (the intake saves more in the same one)."""
+    area_name = _area_name(session, area_id)
+    resident = stamp_new(
+        db, actor,
+        Resident(
+            **asdict(clean), area_id=area_id, consent_register=consent_register,
+            consent_on=consent_on, search_key=search_key(clean, area_name),
+        ),
+    )
+    session.add(resident)
+    session.flush()
+    audit.record(session, db, actor, "resident.create", resident.id)
+    return resident
+
+
+def update_resident(
+    db: Database,
+    actor: uuid.UUID | None,
+    resident_id: uuid.UUID,
+    data: PersonalData,
+    area_id: uuid.UUID | None,
+    consent_register: bool | None,
+    consent_on: date | None = None,
+) -> Resident:
+    clean = check_personal_data(data, db.today())
+    with db.transaction() as session:
+        resident = get_live(session, Resident, resident_id, "Inwoner")
+        if consent_register != resident.consent_register:
+            consent_on = _check_consent(consent_register, consent_on, db.today())
+        else:
+            consent_on = resident.consent_on
+        area_name = _area_name(session, area_id)
+        for key, value in asdict(clean).items():
+            setattr(resident, key, value)
+        resident.area_id = area_id
+        resident.consent_register = consent_register
+        resident.consent_on = consent_on
+        resident.search_key = search_key(clean, area_name)
+        session.add(touch(db, resident))
+        audit.record(session, db, actor, "resident.update", resident.id)
+        return resident
+
+
+def get_resident(db: Database, actor: uuid.UUID | None, resident_id: uuid.UUID, *, audited: bool = True) -> Resident:
+    """Load a resident; a look by a worker is an audited view."""
+    with db.transaction() as session:
+        resident = get_live(session, Resident, resident_id, "Inwoner")
+        if audited:
+            audit.record(session, db, actor, "resident.view", resident.id)
+        return resident
+
+
+def delete_resident(db: Database, actor: uuid.UUID | None, resident_id: uuid.UUID) -> None:
+    """Soft delete: the row stays as a tombstone for sync and audit, but leaves every list."""
+    with db.transaction() as session:
+        resident = get_live(session, Resident, resident_id, "Inwoner")
+        resident.deleted_at = db.now()
+        session.add(touch(db, resident))
+        audit.record(session, db, actor, "resident.delete", resident.id)
+
+
+def count_residents(db: Database) -> int:
+    with db.reading() as session:
+        return session.exec(
+            select(func.count()).select_from(Resident).where(
+                col(Resident.deleted_at).is_(None), col(Resident.anonymised_at).is_(None)
+            )
+        ).one()

@@ -1,0 +1,94 @@
+"""Resident search: the one place with SQLite-only SQL (FTS5).
+
+Every token the user typed is quoted before it reaches MATCH, so `jansen-de` or a
+stray quote is a search, not a syntax error. Other databases fall back to LIKE on
+the same folded key.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import and_, exists, text
+from sqlmodel import col, select
+
+from wijkwerk_tui.domain import signals as signal_rules
+from wijkwerk_tui.domain.names import full_name, sort_name
+from wijkwerk_tui.domain.text import fold
+from wijkwerk_tui.store.engine import Database
+from wijkwerk_tui.store.tables import Area, Resident, Signal
+
+
+@dataclass(frozen=True)
+class ResidentFilter:
+    area_id: uuid.UUID | None = None
+    participation_step: int | None = None
+    support_step: int | None = None
+    open_signals: bool = False
+
+
+@dataclass(frozen=True)
+class ResidentRow:
+    id: uuid.UUID
+    name: str
+    sort_name: str
+    birth_year: int | None
+    area: str
+    participation_step: int | None
+    support_step: int | None
+
+
+def fts_match(query: str) -> str:
+    """An FTS5 MATCH expression: every folded token quoted, as a prefix, all required."""
+    tokens = [t for t in fold(query).replace('"', " ").split() if t]
+    return " ".join(f'"{token}"*' for token in tokens)
+
+
+def search_residents(
+    db: Database, query: str = "", filters: ResidentFilter = ResidentFilter(), limit: int = 50, offset: int = 0
+) -> list[ResidentRow]:
+    """One page of matching residents, sorted by family name."""
+    statement = (
+        select(Resident, Area.name)
+        .join(Area, col(Area.id) == col(Resident.area_id), isouter=True)
+        .where(col(Resident.deleted_at).is_(None), col(Resident.anonymised_at).is_(None))
+    )
+    match = fts_match(query)
+    if match:
+        if db.engine.dialect.name == "sqlite":
+            statement = statement.where(
+                col(Resident.pk).in_(
+                    text("SELECT rowid FROM resident_fts WHERE resident_fts MATCH :match").bindparams(match=match)
+                )
+            )
+        else:
+            for token in fold(query).split():
+                statement = statement.where(col(Resident.search_key).contains(token))
+    if filters.area_id is not None:
+        statement = statement.where(Resident.area_id == filters.area_id)
+    if filters.participation_step is not None:
+        statement = statement.where(Resident.participation_step == filters.participation_step)
+    if filters.support_step is not None:
+        statement = statement.where(Resident.support_step == filters.support_step)
+    if filters.open_signals:
+        statement = statement.where(
+            exists().where(
+                and_(
+                    Signal.resident_id == Resident.id,
+                    col(Signal.status).in_(signal_rules.OPEN_STATUSES),
+                    col(Signal.deleted_at).is_(None),
+                )
+            )
+        )
+    statement = statement.order_by(Resident.family_name, Resident.given_name, Resident.pk).offset(offset).limit(limit)
+    with db.reading() as session:
+        rows = session.exec(statement).all()
+    return [
+        ResidentRow(
+            r.id, full_name(r.given_name, r.family_prefix, r.family_name),
+            sort_name(r.given_name, r.family_prefix, r.family_name),
+            r.birth_year, area or "", r.participation_step, r.support_step,
+        )
+        for r, area in rows
+    ]

@@ -1,0 +1,162 @@
+"""Signals (signaleringen), their status history and meldcode steps."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import case
+from sqlmodel import Session, col, select
+
+from wijkwerk_tui.domain import signals as rules
+from wijkwerk_tui.domain.errors import ValidationError
+from wijkwerk_tui.domain.text import clean_line, clean_text
+from wijkwerk_tui.domain.vocab import check_code
+from wijkwerk_tui.store import audit
+from wijkwerk_tui.store.engine import Database
+from wijkwerk_tui.store.rows import get_live, stamp_new, touch
+from wijkwerk_tui.store.tables import MeldcodeStep, Referral, Resident, Signal
+
+
+@dataclass(frozen=True)
+class SignalData:
+    category: str
+    urgency: str = "normal"
+    source: str = "own"
+    description: str = ""
+    subject: str = ""  # for someone not known by name
+    noticed_on: date | None = None
+    follow_up_on: date | None = None
+    confidential: bool = False
+
+
+def add_signal(
+    db: Database, actor: uuid.UUID | None, resident_id: uuid.UUID | None, data: SignalData,
+    area_id: uuid.UUID | None = None,
+) -> Signal:
+    with db.transaction() as session:
+        return add_in(session, db, actor, resident_id, data, area_id)
+
+
+def add_in(
+    session: Session, db: Database, actor: uuid.UUID | None, resident_id: uuid.UUID | None,
+    data: SignalData, area_id: uuid.UUID | None = None,
+) -> Signal:
+    category = check_code(rules.CATEGORIES, data.category, "category", "categorie")
+    urgency = check_code(rules.URGENCIES, data.urgency, "urgency", "urgentie")
+    source = check_code(rules.SOURCES, data.source, "source", "bron")
+    description = clean_text(data.description, "description", max_len=4000)
+    subject = clean_line(data.subject, "subject", max_len=200)
+    today = db.today()
+    noticed_on = data.noticed_on or today
+    if noticed_on > today:
+        raise ValidationError("noticed_on", "Een signaal kan niet in de toekomst zijn opgemerkt.")
+    if data.follow_up_on is not None and data.follow_up_on < noticed_on:
+        raise ValidationError("follow_up_on", "De opvolgdatum ligt vóór de datum van het signaal.")
+    if resident_id is not None:
+        resident = get_live(session, Resident, resident_id, "Inwoner")
+        area_id = area_id or resident.area_id
+    elif not subject:
+        raise ValidationError("subject", "Beschrijf om wie het gaat als de inwoner nog niet bekend is.")
+    signal = stamp_new(
+        db, actor,
+        Signal(
+            resident_id=resident_id, subject=subject, area_id=area_id, category=category,
+            urgency=urgency, source=source, description=description, noticed_on=noticed_on,
+            follow_up_on=data.follow_up_on, confidential=data.confidential, worker_id=actor,
+        ),
+    )
+    session.add(signal)
+    session.flush()
+    audit.record(session, db, actor, "signal.create", resident_id, category)
+    return signal
+
+
+def change_status(
+    db: Database, actor: uuid.UUID | None, signal_id: uuid.UUID, new_status: str,
+    close_reason: str | None = None, referral_id: uuid.UUID | None = None,
+) -> Signal:
+    with db.transaction() as session:
+        signal = get_live(session, Signal, signal_id, "Signaal")
+        rules.check_status_change(signal.status, new_status, close_reason)
+        if referral_id is not None:
+            get_live(session, Referral, referral_id, "Doorverwijzing")
+            signal.referral_id = referral_id
+        signal.status = new_status
+        if new_status == "closed":
+            signal.close_reason = close_reason
+            signal.closed_on = db.today()
+        else:
+            signal.close_reason = None
+            signal.closed_on = None
+        session.add(touch(db, signal))
+        audit.record(session, db, actor, "signal.status", signal.resident_id, new_status)
+        return signal
+
+
+def link_referral(db: Database, actor: uuid.UUID | None, signal_id: uuid.UUID, referral_id: uuid.UUID) -> Signal:
+    with db.transaction() as session:
+        signal = get_live(session, Signal, signal_id, "Signaal")
+        get_live(session, Referral, referral_id, "Doorverwijzing")
+        signal.referral_id = referral_id
+        session.add(touch(db, signal))
+        audit.record(session, db, actor, "signal.link", signal.resident_id)
+        return signal
+
+
+def record_meldcode_step(
+    db: Database, actor: uuid.UUID | None, signal_id: uuid.UUID, step: int, done_on: date | None, note: str = ""
+) -> MeldcodeStep:
+    if step not in rules.MELDCODE_STEPS:
+        raise ValidationError("meldcode_step", "De meldcode kent stap 1 tot en met 5.")
+    if done_on is not None and done_on > db.today():
+        raise ValidationError("meldcode_step", "Een stap kan niet in de toekomst zijn gezet.")
+    note = clean_line(note, "meldcode_note", max_len=400)
+    with db.transaction() as session:
+        signal = get_live(session, Signal, signal_id, "Signaal")
+        if signal.category not in rules.MELDCODE_CATEGORIES:
+            raise ValidationError("meldcode_step", "De meldcode hoort alleen bij signalen van huiselijk geweld.")
+        row = session.exec(
+            select(MeldcodeStep).where(MeldcodeStep.signal_id == signal_id, MeldcodeStep.step == step,
+                                       col(MeldcodeStep.deleted_at).is_(None))
+        ).first()
+        if row is None:
+            row = stamp_new(db, actor, MeldcodeStep(signal_id=signal_id, step=step))
+        row.done_on = done_on
+        row.note = note
+        session.add(touch(db, row))
+        audit.record(session, db, actor, "signal.meldcode", signal.resident_id, str(step))
+        return row
+
+
+def meldcode_steps(db: Database, signal_id: uuid.UUID) -> list[MeldcodeStep]:
+    with db.reading() as session:
+        return list(session.exec(
+            select(MeldcodeStep).where(MeldcodeStep.signal_id == signal_id, col(MeldcodeStep.deleted_at).is_(None))
+            .order_by(MeldcodeStep.step)
+        ))
+
+
+def for_resident(db: Database, resident_id: uuid.UUID) -> list[Signal]:
+    with db.reading() as session:
+        return list(session.exec(
+            select(Signal).where(Signal.resident_id == resident_id, col(Signal.deleted_at).is_(None))
+            .order_by(col(Signal.noticed_on).desc(), col(Signal.created_at).desc())
+        ))
+
+
+def open_signals(
+    db: Database, area_id: uuid.UUID | None = None, worker_id: uuid.UUID | None = None, limit: int = 200
+) -> list[Signal]:
+    """Open signals, acute first, then oldest first."""
+    rank = case({code: rank for code, rank in rules.URGENCY_RANK.items()}, value=Signal.urgency, else_=9)
+    statement = select(Signal).where(
+        col(Signal.status).in_(rules.OPEN_STATUSES), col(Signal.deleted_at).is_(None)
+    )
+    if area_id is not None:
+        statement = statement.where(Signal.area_id == area_id)
+    if worker_id is not None:
+        statement = statement.where(Signal.worker_id == worker_id)
+    with db.reading() as session:
+        return list(session.exec(statement.order_by(rank, Signal.noticed_on, Signal.created_at).limit(limit)))

@@ -1,0 +1,196 @@
+"""The tables. Every row: a UUID identity, UTC stamps, its author, its device, a tombstone.
+
+Histories (ladder steps, signals, referrals, contacts) are append-mostly; the current
+state is derived from the latest row by date.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import Column, Index, Text
+from sqlmodel import Field, SQLModel
+
+from wijkwerk_tui.store.types import UTCDateTime, new_id, utcnow
+
+
+def _stamp() -> datetime:
+    return utcnow()
+
+
+class Stamped(SQLModel):
+    created_at: datetime = Field(default_factory=_stamp, sa_type=UTCDateTime, nullable=False)
+    updated_at: datetime = Field(default_factory=_stamp, sa_type=UTCDateTime, nullable=False)
+    created_by: uuid.UUID | None = Field(default=None, foreign_key="worker.id")
+    device_id: str = Field(default="", max_length=36)
+    deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Row(Stamped):
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+
+
+class Setting(SQLModel, table=True):
+    """Per-database key/value settings: device id, organisation name, label overrides."""
+
+    key: str = Field(primary_key=True, max_length=100)
+    value: str = Field(default="", sa_type=Text)
+
+
+class Area(Row, table=True):
+    name: str = Field(max_length=80, unique=True)
+    sort_order: int = 0
+    active: bool = True
+
+
+class Worker(Row, table=True):
+    name: str = Field(max_length=120, unique=True)
+    role: str = Field(default="worker", max_length=20)
+    active: bool = True
+
+
+class Resident(Stamped, table=True):
+    # Integer rowid key: the full-text index follows it, and VACUUM keeps it stable.
+    pk: int | None = Field(default=None, primary_key=True)
+    id: uuid.UUID = Field(default_factory=new_id, unique=True, index=True)
+    given_name: str = Field(default="", max_length=80)
+    family_prefix: str = Field(default="", max_length=30)  # tussenvoegsel
+    family_name: str = Field(default="", max_length=120)
+    birth_year: int | None = None
+    birth_date: date | None = None
+    area_id: uuid.UUID | None = Field(default=None, foreign_key="area.id", index=True)
+    phone: str = Field(default="", max_length=40)
+    email: str = Field(default="", max_length=120)
+    consent_register: bool | None = None
+    consent_on: date | None = None
+    # Folded "given prefix family year area" for search; empty once anonymised.
+    search_key: str = Field(default="", max_length=400)
+    # Caches of the latest ladder placements, kept by store.ladders for list filters.
+    participation_step: int | None = Field(default=None, index=True)
+    support_step: int | None = Field(default=None, index=True)
+    last_contact_on: date | None = None
+    anonymised_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class LadderStep(Row, table=True):
+    __table_args__ = (Index("ix_ladderstep_resident_ladder_date", "resident_id", "ladder", "measured_on"),)
+
+    resident_id: uuid.UUID = Field(foreign_key="resident.id")
+    ladder: str = Field(max_length=20)
+    step: int
+    potential: int | None = None  # groeipotentieel
+    measured_on: date
+    worker_id: uuid.UUID | None = Field(default=None, foreign_key="worker.id")
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
+class Partner(Row, table=True):
+    name: str = Field(max_length=120)
+    kind: str = Field(default="", max_length=80)
+    phone: str = Field(default="", max_length=40)
+    email: str = Field(default="", max_length=120)
+    website: str = Field(default="", max_length=200)
+    address: str = Field(default="", max_length=200)
+    support_step: int | None = None
+    active: bool = True
+
+
+class Referral(Row, table=True):
+    __table_args__ = (Index("ix_referral_status_due", "status", "feedback_due_on"),)
+
+    resident_id: uuid.UUID = Field(foreign_key="resident.id", index=True)
+    partner_id: uuid.UUID = Field(foreign_key="partner.id", index=True)
+    reason: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    consent_share: bool = False
+    consent_on: date | None = None
+    no_consent_reason: str = Field(default="", max_length=400)
+    status: str = Field(default="proposed", max_length=20)
+    referred_on: date
+    feedback_due_on: date | None = None
+    feedback_on: date | None = None
+    feedback: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    worker_id: uuid.UUID | None = Field(default=None, foreign_key="worker.id")
+
+
+class Signal(Row, table=True):
+    __table_args__ = (Index("ix_signal_status_followup", "status", "follow_up_on"),)
+
+    resident_id: uuid.UUID | None = Field(default=None, foreign_key="resident.id", index=True)
+    # For someone not known by name yet: "oudere dame Kerkstraat".
+    subject: str = Field(default="", max_length=200)
+    area_id: uuid.UUID | None = Field(default=None, foreign_key="area.id")
+    category: str = Field(max_length=40)
+    urgency: str = Field(default="normal", max_length=20)
+    source: str = Field(default="own", max_length=20)
+    status: str = Field(default="open", max_length=20)
+    close_reason: str | None = Field(default=None, max_length=40)
+    description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    noticed_on: date
+    follow_up_on: date | None = None
+    closed_on: date | None = None
+    confidential: bool = False
+    referral_id: uuid.UUID | None = Field(default=None, foreign_key="referral.id")
+    worker_id: uuid.UUID | None = Field(default=None, foreign_key="worker.id")
+
+
+class MeldcodeStep(Row, table=True):
+    """One of the five meldcode steps of a signal, with the date it was taken."""
+
+    signal_id: uuid.UUID = Field(foreign_key="signal.id", index=True)
+    step: int
+    done_on: date | None = None
+    note: str = Field(default="", max_length=400)  # e.g. who was consulted
+
+
+class Contact(Row, table=True):
+    __table_args__ = (Index("ix_contact_resident_date", "resident_id", "contact_on"),)
+
+    resident_id: uuid.UUID | None = Field(default=None, foreign_key="resident.id")  # None: anonymous
+    area_id: uuid.UUID | None = Field(default=None, foreign_key="area.id")
+    kind: str = Field(default="walk_in", max_length=20)
+    contact_on: date = Field(index=True)
+    duration_min: int | None = None
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    is_story: bool = False
+    story: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    worker_id: uuid.UUID | None = Field(default=None, foreign_key="worker.id")
+
+
+class Goal(Row, table=True):
+    resident_id: uuid.UUID = Field(foreign_key="resident.id", index=True)
+    description: str = Field(max_length=400)
+    contributor: str = Field(default="resident", max_length=20)
+    set_on: date
+    review_on: date | None = Field(default=None, index=True)
+    status: str = Field(default="open", max_length=20)
+    worker_id: uuid.UUID | None = Field(default=None, foreign_key="worker.id")
+
+
+class GroupActivity(Row, table=True):
+    name: str = Field(max_length=120)
+    area_id: uuid.UUID | None = Field(default=None, foreign_key="area.id")
+    held_on: date = Field(index=True)
+    participants: int = 0
+    volunteers: int = 0
+    note: str = Field(default="", max_length=400)
+
+
+class ActivityResident(Row, table=True):
+    activity_id: uuid.UUID = Field(foreign_key="groupactivity.id", index=True)
+    resident_id: uuid.UUID = Field(foreign_key="resident.id", index=True)
+
+
+class AuditEvent(SQLModel, table=True):
+    """Append-only; each entry's hash covers the previous one, so edits show."""
+
+    seq: int | None = Field(default=None, primary_key=True)
+    id: uuid.UUID = Field(default_factory=new_id, unique=True)
+    at: datetime = Field(default_factory=_stamp, sa_type=UTCDateTime, nullable=False)
+    worker_id: uuid.UUID | None = Field(default=None, foreign_key="worker.id")
+    action: str = Field(max_length=40)
+    resident_id: uuid.UUID | None = Field(default=None, index=True)
+    detail: str = Field(default="", max_length=400)  # never personal data
+    device_id: str = Field(default="", max_length=36)
+    prev_hash: str = Field(default="", max_length=64)
+    hash: str = Field(default="", max_length=64)

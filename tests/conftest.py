@@ -1,0 +1,47 @@
+"""Shared fixtures: real throwaway databases in tmp_path, and a frozen clock."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from wijkwerk_tui.store.demo_data import build_demo
+from wijkwerk_tui.store.engine import Database, open_database
+
+# Monday 23 November 2026, 10:00 in the Netherlands.
+FROZEN_NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+def frozen_clock() -> datetime:
+    return FROZEN_NOW
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    database = open_database(tmp_path / "test.db", frozen_clock)
+    yield database
+    database.close()
+
+
+@pytest.fixture(scope="session")
+def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small demo database built once per test run; copy it before writing."""
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    database = open_database(path, frozen_clock)
+    build_demo(database, residents=80, seed=7)
+    database.close()
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_file: Path, tmp_path: Path) -> Iterator[Database]:
+    import shutil
+
+    copy = tmp_path / "demo.db"
+    shutil.copy(demo_file, copy)
+    database = open_database(copy, frozen_clock)
+    yield database
+    database.close()

@@ -1,0 +1,88 @@
+"""A file made by the first schema revision opens and upgrades without loss."""
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from wijkwerk_tui.domain.names import PersonalData
+from wijkwerk_tui.store import migrate, residents
+from wijkwerk_tui.store.engine import DatabaseError, make_engine, open_database
+from wijkwerk_tui.store.search import search_residents
+from tests.conftest import frozen_clock
+
+RESIDENTS = [
+    ("00000000000040008000000000000001", "Ayşe", "", "Özdemir", 1980, "ayse ozdemir 1980"),
+    ("00000000000040008000000000000002", "Jan", "", "Jansen", 1951, "jan jansen 1951"),
+]
+
+
+def _make_revision_one_file(path: Path) -> None:
+    engine = make_engine(path)
+    migrate.upgrade(engine, "0001")
+    assert migrate.current_revision(engine) == "0001"
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO setting (key, value) VALUES ('device_id', 'old-device')"))
+        for pk, (rid, given, prefix, family, year, key) in enumerate(RESIDENTS, start=1):
+            connection.execute(
+                text(
+                    "INSERT INTO resident (pk, id, given_name, family_prefix, family_name, birth_year, phone, email,"
+                    " search_key, device_id, created_at, updated_at) VALUES (:pk, :id, :g, :p, :f, :y, '', '',"
+                    " :k, 'old-device', '2025-01-01 10:00:00.000000', '2025-01-01 10:00:00.000000')"
+                ),
+                {"pk": pk, "id": rid, "g": given, "p": prefix, "f": family, "y": year, "k": key},
+            )
+        connection.execute(text(
+            "INSERT INTO ladderstep (id, resident_id, ladder, step, measured_on, note, device_id, created_at, updated_at)"
+            " VALUES ('00000000000040008000000000000099', :rid, 'participation', 2, '2025-01-01', 'eerste meting',"
+            " 'old-device', '2025-01-01 10:00:00.000000', '2025-01-01 10:00:00.000000')"
+        ), {"rid": RESIDENTS[0][0]})
+    engine.dispose()
+
+
+def test_head_constant_matches_the_scripts() -> None:
+    from alembic.script import ScriptDirectory
+
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(migrate.SCRIPT_LOCATION))
+    assert ScriptDirectory.from_config(config).get_current_head() == migrate.HEAD
+
+
+def test_revision_one_file_upgrades_without_loss(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    _make_revision_one_file(path)
+    db = open_database(path, frozen_clock)
+    try:
+        assert migrate.current_revision(db.engine) == migrate.HEAD
+        assert db.device_id == "old-device"
+        assert residents.count_residents(db) == 2
+        # The new full-text index covers rows that existed before it.
+        assert [r.name for r in search_residents(db, "ozdemir")] == ["Ayşe Özdemir"]
+        with db.reading() as session:
+            note = session.execute(text("SELECT note FROM ladderstep")).scalar()
+            fk = session.execute(text("PRAGMA foreign_keys")).scalar()
+        assert note == "eerste meting" and fk == 1
+        # And the upgraded file takes new work.
+        residents.add_resident(db, None, PersonalData("Piet", "", "Bakker", 1970), None, True)
+        assert residents.count_residents(db) == 3
+    finally:
+        db.close()
+
+
+def test_connection_settings(db) -> None:
+    with db.reading() as session:
+        assert session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert session.execute(text("PRAGMA busy_timeout")).scalar() == 5000
+
+
+def test_not_a_database_gives_a_dutch_error(tmp_path: Path) -> None:
+    path = tmp_path / "kapot.db"
+    path.write_bytes(b"dit is geen database" * 100)
+    with pytest.raises(DatabaseError) as info:
+        open_database(path)
+    assert "geen wijkwerk-database" in str(info.value)
+    sqlite3.connect(tmp_path / "x.db").close()

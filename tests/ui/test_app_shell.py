@@ -1,0 +1,82 @@
+"""The first app shell, driven as a person would: keys only, then read the screen."""
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable
+
+from wijkwerk_tui.store.engine import Database
+from wijkwerk_tui.ui.app import make_app
+from wijkwerk_tui.ui.screens.help import HelpScreen
+from tests.conftest import FROZEN_NOW
+
+
+def _cells(table: DataTable) -> list[list[str]]:
+    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+async def test_start_screen_shows_areas_and_counts(demo_db: Database) -> None:
+    app = make_app(db=demo_db, now=FROZEN_NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.screen.query_one("#area-counts", DataTable)
+        rows = _cells(table)
+        assert rows[0][0] == "Zuidwolde"
+        assert rows[-1][0] == "Totaal" and int(rows[-1][1]) == 80
+        assert sum(int(r[1]) for r in rows[:-1]) == 80
+        title = str(app.screen.query_one("#start-title").render())
+        assert "Welzijn De Wolden (demo)" in title and "maandag 23 november 2026" in title
+
+
+async def test_help_lists_the_keys_and_escape_closes(demo_db: Database) -> None:
+    app = make_app(db=demo_db, now=FROZEN_NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        keys = _cells(app.screen.query_one("#help-keys", DataTable))
+        described = {description for _, description in keys}
+        assert {"Stoppen", "Help", "Vernieuwen", "Opdrachten"} <= described
+        assert "Cursor up" not in described  # Textual's English is translated
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_ctrl_q_leaves(demo_db: Database) -> None:
+    app = make_app(db=demo_db, now=FROZEN_NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert app.return_code in (0, None)
+    assert not app.is_running
+
+
+async def test_crash_output_shows_no_locals_and_no_message(db: Database, capsys: pytest.CaptureFixture[str]) -> None:
+    app = make_app(db=db, now=FROZEN_NOW)
+    secret = "Gerrit Hoekstra"
+
+    def explode() -> None:
+        resident_name = secret  # a local that Textual's own report would print
+        raise RuntimeError(f"kon {resident_name} niet tonen")
+
+    with pytest.raises(RuntimeError):
+        async with app.run_test(size=(80, 24)) as pilot:
+            app.call_later(explode)
+            await pilot.pause()
+    printed = capsys.readouterr()
+    output = printed.out + printed.err
+    assert "onverwachte fout" in output and "RuntimeError" in output
+    assert secret not in output and "resident_name" not in output
+
+
+def test_make_app_needs_a_database() -> None:
+    with pytest.raises(ValueError):
+        make_app()
+
+
+def test_make_app_opens_a_path(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "new.db", now=FROZEN_NOW)
+    assert app.db.today().isoformat() == "2026-11-23"
+    app.db.close()

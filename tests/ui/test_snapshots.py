@@ -1,0 +1,37 @@
+"""Snapshots of key screens at 80x24 and 120x40, on the deterministic demo and a frozen clock."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from wijkwerk_tui.store.engine import open_database
+from wijkwerk_tui.ui.app import make_app
+from tests.conftest import FROZEN_NOW, frozen_clock
+
+
+def _app(demo_file: Path, tmp_path: Path):
+    copy = tmp_path / "snap.db"
+    shutil.copy(demo_file, copy)
+    app = make_app(db=open_database(copy, frozen_clock), now=FROZEN_NOW)
+    app.theme = "textual-dark"
+    return app
+
+
+async def _loaded(pilot) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_start_screen(snap_compare, demo_file: Path, tmp_path: Path, size: tuple[int, int]) -> None:
+    assert snap_compare(_app(demo_file, tmp_path), terminal_size=size, run_before=_loaded)
+
+
+def test_help_screen(snap_compare, demo_file: Path, tmp_path: Path) -> None:
+    async def open_help(pilot) -> None:
+        await _loaded(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+
+    assert snap_compare(_app(demo_file, tmp_path), terminal_size=(80, 24), run_before=open_help)
