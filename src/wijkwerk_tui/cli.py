@@ -20,13 +20,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"wijkwerk {__version__}")
     parser.add_argument("--db", metavar="PAD", help="databasebestand (standaard: WIJKWERK_DB of de gebruikersmap)")
+    # --db may also follow the subcommand (`wijkwerk demo --db x.db`).
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", metavar="PAD", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="OPDRACHT")
-    sub.add_parser("run", help="open de app (standaard)")
-    demo = sub.add_parser("demo", help="maak of hergebruik een demodatabase en open de app")
+    sub.add_parser("run", help="open de app (standaard)", parents=[common])
+    demo = sub.add_parser("demo", help="maak of hergebruik een demodatabase en open de app", parents=[common])
     demo.add_argument("--residents", type=int, default=DEMO_RESIDENTS, metavar="N", help="aantal inwoners (standaard 600)")
     demo.add_argument("--seed", type=int, default=DEMO_SEED, help="startgetal voor de demogegevens")
     demo.add_argument("--no-run", action="store_true", help="alleen aanmaken en het pad tonen")
-    sub.add_parser("check", help="controleer de database en de audit-keten")
+    sub.add_parser("check", help="controleer de database en de audit-keten", parents=[common])
     return parser
 
 

@@ -9,12 +9,13 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from wijkwerk_tui.domain import referrals as rules
+from wijkwerk_tui.domain import signals as signal_rules
 from wijkwerk_tui.domain.errors import ValidationError
 from wijkwerk_tui.domain.text import clean_line, clean_text
 from wijkwerk_tui.store import audit
 from wijkwerk_tui.store.engine import Database
 from wijkwerk_tui.store.rows import get_live, stamp_new, touch
-from wijkwerk_tui.store.tables import Partner, Referral, Resident
+from wijkwerk_tui.store.tables import Partner, Referral, Resident, Signal
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,8 @@ class ReferralData:
     no_consent_reason: str = ""
     referred_on: date | None = None
     feedback_due_on: date | None = None
+    status: str = "proposed"  # or "sent" straight away, which needs consent
+    signal_id: uuid.UUID | None = None  # the signal this referral answers
 
 
 def add_referral(db: Database, actor: uuid.UUID | None, resident_id: uuid.UUID, data: ReferralData) -> Referral:
@@ -49,6 +52,10 @@ def add_in(
     due = data.feedback_due_on or rules.default_feedback_due(referred_on)
     if due < referred_on:
         raise ValidationError("feedback_due_on", "De terugkoppeldatum ligt vóór de datum van doorverwijzen.")
+    if data.status not in ("proposed", "sent"):
+        raise ValidationError("status", "Een nieuwe doorverwijzing is voorgesteld of verstuurd.")
+    if data.status == "sent":
+        rules.check_status_change("proposed", "sent", bool(data.consent_share))
     get_live(session, Resident, resident_id, "Inwoner")
     partner = get_live(session, Partner, data.partner_id, "Partner")
     if not partner.active:
@@ -59,13 +66,26 @@ def add_in(
             resident_id=resident_id, partner_id=partner.id, reason=reason,
             consent_share=bool(data.consent_share), consent_on=today if data.consent_share else None,
             no_consent_reason="" if data.consent_share else no_consent_reason,
-            referred_on=referred_on, feedback_due_on=due, worker_id=actor,
+            referred_on=referred_on, feedback_due_on=due, worker_id=actor, status=data.status,
         ),
     )
     session.add(referral)
     session.flush()
+    if data.signal_id is not None:
+        _link_signal(session, db, referral, data.signal_id)
     audit.record(session, db, actor, "referral.create", resident_id)
     return referral
+
+
+def _link_signal(session: Session, db: Database, referral: Referral, signal_id: uuid.UUID) -> None:
+    """The signal now points at this referral and, while still open, counts as referred."""
+    signal = get_live(session, Signal, signal_id, "Signaal")
+    if signal.resident_id != referral.resident_id:
+        raise ValidationError("signal", "Dit signaal hoort bij een andere inwoner.")
+    signal.referral_id = referral.id
+    if signal_rules.can_change(signal.status, "referred"):
+        signal.status = "referred"
+    session.add(touch(db, signal))
 
 
 def change_status(db: Database, actor: uuid.UUID | None, referral_id: uuid.UUID, new_status: str) -> Referral:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import case
@@ -29,6 +29,8 @@ class SignalData:
     noticed_on: date | None = None
     follow_up_on: date | None = None
     confidential: bool = False
+    # Meldcode steps taken, step number -> date (for huiselijk geweld / mishandeling).
+    meldcode: dict[int, date] = field(default_factory=dict)
 
 
 def add_signal(
@@ -37,6 +39,25 @@ def add_signal(
 ) -> Signal:
     with db.transaction() as session:
         return add_in(session, db, actor, resident_id, data, area_id)
+
+
+def _record_meldcode(session: Session, db: Database, actor: uuid.UUID | None, signal: Signal,
+                     steps: dict[int, date]) -> None:
+    if steps and signal.category not in rules.MELDCODE_CATEGORIES:
+        raise ValidationError("meldcode", "De meldcode hoort alleen bij signalen van huiselijk geweld of mishandeling.")
+    existing = {
+        m.step: m for m in session.exec(
+            select(MeldcodeStep).where(MeldcodeStep.signal_id == signal.id, col(MeldcodeStep.deleted_at).is_(None))
+        )
+    }
+    for step, done_on in sorted(steps.items()):
+        if step not in rules.MELDCODE_STEPS:
+            raise ValidationError("meldcode", "De meldcode kent stap 1 tot en met 5.")
+        if done_on > db.today():
+            raise ValidationError(f"meldcode_{step}", "Een stap kan niet in de toekomst zijn gezet.")
+        row = existing.get(step) or stamp_new(db, actor, MeldcodeStep(signal_id=signal.id, step=step))
+        row.done_on = done_on
+        session.add(touch(db, row))
 
 
 def add_in(
@@ -69,8 +90,33 @@ def add_in(
     )
     session.add(signal)
     session.flush()
+    _record_meldcode(session, db, actor, signal, data.meldcode)
     audit.record(session, db, actor, "signal.create", resident_id, category)
     return signal
+
+
+def update_signal(
+    db: Database, actor: uuid.UUID | None, signal_id: uuid.UUID, new_status: str,
+    close_reason: str | None = None, referral_id: uuid.UUID | None = None,
+    meldcode: dict[int, date] | None = None,
+) -> Signal:
+    """Status, link to a referral and meldcode steps, saved together or not at all."""
+    with db.transaction() as session:
+        signal = get_live(session, Signal, signal_id, "Signaal")
+        if new_status != signal.status:
+            rules.check_status_change(signal.status, new_status, close_reason)
+            signal.status = new_status
+            signal.close_reason = close_reason if new_status == "closed" else None
+            signal.closed_on = db.today() if new_status == "closed" else None
+        if referral_id is not None and referral_id != signal.referral_id:
+            referral = get_live(session, Referral, referral_id, "Doorverwijzing")
+            if referral.resident_id != signal.resident_id:
+                raise ValidationError("referral", "Deze doorverwijzing hoort bij een andere inwoner.")
+            signal.referral_id = referral_id
+        _record_meldcode(session, db, actor, signal, meldcode or {})
+        session.add(touch(db, signal))
+        audit.record(session, db, actor, "signal.update", signal.resident_id, signal.status)
+        return signal
 
 
 def change_status(

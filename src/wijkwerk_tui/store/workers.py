@@ -38,3 +38,16 @@ def list_workers(db: Database, include_inactive: bool = False) -> list[Worker]:
 def get_worker(db: Database, worker_id: uuid.UUID) -> Worker:
     with db.reading() as session:
         return get_live(session, Worker, worker_id, "Medewerker")
+
+
+def names(db: Database) -> dict[uuid.UUID, str]:
+    """Every worker's name by id, inactive ones included (they made history rows)."""
+    with db.reading() as session:
+        return {w.id: w.name for w in session.exec(select(Worker))}
+
+
+def default_worker(db: Database) -> Worker | None:
+    """Until login exists (issue 5): the first coordinator, else the first worker."""
+    active = list_workers(db)
+    coordinators = [w for w in active if w.role == "coordinator"]
+    return (coordinators or active or [None])[0]

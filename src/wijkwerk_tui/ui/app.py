@@ -6,9 +6,15 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+import uuid
+
 from textual.app import App
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.screen import Screen
+
+from wijkwerk_tui.store import workers
+from wijkwerk_tui.ui.commands import WijkwerkCommands
 
 from wijkwerk_tui.store.engine import Database, open_database, system_clock
 from wijkwerk_tui.ui.safe_errors import safe_report
@@ -19,18 +25,74 @@ from wijkwerk_tui.ui.screens.start import StartScreen
 class WijkwerkApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "Wijkwerk"
+    COMMANDS = {WijkwerkCommands}
     BINDINGS = [
         Binding("ctrl+q", "quit", "Stoppen", id="app.quit", priority=True),
         Binding("question_mark", "help", "Help", id="app.help", key_display="?"),
+        Binding("slash", "residents", "Zoeken", id="app.residents", key_display="/"),
+        Binding("o", "overviews", "Overzicht", id="app.overviews"),
+        Binding("k", "partners", "Kaart", id="app.partners"),
         Binding("ctrl+p", "command_palette", "Opdrachten", id="app.palette", show=False, priority=True),
     ]
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, worker_id: uuid.UUID | None = None, worker_name: str = "") -> None:
         super().__init__()
         self.db = db
+        self.worker_id = worker_id
+        self.worker_name = worker_name
 
     def get_default_screen(self) -> Screen:
         return StartScreen()
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(placeholder="Zoek een opdracht of een inwoner…"))
+
+    # -- navigation -------------------------------------------------------------
+    def _show_only(self, screen_type: type[Screen], make: Callable[[], Screen]) -> None:
+        """Go to a top-level screen: reuse it if it is already on the stack."""
+        for index, screen in enumerate(self.screen_stack):
+            if isinstance(screen, screen_type):
+                while len(self.screen_stack) > index + 1:
+                    self.pop_screen()
+                return
+        self.push_screen(make())
+
+    def action_home(self) -> None:
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+
+    def action_residents(self) -> None:
+        from wijkwerk_tui.ui.screens.residents import ResidentsScreen
+
+        self._show_only(ResidentsScreen, ResidentsScreen)
+        self.call_after_refresh(self.screen.action_focus_search)  # type: ignore[attr-defined]
+
+    def action_overviews(self) -> None:
+        from wijkwerk_tui.ui.screens.overviews import OverviewsScreen
+
+        self._show_only(OverviewsScreen, OverviewsScreen)
+
+    def action_partners(self) -> None:
+        from wijkwerk_tui.ui.screens.partners import PartnersScreen
+
+        self._show_only(PartnersScreen, PartnersScreen)
+
+    def open_resident(self, resident_id: uuid.UUID) -> None:
+        from wijkwerk_tui.ui.screens.resident import ResidentScreen
+
+        self.push_screen(ResidentScreen(resident_id))
+
+    def action_new_resident(self) -> None:
+        from wijkwerk_tui.ui.screens.resident_form import ResidentForm
+
+        form = ResidentForm()
+        self.push_screen(form, lambda saved: self.open_resident(form.saved_id) if saved and form.saved_id else None)
+
+    def action_anonymous_signal(self) -> None:
+        from wijkwerk_tui.ui.screens.signal_form import SignalForm
+
+        self.push_screen(SignalForm(None))
 
     def action_help(self) -> None:
         screen = self.screen
@@ -70,4 +132,5 @@ def make_app(
         if db_path is None:
             raise ValueError("db_path or db is required")
         db = open_database(db_path, clock)
-    return WijkwerkApp(db)
+    worker = workers.default_worker(db)
+    return WijkwerkApp(db, worker.id if worker else None, worker.name if worker else "")

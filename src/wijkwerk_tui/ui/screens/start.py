@@ -1,6 +1,9 @@
-"""The first screen: where the work is, per area."""
+"""Vandaag: what needs the logged-in worker now. Every line opens its resident with Enter."""
 
 from __future__ import annotations
+
+import uuid
+from datetime import date
 
 from rich.text import Text
 from textual import work
@@ -10,9 +13,12 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from wijkwerk_tui.domain.dates import format_day_long
-from wijkwerk_tui.store import areas, settings
+from wijkwerk_tui.domain import signals as signal_rules
+from wijkwerk_tui.domain.dates import format_date, format_day_long
+from wijkwerk_tui.store import areas, overview, settings
 from wijkwerk_tui.store.areas import AreaCount
+from wijkwerk_tui.store.overview import Agenda
+from wijkwerk_tui.ui.text import plain
 
 
 class StartScreen(Screen[None]):
@@ -22,16 +28,20 @@ class StartScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="start"):
             yield Static(id="start-title", classes="screen-title")
-            yield Static("Inwoners en open signalen per gebied", classes="section-title")
-            yield DataTable(id="area-counts", cursor_type="row", zebra_stripes=True)
-            yield Static(id="start-status", classes="status")
+            yield Static(Text("Vandaag te doen (Enter opent de inwoner)"), classes="section-title")
+            yield DataTable(id="agenda", cursor_type="row", zebra_stripes=True)
+            yield Static(id="area-counts")
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#area-counts", DataTable)
-        table.add_column("Gebied", key="area")
-        table.add_column("Inwoners", key="residents")
-        table.add_column("Open signalen", key="signals")
+        table = self.query_one("#agenda", DataTable)
+        table.add_column("Wat", key="kind")
+        table.add_column("Datum", key="date")
+        table.add_column("Inwoner", key="who")
+        table.add_column("Waarover", key="about")
+        self.load()
+
+    def on_screen_resume(self) -> None:
         self.load()
 
     def action_refresh(self) -> None:
@@ -41,20 +51,47 @@ class StartScreen(Screen[None]):
     def load(self) -> None:
         db = self.app.db  # type: ignore[attr-defined]
         organisation = settings.get(db, "organisation", "Wijkwerk")
+        todo = overview.agenda(db, self.app.worker_id)  # type: ignore[attr-defined]
         counts = areas.area_counts(db)
-        self.app.call_from_thread(self._show, organisation, db.today(), counts)
+        self.app.call_from_thread(self._show, organisation, db.today(), todo, counts)
 
-    def _show(self, organisation: str, today: object, counts: list[AreaCount]) -> None:
-        title = Text(f"{organisation} · {format_day_long(today)}")  # type: ignore[arg-type]
+    def _show(self, organisation: str, today: date, todo: Agenda, counts: list[AreaCount]) -> None:
+        worker = self.app.worker_name  # type: ignore[attr-defined]
+        title = Text(f"{organisation} · {format_day_long(today)}")
+        if worker:
+            title.append(f" · {worker}", style="italic")
         self.query_one("#start-title", Static).update(title)
-        table = self.query_one("#area-counts", DataTable)
+        table = self.query_one("#agenda", DataTable)
         table.clear()
-        for row in counts:
-            table.add_row(Text(row.name), Text(str(row.residents), justify="right"),
-                          Text(str(row.open_signals), justify="right"), key=str(row.area_id))
-        total_residents = sum(r.residents for r in counts)
-        total_signals = sum(r.open_signals for r in counts)
-        table.add_row(Text("Totaal", style="bold"), Text(str(total_residents), style="bold", justify="right"),
-                      Text(str(total_signals), style="bold", justify="right"), key="total")
-        status = "Nog geen gebieden." if not counts else f"{len(counts)} gebieden"
-        self.query_one("#start-status", Static).update(Text(status))
+        n = 0
+
+        def add(kind: Text, resident_id: uuid.UUID | None, who: str, about: str, when: str) -> None:
+            nonlocal n
+            n += 1
+            table.add_row(kind, plain(when), plain(who), plain(about), key=f"{resident_id or ''}#{n}")
+
+        for s in todo.overdue_signals:
+            label = signal_rules.CATEGORIES.get(s.category, s.category)
+            urgency = signal_rules.URGENCIES[s.urgency]
+            add(Text("Signaal opvolgen", style="bold"), s.resident_id, s.who, f"{label} ({urgency})",
+                format_date(s.follow_up_on))
+        for r in todo.feedback:
+            late = r.feedback_due_on is not None and r.feedback_due_on < today
+            add(Text("Terugkoppeling " + ("te laat" if late else "deze week"), style="bold" if late else ""),
+                r.resident_id, r.who, r.partner, format_date(r.feedback_due_on))
+        for g in todo.goals:
+            add(Text("Doel evalueren"), g.resident_id, g.who, g.description, format_date(g.review_on))
+        for resident_id, name in todo.recent:
+            add(Text("Recent geopend", style="dim"), resident_id, name, "", "")
+        if n == 0:
+            table.add_row(Text("Niets te doen. Zoek een inwoner met /."), Text(""), Text(""), Text(""), key="#empty")
+        line = Text("Inwoners per gebied: ", style="bold")
+        line.append(" · ".join(f"{c.name} {c.residents}" for c in counts) or "nog geen gebieden")
+        self.query_one("#area-counts", Static).update(line)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        resident = (event.row_key.value or "").split("#")[0]
+        if resident:
+            from wijkwerk_tui.ui.screens.resident import ResidentScreen
+
+            self.app.push_screen(ResidentScreen(uuid.UUID(resident)))

@@ -1,0 +1,188 @@
+"""Read models for the start screen and the overviews: rows with names joined in, one query each."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import case
+from sqlmodel import col, select
+
+from wijkwerk_tui.domain import referrals as referral_rules
+from wijkwerk_tui.domain import signals as signal_rules
+from wijkwerk_tui.domain.names import full_name
+from wijkwerk_tui.store import settings
+from wijkwerk_tui.store.engine import Database
+from wijkwerk_tui.store.tables import Area, Goal, Partner, Referral, Resident, Signal, Worker
+
+RECENT_LIMIT = 8
+
+
+@dataclass(frozen=True)
+class SignalRow:
+    id: uuid.UUID
+    resident_id: uuid.UUID | None
+    who: str  # the resident's name, or the description of someone not yet known
+    area: str
+    category: str
+    urgency: str
+    status: str
+    noticed_on: date
+    follow_up_on: date | None
+    worker: str
+
+
+@dataclass(frozen=True)
+class ReferralRow:
+    id: uuid.UUID
+    resident_id: uuid.UUID
+    who: str
+    area: str
+    partner: str
+    status: str
+    referred_on: date
+    feedback_due_on: date | None
+    worker: str
+
+
+@dataclass(frozen=True)
+class GoalRow:
+    id: uuid.UUID
+    resident_id: uuid.UUID
+    who: str
+    description: str
+    review_on: date | None
+
+
+def _name(resident: Resident | None) -> str:
+    if resident is None:
+        return ""
+    return full_name(resident.given_name, resident.family_prefix, resident.family_name)
+
+
+def open_signal_rows(
+    db: Database, area_id: uuid.UUID | None = None, worker_id: uuid.UUID | None = None,
+    follow_up_before: date | None = None, limit: int = 300,
+) -> list[SignalRow]:
+    """Open signals, acute first and then oldest first."""
+    rank = case(signal_rules.URGENCY_RANK, value=Signal.urgency, else_=9)
+    statement = (
+        select(Signal, Resident, Area.name, Worker.name)
+        .join(Resident, col(Resident.id) == col(Signal.resident_id), isouter=True)
+        .join(Area, col(Area.id) == col(Signal.area_id), isouter=True)
+        .join(Worker, col(Worker.id) == col(Signal.worker_id), isouter=True)
+        .where(col(Signal.status).in_(signal_rules.OPEN_STATUSES), col(Signal.deleted_at).is_(None))
+        .where(col(Resident.deleted_at).is_(None))
+    )
+    if area_id is not None:
+        statement = statement.where(Signal.area_id == area_id)
+    if worker_id is not None:
+        statement = statement.where(Signal.worker_id == worker_id)
+    if follow_up_before is not None:
+        statement = statement.where(col(Signal.follow_up_on) < follow_up_before)
+    statement = statement.order_by(rank, Signal.noticed_on, Signal.created_at).limit(limit)
+    with db.reading() as session:
+        rows = session.exec(statement).all()
+    return [
+        SignalRow(s.id, s.resident_id, _name(r) or s.subject, area or "", s.category, s.urgency, s.status,
+                  s.noticed_on, s.follow_up_on, worker or "")
+        for s, r, area, worker in rows
+    ]
+
+
+def awaiting_feedback_rows(
+    db: Database, area_id: uuid.UUID | None = None, worker_id: uuid.UUID | None = None,
+    due_before: date | None = None, limit: int = 300,
+) -> list[ReferralRow]:
+    """Referrals waiting for the partner's answer, most overdue first."""
+    statement = (
+        select(Referral, Resident, Area.name, Partner.name, Worker.name)
+        .join(Resident, col(Resident.id) == col(Referral.resident_id))
+        .join(Area, col(Area.id) == col(Resident.area_id), isouter=True)
+        .join(Partner, col(Partner.id) == col(Referral.partner_id))
+        .join(Worker, col(Worker.id) == col(Referral.worker_id), isouter=True)
+        .where(
+            col(Referral.status).in_(referral_rules.AWAITING_FEEDBACK), col(Referral.feedback_on).is_(None),
+            col(Referral.deleted_at).is_(None), col(Resident.deleted_at).is_(None),
+        )
+    )
+    if area_id is not None:
+        statement = statement.where(Resident.area_id == area_id)
+    if worker_id is not None:
+        statement = statement.where(Referral.worker_id == worker_id)
+    if due_before is not None:
+        statement = statement.where(col(Referral.feedback_due_on) <= due_before)
+    statement = statement.order_by(Referral.feedback_due_on, Referral.created_at).limit(limit)
+    with db.reading() as session:
+        rows = session.exec(statement).all()
+    return [
+        ReferralRow(ref.id, ref.resident_id, _name(r), area or "", partner, ref.status, ref.referred_on,
+                    ref.feedback_due_on, worker or "")
+        for ref, r, area, partner, worker in rows
+    ]
+
+
+def goals_to_review(db: Database, on_or_before: date, worker_id: uuid.UUID | None = None, limit: int = 100) -> list[GoalRow]:
+    statement = (
+        select(Goal, Resident)
+        .join(Resident, col(Resident.id) == col(Goal.resident_id))
+        .where(Goal.status == "open", col(Goal.review_on) <= on_or_before, col(Goal.deleted_at).is_(None),
+               col(Resident.deleted_at).is_(None))
+    )
+    if worker_id is not None:
+        statement = statement.where(Goal.worker_id == worker_id)
+    with db.reading() as session:
+        rows = session.exec(statement.order_by(Goal.review_on).limit(limit)).all()
+    return [GoalRow(g.id, g.resident_id, _name(r), g.description, g.review_on) for g, r in rows]
+
+
+@dataclass(frozen=True)
+class Agenda:
+    """What the start screen shows the logged-in worker."""
+
+    overdue_signals: list[SignalRow]
+    feedback: list[ReferralRow]
+    goals: list[GoalRow]
+    recent: list[tuple[uuid.UUID, str]]
+
+
+def agenda(db: Database, worker_id: uuid.UUID | None) -> Agenda:
+    today = db.today()
+    return Agenda(
+        overdue_signals=open_signal_rows(db, worker_id=worker_id, follow_up_before=today, limit=50),
+        feedback=awaiting_feedback_rows(db, worker_id=worker_id, due_before=today + timedelta(days=7), limit=50),
+        goals=goals_to_review(db, today + timedelta(days=7), worker_id=worker_id, limit=50),
+        recent=recent_residents(db, worker_id),
+    )
+
+
+def _recent_key(worker_id: uuid.UUID | None) -> str:
+    return f"recent.{worker_id or 'none'}"
+
+
+def remember_opened(db: Database, worker_id: uuid.UUID | None, resident_id: uuid.UUID) -> None:
+    """Keep the last residents a worker opened (ids only), newest first."""
+    try:
+        ids = [i for i in json.loads(settings.get(db, _recent_key(worker_id), "[]")) if i != str(resident_id)]
+    except json.JSONDecodeError:
+        ids = []
+    settings.set_value(db, _recent_key(worker_id), json.dumps([str(resident_id), *ids][:RECENT_LIMIT]))
+
+
+def recent_residents(db: Database, worker_id: uuid.UUID | None) -> list[tuple[uuid.UUID, str]]:
+    try:
+        ids = [uuid.UUID(i) for i in json.loads(settings.get(db, _recent_key(worker_id), "[]"))]
+    except (json.JSONDecodeError, ValueError):
+        return []
+    if not ids:
+        return []
+    with db.reading() as session:
+        found = {
+            r.id: _name(r)
+            for r in session.exec(select(Resident).where(
+                col(Resident.id).in_(ids), col(Resident.deleted_at).is_(None), col(Resident.anonymised_at).is_(None)
+            ))
+        }
+    return [(i, found[i]) for i in ids if i in found]

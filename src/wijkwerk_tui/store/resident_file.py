@@ -1,0 +1,49 @@
+"""Everything the resident screen shows, read in one go and audited as one view."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from wijkwerk_tui.domain.ladders import Ladder
+from wijkwerk_tui.store import audit
+from wijkwerk_tui.store.engine import Database
+from wijkwerk_tui.store.rows import get_live
+from wijkwerk_tui.store.tables import Area, Contact, Goal, LadderStep, Partner, Referral, Resident, Signal, Worker
+
+
+@dataclass(frozen=True)
+class ResidentFile:
+    resident: Resident
+    area: str
+    history: dict[Ladder, list[LadderStep]]  # oldest first
+    signals: list[Signal]
+    referrals: list[Referral]
+    contacts: list[Contact]
+    goals: list[Goal]
+    partners: dict[uuid.UUID, str]
+    workers: dict[uuid.UUID, str]
+
+
+def _live(session: Session, model: type, resident_id: uuid.UUID, *order: object, limit: int = 200) -> list:
+    statement = select(model).where(model.resident_id == resident_id, col(model.deleted_at).is_(None))
+    return list(session.exec(statement.order_by(*order).limit(limit)))
+
+
+def load(db: Database, actor: uuid.UUID | None, resident_id: uuid.UUID) -> ResidentFile:
+    with db.transaction() as session:
+        resident = get_live(session, Resident, resident_id, "Inwoner")
+        area = session.get(Area, resident.area_id) if resident.area_id else None
+        steps = _live(session, LadderStep, resident_id, col(LadderStep.measured_on), col(LadderStep.created_at), limit=2000)
+        history = {ladder: [s for s in steps if s.ladder == ladder.value] for ladder in Ladder}
+        signals = _live(session, Signal, resident_id, col(Signal.noticed_on).desc(), col(Signal.created_at).desc())
+        referrals = _live(session, Referral, resident_id, col(Referral.referred_on).desc(), col(Referral.created_at).desc())
+        contacts = _live(session, Contact, resident_id, col(Contact.contact_on).desc(), col(Contact.created_at).desc())
+        goals = _live(session, Goal, resident_id, col(Goal.set_on).desc(), col(Goal.created_at).desc())
+        partners = {p.id: p.name for p in session.exec(select(Partner))}
+        workers = {w.id: w.name for w in session.exec(select(Worker))}
+        audit.record(session, db, actor, "resident.view", resident_id)
+    return ResidentFile(resident, area.name if area else "", history, signals, referrals, contacts, goals,
+                        partners, workers)

@@ -1,0 +1,54 @@
+"""The command palette (Ctrl+P): every main action, and jump to a resident by name."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from rich.text import Text
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from wijkwerk_tui.store.search import search_residents
+
+MIN_NAME_QUERY = 2
+
+
+def main_actions(app) -> list[tuple[str, str, Callable[[], object]]]:  # type: ignore[no-untyped-def]
+    """(title, help, callback) for every main action of the app."""
+    return [
+        ("Vandaag", "Startscherm met wat er vandaag te doen is", app.action_home),
+        ("Inwoners zoeken", "Zoeken op naam, geboortejaar of gebied (/)", app.action_residents),
+        ("Nieuwe inwoner", "Een inwoner toevoegen buiten de intake", app.action_new_resident),
+        ("Signaal over onbekende inwoner", "Signaal zonder naam, bijv. 'oudere dame Kerkstraat'",
+         app.action_anonymous_signal),
+        ("Overzichten", "Open signalen en doorverwijzingen die wachten op terugkoppeling (o)", app.action_overviews),
+        ("Sociale kaart", "Partners bekijken, toevoegen en wijzigen (k)", app.action_partners),
+        ("Help", "Alle toetsen van dit scherm (?)", app.action_help),
+        ("Thema wisselen", "Licht, donker of hoog contrast", app.action_change_theme),
+        ("Stoppen", "Wijkwerk afsluiten (Ctrl+Q)", app.action_quit),
+    ]
+
+
+class WijkwerkCommands(Provider):
+    async def discover(self) -> Hits:
+        for title, help_text, callback in main_actions(self.app):
+            yield DiscoveryHit(Text(title), callback, text=title, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, callback in main_actions(self.app):
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), callback, text=title, help=help_text)
+        if len(query.strip()) < MIN_NAME_QUERY:
+            return
+        db = self.app.db  # type: ignore[attr-defined]
+        rows = await asyncio.to_thread(search_residents, db, query, limit=10)
+        for rank, row in enumerate(rows):
+            label = Text(f"Open inwoner: {row.name}")
+            label.append(f"  ({row.birth_year or '?'}, {row.area or 'geen gebied'})", style="dim")
+            yield Hit(0.9 - rank * 0.01, label, _opener(self.app, row.id), text=f"Open inwoner: {row.name}")
+
+
+def _opener(app, resident_id):  # type: ignore[no-untyped-def]
+    return lambda: app.open_resident(resident_id)

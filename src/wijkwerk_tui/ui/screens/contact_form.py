@@ -1,0 +1,41 @@
+"""A contact moment: date, kind, duration, note."""
+
+from __future__ import annotations
+
+import uuid
+
+from textual.app import ComposeResult
+from textual.widgets import Input, TextArea
+
+from wijkwerk_tui.domain.activities import CONTACT_KINDS
+from wijkwerk_tui.domain.dates import format_date, parse_date
+from wijkwerk_tui.store import contacts
+from wijkwerk_tui.store.contacts import ContactData
+from wijkwerk_tui.ui.screens.form_base import FormScreen
+from wijkwerk_tui.ui.widgets.choices import select
+
+
+class ContactForm(FormScreen):
+    def __init__(self, resident_id: uuid.UUID, resident_name: str) -> None:
+        super().__init__()
+        self.resident_id = resident_id
+        self.form_title = f"Contactmoment — {resident_name}"
+
+    def compose_fields(self) -> ComposeResult:
+        today = self.app.db.today()  # type: ignore[attr-defined]
+        yield self.field("Datum", Input(format_date(today), id="contact_on", compact=True), "contact_on")
+        yield self.field("Soort", select(CONTACT_KINDS, "walk_in", id="kind", allow_blank=False), "kind")
+        yield self.field("Duur (minuten)", Input(id="duration_min", compact=True, max_length=3), "duration_min")
+        yield self.field("Notitie", TextArea(id="note", soft_wrap=True, tab_behavior="focus"), "note")
+
+    def prepare(self) -> None:
+        self.query_one("#note", TextArea).styles.height = 5
+
+    def save(self) -> str:
+        db = self.app.db  # type: ignore[attr-defined]
+        data = ContactData(
+            contact_on=parse_date(self.value_of("contact_on"), db.today(), "contact_on"),
+            kind=self.value_of("kind"), duration_min=self.value_of("duration_min"), note=self.value_of("note"),
+        )
+        contacts.add_contact(db, self.app.worker_id, self.resident_id, data)  # type: ignore[attr-defined]
+        return f"Contactmoment opgeslagen ({CONTACT_KINDS[data.kind]})."

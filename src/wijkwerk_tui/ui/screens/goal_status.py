@@ -1,0 +1,26 @@
+"""Change a goal's status after its review."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+
+from wijkwerk_tui.domain.activities import GOAL_STATUSES
+from wijkwerk_tui.store import goals
+from wijkwerk_tui.store.tables import Goal
+from wijkwerk_tui.ui.screens.form_base import FormScreen
+from wijkwerk_tui.ui.widgets.choices import select
+
+
+class GoalStatusDialog(FormScreen):
+    def __init__(self, goal: Goal) -> None:
+        super().__init__()
+        self.goal = goal
+        self.form_title = f"Doel: {goal.description}"
+
+    def compose_fields(self) -> ComposeResult:
+        yield self.field("Status", select(GOAL_STATUSES, self.goal.status, id="status", allow_blank=False), "status")
+
+    def save(self) -> str:
+        status = self.value_of("status")
+        goals.set_status(self.app.db, self.app.worker_id, self.goal.id, status)  # type: ignore[attr-defined]
+        return f"Doel: {GOAL_STATUSES[status]}."

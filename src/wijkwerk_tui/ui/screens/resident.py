@@ -1,0 +1,236 @@
+"""One resident: own data, both ladders drawn with their history, signals, referrals,
+contacts and goals. Keys p, v, s, d, c, g open the forms."""
+
+from __future__ import annotations
+
+import uuid
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from wijkwerk_tui.domain import referrals as referral_rules
+from wijkwerk_tui.domain import signals as signal_rules
+from wijkwerk_tui.domain.activities import CONTACT_KINDS, GOAL_CONTRIBUTORS, GOAL_STATUSES
+from wijkwerk_tui.domain.dates import age_on, format_date
+from wijkwerk_tui.domain.ladders import LADDER_NAMES, Ladder, step_change, steps
+from wijkwerk_tui.domain.names import full_name
+from wijkwerk_tui.store import overview, resident_file, settings
+from wijkwerk_tui.store.resident_file import ResidentFile
+from wijkwerk_tui.ui.text import ARROWS, day, plain
+from wijkwerk_tui.ui.widgets.ladder_view import LadderView
+
+_FEEDBACK_WORDS = {"overdue": "te laat", "due_soon": "binnenkort", "pending": "", "received": "ontvangen", "closed": ""}
+
+
+class ResidentScreen(Screen[None]):
+    DEFAULT_CSS = """
+    ResidentScreen #resident-head { height: auto; padding: 0 1; }
+    ResidentScreen #ladders { height: auto; }
+    ResidentScreen .ladder-column { width: 1fr; height: auto; border: round $primary; }
+    ResidentScreen .ladder-history { height: auto; max-height: 8; }
+    ResidentScreen .section-title { height: 1; padding: 0 1; margin-top: 1; text-style: bold; }
+    ResidentScreen .section { height: auto; max-height: 10; margin: 0 1; }
+    """
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Terug", id="resident.back"),
+        Binding("p", "ladder('participation')", "Participatie", id="resident.participation"),
+        Binding("v", "ladder('support')", "Verantw.", id="resident.support"),
+        Binding("s", "signal", "Signaal", id="resident.signal"),
+        Binding("d", "referral", "Doorverwijzing", id="resident.referral"),
+        Binding("c", "contact", "Contact", id="resident.contact"),
+        Binding("g", "goal", "Doel", id="resident.goal"),
+        Binding("e", "edit", "Gegevens", id="resident.edit"),
+    ]
+
+    def __init__(self, resident_id: uuid.UUID) -> None:
+        super().__init__()
+        self.resident_id = resident_id
+        self.file: ResidentFile | None = None
+        self.title = "Inwoner"
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="resident-body"):
+            yield Static(id="resident-head")
+            with Horizontal(id="ladders"):
+                for ladder in Ladder:
+                    with Vertical(classes="ladder-column", id=f"column-{ladder.value}") as column:
+                        column.border_title = LADDER_NAMES[ladder]
+                        yield LadderView(id=f"ladder-{ladder.value}")
+                        yield DataTable(id=f"history-{ladder.value}", classes="ladder-history", cursor_type="row")
+            yield Static("Signalen (Enter: status wijzigen)", classes="section-title")
+            yield DataTable(id="signals", classes="section", cursor_type="row")
+            yield Static("Doorverwijzingen (Enter: status en terugkoppeling)", classes="section-title")
+            yield DataTable(id="referrals", classes="section", cursor_type="row")
+            yield Static("Contactmomenten", classes="section-title")
+            yield DataTable(id="contacts", classes="section", cursor_type="row")
+            yield Static("Doelen en afspraken (Enter: status wijzigen)", classes="section-title")
+            yield DataTable(id="goals", classes="section", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        for ladder in Ladder:
+            self.query_one(f"#history-{ladder.value}", DataTable).add_columns("Datum", "Trede", "", "Door", "Notitie")
+        self.query_one("#signals", DataTable).add_columns("Datum", "Categorie", "Urgentie", "Status", "Opvolgen")
+        self.query_one("#referrals", DataTable).add_columns("Datum", "Partner", "Status", "Terug vóór", "")
+        self.query_one("#contacts", DataTable).add_columns("Datum", "Soort", "Min.", "Notitie")
+        self.query_one("#goals", DataTable).add_columns("Doel", "Wie", "Evaluatie", "Status")
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="resident")
+    def load(self) -> None:
+        db = self.app.db  # type: ignore[attr-defined]
+        worker = self.app.worker_id  # type: ignore[attr-defined]
+        data = resident_file.load(db, worker, self.resident_id)
+        overview.remember_opened(db, worker, self.resident_id)
+        labels = {ladder: settings.ladder_labels(db, ladder) for ladder in Ladder}
+        self.app.call_from_thread(self._show, data, labels, db.today())
+
+    def _show(self, data: ResidentFile, labels: dict[Ladder, dict[int, str]], today: object) -> None:
+        self.file = data
+        r = data.resident
+        name = full_name(r.given_name, r.family_prefix, r.family_name)
+        self.title = name
+        age = age_on(today, r.birth_year, r.birth_date)  # type: ignore[arg-type]
+        consent = {True: "ja", False: "nee", None: "nog niet gevraagd"}[r.consent_register]
+        head = Text()
+        head.append(name, style="bold")
+        if age is not None:
+            head.append(f" · {age} jaar ({r.birth_year})")
+        head.append(f" · {data.area or 'geen gebied'}")
+        head.append(f"\nToestemming registratie: {consent}")
+        if r.consent_on:
+            head.append(f" ({format_date(r.consent_on)})")
+        head.append("\n")
+        for ladder in Ladder:
+            history = data.history[ladder]
+            current = history[-1].step if history else None
+            head.append(f"{LADDER_NAMES[ladder]}: ")
+            head.append(f"trede {current}" if current else "nog geen meting", style="bold" if current else "dim")
+            head.append("   ")
+        self.query_one("#resident-head", Static).update(head)
+        for ladder in Ladder:
+            self._show_ladder(ladder, data, steps(ladder, labels[ladder]))
+        self._show_sections(data, today)
+
+    def _show_ladder(self, ladder: Ladder, data: ResidentFile, ladder_steps: tuple) -> None:
+        history = data.history[ladder]
+        current = history[-1] if history else None
+        self.query_one(f"#ladder-{ladder.value}", LadderView).show(
+            ladder_steps, current.step if current else None, current.potential if current else None
+        )
+        table = self.query_one(f"#history-{ladder.value}", DataTable)
+        table.clear()
+        previous = None
+        rows = []
+        for item in history:
+            arrow = ARROWS[step_change(previous, item.step).value]
+            previous = item.step
+            rows.append((day(item.measured_on), plain(item.step), plain(arrow),
+                         plain(data.workers.get(item.worker_id, "")), plain(item.note)))
+        for row in reversed(rows):  # newest first
+            table.add_row(*row)
+
+    def _show_sections(self, data: ResidentFile, today: object) -> None:
+        signals = self.query_one("#signals", DataTable)
+        signals.clear()
+        for s in data.signals:
+            urgency = signal_rules.URGENCIES[s.urgency]
+            signals.add_row(day(s.noticed_on), plain(signal_rules.CATEGORIES.get(s.category, s.category)),
+                            plain(urgency, "bold red" if s.urgency == "acute" else ""),
+                            plain(signal_rules.STATUSES.get(s.status, s.status)), day(s.follow_up_on), key=str(s.id))
+        referrals = self.query_one("#referrals", DataTable)
+        referrals.clear()
+        for ref in data.referrals:
+            state = referral_rules.feedback_state(ref.status, ref.feedback_due_on, ref.feedback_on, today)  # type: ignore[arg-type]
+            referrals.add_row(day(ref.referred_on), plain(data.partners.get(ref.partner_id, "")),
+                              plain(referral_rules.STATUSES[ref.status]), day(ref.feedback_due_on),
+                              plain(_FEEDBACK_WORDS[state.value], "bold" if state.value == "overdue" else ""),
+                              key=str(ref.id))
+        contacts = self.query_one("#contacts", DataTable)
+        contacts.clear()
+        for c in data.contacts:
+            contacts.add_row(day(c.contact_on), plain(CONTACT_KINDS.get(c.kind, c.kind)),
+                             plain(c.duration_min or ""), plain(c.note.replace("\n", " ")[:60]), key=str(c.id))
+        goals = self.query_one("#goals", DataTable)
+        goals.clear()
+        for g in data.goals:
+            goals.add_row(plain(g.description), plain(GOAL_CONTRIBUTORS.get(g.contributor, g.contributor)),
+                          day(g.review_on), plain(GOAL_STATUSES.get(g.status, g.status)), key=str(g.id))
+
+    # -- forms ----------------------------------------------------------------
+    def resident_name(self) -> str:
+        if self.file is None:
+            return ""
+        r = self.file.resident
+        return full_name(r.given_name, r.family_prefix, r.family_name)
+
+    def _reload_after(self, saved: bool | None) -> None:
+        if saved:
+            self.load()
+
+    def action_ladder(self, ladder: str) -> None:
+        from wijkwerk_tui.ui.screens.ladder_dialog import LadderDialog
+
+        if self.file is None:
+            return
+        which = Ladder(ladder)
+        history = self.file.history[which]
+        self.app.push_screen(
+            LadderDialog(self.resident_id, which, self.resident_name(), history[-1].step if history else None),
+            self._reload_after,
+        )
+
+    def action_signal(self) -> None:
+        from wijkwerk_tui.ui.screens.signal_form import SignalForm
+
+        self.app.push_screen(SignalForm(self.resident_id, self.resident_name()), self._reload_after)
+
+    def action_referral(self) -> None:
+        from wijkwerk_tui.ui.screens.referral_form import ReferralForm
+
+        self.app.push_screen(ReferralForm(self.resident_id, self.resident_name()), self._reload_after)
+
+    def action_contact(self) -> None:
+        from wijkwerk_tui.ui.screens.contact_form import ContactForm
+
+        self.app.push_screen(ContactForm(self.resident_id, self.resident_name()), self._reload_after)
+
+    def action_goal(self) -> None:
+        from wijkwerk_tui.ui.screens.goal_form import GoalForm
+
+        self.app.push_screen(GoalForm(self.resident_id, self.resident_name()), self._reload_after)
+
+    def action_edit(self) -> None:
+        from wijkwerk_tui.ui.screens.resident_form import ResidentForm
+
+        if self.file is not None:
+            self.app.push_screen(ResidentForm(self.file.resident), self._reload_after)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if self.file is None or event.row_key.value is None:
+            return
+        row_id = uuid.UUID(event.row_key.value)
+        table = event.data_table.id
+        if table == "signals":
+            from wijkwerk_tui.ui.screens.signal_status import SignalStatusDialog
+
+            signal = next(s for s in self.file.signals if s.id == row_id)
+            choices = [(r.id, self.file.partners.get(r.partner_id, "")) for r in self.file.referrals]
+            self.app.push_screen(SignalStatusDialog(signal, choices), self._reload_after)
+        elif table == "referrals":
+            from wijkwerk_tui.ui.screens.referral_update import ReferralUpdateDialog
+
+            referral = next(r for r in self.file.referrals if r.id == row_id)
+            self.app.push_screen(
+                ReferralUpdateDialog(referral, self.file.partners.get(referral.partner_id, "")), self._reload_after
+            )
+        elif table == "goals":
+            from wijkwerk_tui.ui.screens.goal_status import GoalStatusDialog
+
+            goal = next(g for g in self.file.goals if g.id == row_id)
+            self.app.push_screen(GoalStatusDialog(goal), self._reload_after)

@@ -1,0 +1,151 @@
+"""Find a resident: search as you type (name parts, birth year, area) with filters.
+
+The database does the searching and returns one page; the table never holds more.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Checkbox, DataTable, Footer, Input, Select, Static
+
+from wijkwerk_tui.domain.ladders import Ladder, top_step
+from wijkwerk_tui.store import areas
+from wijkwerk_tui.store.search import ResidentFilter, ResidentRow, search_residents
+from wijkwerk_tui.ui.text import plain
+from wijkwerk_tui.ui.widgets.choices import select
+
+PAGE = 100
+
+
+class ResidentsScreen(Screen[None]):
+    TITLE = "Inwoners"
+    DEFAULT_CSS = """
+    ResidentsScreen #search { margin: 0 1; }
+    ResidentsScreen #filters { height: auto; margin: 0 1; }
+    ResidentsScreen #filters Select { width: 1fr; }
+    ResidentsScreen #filters Checkbox { width: auto; }
+    ResidentsScreen #results { height: 1fr; margin: 0 1; }
+    ResidentsScreen #result-status { height: 1; padding: 0 1; color: $text-muted; }
+    """
+    BINDINGS = [
+        Binding("escape", "back", "Terug", id="residents.back"),
+        Binding("ctrl+n", "new_resident", "Nieuwe inwoner", id="residents.new"),
+        Binding("ctrl+f", "focus_search", "Zoeken", id="residents.search", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Inwoners zoeken", style="bold"), classes="screen-title")
+        yield Input(placeholder="naam, geboortejaar of gebied — bijv. 'jansen 1951'", id="search")
+        with Horizontal(id="filters"):
+            area_options = [(Text(a.name), str(a.id)) for a in areas.list_areas(self.app.db)]  # type: ignore[attr-defined]
+            yield select(area_options, id="filter-area", prompt="alle gebieden")
+            steps_p = [(Text(f"participatie {n}"), n) for n in range(1, top_step(Ladder.PARTICIPATION) + 1)]
+            yield select(steps_p, id="filter-participation", prompt="P-trede: alle")
+            steps_s = [(Text(f"verantw. {n}"), n) for n in range(1, top_step(Ladder.SUPPORT) + 1)]
+            yield select(steps_s, id="filter-support", prompt="V-trede: alle")
+            yield Checkbox("open signalen", id="filter-signals", compact=True)
+        yield DataTable(id="results", cursor_type="row", zebra_stripes=True)
+        yield Static(id="result-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#results", DataTable)
+        table.add_column("Naam", key="name")
+        table.add_column("Jaar", key="year")
+        table.add_column("Gebied", key="area")
+        table.add_column("P", key="p")
+        table.add_column("V", key="v")
+        self.query_one("#search", Input).focus()
+        self.refresh_results()
+
+    def _filters(self) -> ResidentFilter:
+        def chosen(widget_id: str) -> object:
+            value = self.query_one(widget_id, Select).value
+            return None if value is Select.NULL else value
+
+        area = chosen("#filter-area")
+        return ResidentFilter(
+            area_id=uuid.UUID(str(area)) if area else None,
+            participation_step=chosen("#filter-participation"),  # type: ignore[arg-type]
+            support_step=chosen("#filter-support"),  # type: ignore[arg-type]
+            open_signals=self.query_one("#filter-signals", Checkbox).value,
+        )
+
+    def refresh_results(self) -> None:
+        self.search(self.query_one("#search", Input).value, self._filters())
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="search")
+    def search(self, query: str, filters: ResidentFilter) -> None:
+        rows = search_residents(self.app.db, query, filters, limit=PAGE + 1)  # type: ignore[attr-defined]
+        self.app.call_from_thread(self._show, query, rows)
+
+    def _show(self, query: str, rows: list[ResidentRow]) -> None:
+        if query != self.query_one("#search", Input).value:
+            return  # an older search finished after a newer key press
+        table = self.query_one("#results", DataTable)
+        table.clear()
+        for row in rows[:PAGE]:
+            table.add_row(plain(row.sort_name), plain(row.birth_year or ""), plain(row.area),
+                          plain(row.participation_step or "-"), plain(row.support_step or "-"), key=str(row.id))
+        if not rows:
+            status = "Geen inwoners gevonden."
+        elif len(rows) > PAGE:
+            status = f"De eerste {PAGE} treffers; typ verder om te verfijnen."
+        else:
+            status = f"{len(rows)} gevonden."
+        self.query_one("#result-status", Static).update(Text(status + "  ↓ naar de lijst, Enter opent"))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "search":
+            self.refresh_results()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        table = self.query_one("#results", DataTable)
+        if table.row_count:
+            table.focus()
+            if table.row_count == 1:
+                self._open(table.coordinate_to_cell_key((0, 0)).row_key.value)
+
+    def on_select_changed(self, _event: Select.Changed) -> None:
+        self.refresh_results()
+
+    def on_checkbox_changed(self, _event: Checkbox.Changed) -> None:
+        self.refresh_results()
+
+    def on_key(self, event) -> None:  # type: ignore[no-untyped-def]
+        if event.key == "down" and self.focused is self.query_one("#search", Input):
+            event.stop()
+            self.query_one("#results", DataTable).focus()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self._open(event.row_key.value)
+
+    def _open(self, key: str | None) -> None:
+        if key:
+            from wijkwerk_tui.ui.screens.resident import ResidentScreen
+
+            self.app.push_screen(ResidentScreen(uuid.UUID(key)))
+
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_new_resident(self) -> None:
+        from wijkwerk_tui.ui.screens.resident_form import ResidentForm
+
+        form = ResidentForm()
+
+        def done(saved: bool | None) -> None:
+            if saved and form.saved_id:
+                self._open(str(form.saved_id))
+
+        self.app.push_screen(form, done)

@@ -1,0 +1,74 @@
+"""Type-ahead over the sociale kaart: type part of a name or kind, arrows pick, the
+highlighted partner is the choice. Knows nothing of the database: it is given the list."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Input, OptionList
+from textual.widgets.option_list import Option
+
+from wijkwerk_tui.domain.text import fold
+
+Partner = tuple[uuid.UUID, str, str]  # id, name, kind
+
+
+class PartnerPicker(Vertical):
+    DEFAULT_CSS = """
+    PartnerPicker { height: auto; }
+    PartnerPicker OptionList { height: auto; max-height: 6; }
+    """
+
+    def __init__(self, partners: list[Partner], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._partners = partners
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="typ om te zoeken op de sociale kaart", id="partner-search", compact=True)
+        yield OptionList(id="partner-list")
+
+    def on_mount(self) -> None:
+        self._fill("")
+
+    def _fill(self, query: str) -> None:
+        needle = fold(query)
+        listing = self.query_one("#partner-list", OptionList)
+        listing.clear_options()
+        for pid, name, kind in self._partners:
+            if not needle or needle in fold(f"{name} {kind}"):
+                label = Text(name)
+                if kind:
+                    label.append(f"  ({kind})", style="dim")
+                listing.add_option(Option(label, id=str(pid)))
+        listing.highlighted = 0 if listing.option_count else None
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "partner-search":
+            event.stop()
+            self._fill(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "partner-search":
+            event.stop()
+            self.query_one("#partner-list", OptionList).focus()
+
+    def on_key(self, event) -> None:  # type: ignore[no-untyped-def]
+        # Down from the search box goes into the list, so no Tab is needed.
+        if event.key == "down" and isinstance(self.screen.focused, Input):
+            event.stop()
+            self.query_one("#partner-list", OptionList).focus()
+
+    @property
+    def value(self) -> uuid.UUID | None:
+        listing = self.query_one("#partner-list", OptionList)
+        if listing.highlighted is None:
+            return None
+        option_id = listing.get_option_at_index(listing.highlighted).id
+        return uuid.UUID(option_id) if option_id else None
+
+    def focus_search(self) -> Callable[[], None]:
+        return self.query_one("#partner-search", Input).focus
