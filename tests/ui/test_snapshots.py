@@ -8,6 +8,9 @@ import pytest
 from wijkwerk_tui.store.engine import open_database
 from wijkwerk_tui.ui.app import make_app
 from tests.conftest import FROZEN_NOW, frozen_clock
+from tests.ui.helpers import settle, type_text
+
+SIZES = [(80, 24), (120, 40)]
 
 
 def _app(demo_file: Path, tmp_path: Path):
@@ -18,19 +21,49 @@ def _app(demo_file: Path, tmp_path: Path):
     return app
 
 
-async def _loaded(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+async def _residents(pilot) -> None:
+    await settle(pilot)
+    await pilot.press("slash")
+    await settle(pilot)
+    await type_text(pilot, "ja")
+    await settle(pilot)
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def _detail(pilot) -> None:
+    await _residents(pilot)
+    await pilot.press("down", "enter")
+    await settle(pilot)
+
+
+async def _ladder(pilot) -> None:
+    await _detail(pilot)
+    await pilot.press("p")
+    await settle(pilot)
+
+
+@pytest.mark.parametrize("size", SIZES)
 def test_start_screen(snap_compare, demo_file: Path, tmp_path: Path, size: tuple[int, int]) -> None:
-    assert snap_compare(_app(demo_file, tmp_path), terminal_size=size, run_before=_loaded)
+    assert snap_compare(_app(demo_file, tmp_path), terminal_size=size, run_before=settle)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_residents_list(snap_compare, demo_file: Path, tmp_path: Path, size: tuple[int, int]) -> None:
+    assert snap_compare(_app(demo_file, tmp_path), terminal_size=size, run_before=_residents)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_resident_detail(snap_compare, demo_file: Path, tmp_path: Path, size: tuple[int, int]) -> None:
+    assert snap_compare(_app(demo_file, tmp_path), terminal_size=size, run_before=_detail)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_ladder_dialog(snap_compare, demo_file: Path, tmp_path: Path, size: tuple[int, int]) -> None:
+    assert snap_compare(_app(demo_file, tmp_path), terminal_size=size, run_before=_ladder)
 
 
 def test_help_screen(snap_compare, demo_file: Path, tmp_path: Path) -> None:
     async def open_help(pilot) -> None:
-        await _loaded(pilot)
+        await settle(pilot)
         await pilot.press("question_mark")
         await pilot.pause()
 

@@ -49,7 +49,9 @@ class FormScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="form"):
             yield Static(Text(self.form_title), id="form-title")
-            with VerticalScroll(id="form-body"):
+            body = VerticalScroll(id="form-body")
+            body.can_focus = False  # focus goes to the fields, not to the scroll area
+            with body:
                 yield from self.compose_fields()
             yield Static(id="form-error")
             yield Static(Text("Ctrl+S opslaan · Esc terug · Tab volgend veld"), id="form-hint")
@@ -60,6 +62,10 @@ class FormScreen(ModalScreen[bool]):
 
     def on_mount(self) -> None:
         self._initial = self.snapshot()
+        for widget in self.query_one("#form-body").query("*"):
+            if widget.focusable:
+                widget.focus()
+                break
         self.prepare()
 
     def prepare(self) -> None:

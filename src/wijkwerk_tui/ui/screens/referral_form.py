@@ -31,7 +31,7 @@ class ReferralForm(FormScreen):
         found = [(p.id, p.name, p.kind) for p in partners.list_partners(db)]
         yield self.field("Partner", PartnerPicker(found, id="partner-picker"), "partner")
         yield self.field("Reden", Input(placeholder="wat is de vraag", id="reason", compact=True), "reason")
-        yield self.field("Toestemming delen", select(YES_NO, id="consent", prompt="ja of nee (verplicht)"), "consent")
+        yield self.field("Toestemming delen", select(YES_NO, id="consent", prompt="verplicht: kies"), "consent")
         yield self.field("Waarom geen", Input(placeholder="alleen bij geen toestemming", id="no_consent_reason",
                                               compact=True), "no_consent_reason")
         status = [(Text(rules.STATUSES[c]), c) for c in ("proposed", "sent")]

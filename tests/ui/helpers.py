@@ -1,0 +1,36 @@
+"""Helpers for pilot tests: wait for the app to settle, read tables, open a resident by keys."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+from textual.widgets import DataTable
+
+
+async def settle(pilot: Pilot) -> None:
+    """Let thread workers finish and the screen catch up."""
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def cells(table: DataTable) -> list[list[str]]:
+    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+async def type_text(pilot: Pilot, text: str) -> None:
+    await pilot.press(*[{" ": "space"}.get(ch, ch) for ch in text])
+
+
+async def open_resident_by_search(pilot: Pilot, query: str) -> None:
+    """`/`, type part of a name, Enter to the list, Enter to open: keys only."""
+    await pilot.press("slash")
+    await settle(pilot)
+    await type_text(pilot, query)
+    await settle(pilot)
+    await pilot.press("enter")  # to the list (opens directly when there is one match)
+    await settle(pilot)
+    from wijkwerk_tui.ui.screens.resident import ResidentScreen
+
+    if not isinstance(pilot.app.screen, ResidentScreen):
+        await pilot.press("enter")
+        await settle(pilot)
