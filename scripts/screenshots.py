@@ -21,9 +21,17 @@ NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 SIZE = (100, 30)
 
 # name -> keys to press after the start screen has loaded
+_FIND = ["slash", *"bakker", "down", "enter"]
 SCREENS: dict[str, list[str]] = {
     "start": [],
-    "help": ["question_mark"],
+    "residents": ["slash", *"ja"],
+    "resident": _FIND,
+    "ladder-dialog": [*_FIND, "p"],
+    "signal-form": [*_FIND, "s"],
+    "referral-form": [*_FIND, "d"],
+    "overviews": ["o"],
+    "sociale-kaart": ["k"],
+    "help": [*_FIND, "question_mark"],
 }
 
 
@@ -35,6 +43,7 @@ async def _shoot(db_path: Path, name: str, keys: list[str]) -> None:
         await pilot.pause()
         for key in keys:
             await pilot.press(key)
+            await app.workers.wait_for_complete()
             await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
