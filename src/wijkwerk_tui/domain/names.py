@@ -75,3 +75,55 @@ def search_key(data: PersonalData, area_name: str = "") -> str:
     """Folded words a search can match: name parts, birth year, area."""
     parts = [data.given_name, data.family_prefix, data.family_name, str(data.birth_year or ""), area_name]
     return fold(" ".join(p for p in parts if p))
+
+
+# Dutch tussenvoegsels, longest first so "van der" wins over "van".
+PREFIXES = ("van der", "van den", "van de", "van 't", "in 't", "in de", "op de", "uit de", "van", "de", "der",
+            "den", "ter", "ten", "te", "het", "'t", "le", "la", "du", "da", "di", "von", "op", "in", "uit")
+
+
+_PREFIX_WORDS = frozenset(word for prefix in PREFIXES for word in prefix.split())
+
+
+def split_full_name(text: str) -> tuple[str, str, str]:
+    """'Gerrit de Vries' or 'Vries, Gerrit de' -> ('Gerrit', 'de', 'Vries')."""
+    text = " ".join(text.split())
+    if "," in text:
+        family, _, rest = text.partition(",")
+        rest_words = rest.split()
+        prefix_words: list[str] = []
+        while rest_words and rest_words[-1].lower() in _PREFIX_WORDS:
+            prefix_words.insert(0, rest_words.pop().lower())
+        return " ".join(rest_words), " ".join(prefix_words), family.strip()
+    words = text.split()
+    if len(words) <= 1:
+        return "", "", text
+    given = words[0]
+    tail = words[1:]
+    lowered = " ".join(tail).lower()
+    for prefix in PREFIXES:
+        if lowered.startswith(prefix + " ") and len(prefix.split()) < len(tail):
+            n = len(prefix.split())
+            return given, " ".join(tail[:n]).lower(), " ".join(tail[n:])
+    return given, "", " ".join(tail)
+
+
+_PHONETIC = (("ij", "y"), ("ei", "y"), ("ph", "f"), ("dt", "t"), ("ck", "k"), ("c", "k"), ("z", "s"), ("w", "v"))
+
+
+def phonetic_key(family_name: str) -> str:
+    """A spelling-tolerant key for a family name: Jansen = Janssen, Müller = Muller, Meijer = Meyer."""
+    words = fold(family_name).replace("-", " ").replace("'", " ").split()
+    while len(words) > 1 and words[0] in _PREFIX_WORDS:
+        words.pop(0)
+    key = "".join(ch for ch in "".join(words) if ch.isalnum())
+    for old, new in _PHONETIC:
+        key = key.replace(old, new)
+    collapsed = []
+    for ch in key:
+        if not collapsed or collapsed[-1] != ch:
+            collapsed.append(ch)
+    key = "".join(collapsed)
+    if key.endswith("d"):
+        key = key[:-1] + "t"
+    return key

@@ -33,3 +33,10 @@ def clean_text(value: str | None, field: str, *, max_len: int) -> str:
     if len(text) > max_len:
         raise ValidationError(field, f"Maximaal {max_len} tekens (nu {len(text)}).")
     return text
+
+
+def strip_controls(value: str) -> tuple[str, bool]:
+    """One line without pasted line breaks or control characters; says whether it changed."""
+    cleaned = " ".join(_CONTROL.sub(" ", value.replace("\r", " ").replace("\n", " ")).split(" "))
+    cleaned = re.sub(r" {2,}", " ", cleaned) if cleaned != value else cleaned
+    return cleaned, cleaned != value

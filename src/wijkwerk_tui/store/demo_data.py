@@ -19,7 +19,7 @@ from wijkwerk_tui.domain import referrals as referral_rules
 from wijkwerk_tui.domain import signals as signal_rules
 from wijkwerk_tui.domain.activities import GOAL_CONTRIBUTORS
 from wijkwerk_tui.domain.ladders import Ladder, top_step
-from wijkwerk_tui.domain.names import PersonalData, search_key
+from wijkwerk_tui.domain.names import PersonalData, phonetic_key, search_key
 from wijkwerk_tui.store import audit, settings
 from wijkwerk_tui.store.engine import Database
 from wijkwerk_tui.store.tables import (
@@ -146,7 +146,8 @@ def build_demo(db: Database, residents: int = 600, seed: int = 2026, today: date
             **b.stamp(first_on, worker), "pk": index + 1, "given_name": person.given_name,
             "family_prefix": prefix, "family_name": family, "birth_year": person.birth_year, "birth_date": None,
             "area_id": area_id, "phone": "", "email": "", "consent_register": True, "consent_on": first_on,
-            "search_key": search_key(person, AREAS[area_index]), "participation_step": None,
+            "search_key": search_key(person, AREAS[area_index]), "name_key": phonetic_key(family),
+            "participation_step": None,
             "support_step": None, "last_contact_on": None, "anonymised_at": None,
         })
         rid = resident["id"]
@@ -170,7 +171,7 @@ def build_demo(db: Database, residents: int = 600, seed: int = 2026, today: date
             b.add(Contact, {**b.stamp(on, worker), "resident_id": rid, "area_id": area_id,
                             "kind": rng.choices(kinds, kind_weights)[0], "contact_on": on,
                             "duration_min": rng.choice((10, 15, 20, 30, 45, 60)), "note": rng.choice(NOTES),
-                            "is_story": False, "story": "", "worker_id": worker})
+                            "is_story": False, "story": "", "signal_categories": "", "worker_id": worker})
         resident["last_contact_on"] = last_contact
         # Every category at least once, then about a third of residents with a signal.
         if index < len(categories) or rng.random() < 0.3:
@@ -185,7 +186,7 @@ def build_demo(db: Database, residents: int = 600, seed: int = 2026, today: date
         worker = rng.choice(worker_ids)
         b.add(Contact, {**b.stamp(on, worker), "resident_id": None, "area_id": rng.choice(area_ids),
                         "kind": "walk_in", "contact_on": on, "duration_min": 10, "note": "",
-                        "is_story": False, "story": "", "worker_id": worker})
+                        "is_story": False, "story": "", "signal_categories": "", "worker_id": worker})
 
     summary = DemoSummary(residents=residents)
     order = (Area, Worker, Partner, Resident, LadderStep, Referral, Signal, MeldcodeStep, Contact, Goal, GroupActivity)

@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from wijkwerk_tui.domain.names import PersonalData, check_personal_data, search_key
+from wijkwerk_tui.domain.names import PersonalData, check_personal_data, phonetic_key, search_key
 from wijkwerk_tui.domain.errors import ValidationError
 from wijkwerk_tui.store import audit
 from wijkwerk_tui.store.engine import Database
@@ -64,7 +64,7 @@ def create_in(
         db, actor,
         Resident(
             **asdict(clean), area_id=area_id, consent_register=consent_register,
-            consent_on=consent_on, search_key=search_key(clean, area_name),
+            consent_on=consent_on, search_key=search_key(clean, area_name), name_key=phonetic_key(clean.family_name),
         ),
     )
     session.add(resident)
@@ -96,6 +96,7 @@ def update_resident(
         resident.consent_register = consent_register
         resident.consent_on = consent_on
         resident.search_key = search_key(clean, area_name)
+        resident.name_key = phonetic_key(clean.family_name)
         session.add(touch(db, resident))
         audit.record(session, db, actor, "resident.update", resident.id)
         return resident

@@ -66,6 +66,8 @@ class Resident(Stamped, table=True):
     consent_on: date | None = None
     # Folded "given prefix family year area" for search; empty once anonymised.
     search_key: str = Field(default="", max_length=400)
+    # Spelling-tolerant family-name key (Jansen = Janssen) for duplicate detection.
+    name_key: str = Field(default="", max_length=120, index=True)
     # Caches of the latest ladder placements, kept by store.ladders for list filters.
     participation_step: int | None = Field(default=None, index=True)
     support_step: int | None = Field(default=None, index=True)
@@ -154,6 +156,8 @@ class Contact(Row, table=True):
     note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     is_story: bool = False
     story: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    # Signal categories noted at an anonymous visit (no resident, so no signal rows).
+    signal_categories: str = Field(default="", max_length=400)
     worker_id: uuid.UUID | None = Field(default=None, foreign_key="worker.id")
 
 
@@ -194,3 +198,13 @@ class AuditEvent(SQLModel, table=True):
     device_id: str = Field(default="", max_length=36)
     prev_hash: str = Field(default="", max_length=64)
     hash: str = Field(default="", max_length=64)
+
+
+class Draft(SQLModel, table=True):
+    """Work in progress (an intake being typed), kept per worker so a crash loses nothing."""
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    worker_id: uuid.UUID | None = Field(default=None, foreign_key="worker.id", index=True)
+    kind: str = Field(max_length=20)
+    payload: str = Field(default="{}", sa_type=Text)
+    updated_at: datetime = Field(default_factory=_stamp, sa_type=UTCDateTime, nullable=False)

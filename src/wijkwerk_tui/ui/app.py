@@ -30,6 +30,7 @@ class WijkwerkApp(App[int]):
         Binding("ctrl+q", "quit", "Stoppen", id="app.quit", priority=True),
         Binding("question_mark", "help", "Help", id="app.help", key_display="?"),
         Binding("slash", "residents", "Zoeken", id="app.residents", key_display="/"),
+        Binding("n", "intake", "Intake", id="app.intake"),
         Binding("o", "overviews", "Overzicht", id="app.overviews"),
         Binding("k", "partners", "Kaart", id="app.partners"),
         Binding("ctrl+p", "command_palette", "Opdrachten", id="app.palette", show=False, priority=True),
@@ -43,6 +44,34 @@ class WijkwerkApp(App[int]):
 
     def get_default_screen(self) -> Screen:
         return StartScreen()
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._offer_draft)
+
+    def _offer_draft(self) -> None:
+        """After a crash, a kill or a power cut: offer the intake that was being typed."""
+        from wijkwerk_tui.store import drafts
+        from wijkwerk_tui.ui.screens.confirm import ConfirmDialog
+        from wijkwerk_tui.ui.screens.intake import DRAFT, IntakeScreen
+
+        draft = drafts.load(self.db, self.worker_id, DRAFT)
+        if not draft:
+            return
+
+        def answered(resume: bool | None) -> None:
+            if resume:
+                self.push_screen(IntakeScreen(draft))
+            else:
+                drafts.clear(self.db, self.worker_id, DRAFT)
+
+        self.push_screen(ConfirmDialog("Er is een intake die nog niet is opgeslagen. Verder gaan met die intake?",
+                                       yes="Verder (j)", no="Weggooien (n)"), answered)
+
+    def action_intake(self) -> None:
+        from wijkwerk_tui.ui.screens.intake import IntakeScreen
+
+        if not isinstance(self.screen, IntakeScreen):
+            self.push_screen(IntakeScreen())
 
     def action_command_palette(self) -> None:
         if self.use_command_palette and not CommandPalette.is_open(self):

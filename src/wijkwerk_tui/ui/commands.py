@@ -17,6 +17,7 @@ def main_actions(app) -> list[tuple[str, str, Callable[[], object]]]:  # type: i
     """(title, help, callback) for every main action of the app."""
     return [
         ("Vandaag", "Startscherm met wat er vandaag te doen is", app.action_home),
+        ("Snelle intake", "Inloop: nieuwe inwoner of contact in één scherm (n)", app.action_intake),
         ("Inwoners zoeken", "Zoeken op naam, geboortejaar of gebied (/)", app.action_residents),
         ("Nieuwe inwoner", "Een inwoner toevoegen buiten de intake", app.action_new_resident),
         ("Signaal over onbekende inwoner", "Signaal zonder naam, bijv. 'oudere dame Kerkstraat'",

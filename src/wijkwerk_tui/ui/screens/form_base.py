@@ -95,6 +95,8 @@ class FormScreen(ModalScreen[bool]):
                 values.append(widget.value)  # type: ignore[attr-defined]
             elif isinstance(widget, OptionList):
                 values.append(widget.highlighted)
+            elif hasattr(widget, "form_value"):
+                values.append(widget.form_value)
         return tuple(values)
 
     @property

@@ -23,21 +23,28 @@ class PartnerPicker(Vertical):
     PartnerPicker OptionList { height: auto; max-height: 6; }
     """
 
-    def __init__(self, partners: list[Partner], *, id: str | None = None) -> None:
+    def __init__(self, partners: list[Partner], *, id: str | None = None, optional: bool = False) -> None:
+        """`optional`: nothing is chosen until something is typed, and the list stays out of the Tab order."""
         super().__init__(id=id)
         self._partners = partners
+        self._optional = optional
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="typ om te zoeken op de sociale kaart", id="partner-search", compact=True)
         yield OptionList(id="partner-list")
 
     def on_mount(self) -> None:
+        if self._optional:
+            self.query_one("#partner-list", OptionList).can_focus = False
         self._fill("")
 
     def _fill(self, query: str) -> None:
         needle = fold(query)
         listing = self.query_one("#partner-list", OptionList)
         listing.clear_options()
+        listing.display = not (self._optional and not needle)
+        if self._optional and not needle:
+            return
         for pid, name, kind in self._partners:
             if not needle or needle in fold(f"{name} {kind}"):
                 label = Text(name)
@@ -57,15 +64,22 @@ class PartnerPicker(Vertical):
             self.query_one("#partner-list", OptionList).focus()
 
     def on_key(self, event) -> None:  # type: ignore[no-untyped-def]
-        # Down from the search box goes into the list, so no Tab is needed.
-        if event.key == "down" and isinstance(self.screen.focused, Input):
+        # Down from the search box goes into the list (or, when optional, moves the highlight).
+        listing = self.query_one("#partner-list", OptionList)
+        if event.key in ("down", "up") and isinstance(self.screen.focused, Input):
             event.stop()
-            self.query_one("#partner-list", OptionList).focus()
+            if self._optional:
+                if event.key == "down":
+                    listing.action_cursor_down()
+                else:
+                    listing.action_cursor_up()
+            else:
+                listing.focus()
 
     @property
     def value(self) -> uuid.UUID | None:
         listing = self.query_one("#partner-list", OptionList)
-        if listing.highlighted is None:
+        if listing.highlighted is None or not listing.option_count:
             return None
         option_id = listing.get_option_at_index(listing.highlighted).id
         return uuid.UUID(option_id) if option_id else None

@@ -1,0 +1,176 @@
+"""Quick intake during drop-in hours: everything of one visit saved in one transaction."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+from sqlmodel import col, select
+
+from wijkwerk_tui.domain import signals as signal_rules
+from wijkwerk_tui.domain.activities import CONTACT_KINDS
+from wijkwerk_tui.domain.errors import ValidationError
+from wijkwerk_tui.domain.ladders import Ladder, validate_step
+from wijkwerk_tui.domain.names import PersonalData, check_personal_data, full_name, phonetic_key, split_full_name
+from wijkwerk_tui.domain.text import clean_line, fold
+from wijkwerk_tui.domain.vocab import check_code
+from wijkwerk_tui.store import contacts, ladders, referrals, residents, settings, signals
+from wijkwerk_tui.store.contacts import ContactData
+from wijkwerk_tui.store.engine import Database
+from wijkwerk_tui.store.referrals import ReferralData
+from wijkwerk_tui.store.rows import get_live
+from wijkwerk_tui.store.search import ResidentRow
+from wijkwerk_tui.store.signals import SignalData
+from wijkwerk_tui.store.tables import Area, Resident
+
+NOTE_MAX = 1000
+LAST_AREA = "intake.last_area"
+LAST_KIND = "intake.last_kind"
+
+
+@dataclass(frozen=True)
+class IntakeData:
+    name: str = ""
+    birth_year: str = ""
+    area_id: uuid.UUID | None = None
+    kind: str = "walk_in"
+    participation: str = ""
+    support: str = ""
+    categories: tuple[str, ...] = ()
+    note: str = ""
+    partner_id: uuid.UUID | None = None
+    referral_consent: bool | None = None
+    consent: bool | None = None
+    existing_resident_id: uuid.UUID | None = None  # chosen from the likely duplicates
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    resident_id: uuid.UUID | None  # None: anonymous contact only
+    new_resident: bool
+    steps: int
+    signals: int
+    referral: bool
+    summary: str = field(default="")
+
+
+def _step(ladder: Ladder, value: str, name: str) -> int | None:
+    return validate_step(ladder, value, name) if value.strip() else None
+
+
+def save_intake(db: Database, actor: uuid.UUID | None, data: IntakeData) -> IntakeResult:
+    """Resident (or an existing one), contact, ladder steps, signals and referral: all or nothing."""
+    today = db.today()
+    if data.consent is None:
+        raise ValidationError("consent", "Vraag of de inwoner toestemming geeft voor registratie (j of n).")
+    kind = check_code(CONTACT_KINDS, data.kind, "kind", "soort contact")
+    note = clean_line(data.note, "note", max_len=NOTE_MAX)
+    for code in data.categories:
+        check_code(signal_rules.CATEGORIES, code, "signals", "signaalcategorie")
+    if data.area_id is None:
+        raise ValidationError("area", "Kies het gebied (typ de eerste letters).")
+    participation = _step(Ladder.PARTICIPATION, data.participation, "participation")
+    support = _step(Ladder.SUPPORT, data.support, "support")
+    with db.transaction() as session:
+        get_live(session, Area, data.area_id, "Gebied")
+        settings.put(session, LAST_AREA, str(data.area_id))
+        settings.put(session, LAST_KIND, kind)
+        if not data.consent:
+            # No consent to register: only an anonymous contact, so the visit still counts.
+            if data.partner_id is not None:
+                raise ValidationError("partner", "Zonder toestemming voor registratie kan er geen doorverwijzing worden vastgelegd.")
+            contact = contacts.add_in(session, db, actor, None, ContactData(today, kind), data.area_id)
+            contact.signal_categories = ",".join(data.categories)
+            session.add(contact)
+            return IntakeResult(None, False, 0, 0, False, "Anoniem contact opgeslagen (geen toestemming voor registratie).")
+        if data.existing_resident_id is not None:
+            resident = get_live(session, Resident, data.existing_resident_id, "Inwoner")
+            new = False
+        else:
+            given, prefix, family = split_full_name(clean_line(data.name, "name", max_len=200))
+            if not (given or family):
+                raise ValidationError("name", "Vul de naam in.")
+            try:
+                person = check_personal_data(PersonalData(given, prefix, family, data.birth_year), today)
+            except ValidationError as error:
+                raise ValidationError("birth_year" if error.field == "birth_year" else "name", error.message) from None
+            resident = residents.create_in(session, db, actor, person, data.area_id, True, today)
+            new = True
+        contacts.add_in(session, db, actor, resident.id, ContactData(today, kind, note=note), data.area_id)
+        steps = 0
+        for ladder, step in ((Ladder.PARTICIPATION, participation), (Ladder.SUPPORT, support)):
+            if step is not None:
+                ladders.record_in(session, db, actor, resident.id, ladder, step, today)
+                steps += 1
+        for code in data.categories:
+            signals.add_in(session, db, actor, resident.id, SignalData(code, source="resident", noticed_on=today))
+        referral = False
+        if data.partner_id is not None:
+            if data.referral_consent is None:
+                raise ValidationError("referral_consent", "Geef aan of de inwoner toestemming geeft om gegevens te delen.")
+            referrals.add_in(session, db, actor, resident.id, ReferralData(
+                data.partner_id, note or "Vanuit de inloop", data.referral_consent,
+                "" if data.referral_consent else "Geen toestemming gegeven bij de inloop",
+            ))
+            referral = True
+        name = full_name(resident.given_name, resident.family_prefix, resident.family_name)
+        parts = ["nieuwe inwoner" if new else "contact", f"{steps} trede(n)" if steps else "",
+                 f"{len(data.categories)} signaal/signalen" if data.categories else "", "doorverwijzing" if referral else ""]
+        summary = f"Opgeslagen: {name} — " + ", ".join(p for p in parts if p) + "."
+        return IntakeResult(resident.id, new, steps, len(data.categories), referral, summary)
+
+
+def likely_duplicates(db: Database, name: str, birth_year: str = "", limit: int = 5) -> list[ResidentRow]:
+    """Existing residents the typed name probably means (spelling-tolerant), best first."""
+    given, prefix, family = split_full_name(name)
+    key = phonetic_key(family)
+    if len(key) < 2:
+        return []
+    with db.reading() as session:
+        rows = session.exec(
+            select(Resident, Area.name)
+            .join(Area, col(Area.id) == col(Resident.area_id), isouter=True)
+            .where(Resident.name_key == key, col(Resident.deleted_at).is_(None), col(Resident.anonymised_at).is_(None))
+            .limit(200)
+        ).all()
+    year = int(birth_year) if birth_year.strip().isdigit() else None
+    wanted_given = fold(given)
+
+    def score(item: tuple[Resident, str | None]) -> tuple[int, int, str]:
+        r = item[0]
+        year_gap = abs((r.birth_year or 0) - year) if year and r.birth_year else 50
+        given_match = 0 if wanted_given and fold(r.given_name).startswith(wanted_given[:3]) else 1
+        return (given_match, year_gap, fold(r.given_name))
+
+    ranked = sorted(rows, key=score)[:limit]
+    return [
+        ResidentRow(r.id, full_name(r.given_name, r.family_prefix, r.family_name), "", r.birth_year, area or "",
+                    r.participation_step, r.support_step)
+        for r, area in ranked
+    ]
+
+
+def last_choices(db: Database) -> tuple[uuid.UUID | None, str]:
+    """The area and contact kind this device used last."""
+    raw = settings.get(db, LAST_AREA)
+    try:
+        area = uuid.UUID(raw) if raw else None
+    except ValueError:
+        area = None
+    return area, settings.get(db, LAST_KIND, "walk_in") or "walk_in"
+
+
+def resolve_area(db: Database, typed: str) -> Area | None:
+    """'rui' -> Ruinen: the first active area (in list order) whose name starts with the text."""
+    needle = fold(typed)
+    if not needle:
+        return None
+    with db.reading() as session:
+        found = list(session.exec(
+            select(Area).where(col(Area.deleted_at).is_(None), col(Area.active).is_(True))
+            .order_by(Area.sort_order, Area.name)
+        ))
+    exact = [a for a in found if fold(a.name) == needle]
+    return (exact or [a for a in found if fold(a.name).startswith(needle)] or [None])[0]
+
+

@@ -1,0 +1,333 @@
+"""Snelle intake: the fastest path in the app, and it never loses what was typed.
+
+Tab order: name, year, area, contact kind, both ladder steps (a digit each, which moves on
+by itself), signals (one key each), note, optional referral, consent. Every change is kept
+as a draft in the database; Ctrl+S saves everything in one transaction and starts a fresh
+intake with the area and contact kind kept.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.suggester import SuggestFromList
+from textual.widgets import DataTable, Input, Select, Static
+
+from wijkwerk_tui.domain import signals as signal_rules
+from wijkwerk_tui.domain.activities import CONTACT_KINDS
+from wijkwerk_tui.domain.errors import ValidationError
+from wijkwerk_tui.domain.ladders import Ladder, steps
+from wijkwerk_tui.domain.text import strip_controls
+from wijkwerk_tui.store import areas, drafts, intake, partners
+from wijkwerk_tui.store.intake import IntakeData
+from wijkwerk_tui.store.search import ResidentRow
+from wijkwerk_tui.ui.screens.form_base import FormScreen
+from wijkwerk_tui.ui.text import plain
+from wijkwerk_tui.ui.widgets.choices import select
+from wijkwerk_tui.ui.widgets.key_toggles import KeyToggles, YesNo
+from wijkwerk_tui.ui.widgets.partner_picker import PartnerPicker
+
+DRAFT = "intake"
+
+# One key per category, shown next to it.
+SIGNAL_KEYS: list[tuple[str, str, str]] = [
+    ("e", "loneliness", "eenzaam"), ("s", "debts", "schulden"), ("m", "carer_strain", "mantelzorg"),
+    ("h", "domestic_violence", "huisel. geweld"), ("l", "low_literacy", "laaggeletterd"),
+    ("d", "digital", "digitaal"), ("w", "housing", "wonen"), ("k", "frail_elderly", "kwetsbaar"),
+    ("g", "health", "gezondheid"), ("z", "care_avoidance", "zorgmijding"), ("j", "youth", "jeugd"),
+    ("a", "other", "anders"),
+]
+assert {code for _, code, _ in SIGNAL_KEYS} == set(signal_rules.CATEGORIES)
+
+
+class IntakeScreen(FormScreen):
+    DEFAULT_CSS = """
+    IntakeScreen > Vertical#form { width: 100%; height: 100%; max-height: 100%; border: none; padding: 0 1; }
+    IntakeScreen #form-body { max-height: 1fr; height: 1fr; }
+    IntakeScreen .hint { color: $text-muted; height: auto; padding-left: 20; }
+    IntakeScreen #duplicates { height: auto; max-height: 5; margin-left: 20; }
+    IntakeScreen #duplicates-title { height: auto; padding-left: 20; color: $warning; }
+    """
+    BINDINGS = [
+        Binding("ctrl+d", "choose_existing", "Bestaande kiezen", id="intake.existing", priority=True),
+    ]
+
+    form_title = "Snelle intake"
+
+    def __init__(self, draft: dict[str, Any] | None = None) -> None:
+        super().__init__()
+        self._draft = draft
+        self._existing: ResidentRow | None = None
+        self._restoring = False
+
+    def compose_fields(self) -> ComposeResult:
+        db = self.app.db  # type: ignore[attr-defined]
+        self._areas = areas.list_areas(db)
+        last_area, last_kind = intake.last_choices(db)
+        area_name = next((a.name for a in self._areas if a.id == last_area), "")
+        yield self.field("Naam", Input(placeholder="voornaam achternaam", id="name", compact=True), "name")
+        yield Static(id="duplicates-title")
+        table = DataTable(id="duplicates", cursor_type="row")
+        table.can_focus = False  # out of the Tab order until Ctrl+D
+        yield table
+        yield self.field("Geboortejaar", Input(id="birth_year", compact=True, max_length=4, restrict=r"\d*"),
+                         "birth_year")
+        yield self.field("Gebied", Input(area_name, id="area", compact=True,
+                                         suggester=SuggestFromList([a.name for a in self._areas], case_sensitive=False)),
+                         "area")
+        yield Static(id="area-hint", classes="hint")
+        yield self.field("Soort contact", select(CONTACT_KINDS, last_kind if last_kind in CONTACT_KINDS else "walk_in",
+                                                 id="kind", allow_blank=False), "kind")
+        yield self.field("Participatie 1-6", Input(id="participation", compact=True, max_length=1), "participation")
+        yield self.field("Verantw. 1-5", Input(id="support", compact=True, max_length=1), "support")
+        yield Static(id="steps-hint", classes="hint")
+        yield self.field("Signalen (toets)", KeyToggles(SIGNAL_KEYS, id="signals"), "signals")
+        yield self.field("Notitie", Input(placeholder="kort, één regel", id="note", compact=True), "note")
+        found = [(p.id, p.name, p.kind) for p in partners.list_partners(db)]
+        yield self.field("Doorverwijzen naar", PartnerPicker(found, id="partner", optional=True), "partner")
+        yield self.field("Delen met partner", YesNo(id="referral_consent"), "referral_consent")
+        yield self.field("Toestemming reg.", YesNo(id="consent"), "consent")
+
+    def prepare(self) -> None:
+        self.query_one("#duplicates", DataTable).add_columns("Naam", "Jaar", "Gebied")
+        self.query_one("#duplicates", DataTable).display = False
+        self.query_one("#referral_consent", YesNo).can_focus = False
+        if self._draft:
+            self._restore(self._draft)
+        self._update_hints()
+        self.query_one("#name", Input).focus()
+        self.rebaseline()
+
+    # -- draft ------------------------------------------------------------------
+    def _payload(self) -> dict[str, Any]:
+        return {
+            "name": self.query_one("#name", Input).value,
+            "birth_year": self.query_one("#birth_year", Input).value,
+            "area": self.query_one("#area", Input).value,
+            "kind": self.value_of("kind"),
+            "participation": self.query_one("#participation", Input).value,
+            "support": self.query_one("#support", Input).value,
+            "signals": list(self.query_one("#signals", KeyToggles).form_value),
+            "note": self.query_one("#note", Input).value,
+            "partner_query": self.query_one("#partner-search", Input).value,
+            "referral_consent": self.query_one("#referral_consent", YesNo).value,
+            "consent": self.query_one("#consent", YesNo).value,
+            "existing": str(self._existing.id) if self._existing else None,
+            "existing_label": self._existing_label(),
+        }
+
+    def _restore(self, data: dict[str, Any]) -> None:
+        self._restoring = True
+        for name in ("name", "birth_year", "area", "participation", "support", "note"):
+            self.query_one(f"#{name}", Input).value = str(data.get(name) or "")
+        self.query_one("#partner-search", Input).value = str(data.get("partner_query") or "")
+        if data.get("kind") in CONTACT_KINDS:
+            self.query_one("#kind", Select).value = data["kind"]
+        self.query_one("#signals", KeyToggles).set_value(data.get("signals") or [])
+        self.query_one("#referral_consent", YesNo).set_value(data.get("referral_consent"))
+        self.query_one("#consent", YesNo).set_value(data.get("consent"))
+        if data.get("existing"):
+            self._existing = ResidentRow(uuid.UUID(data["existing"]), data.get("existing_label") or "", "", None,
+                                         "", None, None)
+        self.call_after_refresh(self._end_restore)
+
+    def _end_restore(self) -> None:
+        self._restoring = False
+        self._show_existing()
+
+    def _keep_draft(self) -> None:
+        if self._restoring:
+            return
+        payload = self._payload()
+        db, worker = self.app.db, self.app.worker_id  # type: ignore[attr-defined]
+        # Only what was typed about this visit makes a draft; the kept area and kind do not.
+        if any(payload[k] not in ("", None, []) for k in payload if k not in ("area", "kind")):
+            drafts.save(db, worker, DRAFT, payload)
+        else:
+            drafts.clear(db, worker, DRAFT)
+
+    # -- reacting to input ----------------------------------------------------------
+    def on_input_changed(self, event: Input.Changed) -> None:
+        field = event.input.id
+        if field == "note":
+            cleaned, changed = strip_controls(event.value)
+            if changed:
+                event.input.value = cleaned
+                self.query_one("#field-note").set_error(  # type: ignore[attr-defined]
+                    "Regeleinden en onzichtbare tekens zijn weggehaald; controleer de notitie.")
+                return
+        if field == "partner-search":
+            # The sharing question only joins the Tab order when there is a referral.
+            self.query_one("#referral_consent", YesNo).can_focus = bool(event.value.strip())
+        if field in ("name", "birth_year") and self._existing is None:
+            self.find_duplicates(self.query_one("#name", Input).value, self.query_one("#birth_year", Input).value)
+        if field in ("participation", "support") and event.value.isdigit() and not self._restoring:
+            top = 6 if field == "participation" else 5
+            if 1 <= int(event.value) <= top:
+                self.focus_next()
+        self._update_hints()
+        self._keep_draft()
+
+    def on_select_changed(self, _event: Select.Changed) -> None:
+        self._keep_draft()
+
+    def on_key_toggles_changed(self, _event: KeyToggles.Changed) -> None:
+        self._keep_draft()
+
+    def on_yes_no_changed(self, event: YesNo.Changed) -> None:
+        self._keep_draft()
+        if event.answer.id == "consent":
+            self.query_one("#field-consent").set_error(None)  # type: ignore[attr-defined]
+
+    def _update_hints(self) -> None:
+        typed = self.query_one("#area", Input).value
+        area = intake.resolve_area(self.app.db, typed) if typed else None  # type: ignore[attr-defined]
+        hint = Text()
+        if area is not None:
+            hint.append(f"→ {area.name}")
+        elif typed:
+            hint.append("geen gebied met deze naam", style="italic")
+        self.query_one("#area-hint", Static).update(hint)
+        labels = []
+        for ladder, name in ((Ladder.PARTICIPATION, "participation"), (Ladder.SUPPORT, "support")):
+            value = self.query_one(f"#{name}", Input).value
+            match = [s for s in steps(ladder) if str(s.number) == value]
+            if match:
+                labels.append(f"{'P' if ladder is Ladder.PARTICIPATION else 'V'}{value} {match[0].label}")
+        self.query_one("#steps-hint", Static).update(Text(" · ".join(labels)))
+
+    # -- duplicates first ---------------------------------------------------------------
+    @work(thread=True, exclusive=True, exit_on_error=False, group="duplicates")
+    def find_duplicates(self, name: str, year: str) -> None:
+        rows = intake.likely_duplicates(self.app.db, name, year)  # type: ignore[attr-defined]
+        self.app.call_from_thread(self._show_duplicates, name, rows)
+
+    def _show_duplicates(self, name: str, rows: list[ResidentRow]) -> None:
+        if name != self.query_one("#name", Input).value or self._existing is not None:
+            return
+        table = self.query_one("#duplicates", DataTable)
+        table.clear()
+        for row in rows:
+            table.add_row(plain(row.name), plain(row.birth_year or ""), plain(row.area), key=str(row.id))
+        table.display = bool(rows)
+        title = Text(f"Mogelijk al bekend ({len(rows)}) — Ctrl+D om te kiezen", style="bold") if rows else Text("")
+        self.query_one("#duplicates-title", Static).update(title)
+
+    def action_choose_existing(self) -> None:
+        table = self.query_one("#duplicates", DataTable)
+        if self._existing is not None:  # Ctrl+D again: back to a new resident
+            self._existing = None
+            self._show_existing()
+            self.find_duplicates(self.query_one("#name", Input).value, self.query_one("#birth_year", Input).value)
+            self._keep_draft()
+            return
+        if table.row_count:
+            table.can_focus = True
+            table.focus()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id != "duplicates" or event.row_key.value is None:
+            return
+        row = event.data_table.get_row(event.row_key)
+        self._existing = ResidentRow(uuid.UUID(event.row_key.value), str(row[0]), "", None, str(row[2]), None, None)
+        event.data_table.can_focus = False
+        area = self.query_one("#area", Input)
+        if not area.value.strip() and self._existing.area:
+            area.value = self._existing.area  # the visit's area defaults to where they live
+        self._show_existing()
+        self._keep_draft()
+        self.query_one("#area", Input).focus()
+
+    def _existing_label(self) -> str:
+        return self._existing.name if self._existing else ""
+
+    def _show_existing(self) -> None:
+        table = self.query_one("#duplicates", DataTable)
+        title = self.query_one("#duplicates-title", Static)
+        if self._existing is None:
+            return
+        table.display = False
+        title.update(Text(f"Nieuw contact voor bestaande inwoner: {self._existing.name} (Ctrl+D = toch nieuw)",
+                          style="bold"))
+
+    # -- saving -----------------------------------------------------------------------
+    def _data(self) -> IntakeData:
+        db = self.app.db  # type: ignore[attr-defined]
+        typed_area = self.query_one("#area", Input).value
+        area = intake.resolve_area(db, typed_area)
+        if area is None:
+            raise ValidationError("area", "Kies het gebied (typ de eerste letters).")
+        picker = self.query_one("#partner", PartnerPicker)
+        partner = picker.value if self.query_one("#partner-search", Input).value.strip() else None
+        return IntakeData(
+            name=self.query_one("#name", Input).value,
+            birth_year=self.query_one("#birth_year", Input).value,
+            area_id=area.id,
+            kind=self.value_of("kind"),
+            participation=self.query_one("#participation", Input).value,
+            support=self.query_one("#support", Input).value,
+            categories=self.query_one("#signals", KeyToggles).form_value,
+            note=self.query_one("#note", Input).value,
+            partner_id=partner,
+            referral_consent=self.query_one("#referral_consent", YesNo).value,
+            consent=self.query_one("#consent", YesNo).value,
+            existing_resident_id=self._existing.id if self._existing else None,
+        )
+
+    def save(self) -> str:
+        result = intake.save_intake(self.app.db, self.app.worker_id, self._data())  # type: ignore[attr-defined]
+        return result.summary
+
+    def action_save(self) -> None:
+        self.clear_errors()
+        try:
+            message = self.save()
+        except ValidationError as error:
+            self.show_error(error)
+            return
+        except Exception as error:  # noqa: BLE001 - the store rolled back; keep every field
+            self.show_error(ValidationError("", f"Opslaan is niet gelukt ({type(error).__name__}). Er is niets "
+                                                "opgeslagen; uw invoer staat er nog."))
+            return
+        drafts.clear(self.app.db, self.app.worker_id, DRAFT)  # type: ignore[attr-defined]
+        self.app.notify(message, markup=False)
+        self.query_one("#form-error", Static).update(Text(message, style="bold"))
+        self._reset()
+
+    def _reset(self) -> None:
+        """A fresh intake: area and contact kind stay."""
+        self._restoring = True
+        for name in ("name", "birth_year", "participation", "support", "note", "partner-search"):
+            self.query_one(f"#{name}", Input).value = ""
+        self.query_one("#signals", KeyToggles).set_value([])
+        self.query_one("#referral_consent", YesNo).set_value(None)
+        self.query_one("#consent", YesNo).set_value(None)
+        self._existing = None
+        self.query_one("#duplicates", DataTable).display = False
+        self.query_one("#duplicates-title", Static).update("")
+        self.call_after_refresh(self._after_reset)
+
+    def _after_reset(self) -> None:
+        self._restoring = False
+        self._update_hints()
+        self.rebaseline()
+        self.query_one("#name", Input).focus()
+
+    def action_cancel(self) -> None:
+        if not self.dirty:
+            drafts.clear(self.app.db, self.app.worker_id, DRAFT)  # type: ignore[attr-defined]
+            self.dismiss(False)
+            return
+        from wijkwerk_tui.ui.screens.confirm import ConfirmDialog
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                drafts.clear(self.app.db, self.app.worker_id, DRAFT)  # type: ignore[attr-defined]
+                self.dismiss(False)
+
+        self.app.push_screen(ConfirmDialog("Deze intake niet opslaan en weggooien?"), answered)
