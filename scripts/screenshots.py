@@ -29,6 +29,7 @@ SCREENS: dict[str, list[str]] = {
     "ladder-dialog": [*_FIND, "p"],
     "signal-form": [*_FIND, "s"],
     "referral-form": [*_FIND, "d"],
+    "intake": ["n", *"Jan Jansen"],
     "overviews": ["o"],
     "sociale-kaart": ["k"],
     "help": [*_FIND, "question_mark"],

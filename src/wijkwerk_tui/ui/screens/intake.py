@@ -31,6 +31,7 @@ from wijkwerk_tui.ui.text import plain
 from wijkwerk_tui.ui.widgets.choices import select
 from wijkwerk_tui.ui.widgets.key_toggles import KeyToggles, YesNo
 from wijkwerk_tui.ui.widgets.partner_picker import PartnerPicker
+from wijkwerk_tui.ui.widgets.step_input import StepInput
 
 DRAFT = "intake"
 
@@ -83,8 +84,8 @@ class IntakeScreen(FormScreen):
         yield Static(id="area-hint", classes="hint")
         yield self.field("Soort contact", select(CONTACT_KINDS, last_kind if last_kind in CONTACT_KINDS else "walk_in",
                                                  id="kind", allow_blank=False), "kind")
-        yield self.field("Participatie 1-6", Input(id="participation", compact=True, max_length=1), "participation")
-        yield self.field("Verantw. 1-5", Input(id="support", compact=True, max_length=1), "support")
+        yield self.field("Participatie 1-6", StepInput(6, id="participation"), "participation")
+        yield self.field("Verantw. 1-5", StepInput(5, id="support"), "support")
         yield Static(id="steps-hint", classes="hint")
         yield self.field("Signalen (toets)", KeyToggles(SIGNAL_KEYS, id="signals"), "signals")
         yield self.field("Notitie", Input(placeholder="kort, één regel", id="note", compact=True), "note")
@@ -166,10 +167,6 @@ class IntakeScreen(FormScreen):
             self.query_one("#referral_consent", YesNo).can_focus = bool(event.value.strip())
         if field in ("name", "birth_year") and self._existing is None:
             self.find_duplicates(self.query_one("#name", Input).value, self.query_one("#birth_year", Input).value)
-        if field in ("participation", "support") and event.value.isdigit() and not self._restoring:
-            top = 6 if field == "participation" else 5
-            if 1 <= int(event.value) <= top:
-                self.focus_next()
         self._update_hints()
         self._keep_draft()
 

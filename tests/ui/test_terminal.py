@@ -1,0 +1,130 @@
+"""The real app in a real terminal (tmux at 80x24): an intake typed with send-keys is in the
+database afterwards, and after `kill -9` mid-intake the restart offers the draft."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from wijkwerk_tui.store.engine import open_database
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("tmux") is None and not os.environ.get("CI"),
+    reason="tmux is not installed here (CI installs it and runs these)",
+)
+
+
+class Terminal:
+    def __init__(self, db: Path) -> None:
+        self.name = f"wijkwerk-{uuid.uuid4().hex[:8]}"
+        command = f"exec {shlex.quote(sys.executable)} -m wijkwerk_tui --db {shlex.quote(str(db))}"
+        env = {**os.environ, "TERM": "xterm-256color"}
+        subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", "80", "-y", "24", command],
+                       check=True, env=env)
+
+    def screen(self) -> str:
+        result = subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True)
+        return result.stdout
+
+    def wait_for(self, needle: str, timeout: float = 20) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            shown = self.screen()
+            if needle in shown:
+                return shown
+            time.sleep(0.2)
+        raise AssertionError(f"{needle!r} did not appear; the screen shows:\n{self.screen()}")
+
+    def keys(self, *keys: str, literal: bool = False) -> None:
+        args = ["tmux", "send-keys", "-t", self.name, *(["-l"] if literal else []), *keys]
+        subprocess.run(args, check=True)
+        time.sleep(0.15)
+
+    def type(self, value: str) -> None:
+        self.keys(value, literal=True)
+
+    def pid(self) -> int:
+        out = subprocess.run(["tmux", "display-message", "-p", "-t", self.name, "#{pane_pid}"],
+                             capture_output=True, text=True, check=True).stdout
+        return int(out.strip())
+
+    def close(self) -> None:
+        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+
+
+@pytest.fixture
+def demo_path(tmp_path: Path) -> Path:
+    path = tmp_path / "terminal.db"
+    subprocess.run([sys.executable, "-m", "wijkwerk_tui", "--db", str(path), "demo", "--no-run", "--residents", "30"],
+                   check=True, capture_output=True, timeout=120)
+    return path
+
+
+def _resident(path: Path, family: str) -> tuple | None:
+    db = open_database(path)
+    try:
+        with db.reading() as session:
+            return session.execute(text(
+                "SELECT r.given_name, r.birth_year, a.name, r.participation_step, r.support_step,"
+                " (SELECT COUNT(*) FROM signal s WHERE s.resident_id = r.id)"
+                " FROM resident r JOIN area a ON a.id = r.area_id WHERE r.family_name = :f"), {"f": family}).first()
+    finally:
+        db.close()
+
+
+def test_intake_typed_in_a_real_terminal_is_saved(demo_path: Path) -> None:
+    term = Terminal(demo_path)
+    try:
+        term.wait_for("Vandaag te doen")
+        term.keys("n")
+        term.wait_for("Snelle intake")
+        term.type("Tinus Terminaltest")
+        term.keys("Tab")
+        term.type("1958")
+        term.keys("Tab")
+        term.type("ruin")
+        term.keys("Tab", "Tab")
+        term.type("23ed")
+        term.keys("Tab")
+        term.type("Via tmux ingevoerd")
+        term.keys("Tab", "Tab")
+        term.type("j")
+        term.keys("C-s")
+        term.wait_for("Opgeslagen: Tinus Terminaltest")
+    finally:
+        term.close()
+    assert _resident(demo_path, "Terminaltest") == ("Tinus", 1958, "Ruinen", 2, 3, 2)
+
+
+def test_kill_mid_intake_then_restart_offers_the_draft(demo_path: Path) -> None:
+    term = Terminal(demo_path)
+    try:
+        term.wait_for("Vandaag te doen")
+        term.keys("n")
+        term.wait_for("Snelle intake")
+        term.type("Klaasje Killtest")
+        term.keys("Tab")
+        term.type("1944")
+        time.sleep(0.5)
+        os.kill(term.pid(), signal.SIGKILL)
+    finally:
+        term.close()
+    again = Terminal(demo_path)
+    try:
+        again.wait_for("nog niet is opgeslagen")
+        again.keys("j")
+        shown = again.wait_for("Klaasje Killtest")
+        assert "1944" in shown
+        assert _resident(demo_path, "Killtest") is None  # a draft, not a record
+    finally:
+        again.close()
