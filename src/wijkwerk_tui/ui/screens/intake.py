@@ -38,7 +38,7 @@ DRAFT = "intake"
 # One key per category, shown next to it.
 SIGNAL_KEYS: list[tuple[str, str, str]] = [
     ("e", "loneliness", "eenzaam"), ("s", "debts", "schulden"), ("m", "carer_strain", "mantelzorg"),
-    ("h", "domestic_violence", "huisel. geweld"), ("l", "low_literacy", "laaggeletterd"),
+    ("h", "domestic_violence", "huisel.geweld"), ("l", "low_literacy", "laaggeletterd"),
     ("d", "digital", "digitaal"), ("w", "housing", "wonen"), ("k", "frail_elderly", "kwetsbaar"),
     ("g", "health", "gezondheid"), ("z", "care_avoidance", "zorgmijding"), ("j", "youth", "jeugd"),
     ("a", "other", "anders"),

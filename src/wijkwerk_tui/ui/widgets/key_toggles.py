@@ -43,9 +43,8 @@ class KeyToggles(Widget, can_focus=True):
         for i, (key, code, label) in enumerate(self._options):
             chosen = code in self._on
             text.append(f"{key}", style="bold underline")
-            # No-break spaces keep each option on one line when the row wraps.
-            text.append(f"[{'x' if chosen else chr(0xA0)}]{label.replace(' ', chr(0xA0))}",
-                        style="bold reverse" if chosen else "")
+            # No spaces inside an option, so a wrapping row never splits one.
+            text.append(f"{'☒' if chosen else '☐'}{label.replace(' ', '-')}", style="bold reverse" if chosen else "")
             text.append("  " if i < len(self._options) - 1 else "")
         return text
 
