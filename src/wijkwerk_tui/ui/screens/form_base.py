@@ -138,16 +138,26 @@ class FormScreen(ModalScreen[bool]):
                 Text(f"⚠ Opslaan is niet gelukt ({type(error).__name__}). Er is niets opgeslagen; uw invoer staat er nog.")
             )
             return
+        self.after_save(message)
+
+    def after_save(self, message: str) -> None:
+        """Hook: what happens once the store committed. Default: confirm and close."""
         self.app.notify(message, markup=False)
         self.dismiss(True)
 
+    discard_question = "Wijzigingen niet opslaan en het formulier sluiten?"
+
+    def discard(self) -> None:
+        """Hook: close without saving."""
+        self.dismiss(False)
+
     def action_cancel(self) -> None:
         if not self.dirty:
-            self.dismiss(False)
+            self.discard()
             return
 
         def answered(discard: bool | None) -> None:
             if discard:
-                self.dismiss(False)
+                self.discard()
 
-        self.app.push_screen(ConfirmDialog("Wijzigingen niet opslaan en het formulier sluiten?"), answered)
+        self.app.push_screen(ConfirmDialog(self.discard_question), answered)

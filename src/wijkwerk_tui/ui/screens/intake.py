@@ -280,17 +280,8 @@ class IntakeScreen(FormScreen):
         result = intake.save_intake(self.app.db, self.app.worker_id, self._data())  # type: ignore[attr-defined]
         return result.summary
 
-    def action_save(self) -> None:
-        self.clear_errors()
-        try:
-            message = self.save()
-        except ValidationError as error:
-            self.show_error(error)
-            return
-        except Exception as error:  # noqa: BLE001 - the store rolled back; keep every field
-            self.show_error(ValidationError("", f"Opslaan is niet gelukt ({type(error).__name__}). Er is niets "
-                                                "opgeslagen; uw invoer staat er nog."))
-            return
+    def after_save(self, message: str) -> None:
+        # Stay on the intake: confirm in one line and start a fresh one.
         drafts.clear(self.app.db, self.app.worker_id, DRAFT)  # type: ignore[attr-defined]
         self.app.notify(message, markup=False)
         self.query_one("#form-error", Static).update(Text(message, style="bold"))
@@ -315,16 +306,8 @@ class IntakeScreen(FormScreen):
         self.rebaseline()
         self.query_one("#name", Input).focus()
 
-    def action_cancel(self) -> None:
-        if not self.dirty:
-            drafts.clear(self.app.db, self.app.worker_id, DRAFT)  # type: ignore[attr-defined]
-            self.dismiss(False)
-            return
-        from wijkwerk_tui.ui.screens.confirm import ConfirmDialog
+    discard_question = "Deze intake niet opslaan en weggooien?"
 
-        def answered(discard: bool | None) -> None:
-            if discard:
-                drafts.clear(self.app.db, self.app.worker_id, DRAFT)  # type: ignore[attr-defined]
-                self.dismiss(False)
-
-        self.app.push_screen(ConfirmDialog("Deze intake niet opslaan en weggooien?"), answered)
+    def discard(self) -> None:
+        drafts.clear(self.app.db, self.app.worker_id, DRAFT)  # type: ignore[attr-defined]
+        self.dismiss(False)
