@@ -19,6 +19,19 @@ def frozen_clock() -> datetime:
     return FROZEN_NOW
 
 
+@pytest.fixture(autouse=True)
+def cheap_kdf() -> Iterator[None]:
+    """Argon2id at its real cost takes ~0.1 s per call; tests use a cheap setting.
+
+    Every slot and hash records its own cost, so this changes speed, not behaviour.
+    """
+    from wijkwerk_tui.security import kdf
+
+    kdf.use_params(kdf.KdfParams(time_cost=1, memory_kib=64, parallelism=1))
+    yield
+    kdf.use_params(kdf.DEFAULT_PARAMS)
+
+
 @pytest.fixture
 def db(tmp_path: Path) -> Iterator[Database]:
     database = open_database(tmp_path / "test.db", frozen_clock)

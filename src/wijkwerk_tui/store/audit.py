@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlmodel import Session, col, select
 
@@ -31,11 +32,15 @@ def record(
     action: str,
     resident_id: uuid.UUID | None = None,
     detail: str = "",
+    at: datetime | None = None,
 ) -> None:
-    """Append one event inside the caller's transaction. `detail` must hold no personal data."""
+    """Append one event inside the caller's transaction. `detail` must hold no personal data.
+
+    `at` is for events that happened while the database was closed (a failed login).
+    """
     last = session.exec(select(AuditEvent.hash).order_by(col(AuditEvent.seq).desc()).limit(1)).first()
     event = AuditEvent(
-        at=db.now(), worker_id=actor, action=action, resident_id=resident_id,
+        at=at or db.now(), worker_id=actor, action=action, resident_id=resident_id,
         detail=detail, device_id=db.device_id, prev_hash=last or "",
     )
     event.hash = _digest(event)
@@ -77,3 +82,30 @@ def events_for_resident(db: Database, resident_id: uuid.UUID, limit: int = 200) 
             .order_by(col(AuditEvent.seq).desc()).limit(limit)
         )
         return list(session.exec(query))
+
+
+@dataclass(frozen=True)
+class Look:
+    """One line of "Wie keek mee": when, who, what."""
+
+    at: datetime
+    worker: str
+    action: str
+
+
+def who_looked(db: Database, actor: uuid.UUID | None, resident_id: uuid.UUID, limit: int = 500) -> list[Look]:
+    """Every event about one resident, newest first, for coordinators; the look itself is logged."""
+    from wijkwerk_tui.store.tables import Worker
+    from wijkwerk_tui.store.workers import require_role
+
+    with db.transaction() as session:
+        require_role(session, actor, "audit_view")
+        names = {w.id: w.name for w in session.exec(select(Worker))}
+        query = (
+            select(AuditEvent).where(AuditEvent.resident_id == resident_id)
+            .order_by(col(AuditEvent.seq).desc()).limit(limit)
+        )
+        looks = [Look(e.at, names.get(e.worker_id, "onbekend") if e.worker_id else "systeem", e.action)
+                 for e in session.exec(query)]
+        record(session, db, actor, "audit.view", resident_id)
+    return looks

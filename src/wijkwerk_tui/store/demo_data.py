@@ -124,7 +124,7 @@ def build_demo(db: Database, residents: int = 600, seed: int = 2026, today: date
 
     area_ids = [b.add(Area, {**b.stamp(start_of_history, None), "name": n, "sort_order": i, "active": True})["id"]
                 for i, n in enumerate(AREAS)]
-    worker_ids = [b.add(Worker, {**b.stamp(start_of_history, None), "name": n, "role": r, "active": True})["id"]
+    worker_ids = [b.add(Worker, {**b.stamp(start_of_history, None), "name": n, "role": r, "active": True, "passphrase_hash": ""})["id"]
                   for n, r in WORKERS]
     partner_ids = [
         b.add(Partner, {**b.stamp(start_of_history, None), "name": n, "kind": k, "phone": "", "email": "",

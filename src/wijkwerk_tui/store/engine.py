@@ -3,6 +3,11 @@
 One `Database` per open file. Every store function opens its own short session
 (`db.transaction()`), so a user action is one transaction and no session is ever
 shared between threads.
+
+With a key the file is opened through SQLCipher (`sqlcipher3`, whose wheels bundle
+it): every page, the WAL included, is encrypted with that raw 256-bit key. Without a
+key it is plain SQLite, which the tests of the store use for speed; the app and the
+command line always pass a key (see `security.vault`).
 """
 
 from __future__ import annotations
@@ -44,6 +49,8 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
+        # Erased and anonymised data is overwritten on disk, not left in free pages.
+        cursor.execute("PRAGMA secure_delete = ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -51,11 +58,24 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN")  # type: ignore[attr-defined]
 
 
-def make_engine(path: Path) -> Engine:
-    engine = create_engine(
-        f"sqlite:///{path}",
-        connect_args={"check_same_thread": False},
-    )
+def cipher_connect(path: Path | str, key: bytes) -> sqlite3.Connection:
+    """A SQLCipher connection, keyed before anything else touches it."""
+    from sqlcipher3 import dbapi2
+
+    connection = dbapi2.connect(str(path), check_same_thread=False)
+    # SQLCipher writes key errors to stderr, which would scribble over the screen.
+    connection.execute("PRAGMA cipher_log_level = NONE")
+    connection.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+    return connection  # type: ignore[return-value]
+
+
+def make_engine(path: Path, key: bytes | None = None) -> Engine:
+    if key is None:
+        engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
+    else:
+        from sqlcipher3 import dbapi2
+
+        engine = create_engine("sqlite://", module=dbapi2, creator=lambda: cipher_connect(path, key))
     _configure_sqlite(engine)
     return engine
 
@@ -63,11 +83,16 @@ def make_engine(path: Path) -> Engine:
 class Database:
     """An open wijkwerk database with its clock."""
 
-    def __init__(self, path: Path, engine: Engine, clock: Clock = system_clock) -> None:
+    def __init__(self, path: Path, engine: Engine, clock: Clock = system_clock, key: bytes | None = None) -> None:
         self.path = path
         self.engine = engine
         self.clock = clock
+        self.key = key  # the raw database key (backups are keyed with it); None: plain SQLite
         self.device_id = ""
+
+    @property
+    def encrypted(self) -> bool:
+        return self.key is not None
 
     def now(self) -> datetime:
         return self.clock().astimezone(UTC)
@@ -91,24 +116,30 @@ class Database:
         self.engine.dispose()
 
 
-def open_database(path: Path | str, clock: Clock = system_clock) -> Database:
-    """Open (creating or upgrading as needed) the database at `path`."""
+def open_database(path: Path | str, clock: Clock = system_clock, key: bytes | None = None) -> Database:
+    """Open (creating or upgrading as needed) the database at `path`, with `key` if encrypted."""
     path = Path(path).expanduser()
     path.parent.mkdir(parents=True, exist_ok=True)
-    if path.exists() and path.stat().st_size > 0 and not _looks_like_sqlite(path):
-        raise DatabaseError("Dit bestand is geen wijkwerk-database of is beschadigd.")
-    engine = make_engine(path)
+    if path.exists() and path.stat().st_size > 0:
+        plain = looks_like_sqlite(path)
+        if key is None and not plain:
+            raise DatabaseError("Dit bestand is versleuteld, beschadigd of geen wijkwerk-database.")
+        if key is not None and plain:
+            raise DatabaseError("Dit bestand is niet versleuteld; wijkwerk opent het zo niet.")
+    engine = make_engine(path, key)
     try:
+        with engine.connect() as connection:  # a wrong key or a damaged file fails here
+            connection.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
         migrate.upgrade(engine)
     except Exception as error:  # the message may hold SQL, never show it
         engine.dispose()
-        raise DatabaseError("De database kon niet worden geopend of bijgewerkt.") from error
-    db = Database(path, engine, clock)
+        raise DatabaseError("De database kon niet worden geopend: beschadigd of onleesbaar.") from error
+    db = Database(path, engine, clock, key)
     db.device_id = _ensure_device_id(db)
     return db
 
 
-def _looks_like_sqlite(path: Path) -> bool:
+def looks_like_sqlite(path: Path) -> bool:
     with path.open("rb") as handle:
         return handle.read(16) == b"SQLite format 3\x00"
 

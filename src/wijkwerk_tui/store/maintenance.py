@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,14 +15,18 @@ from wijkwerk_tui.store.engine import Clock, Database, open_database, system_clo
 from wijkwerk_tui.store.residents import count_residents
 
 
-def ensure_demo(path: Path, residents: int, seed: int, clock: Clock = system_clock) -> tuple[Path, bool]:
+def ensure_demo(
+    path: Path, residents: int, seed: int, clock: Clock = system_clock, key: bytes | None = None,
+    before_move: Callable[[Database], None] | None = None,
+) -> tuple[Path, bool]:
     """Reuse the demo database at `path`, or build it. Returns (path, built_now).
 
     It is built under a temporary name and moved into place when complete, so a build
-    that is interrupted never leaves a half-filled demo behind.
+    that is interrupted never leaves a half-filled demo behind. `before_move` runs on
+    the finished database (the accounts' passphrases are set there).
     """
     if path.exists():
-        db = open_database(path, clock)
+        db = open_database(path, clock, key)
         try:
             if count_residents(db) > 0:
                 return path, False
@@ -30,11 +35,15 @@ def ensure_demo(path: Path, residents: int, seed: int, clock: Clock = system_clo
     partial = path.with_name(path.name + ".partial")
     for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
         leftover.unlink(missing_ok=True)
-    db = open_database(partial, clock)
+    db = open_database(partial, clock, key)
     try:
         build_demo(db, residents=residents, seed=seed)
+        if before_move:
+            before_move(db)
     finally:
         db.close()
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
     os.replace(partial, path)
     return path, True
 

@@ -13,7 +13,9 @@ from sqlmodel import col, select
 from wijkwerk_tui.domain import referrals as referral_rules
 from wijkwerk_tui.domain import signals as signal_rules
 from wijkwerk_tui.domain.names import full_name
+from wijkwerk_tui.domain.accounts import Viewer
 from wijkwerk_tui.store import settings
+from wijkwerk_tui.store.signals import visible_to
 from wijkwerk_tui.store.engine import Database
 from wijkwerk_tui.store.tables import Area, Goal, Partner, Referral, Resident, Signal, Worker
 
@@ -64,7 +66,7 @@ def _name(resident: Resident | None) -> str:
 
 def open_signal_rows(
     db: Database, area_id: uuid.UUID | None = None, worker_id: uuid.UUID | None = None,
-    follow_up_before: date | None = None, limit: int = 300,
+    follow_up_before: date | None = None, limit: int = 300, viewer: Viewer | None = None,
 ) -> list[SignalRow]:
     """Open signals, acute first and then oldest first."""
     rank = case(signal_rules.URGENCY_RANK, value=Signal.urgency, else_=9)
@@ -74,7 +76,7 @@ def open_signal_rows(
         .join(Area, col(Area.id) == col(Signal.area_id), isouter=True)
         .join(Worker, col(Worker.id) == col(Signal.worker_id), isouter=True)
         .where(col(Signal.status).in_(signal_rules.OPEN_STATUSES), col(Signal.deleted_at).is_(None))
-        .where(col(Resident.deleted_at).is_(None))
+        .where(col(Resident.deleted_at).is_(None), visible_to(viewer))
     )
     if area_id is not None:
         statement = statement.where(Signal.area_id == area_id)

@@ -6,10 +6,11 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import case
+from sqlalchemy import ColumnElement, case, or_, true
 from sqlmodel import Session, col, select
 
 from wijkwerk_tui.domain import signals as rules
+from wijkwerk_tui.domain.accounts import Viewer
 from wijkwerk_tui.domain.errors import ValidationError
 from wijkwerk_tui.domain.text import clean_line, clean_text
 from wijkwerk_tui.domain.vocab import check_code
@@ -184,21 +185,31 @@ def meldcode_steps(db: Database, signal_id: uuid.UUID) -> list[MeldcodeStep]:
         ))
 
 
-def for_resident(db: Database, resident_id: uuid.UUID) -> list[Signal]:
+def visible_to(viewer: Viewer | None) -> ColumnElement[bool]:
+    """The SQL form of `domain.accounts.can_see_signal` (None: no viewer filter, for reports)."""
+    if viewer is None or viewer.is_coordinator:
+        return true()
+    return or_(col(Signal.confidential).is_(False), col(Signal.created_by) == viewer.worker_id,
+               col(Signal.worker_id) == viewer.worker_id)
+
+
+def for_resident(db: Database, resident_id: uuid.UUID, viewer: Viewer | None = None) -> list[Signal]:
     with db.reading() as session:
         return list(session.exec(
             select(Signal).where(Signal.resident_id == resident_id, col(Signal.deleted_at).is_(None))
+            .where(visible_to(viewer))
             .order_by(col(Signal.noticed_on).desc(), col(Signal.created_at).desc())
         ))
 
 
 def open_signals(
-    db: Database, area_id: uuid.UUID | None = None, worker_id: uuid.UUID | None = None, limit: int = 200
+    db: Database, area_id: uuid.UUID | None = None, worker_id: uuid.UUID | None = None, limit: int = 200,
+    viewer: Viewer | None = None,
 ) -> list[Signal]:
     """Open signals, acute first, then oldest first."""
     rank = case({code: rank for code, rank in rules.URGENCY_RANK.items()}, value=Signal.urgency, else_=9)
     statement = select(Signal).where(
-        col(Signal.status).in_(rules.OPEN_STATUSES), col(Signal.deleted_at).is_(None)
+        col(Signal.status).in_(rules.OPEN_STATUSES), col(Signal.deleted_at).is_(None), visible_to(viewer)
     )
     if area_id is not None:
         statement = statement.where(Signal.area_id == area_id)

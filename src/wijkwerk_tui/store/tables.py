@@ -48,6 +48,8 @@ class Worker(Row, table=True):
     name: str = Field(max_length=120, unique=True)
     role: str = Field(default="worker", max_length=20)
     active: bool = True
+    # Argon2id (argon2-cffi) encoded hash; checked when the screen is unlocked.
+    passphrase_hash: str = Field(default="", max_length=200)
 
 
 class Resident(Stamped, table=True):

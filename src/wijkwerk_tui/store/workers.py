@@ -3,28 +3,114 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
 from sqlalchemy import func
 from sqlmodel import col, select
 
+from wijkwerk_tui.domain.accounts import Viewer, require
 from wijkwerk_tui.domain.activities import ROLES
 from wijkwerk_tui.domain.errors import ValidationError
 from wijkwerk_tui.domain.text import clean_line
 from wijkwerk_tui.domain.vocab import check_code
+from sqlmodel import Session
+
+from wijkwerk_tui.store import audit
 from wijkwerk_tui.store.engine import Database
-from wijkwerk_tui.store.rows import get_live, stamp_new
+from wijkwerk_tui.store.rows import get_live, stamp_new, touch
 from wijkwerk_tui.store.tables import Worker
 
 
-def add_worker(db: Database, actor: uuid.UUID | None, name: str, role: str = "worker") -> Worker:
+# Called inside the transaction once the row is written: the key file is updated there,
+# so a failure on either side leaves neither changed.
+AfterWrite = Callable[[Worker], None]
+
+
+def add_worker(
+    db: Database, actor: uuid.UUID | None, name: str, role: str = "worker",
+    passphrase_hash: str = "", then: AfterWrite | None = None,
+) -> Worker:
     name = clean_line(name, "name", max_len=120, required=True, what="een naam")
     role = check_code(ROLES, role, "role", "rol")
     with db.transaction() as session:
+        if actor is not None:
+            require_role(session, actor, "accounts")
         if session.exec(select(Worker).where(func.lower(Worker.name) == name.lower())).first():
             raise ValidationError("name", "Er is al een medewerker met deze naam.")
-        worker = stamp_new(db, actor, Worker(name=name, role=role))
+        worker = stamp_new(db, actor, Worker(name=name, role=role, passphrase_hash=passphrase_hash))
         session.add(worker)
+        session.flush()
+        audit.record(session, db, actor, "account.add", detail=f"role={role}")
+        if then:
+            then(worker)
         return worker
+
+
+def viewer(session: Session, actor: uuid.UUID | None) -> Viewer:
+    """The actor's role, read from the database (never from the key file or the screen)."""
+    worker = session.get(Worker, actor) if actor is not None else None
+    role = worker.role if worker is not None and worker.active else "worker"
+    return Viewer(actor, role)
+
+
+def viewer_of(db: Database, actor: uuid.UUID | None) -> Viewer:
+    with db.reading() as session:
+        return viewer(session, actor)
+
+
+def require_role(session: Session, actor: uuid.UUID | None, action: str) -> None:
+    require(viewer(session, actor).role, action)
+
+
+def set_passphrase_hash(
+    db: Database, actor: uuid.UUID | None, worker_id: uuid.UUID, passphrase_hash: str,
+    then: AfterWrite | None = None,
+) -> None:
+    """A new passphrase: one's own, or a coordinator's reset of someone else's."""
+    with db.transaction() as session:
+        if actor != worker_id:
+            require_role(session, actor, "accounts")
+        worker = get_live(session, Worker, worker_id, "Medewerker")
+        worker.passphrase_hash = passphrase_hash
+        session.add(touch(db, worker))
+        audit.record(session, db, actor, "account.passphrase" if actor == worker_id else "account.reset")
+        if then:
+            then(worker)
+
+
+def set_active(db: Database, actor: uuid.UUID | None, worker_id: uuid.UUID, active: bool,
+               passphrase_hash: str | None = None, then: AfterWrite | None = None) -> None:
+    """Deactivate, or reactivate with a new passphrase hash."""
+    with db.transaction() as session:
+        require_role(session, actor, "accounts")
+        if worker_id == actor and not active:
+            raise ValidationError("worker", "U kunt uw eigen account niet deactiveren.")
+        worker = get_live(session, Worker, worker_id, "Medewerker")
+        if not active and worker.role == "coordinator":
+            others = session.exec(select(func.count()).select_from(Worker).where(
+                Worker.role == "coordinator", col(Worker.active).is_(True), Worker.id != worker_id,
+                col(Worker.deleted_at).is_(None))).one()
+            if not others:
+                raise ValidationError("worker", "Er moet minstens één actieve coördinator blijven.")
+        worker.active = active
+        if passphrase_hash is not None:
+            worker.passphrase_hash = passphrase_hash
+        session.add(touch(db, worker))
+        audit.record(session, db, actor, "account.activate" if active else "account.deactivate")
+        if then:
+            then(worker)
+
+
+def passphrase_hash(db: Database, worker_id: uuid.UUID) -> str:
+    with db.reading() as session:
+        worker = session.get(Worker, worker_id)
+        return worker.passphrase_hash if worker is not None and worker.active else ""
+
+
+def find_by_name(db: Database, name: str) -> Worker | None:
+    with db.reading() as session:
+        return session.exec(select(Worker).where(func.lower(Worker.name) == name.strip().lower(),
+                                                 col(Worker.deleted_at).is_(None))).first()
 
 
 def list_workers(db: Database, include_inactive: bool = False) -> list[Worker]:
@@ -47,7 +133,7 @@ def names(db: Database) -> dict[uuid.UUID, str]:
 
 
 def default_worker(db: Database) -> Worker | None:
-    """Until login exists (issue 5): the first coordinator, else the first worker."""
+    """The first coordinator, else the first worker: for tests and screenshots that skip login."""
     active = list_workers(db)
     coordinators = [w for w in active if w.role == "coordinator"]
     return (coordinators or active or [None])[0]

@@ -1,0 +1,79 @@
+"""Rules for accounts: passphrases, the delay after failed logins, and what each role may do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from wijkwerk_tui.domain.errors import DomainError, ValidationError
+
+MIN_PASSPHRASE = 10
+FREE_TRIES = 5
+MAX_DELAY_S = 300
+
+COORDINATOR = "coordinator"
+WORKER = "worker"
+
+# Actions only a coordinator may take. Everything else every active worker may do.
+COORDINATOR_ONLY: dict[str, str] = {
+    "accounts": "medewerkers beheren",
+    "settings": "instellingen wijzigen",
+    "audit_view": "zien wie een dossier bekeek",
+    "erase": "een inwoner wissen",
+    "retention": "de bewaartermijn toepassen",
+    "full_export": "alle gegevens exporteren",
+    "restore": "een back-up terugzetten",
+}
+
+
+class PermissionDenied(DomainError):
+    """The logged-in worker's role does not allow this action."""
+
+
+def check_passphrase(passphrase: str, repeat: str | None = None, field: str = "passphrase") -> str:
+    if len(passphrase) < MIN_PASSPHRASE:
+        raise ValidationError(field, f"Kies een wachtwoord van minstens {MIN_PASSPHRASE} tekens.")
+    if passphrase.strip() != passphrase:
+        raise ValidationError(field, "Een wachtwoord begint of eindigt niet met een spatie.")
+    if repeat is not None and repeat != passphrase:
+        raise ValidationError("repeat", "De twee wachtwoorden zijn niet gelijk.")
+    return passphrase
+
+
+def login_delay(failures: int) -> int:
+    """Seconds to wait before the next try after `failures` failed tries in a row.
+
+    Five free tries (typos happen), then 5 s, doubling with each further failure, at
+    most five minutes: slow enough to stop guessing at the keyboard, short enough for
+    a worker who mistyped.
+    """
+    if failures < FREE_TRIES:
+        return 0
+    return min(MAX_DELAY_S, 5 * 2 ** (failures - FREE_TRIES))
+
+
+def may(role: str, action: str) -> bool:
+    return action not in COORDINATOR_ONLY or role == COORDINATOR
+
+
+def require(role: str, action: str) -> None:
+    if not may(role, action):
+        raise PermissionDenied(f"Alleen een coördinator mag {COORDINATOR_ONLY[action]}.")
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is looking: decides what a list may show."""
+
+    worker_id: object
+    role: str
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role == COORDINATOR
+
+
+def can_see_signal(viewer: Viewer, confidential: bool, *authors: object) -> bool:
+    """A confidential (vertrouwelijk) signal is seen only by its author and coordinators."""
+    if not confidential or viewer.is_coordinator:
+        return True
+    return viewer.worker_id is not None and viewer.worker_id in authors

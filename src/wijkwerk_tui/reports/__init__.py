@@ -1,0 +1,1 @@
+"""Aggregations and exporters: documents and files made from what the store returns."""

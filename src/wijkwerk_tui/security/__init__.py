@@ -1,0 +1,1 @@
+"""Accounts, keys and the lock: who may open the encrypted database, and how."""

@@ -1,0 +1,168 @@
+"""The key file beside the database: the database key, wrapped once per account.
+
+The database is encrypted with one random 256-bit key. That key is never stored as
+is: each account (and the recovery code) has a *slot* holding it encrypted with
+AES-256-GCM under a key derived from that account's passphrase with Argon2id. The
+slot id is bound in as associated data, so a slot cannot be copied to another name.
+Removing a slot (a deactivated account) means that passphrase opens nothing.
+
+The file also remembers failed tries, so the growing delay survives a restart, and
+failed logins that happened while the database was closed, so they reach the audit
+trail at the next successful login. It holds workers' names, never residents' data.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import secrets
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from wijkwerk_tui.security.kdf import KdfParams, current_params, derive_key
+
+VERSION = 1
+RECOVERY_SLOT = "recovery"
+KEY_BYTES = 32
+
+
+def keyfile_path(db_path: Path) -> Path:
+    return db_path.with_name(db_path.name + ".keys")
+
+
+def new_database_key() -> bytes:
+    return secrets.token_bytes(KEY_BYTES)
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def _unb64(text: str) -> bytes:
+    return base64.b64decode(text.encode())
+
+
+@dataclass
+class Slot:
+    slot_id: str  # a worker's UUID, or "recovery"
+    name: str  # shown in the login list; the recovery slot has none
+    salt: str
+    nonce: str
+    wrapped: str
+    kdf: dict[str, int]
+
+    @classmethod
+    def seal(cls, slot_id: str, name: str, passphrase: str, db_key: bytes) -> Slot:
+        params = current_params()
+        salt, nonce = secrets.token_bytes(16), secrets.token_bytes(12)
+        kek = derive_key(passphrase, salt, params)
+        wrapped = AESGCM(kek).encrypt(nonce, db_key, slot_id.encode())
+        return cls(slot_id, name, _b64(salt), _b64(nonce), _b64(wrapped), params.as_dict())
+
+    def open(self, passphrase: str) -> bytes | None:
+        """The database key, or None when the passphrase is wrong."""
+        kek = derive_key(passphrase, _unb64(self.salt), KdfParams(**self.kdf))
+        try:
+            return AESGCM(kek).decrypt(_unb64(self.nonce), _unb64(self.wrapped), self.slot_id.encode())
+        except InvalidTag:
+            return None
+
+
+@dataclass
+class KeyFile:
+    path: Path
+    slots: list[Slot] = field(default_factory=list)
+    demo_passphrase: str = ""  # set only for the demo database, and shown on its login screen
+    demo_user: str = ""
+    failures: dict[str, dict[str, object]] = field(default_factory=dict)
+    pending: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def is_demo(self) -> bool:
+        return bool(self.demo_passphrase)
+
+    # -- file ---------------------------------------------------------------------
+    @classmethod
+    def load(cls, path: Path) -> KeyFile:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            slots = [Slot(**raw) for raw in data["slots"]]
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise KeyFileError("Het sleutelbestand ontbreekt of is beschadigd.") from error
+        return cls(path, slots, data.get("demo_passphrase", ""), data.get("demo_user", ""),
+                   data.get("failures", {}), data.get("pending", []))
+
+    def save(self) -> None:
+        """Write atomically (temp file, fsync, rename): a crash never leaves half a key file."""
+        data = {
+            "version": VERSION, "demo_passphrase": self.demo_passphrase, "demo_user": self.demo_user,
+            "slots": [slot.__dict__ for slot in self.slots], "failures": self.failures, "pending": self.pending,
+        }
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=self.path.parent, prefix=self.path.name, suffix=".tmp")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                json.dump(data, out, indent=1)
+                out.flush()
+                os.fsync(out.fileno())
+            os.chmod(temp, 0o600)
+            os.replace(temp, self.path)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+
+    # -- slots --------------------------------------------------------------------
+    def slot(self, slot_id: str) -> Slot | None:
+        return next((s for s in self.slots if s.slot_id == slot_id), None)
+
+    def find_by_name(self, name: str) -> Slot | None:
+        wanted = name.strip().casefold()
+        return next((s for s in self.slots if s.slot_id != RECOVERY_SLOT and s.name.casefold() == wanted), None)
+
+    def names(self) -> list[str]:
+        return sorted((s.name for s in self.slots if s.slot_id != RECOVERY_SLOT), key=str.casefold)
+
+    def put(self, slot: Slot) -> None:
+        self.slots = [s for s in self.slots if s.slot_id != slot.slot_id] + [slot]
+
+    def remove(self, slot_id: str) -> None:
+        self.slots = [s for s in self.slots if s.slot_id != slot_id]
+        self.failures.pop(slot_id, None)
+
+    # -- failed tries ---------------------------------------------------------------
+    def failure_count(self, slot_id: str) -> int:
+        return int(self.failures.get(slot_id, {}).get("count", 0))  # type: ignore[call-overload]
+
+    def last_failure(self, slot_id: str) -> datetime | None:
+        raw = self.failures.get(slot_id, {}).get("last")
+        return datetime.fromisoformat(str(raw)) if raw else None
+
+    def note_failure(self, slot_id: str, at: datetime, action: str = "login.failed") -> None:
+        self.failures[slot_id] = {"count": self.failure_count(slot_id) + 1, "last": at.isoformat()}
+        self.pending.append({"at": at.isoformat(), "slot": slot_id, "action": action})
+
+    def clear_failures(self, slot_id: str) -> None:
+        self.failures.pop(slot_id, None)
+
+
+class KeyFileError(Exception):
+    """The key file is missing or damaged. Message is Dutch."""
+
+
+def new_recovery_code() -> str:
+    """120 random bits as 6 groups of 4 letters/digits, without look-alikes (0/O, 1/I/L)."""
+    alphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+    chars = [secrets.choice(alphabet) for _ in range(24)]
+    return "-".join("".join(chars[i:i + 4]) for i in range(0, 24, 4))
+
+
+def normalise_recovery_code(text: str) -> str:
+    """Accept the code typed with spaces, without dashes, or in lower case."""
+    chars = [c for c in text.upper() if c.isalnum()]
+    return "-".join("".join(chars[i:i + 4]) for i in range(0, len(chars), 4))

@@ -1,0 +1,286 @@
+"""Setting up, opening and unlocking the encrypted database, and managing accounts.
+
+The one place where the key file, the passphrase hashes and the database meet:
+screens and the command line call these functions and never touch keys themselves.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from wijkwerk_tui.domain.accounts import COORDINATOR, check_passphrase, login_delay
+from wijkwerk_tui.domain.errors import DomainError, ValidationError
+from wijkwerk_tui.domain.text import clean_line
+from wijkwerk_tui.security import kdf
+from wijkwerk_tui.security.keyfile import (
+    RECOVERY_SLOT, KeyFile, KeyFileError, Slot, keyfile_path, new_database_key, new_recovery_code,
+    normalise_recovery_code,
+)
+from wijkwerk_tui.store import areas as area_store
+from wijkwerk_tui.store import audit, backup, settings, workers
+from wijkwerk_tui.store.engine import Clock, Database, DatabaseError, open_database, system_clock
+from wijkwerk_tui.store.tables import Worker
+
+UNKNOWN = "?"  # failures for names that have no account count here
+
+
+class LoginError(DomainError):
+    """Login refused; the message is Dutch and names no resident."""
+
+    def __init__(self, message: str, wait_s: int = 0, field: str = "passphrase") -> None:
+        super().__init__(message)
+        self.wait_s = wait_s
+        self.field = field
+
+
+class DamagedDatabase(LoginError):
+    """The key was right but the file is damaged; `backup` is the newest good one, if any."""
+
+    def __init__(self, message: str, backup_path: Path | None) -> None:
+        super().__init__(message)
+        self.backup_path = backup_path
+
+
+@dataclass
+class Unlocked:
+    """An open database and the worker who opened it."""
+
+    db: Database
+    worker_id: uuid.UUID
+    worker_name: str
+    role: str
+    keyfile: KeyFile | None = None
+    # Failed unlocks of the lock screen, per name: (count, last try).
+    unlock_failures: dict[str, tuple[int, datetime]] = field(default_factory=dict)
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role == COORDINATOR
+
+    def switch_to(self, worker: Worker) -> None:
+        self.worker_id, self.worker_name, self.role = worker.id, worker.name, worker.role
+
+
+def state(db_path: Path) -> str:
+    """"new" (first run: set up), "ready" (log in) or "unprotected" (a plain file, refused)."""
+    if keyfile_path(db_path).exists():
+        return "ready"
+    if db_path.exists() and db_path.stat().st_size > 0:
+        return "unprotected"
+    return "new"
+
+
+def load_keyfile(db_path: Path) -> KeyFile:
+    try:
+        return KeyFile.load(keyfile_path(db_path))
+    except KeyFileError as error:
+        raise LoginError(str(error), field="name") from error
+
+
+# -- first run ------------------------------------------------------------------------
+def setup(
+    db_path: Path, organisation: str, area_names: list[str], name: str, passphrase: str, repeat: str,
+    clock: Clock = system_clock,
+) -> tuple[Unlocked, str]:
+    """Create the encrypted database, the first coordinator and the recovery code (returned once)."""
+    if state(db_path) != "new":
+        raise ValidationError("organisation", "Deze database is al ingericht.")
+    organisation = clean_line(organisation, "organisation", max_len=120, required=True, what="de naam van de organisatie")
+    name = clean_line(name, "name", max_len=120, required=True, what="uw naam")
+    check_passphrase(passphrase, repeat)
+    cleaned = [clean_line(a, "areas", max_len=80) for a in area_names]
+    cleaned = [a for a in dict.fromkeys(cleaned) if a]
+    if not cleaned:
+        raise ValidationError("areas", "Vul minstens één gebied in (wijk, dorp of kern).")
+    key, code = new_database_key(), new_recovery_code()
+    keyfile = KeyFile(keyfile_path(db_path))
+    db = open_database(db_path, clock, key)
+    try:
+        def seal(worker: Worker) -> None:
+            keyfile.put(Slot.seal(str(worker.id), worker.name, passphrase, key))
+            keyfile.put(Slot.seal(RECOVERY_SLOT, "", normalise_recovery_code(code), key))
+            keyfile.save()
+
+        worker = workers.add_worker(db, None, name, COORDINATOR, kdf.hash_passphrase(passphrase), then=seal)
+        settings.set_value(db, "organisation", organisation)
+        for area in cleaned:
+            area_store.add_area(db, worker.id, area)
+        audit.log(db, worker.id, "setup")
+        audit.log(db, worker.id, "login")
+    except BaseException:
+        db.close()
+        for leftover in (db_path, Path(f"{db_path}-wal"), Path(f"{db_path}-shm"), keyfile.path):
+            leftover.unlink(missing_ok=True)
+        raise
+    return Unlocked(db, worker.id, worker.name, COORDINATOR, keyfile), code
+
+
+# -- login --------------------------------------------------------------------------------
+def wait_left(keyfile: KeyFile, slot_id: str, now: datetime) -> int:
+    last = keyfile.last_failure(slot_id)
+    if last is None:
+        return 0
+    waited = (now - last).total_seconds()
+    return max(0, int(login_delay(keyfile.failure_count(slot_id)) - waited + 0.999))
+
+
+def _refuse_if_waiting(keyfile: KeyFile, slot_id: str, now: datetime) -> None:
+    left = wait_left(keyfile, slot_id, now)
+    if left:
+        raise LoginError(f"Te vaak een onjuist wachtwoord. Probeer het over {left} seconden opnieuw.", left)
+
+
+def _fail(keyfile: KeyFile, slot_id: str, now: datetime, message: str, field_name: str = "passphrase") -> LoginError:
+    keyfile.note_failure(slot_id, now)
+    keyfile.save()
+    return LoginError(message, login_delay(keyfile.failure_count(slot_id)), field_name)
+
+
+def _open(db_path: Path, key: bytes, clock: Clock) -> Database:
+    try:
+        return open_database(db_path, clock, key)
+    except DatabaseError as error:
+        good = backup.newest_good(db_path, key)
+        raise DamagedDatabase("De database is beschadigd of onleesbaar.", good) from error
+
+
+def _flush_pending(db: Database, keyfile: KeyFile) -> None:
+    """Failed logins from while the database was closed go into the audit trail now."""
+    if not keyfile.pending:
+        return
+    known = {str(w.id) for w in workers.list_workers(db, include_inactive=True)}
+    with db.transaction() as session:
+        for item in keyfile.pending:
+            actor = uuid.UUID(item["slot"]) if item.get("slot") in known else None
+            audit.record(session, db, actor, item.get("action", "login.failed"), at=datetime.fromisoformat(item["at"]))
+    keyfile.pending = []
+
+
+def login(db_path: Path, name: str, passphrase: str, clock: Clock = system_clock) -> Unlocked:
+    keyfile = load_keyfile(db_path)
+    now = clock()
+    slot = keyfile.find_by_name(name)
+    slot_id = slot.slot_id if slot else UNKNOWN
+    _refuse_if_waiting(keyfile, slot_id, now)
+    key = slot.open(passphrase) if slot else None
+    if key is None:
+        raise _fail(keyfile, slot_id, now, "Onbekende naam of onjuist wachtwoord.")
+    db = _open(db_path, key, clock)
+    try:
+        worker = workers.get_worker(db, uuid.UUID(slot.slot_id))  # type: ignore[union-attr]
+        if not worker.active:
+            raise LoginError("Dit account is gedeactiveerd. Vraag een coördinator.", field="name")
+        keyfile.clear_failures(slot_id)
+        _flush_pending(db, keyfile)
+        keyfile.save()
+        audit.log(db, worker.id, "login")
+    except BaseException:
+        db.close()
+        raise
+    return Unlocked(db, worker.id, worker.name, worker.role, keyfile)
+
+
+def recover(db_path: Path, code: str, name: str, passphrase: str, repeat: str,
+            clock: Clock = system_clock) -> Unlocked:
+    """A forgotten passphrase: the recovery code opens the database and sets a new one."""
+    keyfile = load_keyfile(db_path)
+    now = clock()
+    _refuse_if_waiting(keyfile, RECOVERY_SLOT, now)
+    check_passphrase(passphrase, repeat)
+    slot = keyfile.slot(RECOVERY_SLOT)
+    key = slot.open(normalise_recovery_code(code)) if slot else None
+    if key is None:
+        raise _fail(keyfile, RECOVERY_SLOT, now, "Deze herstelcode klopt niet.", "code")
+    db = _open(db_path, key, clock)
+    try:
+        worker = workers.find_by_name(db, name)
+        if worker is None or not worker.active:
+            raise LoginError("Geen actief account met deze naam.", field="name")
+        keyfile.clear_failures(RECOVERY_SLOT)
+        _flush_pending(db, keyfile)
+
+        def seal(row: Worker) -> None:
+            keyfile.put(Slot.seal(str(row.id), row.name, passphrase, key))
+            keyfile.save()
+
+        # Acting as the account itself: the recovery code stands in for the old passphrase.
+        workers.set_passphrase_hash(db, worker.id, worker.id, kdf.hash_passphrase(passphrase), then=seal)
+        audit.log(db, worker.id, "login", detail="recovery code")
+    except BaseException:
+        db.close()
+        raise
+    return Unlocked(db, worker.id, worker.name, worker.role, keyfile)
+
+
+# -- the lock screen ------------------------------------------------------------------
+def unlock(session: Unlocked, name: str, passphrase: str) -> bool:
+    """Check a passphrase at the lock screen. True: the same worker is back (else switched)."""
+    db = session.db
+    now = db.clock()
+    worker = workers.find_by_name(db, name)
+    key = worker.name.casefold() if worker else UNKNOWN
+    count, last = session.unlock_failures.get(key, (0, now))
+    left = int(login_delay(count) - (now - last).total_seconds() + 0.999) if count else 0
+    if left > 0:
+        raise LoginError(f"Te vaak een onjuist wachtwoord. Probeer het over {left} seconden opnieuw.", left)
+    if worker is None or not worker.active or not kdf.verify_passphrase(worker.passphrase_hash, passphrase):
+        session.unlock_failures[key] = (count + 1, now)
+        audit.log(db, worker.id if worker else None, "unlock.failed")
+        raise LoginError("Onbekende naam of onjuist wachtwoord.", login_delay(count + 1))
+    session.unlock_failures.pop(key, None)
+    same = worker.id == session.worker_id
+    session.switch_to(worker)
+    audit.log(db, worker.id, "unlock" if same else "unlock.switch")
+    return same
+
+
+def lock(session: Unlocked) -> None:
+    audit.log(session.db, session.worker_id, "lock")
+
+
+# -- accounts ------------------------------------------------------------------------------
+def _sealer(session: Unlocked, passphrase: str):  # type: ignore[no-untyped-def]
+    def seal(worker: Worker) -> None:
+        if session.keyfile is not None and session.db.key is not None:
+            session.keyfile.put(Slot.seal(str(worker.id), worker.name, passphrase, session.db.key))
+            session.keyfile.save()
+    return seal
+
+
+def add_account(session: Unlocked, name: str, role: str, passphrase: str, repeat: str) -> Worker:
+    check_passphrase(passphrase, repeat)
+    return workers.add_worker(session.db, session.worker_id, name, role, kdf.hash_passphrase(passphrase),
+                              then=_sealer(session, passphrase))
+
+
+def set_passphrase(session: Unlocked, worker_id: uuid.UUID, passphrase: str, repeat: str,
+                   current: str | None = None) -> None:
+    """Reset someone's passphrase (coordinator), or change one's own (with the current one)."""
+    check_passphrase(passphrase, repeat)
+    if worker_id == session.worker_id:
+        stored = workers.passphrase_hash(session.db, worker_id)
+        if current is None or not kdf.verify_passphrase(stored, current):
+            raise ValidationError("current", "Uw huidige wachtwoord klopt niet.")
+    workers.set_passphrase_hash(session.db, session.worker_id, worker_id, kdf.hash_passphrase(passphrase),
+                                then=_sealer(session, passphrase))
+
+
+def set_active(session: Unlocked, worker_id: uuid.UUID, active: bool, passphrase: str = "") -> None:
+    """Deactivate (its wrapped key is removed) or reactivate (needs a new passphrase)."""
+    if active:
+        check_passphrase(passphrase)
+
+    def update_slot(worker: Worker) -> None:
+        if session.keyfile is None or session.db.key is None:
+            return
+        if active:
+            session.keyfile.put(Slot.seal(str(worker.id), worker.name, passphrase, session.db.key))
+        else:
+            session.keyfile.remove(str(worker.id))
+        session.keyfile.save()
+
+    workers.set_active(session.db, session.worker_id, worker_id, active,
+                       kdf.hash_passphrase(passphrase) if active else None, then=update_slot)

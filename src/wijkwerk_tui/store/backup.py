@@ -1,0 +1,119 @@
+"""Backups with SQLite's online backup API, encrypted with the database's own key.
+
+A backup is a complete database file, copied page by page while the app runs, keyed
+exactly like the original: no passphrase opens it that would not open the database.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+from wijkwerk_tui.store import audit
+from wijkwerk_tui.store.engine import LOCAL_ZONE, Database, DatabaseError, cipher_connect
+
+KEEP = 14
+STAMP = "%Y%m%d-%H%M%S"
+
+
+def backup_dir(db_path: Path) -> Path:
+    return db_path.parent / "backups"
+
+
+def _connect(path: Path, key: bytes | None) -> sqlite3.Connection:
+    return cipher_connect(path, key) if key is not None else sqlite3.connect(str(path))
+
+
+def list_backups(db_path: Path) -> list[Path]:
+    """This database's backups, newest first."""
+    folder = backup_dir(db_path)
+    if not folder.is_dir():
+        return []
+    return sorted(folder.glob(f"{db_path.stem}-*.db"), reverse=True)
+
+
+def taken_at(backup: Path) -> datetime | None:
+    try:
+        stamp = backup.stem.rsplit("-", 2)
+        return datetime.strptime(f"{stamp[-2]}-{stamp[-1]}", STAMP).replace(tzinfo=LOCAL_ZONE)
+    except (ValueError, IndexError):
+        return None
+
+
+def make_backup(db: Database, actor: object = None) -> Path:
+    """Copy the open database to backups/NAME-YYYYMMDD-HHMMSS.db (written under a temp name)."""
+    folder = backup_dir(db.path)
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = db.clock().astimezone(LOCAL_ZONE).strftime(STAMP)
+    target = folder / f"{db.path.stem}-{stamp}.db"
+    partial = target.with_suffix(".partial")
+    partial.unlink(missing_ok=True)
+    raw = db.engine.raw_connection()
+    try:
+        destination = _connect(partial, db.key)
+        try:
+            raw.driver_connection.backup(destination)  # type: ignore[union-attr]
+        finally:
+            destination.close()
+    finally:
+        raw.close()
+    os.chmod(partial, 0o600)
+    os.replace(partial, target)
+    audit.log(db, actor, "backup.made", detail=target.name)  # type: ignore[arg-type]
+    return target
+
+
+def prune(db_path: Path, keep: int = KEEP) -> list[Path]:
+    removed = list_backups(db_path)[keep:]
+    for old in removed:
+        old.unlink(missing_ok=True)
+    return removed
+
+
+def daily_backup(db: Database, actor: object = None) -> Path | None:
+    """On the first start of a day: one backup, keeping the newest `KEEP`."""
+    today = db.clock().astimezone(LOCAL_ZONE).strftime("%Y%m%d")
+    if any(p.stem.rsplit("-", 2)[-2] == today for p in list_backups(db.path)):
+        return None
+    made = make_backup(db, actor)
+    prune(db.path)
+    return made
+
+
+def is_good(path: Path, key: bytes | None) -> bool:
+    """Opens with this key and passes SQLite's quick check."""
+    try:
+        connection = _connect(path, key)
+        try:
+            return connection.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+        finally:
+            connection.close()
+    except Exception:  # sqlite3 and sqlcipher3 errors are unrelated classes
+        return False
+
+
+def newest_good(db_path: Path, key: bytes | None) -> Path | None:
+    return next((b for b in list_backups(db_path) if is_good(b, key)), None)
+
+
+def restore(backup: Path, db_path: Path, key: bytes | None) -> Path:
+    """Put `backup` in place of the (closed) database. The replaced file is kept beside it.
+
+    Returns where the replaced file went. Nothing changes when the backup is unreadable.
+    """
+    if not is_good(backup, key):
+        raise DatabaseError("Deze back-up is beschadigd of hoort niet bij deze database.")
+    stamp = datetime.now(LOCAL_ZONE).strftime(STAMP)
+    kept = db_path.with_name(f"{db_path.name}.voor-herstel-{stamp}")
+    if db_path.exists():
+        os.replace(db_path, kept)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    partial = db_path.with_name(db_path.name + ".partial")
+    shutil.copyfile(backup, partial)
+    os.chmod(partial, 0o600)
+    os.replace(partial, db_path)
+    return kept

@@ -1,0 +1,121 @@
+"""AVG duties that change data: erasure on request and the retention sweep.
+
+Both anonymise rather than delete: the person's name, birth date, contact details
+and every free text about them are wiped, while the dated facts (steps, signal
+categories, referral statuses, contacts) stay, so the counts in past reports stay
+true. Anonymous rows are no longer personal data. `secure_delete` (engine) makes
+SQLite overwrite the old bytes instead of leaving them in free pages.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import func, update
+from sqlmodel import Session, col, select
+
+from wijkwerk_tui.domain import referrals as referral_rules
+from wijkwerk_tui.domain import retention
+from wijkwerk_tui.domain import signals as signal_rules
+from wijkwerk_tui.store import audit, settings
+from wijkwerk_tui.store.engine import Database
+from wijkwerk_tui.store.rows import get_live
+from wijkwerk_tui.store.tables import (
+    Contact, Goal, LadderStep, MeldcodeStep, Referral, Resident, Signal,
+)
+from wijkwerk_tui.store.workers import require_role
+
+RETENTION_KEY = "retention_years"
+
+
+def retention_years(db: Database) -> int:
+    try:
+        return retention.check_years(settings.get(db, RETENTION_KEY, str(retention.DEFAULT_YEARS)))
+    except Exception:
+        return retention.DEFAULT_YEARS
+
+
+def set_retention_years(db: Database, actor: uuid.UUID | None, years: int | str) -> int:
+    value = retention.check_years(years)
+    with db.transaction() as session:
+        require_role(session, actor, "settings")
+        settings.put(session, RETENTION_KEY, str(value))
+        audit.record(session, db, actor, "settings.retention", detail=f"years={value}")
+    return value
+
+
+def _anonymise(session: Session, db: Database, resident: Resident, now: datetime) -> None:
+    resident_id = resident.id
+    resident.given_name = resident.family_prefix = resident.family_name = ""
+    resident.birth_year = None
+    resident.birth_date = None
+    resident.phone = resident.email = ""
+    resident.search_key = resident.name_key = ""
+    resident.anonymised_at = now
+    resident.updated_at = now
+    session.add(resident)
+    for table, fields in (
+        (LadderStep, {"note": ""}),
+        (Contact, {"note": "", "story": "", "is_story": False}),
+        (Signal, {"description": "", "subject": ""}),
+        (Referral, {"reason": "", "feedback": "", "no_consent_reason": ""}),
+        (Goal, {"description": "(geanonimiseerd)"}),
+    ):
+        session.execute(update(table).where(table.resident_id == resident_id).values(**fields, updated_at=now))
+    signal_ids = select(Signal.id).where(Signal.resident_id == resident_id)
+    session.execute(update(MeldcodeStep).where(col(MeldcodeStep.signal_id).in_(signal_ids)).values(note=""))
+
+
+def erase_resident(db: Database, actor: uuid.UUID | None, resident_id: uuid.UUID) -> None:
+    """Erasure on request: the audit keeps that it happened (resident id, no personal data)."""
+    with db.transaction() as session:
+        require_role(session, actor, "erase")
+        resident = get_live(session, Resident, resident_id, "Inwoner")
+        _anonymise(session, db, resident, db.now())
+        audit.record(session, db, actor, "resident.erase", resident_id)
+    _checkpoint(db)
+
+
+def _expired_query(cutoff: date) -> object:
+    open_signals = select(Signal.resident_id).where(
+        col(Signal.status).in_(signal_rules.OPEN_STATUSES), col(Signal.deleted_at).is_(None),
+        col(Signal.resident_id).is_not(None))
+    open_referrals = select(Referral.resident_id).where(
+        col(Referral.status).in_(referral_rules.AWAITING_FEEDBACK), col(Referral.deleted_at).is_(None))
+    last = func.coalesce(Resident.last_contact_on, func.date(Resident.created_at))
+    return (
+        select(Resident)
+        .where(col(Resident.anonymised_at).is_(None), col(Resident.deleted_at).is_(None))
+        .where(last < cutoff.isoformat())
+        .where(col(Resident.id).not_in(open_signals), col(Resident.id).not_in(open_referrals))
+    )
+
+
+def expired_count(db: Database) -> int:
+    cutoff = retention.expiry_cutoff(db.today(), retention_years(db))
+    with db.reading() as session:
+        query = _expired_query(cutoff).subquery()  # type: ignore[attr-defined]
+        return int(session.exec(select(func.count()).select_from(query)).one())
+
+
+def retention_sweep(db: Database, actor: uuid.UUID | None) -> int:
+    """Anonymise every resident past the term without open work. One transaction."""
+    cutoff = retention.expiry_cutoff(db.today(), retention_years(db))
+    now = db.now()
+    with db.transaction() as session:
+        require_role(session, actor, "retention")
+        expired = list(session.exec(_expired_query(cutoff)))  # type: ignore[call-overload]
+        for resident in expired:
+            _anonymise(session, db, resident, now)
+            audit.record(session, db, actor, "resident.anonymise", resident.id, detail="retention")
+        audit.record(session, db, actor, "retention.sweep", detail=f"count={len(expired)}")
+    _checkpoint(db)
+    return len(expired)
+
+
+def _checkpoint(db: Database) -> None:
+    """Fold the WAL back into the file so old page versions do not linger in it."""
+    if db.engine.url.drivername.startswith("sqlite"):
+        with db.engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
