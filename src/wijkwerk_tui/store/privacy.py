@@ -115,7 +115,15 @@ def retention_sweep(db: Database, actor: uuid.UUID | None) -> int:
 
 
 def _checkpoint(db: Database) -> None:
-    """Fold the WAL back into the file so old page versions do not linger in it."""
-    if db.engine.url.drivername.startswith("sqlite"):
-        with db.engine.connect() as connection:
-            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    """Leave no copy of the old name behind.
+
+    FTS5 keeps deleted tokens in older index segments until they are merged, so the
+    index is merged now ('optimize'); then the WAL is folded back into the file so
+    old page versions do not linger in it.
+    """
+    if db.engine.dialect.name != "sqlite":
+        return
+    with db.engine.connect() as connection:
+        connection.exec_driver_sql("INSERT INTO resident_fts(resident_fts) VALUES ('optimize')")
+        connection.commit()
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")

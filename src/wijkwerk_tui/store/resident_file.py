@@ -9,7 +9,8 @@ from sqlmodel import Session, col, select
 
 from wijkwerk_tui.domain.ladders import Ladder
 from wijkwerk_tui.domain.accounts import can_see_signal
-from wijkwerk_tui.store import audit, workers
+from wijkwerk_tui.store import audit
+from wijkwerk_tui.store.workers import viewer as viewer_of_actor
 from wijkwerk_tui.store.engine import Database
 from wijkwerk_tui.store.rows import get_live
 from wijkwerk_tui.store.tables import Area, Contact, Goal, LadderStep, Partner, Referral, Resident, Signal, Worker
@@ -39,7 +40,7 @@ def load(db: Database, actor: uuid.UUID | None, resident_id: uuid.UUID) -> Resid
         area = session.get(Area, resident.area_id) if resident.area_id else None
         steps = _live(session, LadderStep, resident_id, col(LadderStep.measured_on), col(LadderStep.created_at), limit=2000)
         history = {ladder: [s for s in steps if s.ladder == ladder.value] for ladder in Ladder}
-        viewer = workers.viewer(session, actor)
+        viewer = viewer_of_actor(session, actor)
         signals = [s for s in _live(session, Signal, resident_id, col(Signal.noticed_on).desc(),
                                     col(Signal.created_at).desc())
                    if can_see_signal(viewer, s.confidential, s.created_by, s.worker_id)]

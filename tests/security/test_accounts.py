@@ -1,0 +1,108 @@
+"""Logins, failed tries and their delay, recovery code, roles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlmodel import col, select
+
+from tests.security.conftest import PASS
+from wijkwerk_tui.domain.accounts import PermissionDenied, login_delay
+from wijkwerk_tui.domain.errors import ValidationError
+from wijkwerk_tui.security import vault
+from wijkwerk_tui.store import audit, workers
+from wijkwerk_tui.store.tables import AuditEvent
+
+
+def _actions(db) -> list[str]:  # type: ignore[no-untyped-def]
+    with db.reading() as session:
+        return [e.action for e in session.exec(select(AuditEvent).order_by(col(AuditEvent.seq)))]
+
+
+def test_setup_refuses_short_passphrases_and_a_second_setup(tmp_path: Path, clock) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ValidationError) as short:
+        vault.setup(tmp_path / "a.db", "Org", ["Ruinen"], "Sanne", "kort", "kort", clock)
+    assert short.value.field == "passphrase" and "10 tekens" in short.value.message
+    with pytest.raises(ValidationError) as differ:
+        vault.setup(tmp_path / "a.db", "Org", ["Ruinen"], "Sanne", PASS, PASS + "x", clock)
+    assert differ.value.field == "repeat"
+    assert vault.state(tmp_path / "a.db") == "new"  # nothing half-made
+    session, _ = vault.setup(tmp_path / "a.db", "Org", ["Ruinen"], "Sanne", PASS, PASS, clock)
+    session.db.close()
+    with pytest.raises(ValidationError):
+        vault.setup(tmp_path / "a.db", "Org", ["Ruinen"], "Sanne", PASS, PASS, clock)
+
+
+def test_failed_logins_grow_a_delay_and_reach_the_audit(setup_db, clock) -> None:  # type: ignore[no-untyped-def]
+    session, _code, path = setup_db
+    session.db.close()
+    for attempt in range(1, 6):
+        with pytest.raises(vault.LoginError) as wrong:
+            vault.login(path, "Sanne Kuiper", "wrong passphrase", clock)
+        assert wrong.value.wait_s == login_delay(attempt)
+    # The sixth try, even with the right passphrase, must wait.
+    with pytest.raises(vault.LoginError) as waiting:
+        vault.login(path, "Sanne Kuiper", PASS, clock)
+    assert "seconden" in waiting.value.message and waiting.value.wait_s == 5
+    clock.advance(seconds=5)
+    opened = vault.login(path, "Sanne Kuiper", PASS, clock)
+    assert _actions(opened.db).count("login.failed") == 5
+    assert audit.verify_chain(opened.db).ok
+    opened.db.close()
+    # The count starts again after a success.
+    with pytest.raises(vault.LoginError) as again:
+        vault.login(path, "Sanne Kuiper", "wrong passphrase", clock)
+    assert again.value.wait_s == 0
+
+
+def test_recovery_code_sets_a_new_passphrase(setup_db, clock) -> None:  # type: ignore[no-untyped-def]
+    session, code, path = setup_db
+    session.db.close()
+    with pytest.raises(vault.LoginError) as bad:
+        vault.recover(path, "AAAA-BBBB-CCCC-DDDD-EEEE-FFFF", "Sanne Kuiper", "nieuw-wachtwoord", "nieuw-wachtwoord", clock)
+    assert bad.value.field == "code"
+    opened = vault.recover(path, code.lower().replace("-", " "), "Sanne Kuiper", "nieuw-wachtwoord",
+                           "nieuw-wachtwoord", clock)
+    opened.db.close()
+    with pytest.raises(vault.LoginError):
+        vault.login(path, "Sanne Kuiper", PASS, clock)
+    vault.login(path, "Sanne Kuiper", "nieuw-wachtwoord", clock).db.close()
+
+
+def test_only_coordinators_manage_accounts(setup_db, clock) -> None:  # type: ignore[no-untyped-def]
+    session, _code, path = setup_db
+    piet = vault.add_account(session, "Piet", "worker", "piet-wachtwoord", "piet-wachtwoord")
+    session.db.close()
+    as_piet = vault.login(path, "Piet", "piet-wachtwoord", clock)
+    assert as_piet.role == "worker"
+    with pytest.raises(PermissionDenied):
+        vault.add_account(as_piet, "Kees", "worker", "kees-wachtwoord", "kees-wachtwoord")
+    coordinator = workers.find_by_name(as_piet.db, "Sanne Kuiper")
+    with pytest.raises(PermissionDenied):
+        vault.set_passphrase(as_piet, coordinator.id, "overgenomen!!", "overgenomen!!")  # type: ignore[union-attr]
+    # One's own passphrase needs the current one.
+    with pytest.raises(ValidationError):
+        vault.set_passphrase(as_piet, piet.id, "nieuw-wachtwoord", "nieuw-wachtwoord", current="fout")
+    vault.set_passphrase(as_piet, piet.id, "nieuw-wachtwoord", "nieuw-wachtwoord", current="piet-wachtwoord")
+    as_piet.db.close()
+    vault.login(path, "Piet", "nieuw-wachtwoord", clock).db.close()
+
+
+def test_lock_screen_unlock_same_or_other_worker(setup_db) -> None:  # type: ignore[no-untyped-def]
+    session, _code, _path = setup_db
+    vault.add_account(session, "Piet", "worker", "piet-wachtwoord", "piet-wachtwoord")
+    vault.lock(session)
+    with pytest.raises(vault.LoginError):
+        vault.unlock(session, "Sanne Kuiper", "fout wachtwoord")
+    assert vault.unlock(session, "Sanne Kuiper", PASS) is True
+    assert vault.unlock(session, "Piet", "piet-wachtwoord") is False
+    assert session.worker_name == "Piet" and session.role == "worker"
+    actions = _actions(session.db)
+    assert actions[-4:] == ["lock", "unlock.failed", "unlock", "unlock.switch"]
+
+
+def test_the_last_coordinator_cannot_be_deactivated(setup_db) -> None:  # type: ignore[no-untyped-def]
+    session, _code, _path = setup_db
+    with pytest.raises(ValidationError):
+        vault.set_active(session, session.worker_id, False)

@@ -1,0 +1,102 @@
+"""The raw files hold no readable data: database, WAL, drafts, backups."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tests.security.conftest import PASS
+from wijkwerk_tui.domain.names import PersonalData
+from wijkwerk_tui.security import vault
+from wijkwerk_tui.security.keyfile import keyfile_path
+from wijkwerk_tui.store import backup, drafts, residents
+
+NAME = "Wilhelmina Zonderland"
+
+
+def _raw(path: Path) -> bytes:
+    return path.read_bytes() if path.exists() else b""
+
+
+def _assert_unreadable(path: Path) -> None:
+    data = _raw(path)
+    assert data, f"{path.name} is empty"
+    assert not data.startswith(b"SQLite format 3")
+    for needle in (b"Zonderland", b"Wilhelmina", "Zonderland".encode("utf-16-le"), b"draft-secret"):
+        assert needle not in data, f"{needle!r} readable in {path.name}"
+
+
+def test_database_wal_drafts_and_backup_are_encrypted(setup_db) -> None:  # type: ignore[no-untyped-def]
+    session, _code, path = setup_db
+    db = session.db
+    residents.add_resident(db, session.worker_id, PersonalData("Wilhelmina", "", "Zonderland", 1944), None, True)
+    drafts.save(db, session.worker_id, "intake", {"name": "draft-secret Zonderland"})
+    wal = Path(f"{path}-wal")
+    assert wal.exists() and wal.stat().st_size > 0  # the data is in the WAL now, not yet in the file
+    _assert_unreadable(wal)
+    made = backup.make_backup(db, session.worker_id)
+    _assert_unreadable(made)
+    with db.engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    _assert_unreadable(path)
+    assert b"Zonderland" not in keyfile_path(path).read_bytes()
+    for file in (path, made):
+        with pytest.raises(sqlite3.DatabaseError):
+            sqlite3.connect(file).execute("SELECT count(*) FROM sqlite_master").fetchall()
+
+
+def test_any_active_account_opens_a_deactivated_one_does_not(setup_db, clock) -> None:  # type: ignore[no-untyped-def]
+    session, _code, path = setup_db
+    other = vault.add_account(session, "Piet de Boer", "worker", "piet-wachtwoord", "piet-wachtwoord")
+    session.db.close()
+    for name, passphrase in (("piet de boer", "piet-wachtwoord"), ("Sanne Kuiper", PASS)):
+        opened = vault.login(path, name, passphrase, clock)
+        assert residents.count_residents(opened.db) == 0
+    vault.set_active(opened, other.id, False)
+    opened.db.close()
+    with pytest.raises(vault.LoginError):
+        vault.login(path, "Piet de Boer", "piet-wachtwoord", clock)
+    assert "Piet de Boer" not in keyfile_path(path).read_text()
+
+
+def test_backup_restores_and_a_damaged_database_offers_it(setup_db, clock) -> None:  # type: ignore[no-untyped-def]
+    session, _code, path = setup_db
+    residents.add_resident(session.db, session.worker_id, PersonalData("Wilhelmina", "", "Zonderland", 1944), None, True)
+    made = backup.make_backup(session.db, session.worker_id)
+    session.db.close()
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    data = bytearray(path.read_bytes())
+    data[4096:8192] = b"\x00" * 4096  # a damaged page
+    data[0:16] = b"\xff" * 16  # and a damaged salt: nothing decrypts
+    path.write_bytes(bytes(data))
+    with pytest.raises(vault.DamagedDatabase) as raised:
+        vault.login(path, "Sanne Kuiper", PASS, clock)
+    assert raised.value.backup_path == made
+    backup.restore(made, path, _key_of(path))
+    opened = vault.login(path, "Sanne Kuiper", PASS, clock)
+    assert residents.count_residents(opened.db) == 1
+    opened.db.close()
+
+
+def _key_of(path: Path) -> bytes:
+    from wijkwerk_tui.security.keyfile import KeyFile
+
+    keyfile = KeyFile.load(keyfile_path(path))
+    key = keyfile.find_by_name("Sanne Kuiper").open(PASS)  # type: ignore[union-attr]
+    assert key is not None
+    return key
+
+
+def test_daily_backup_once_a_day_keeping_fourteen(setup_db, clock) -> None:  # type: ignore[no-untyped-def]
+    session, _code, path = setup_db
+    assert backup.daily_backup(session.db) is not None
+    assert backup.daily_backup(session.db) is None  # same day
+    for _ in range(16):
+        clock.advance(days=1)
+        backup.daily_backup(session.db)
+    kept = backup.list_backups(path)
+    assert len(kept) == backup.KEEP
+    assert all(backup.is_good(b, session.db.key) for b in kept[:2])
