@@ -1,8 +1,14 @@
-"""The `wijkwerk` command. Textual is imported only for the subcommands that open the app."""
+"""The `wijkwerk` command. Textual is imported only for the subcommands that open the app.
+
+Subcommands that open the database log in like the app: `--user NAME` and a
+passphrase prompt, or WIJKWERK_USER and WIJKWERK_PASSPHRASE for scripted use. The
+demo database lets its demo coordinator in without either.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,9 +26,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"wijkwerk {__version__}")
     parser.add_argument("--db", metavar="PAD", help="databasebestand (standaard: WIJKWERK_DB of de gebruikersmap)")
-    # --db may also follow the subcommand (`wijkwerk demo --db x.db`).
+    parser.add_argument("--user", metavar="NAAM", help="medewerker (standaard: WIJKWERK_USER)")
+    # --db and --user may also follow the subcommand (`wijkwerk demo --db x.db`).
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", metavar="PAD", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    common.add_argument("--user", metavar="NAAM", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="OPDRACHT")
     sub.add_parser("run", help="open de app (standaard)", parents=[common])
     demo = sub.add_parser("demo", help="maak of hergebruik een demodatabase en open de app", parents=[common])
@@ -30,6 +38,13 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=DEMO_SEED, help="startgetal voor de demogegevens")
     demo.add_argument("--no-run", action="store_true", help="alleen aanmaken en het pad tonen")
     sub.add_parser("check", help="controleer de database en de audit-keten", parents=[common])
+    sub.add_parser("backup", help="maak nu een versleutelde back-up", parents=[common])
+    restore = sub.add_parser("restore", help="zet een back-up terug (alleen coördinator)", parents=[common])
+    restore.add_argument("file", metavar="BESTAND", help="de back-up (zie de map backups naast de database)")
+    restore.add_argument("--yes", action="store_true", help="niet om bevestiging vragen")
+    inzage = sub.add_parser("inzage", help="exporteer alles over één inwoner (AVG-inzage)", parents=[common])
+    inzage.add_argument("resident", metavar="INWONER-ID", help="de id van de inwoner (zie het dossier)")
+    inzage.add_argument("--output", metavar="MAP", default=".", help="map voor het .md- en .json-bestand")
     return parser
 
 
@@ -37,18 +52,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     command = args.command or "run"
     try:
-        if command == "demo":
-            return _demo(args)
-        if command == "check":
-            return _check(args)
+        if command in COMMANDS:
+            return COMMANDS[command](args)
         return _run(_db_path(args))
     except KeyboardInterrupt:
         return 130
     except Exception as error:  # never a traceback (it could hold personal data)
         from wijkwerk_tui.domain.errors import DomainError
+        from wijkwerk_tui.security.keyfile import KeyFileError
         from wijkwerk_tui.store.engine import DatabaseError
 
-        if isinstance(error, (DomainError, DatabaseError)):
+        if isinstance(error, (DomainError, DatabaseError, KeyFileError, LoginFailed)):
             print(f"wijkwerk: {error}", file=sys.stderr)
         else:
             print(f"wijkwerk: er ging iets mis ({type(error).__name__}).", file=sys.stderr)
@@ -63,7 +77,7 @@ def _db_path(args: argparse.Namespace) -> Path:
 
 def _demo(args: argparse.Namespace) -> int:
     from wijkwerk_tui.config import demo_db_path
-    from wijkwerk_tui.store.maintenance import ensure_demo
+    from wijkwerk_tui.security.demo import ensure_demo
 
     if args.residents < 1 or args.residents > 1_000_000:
         print("wijkwerk: kies een aantal inwoners van 1 tot en met 1 000 000.", file=sys.stderr)
@@ -78,20 +92,119 @@ def _demo(args: argparse.Namespace) -> int:
     return _run(path)
 
 
+class LoginFailed(Exception):
+    """Reported in Dutch; the exit status is 1."""
+
+
+def _credentials(args: argparse.Namespace, path: Path) -> tuple[str, str]:
+    from wijkwerk_tui.security import vault
+
+    if vault.state(path) == "new":
+        raise LoginFailed("deze database is nog niet ingericht: start `wijkwerk` om dat te doen.")
+    keyfile = vault.load_keyfile(path)
+    user = getattr(args, "user", None) or os.environ.get("WIJKWERK_USER") or ""
+    passphrase = os.environ.get("WIJKWERK_PASSPHRASE", "")
+    if keyfile.is_demo and not user:
+        user, passphrase = keyfile.demo_user, passphrase or keyfile.demo_passphrase
+    if not user:
+        raise LoginFailed("geef een medewerker op met --user NAAM of WIJKWERK_USER.")
+    if not passphrase:
+        if not sys.stdin.isatty():
+            raise LoginFailed("geen wachtwoord: zet WIJKWERK_PASSPHRASE of start vanuit een terminal.")
+        import getpass
+
+        passphrase = getpass.getpass(f"Wachtwoord voor {user}: ")
+    return user, passphrase
+
+
+def _login(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """Log in for a subcommand; a refusal exits non-zero and is audited (key file, then trail)."""
+    from wijkwerk_tui.security import vault
+
+    path = _db_path(args)
+    user, passphrase = _credentials(args, path)
+    try:
+        return vault.login(path, user, passphrase)
+    except vault.DamagedDatabase as damaged:
+        hint = f" Nieuwste goede back-up: {damaged.backup_path} (wijkwerk restore BESTAND)." if damaged.backup_path else ""
+        raise LoginFailed(f"{damaged.message}{hint}") from None
+    except vault.LoginError as refused:
+        raise LoginFailed(refused.message) from None
+
+
 def _check(args: argparse.Namespace) -> int:
-    from wijkwerk_tui.store.engine import open_database
     from wijkwerk_tui.store.maintenance import check
 
-    db = open_database(_db_path(args))
+    session = _login(args)
     try:
-        report = check(db)
+        report = check(session.db)
     finally:
-        db.close()
+        session.db.close()
     print(f"Integriteit: {report.integrity}")
     print(f"Schemaversie: {report.revision}")
     chain = "in orde" if report.audit_broken_at is None else f"VERBROKEN bij regel {report.audit_broken_at}"
     print(f"Audit-keten: {report.audit_events} regels, {chain}")
     return 0 if report.ok else 1
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from wijkwerk_tui.store import backup
+
+    session = _login(args)
+    try:
+        made = backup.make_backup(session.db, session.worker_id)
+        backup.prune(session.db.path)
+    finally:
+        session.db.close()
+    print(made)
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from wijkwerk_tui.security import vault
+
+    path, file = _db_path(args), Path(args.file).expanduser()
+    if not file.is_file():
+        raise LoginFailed("dat back-upbestand bestaat niet.")
+    user, passphrase = _credentials(args, path)
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise LoginFailed("bevestig met --yes (er is geen terminal om het te vragen).")
+        answer = input(f"De huidige database wordt vervangen door {file.name}. Doorgaan? Typ ja: ")
+        if answer.strip().lower() != "ja":
+            print("Niets veranderd.", file=sys.stderr)
+            return 1
+    try:
+        session = vault.restore(path, file, user, passphrase)
+    except vault.LoginError as refused:
+        raise LoginFailed(refused.message) from None
+    session.db.close()
+    print(f"Teruggezet: {file.name}. De vorige database staat ernaast (.voor-herstel-...).")
+    return 0
+
+
+def _inzage(args: argparse.Namespace) -> int:
+    import uuid
+
+    from wijkwerk_tui.reports import inzage as document
+    from wijkwerk_tui.store import inzage, settings
+
+    try:
+        resident_id = uuid.UUID(args.resident)
+    except ValueError:
+        raise LoginFailed("dat is geen geldige inwoner-id.") from None
+    session = _login(args)
+    try:
+        data = inzage.collect(session.db, session.worker_id, resident_id)
+        files = document.write(data, Path(args.output).expanduser(), settings.get(session.db, "organisation"))
+    finally:
+        session.db.close()
+    for file in files:
+        print(file)
+    return 0
+
+
+COMMANDS = {"demo": _demo, "check": _check, "backup": _backup, "restore": _restore, "inzage": _inzage}
 
 
 def _run(path: Path) -> int:

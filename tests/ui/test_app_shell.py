@@ -9,6 +9,7 @@ from wijkwerk_tui.store.engine import Database
 from wijkwerk_tui.ui.app import make_app
 from wijkwerk_tui.ui.screens.help import HelpScreen
 from tests.conftest import FROZEN_NOW
+from tests.ui.helpers import settle
 
 
 def _cells(table: DataTable) -> list[list[str]]:
@@ -54,22 +55,39 @@ async def test_ctrl_q_leaves(demo_db: Database) -> None:
     assert not app.is_running
 
 
-async def test_crash_output_shows_no_locals_and_no_message(db: Database, capsys: pytest.CaptureFixture[str]) -> None:
-    app = make_app(db=db, now=FROZEN_NOW)
-    secret = "Gerrit Hoekstra"
+async def test_crash_with_a_resident_on_screen_leaks_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An error while a resident is shown: the name is in no output and in no file on disk."""
+    from wijkwerk_tui.domain.names import PersonalData
+    from wijkwerk_tui.security import vault
+    from wijkwerk_tui.store import residents
+    from wijkwerk_tui.ui.screens.resident import ResidentScreen
+
+    session, _code = vault.setup(tmp_path / "w.db", "Org", ["Ruinen"], "Sanne", "lang genoeg!", "lang genoeg!")
+    resident = residents.add_resident(session.db, session.worker_id, PersonalData("Gerrit", "", "Hoekstra", 1951),
+                                      None, True)
+    app = make_app(db=session.db, now=FROZEN_NOW)
+    secret = "Hoekstra"
 
     def explode() -> None:
-        resident_name = secret  # a local that Textual's own report would print
+        resident_name = app.screen.query_one("#resident-head").render()  # a local Textual's report would print
         raise RuntimeError(f"kon {resident_name} niet tonen")
 
     with pytest.raises(RuntimeError):
         async with app.run_test(size=(80, 24)) as pilot:
+            app.open_resident(resident.id)
+            await settle(pilot)
+            assert isinstance(app.screen, ResidentScreen)
+            assert secret in str(app.screen.query_one("#resident-head").render())
             app.call_later(explode)
             await pilot.pause()
     printed = capsys.readouterr()
     output = printed.out + printed.err
     assert "onverwachte fout" in output and "RuntimeError" in output
     assert secret not in output and "resident_name" not in output
+    written = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert any(p.name.endswith("-wal") or p.name == "w.db" for p in written)
+    for path in written:
+        assert secret.encode() not in path.read_bytes(), path.name
 
 
 def test_make_app_needs_a_database() -> None:
@@ -77,7 +95,12 @@ def test_make_app_needs_a_database() -> None:
         make_app()
 
 
-def test_make_app_opens_a_path(tmp_path: Path) -> None:
+async def test_make_app_on_a_new_path_starts_at_setup(tmp_path: Path) -> None:
+    from wijkwerk_tui.ui.screens.setup import SetupScreen
+
     app = make_app(tmp_path / "new.db", now=FROZEN_NOW)
-    assert app.db.today().isoformat() == "2026-11-23"
-    app.db.close()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, SetupScreen) and app.session is None
+        await pilot.press("slash", "n", "o")  # no way past the gate
+        assert isinstance(app.screen, SetupScreen)

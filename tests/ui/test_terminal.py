@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from wijkwerk_tui.security.demo import DEMO_PASSPHRASE
+from wijkwerk_tui.security.keyfile import KeyFile, keyfile_path
 from wijkwerk_tui.store.engine import open_database
 
 pytestmark = pytest.mark.skipif(
@@ -58,6 +60,16 @@ class Terminal:
                              capture_output=True, text=True, check=True).stdout
         return int(out.strip())
 
+    def login(self, db: Path) -> None:
+        """The demo login screen: the demo coordinator's name, Enter, the demo passphrase, Enter."""
+        self.wait_for("Inloggen")
+        assert "DEMO" in self.screen()
+        time.sleep(0.5)  # the first frame is drawn before focus lands in the name field
+        self.type(KeyFile.load(keyfile_path(db)).demo_user)
+        self.keys("Enter")
+        self.type(DEMO_PASSPHRASE)
+        self.keys("Enter")
+
     def close(self) -> None:
         subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
 
@@ -71,7 +83,8 @@ def demo_path(tmp_path: Path) -> Path:
 
 
 def _resident(path: Path, family: str) -> tuple | None:
-    db = open_database(path)
+    keyfile = KeyFile.load(keyfile_path(path))
+    db = open_database(path, key=keyfile.slots[0].open(DEMO_PASSPHRASE))
     try:
         with db.reading() as session:
             return session.execute(text(
@@ -85,6 +98,7 @@ def _resident(path: Path, family: str) -> tuple | None:
 def test_intake_typed_in_a_real_terminal_is_saved(demo_path: Path) -> None:
     term = Terminal(demo_path)
     try:
+        term.login(demo_path)
         term.wait_for("Vandaag te doen")
         term.keys("n")
         term.wait_for("Snelle intake")
@@ -101,6 +115,14 @@ def test_intake_typed_in_a_real_terminal_is_saved(demo_path: Path) -> None:
         term.type("j")
         term.keys("C-s")
         term.wait_for("Opgeslagen: Tinus Terminaltest")
+        # Lock: nothing of the intake shows; the passphrase brings it back.
+        term.type("Half")
+        term.keys("C-l")
+        locked = term.wait_for("Vergrendeld")
+        assert "Snelle intake" not in locked and "Half" not in locked
+        term.type(DEMO_PASSPHRASE)
+        term.keys("Enter")
+        assert "Half" in term.wait_for("Snelle intake")
     finally:
         term.close()
     assert _resident(demo_path, "Terminaltest") == ("Tinus", 1958, "Ruinen", 2, 3, 2)
@@ -109,6 +131,7 @@ def test_intake_typed_in_a_real_terminal_is_saved(demo_path: Path) -> None:
 def test_kill_mid_intake_then_restart_offers_the_draft(demo_path: Path) -> None:
     term = Terminal(demo_path)
     try:
+        term.login(demo_path)
         term.wait_for("Vandaag te doen")
         term.keys("n")
         term.wait_for("Snelle intake")
@@ -121,6 +144,7 @@ def test_kill_mid_intake_then_restart_offers_the_draft(demo_path: Path) -> None:
         term.close()
     again = Terminal(demo_path)
     try:
+        again.login(demo_path)
         again.wait_for("nog niet is opgeslagen")
         again.keys("j")
         shown = again.wait_for("Klaasje Killtest")

@@ -284,3 +284,28 @@ def set_active(session: Unlocked, worker_id: uuid.UUID, active: bool, passphrase
 
     workers.set_active(session.db, session.worker_id, worker_id, active,
                        kdf.hash_passphrase(passphrase) if active else None, then=update_slot)
+
+
+# -- restoring a backup ----------------------------------------------------------------
+def restore(db_path: Path, backup_file: Path, name: str, passphrase: str, clock: Clock = system_clock) -> Unlocked:
+    """Put a backup in place of the database (even a damaged one) and log in to it.
+
+    Only a coordinator who is active in the backup itself may do this; the key comes
+    from their slot, so the current database need not open.
+    """
+    keyfile = load_keyfile(db_path)
+    now = clock()
+    slot = keyfile.find_by_name(name)
+    slot_id = slot.slot_id if slot else UNKNOWN
+    _refuse_if_waiting(keyfile, slot_id, now)
+    key = slot.open(passphrase) if slot else None
+    if key is None:
+        raise _fail(keyfile, slot_id, now, "Onbekende naam of onjuist wachtwoord.")
+    if not backup.is_good(backup_file, key):
+        raise LoginError("Deze back-up is beschadigd of hoort niet bij deze database.", field="file")
+    if backup.role_in(backup_file, key, slot_id) != COORDINATOR:
+        raise LoginError("Alleen een coördinator mag een back-up terugzetten.", field="name")
+    kept = backup.restore(backup_file, db_path, key)
+    session = login(db_path, name, passphrase, clock)
+    audit.log(session.db, session.worker_id, "backup.restore", detail=f"{backup_file.name}; vorige: {kept.name}")
+    return session

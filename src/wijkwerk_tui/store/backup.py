@@ -95,6 +95,22 @@ def is_good(path: Path, key: bytes | None) -> bool:
         return False
 
 
+def role_in(path: Path, key: bytes | None, worker_id: str) -> str:
+    """The role of an active worker as recorded in a backup file ("" when absent)."""
+    import uuid
+
+    try:
+        connection = _connect(path, key)
+        try:
+            row = connection.execute("SELECT role FROM worker WHERE id = ? AND active = 1 AND deleted_at IS NULL",
+                                     (uuid.UUID(worker_id).hex,)).fetchone()
+        finally:
+            connection.close()
+    except Exception:  # unreadable, or not a worker id
+        return ""
+    return str(row[0]) if row else ""
+
+
 def newest_good(db_path: Path, key: bytes | None) -> Path | None:
     return next((b for b in list_backups(db_path) if is_good(b, key)), None)
 

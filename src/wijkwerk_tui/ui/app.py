@@ -1,25 +1,37 @@
-"""The Textual app and the one factory that builds it for main, tests, screenshots and benchmarks."""
+"""The Textual app and the one factory that builds it for main, tests, screenshots and benchmarks.
+
+The app starts at a gate: first-run setup, or login. Once signed in it holds an
+`Unlocked` session (the open database and the worker); the lock screen covers
+everything after `ctrl+l` or a few idle minutes.
+"""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import uuid
-
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.screen import Screen
 
-from wijkwerk_tui.store import workers
+from wijkwerk_tui.security import vault
+from wijkwerk_tui.store import settings, workers
+from wijkwerk_tui.store.engine import Clock, Database, system_clock
+from wijkwerk_tui.store.tables import Worker
 from wijkwerk_tui.ui.commands import WijkwerkCommands
-
-from wijkwerk_tui.store.engine import Database, open_database, system_clock
 from wijkwerk_tui.ui.safe_errors import safe_report
 from wijkwerk_tui.ui.screens.help import HelpScreen, screen_keys
 from wijkwerk_tui.ui.screens.start import StartScreen
+
+LOCK_MINUTES_KEY = "lock_minutes"
+DEFAULT_LOCK_MINUTES = 5
+IDLE_CHECK_S = 10
+# The app's own actions that work before login and while locked (gate screens have their own keys).
+LOCKED_ACTIONS = {"quit"}
 
 
 class WijkwerkApp(App[int]):
@@ -34,19 +46,140 @@ class WijkwerkApp(App[int]):
         Binding("o", "overviews", "Overzicht", id="app.overviews"),
         Binding("k", "partners", "Kaart", id="app.partners"),
         Binding("ctrl+p", "command_palette", "Opdrachten", id="app.palette", show=False, priority=True),
+        Binding("ctrl+l", "lock", "Vergrendel", id="app.lock", priority=True),
     ]
 
-    def __init__(self, db: Database, worker_id: uuid.UUID | None = None, worker_name: str = "") -> None:
+    def __init__(self, session: vault.Unlocked | None = None, db_path: Path | None = None,
+                 clock: Clock = system_clock) -> None:
         super().__init__()
-        self.db = db
-        self.worker_id = worker_id
-        self.worker_name = worker_name
+        self.session = session
+        self.db_path = db_path or (session.db.path if session else None)
+        self.clock = clock
+        self.locked = False
+        self.last_activity = clock()
 
+    # -- who is signed in ----------------------------------------------------------------
+    @property
+    def db(self) -> Database:
+        assert self.session is not None, "not signed in"
+        return self.session.db
+
+    @property
+    def worker_id(self) -> uuid.UUID | None:
+        return self.session.worker_id if self.session else None
+
+    @property
+    def worker_name(self) -> str:
+        return self.session.worker_name if self.session else ""
+
+    @property
+    def role(self) -> str:
+        return self.session.role if self.session else ""
+
+    @property
+    def is_coordinator(self) -> bool:
+        return bool(self.session and self.session.is_coordinator)
+
+    def worker_list(self) -> list[Worker]:
+        return workers.list_workers(self.db)
+
+    # -- the gate ---------------------------------------------------------------------------
     def get_default_screen(self) -> Screen:
-        return StartScreen()
+        if self.session is not None:
+            return StartScreen()
+        assert self.db_path is not None
+        state = vault.state(self.db_path)
+        if state == "new":
+            from wijkwerk_tui.ui.screens.setup import SetupScreen
+
+            return SetupScreen(self.db_path)
+        if state == "unprotected":
+            from wijkwerk_tui.ui.screens.notice import NoticeScreen
+
+            return NoticeScreen("Dit databasebestand is niet versleuteld. Wijkwerk opent alleen versleutelde "
+                                "databases; kies een ander bestand met --db.")
+        from wijkwerk_tui.ui.screens.login import LoginScreen
+
+        try:
+            keyfile = vault.load_keyfile(self.db_path)
+        except vault.LoginError as error:
+            from wijkwerk_tui.ui.screens.notice import NoticeScreen
+
+            return NoticeScreen(error.message)
+        return LoginScreen(self.db_path, keyfile)
 
     def on_mount(self) -> None:
+        if self.session is not None:
+            self._start_session()
+
+    def signed_in(self, session: vault.Unlocked) -> None:
+        """Called by the gate screens: show the start screen for this worker."""
+        self.session = session
+        # The gate lives in the default mode; the work gets a mode (a screen stack) of its own.
+        self.add_mode("main", StartScreen)
+        self.switch_mode("main")
+        self._start_session()
+
+    def _start_session(self) -> None:
+        self.last_activity = self.clock()
+        self.set_interval(IDLE_CHECK_S, self.check_auto_lock, name="idle-lock")
         self.call_after_refresh(self._offer_draft)
+        self._daily_backup()
+
+    @work(thread=True, exclusive=True, group="backup", exit_on_error=False)
+    def _daily_backup(self) -> None:
+        from wijkwerk_tui.store import backup
+
+        if self.session is not None and self.session.db.encrypted:
+            backup.daily_backup(self.session.db, self.session.worker_id)
+
+    # -- lock -------------------------------------------------------------------------------
+    def lock_after(self) -> timedelta:
+        try:
+            minutes = int(settings.get(self.db, LOCK_MINUTES_KEY, str(DEFAULT_LOCK_MINUTES)))
+        except ValueError:
+            minutes = DEFAULT_LOCK_MINUTES
+        return timedelta(minutes=max(1, minutes))
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)):
+            self.last_activity = self.clock()
+        await super().on_event(event)
+
+    def check_auto_lock(self) -> None:
+        if self.session is not None and not self.locked and self.clock() - self.last_activity >= self.lock_after():
+            self.action_lock()
+
+    def action_lock(self) -> None:
+        from wijkwerk_tui.ui.screens.lock import LockScreen
+
+        if self.session is None or self.locked:
+            return
+        self.locked = True
+        vault.lock(self.session)
+        self.clear_notifications()
+        if CommandPalette.is_open(self):
+            self.pop_screen()
+        self.push_screen(LockScreen())
+
+    def unlocked(self, same_worker: bool) -> None:
+        """Back from the lock screen: where we were, or a fresh start for another worker."""
+        self.locked = False
+        self.last_activity = self.clock()
+        if same_worker:
+            self.pop_screen()
+            return
+        # Another worker: nothing of the first one's screens stays; their intake draft
+        # is in the database under their own name and waits for them.
+        while len(self.screen_stack) > 1:
+            self.pop_screen()  # the start screen reloads for the new worker when it resumes
+        self.notify(f"Ingelogd als {self.worker_name}.", markup=False)
+        self.call_after_refresh(self._offer_draft)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if (self.session is None or self.locked) and action not in LOCKED_ACTIONS:
+            return False
+        return super().check_action(action, parameters)
 
     def _offer_draft(self) -> None:
         """After a crash, a kill or a power cut: offer the intake that was being typed."""
@@ -70,11 +203,11 @@ class WijkwerkApp(App[int]):
     def action_intake(self) -> None:
         from wijkwerk_tui.ui.screens.intake import IntakeScreen
 
-        if not isinstance(self.screen, IntakeScreen):
+        if self.session is not None and not isinstance(self.screen, IntakeScreen):
             self.push_screen(IntakeScreen())
 
     def action_command_palette(self) -> None:
-        if self.use_command_palette and not CommandPalette.is_open(self):
+        if self.session is not None and not self.locked and not CommandPalette.is_open(self):
             self.push_screen(CommandPalette(placeholder="Zoek een opdracht of een inwoner…"))
 
     # -- navigation -------------------------------------------------------------
@@ -140,7 +273,8 @@ class WijkwerkApp(App[int]):
         self._close_messages_no_wait()
 
     def on_unmount(self) -> None:
-        self.db.close()
+        if self.session is not None:
+            self.session.db.close()
 
 
 def make_app(
@@ -148,10 +282,16 @@ def make_app(
     *,
     db: Database | None = None,
     now: datetime | Callable[[], datetime] | None = None,
+    worker: Worker | None = None,
 ) -> WijkwerkApp:
-    """Build the app on a database file (or an open Database) with an optional frozen clock."""
+    """Build the app with an optional frozen clock.
+
+    With `db_path` it starts at the gate (setup or login). With an open `db` it is
+    signed in already, as `worker` or the first coordinator: tests, screenshots and
+    benchmarks use that.
+    """
     if now is None:
-        clock = system_clock
+        clock: Clock = system_clock
     elif isinstance(now, datetime):
         frozen = now if now.tzinfo else now.replace(tzinfo=UTC)
         clock = lambda: frozen  # noqa: E731
@@ -160,6 +300,8 @@ def make_app(
     if db is None:
         if db_path is None:
             raise ValueError("db_path or db is required")
-        db = open_database(db_path, clock)
-    worker = workers.default_worker(db)
-    return WijkwerkApp(db, worker.id if worker else None, worker.name if worker else "")
+        return WijkwerkApp(None, Path(db_path).expanduser(), clock)
+    worker = worker or workers.default_worker(db)
+    if worker is None:
+        raise ValueError("the database has no worker to sign in as")
+    return WijkwerkApp(vault.Unlocked(db, worker.id, worker.name, worker.role), clock=clock)

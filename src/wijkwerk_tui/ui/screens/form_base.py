@@ -18,7 +18,7 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Checkbox, Footer, Input, OptionList, Select, Static, TextArea
 
-from wijkwerk_tui.domain.errors import DomainError, ValidationError
+from wijkwerk_tui.domain.errors import DomainError
 from wijkwerk_tui.ui.screens.confirm import ConfirmDialog
 from wijkwerk_tui.ui.widgets.field import FormField
 
@@ -111,8 +111,9 @@ class FormScreen(ModalScreen[bool]):
 
     def show_error(self, error: DomainError) -> None:
         target = None
-        if isinstance(error, ValidationError):
-            matches = [f for f in self.query(FormField) if f.field == error.field]
+        field = getattr(error, "field", None)  # ValidationError, and login errors
+        if field:
+            matches = [f for f in self.query(FormField) if f.field == field]
             target = matches[0] if matches else None
         if target is None:
             self.query_one("#form-error", Static).update(Text(f"⚠ {error.message}"))

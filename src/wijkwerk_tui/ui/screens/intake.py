@@ -95,6 +95,8 @@ class IntakeScreen(FormScreen):
         yield self.field("Toestemming reg.", YesNo(id="consent"), "consent")
 
     def prepare(self) -> None:
+        # The draft belongs to whoever started the intake, even if another worker unlocks later.
+        self._owner = self.app.worker_id  # type: ignore[attr-defined]
         self.query_one("#duplicates", DataTable).add_columns("Naam", "Jaar", "Gebied")
         self.query_one("#duplicates", DataTable).display = False
         self.query_one("#referral_consent", YesNo).can_focus = False
@@ -145,7 +147,7 @@ class IntakeScreen(FormScreen):
         if self._restoring:
             return
         payload = self._payload()
-        db, worker = self.app.db, self.app.worker_id  # type: ignore[attr-defined]
+        db, worker = self.app.db, self._owner  # type: ignore[attr-defined]
         # Only what was typed about this visit makes a draft; the kept area and kind do not.
         if any(payload[k] not in ("", None, []) for k in payload if k not in ("area", "kind")):
             drafts.save(db, worker, DRAFT, payload)
