@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -58,3 +59,35 @@ def demo_db(demo_file: Path, tmp_path: Path) -> Iterator[Database]:
     database = open_database(copy, frozen_clock)
     yield database
     database.close()
+
+
+PASS = "correct horse battery"
+
+
+@dataclass
+class FakeClock:
+    """A clock the test moves by hand (idle lock, login delays, daily backups)."""
+
+    now: datetime = FROZEN_NOW
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def setup_db(tmp_path: Path, clock: FakeClock) -> Iterator[tuple]:
+    """An encrypted database set up the way the first-run screen does it."""
+    from wijkwerk_tui.security import vault
+
+    path = tmp_path / "wijkwerk.db"
+    session, code = vault.setup(path, "Welzijn De Wolden", ["Ruinen", "Zuidwolde"], "Sanne Kuiper", PASS, PASS, clock)
+    yield session, code, path
+    session.db.close()

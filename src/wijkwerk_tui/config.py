@@ -27,3 +27,15 @@ def default_db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
 def demo_db_path(residents: int, seed: int) -> Path:
     """Demo databases live in their own folder, one file per size and seed."""
     return data_dir() / "demo" / f"demo-{residents}-{seed}.db"
+
+
+EXPORT_ENV = "WIJKWERK_EXPORTS"
+
+
+def export_dir() -> Path:
+    """Where inzage documents go: WIJKWERK_EXPORTS, else Documents/wijkwerk."""
+    if os.environ.get(EXPORT_ENV):
+        return Path(os.environ[EXPORT_ENV]).expanduser()
+    import platformdirs
+
+    return platformdirs.user_documents_path() / APP_NAME

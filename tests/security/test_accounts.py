@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import col, select
 
-from tests.security.conftest import PASS
+from tests.conftest import PASS
 from wijkwerk_tui.domain.accounts import PermissionDenied, login_delay
 from wijkwerk_tui.domain.errors import ValidationError
 from wijkwerk_tui.security import vault

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.security.conftest import PASS
+from tests.conftest import PASS
 from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.security import vault
 from wijkwerk_tui.security.keyfile import keyfile_path

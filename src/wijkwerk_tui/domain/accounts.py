@@ -39,6 +39,20 @@ def check_passphrase(passphrase: str, repeat: str | None = None, field: str = "p
     return passphrase
 
 
+DEFAULT_LOCK_MINUTES = 5
+
+
+def check_lock_minutes(value: int | str) -> int:
+    """Auto-lock after 1 to 60 idle minutes: a shared laptop never stays open for long."""
+    try:
+        minutes = int(str(value).strip())
+    except ValueError:
+        raise ValidationError("lock_minutes", "Vul een aantal minuten in, bijvoorbeeld 5.") from None
+    if not 1 <= minutes <= 60:
+        raise ValidationError("lock_minutes", "Kies tussen 1 en 60 minuten.")
+    return minutes
+
+
 def login_delay(failures: int) -> int:
     """Seconds to wait before the next try after `failures` failed tries in a row.
 

@@ -26,14 +26,8 @@ from wijkwerk_tui.store.tables import (
 )
 from wijkwerk_tui.store.workers import require_role
 
-RETENTION_KEY = "retention_years"
-
-
-def retention_years(db: Database) -> int:
-    try:
-        return retention.check_years(settings.get(db, RETENTION_KEY, str(retention.DEFAULT_YEARS)))
-    except Exception:
-        return retention.DEFAULT_YEARS
+RETENTION_KEY = settings.RETENTION_KEY
+retention_years = settings.retention_years
 
 
 def set_retention_years(db: Database, actor: uuid.UUID | None, years: int | str) -> int:

@@ -6,9 +6,19 @@ import json
 
 from sqlmodel import Session
 
+import uuid
+
+from wijkwerk_tui.domain.accounts import DEFAULT_LOCK_MINUTES, check_lock_minutes
 from wijkwerk_tui.domain.ladders import Ladder
+from wijkwerk_tui.domain.retention import DEFAULT_YEARS, check_years
+from wijkwerk_tui.domain.text import clean_line
 from wijkwerk_tui.store.engine import Database
 from wijkwerk_tui.store.tables import Setting
+
+
+ORGANISATION_KEY = "organisation"
+LOCK_MINUTES_KEY = "lock_minutes"
+RETENTION_KEY = "retention_years"
 
 
 def get(db: Database, key: str, default: str = "") -> str:
@@ -43,3 +53,35 @@ def ladder_labels(db: Database, ladder: Ladder) -> dict[int, str]:
 
 def set_ladder_labels(db: Database, ladder: Ladder, labels: dict[int, str]) -> None:
     set_value(db, f"ladder_labels.{ladder.value}", json.dumps({str(k): v for k, v in labels.items()}))
+
+
+def lock_minutes(db: Database) -> int:
+    try:
+        return check_lock_minutes(get(db, LOCK_MINUTES_KEY, str(DEFAULT_LOCK_MINUTES)))
+    except Exception:  # a damaged value never blocks the lock
+        return DEFAULT_LOCK_MINUTES
+
+
+def retention_years(db: Database) -> int:
+    try:
+        return check_years(get(db, RETENTION_KEY, str(DEFAULT_YEARS)))
+    except Exception:
+        return DEFAULT_YEARS
+
+
+def save_organisation_settings(
+    db: Database, actor: uuid.UUID | None, *, organisation: str, lock_minutes: int | str, retention_years: int | str,
+) -> None:
+    """The settings screen's one transaction (coordinators only)."""
+    from wijkwerk_tui.store import audit
+    from wijkwerk_tui.store.workers import require_role
+
+    name = clean_line(organisation, "organisation", max_len=120, required=True, what="de naam van de organisatie")
+    minutes = check_lock_minutes(lock_minutes)
+    years = check_years(retention_years)
+    with db.transaction() as session:
+        require_role(session, actor, "settings")
+        put(session, ORGANISATION_KEY, name)
+        put(session, LOCK_MINUTES_KEY, str(minutes))
+        put(session, RETENTION_KEY, str(years))
+        audit.record(session, db, actor, "settings.update", detail=f"lock={minutes};retention={years}")

@@ -27,8 +27,6 @@ from wijkwerk_tui.ui.safe_errors import safe_report
 from wijkwerk_tui.ui.screens.help import HelpScreen, screen_keys
 from wijkwerk_tui.ui.screens.start import StartScreen
 
-LOCK_MINUTES_KEY = "lock_minutes"
-DEFAULT_LOCK_MINUTES = 5
 IDLE_CHECK_S = 10
 # The app's own actions that work before login and while locked (gate screens have their own keys).
 LOCKED_ACTIONS = {"quit"}
@@ -57,6 +55,17 @@ class WijkwerkApp(App[int]):
         self.clock = clock
         self.locked = False
         self.last_activity = clock()
+        self._export_dir: Path | None = None
+
+    @property
+    def export_dir(self) -> Path:
+        from wijkwerk_tui.config import export_dir
+
+        return self._export_dir or export_dir()
+
+    @export_dir.setter
+    def export_dir(self, value: Path) -> None:
+        self._export_dir = value
 
     # -- who is signed in ----------------------------------------------------------------
     @property
@@ -135,11 +144,7 @@ class WijkwerkApp(App[int]):
 
     # -- lock -------------------------------------------------------------------------------
     def lock_after(self) -> timedelta:
-        try:
-            minutes = int(settings.get(self.db, LOCK_MINUTES_KEY, str(DEFAULT_LOCK_MINUTES)))
-        except ValueError:
-            minutes = DEFAULT_LOCK_MINUTES
-        return timedelta(minutes=max(1, minutes))
+        return timedelta(minutes=settings.lock_minutes(self.db))
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)):
@@ -255,6 +260,60 @@ class WijkwerkApp(App[int]):
         from wijkwerk_tui.ui.screens.signal_form import SignalForm
 
         self.push_screen(SignalForm(None))
+
+    # -- coordinators and accounts -----------------------------------------------------------
+    def _coordinator_only(self, action: str) -> bool:
+        from wijkwerk_tui.domain.accounts import COORDINATOR_ONLY, may
+
+        if may(self.role, action):
+            return True
+        self.notify(f"Alleen een coördinator mag {COORDINATOR_ONLY[action]}.", severity="warning", markup=False)
+        return False
+
+    def action_accounts(self) -> None:
+        from wijkwerk_tui.ui.screens.accounts import AccountsScreen
+
+        if self._coordinator_only("accounts"):
+            self._show_only(AccountsScreen, AccountsScreen)
+
+    def action_settings(self) -> None:
+        from wijkwerk_tui.ui.screens.settings_form import SettingsForm
+
+        if self._coordinator_only("settings"):
+            self.push_screen(SettingsForm())
+
+    def action_change_passphrase(self) -> None:
+        from wijkwerk_tui.ui.screens.passphrase_form import PassphraseForm
+
+        self.push_screen(PassphraseForm())
+
+    def action_retention(self) -> None:
+        from wijkwerk_tui.store import privacy
+        from wijkwerk_tui.ui.screens.confirm import ConfirmDialog
+
+        if not self._coordinator_only("retention"):
+            return
+        count, years = privacy.expired_count(self.db), settings.retention_years(self.db)
+        if not count:
+            self.notify(f"Niemand is langer dan {years} jaar na het laatste contact nog bekend.", markup=False)
+            return
+
+        def answered(sweep: bool | None) -> None:
+            if sweep:
+                done = privacy.retention_sweep(self.db, self.worker_id)
+                self.notify(f"{done} inwoners geanonimiseerd. Aantallen in rapportages blijven gelijk.", markup=False)
+
+        self.push_screen(ConfirmDialog(
+            f"{count} inwoners hebben langer dan {years} jaar geen contact gehad en geen lopend signaal of lopende "
+            "doorverwijzing. Hun persoonsgegevens en notities nu anonimiseren?",
+            yes="Anonimiseren (j)", no="Niet nu (n)"), answered)
+
+    def action_backup_now(self) -> None:
+        from wijkwerk_tui.store import backup
+
+        made = backup.make_backup(self.db, self.worker_id)
+        backup.prune(self.db.path)
+        self.notify(f"Back-up gemaakt: {made.name}", markup=False)
 
     def action_help(self) -> None:
         screen = self.screen

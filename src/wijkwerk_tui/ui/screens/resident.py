@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from wijkwerk_tui.domain import referrals as referral_rules
+from wijkwerk_tui.domain.accounts import may
 from wijkwerk_tui.domain import signals as signal_rules
 from wijkwerk_tui.domain.activities import CONTACT_KINDS, GOAL_CONTRIBUTORS, GOAL_STATUSES
 from wijkwerk_tui.domain.dates import age_on, format_date
@@ -45,6 +46,9 @@ class ResidentScreen(Screen[None]):
         Binding("c", "contact", "Contact", id="resident.contact"),
         Binding("g", "goal", "Doel", id="resident.goal"),
         Binding("e", "edit", "Gegevens", id="resident.edit"),
+        Binding("i", "inzage", "Inzage", id="resident.inzage"),
+        Binding("w", "who_looked", "Wie keek mee", id="resident.who_looked"),
+        Binding("x", "erase", "Wissen (AVG)", id="resident.erase"),
     ]
 
     def __init__(self, resident_id: uuid.UUID) -> None:
@@ -210,6 +214,43 @@ class ResidentScreen(Screen[None]):
 
         if self.file is not None:
             self.app.push_screen(ResidentForm(self.file.resident), self._reload_after)
+
+    # -- privacy ------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        needs = {"who_looked": "audit_view", "erase": "erase"}.get(action)
+        if needs and not may(self.app.role, needs):  # type: ignore[attr-defined]
+            return False  # hidden from the footer and the help, and refused
+        return True
+
+    def action_who_looked(self) -> None:
+        from wijkwerk_tui.ui.screens.who_looked import WhoLookedScreen
+
+        self.app.push_screen(WhoLookedScreen(self.resident_id, self.resident_name()))
+
+    def action_inzage(self) -> None:
+        from wijkwerk_tui.reports import inzage as document
+        from wijkwerk_tui.store import inzage
+
+        app = self.app
+        data = inzage.collect(app.db, app.worker_id, self.resident_id)  # type: ignore[attr-defined]
+        markdown, _raw = document.write(data, app.export_dir, settings.get(app.db, "organisation"))  # type: ignore[attr-defined]
+        app.notify(f"Inzage opgeslagen: {markdown} (en .json)", markup=False, timeout=10)
+
+    def action_erase(self) -> None:
+        from wijkwerk_tui.store import privacy
+        from wijkwerk_tui.ui.screens.confirm import ConfirmDialog
+
+        def answered(erase: bool | None) -> None:
+            if not erase:
+                return
+            privacy.erase_resident(self.app.db, self.app.worker_id, self.resident_id)  # type: ignore[attr-defined]
+            self.app.notify("De gegevens zijn gewist. De telling in rapportages blijft kloppen.", markup=False)
+            self.app.pop_screen()
+
+        self.app.push_screen(ConfirmDialog(
+            "Alle persoonsgegevens en notities van deze inwoner wissen (AVG-verzoek)? Dit kan niet ongedaan "
+            "worden gemaakt. Alleen aantallen blijven over voor rapportages.", yes="Wissen (j)", no="Niet wissen (n)"),
+            answered)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if self.file is None or event.row_key.value is None:

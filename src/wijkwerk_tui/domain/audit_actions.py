@@ -1,0 +1,31 @@
+"""Dutch words for the audit trail's actions, for "Wie keek mee" and the inzage document."""
+
+from __future__ import annotations
+
+ACTIONS: dict[str, str] = {
+    "resident.view": "dossier bekeken",
+    "resident.create": "inwoner aangemaakt",
+    "resident.update": "gegevens gewijzigd",
+    "resident.delete": "inwoner verwijderd",
+    "resident.export": "inzage geëxporteerd",
+    "resident.erase": "gewist op verzoek",
+    "resident.anonymise": "geanonimiseerd (bewaartermijn)",
+    "audit.view": "'Wie keek mee' bekeken",
+    "ladder.record": "trede vastgelegd",
+    "ladder.delete": "trede verwijderd",
+    "signal.create": "signaal vastgelegd",
+    "signal.update": "signaal gewijzigd",
+    "signal.status": "status signaal gewijzigd",
+    "signal.link": "signaal gekoppeld",
+    "signal.meldcode": "meldcodestap vastgelegd",
+    "referral.create": "doorverwijzing vastgelegd",
+    "referral.status": "status doorverwijzing gewijzigd",
+    "referral.feedback": "terugkoppeling vastgelegd",
+    "contact.create": "contactmoment vastgelegd",
+    "goal.create": "doel vastgelegd",
+    "goal.status": "status doel gewijzigd",
+}
+
+
+def describe(action: str) -> str:
+    return ACTIONS.get(action, action)

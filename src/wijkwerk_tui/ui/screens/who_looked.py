@@ -1,0 +1,53 @@
+"""Wie keek mee: every view and change of one resident's file, for coordinators."""
+
+from __future__ import annotations
+
+import uuid
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from wijkwerk_tui.domain.audit_actions import describe
+from wijkwerk_tui.store import audit
+from wijkwerk_tui.store.audit import Look
+from wijkwerk_tui.store.engine import LOCAL_ZONE
+from wijkwerk_tui.ui.text import plain
+
+
+class WhoLookedScreen(Screen[None]):
+    DEFAULT_CSS = """
+    WhoLookedScreen #who-title { height: auto; padding: 0 1; text-style: bold; }
+    WhoLookedScreen DataTable { height: 1fr; margin: 0 1; }
+    """
+    BINDINGS = [Binding("escape", "app.pop_screen", "Terug", id="who.back")]
+
+    def __init__(self, resident_id: uuid.UUID, label: str) -> None:
+        super().__init__()
+        self.resident_id = resident_id
+        self.label = label
+        self.title = "Wie keek mee"
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(f"Wie keek mee — {self.label}"), id="who-title")
+        yield DataTable(id="looks", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#looks", DataTable).add_columns("Wanneer", "Medewerker", "Wat")
+        self._load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def _load(self) -> None:
+        looks = audit.who_looked(self.app.db, self.app.worker_id, self.resident_id)  # type: ignore[attr-defined]
+        self.app.call_from_thread(self._show, looks)
+
+    def _show(self, looks: list[Look]) -> None:
+        table = self.query_one("#looks", DataTable)
+        for look in looks:
+            table.add_row(plain(look.at.astimezone(LOCAL_ZONE).strftime("%d-%m-%Y %H:%M")), plain(look.worker),
+                          plain(describe(look.action)))
+        table.focus()

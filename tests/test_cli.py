@@ -1,0 +1,106 @@
+"""The command line logs in like the app: env vars or a prompt; a refusal exits non-zero and is audited."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from tests.conftest import PASS
+from wijkwerk_tui.domain.names import PersonalData
+from wijkwerk_tui.security import vault
+from wijkwerk_tui.store import audit, backup, residents
+
+
+def _run(*args: str, user: str | None = "Sanne Kuiper", passphrase: str | None = PASS) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WIJKWERK_")}
+    if user is not None:
+        env["WIJKWERK_USER"] = user
+    if passphrase is not None:
+        env["WIJKWERK_PASSPHRASE"] = passphrase
+    return subprocess.run([sys.executable, "-m", "wijkwerk_tui", *args], capture_output=True, text=True,
+                          timeout=120, env=env, stdin=subprocess.DEVNULL)
+
+
+@pytest.fixture
+def office(setup_db):  # type: ignore[no-untyped-def]
+    session, _code, path = setup_db
+    resident = residents.add_resident(session.db, session.worker_id, PersonalData("Gerrit", "", "Hoekstra", 1951),
+                                      None, True)
+    session.db.close()
+    return path, resident.id
+
+
+def test_check_with_env_login(office) -> None:  # type: ignore[no-untyped-def]
+    path, _ = office
+    result = _run("--db", str(path), "check")
+    assert result.returncode == 0, result.stderr
+    assert "Integriteit: ok" in result.stdout and "in orde" in result.stdout
+
+
+def test_wrong_passphrase_exits_non_zero_in_dutch_and_is_audited(office, clock) -> None:  # type: ignore[no-untyped-def]
+    path, _ = office
+    result = _run("--db", str(path), "check", passphrase="niet het wachtwoord")
+    assert result.returncode == 1
+    assert "onjuist wachtwoord" in result.stderr and "Traceback" not in result.stderr
+    no_pass = _run("--db", str(path), "check", passphrase=None)
+    assert no_pass.returncode == 1 and "WIJKWERK_PASSPHRASE" in no_pass.stderr
+    session = vault.login(path, "Sanne Kuiper", PASS, clock)
+    with session.db.reading() as s:
+        failed = s.execute(text("SELECT count(*) FROM auditevent WHERE action = 'login.failed'")).scalar()
+    assert failed == 1
+    session.db.close()
+
+
+def test_check_finds_an_audit_row_edited_behind_the_apps_back(office, clock) -> None:  # type: ignore[no-untyped-def]
+    path, _ = office
+    session = vault.login(path, "Sanne Kuiper", PASS, clock)
+    assert audit.verify_chain(session.db).ok
+    with session.db.transaction() as s:
+        s.execute(text("UPDATE auditevent SET worker_id = NULL WHERE seq = 2"))
+    session.db.close()
+    result = _run("--db", str(path), "check")
+    assert result.returncode == 1 and "VERBROKEN bij regel 2" in result.stdout
+
+
+def test_backup_then_restore_with_confirmation_flag(office, clock) -> None:  # type: ignore[no-untyped-def]
+    path, _ = office
+    made = _run("--db", str(path), "backup")
+    assert made.returncode == 0, made.stderr
+    file = Path(made.stdout.strip())
+    assert file.exists() and not file.read_bytes().startswith(b"SQLite format 3")
+    unconfirmed = _run("--db", str(path), "restore", str(file))
+    assert unconfirmed.returncode == 1 and "--yes" in unconfirmed.stderr
+    session = vault.login(path, "Sanne Kuiper", PASS, clock)
+    residents.add_resident(session.db, session.worker_id, PersonalData("Later", "", "Toegevoegd", 1960), None, True)
+    session.db.close()
+    restored = _run("--db", str(path), "restore", str(file), "--yes")
+    assert restored.returncode == 0, restored.stderr
+    session = vault.login(path, "Sanne Kuiper", PASS, clock)
+    assert residents.count_residents(session.db) == 1  # the later one is not in the backup
+    assert list(path.parent.glob("wijkwerk.db.voor-herstel-*"))
+    session.db.close()
+    assert backup.list_backups(path)
+
+
+def test_inzage_writes_markdown_and_json(office, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path, resident_id = office
+    out = tmp_path / "inzage"
+    result = _run("--db", str(path), "inzage", str(resident_id), "--output", str(out))
+    assert result.returncode == 0, result.stderr
+    files = sorted(out.iterdir())
+    assert [f.suffix for f in files] == [".json", ".md"]
+    assert "Hoekstra" in files[1].read_text()
+    assert "Hoekstra" not in result.stderr
+
+
+def test_demo_database_accepts_its_demo_coordinator(tmp_path: Path) -> None:
+    path = tmp_path / "demo.db"
+    built = _run("--db", str(path), "demo", "--no-run", "--residents", "20", user=None, passphrase=None)
+    assert built.returncode == 0, built.stderr
+    result = _run("--db", str(path), "check", user=None, passphrase=None)
+    assert result.returncode == 0, result.stderr

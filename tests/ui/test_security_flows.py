@@ -1,0 +1,182 @@
+"""Setup, login, the failed-login delay, the lock and what each role sees: keys only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import DataTable, Input, TextArea
+
+from tests.conftest import PASS, FakeClock
+from tests.ui.helpers import cells, settle, type_text
+from wijkwerk_tui.domain.names import PersonalData
+from wijkwerk_tui.security import vault
+from wijkwerk_tui.store import residents, signals, workers
+from wijkwerk_tui.store.signals import SignalData
+from wijkwerk_tui.ui.app import WijkwerkApp, make_app
+from wijkwerk_tui.ui.screens.contact_form import ContactForm
+from wijkwerk_tui.ui.screens.lock import LockScreen
+from wijkwerk_tui.ui.screens.login import LoginScreen
+from wijkwerk_tui.ui.screens.recovery_code import RecoveryCodeScreen
+from wijkwerk_tui.ui.screens.resident import ResidentScreen
+from wijkwerk_tui.ui.screens.setup import SetupScreen
+from wijkwerk_tui.ui.screens.start import StartScreen
+
+
+def _error(app: WijkwerkApp, field: str) -> str:
+    return app.screen.query_one(f"#field-{field}").error  # type: ignore[attr-defined]
+
+
+async def test_first_run_setup_shows_the_recovery_code_once(tmp_path: Path) -> None:
+    path = tmp_path / "nieuw.db"
+    app = make_app(path, now=FakeClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, SetupScreen)
+        await type_text(pilot, "Welzijn Oost")
+        await pilot.press("enter")
+        await type_text(pilot, "Ruinen, Echten")
+        await pilot.press("enter")
+        await type_text(pilot, "Sanne Kuiper")
+        await pilot.press("enter")
+        await type_text(pilot, "kort")
+        await pilot.press("enter")
+        await type_text(pilot, "kort")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "10 tekens" in _error(app, "passphrase")
+        assert vault.state(path) == "new"  # nothing written yet
+        app.screen.query_one("#passphrase", Input).value = ""
+        app.screen.query_one("#repeat", Input).value = ""
+        app.screen.query_one("#passphrase", Input).focus()
+        await type_text(pilot, PASS)
+        await pilot.press("enter")
+        await type_text(pilot, PASS)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, RecoveryCodeScreen)
+        code = app.screen.code
+        assert len(code) == 29 and code in str(app.screen.query_one("#code").render())
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, StartScreen) and app.worker_name == "Sanne Kuiper" and app.is_coordinator
+    assert vault.state(path) == "ready"
+    # The code opens the database on its own.
+    vault.recover(path, code, "Sanne Kuiper", "ander wachtwoord", "ander wachtwoord").db.close()
+
+
+async def test_login_with_type_ahead_and_a_growing_delay(setup_db, clock) -> None:  # type: ignore[no-untyped-def]
+    session, _code, path = setup_db
+    session.db.close()
+    app = make_app(path, now=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, LoginScreen)
+        for _ in range(5):
+            await type_text(pilot, "San")
+            await pilot.press("enter")  # the type-ahead completes the name
+            assert app.screen.query_one("#name", Input).value == "Sanne Kuiper"
+            await type_text(pilot, "fout wachtwoord")
+            await pilot.press("enter")
+            await pilot.pause()
+            assert "onjuist wachtwoord" in _error(app, "passphrase")
+            assert app.screen.query_one("#passphrase", Input).value == ""  # never kept on screen
+            app.screen.query_one("#name", Input).value = ""
+            app.screen.query_one("#name", Input).focus()
+        # After five failures even the right passphrase waits.
+        await type_text(pilot, "Sanne Kuiper")
+        await pilot.press("enter")
+        await type_text(pilot, PASS)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "over 5 seconden" in _error(app, "passphrase")
+        clock.advance(seconds=6)
+        await type_text(pilot, PASS)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, StartScreen) and app.worker_name == "Sanne Kuiper"
+
+
+async def test_auto_lock_hides_everything_and_unlock_returns_to_the_half_filled_form(setup_db, clock) -> None:  # type: ignore[no-untyped-def]
+    session, _code, _path = setup_db
+    resident = residents.add_resident(session.db, session.worker_id, PersonalData("Gerrit", "", "Hoekstra", 1951),
+                                      None, True)
+    app = WijkwerkApp(session, clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_resident(resident.id)
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, ContactForm)
+        app.screen.query_one("#note", TextArea).focus()
+        await type_text(pilot, "half af")
+        clock.advance(minutes=4)
+        app.check_auto_lock()
+        assert not app.locked
+        clock.advance(minutes=1, seconds=1)
+        app.check_auto_lock()
+        await pilot.pause()
+        assert app.locked and isinstance(app.screen, LockScreen)
+        shown = "".join(str(line.text) for line in app.screen._compositor.render_update(full=True).strips) if False else ""
+        assert "Hoekstra" not in app.export_screenshot() and "half af" not in app.export_screenshot()
+        await pilot.press("slash", "n")  # nothing gets past the lock
+        assert isinstance(app.screen, LockScreen)
+        await type_text(pilot, "fout wachtwoord")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.locked and "onjuist" in _error(app, "passphrase")
+        await type_text(pilot, PASS)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not app.locked and isinstance(app.screen, ContactForm)
+        assert app.screen.query_one("#note", TextArea).text == "half af"
+        del shown
+
+
+async def test_another_worker_unlocking_starts_fresh(setup_db, clock) -> None:  # type: ignore[no-untyped-def]
+    session, _code, _path = setup_db
+    vault.add_account(session, "Piet de Boer", "worker", "piet-wachtwoord", "piet-wachtwoord")
+    resident = residents.add_resident(session.db, session.worker_id, PersonalData("Gerrit", "", "Hoekstra", 1951),
+                                      None, True)
+    app = WijkwerkApp(session, clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_resident(resident.id)
+        await settle(pilot)
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert isinstance(app.screen, LockScreen)
+        name = app.screen.query_one("#name", Input)
+        name.value = ""
+        name.focus()
+        await type_text(pilot, "Piet de Boer")
+        await pilot.press("enter")
+        await type_text(pilot, "piet-wachtwoord")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, StartScreen) and len(app.screen_stack) == 1
+        assert app.worker_name == "Piet de Boer" and app.role == "worker"
+
+
+async def test_a_worker_sees_only_what_the_role_allows(setup_db, clock) -> None:  # type: ignore[no-untyped-def]
+    session, _code, _path = setup_db
+    piet = vault.add_account(session, "Piet", "worker", "piet-wachtwoord", "piet-wachtwoord")
+    resident = residents.add_resident(session.db, session.worker_id, PersonalData("Gerrit", "", "Hoekstra", 1951),
+                                      None, True)
+    signals.add_signal(session.db, session.worker_id, resident.id, SignalData("domestic_violence", confidential=True))
+    signals.add_signal(session.db, session.worker_id, resident.id, SignalData("loneliness"))
+    as_piet = vault.Unlocked(session.db, piet.id, piet.name, piet.role)
+    for who, expected_rows, may_audit in ((as_piet, 1, False), (session, 2, True)):
+        app = WijkwerkApp(who, clock=clock)
+        async with app.run_test(size=(100, 40)) as pilot:
+            await settle(pilot)
+            app.open_resident(resident.id)
+            await settle(pilot)
+            assert isinstance(app.screen, ResidentScreen)
+            rows = cells(app.screen.query_one("#signals", DataTable))
+            assert len(rows) == expected_rows
+            assert any("Eenzaamheid" in " ".join(r) for r in rows)
+            await pilot.press("w")  # "Wie keek mee" is for coordinators
+            await settle(pilot)
+            assert (type(app.screen).__name__ == "WhoLookedScreen") == may_audit
+    assert workers.viewer_of(session.db, piet.id).role == "worker"
