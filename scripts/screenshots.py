@@ -33,6 +33,8 @@ SCREENS: dict[str, list[str]] = {
     "overviews": ["o"],
     "sociale-kaart": ["k"],
     "help": [*_FIND, "question_mark"],
+    "lock": [*_FIND, "ctrl+l"],
+    "accounts": ["ctrl+p", *"Medewerkers", "enter"],
 }
 
 
@@ -61,7 +63,24 @@ def main() -> int:
         for name, keys in SCREENS.items():
             asyncio.run(_shoot(db_path, name, keys))
             print(OUT / f"{name}.svg")
+        asyncio.run(_shoot_login(Path(tmp) / "login" / "demo.db"))
+        print(OUT / "login.svg")
     return 0
+
+
+async def _shoot_login(path: Path) -> None:
+    """The login screen of an encrypted demo database, name half typed."""
+    from wijkwerk_tui.security.demo import ensure_demo
+
+    ensure_demo(path, residents=10, seed=2026, clock=lambda: NOW)
+    app = make_app(path, now=NOW)
+    app.theme = "textual-dark"
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for key in "An":
+            await pilot.press(key)
+        await pilot.pause()
+        app.save_screenshot(filename="login.svg", path=str(OUT))
 
 
 if __name__ == "__main__":

@@ -33,6 +33,9 @@ async def _detail(pilot) -> None:
     await _residents(pilot)
     await pilot.press("down", "enter")
     await settle(pilot)
+    # Tables below the fold lay out their columns on the next refresh; give it one.
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause(0.05)
 
 
 async def _ladder(pilot) -> None:
@@ -68,3 +71,26 @@ def test_help_screen(snap_compare, demo_file: Path, tmp_path: Path) -> None:
         await pilot.pause()
 
     assert snap_compare(_app(demo_file, tmp_path), terminal_size=(80, 24), run_before=open_help)
+
+
+def test_login_screen_of_the_demo(snap_compare, tmp_path: Path) -> None:
+    from wijkwerk_tui.security.demo import ensure_demo
+
+    path, _ = ensure_demo(tmp_path / "demo.db", residents=10, seed=7, clock=frozen_clock)
+    app = make_app(path, now=FROZEN_NOW)
+    app.theme = "textual-dark"
+
+    async def type_name(pilot) -> None:
+        await pilot.pause()
+        await type_text(pilot, "An")  # the type-ahead shows the rest of the name
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=type_name)
+
+
+def test_lock_screen_covers_the_resident(snap_compare, demo_file: Path, tmp_path: Path) -> None:
+    async def lock(pilot) -> None:
+        await _detail(pilot)
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+
+    assert snap_compare(_app(demo_file, tmp_path), terminal_size=(80, 24), run_before=lock)
