@@ -11,6 +11,13 @@ async def settle(pilot: Pilot) -> None:
     for _ in range(3):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+    # A DataTable sizes its columns when it next goes idle; wait for that (snapshots).
+    for _ in range(20):
+        pending = [t for t in pilot.app.screen.query(DataTable)
+                   if t._require_update_dimensions or t._updated_cells]
+        if not pending:
+            break
+        await pilot.pause(0.02)
 
 
 def cells(table: DataTable) -> list[list[str]]:

@@ -33,9 +33,6 @@ async def _detail(pilot) -> None:
     await _residents(pilot)
     await pilot.press("down", "enter")
     await settle(pilot)
-    # Tables below the fold lay out their columns on the next refresh; give it one.
-    await pilot.wait_for_scheduled_animations()
-    await pilot.pause(0.05)
 
 
 async def _ladder(pilot) -> None:
