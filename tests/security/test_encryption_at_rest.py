@@ -42,6 +42,8 @@ def test_database_wal_drafts_and_backup_are_encrypted(setup_db) -> None:  # type
         connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     _assert_unreadable(path)
     assert b"Zonderland" not in keyfile_path(path).read_bytes()
+    for file in (path, wal, keyfile_path(path), made):
+        assert oct(file.stat().st_mode)[-3:] == "600", file.name
     for file in (path, made):
         with pytest.raises(sqlite3.DatabaseError):
             sqlite3.connect(file).execute("SELECT count(*) FROM sqlite_master").fetchall()
@@ -54,8 +56,16 @@ def test_any_active_account_opens_a_deactivated_one_does_not(setup_db, clock) ->
     for name, passphrase in (("piet de boer", "piet-wachtwoord"), ("Sanne Kuiper", PASS)):
         opened = vault.login(path, name, passphrase, clock)
         assert residents.count_residents(opened.db) == 0
+    made = backup.make_backup(opened.db, opened.worker_id)
     vault.set_active(opened, other.id, False)
     opened.db.close()
+    # The backup opens with the key behind any active account's slot, and with no other key.
+    from wijkwerk_tui.security.keyfile import KeyFile
+
+    keyfile = KeyFile.load(keyfile_path(path))
+    assert keyfile.find_by_name("Piet de Boer") is None
+    key = keyfile.find_by_name("Sanne Kuiper").open(PASS)  # type: ignore[union-attr]
+    assert backup.is_good(made, key) and not backup.is_good(made, bytes(32))
     with pytest.raises(vault.LoginError):
         vault.login(path, "Piet de Boer", "piet-wachtwoord", clock)
     assert "Piet de Boer" not in keyfile_path(path).read_text()

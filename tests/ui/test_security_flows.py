@@ -10,7 +10,7 @@ from tests.conftest import PASS, FakeClock
 from tests.ui.helpers import cells, settle, type_text
 from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.security import vault
-from wijkwerk_tui.store import residents, signals, workers
+from wijkwerk_tui.store import drafts, residents, signals, workers
 from wijkwerk_tui.store.signals import SignalData
 from wijkwerk_tui.ui.app import WijkwerkApp, make_app
 from wijkwerk_tui.ui.screens.contact_form import ContactForm
@@ -137,10 +137,15 @@ async def test_another_worker_unlocking_starts_fresh(setup_db, clock) -> None:  
     vault.add_account(session, "Piet de Boer", "worker", "piet-wachtwoord", "piet-wachtwoord")
     resident = residents.add_resident(session.db, session.worker_id, PersonalData("Gerrit", "", "Hoekstra", 1951),
                                       None, True)
+    sanne = session.worker_id
     app = WijkwerkApp(session, clock=clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         app.open_resident(resident.id)
+        await settle(pilot)
+        await pilot.press("n")  # an intake half typed: a draft that belongs to Sanne
+        await settle(pilot)
+        await type_text(pilot, "Klaasje Concept")
         await settle(pilot)
         await pilot.press("ctrl+l")
         await pilot.pause()
@@ -155,6 +160,9 @@ async def test_another_worker_unlocking_starts_fresh(setup_db, clock) -> None:  
         await settle(pilot)
         assert isinstance(app.screen, StartScreen) and len(app.screen_stack) == 1
         assert app.worker_name == "Piet de Boer" and app.role == "worker"
+    piet = workers.find_by_name(session.db, "Piet de Boer")
+    assert drafts.load(session.db, sanne, "intake")["name"] == "Klaasje Concept"  # type: ignore[index]
+    assert drafts.load(session.db, piet.id, "intake") is None  # type: ignore[union-attr]
 
 
 async def test_a_worker_sees_only_what_the_role_allows(setup_db, clock) -> None:  # type: ignore[no-untyped-def]

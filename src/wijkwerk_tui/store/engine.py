@@ -12,6 +12,7 @@ command line always pass a key (see `security.vault`).
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
@@ -120,6 +121,9 @@ def open_database(path: Path | str, clock: Clock = system_clock, key: bytes | No
     """Open (creating or upgrading as needed) the database at `path`, with `key` if encrypted."""
     path = Path(path).expanduser()
     path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        # Only this user may read it; SQLite gives the WAL and shm files the same mode.
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
     if path.exists() and path.stat().st_size > 0:
         plain = looks_like_sqlite(path)
         if key is None and not plain:
