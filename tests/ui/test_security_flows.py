@@ -290,3 +290,33 @@ async def test_inzage_and_erasure_from_the_resident_screen(setup_db, clock, tmp_
         await settle(pilot)
         assert not isinstance(app.screen, ResidentScreen)
     assert residents.get_resident(session.db, session.worker_id, resident.id).family_name == ""
+
+
+async def test_a_damaged_database_offers_the_newest_good_backup(setup_db, clock) -> None:  # type: ignore[no-untyped-def]
+    from wijkwerk_tui.store import backup
+    from wijkwerk_tui.ui.screens.restore_offer import RestoreOffer
+
+    session, _code, path = setup_db
+    residents.add_resident(session.db, session.worker_id, PersonalData("Gerrit", "", "Hoekstra", 1951), None, True)
+    backup.make_backup(session.db, session.worker_id)
+    session.db.close()
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    path.write_bytes(b"\xff" * 16 + path.read_bytes()[16:])  # the salt is gone: nothing decrypts
+    app = make_app(path, now=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await type_text(pilot, "Sanne Kuiper")
+        await pilot.press("enter")
+        await type_text(pilot, PASS)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, RestoreOffer)
+        shown = app.export_screenshot()
+        assert "beschadigd" in shown and "Traceback" not in shown
+        app.screen.query_one("#passphrase", Input).focus()
+        await type_text(pilot, PASS)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, StartScreen)
+        assert residents.count_residents(app.db) == 1
