@@ -121,14 +121,22 @@ def classify_movement(history: Iterable[Placement], start: date, end: date) -> M
         raise ValueError("end before start")
     items = list(history)
     at_end = latest_on_or_before(items, end)
-    if at_end is None:
-        return Movement.NO_DATA
     at_start = latest_on_or_before(items, start)
-    if at_start is None:
+    return movement_between(at_start.step if at_start else None, at_end.step if at_end else None)
+
+
+def movement_between(start_step: int | None, end_step: int | None) -> Movement:
+    """Movement from the step in force at a period's start to the one at its end.
+
+    No step at the end: no data. A step at the end but none at the start: new.
+    """
+    if end_step is None:
+        return Movement.NO_DATA
+    if start_step is None:
         return Movement.NEW
-    if at_end.step > at_start.step:
+    if end_step > start_step:
         return Movement.UP
-    if at_end.step < at_start.step:
+    if end_step < start_step:
         return Movement.DOWN
     return Movement.SAME
 

@@ -24,6 +24,12 @@ class ContactData:
     kind: str = "walk_in"
     duration_min: int | str | None = None
     note: str = ""
+    # A story for the report (anekdotische verantwoording): short, and written without names.
+    is_story: bool = False
+    story: str = ""
+
+
+STORY_MAX = 600
 
 
 def _duration(value: int | str | None) -> int | None:
@@ -50,6 +56,9 @@ def add_in(
     kind = check_code(CONTACT_KINDS, data.kind, "kind", "soort contact")
     duration = _duration(data.duration_min)
     note = clean_text(data.note, "note", max_len=4000)
+    story = clean_text(data.story, "story", max_len=STORY_MAX) if data.is_story else ""
+    if data.is_story and not story:
+        raise ValidationError("story", "Schrijf het verhaal in een paar zinnen, zonder namen.")
     if data.contact_on > db.today():
         raise ValidationError("contact_on", "Een contactmoment kan niet in de toekomst liggen.")
     if resident_id is not None:
@@ -61,7 +70,7 @@ def add_in(
     contact = stamp_new(
         db, actor,
         Contact(resident_id=resident_id, area_id=area_id, kind=kind, contact_on=data.contact_on,
-                duration_min=duration, note=note, worker_id=actor),
+                duration_min=duration, note=note, is_story=data.is_story, story=story, worker_id=actor),
     )
     session.add(contact)
     session.flush()
