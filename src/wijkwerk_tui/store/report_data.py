@@ -8,10 +8,11 @@ their rows) are left out; anonymised residents stay in, so past figures stay tru
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, and_, case, func, literal, or_, select
+from sqlalchemy import Select, and_, case, func, literal, literal_column, or_, select
 from sqlmodel import col
 
 from wijkwerk_tui.store.engine import Database
@@ -61,41 +62,56 @@ def _area_name(column: object) -> object:
     return func.coalesce(column, literal(NO_AREA))
 
 
-def _last_step_on_or_before(ladder: str, day: date) -> object:
-    """Per resident, the step in force on `day` (the later entry wins on one day)."""
-    rank = func.row_number().over(
-        partition_by=LadderStep.resident_id,
-        order_by=(col(LadderStep.measured_on).desc(), col(LadderStep.created_at).desc()),
-    ).label("rank")
-    ranked = (
-        select(LadderStep.resident_id, LadderStep.step, rank)
-        .where(LadderStep.ladder == ladder, col(LadderStep.deleted_at).is_(None), LadderStep.measured_on <= day)
-        .subquery()
+def _ladder_pairs(session: object, period: Period, areas_of: dict[object, str]) -> list[tuple[str, str, int | None, int, int]]:
+    """(area, ladder, step at start, step at end, residents) for residents placed by the end.
+
+    One pass per ladder over a covering index in (resident, date, entry time) order: the
+    last row of a resident on or before a day is the step in force then, the later entry
+    winning on one day. Portable SQL; a window function costs about twice as much here.
+    """
+    counts: Counter[tuple[str, str, int | None, int]] = Counter()
+    # Raw column values (no UUID or date objects made for ~1M rows): ids compare as stored,
+    # ISO dates compare as text.
+    by_stored_id = areas_of
+    start = period.start.isoformat()
+    connection = session.connection()  # type: ignore[attr-defined]  # Core rows: no ORM overhead
+    raw = [literal_column(c) for c in ("resident_id", "measured_on", "step")]
+    for ladder in ("participation", "support"):
+        result = connection.execute(
+            select(*raw).select_from(LadderStep)
+            .where(LadderStep.ladder == ladder, col(LadderStep.deleted_at).is_(None),
+                   LadderStep.measured_on <= period.end)
+            .order_by(LadderStep.resident_id, LadderStep.measured_on, LadderStep.created_at)
+        )
+        rows = result.cursor  # iterate the DBAPI cursor itself: ~1M rows, no per-row wrapper
+        current, at_start, at_end = None, None, None
+        for resident_id, measured_on, step in rows:
+            if resident_id != current:
+                if current in by_stored_id:
+                    counts[(by_stored_id[current], ladder, at_start, at_end)] += 1  # type: ignore[index]
+                current, at_start = resident_id, None
+            at_end = step
+            if measured_on <= start:  # ISO dates compare as text
+                at_start = step
+        if current in by_stored_id:
+            counts[(by_stored_id[current], ladder, at_start, at_end)] += 1  # type: ignore[index]
+    return [(*key, n) for key, n in counts.items()]
+
+
+def _live_residents(session: object, period: Period) -> dict[object, str]:
+    """Area name of every resident that counts (not soft-deleted; in the area, if filtered),
+    keyed by the id exactly as stored, to match the raw ladder rows."""
+    statement = (
+        select(literal_column("resident.id"), _area_name(Area.name)).select_from(Resident)
+        .outerjoin(Area, col(Area.id) == col(Resident.area_id))
+        .where(col(Resident.deleted_at).is_(None))
     )
-    return select(ranked.c.resident_id, ranked.c.step).where(ranked.c.rank == 1).subquery()
+    rows = session.connection().execute(_in_area(statement, Resident.area_id, period))  # type: ignore[attr-defined]
+    return dict(rows.all())
 
 
 def _in_area(statement: Select, area_column: object, period: Period) -> Select:
     return statement.where(area_column == period.area_id) if period.area_id is not None else statement
-
-
-def _ladder_pairs(session: object, period: Period) -> list[tuple[str, str, int | None, int, int]]:
-    rows: list[tuple[str, str, int | None, int, int]] = []
-    for ladder in ("participation", "support"):
-        at_end = _last_step_on_or_before(ladder, period.end)
-        at_start = _last_step_on_or_before(ladder, period.start)
-        statement = (
-            select(_area_name(Area.name), at_start.c.step, at_end.c.step, func.count())  # type: ignore[attr-defined]
-            .select_from(at_end)
-            .join(Resident, col(Resident.id) == at_end.c.resident_id)  # type: ignore[attr-defined]
-            .outerjoin(at_start, at_start.c.resident_id == at_end.c.resident_id)  # type: ignore[attr-defined]
-            .outerjoin(Area, col(Area.id) == col(Resident.area_id))
-            .where(col(Resident.deleted_at).is_(None))
-            .group_by(_area_name(Area.name), at_start.c.step, at_end.c.step)  # type: ignore[attr-defined]
-        )
-        statement = _in_area(statement, Resident.area_id, period)
-        rows += [(a, ladder, s, e, n) for a, s, e, n in session.execute(statement)]  # type: ignore[attr-defined]
-    return rows
 
 
 def load(db: Database, period: Period) -> ReportData:
@@ -141,27 +157,27 @@ def load(db: Database, period: Period) -> ReportData:
         )
         referrals = list(session.execute(_in_area(referral_query, referral_area, period)))
 
-        contact_area_id = func.coalesce(Contact.area_id, Resident.area_id)
+        # Contacts count in the area recorded on the contact (the resident's, when made).
+        deleted = select(Resident.id).where(col(Resident.deleted_at).is_not(None))
         contact_base = (
-            select(Contact).join(Resident, col(Resident.id) == col(Contact.resident_id), isouter=True)
-            .outerjoin(Area, col(Area.id) == contact_area_id)
-            .where(col(Contact.deleted_at).is_(None), live_resident, Contact.contact_on >= start,
-                   Contact.contact_on <= end)
+            select(Contact).outerjoin(Area, col(Area.id) == col(Contact.area_id))
+            .where(col(Contact.deleted_at).is_(None), Contact.contact_on >= start, Contact.contact_on <= end,
+                   or_(col(Contact.resident_id).is_(None), col(Contact.resident_id).not_in(deleted)))
         )
         # Grouped per day (portable SQL); `reports` folds the days into months.
         anonymous = col(Contact.resident_id).is_(None)
         contact_groups = _in_area(contact_base.with_only_columns(area_col, Contact.kind, Contact.contact_on,
-                                                                 anonymous, func.count()), contact_area_id, period)
+                                                                 anonymous, func.count()), Contact.area_id, period)
         contacts = list(session.execute(contact_groups.group_by(area_col, Contact.kind, Contact.contact_on,
                                                                 anonymous)))
         distinct = func.count(func.distinct(Contact.resident_id))
         reached = list(session.execute(_in_area(contact_base.with_only_columns(area_col, distinct),
-                                                contact_area_id, period).group_by(area_col)))
-        reached_total = session.execute(_in_area(contact_base.with_only_columns(distinct), contact_area_id,
+                                                Contact.area_id, period).group_by(area_col)))
+        reached_total = session.execute(_in_area(contact_base.with_only_columns(distinct), Contact.area_id,
                                                  period)).scalar() or 0
         stories = list(session.execute(_in_area(
             contact_base.with_only_columns(area_col, Contact.contact_on, Contact.story)
-            .where(col(Contact.is_story).is_(True), Contact.story != ""), contact_area_id, period
+            .where(col(Contact.is_story).is_(True), Contact.story != ""), Contact.area_id, period
         ).order_by(area_col, Contact.contact_on)))
 
         activity_query = (
@@ -172,7 +188,7 @@ def load(db: Database, period: Period) -> ReportData:
                    GroupActivity.held_on <= end)
         )
         activities = list(session.execute(_in_area(activity_query, GroupActivity.area_id, period).group_by(area_col)))
-        pairs = _ladder_pairs(session, period)
+        pairs = _ladder_pairs(session, period, _live_residents(session, period))
 
     return ReportData(
         period, area_name, areas, pairs,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Column, Index, Text
+from sqlalchemy import Column, Index, Text, text
 from sqlmodel import Field, SQLModel
 
 from wijkwerk_tui.store.types import UTCDateTime, new_id, utcnow
@@ -77,8 +77,15 @@ class Resident(Stamped, table=True):
     anonymised_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
+_LIVE = text("deleted_at IS NULL")
+
+
 class LadderStep(Row, table=True):
-    __table_args__ = (Index("ix_ladderstep_resident_ladder_date", "resident_id", "ladder", "measured_on"),)
+    __table_args__ = (
+        Index("ix_ladderstep_resident_ladder_date", "resident_id", "ladder", "measured_on"),
+        Index("ix_ladderstep_history", "ladder", "resident_id", "measured_on", "created_at", "step",
+              sqlite_where=_LIVE, postgresql_where=_LIVE),
+    )
 
     resident_id: uuid.UUID = Field(foreign_key="resident.id")
     ladder: str = Field(max_length=20)
@@ -148,7 +155,11 @@ class MeldcodeStep(Row, table=True):
 
 
 class Contact(Row, table=True):
-    __table_args__ = (Index("ix_contact_resident_date", "resident_id", "contact_on"),)
+    __table_args__ = (
+        Index("ix_contact_resident_date", "resident_id", "contact_on"),
+        Index("ix_contact_period", "contact_on", "area_id", "kind", "resident_id", "is_story",
+              sqlite_where=_LIVE, postgresql_where=_LIVE),
+    )
 
     resident_id: uuid.UUID | None = Field(default=None, foreign_key="resident.id")  # None: anonymous
     area_id: uuid.UUID | None = Field(default=None, foreign_key="area.id")
