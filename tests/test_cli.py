@@ -104,3 +104,57 @@ def test_demo_database_accepts_its_demo_coordinator(tmp_path: Path) -> None:
     assert built.returncode == 0, built.stderr
     result = _run("--db", str(path), "check", user=None, passphrase=None)
     assert result.returncode == 0, result.stderr
+
+
+def test_report_csv_to_stdout_and_xlsx_to_a_file(office, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import csv
+    import io
+
+    path, _ = office
+    result = subprocess.run([sys.executable, "-m", "wijkwerk_tui", "--db", str(path), "report", "--from", "1-1-2026",
+                             "--to", "31-12-2026", "--format", "csv"], capture_output=True, timeout=120,
+                            env={**os.environ, "WIJKWERK_USER": "Sanne Kuiper", "WIJKWERK_PASSPHRASE": PASS},
+                            stdin=subprocess.DEVNULL)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(result.stdout.decode("utf-8-sig")), delimiter=";"))
+    assert rows and set(rows[0]) == {"sectie", "rij", "subrij", "kenmerk", "waarde"}
+    assert b"Hoekstra" not in result.stdout
+    xlsx = tmp_path / "r.xlsx"
+    made = _run("--db", str(path), "report", "--from", "1-1-2026", "--to", "31-12-2026", "--area", "ruinen",
+                "--format", "xlsx", "--output", str(xlsx))
+    assert made.returncode == 0, made.stderr
+    from openpyxl import load_workbook
+
+    assert load_workbook(xlsx)["Over"]["B3"].value == "Ruinen"
+    bad = _run("--db", str(path), "report", "--from", "31-02-2026", "--to", "1-3-2026")
+    assert bad.returncode == 1 and "bestaat niet" in bad.stderr
+    unknown = _run("--db", str(path), "report", "--from", "1-1-2026", "--to", "2-1-2026", "--area", "Nergens")
+    assert unknown.returncode == 1 and "gebied" in unknown.stderr
+
+
+def test_full_export_is_for_coordinators_and_marks_deleted_rows(office, clock, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    path, resident_id = office
+    session = vault.login(path, "Sanne Kuiper", PASS, clock)
+    vault.add_account(session, "Piet", "worker", "piet-wachtwoord", "piet-wachtwoord")
+    residents.delete_resident(session.db, session.worker_id, resident_id)
+    session.db.close()
+    refused = _run("--db", str(path), "export", "--output", str(tmp_path / "x"), user="Piet", passphrase="piet-wachtwoord")
+    assert refused.returncode == 1 and "coördinator" in refused.stderr
+    done = _run("--db", str(path), "export", "--output", str(tmp_path / "out"))
+    assert done.returncode == 0, done.stderr
+    lines = (tmp_path / "out" / "resident.jsonl").read_text().splitlines()
+    row = json.loads(lines[0])
+    assert row["family_name"] == "Hoekstra" and row["verwijderd"] is True
+    assert (tmp_path / "out" / "auditevent.jsonl").exists()
+    session = vault.login(path, "Sanne Kuiper", PASS, clock)
+    with session.db.reading() as s:
+        assert s.execute(text("SELECT count(*) FROM auditevent WHERE action = 'export.full'")).scalar() == 1
+    session.db.close()
+    xlsx = _run("--db", str(path), "export", "--format", "xlsx", "--output", str(tmp_path / "xl"))
+    assert xlsx.returncode == 0, xlsx.stderr
+    from openpyxl import load_workbook
+
+    assert "resident" in load_workbook(tmp_path / "xl" / "wijkwerk-export.xlsx").sheetnames

@@ -42,6 +42,17 @@ def _parser() -> argparse.ArgumentParser:
     restore = sub.add_parser("restore", help="zet een back-up terug (alleen coördinator)", parents=[common])
     restore.add_argument("file", metavar="BESTAND", help="de back-up (zie de map backups naast de database)")
     restore.add_argument("--yes", action="store_true", help="niet om bevestiging vragen")
+    report = sub.add_parser("report", help="rapportage over een periode (cijfers, geen namen)", parents=[common])
+    report.add_argument("--from", dest="start", required=True, metavar="DATUM", help="eerste dag, bijv. 1-1-2026")
+    report.add_argument("--to", dest="end", required=True, metavar="DATUM", help="laatste dag, bijv. 31-12-2026")
+    report.add_argument("--area", metavar="GEBIED", help="alleen dit gebied")
+    report.add_argument("--format", choices=("md", "csv", "xlsx", "json"), default="md")
+    report.add_argument("--output", metavar="BESTAND", help="bestand (standaard: het scherm; xlsx vraagt een bestand)")
+    report.add_argument("--no-suppress", action="store_true", help="ook aantallen onder de 5 tonen")
+    export = sub.add_parser("export", help="alle gegevens exporteren (coördinator; met persoonsgegevens)",
+                            parents=[common])
+    export.add_argument("--format", choices=("jsonl", "xlsx"), default="jsonl")
+    export.add_argument("--output", metavar="MAP", required=True, help="map voor de bestanden")
     inzage = sub.add_parser("inzage", help="exporteer alles over één inwoner (AVG-inzage)", parents=[common])
     inzage.add_argument("resident", metavar="INWONER-ID", help="de id van de inwoner (zie het dossier)")
     inzage.add_argument("--output", metavar="MAP", default=".", help="map voor het .md- en .json-bestand")
@@ -204,7 +215,59 @@ def _inzage(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"demo": _demo, "check": _check, "backup": _backup, "restore": _restore, "inzage": _inzage}
+def _report(args: argparse.Namespace) -> int:
+    from wijkwerk_tui.domain.dates import parse_date
+    from wijkwerk_tui.domain.errors import DomainError
+    from wijkwerk_tui.reports import export, period
+    from wijkwerk_tui.store import areas, report_data, settings
+
+    if args.format == "xlsx" and not args.output:
+        raise LoginFailed("xlsx gaat naar een bestand: geef --output BESTAND.xlsx.")
+    session = _login(args)
+    try:
+        today = session.db.today()
+        try:
+            start, end = parse_date(args.start, today, "start"), parse_date(args.end, today, "end")
+        except DomainError as error:
+            raise LoginFailed(f"datum: {error}") from None
+        if end < start:
+            raise LoginFailed("de einddatum ligt voor de begindatum.")
+        area_id = None
+        if args.area:
+            match = [a for a in areas.list_areas(session.db, include_inactive=True)
+                     if a.name.casefold() == args.area.strip().casefold()]
+            if not match:
+                raise LoginFailed("dat gebied bestaat niet.")
+            area_id = match[0].id
+        built = period.build(report_data.load(session.db, report_data.Period(start, end, area_id)),
+                             settings.get(session.db, "organisation"))
+    finally:
+        session.db.close()
+    suppress = not args.no_suppress
+    if args.output:
+        print(export.write(built, args.format, Path(args.output).expanduser(), suppress))
+    elif args.format == "csv":
+        sys.stdout.buffer.write(export.to_csv(built, suppress))
+    else:
+        print(export.to_json(built, suppress) if args.format == "json" else export.to_markdown(built, suppress))
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from wijkwerk_tui.reports import full_export
+
+    session = _login(args)
+    try:
+        written = full_export.write(session.db, session.worker_id, args.format, Path(args.output).expanduser())
+    finally:
+        session.db.close()
+    for path in written:
+        print(path)
+    return 0
+
+
+COMMANDS = {"demo": _demo, "check": _check, "backup": _backup, "restore": _restore, "inzage": _inzage,
+            "report": _report, "export": _export}
 
 
 def _run(path: Path) -> int:

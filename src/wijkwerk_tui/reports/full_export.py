@@ -1,0 +1,45 @@
+"""Write the full export: one JSON Lines file per table, or one XLSX sheet per table."""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from pathlib import Path
+
+from wijkwerk_tui.store import full_export
+from wijkwerk_tui.store.engine import Database
+
+FORMATS = ("jsonl", "xlsx")
+
+
+def write(db: Database, actor: uuid.UUID | None, fmt: str, folder: Path) -> list[Path]:
+    if fmt not in FORMATS:
+        raise ValueError(fmt)
+    names = full_export.begin(db, actor, fmt)
+    folder.mkdir(parents=True, exist_ok=True)
+    if fmt == "jsonl":
+        written = []
+        for name in names:
+            path = folder / f"{name}.jsonl"
+            with path.open("w", encoding="utf-8") as out:
+                for row in full_export.rows(db, name):
+                    out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            os.chmod(path, 0o600)
+            written.append(path)
+        return written
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    for name in names:
+        sheet = book.create_sheet(name[:31])
+        header: list[str] | None = None
+        for row in full_export.rows(db, name):
+            if header is None:
+                header = list(row)
+                sheet.append(header)
+            sheet.append([row[k] for k in header])
+    path = folder / "wijkwerk-export.xlsx"
+    book.save(path)
+    os.chmod(path, 0o600)
+    return [path]

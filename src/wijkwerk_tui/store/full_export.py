@@ -1,0 +1,53 @@
+"""Every table, every row: for the organisation to analyse its own data or move elsewhere.
+
+Personal data is included (this is the coordinator's export, not a report); soft-deleted
+rows are included and marked. The export itself is audited.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import SQLModel
+
+from wijkwerk_tui.store import audit
+from wijkwerk_tui.store.engine import Database
+from wijkwerk_tui.store.workers import require_role
+
+DELETED = "verwijderd"  # the added column that marks soft-deleted rows
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value
+
+
+def tables() -> list[str]:
+    return [t.name for t in SQLModel.metadata.sorted_tables]
+
+
+def rows(db: Database, table_name: str, batch: int = 5000) -> Iterator[dict[str, Any]]:
+    """The rows of one table as plain JSON-able dicts, in batches (a read session per call)."""
+    table = SQLModel.metadata.tables[table_name]
+    with db.reading() as session:
+        result = session.connection().execute(select(table)).mappings()
+        for row in result.yield_per(batch) if hasattr(result, "yield_per") else result:
+            item = {key: _plain(value) for key, value in row.items()}
+            if "deleted_at" in item:
+                item[DELETED] = item["deleted_at"] is not None
+            yield item
+
+
+def begin(db: Database, actor: uuid.UUID | None, fmt: str) -> list[str]:
+    """Check the role and log the export before anything is written; returns the table names."""
+    with db.transaction() as session:
+        require_role(session, actor, "full_export")
+        audit.record(session, db, actor, "export.full", detail=f"format={fmt}")
+    return tables()
