@@ -22,6 +22,7 @@ COORDINATOR_ONLY: dict[str, str] = {
     "retention": "de bewaartermijn toepassen",
     "full_export": "alle gegevens exporteren",
     "restore": "een back-up terugzetten",
+    "report": "de rapportage maken",
 }
 
 

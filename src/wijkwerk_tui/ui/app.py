@@ -308,6 +308,17 @@ class WijkwerkApp(App[int]):
             "doorverwijzing. Hun persoonsgegevens en notities nu anonimiseren?",
             yes="Anonimiseren (j)", no="Niet nu (n)"), answered)
 
+    def action_report(self) -> None:
+        from wijkwerk_tui.ui.screens.report import ReportScreen
+
+        if self._coordinator_only("report"):
+            self._show_only(ReportScreen, ReportScreen)
+
+    def action_activities(self) -> None:
+        from wijkwerk_tui.ui.screens.activities import ActivitiesScreen
+
+        self._show_only(ActivitiesScreen, ActivitiesScreen)
+
     def action_backup_now(self) -> None:
         from wijkwerk_tui.store import backup
 

@@ -24,10 +24,12 @@ def main_actions(app) -> list[tuple[str, str, Callable[[], object]]]:  # type: i
          app.action_anonymous_signal),
         ("Overzichten", "Open signalen en doorverwijzingen die wachten op terugkoppeling (o)", app.action_overviews),
         ("Sociale kaart", "Partners bekijken, toevoegen en wijzigen (k)", app.action_partners),
+        ("Groepsactiviteiten", "Collectieve activiteiten: lijst en nieuwe registreren", app.action_activities),
         ("Vergrendelen", "Scherm op slot; met uw wachtwoord verder waar u was (Ctrl+L)", app.action_lock),
         ("Eigen wachtwoord wijzigen", "Uw huidige wachtwoord en een nieuw", app.action_change_passphrase),
         ("Back-up maken", "Nu een versleutelde back-up naast de database", app.action_backup_now),
         *([
+            ("Rapportage", "Cijfers over een periode voor de gemeente, met grafieken en export", app.action_report),
             ("Medewerkers", "Accounts toevoegen, wachtwoord opnieuw instellen, deactiveren", app.action_accounts),
             ("Instellingen", "Organisatie, vergrendelen na, bewaartermijn", app.action_settings),
             ("Bewaartermijn toepassen", "Inwoners na de bewaartermijn anonimiseren", app.action_retention),

@@ -1,0 +1,124 @@
+"""Rapportage (coordinators): the period report with bars, and exports for the municipality."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Select, Static
+
+from wijkwerk_tui.domain.dates import format_date, parse_date
+from wijkwerk_tui.domain.errors import DomainError
+from wijkwerk_tui.reports import export, period
+from wijkwerk_tui.reports.period import PeriodReport
+from wijkwerk_tui.store import areas, report_data, settings
+from wijkwerk_tui.ui.text import plain
+from wijkwerk_tui.ui.widgets.bar_chart import BarChart
+from wijkwerk_tui.ui.widgets.choices import select
+
+SHOWN_TABLES = ("participation_movement", "support_movement", "signals_closed", "referrals", "reach")
+
+
+class ReportScreen(Screen[None]):
+    DEFAULT_CSS = """
+    ReportScreen #report-form { height: auto; padding: 0 1; }
+    ReportScreen #report-form Input { width: 14; }
+    ReportScreen #report-form Select { width: 24; }
+    ReportScreen #report-form Static { width: auto; padding: 0 1; }
+    ReportScreen #report-status { height: auto; padding: 0 1; color: $text-muted; }
+    ReportScreen #report-body { height: 1fr; }
+    ReportScreen .report-table-title { text-style: bold; padding: 0 1; margin-top: 1; }
+    ReportScreen DataTable { height: auto; max-height: 14; margin: 0 1; }
+    """
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Terug", id="report.back"),
+        Binding("ctrl+r", "run", "Berekenen", id="report.run", priority=True),
+        Binding("ctrl+e", "export", "Exporteren", id="report.export", priority=True),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.title = "Rapportage"
+        self.report: PeriodReport | None = None
+
+    def compose(self) -> ComposeResult:
+        today = self.app.db.today()  # type: ignore[attr-defined]
+        options = [(Text(a.name), a.id) for a in areas.list_areas(self.app.db)]  # type: ignore[attr-defined]
+        with Horizontal(id="report-form"):
+            yield Static(Text("Van"))
+            yield Input(format_date(date(today.year, 1, 1)), id="start", compact=True)
+            yield Static(Text("t/m"))
+            yield Input(format_date(today), id="end", compact=True)
+            yield select(options, id="area", prompt="alle gebieden")
+        yield Static(Text("Ctrl+R berekent · Ctrl+E schrijft md, csv, xlsx en json (kleine aantallen als <5)"),
+                     id="report-status")
+        yield VerticalScroll(id="report-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#start", Input).focus()
+        self.action_run()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.action_run()
+
+    def _period(self) -> report_data.Period | None:
+        today = self.app.db.today()  # type: ignore[attr-defined]
+        try:
+            start = parse_date(self.query_one("#start", Input).value, today, "start")
+            end = parse_date(self.query_one("#end", Input).value, today, "end")
+        except DomainError as error:
+            self._status(f"⚠ {error.message}")
+            return None
+        if end < start:
+            self._status("⚠ De einddatum ligt voor de begindatum.")
+            return None
+        area = self.query_one("#area", Select).value
+        return report_data.Period(start, end, None if area is Select.NULL else area)  # type: ignore[arg-type]
+
+    def _status(self, message: str) -> None:
+        self.query_one("#report-status", Static).update(Text(message))
+
+    def action_run(self) -> None:
+        chosen = self._period()
+        if chosen is not None:
+            self._status("Bezig met rekenen…")
+            self._compute(chosen)
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def _compute(self, chosen: report_data.Period) -> None:
+        db = self.app.db  # type: ignore[attr-defined]
+        built = period.build(report_data.load(db, chosen), settings.get(db, "organisation"))
+        self.app.call_from_thread(self._show, built)
+
+    async def _show(self, built: PeriodReport) -> None:
+        self.report = built
+        body = self.query_one("#report-body", VerticalScroll)
+        await body.remove_children()
+        widgets = [BarChart(chart.title, chart.bars) for chart in built.charts]
+        for key in SHOWN_TABLES:
+            table = built.table(key)
+            widgets.append(Static(Text(table.title), classes="report-table-title"))
+            grid = DataTable(cursor_type="row", zebra_stripes=True)
+            widgets.append(grid)
+        await body.mount_all(widgets)
+        for grid, key in zip(body.query(DataTable), SHOWN_TABLES):
+            table = built.table(key)
+            grid.add_columns(*table.columns)
+            for row in table.rows:
+                grid.add_row(*[plain(export.show(c, suppress=False) if c is not None else "–") for c in row])
+        self._status(f"{format_date(built.start)} t/m {format_date(built.end)} · {built.area} · "
+                     "Ctrl+E exporteert (kleine aantallen als <5)")
+
+    def action_export(self) -> None:
+        if self.report is None:
+            return
+        folder = self.app.export_dir  # type: ignore[attr-defined]
+        written = [export.write(self.report, fmt, folder / export.default_name(self.report, fmt))
+                   for fmt in export.FORMATS]
+        self.app.notify(f"Geschreven in {folder}: " + ", ".join(p.name for p in written), markup=False, timeout=10)

@@ -1,0 +1,118 @@
+"""The report screen, group activities and stories, driven with keys."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Checkbox, DataTable, Input, TextArea
+
+from tests.conftest import FROZEN_NOW
+from tests.ui.helpers import cells, settle, type_text
+from wijkwerk_tui.domain.names import PersonalData
+from wijkwerk_tui.store import activities, contacts, residents, workers
+from wijkwerk_tui.store.engine import Database
+from wijkwerk_tui.ui.app import make_app
+from wijkwerk_tui.ui.screens.activities import ActivitiesScreen
+from wijkwerk_tui.ui.screens.activity_form import ActivityForm
+from wijkwerk_tui.ui.screens.contact_form import ContactForm
+from wijkwerk_tui.ui.screens.report import ReportScreen
+from wijkwerk_tui.ui.widgets.bar_chart import BarChart, bar
+
+
+def test_bar_lengths_are_proportional() -> None:
+    assert bar(0, 10, 20) == "" and bar(10, 10, 20) == "█" * 20
+    assert bar(5, 10, 20) == "█" * 10 and len(bar(1, 1000, 20)) == 1  # a non-zero value always shows
+
+
+async def test_report_screen_shows_bars_and_exports(demo_db: Database, tmp_path: Path) -> None:
+    app = make_app(db=demo_db, now=FROZEN_NOW)
+    app.export_dir = tmp_path / "uit"
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        app.action_report()
+        await settle(pilot)
+        assert isinstance(app.screen, ReportScreen)
+        charts = {c.title: c.bars for c in app.screen.query(BarChart)}
+        assert "Contacten per maand" in charts and len(charts["Contacten per maand"]) == 11
+        assert sum(v for _, v in charts["Participatieladder: treden aan het eind van de periode"]) > 0
+        movement = cells(app.screen.query(DataTable).first())
+        assert movement[0][0] == "Alle gebieden"
+        start = app.screen.query_one("#start", Input)
+        start.value = "31-02-2026"
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert "bestaat niet" in str(app.screen.query_one("#report-status").render())
+        start.value = "1-1-2026"
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+    assert sorted(p.suffix for p in (tmp_path / "uit").iterdir()) == [".csv", ".json", ".md", ".xlsx"]
+
+
+async def test_a_worker_cannot_open_the_report(demo_db: Database) -> None:
+    worker = next(w for w in workers.list_workers(demo_db) if w.role == "worker")
+    app = make_app(db=demo_db, now=FROZEN_NOW, worker=worker)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.action_report()
+        await settle(pilot)
+        assert not isinstance(app.screen, ReportScreen)
+
+
+async def test_register_a_group_activity_with_a_linked_resident(db: Database) -> None:
+    boss = workers.add_worker(db, None, "Sanne", "coordinator")
+    jan = residents.add_resident(db, boss.id, PersonalData("Jan", "", "Jansen", 1951), None, True)
+    app = make_app(db=db, now=FROZEN_NOW)
+    async with app.run_test(size=(80, 30)) as pilot:
+        await settle(pilot)
+        app.action_activities()
+        await settle(pilot)
+        assert isinstance(app.screen, ActivitiesScreen)
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, ActivityForm)
+        await type_text(pilot, "Koffieochtend")
+        await pilot.press("tab", "tab", "tab")
+        app.screen.query_one("#participants", Input).value = "14"
+        app.screen.query_one("#volunteers", Input).value = "2"
+        app.screen.query_one("#people-search", Input).focus()
+        await type_text(pilot, "jans")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Jan Jansen" in str(app.screen.query_one("#picked").render())
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ActivitiesScreen)
+        assert cells(app.screen.query_one("#activities", DataTable))[0][1:] == ["Koffieochtend", "", "14", "2"]
+    made = activities.list_activities(db)[0]
+    assert (made.participants, made.volunteers) == (14, 2)
+    from sqlalchemy import text
+
+    with db.reading() as session:
+        linked = session.execute(text("SELECT resident_id FROM activityresident")).scalars().all()
+    assert linked == [jan.id.hex]
+
+
+async def test_a_contact_can_carry_a_story(db: Database) -> None:
+    boss = workers.add_worker(db, None, "Sanne", "coordinator")
+    jan = residents.add_resident(db, boss.id, PersonalData("Jan", "", "Jansen", 1951), None, True)
+    app = make_app(db=db, now=FROZEN_NOW)
+    async with app.run_test(size=(80, 30)) as pilot:
+        await settle(pilot)
+        app.open_resident(jan.id)
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, ContactForm)
+        app.screen.query_one("#is_story", Checkbox).value = True
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "zonder namen" in app.screen.query_one("#field-story").error  # type: ignore[attr-defined]
+        app.screen.query_one("#story", TextArea).text = "Een oudere man komt weer naar de soos."
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, ContactForm)
+    saved = contacts.for_resident(db, jan.id)[0]
+    assert saved.is_story and saved.story.startswith("Een oudere man")
