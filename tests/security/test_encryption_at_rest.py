@@ -110,3 +110,15 @@ def test_daily_backup_once_a_day_keeping_fourteen(setup_db, clock) -> None:  # t
     kept = backup.list_backups(path)
     assert len(kept) == backup.KEEP
     assert all(backup.is_good(b, session.db.key) for b in kept[:2])
+
+
+def test_encrypted_engine_serves_many_threads(setup_db) -> None:  # type: ignore[no-untyped-def]
+    """Textual runs store calls in worker threads; the encrypted engine must not drop connections
+    (SQLAlchemy's in-memory pool would, after five threads)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    session, _code, _path = setup_db
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        counts = list(pool.map(lambda _: residents.count_residents(session.db), range(40)))
+    assert counts == [0] * 40
+    assert type(session.db.engine.pool).__name__ == "QueuePool"

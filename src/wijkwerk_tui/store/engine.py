@@ -22,6 +22,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.pool import QueuePool
 from sqlmodel import Session
 
 from wijkwerk_tui.store import migrate
@@ -67,6 +68,9 @@ def cipher_connect(path: Path | str, key: bytes) -> sqlite3.Connection:
     # SQLCipher writes key errors to stderr, which would scribble over the screen.
     connection.execute("PRAGMA cipher_log_level = NONE")
     connection.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+    # Every page read from disk is decrypted and checked; keep more of them (32 MiB, grown
+    # only as used) so lists and reports do not decrypt the same pages again and again.
+    connection.execute("PRAGMA cache_size = -32768")
     return connection  # type: ignore[return-value]
 
 
@@ -76,7 +80,11 @@ def make_engine(path: Path, key: bytes | None = None) -> Engine:
     else:
         from sqlcipher3 import dbapi2
 
-        engine = create_engine("sqlite://", module=dbapi2, creator=lambda: cipher_connect(path, key))
+        # The URL names no file (the creator opens it), so say which pool to use: SQLAlchemy
+        # would otherwise pick the one for in-memory databases, which closes connections
+        # when more than five threads (Textual workers) have used it.
+        engine = create_engine("sqlite://", module=dbapi2, creator=lambda: cipher_connect(path, key),
+                               poolclass=QueuePool)
     _configure_sqlite(engine)
     return engine
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import Select, and_, case, func, literal, literal_column, or_, select
 from sqlmodel import col
@@ -62,52 +62,99 @@ def _area_name(column: object) -> object:
     return func.coalesce(column, literal(NO_AREA))
 
 
-def _ladder_pairs(session: object, period: Period, areas_of: dict[object, str]) -> list[tuple[str, str, int | None, int, int]]:
-    """(area, ladder, step at start, step at end, residents) for residents placed by the end.
+# On SQLite the fold runs inside the database: dates and entry times are stored as ISO
+# text, so the greatest "date + entry time + step" key of a resident is their latest entry
+# (the later entry winning on one day) and its last character is the step (steps are one
+# digit). Migration 0005 indexes exactly this expression, so the keys come ready-made
+# from the index; "on or before a day" is "key < the next day". Other databases use the
+# portable fold below.
+_KEY = "(measured_on || created_at || step)"
+_SQLITE_LADDER = f"""
+WITH fold AS (
+    SELECT resident_id,
+           substr(max(CASE WHEN {_KEY} < :after_start THEN {_KEY} END), -1) AS at_start,
+           substr(max({_KEY}), -1) AS at_end
+    FROM ladderstep
+    WHERE ladder = :ladder AND deleted_at IS NULL AND {_KEY} < :after_end
+    GROUP BY resident_id
+)
+SELECT r.area_id, fold.at_start, fold.at_end, count(*)
+FROM fold JOIN resident r INDEXED BY ix_resident_live_area ON r.id = fold.resident_id
+WHERE r.deleted_at IS NULL AND (:area IS NULL OR r.area_id = :area)
+GROUP BY r.area_id, fold.at_start, fold.at_end
+"""
 
-    One pass per ladder over a covering index in (resident, date, entry time) order: the
-    last row of a resident on or before a day is the step in force then, the later entry
-    winning on one day. Portable SQL; a window function costs about twice as much here.
+
+def _ladder_pairs_sqlite(db: Database, period: Period) -> list[tuple[str, str, int | None, int, int]]:
+    pairs = []
+    with db.reading() as session:
+        connection = session.connection()
+        names = dict(connection.execute(select(literal_column("area.id"), Area.name).select_from(Area)).all())
+        for ladder in ("participation", "support"):
+            rows = connection.exec_driver_sql(_SQLITE_LADDER, {
+                "after_start": (period.start + timedelta(days=1)).isoformat(),
+                "after_end": (period.end + timedelta(days=1)).isoformat(), "ladder": ladder,
+                "area": period.area_id.hex if period.area_id else None})
+            pairs += [(names.get(area_id, NO_AREA), ladder, int(s) if s else None, int(e), n)
+                      for area_id, s, e, n in rows.cursor]
+    return pairs
+
+
+def _ladder_fold(db: Database, period: Period, ladder: str) -> dict[object, tuple[int | None, int]]:
+    """Per resident placed by the end: (step at the start, step at the end) on one ladder.
+
+    One pass over a covering index in (resident, date, entry time) order: the last row of
+    a resident on or before a day is the step in force then, the later entry winning on
+    one day. Raw column values (no UUID or date objects for ~1M rows): ids stay as
+    stored, ISO dates compare as text. Portable SQL; a window function costs twice this.
     """
-    counts: Counter[tuple[str, str, int | None, int]] = Counter()
-    # Raw column values (no UUID or date objects made for ~1M rows): ids compare as stored,
-    # ISO dates compare as text.
-    by_stored_id = areas_of
     start = period.start.isoformat()
-    connection = session.connection()  # type: ignore[attr-defined]  # Core rows: no ORM overhead
     raw = [literal_column(c) for c in ("resident_id", "measured_on", "step")]
-    for ladder in ("participation", "support"):
-        result = connection.execute(
+    folded: dict[object, tuple[int | None, int]] = {}
+    with db.reading() as session:
+        result = session.connection().execute(
             select(*raw).select_from(LadderStep)
             .where(LadderStep.ladder == ladder, col(LadderStep.deleted_at).is_(None),
                    LadderStep.measured_on <= period.end)
             .order_by(LadderStep.resident_id, LadderStep.measured_on, LadderStep.created_at)
         )
-        rows = result.cursor  # iterate the DBAPI cursor itself: ~1M rows, no per-row wrapper
-        current, at_start, at_end = None, None, None
-        for resident_id, measured_on, step in rows:
+        current, at_start, at_end = None, None, 0
+        for resident_id, measured_on, step in result.cursor:  # the DBAPI cursor: no per-row wrapper
             if resident_id != current:
-                if current in by_stored_id:
-                    counts[(by_stored_id[current], ladder, at_start, at_end)] += 1  # type: ignore[index]
+                if current is not None:
+                    folded[current] = (at_start, at_end)
                 current, at_start = resident_id, None
             at_end = step
-            if measured_on <= start:  # ISO dates compare as text
+            if str(measured_on) <= start:
                 at_start = step
-        if current in by_stored_id:
-            counts[(by_stored_id[current], ladder, at_start, at_end)] += 1  # type: ignore[index]
+        if current is not None:
+            folded[current] = (at_start, at_end)
+    return folded
+
+
+def _ladder_pairs(folds: dict[str, dict[object, tuple[int | None, int]]],
+                  areas_of: dict[object, str]) -> list[tuple[str, str, int | None, int, int]]:
+    counts: Counter[tuple[str, str, int | None, int]] = Counter()
+    for ladder, folded in folds.items():
+        for resident_id, (at_start, at_end) in folded.items():
+            area = areas_of.get(resident_id)
+            if area is not None:  # not soft-deleted, and in the chosen area
+                counts[(area, ladder, at_start, at_end)] += 1
     return [(*key, n) for key, n in counts.items()]
 
 
 def _live_residents(session: object, period: Period) -> dict[object, str]:
     """Area name of every resident that counts (not soft-deleted; in the area, if filtered),
-    keyed by the id exactly as stored, to match the raw ladder rows."""
+    keyed by the id exactly as stored, to match the raw ladder rows. Read from a covering
+    index: the resident rows themselves (names and all) are never decrypted for this."""
+    connection = session.connection()  # type: ignore[attr-defined]
+    names = dict(connection.execute(select(literal_column("area.id"), Area.name).select_from(Area)).all())
     statement = (
-        select(literal_column("resident.id"), _area_name(Area.name)).select_from(Resident)
-        .outerjoin(Area, col(Area.id) == col(Resident.area_id))
+        select(literal_column("resident.id"), literal_column("resident.area_id")).select_from(Resident)
         .where(col(Resident.deleted_at).is_(None))
     )
-    rows = session.connection().execute(_in_area(statement, Resident.area_id, period))  # type: ignore[attr-defined]
-    return dict(rows.all())
+    rows = connection.execute(_in_area(statement, Resident.area_id, period))
+    return {rid: names.get(area_id, NO_AREA) for rid, area_id in rows.cursor}
 
 
 def _in_area(statement: Select, area_column: object, period: Period) -> Select:
@@ -115,8 +162,20 @@ def _in_area(statement: Select, area_column: object, period: Period) -> Select:
 
 
 def load(db: Database, period: Period) -> ReportData:
+    """All groups for one period. (Running the two ladder passes in threads gained nothing:
+    sqlcipher3 keeps the GIL while SQLite reads.)"""
+    data = _load_rest(db, period)
+    if db.engine.dialect.name == "sqlite":
+        data.ladder_pairs = _ladder_pairs_sqlite(db, period)
+    else:
+        with db.reading() as session:
+            data.ladder_pairs = _ladder_pairs({ladder: _ladder_fold(db, period, ladder)
+                                           for ladder in ("participation", "support")}, areas_of)
+    return data
+
+
+def _load_rest(db: Database, period: Period) -> ReportData:
     start, end = period.start, period.end
-    live_resident = or_(col(Resident.pk).is_(None), col(Resident.deleted_at).is_(None))
     with db.reading() as session:
         areas = [a for (a,) in session.execute(select(Area.name).where(col(Area.deleted_at).is_(None))
                                                 .order_by(Area.sort_order, Area.name))]
@@ -124,26 +183,30 @@ def load(db: Database, period: Period) -> ReportData:
         if period.area_id is not None:
             area_name = session.execute(select(Area.name).where(Area.id == period.area_id)).scalar() or ""
 
-        # Signals: their own area (anonymous ones) or their resident's.
-        signal_area_id = func.coalesce(Signal.area_id, Resident.area_id)
-        signal_base = (
-            select(Signal).join(Resident, col(Resident.id) == col(Signal.resident_id), isouter=True)
-            .outerjoin(Area, col(Area.id) == signal_area_id)
-            .where(col(Signal.deleted_at).is_(None), live_resident)
-        )
-        def signals(*columns: object, where: object, group: bool = True) -> list:  # noqa: E306
-            statement = _in_area(signal_base.with_only_columns(*columns).where(where), signal_area_id, period)
-            if group:
-                statement = statement.group_by(*columns[:-1])
-            return list(session.execute(statement))
-
+        # Signals and contacts count in the area recorded on them (the resident's when made);
+        # no join with residents, only the few soft-deleted ones are left out.
+        deleted = select(Resident.id).where(col(Resident.deleted_at).is_not(None))
         area_col = _area_name(Area.name)
-        signals_new = signals(area_col, Signal.category, func.count(),
-                              where=and_(Signal.noticed_on >= start, Signal.noticed_on <= end))
+        is_new = Signal.noticed_on >= start
         open_at_end = case((and_(col(Signal.closed_on).is_not(None), Signal.closed_on <= end), False), else_=True)
-        signals_at_end = signals(area_col, Signal.category, open_at_end, func.count(), where=Signal.noticed_on <= end)
-        closed = signals(area_col, Signal.noticed_on, Signal.closed_on, func.coalesce(Signal.close_reason, ""),
-                         where=and_(Signal.closed_on >= start, Signal.closed_on <= end), group=False)
+        signal_groups = _in_area(
+            select(area_col, Signal.category, is_new, open_at_end, func.count()).select_from(Signal)
+            .outerjoin(Area, col(Area.id) == col(Signal.area_id))
+            .where(col(Signal.deleted_at).is_(None), Signal.noticed_on <= end,
+                   or_(col(Signal.resident_id).is_(None), col(Signal.resident_id).not_in(deleted)))
+            .group_by(area_col, Signal.category, is_new, open_at_end), Signal.area_id, period)
+        signals_new: Counter[tuple[str, str]] = Counter()
+        signals_at_end = []
+        for area, category, new, is_open, n in session.execute(signal_groups):
+            if new:
+                signals_new[(area, category)] += n
+            signals_at_end.append((area, category, bool(is_open), n))
+        closed = list(session.execute(_in_area(
+            select(area_col, Signal.noticed_on, Signal.closed_on, func.coalesce(Signal.close_reason, ""))
+            .select_from(Signal).outerjoin(Area, col(Area.id) == col(Signal.area_id))
+            .where(col(Signal.deleted_at).is_(None), Signal.closed_on >= start, Signal.closed_on <= end,
+                   or_(col(Signal.resident_id).is_(None), col(Signal.resident_id).not_in(deleted))),
+            Signal.area_id, period)))
 
         referral_area = Resident.area_id
         referral_query = (
@@ -157,27 +220,33 @@ def load(db: Database, period: Period) -> ReportData:
         )
         referrals = list(session.execute(_in_area(referral_query, referral_area, period)))
 
-        # Contacts count in the area recorded on the contact (the resident's, when made).
-        deleted = select(Resident.id).where(col(Resident.deleted_at).is_not(None))
         contact_base = (
             select(Contact).outerjoin(Area, col(Area.id) == col(Contact.area_id))
             .where(col(Contact.deleted_at).is_(None), Contact.contact_on >= start, Contact.contact_on <= end,
                    or_(col(Contact.resident_id).is_(None), col(Contact.resident_id).not_in(deleted)))
         )
-        # Grouped per day (portable SQL); `reports` folds the days into months.
-        anonymous = col(Contact.resident_id).is_(None)
-        contact_groups = _in_area(contact_base.with_only_columns(area_col, Contact.kind, Contact.contact_on,
-                                                                 anonymous, func.count()), Contact.area_id, period)
-        contacts = list(session.execute(contact_groups.group_by(area_col, Contact.kind, Contact.contact_on,
-                                                                anonymous)))
-        distinct = func.count(func.distinct(Contact.resident_id))
-        reached = list(session.execute(_in_area(contact_base.with_only_columns(area_col, distinct),
-                                                Contact.area_id, period).group_by(area_col)))
-        reached_total = session.execute(_in_area(contact_base.with_only_columns(distinct), Contact.area_id,
-                                                 period)).scalar() or 0
+        # Counts per day (portable SQL; `reports` folds days into months), then the distinct
+        # (area, resident) pairs once, for both the per-area and the overall reach.
+        per_day = _in_area(contact_base.with_only_columns(area_col, Contact.kind, literal_column("contact.contact_on"),
+                                                          col(Contact.resident_id).is_(None), func.count()),
+                           Contact.area_id, period)
+        per_key: Counter[tuple[str, str, str, bool]] = Counter()
+        for area, kind, day, anonymous, n in session.connection().execute(
+                per_day.group_by(area_col, Contact.kind, Contact.contact_on, col(Contact.resident_id).is_(None))):
+            per_key[(area, kind, str(day)[:7], bool(anonymous))] += n
+        contacts = [(*key, n) for key, n in per_key.items()]
+        pairs = _in_area(contact_base.with_only_columns(area_col, literal_column("contact.resident_id"))
+                         .where(col(Contact.resident_id).is_not(None)).distinct(), Contact.area_id, period)
+        seen: Counter[str] = Counter()
+        everyone: set[object] = set()
+        for area, resident_id in session.connection().execute(pairs):
+            seen[area] += 1
+            everyone.add(resident_id)
+        reached = list(seen.items())
+        reached_total = len(everyone)
         stories = list(session.execute(_in_area(
             contact_base.with_only_columns(area_col, Contact.contact_on, Contact.story)
-            .where(col(Contact.is_story).is_(True), Contact.story != ""), Contact.area_id, period
+            .where(Contact.is_story == True), Contact.area_id, period  # noqa: E712 (matches the partial index)
         ).order_by(area_col, Contact.contact_on)))
 
         activity_query = (
@@ -188,13 +257,12 @@ def load(db: Database, period: Period) -> ReportData:
                    GroupActivity.held_on <= end)
         )
         activities = list(session.execute(_in_area(activity_query, GroupActivity.area_id, period).group_by(area_col)))
-        pairs = _ladder_pairs(session, period, _live_residents(session, period))
 
-    return ReportData(
-        period, area_name, areas, pairs,
-        [tuple(r) for r in signals_new], [(a, c, bool(o), n) for a, c, o, n in signals_at_end],
+    data = ReportData(
+        period, area_name, areas, [],
+        [(a, c, n) for (a, c), n in signals_new.items()], signals_at_end,
         [(a, (closed_on - noticed).days, r) for a, noticed, closed_on, r in closed],
-        [tuple(r) for r in referrals], [(a, k, f"{d:%Y-%m}", bool(anon), n) for a, k, d, anon, n in contacts],
-        [tuple(r) for r in reached], int(reached_total), [tuple(r) for r in activities],
+        [tuple(r) for r in referrals], contacts, reached, reached_total, [tuple(r) for r in activities],
         [tuple(r) for r in stories],
     )
+    return data

@@ -76,16 +76,19 @@ class Resident(Stamped, table=True):
     last_contact_on: date | None = None
     anonymised_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
+    __table_args__ = (
+        # Reports map residents to areas without reading (and decrypting) the rows themselves.
+        Index("ix_resident_live_area", "id", "area_id", sqlite_where=text("deleted_at IS NULL"),
+              postgresql_where=text("deleted_at IS NULL")),
+    )
+
 
 _LIVE = text("deleted_at IS NULL")
 
 
 class LadderStep(Row, table=True):
-    __table_args__ = (
-        Index("ix_ladderstep_resident_ladder_date", "resident_id", "ladder", "measured_on"),
-        Index("ix_ladderstep_history", "ladder", "resident_id", "measured_on", "created_at", "step",
-              sqlite_where=_LIVE, postgresql_where=_LIVE),
-    )
+    # The report's index depends on the database (migration 0005).
+    __table_args__ = (Index("ix_ladderstep_resident_ladder_date", "resident_id", "ladder", "measured_on"),)
 
     resident_id: uuid.UUID = Field(foreign_key="resident.id")
     ladder: str = Field(max_length=20)
@@ -125,7 +128,11 @@ class Referral(Row, table=True):
 
 
 class Signal(Row, table=True):
-    __table_args__ = (Index("ix_signal_status_followup", "status", "follow_up_on"),)
+    __table_args__ = (
+        Index("ix_signal_status_followup", "status", "follow_up_on"),
+        Index("ix_signal_report", "noticed_on", "area_id", "category", "closed_on", "resident_id",
+              sqlite_where=_LIVE, postgresql_where=_LIVE),
+    )
 
     resident_id: uuid.UUID | None = Field(default=None, foreign_key="resident.id", index=True)
     # For someone not known by name yet: "oudere dame Kerkstraat".
@@ -159,6 +166,8 @@ class Contact(Row, table=True):
         Index("ix_contact_resident_date", "resident_id", "contact_on"),
         Index("ix_contact_period", "contact_on", "area_id", "kind", "resident_id", "is_story",
               sqlite_where=_LIVE, postgresql_where=_LIVE),
+        Index("ix_contact_story", "contact_on", sqlite_where=text("is_story = 1 AND deleted_at IS NULL"),
+              postgresql_where=text("is_story = 1 AND deleted_at IS NULL")),
     )
 
     resident_id: uuid.UUID | None = Field(default=None, foreign_key="resident.id")  # None: anonymous
