@@ -31,6 +31,7 @@ LOCAL_ZONE = ZoneInfo("Europe/Amsterdam")
 BUSY_TIMEOUT_MS = 5000
 
 Clock = Callable[[], datetime]
+IMMEDIATE = "wijkwerk_immediate"
 
 
 class DatabaseError(Exception):
@@ -57,7 +58,12 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: object) -> None:
-        connection.exec_driver_sql("BEGIN")  # type: ignore[attr-defined]
+        # A unit of work takes the write lock at its start (waiting up to the busy timeout).
+        # A deferred BEGIN that reads first and writes later fails at once with "database is
+        # locked" when another connection wrote in between (SQLITE_BUSY_SNAPSHOT in WAL mode),
+        # which worker threads (a backup, an audit entry) make likely.
+        immediate = connection.get_execution_options().get(IMMEDIATE)  # type: ignore[attr-defined]
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")  # type: ignore[attr-defined]
 
 
 def cipher_connect(path: Path | str, key: bytes) -> sqlite3.Connection:
@@ -98,6 +104,7 @@ class Database:
         self.clock = clock
         self.key = key  # the raw database key (backups are keyed with it); None: plain SQLite
         self.device_id = ""
+        self._writer = engine.execution_options(**{IMMEDIATE: True})
 
     @property
     def encrypted(self) -> bool:
@@ -112,7 +119,7 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One unit of work: commits at the end, rolls back everything on error."""
-        with Session(self.engine, expire_on_commit=False) as session:
+        with Session(self._writer, expire_on_commit=False) as session:
             with session.begin():
                 yield session
 
