@@ -35,6 +35,8 @@ SCREENS: dict[str, list[str]] = {
     "help": [*_FIND, "question_mark"],
     "lock": [*_FIND, "ctrl+l"],
     "accounts": ["ctrl+p", *"Medewerkers", "enter"],
+    "report": ["ctrl+p", *"Rapportage", "enter"],
+    "activities": ["ctrl+p", *"Groepsactiviteiten", "enter"],
 }
 
 

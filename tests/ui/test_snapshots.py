@@ -91,3 +91,12 @@ def test_lock_screen_covers_the_resident(snap_compare, demo_file: Path, tmp_path
         await pilot.pause()
 
     assert snap_compare(_app(demo_file, tmp_path), terminal_size=(80, 24), run_before=lock)
+
+
+def test_report_screen(snap_compare, demo_file: Path, tmp_path: Path) -> None:
+    async def open_report(pilot) -> None:
+        await settle(pilot)
+        pilot.app.action_report()
+        await settle(pilot)
+
+    assert snap_compare(_app(demo_file, tmp_path), terminal_size=(80, 24), run_before=open_report)
