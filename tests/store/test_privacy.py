@@ -43,12 +43,23 @@ def test_retention_sweep_anonymises_expired_residents_and_keeps_the_counts(demo_
     boss = _coordinator(demo_db)
     privacy.set_retention_years(demo_db, boss.id, 1)
     before = _counts(demo_db)
+    from datetime import date
+
+    from wijkwerk_tui.reports import period
+    from wijkwerk_tui.store import report_data
+
+    def report() -> list:  # the municipality's report for the past three years
+        built = period.build(report_data.load(demo_db, report_data.Period(date(2023, 11, 23), date(2026, 11, 23))))
+        return [(t.key, t.rows) for t in built.tables]
+
+    report_before = report()
     expected = privacy.expired_count(demo_db)
     assert expected > 0
     with demo_db.reading() as session:
         names_before = {r.id: r.family_name for r in session.exec(select(Resident))}
     assert privacy.retention_sweep(demo_db, boss.id) == expected
     assert _counts(demo_db) == before
+    assert report() == report_before
     assert privacy.expired_count(demo_db) == 0
     with demo_db.reading() as session:
         anonymised = session.exec(select(Resident).where(Resident.anonymised_at.is_not(None))).all()  # type: ignore[union-attr]
