@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
-from argon2.low_level import Type, hash_secret_raw
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # argon2 loads when a passphrase is checked, not when the login is drawn
+    from argon2 import PasswordHasher
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,8 @@ def use_params(params: KdfParams) -> None:
 
 def derive_key(passphrase: str, salt: bytes, params: KdfParams) -> bytes:
     """A 256-bit key-encryption key from a passphrase."""
+    from argon2.low_level import Type, hash_secret_raw
+
     return hash_secret_raw(
         passphrase.encode(), salt, time_cost=params.time_cost, memory_cost=params.memory_kib,
         parallelism=params.parallelism, hash_len=32, type=Type.ID,
@@ -44,6 +47,9 @@ def derive_key(passphrase: str, salt: bytes, params: KdfParams) -> bytes:
 
 
 def _hasher(params: KdfParams) -> PasswordHasher:
+    from argon2 import PasswordHasher
+    from argon2.low_level import Type
+
     return PasswordHasher(time_cost=params.time_cost, memory_cost=params.memory_kib,
                           parallelism=params.parallelism, type=Type.ID)
 
@@ -53,6 +59,8 @@ def hash_passphrase(passphrase: str) -> str:
 
 
 def verify_passphrase(stored: str, passphrase: str) -> bool:
+    from argon2.exceptions import InvalidHashError, VerificationError
+
     if not stored:
         return False
     try:

@@ -22,9 +22,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
 from wijkwerk_tui.security.kdf import KdfParams, current_params, derive_key
 
 VERSION = 1
@@ -59,6 +56,8 @@ class Slot:
 
     @classmethod
     def seal(cls, slot_id: str, name: str, passphrase: str, db_key: bytes) -> Slot:
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # not needed to draw the login
+
         params = current_params()
         salt, nonce = secrets.token_bytes(16), secrets.token_bytes(12)
         kek = derive_key(passphrase, salt, params)
@@ -67,6 +66,9 @@ class Slot:
 
     def open(self, passphrase: str) -> bytes | None:
         """The database key, or None when the passphrase is wrong."""
+        from cryptography.exceptions import InvalidTag
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
         kek = derive_key(passphrase, _unb64(self.salt), KdfParams(**self.kdf))
         try:
             return AESGCM(kek).decrypt(_unb64(self.nonce), _unb64(self.wrapped), self.slot_id.encode())

@@ -15,6 +15,7 @@ from wijkwerk_tui.domain.accounts import COORDINATOR, check_passphrase, login_de
 from wijkwerk_tui.domain.errors import DomainError, ValidationError
 from wijkwerk_tui.domain.text import clean_line
 from wijkwerk_tui.security import kdf
+from wijkwerk_tui.security.gate import state
 from wijkwerk_tui.security.keyfile import (
     RECOVERY_SLOT, KeyFile, KeyFileError, Slot, keyfile_path, new_database_key, new_recovery_code,
     normalise_recovery_code,
@@ -62,15 +63,6 @@ class Unlocked:
 
     def switch_to(self, worker: Worker) -> None:
         self.worker_id, self.worker_name, self.role = worker.id, worker.name, worker.role
-
-
-def state(db_path: Path) -> str:
-    """"new" (first run: set up), "ready" (log in) or "unprotected" (a plain file, refused)."""
-    if keyfile_path(db_path).exists():
-        return "ready"
-    if db_path.exists() and db_path.stat().st_size > 0:
-        return "unprotected"
-    return "new"
 
 
 def load_keyfile(db_path: Path) -> KeyFile:

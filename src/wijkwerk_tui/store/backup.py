@@ -55,7 +55,9 @@ def make_backup(db: Database, actor: object = None) -> Path:
     try:
         destination = _connect(partial, db.key)
         try:
-            raw.driver_connection.backup(destination)  # type: ignore[union-attr]
+            # In steps of 4 MiB with a pause between: a 100k-resident database is ~700 MB, and
+            # the app keeps answering keys while the daily backup runs in its thread.
+            raw.driver_connection.backup(destination, pages=1024, sleep=0.002)  # type: ignore[union-attr]
         finally:
             destination.close()
     finally:

@@ -7,10 +7,12 @@ everything after `ctrl+l` or a few idle minutes.
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import events, work
 from textual.app import App
@@ -18,14 +20,28 @@ from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.screen import Screen
 
-from wijkwerk_tui.security import vault
-from wijkwerk_tui.store import settings, workers
-from wijkwerk_tui.store.engine import Clock, Database, system_clock
-from wijkwerk_tui.store.tables import Worker
 from wijkwerk_tui.ui.commands import WijkwerkCommands
 from wijkwerk_tui.ui.safe_errors import safe_report
 from wijkwerk_tui.ui.screens.help import HelpScreen, screen_keys
-from wijkwerk_tui.ui.screens.start import StartScreen
+
+# The database layer (SQLAlchemy, SQLModel: a third of a second to import) is loaded only
+# after the first screen is drawn, so the login is on screen as fast as a bare Textual app.
+if TYPE_CHECKING:
+    from wijkwerk_tui.security.vault import Unlocked
+    from wijkwerk_tui.store.engine import Database
+    from wijkwerk_tui.store.tables import Worker
+
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+def _preload() -> None:
+    """Import what the login will need while the person types their name."""
+    import wijkwerk_tui.security.vault  # noqa: F401
+    import wijkwerk_tui.ui.screens.start  # noqa: F401
 
 IDLE_CHECK_S = 10
 # The app's own actions that work before login and while locked (gate screens have their own keys).
@@ -33,7 +49,7 @@ LOCKED_ACTIONS = {"quit"}
 
 
 class WijkwerkApp(App[int]):
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses elsewhere (benchmarks) find it too
     TITLE = "Wijkwerk"
     COMMANDS = {WijkwerkCommands}
     BINDINGS = [
@@ -47,7 +63,7 @@ class WijkwerkApp(App[int]):
         Binding("ctrl+l", "lock", "Vergrendel", id="app.lock", priority=True),
     ]
 
-    def __init__(self, session: vault.Unlocked | None = None, db_path: Path | None = None,
+    def __init__(self, session: Unlocked | None = None, db_path: Path | None = None,
                  clock: Clock = system_clock) -> None:
         super().__init__()
         self.session = session
@@ -90,14 +106,21 @@ class WijkwerkApp(App[int]):
         return bool(self.session and self.session.is_coordinator)
 
     def worker_list(self) -> list[Worker]:
+        from wijkwerk_tui.store import workers
+
         return workers.list_workers(self.db)
 
     # -- the gate ---------------------------------------------------------------------------
     def get_default_screen(self) -> Screen:
         if self.session is not None:
+            from wijkwerk_tui.ui.screens.start import StartScreen
+
             return StartScreen()
+        from wijkwerk_tui.security.gate import state as gate_state
+        from wijkwerk_tui.security.keyfile import KeyFile, KeyFileError, keyfile_path
+
         assert self.db_path is not None
-        state = vault.state(self.db_path)
+        state = gate_state(self.db_path)
         if state == "new":
             from wijkwerk_tui.ui.screens.setup import SetupScreen
 
@@ -110,19 +133,25 @@ class WijkwerkApp(App[int]):
         from wijkwerk_tui.ui.screens.login import LoginScreen
 
         try:
-            keyfile = vault.load_keyfile(self.db_path)
-        except vault.LoginError as error:
+            keyfile = KeyFile.load(keyfile_path(self.db_path))
+        except KeyFileError as error:
             from wijkwerk_tui.ui.screens.notice import NoticeScreen
 
-            return NoticeScreen(error.message)
+            return NoticeScreen(str(error))
         return LoginScreen(self.db_path, keyfile)
 
     def on_mount(self) -> None:
         if self.session is not None:
             self._start_session()
 
-    def signed_in(self, session: vault.Unlocked) -> None:
+    def on_ready(self) -> None:
+        if self.session is None:
+            threading.Thread(target=_preload, name="preload", daemon=True).start()
+
+    def signed_in(self, session: Unlocked) -> None:
         """Called by the gate screens: show the start screen for this worker."""
+        from wijkwerk_tui.ui.screens.start import StartScreen
+
         self.session = session
         # The gate lives in the default mode; the work gets a mode (a screen stack) of its own.
         self.add_mode("main", StartScreen)
@@ -144,6 +173,8 @@ class WijkwerkApp(App[int]):
 
     # -- lock -------------------------------------------------------------------------------
     def lock_after(self) -> timedelta:
+        from wijkwerk_tui.store import settings
+
         return timedelta(minutes=settings.lock_minutes(self.db))
 
     async def on_event(self, event: events.Event) -> None:
@@ -156,6 +187,7 @@ class WijkwerkApp(App[int]):
             self.action_lock()
 
     def action_lock(self) -> None:
+        from wijkwerk_tui.security import vault
         from wijkwerk_tui.ui.screens.lock import LockScreen
 
         if self.session is None or self.locked:
@@ -288,7 +320,7 @@ class WijkwerkApp(App[int]):
         self.push_screen(PassphraseForm())
 
     def action_retention(self) -> None:
-        from wijkwerk_tui.store import privacy
+        from wijkwerk_tui.store import privacy, settings
         from wijkwerk_tui.ui.screens.confirm import ConfirmDialog
 
         if not self._coordinator_only("retention"):
@@ -360,6 +392,9 @@ def make_app(
     signed in already, as `worker` or the first coordinator: tests, screenshots and
     benchmarks use that.
     """
+    from wijkwerk_tui.security import vault
+    from wijkwerk_tui.store import workers
+
     if now is None:
         clock: Clock = system_clock
     elif isinstance(now, datetime):

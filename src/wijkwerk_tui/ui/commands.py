@@ -8,8 +8,6 @@ from collections.abc import Callable
 from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from wijkwerk_tui.store.search import search_residents
-
 MIN_NAME_QUERY = 2
 
 
@@ -53,6 +51,8 @@ class WijkwerkCommands(Provider):
                 yield Hit(score, matcher.highlight(title), callback, text=title, help=help_text)
         if len(query.strip()) < MIN_NAME_QUERY:
             return
+        from wijkwerk_tui.store.search import search_residents
+
         db = self.app.db  # type: ignore[attr-defined]
         rows = await asyncio.to_thread(search_residents, db, query, limit=10)
         for rank, row in enumerate(rows):

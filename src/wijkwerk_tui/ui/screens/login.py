@@ -10,7 +10,6 @@ from textual.binding import Binding
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Static
 
-from wijkwerk_tui.security import vault
 from wijkwerk_tui.security.keyfile import KeyFile
 from wijkwerk_tui.ui.screens.gate_base import GateScreen
 
@@ -40,6 +39,8 @@ class LoginScreen(GateScreen):
             event.input.value = event.input._suggestion
 
     def save(self) -> str:
+        from wijkwerk_tui.security import vault
+
         name = self.query_one("#name", Input).value
         try:
             self._session = vault.login(self.db_path, name, self.value_of("passphrase"), self.app.clock)  # type: ignore[attr-defined]
@@ -52,11 +53,11 @@ class LoginScreen(GateScreen):
             raise
         return "Ingelogd."
 
-    def _offer_backup(self, damaged: vault.DamagedDatabase, name: str) -> None:
+    def _offer_backup(self, damaged: object, name: str) -> None:
         from wijkwerk_tui.ui.screens.restore_offer import RestoreOffer
 
         self._pending_passphrase_for = name
-        self.app.push_screen(RestoreOffer(self.db_path, damaged.backup_path, name))
+        self.app.push_screen(RestoreOffer(self.db_path, damaged.backup_path, name))  # type: ignore[attr-defined]
 
     def after_save(self, message: str) -> None:
         self.app.signed_in(self._session)  # type: ignore[attr-defined]

@@ -101,6 +101,7 @@ class ResidentsScreen(Screen[None]):
         else:
             status = f"{len(rows)} gevonden."
         self.query_one("#result-status", Static).update(Text(status + "  ↓ naar de lijst, Enter opent"))
+        self.shown_query = query  # what the list now shows (tests and benchmarks wait for it)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "search":
