@@ -122,8 +122,40 @@ def measure_startup(path: Path, repeat: int) -> tuple[list[float], list[float]]:
 QUERIES = ["jansen", "de vries", "bakker", "van dijk", "mulder", "ozdemir", "visser", "smit"]
 
 
+async def settle(app, pilot) -> None:  # type: ignore[no-untyped-def]
+    from textual.worker import WorkerCancelled
+
+    try:
+        await app.workers.wait_for_complete()
+    except WorkerCancelled:
+        pass
+    await pilot.pause()
+
+
+class Signal:
+    """An asyncio event that the app's own code sets (no polling: a polling loop would take
+    the GIL from the worker thread it is waiting for, and slow down what it measures)."""
+
+    def __init__(self) -> None:
+        self.event = asyncio.Event()
+        self.times: list[float] = []
+
+    def hit(self) -> None:
+        self.times.append(time.perf_counter())
+        self.event.set()
+
+    async def after(self, count: int) -> float:
+        """The time of the first hit after `count` hits."""
+        while True:
+            self.event.clear()
+            if len(self.times) > count:
+                return self.times[count]
+            await self.event.wait()
+
+
 async def measure_ui(session, heavy, repeat: int) -> dict[str, list[float]]:  # type: ignore[no-untyped-def]
-    """Through the real app (Textual pilot): key press to list shown, and opening a resident."""
+    """Through the real app (Textual pilot): from a key press to the frame that shows the
+    new list, and from opening a resident to the frame that shows their file."""
     from textual import events
     from textual.widgets import Input
 
@@ -134,53 +166,66 @@ async def measure_ui(session, heavy, repeat: int) -> dict[str, list[float]]:  # 
     app = WijkwerkApp(session)
     keys: list[float] = []
     opens: list[float] = []
-    # "Shown" means painted: count the frames the app hands to its (headless) terminal.
-    frames: list[float] = []
+    frames, lists, files = Signal(), Signal(), Signal()
     display = app._display
 
     def counting_display(*args, **kwargs):  # type: ignore[no-untyped-def]
-        frames.append(time.perf_counter())
-        return display(*args, **kwargs)
+        result = display(*args, **kwargs)
+        frames.hit()  # a frame handed to the (headless) terminal
+        return result
 
     app._display = counting_display  # type: ignore[method-assign]
+    show_file = ResidentScreen._show
 
-    async def next_frame(after: int) -> float:
-        while len(frames) <= after:
-            await asyncio.sleep(0.0005)
-        return frames[-1]
+    def file_shown(self, *args):  # type: ignore[no-untyped-def]
+        show_file(self, *args)
+        files.hit()
 
-    async with app.run_test(size=(80, 24)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.press("slash")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ResidentsScreen)
-        search = screen.query_one("#search", Input)
-        for query in QUERIES[:max(2, repeat)]:
-            search.value = ""
-            while getattr(screen, "shown_query", None) != "":
-                await asyncio.sleep(0.001)
-            await pilot.pause()
-            for n in range(1, len(query) + 1):
-                char = query[n - 1]
+    ResidentScreen._show = file_shown  # type: ignore[method-assign]
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(app, pilot)
+            await pilot.press("slash")
+            await settle(app, pilot)
+            screen = app.screen
+            assert isinstance(screen, ResidentsScreen)
+            show_list = screen._show
+
+            def list_shown(query, rows):  # type: ignore[no-untyped-def]
+                show_list(query, rows)
+                lists.hit()
+
+            screen._show = list_shown  # type: ignore[method-assign]
+            search = screen.query_one("#search", Input)
+            for query in QUERIES[:max(2, repeat)]:
+                search.value = ""
+                await settle(app, pilot)
+                for n in range(1, len(query) + 1):
+                    char = query[n - 1]
+                    seen = len(lists.times)
+                    start = time.perf_counter()
+                    # The same event a terminal key press becomes (pilot.press adds its own waits).
+                    app.post_message(events.Key("space" if char == " " else char, char))
+                    while True:  # the list for exactly this text (an older search may land first)
+                        await lists.after(seen)
+                        seen = len(lists.times)
+                        if screen.shown_query == query[:n]:
+                            break
+                    keys.append(await frames.after(len(frames.times)) - start)
+                    await asyncio.sleep(0.12)  # typing speed: a key every ~150 ms
+            await pilot.press("escape")
+            await settle(app, pilot)
+            for _ in range(repeat):
+                seen = len(files.times)
                 start = time.perf_counter()
-                # The same event a terminal key press becomes (pilot.press adds its own waits).
-                app.post_message(events.Key("space" if char == " " else char, char))
-                while getattr(screen, "shown_query", None) != query[:n]:
-                    await asyncio.sleep(0.0005)
-                keys.append(await next_frame(len(frames)) - start)
-        await pilot.press("escape")
-        await pilot.pause()
-        for _ in range(repeat):
-            start = time.perf_counter()
-            app.open_resident(heavy)
-            while not (isinstance(app.screen, ResidentScreen) and app.screen.file is not None):
-                await asyncio.sleep(0.0005)
-            opens.append(await next_frame(len(frames)) - start)  # the frame with the data in it
-            await pilot.pause()
-            app.pop_screen()
-            await pilot.pause()
+                app.open_resident(heavy)
+                await files.after(seen)
+                opens.append(await frames.after(len(frames.times)) - start)  # the frame with the file in it
+                await pilot.pause()
+                app.pop_screen()
+                await settle(app, pilot)  # a person opens the next one after the start screen settled
+    finally:
+        ResidentScreen._show = show_file  # type: ignore[method-assign]
     return {"keys": keys, "opens": opens}
 
 
@@ -277,6 +322,7 @@ def run(residents: int, repeat: int, cache: Path) -> dict[str, object]:
 
 
 def markdown(result: dict[str, object], previous: dict[str, object] | None, command: str) -> str:
+    """The table, then benchmarks/notes.md (what the figures mean, where time goes)."""
     lines = ["# Benchmarks", "", f"Machine: {result['machine']}  ", f"Date: {result['date']}  ",
              f"Command: `{command}`  ", f"Database: {result['residents']} residents, {result['history_rows']} history "
              "rows (ladder steps, contacts, signals, referrals), encrypted (SQLCipher)", "",
@@ -288,6 +334,9 @@ def markdown(result: dict[str, object], previous: dict[str, object] | None, comm
         mark = "" if target is None else (f"≤ {target[0]} {target[1]}" + (" ✓" if float(value) <= target[0] else " ✗"))  # type: ignore[arg-type]
         before = previous.get(key, "–") if previous else "–"
         lines.append(f"| `{key}` | {value} | {before} | {mark} |")
+    notes = HERE / "notes.md"
+    if notes.exists():
+        lines += ["", notes.read_text().rstrip()]
     return "\n".join(lines) + "\n"
 
 

@@ -57,10 +57,12 @@ class WijkwerkApp(App[int]):
         Binding("question_mark", "help", "Help", id="app.help", key_display="?"),
         Binding("slash", "residents", "Zoeken", id="app.residents", key_display="/"),
         Binding("n", "intake", "Intake", id="app.intake"),
-        Binding("o", "overviews", "Overzicht", id="app.overviews"),
-        Binding("k", "partners", "Kaart", id="app.partners"),
+        # Shown in the help (?) and the palette; the footer keeps to what matters on each screen
+        # (every footer key is a widget, and a long footer slows every screen change).
+        Binding("o", "overviews", "Overzicht", id="app.overviews", show=False),
+        Binding("k", "partners", "Kaart", id="app.partners", show=False),
         Binding("ctrl+p", "command_palette", "Opdrachten", id="app.palette", show=False, priority=True),
-        Binding("ctrl+l", "lock", "Vergrendel", id="app.lock", priority=True),
+        Binding("ctrl+l", "lock", "Vergrendel", id="app.lock", priority=True, show=False),
     ]
 
     def __init__(self, session: Unlocked | None = None, db_path: Path | None = None,
@@ -72,6 +74,7 @@ class WijkwerkApp(App[int]):
         self.locked = False
         self.last_activity = clock()
         self._export_dir: Path | None = None
+        self.data_version = 0  # raised by every save; screens reload when it moved
 
     @property
     def export_dir(self) -> Path:

@@ -139,6 +139,8 @@ class FormScreen(ModalScreen[bool]):
                 Text(f"⚠ Opslaan is niet gelukt ({type(error).__name__}). Er is niets opgeslagen; uw invoer staat er nog.")
             )
             return
+        # Something was written: screens below reload when they come back into view.
+        self.app.data_version = getattr(self.app, "data_version", 0) + 1  # type: ignore[attr-defined]
         self.after_save(message)
 
     def after_save(self, message: str) -> None:

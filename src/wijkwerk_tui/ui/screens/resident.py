@@ -45,10 +45,11 @@ class ResidentScreen(Screen[None]):
         Binding("d", "referral", "Doorverwijzing", id="resident.referral"),
         Binding("c", "contact", "Contact", id="resident.contact"),
         Binding("g", "goal", "Doel", id="resident.goal"),
-        Binding("e", "edit", "Gegevens", id="resident.edit"),
-        Binding("i", "inzage", "Inzage", id="resident.inzage"),
-        Binding("w", "who_looked", "Wie keek mee", id="resident.who_looked"),
-        Binding("x", "erase", "Wissen (AVG)", id="resident.erase"),
+        # Less frequent: in the help (?) and the palette, not in the footer.
+        Binding("e", "edit", "Gegevens", id="resident.edit", show=False),
+        Binding("i", "inzage", "Inzage", id="resident.inzage", show=False),
+        Binding("w", "who_looked", "Wie keek mee", id="resident.who_looked", show=False),
+        Binding("x", "erase", "Wissen (AVG)", id="resident.erase", show=False),
     ]
 
     def __init__(self, resident_id: uuid.UUID) -> None:

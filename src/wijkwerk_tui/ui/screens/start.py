@@ -42,20 +42,25 @@ class StartScreen(Screen[None]):
         self.load()
 
     def on_screen_resume(self) -> None:
-        self.load()
+        # The agenda (with "recently opened") always; the area counts, which take a while at
+        # 100 000 residents, only after something was saved.
+        self.load(counts=getattr(self, "_version", None) != getattr(self.app, "data_version", 0))
 
     def action_refresh(self) -> None:
         self.load()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="start")
-    def load(self) -> None:
+    def load(self, counts: bool = True) -> None:
         db = self.app.db  # type: ignore[attr-defined]
         organisation = settings.get(db, "organisation", "Wijkwerk")
         todo = overview.agenda(db, self.app.worker_id)  # type: ignore[attr-defined]
-        counts = areas.area_counts(db)
-        self.app.call_from_thread(self._show, organisation, db.today(), todo, counts)
+        area_rows = None
+        if counts:
+            self._version = getattr(self.app, "data_version", 0)
+            area_rows = areas.area_counts(db)
+        self.app.call_from_thread(self._show, organisation, db.today(), todo, area_rows)
 
-    def _show(self, organisation: str, today: date, todo: Agenda, counts: list[AreaCount]) -> None:
+    def _show(self, organisation: str, today: date, todo: Agenda, counts: list[AreaCount] | None) -> None:
         worker = self.app.worker_name  # type: ignore[attr-defined]
         title = Text(f"{organisation} · {format_day_long(today)}")
         if worker:
@@ -85,9 +90,10 @@ class StartScreen(Screen[None]):
             add(Text("Recent geopend", style="dim"), resident_id, name, "", "")
         if n == 0:
             table.add_row(Text("Niets te doen. Zoek een inwoner met /."), Text(""), Text(""), Text(""), key="#empty")
-        line = Text("Inwoners per gebied: ", style="bold")
-        line.append(" · ".join(f"{c.name} {c.residents}" for c in counts) or "nog geen gebieden")
-        self.query_one("#area-counts", Static).update(line)
+        if counts is not None:
+            line = Text("Inwoners per gebied: ", style="bold")
+            line.append(" · ".join(f"{c.name} {c.residents}" for c in counts) or "nog geen gebieden")
+            self.query_one("#area-counts", Static).update(line)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         resident = (event.row_key.value or "").split("#")[0]
