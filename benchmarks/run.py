@@ -102,14 +102,21 @@ def ensure_heavy_resident(session) -> None:  # type: ignore[no-untyped-def]
 
 # -- measurements ------------------------------------------------------------------------
 def measure_startup(path: Path, repeat: int) -> tuple[list[float], list[float]]:
+    # Byte-compile the app first, as `pip install` does: a checkout run with
+    # PYTHONDONTWRITEBYTECODE would otherwise compile every module on every start.
+    import compileall
+
+    import wijkwerk_tui
+
+    compileall.compile_dir(Path(wijkwerk_tui.__file__).parent, quiet=1)
     def once(*args: str) -> float:
-        start = time.perf_counter()
+        start = time.time()
         done = subprocess.run([sys.executable, str(HERE / "startup_probe.py"), *args], check=True,
                               capture_output=True, text=True)
-        elapsed = time.perf_counter() - start
         if args[0] == "app" and "LoginScreen" not in done.stdout:
             raise RuntimeError(f"the app did not reach its login screen: {done.stdout[-300:]}")
-        return elapsed
+        ready = next(float(line.split()[1]) for line in done.stdout.splitlines() if line.startswith("ready "))
+        return ready - start
 
     once("bare"), once("app", str(path))  # warm the file cache for both
     bare, app = [], []
@@ -347,17 +354,25 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=20, help="runs per figure (start-up, opening, saving)")
     parser.add_argument("--cache", type=Path, default=HERE / ".cache")
     parser.add_argument("--markdown", type=Path, help="write this Markdown table (e.g. BENCHMARKS.md)")
+    parser.add_argument("--markdown-only", action="store_true",
+                        help="only rewrite --markdown from --out and the run before it (notes changed)")
     parser.add_argument("--rss-probe", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.rss_probe:
         rss_probe(args.rss_probe)
         return 0
-    previous = json.loads(args.out.read_text()) if args.out.exists() else None
-    result = run(args.residents, args.repeat, args.cache)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2) + "\n")
+    before = args.out.with_name(args.out.stem + ".previous.json")
+    if args.markdown_only:
+        result = json.loads(args.out.read_text())
+    else:
+        if args.out.exists():  # keep the last run for the comparison column
+            before.write_text(args.out.read_text())
+        result = run(args.residents, args.repeat, args.cache)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(result, indent=2) + "\n")
     if args.markdown:
-        command = f"python benchmarks/run.py --residents {args.residents} --out {args.out.name}"
+        previous = json.loads(before.read_text()) if before.exists() else None
+        command = f"python benchmarks/run.py --residents {args.residents} --out {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out} --markdown BENCHMARKS.md"
         args.markdown.write_text(markdown(result, previous, command))
     for key, value in result.items():
         print(f"{key:>22}: {value}")
