@@ -7,6 +7,7 @@ from pathlib import Path
 from textual.widgets import DataTable, Input, TextArea
 
 from tests.conftest import PASS, FakeClock
+from wijkwerk_tui.store.engine import Database
 from tests.ui.helpers import cells, settle, type_text
 from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.security import vault
@@ -117,7 +118,7 @@ async def test_auto_lock_hides_everything_and_unlock_returns_to_the_half_filled_
         app.check_auto_lock()
         await pilot.pause()
         assert app.locked and isinstance(app.screen, LockScreen)
-        shown = app.export_screenshot()
+        shown = app.export_screenshot().replace("&#160;", " ")  # the SVG writes spaces as &#160;
         assert "Vergrendeld" in shown and "Hoekstra" not in shown and "half af" not in shown
         await pilot.press("slash", "n")  # nothing gets past the lock
         assert isinstance(app.screen, LockScreen)
@@ -312,7 +313,7 @@ async def test_a_damaged_database_offers_the_newest_good_backup(setup_db, clock)
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, RestoreOffer)
-        shown = app.export_screenshot()
+        shown = app.export_screenshot().replace("&#160;", " ")  # the SVG writes spaces as &#160;
         assert "beschadigd" in shown and "Traceback" not in shown
         app.screen.query_one("#passphrase", Input).focus()
         await type_text(pilot, PASS)
@@ -320,3 +321,15 @@ async def test_a_damaged_database_offers_the_newest_good_backup(setup_db, clock)
         await settle(pilot)
         assert isinstance(app.screen, StartScreen)
         assert residents.count_residents(app.db) == 1
+
+
+async def test_an_unencrypted_file_is_refused_with_a_dutch_message(db: Database) -> None:  # type: ignore[name-defined]
+    from wijkwerk_tui.ui.screens.notice import NoticeScreen
+
+    app = make_app(db.path, now=FakeClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, NoticeScreen)
+        assert "niet versleuteld" in app.export_screenshot().replace("&#160;", " ")
+        await pilot.press("slash", "n")
+        assert isinstance(app.screen, NoticeScreen) and app.session is None
