@@ -72,6 +72,10 @@ async def test_login_with_type_ahead_and_a_growing_delay(setup_db, clock) -> Non
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, LoginScreen)
+        await pilot.press("tab")  # Tab and Shift+Tab move between the two fields before login
+        assert app.focused is app.screen.query_one("#passphrase", Input)
+        await pilot.press("shift+tab")
+        assert app.focused is app.screen.query_one("#name", Input)
         for _ in range(5):
             await type_text(pilot, "San")
             await pilot.press("enter")  # the type-ahead completes the name

@@ -44,8 +44,9 @@ def _preload() -> None:
     import wijkwerk_tui.ui.screens.start  # noqa: F401
 
 IDLE_CHECK_S = 10
-# The app's own actions that work before login and while locked (gate screens have their own keys).
-LOCKED_ACTIONS = {"quit"}
+# The app's own actions that work before login and while locked (gate screens have their own
+# keys): stopping, and Tab / Shift+Tab between the name and passphrase fields.
+LOCKED_ACTIONS = {"quit", "focus_next", "focus_previous"}
 
 
 class WijkwerkApp(App[int]):
