@@ -73,7 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from wijkwerk_tui.security.keyfile import KeyFileError
         from wijkwerk_tui.store.engine import DatabaseError
 
-        if isinstance(error, (DomainError, DatabaseError, KeyFileError, LoginFailed)):
+        if isinstance(error, (DomainError, DatabaseError, KeyFileError, CliError)):
             print(f"wijkwerk: {error}", file=sys.stderr)
         else:
             print(f"wijkwerk: er ging iets mis ({type(error).__name__}).", file=sys.stderr)
@@ -103,25 +103,25 @@ def _demo(args: argparse.Namespace) -> int:
     return _run(path)
 
 
-class LoginFailed(Exception):
-    """Reported in Dutch; the exit status is 1."""
+class CliError(Exception):
+    """A refusal (login, bad option) reported in Dutch; the exit status is 1."""
 
 
 def _credentials(args: argparse.Namespace, path: Path) -> tuple[str, str]:
     from wijkwerk_tui.security import vault
 
     if vault.state(path) == "new":
-        raise LoginFailed("deze database is nog niet ingericht: start `wijkwerk` om dat te doen.")
+        raise CliError("deze database is nog niet ingericht: start `wijkwerk` om dat te doen.")
     keyfile = vault.load_keyfile(path)
     user = getattr(args, "user", None) or os.environ.get("WIJKWERK_USER") or ""
     passphrase = os.environ.get("WIJKWERK_PASSPHRASE", "")
     if keyfile.is_demo and not user:
         user, passphrase = keyfile.demo_user, passphrase or keyfile.demo_passphrase
     if not user:
-        raise LoginFailed("geef een medewerker op met --user NAAM of WIJKWERK_USER.")
+        raise CliError("geef een medewerker op met --user NAAM of WIJKWERK_USER.")
     if not passphrase:
         if not sys.stdin.isatty():
-            raise LoginFailed("geen wachtwoord: zet WIJKWERK_PASSPHRASE of start vanuit een terminal.")
+            raise CliError("geen wachtwoord: zet WIJKWERK_PASSPHRASE of start vanuit een terminal.")
         import getpass
 
         passphrase = getpass.getpass(f"Wachtwoord voor {user}: ")
@@ -138,9 +138,9 @@ def _login(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         return vault.login(path, user, passphrase)
     except vault.DamagedDatabase as damaged:
         hint = f" Nieuwste goede back-up: {damaged.backup_path} (wijkwerk restore BESTAND)." if damaged.backup_path else ""
-        raise LoginFailed(f"{damaged.message}{hint}") from None
+        raise CliError(f"{damaged.message}{hint}") from None
     except vault.LoginError as refused:
-        raise LoginFailed(refused.message) from None
+        raise CliError(refused.message) from None
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -176,11 +176,11 @@ def _restore(args: argparse.Namespace) -> int:
 
     path, file = _db_path(args), Path(args.file).expanduser()
     if not file.is_file():
-        raise LoginFailed("dat back-upbestand bestaat niet.")
+        raise CliError("dat back-upbestand bestaat niet.")
     user, passphrase = _credentials(args, path)
     if not args.yes:
         if not sys.stdin.isatty():
-            raise LoginFailed("bevestig met --yes (er is geen terminal om het te vragen).")
+            raise CliError("bevestig met --yes (er is geen terminal om het te vragen).")
         answer = input(f"De huidige database wordt vervangen door {file.name}. Doorgaan? Typ ja: ")
         if answer.strip().lower() != "ja":
             print("Niets veranderd.", file=sys.stderr)
@@ -188,7 +188,7 @@ def _restore(args: argparse.Namespace) -> int:
     try:
         session = vault.restore(path, file, user, passphrase)
     except vault.LoginError as refused:
-        raise LoginFailed(refused.message) from None
+        raise CliError(refused.message) from None
     session.db.close()
     print(f"Teruggezet: {file.name}. De vorige database staat ernaast (.voor-herstel-...).")
     return 0
@@ -203,7 +203,7 @@ def _inzage(args: argparse.Namespace) -> int:
     try:
         resident_id = uuid.UUID(args.resident)
     except ValueError:
-        raise LoginFailed("dat is geen geldige inwoner-id.") from None
+        raise CliError("dat is geen geldige inwoner-id.") from None
     session = _login(args)
     try:
         data = inzage.collect(session.db, session.worker_id, resident_id)
@@ -222,22 +222,22 @@ def _report(args: argparse.Namespace) -> int:
     from wijkwerk_tui.store import areas, report_data, settings
 
     if args.format == "xlsx" and not args.output:
-        raise LoginFailed("xlsx gaat naar een bestand: geef --output BESTAND.xlsx.")
+        raise CliError("xlsx gaat naar een bestand: geef --output BESTAND.xlsx.")
     session = _login(args)
     try:
         today = session.db.today()
         try:
             start, end = parse_date(args.start, today, "start"), parse_date(args.end, today, "end")
         except DomainError as error:
-            raise LoginFailed(f"datum: {error}") from None
+            raise CliError(f"datum: {error}") from None
         if end < start:
-            raise LoginFailed("de einddatum ligt voor de begindatum.")
+            raise CliError("de einddatum ligt voor de begindatum.")
         area_id = None
         if args.area:
             match = [a for a in areas.list_areas(session.db, include_inactive=True)
                      if a.name.casefold() == args.area.strip().casefold()]
             if not match:
-                raise LoginFailed("dat gebied bestaat niet.")
+                raise CliError("dat gebied bestaat niet.")
             area_id = match[0].id
         built = period.build(report_data.load(session.db, report_data.Period(start, end, area_id)),
                              settings.get(session.db, "organisation"))

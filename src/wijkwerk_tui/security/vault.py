@@ -151,7 +151,8 @@ def _flush_pending(db: Database, keyfile: KeyFile) -> None:
     keyfile.pending = []
 
 
-def login(db_path: Path, name: str, passphrase: str, clock: Clock = system_clock) -> Unlocked:
+def _unwrap(db_path: Path, name: str, passphrase: str, clock: Clock) -> tuple[KeyFile, str, bytes]:
+    """The database key behind `name`'s slot; a wrong try is counted (and delayed)."""
     keyfile = load_keyfile(db_path)
     now = clock()
     slot = keyfile.find_by_name(name)
@@ -160,9 +161,14 @@ def login(db_path: Path, name: str, passphrase: str, clock: Clock = system_clock
     key = slot.open(passphrase) if slot else None
     if key is None:
         raise _fail(keyfile, slot_id, now, "Onbekende naam of onjuist wachtwoord.")
+    return keyfile, slot_id, key
+
+
+def login(db_path: Path, name: str, passphrase: str, clock: Clock = system_clock) -> Unlocked:
+    keyfile, slot_id, key = _unwrap(db_path, name, passphrase, clock)
     db = _open(db_path, key, clock)
     try:
-        worker = workers.get_worker(db, uuid.UUID(slot.slot_id))  # type: ignore[union-attr]
+        worker = workers.get_worker(db, uuid.UUID(slot_id))
         if not worker.active:
             raise LoginError("Dit account is gedeactiveerd. Vraag een coördinator.", field="name")
         keyfile.clear_failures(slot_id)
@@ -285,14 +291,7 @@ def restore(db_path: Path, backup_file: Path, name: str, passphrase: str, clock:
     Only a coordinator who is active in the backup itself may do this; the key comes
     from their slot, so the current database need not open.
     """
-    keyfile = load_keyfile(db_path)
-    now = clock()
-    slot = keyfile.find_by_name(name)
-    slot_id = slot.slot_id if slot else UNKNOWN
-    _refuse_if_waiting(keyfile, slot_id, now)
-    key = slot.open(passphrase) if slot else None
-    if key is None:
-        raise _fail(keyfile, slot_id, now, "Onbekende naam of onjuist wachtwoord.")
+    _keyfile, slot_id, key = _unwrap(db_path, name, passphrase, clock)
     if not backup.is_good(backup_file, key):
         raise LoginError("Deze back-up is beschadigd of hoort niet bij deze database.", field="file")
     if backup.role_in(backup_file, key, slot_id) != COORDINATOR:

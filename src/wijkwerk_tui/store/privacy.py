@@ -26,15 +26,13 @@ from wijkwerk_tui.store.tables import (
 )
 from wijkwerk_tui.store.workers import require_role
 
-RETENTION_KEY = settings.RETENTION_KEY
-retention_years = settings.retention_years
 
 
 def set_retention_years(db: Database, actor: uuid.UUID | None, years: int | str) -> int:
     value = retention.check_years(years)
     with db.transaction() as session:
         require_role(session, actor, "settings")
-        settings.put(session, RETENTION_KEY, str(value))
+        settings.put(session, settings.RETENTION_KEY, str(value))
         audit.record(session, db, actor, "settings.retention", detail=f"years={value}")
     return value
 
@@ -87,7 +85,7 @@ def _expired_query(cutoff: date) -> object:
 
 
 def expired_count(db: Database) -> int:
-    cutoff = retention.expiry_cutoff(db.today(), retention_years(db))
+    cutoff = retention.expiry_cutoff(db.today(), settings.retention_years(db))
     with db.reading() as session:
         query = _expired_query(cutoff).subquery()  # type: ignore[attr-defined]
         return int(session.exec(select(func.count()).select_from(query)).one())
@@ -95,7 +93,7 @@ def expired_count(db: Database) -> int:
 
 def retention_sweep(db: Database, actor: uuid.UUID | None) -> int:
     """Anonymise every resident past the term without open work. One transaction."""
-    cutoff = retention.expiry_cutoff(db.today(), retention_years(db))
+    cutoff = retention.expiry_cutoff(db.today(), settings.retention_years(db))
     now = db.now()
     with db.transaction() as session:
         require_role(session, actor, "retention")

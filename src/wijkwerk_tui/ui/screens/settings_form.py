@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.widgets import Input
 
-from wijkwerk_tui.store import privacy, settings
+from wijkwerk_tui.store import settings
 from wijkwerk_tui.ui.screens.form_base import FormScreen
 
 
@@ -19,7 +19,7 @@ class SettingsForm(FormScreen):
                          "organisation")
         yield self.field("Vergrendelen na", Input(str(int(app.lock_after().total_seconds() // 60)),  # type: ignore[attr-defined]
                                                   id="lock_minutes", compact=True, max_length=2), "lock_minutes")
-        yield self.field("Bewaartermijn (jaar)", Input(str(privacy.retention_years(db)), id="retention_years",
+        yield self.field("Bewaartermijn (jaar)", Input(str(settings.retention_years(db)), id="retention_years",
                                                        compact=True, max_length=2), "retention_years")
 
     def save(self) -> str:
