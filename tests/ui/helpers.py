@@ -11,11 +11,14 @@ async def settle(pilot: Pilot) -> None:
     for _ in range(3):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
-    # A DataTable sizes its columns when it next goes idle; wait for that (snapshots).
-    for _ in range(20):
+    # A DataTable sizes its columns when it next goes idle; wait until none is pending twice
+    # in a row (snapshots; under load the idle pass can come late).
+    quiet = 0
+    for _ in range(200):
         pending = [t for t in pilot.app.screen.query(DataTable)
-                   if t._require_update_dimensions or t._updated_cells]
-        if not pending:
+                   if t._require_update_dimensions or t._updated_cells or t._new_rows]
+        quiet = 0 if pending else quiet + 1
+        if quiet >= 2:
             break
         await pilot.pause(0.02)
 
