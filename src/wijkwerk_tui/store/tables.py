@@ -80,6 +80,9 @@ class Resident(Stamped, table=True):
         # Reports map residents to areas without reading (and decrypting) the rows themselves.
         Index("ix_resident_live_area", "id", "area_id", sqlite_where=text("deleted_at IS NULL"),
               postgresql_where=text("deleted_at IS NULL")),
+        # ...and leave the few soft-deleted ones out without reading the whole table.
+        Index("ix_resident_deleted", "id", sqlite_where=text("deleted_at IS NOT NULL"),
+              postgresql_where=text("deleted_at IS NOT NULL")),
     )
 
 
@@ -111,7 +114,10 @@ class Partner(Row, table=True):
 
 
 class Referral(Row, table=True):
-    __table_args__ = (Index("ix_referral_status_due", "status", "feedback_due_on"),)
+    __table_args__ = (
+        Index("ix_referral_status_due", "status", "feedback_due_on"),
+        Index("ix_referral_period", "referred_on", sqlite_where=_LIVE, postgresql_where=_LIVE),
+    )
 
     resident_id: uuid.UUID = Field(foreign_key="resident.id", index=True)
     partner_id: uuid.UUID = Field(foreign_key="partner.id", index=True)
