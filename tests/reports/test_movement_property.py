@@ -54,15 +54,10 @@ def test_movements_add_up_and_match_the_domain(tmp_path_factory, histories) -> N
 def test_portable_fold_gives_what_the_sqlite_fold_gives(demo_db) -> None:  # type: ignore[no-untyped-def]
     """Other databases use the portable fold (ordered rows, folded in Python): same answers."""
     from wijkwerk_tui.store import areas
-    from wijkwerk_tui.store.report_data import (
-        Period, _ladder_fold, _ladder_pairs, _ladder_pairs_sqlite, _live_residents,
-    )
+    from wijkwerk_tui.store.report_data import Period, _ladder_pairs_sqlite, ladder_pairs_portable
 
     for period in (Period(date(2025, 6, 1), date(2026, 6, 30)),
                    Period(date(2024, 1, 1), date(2026, 11, 23), areas.list_areas(demo_db)[0].id)):
-        with demo_db.reading() as session:
-            areas_of = _live_residents(session, period)
-        portable = _ladder_pairs({ladder: _ladder_fold(demo_db, period, ladder)
-                                  for ladder in ("participation", "support")}, areas_of)
+        portable = ladder_pairs_portable(demo_db, period)
         assert sorted(portable, key=repr) == sorted(_ladder_pairs_sqlite(demo_db, period), key=repr)
         assert sum(n for *_, n in portable) > 0

@@ -184,14 +184,16 @@ def load(db: Database, period: Period) -> ReportData:
     """All groups for one period. (Running the two ladder passes in threads gained nothing:
     sqlcipher3 keeps the GIL while SQLite reads.)"""
     data = _load_rest(db, period)
-    if db.engine.dialect.name == "sqlite":
-        data.ladder_pairs = _ladder_pairs_sqlite(db, period)
-    else:
-        with db.reading() as session:
-            areas_of = _live_residents(session, period)
-        data.ladder_pairs = _ladder_pairs({ladder: _ladder_fold(db, period, ladder)
-                                           for ladder in ("participation", "support")}, areas_of)
+    data.ladder_pairs = (_ladder_pairs_sqlite(db, period) if db.engine.dialect.name == "sqlite"
+                         else ladder_pairs_portable(db, period))
     return data
+
+
+def ladder_pairs_portable(db: Database, period: Period) -> list[tuple[str, str, int | None, int, int]]:
+    with db.reading() as session:
+        areas_of = _live_residents(session, period)
+    return _ladder_pairs({ladder: _ladder_fold(db, period, ladder) for ladder in ("participation", "support")},
+                         areas_of)
 
 
 def _load_rest(db: Database, period: Period) -> ReportData:
