@@ -146,9 +146,11 @@ class Signal:
     def __init__(self) -> None:
         self.event = asyncio.Event()
         self.times: list[float] = []
+        self.frames_before: list[int] = []  # frames already drawn at each hit
 
-    def hit(self) -> None:
+    def hit(self, frames_drawn: int = 0) -> None:
         self.times.append(time.perf_counter())
+        self.frames_before.append(frames_drawn)
         self.event.set()
 
     async def after(self, count: int) -> float:
@@ -186,7 +188,7 @@ async def measure_ui(session, heavy, repeat: int) -> dict[str, list[float]]:  # 
 
     def file_shown(self, *args):  # type: ignore[no-untyped-def]
         show_file(self, *args)
-        files.hit()
+        files.hit(len(frames.times))
 
     ResidentScreen._show = file_shown  # type: ignore[method-assign]
     try:
@@ -200,7 +202,7 @@ async def measure_ui(session, heavy, repeat: int) -> dict[str, list[float]]:  # 
 
             def list_shown(query, rows):  # type: ignore[no-untyped-def]
                 show_list(query, rows)
-                lists.hit()
+                lists.hit(len(frames.times))
 
             screen._show = list_shown  # type: ignore[method-assign]
             search = screen.query_one("#search", Input)
@@ -218,7 +220,9 @@ async def measure_ui(session, heavy, repeat: int) -> dict[str, list[float]]:  # 
                         seen = len(lists.times)
                         if screen.shown_query == query[:n]:
                             break
-                    keys.append(await frames.after(len(frames.times)) - start)
+                    # The first frame drawn after the list was filled (counted when it was filled:
+                    # the app may draw it before this coroutine runs again).
+                    keys.append(await frames.after(lists.frames_before[seen - 1]) - start)
                     await asyncio.sleep(0.12)  # typing speed: a key every ~150 ms
             await pilot.press("escape")
             await settle(app, pilot)
@@ -227,7 +231,7 @@ async def measure_ui(session, heavy, repeat: int) -> dict[str, list[float]]:  # 
                 start = time.perf_counter()
                 app.open_resident(heavy)
                 await files.after(seen)
-                opens.append(await frames.after(len(frames.times)) - start)  # the frame with the file in it
+                opens.append(await frames.after(files.frames_before[seen]) - start)  # the frame with the file in it
                 await pilot.pause()
                 app.pop_screen()
                 await settle(app, pilot)  # a person opens the next one after the start screen settled

@@ -56,6 +56,24 @@ def test_failed_logins_grow_a_delay_and_reach_the_audit(setup_db, clock) -> None
     assert again.value.wait_s == 0
 
 
+def test_a_clock_set_back_never_makes_the_wait_longer_than_the_delay(setup_db, clock) -> None:  # type: ignore[no-untyped-def]
+    """A failure stamped after "now" (the clock was set back, or the command line ran with
+    the real clock) counts as just now: one wrong try still lets the right one in."""
+    session, _code, path = setup_db
+    session.db.close()
+    with pytest.raises(vault.LoginError):
+        vault.login(path, "Sanne Kuiper", "wrong passphrase", clock)
+    clock.advance(seconds=-3 * 3600)
+    vault.login(path, "Sanne Kuiper", PASS, clock).db.close()
+    for _ in range(6):
+        with pytest.raises(vault.LoginError):
+            vault.login(path, "Sanne Kuiper", "wrong passphrase", clock)
+    clock.advance(seconds=-3 * 3600)
+    with pytest.raises(vault.LoginError) as waiting:
+        vault.login(path, "Sanne Kuiper", PASS, clock)
+    assert 0 < waiting.value.wait_s <= login_delay(6)
+
+
 def test_recovery_code_sets_a_new_passphrase(setup_db, clock) -> None:  # type: ignore[no-untyped-def]
     session, code, path = setup_db
     session.db.close()

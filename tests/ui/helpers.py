@@ -5,6 +5,8 @@ from __future__ import annotations
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
+from wijkwerk_tui.ui.widgets.row_list import RowList
+
 
 async def settle(pilot: Pilot) -> None:
     """Let thread workers finish and the screen catch up."""
@@ -23,7 +25,9 @@ async def settle(pilot: Pilot) -> None:
         await pilot.pause(0.02)
 
 
-def cells(table: DataTable) -> list[list[str]]:
+def cells(table: DataTable | RowList) -> list[list[str]]:
+    if isinstance(table, RowList):
+        return table.rows
     return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
 
 

@@ -19,6 +19,7 @@ from wijkwerk_tui.ui.screens.confirm import ConfirmDialog
 from wijkwerk_tui.ui.screens.ladder_dialog import LadderDialog
 from wijkwerk_tui.ui.screens.resident import ResidentScreen
 from wijkwerk_tui.ui.screens.residents import ResidentsScreen
+from wijkwerk_tui.ui.widgets.row_list import RowList
 from tests.conftest import FROZEN_NOW
 from tests.ui.helpers import cells, open_resident_by_search, settle, type_text
 
@@ -53,7 +54,7 @@ async def test_find_resident_by_partial_accent_free_name(office) -> None:
         assert isinstance(pilot.app.screen, ResidentsScreen)
         await type_text(pilot, "ozde")
         await settle(pilot)
-        rows = cells(pilot.app.screen.query_one("#results", DataTable))
+        rows = cells(pilot.app.screen.query_one("#results", RowList))
         assert [r[0] for r in rows] == ["Özdemir, Ayşe"]
         await pilot.press("enter")
         await settle(pilot)
@@ -69,13 +70,13 @@ async def test_search_filters_by_area(office) -> None:
         await pilot.press("slash")
         await settle(pilot)
         screen = pilot.app.screen
-        assert len(cells(screen.query_one("#results", DataTable))) == 3
+        assert len(cells(screen.query_one("#results", RowList))) == 3
         await pilot.press("tab", "enter")  # area filter
         await settle(pilot)
         await type_text(pilot, "ech")
         await pilot.press("enter")
         await settle(pilot)
-        assert cells(screen.query_one("#results", DataTable)) == []
+        assert cells(screen.query_one("#results", RowList)) == []
         assert "Geen inwoners gevonden" in str(screen.query_one("#result-status").render())
 
 
@@ -101,8 +102,8 @@ async def test_record_a_step_on_each_ladder(office, key: str, ladder: Ladder, di
         assert [(h.step, h.measured_on, h.note, h.worker_id) for h in history] == [
             (int(digit), db.today() - timedelta(days=1), "na gesprek", worker.id)
         ]
-        table = pilot.app.screen.query_one(f"#history-{ladder.value}", DataTable)
-        assert cells(table)[0][:2] == [(db.today() - timedelta(days=1)).strftime("%d-%m-%Y"), digit]
+        table = pilot.app.screen.query_one(f"#history-{ladder.value}", RowList)
+        assert cells(table)[0][:2] == [(db.today() - timedelta(days=1)).strftime("%d-%m-%Y"), f"{digit} •"]
         drawing = str(pilot.app.screen.query_one(f"#ladder-{ladder.value}").render())
         assert f"▶ nu {digit} " in drawing and "◇" in drawing
 
@@ -154,7 +155,7 @@ async def test_add_and_close_a_signal(office) -> None:
             ("debts", "high", "open", "Rekeningen stapelen zich op")
         ]
         assert saved[0].follow_up_on == db.today() + timedelta(days=14)
-        table = pilot.app.screen.query_one("#signals", DataTable)
+        table = pilot.app.screen.query_one("#signals", RowList)
         assert cells(table)[0][1:4] == ["Schulden / armoede", "hoog", "open"]
         # Close it: Enter on the row, status 'afgesloten' with a reason.
         table.focus()
@@ -172,7 +173,7 @@ async def test_add_and_close_a_signal(office) -> None:
         assert isinstance(pilot.app.screen, ResidentScreen)
         closed = signals.for_resident(db, people["vries"].id)[0]
         assert (closed.status, closed.close_reason, closed.closed_on) == ("closed", "resolved", db.today())
-        assert cells(pilot.app.screen.query_one("#signals", DataTable))[0][3] == "afgesloten"
+        assert cells(pilot.app.screen.query_one("#signals", RowList))[0][3] == "afgesloten"
 
 
 async def test_violence_signal_shows_meldcode_checklist(office) -> None:
@@ -222,7 +223,7 @@ async def test_referral_and_its_feedback(office) -> None:
         assert (saved.consent_share, saved.status, saved.feedback_due_on) == (
             True, "proposed", db.today() + timedelta(days=14))
         # Feedback: Enter on the referral row, status and the partner's answer.
-        table = pilot.app.screen.query_one("#referrals", DataTable)
+        table = pilot.app.screen.query_one("#referrals", RowList)
         table.focus()
         await pilot.press("enter")
         await settle(pilot)
@@ -235,7 +236,7 @@ async def test_referral_and_its_feedback(office) -> None:
         [updated] = referrals.for_resident(db, people["ozdemir"].id)
         assert (updated.status, updated.feedback, updated.feedback_on) == (
             "sent", "Intake gepland op 1 december", db.today())
-        assert cells(pilot.app.screen.query_one("#referrals", DataTable))[0][4] == "ontvangen"
+        assert cells(pilot.app.screen.query_one("#referrals", RowList))[0][4] == "ontvangen"
 
 
 async def test_add_a_partner(office) -> None:
@@ -287,8 +288,8 @@ async def test_contact_goal_and_personal_data(office) -> None:
         await pilot.press("ctrl+s")
         await settle(pilot)
         screen = pilot.app.screen
-        assert cells(screen.query_one("#contacts", DataTable))[0][1:] == ["inloop", "20", "Koffie gedronken"]
-        assert cells(screen.query_one("#goals", DataTable))[0][0] == "Wekelijks naar de soos"
+        assert cells(screen.query_one("#contacts", RowList))[0][1:] == ["inloop", "20", "Koffie gedronken"]
+        assert cells(screen.query_one("#goals", RowList))[0][0] == "Wekelijks naar de soos"
         assert "Jan Janssen" in str(screen.query_one("#resident-head").render())
         assert residents.get_resident(db, None, people["jansen"].id).family_name == "Janssen"
 
@@ -302,7 +303,7 @@ async def test_typed_markup_is_shown_literally_and_does_nothing(office) -> None:
         await settle(pilot)
         await type_text(pilot, "piet")
         await settle(pilot)
-        rows = cells(pilot.app.screen.query_one("#results", DataTable))
+        rows = cells(pilot.app.screen.query_one("#results", RowList))
         assert rows[0][0] == "[@click=app.quit], [b]Piet[/b]"
         await pilot.press("enter")
         await settle(pilot)
@@ -375,3 +376,17 @@ async def test_start_screen_lines_open_their_resident(office) -> None:
         assert ["Recent geopend", "", "Ayşe Özdemir", ""] in rows
 
 
+
+
+async def test_opening_a_resident_that_is_gone_says_so_and_stays(office) -> None:
+    db, worker, people = office
+    residents.delete_resident(db, worker.id, people["vries"].id)
+    app = _app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        before = app.screen
+        for gone in (people["vries"].id, uuid.uuid4()):  # deleted meanwhile; never existed
+            app.open_resident(gone)
+            await settle(pilot)
+            assert app.screen is before and not isinstance(app.screen, ResidentScreen)
+        assert [n.message for n in app._notifications] == ["Inwoner niet gevonden."] * 2

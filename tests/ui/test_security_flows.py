@@ -21,6 +21,7 @@ from wijkwerk_tui.ui.screens.recovery_code import RecoveryCodeScreen
 from wijkwerk_tui.ui.screens.resident import ResidentScreen
 from wijkwerk_tui.ui.screens.setup import SetupScreen
 from wijkwerk_tui.ui.screens.start import StartScreen
+from wijkwerk_tui.ui.widgets.row_list import RowList
 
 
 def _error(app: WijkwerkApp, field: str) -> str:
@@ -185,7 +186,7 @@ async def test_a_worker_sees_only_what_the_role_allows(setup_db, clock) -> None:
             app.open_resident(resident.id)
             await settle(pilot)
             assert isinstance(app.screen, ResidentScreen)
-            rows = cells(app.screen.query_one("#signals", DataTable))
+            rows = cells(app.screen.query_one("#signals", RowList))
             assert len(rows) == expected_rows
             assert any("Eenzaamheid" in " ".join(r) for r in rows)
             await pilot.press("w")  # "Wie keek mee" is for coordinators

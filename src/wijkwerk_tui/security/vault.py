@@ -115,7 +115,9 @@ def wait_left(keyfile: KeyFile, slot_id: str, now: datetime) -> int:
     last = keyfile.last_failure(slot_id)
     if last is None:
         return 0
-    waited = (now - last).total_seconds()
+    # A failure "in the future" means the clock was set back (or another program's clock
+    # wrote it): count it as just now, so the wait is never longer than the delay itself.
+    waited = max(0.0, (now - last).total_seconds())
     return max(0, int(login_delay(keyfile.failure_count(slot_id)) - waited + 0.999))
 
 

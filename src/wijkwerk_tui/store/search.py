@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import and_, exists, text
+from sqlalchemy import and_, exists, literal_column, text
 from sqlmodel import col, select
 
 from wijkwerk_tui.domain import signals as signal_rules
@@ -48,17 +48,27 @@ def fts_match(query: str) -> str:
 def search_residents(
     db: Database, query: str = "", filters: ResidentFilter = ResidentFilter(), limit: int = 50, offset: int = 0
 ) -> list[ResidentRow]:
-    """One page of matching residents, sorted by family name."""
+    """One page of matching residents, sorted by family name.
+
+    The page is read in list order from `ix_resident_order`, each resident checked against
+    the name matches, until the page is full: at most a walk over that index (~6 ms at 100k),
+    however many residents match. Left to itself SQLite fetched every match (25 000 for
+    "de") from the table and sorted them (~25 ms).
+    """
     statement = (
-        select(Resident, Area.name)
+        select(Resident.id, Resident.given_name, Resident.family_prefix, Resident.family_name,
+               Resident.birth_year, Area.name, Resident.participation_step, Resident.support_step)
+        .select_from(Resident)
         .join(Area, col(Area.id) == col(Resident.area_id), isouter=True)
         .where(col(Resident.deleted_at).is_(None), col(Resident.anonymised_at).is_(None))
     )
     match = fts_match(query)
     if match:
         if db.engine.dialect.name == "sqlite":
+            # The unary + keeps SQLite from looking the matches up by rowid one by one
+            # (and then sorting them): it walks the ordered index instead.
             statement = statement.where(
-                col(Resident.pk).in_(
+                literal_column("+resident.pk").in_(
                     text("SELECT rowid FROM resident_fts WHERE resident_fts MATCH :match").bindparams(match=match)
                 )
             )
@@ -83,12 +93,9 @@ def search_residents(
         )
     statement = statement.order_by(Resident.family_name, Resident.given_name, Resident.pk).offset(offset).limit(limit)
     with db.reading() as session:
-        rows = session.exec(statement).all()
+        rows = session.connection().execute(statement).all()
     return [
-        ResidentRow(
-            r.id, full_name(r.given_name, r.family_prefix, r.family_name),
-            sort_name(r.given_name, r.family_prefix, r.family_name),
-            r.birth_year, area or "", r.participation_step, r.support_step,
-        )
-        for r, area in rows
+        ResidentRow(rid, full_name(given, prefix, family), sort_name(given, prefix, family),
+                    birth_year, area or "", p_step, s_step)
+        for rid, given, prefix, family, birth_year, area, p_step, s_step in rows
     ]

@@ -83,6 +83,10 @@ class Resident(Stamped, table=True):
         # ...and leave the few soft-deleted ones out without reading the whole table.
         Index("ix_resident_deleted", "id", sqlite_where=text("deleted_at IS NOT NULL"),
               postgresql_where=text("deleted_at IS NOT NULL")),
+        # The residents list reads its pages in this order (store.search).
+        Index("ix_resident_order", "family_name", "given_name", "pk",
+              sqlite_where=text("deleted_at IS NULL AND anonymised_at IS NULL"),
+              postgresql_where=text("deleted_at IS NULL AND anonymised_at IS NULL")),
     )
 
 

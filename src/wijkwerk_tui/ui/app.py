@@ -7,6 +7,7 @@ everything after `ctrl+l` or a few idle minutes.
 
 from __future__ import annotations
 
+import gc
 import threading
 import uuid
 from collections.abc import Callable
@@ -42,6 +43,17 @@ def _preload() -> None:
     """Import what the login will need while the person types their name."""
     import wijkwerk_tui.security.vault  # noqa: F401
     import wijkwerk_tui.ui.screens.start  # noqa: F401
+
+def _freeze_long_lived_objects() -> None:
+    """Once the start screen is up: what exists now (Textual, SQLAlchemy, the screens opened
+    most) lives as long as the app, so take it out of the garbage collector's full passes.
+    Those walked every object and took up to 100 ms, landing in the middle of a key press."""
+    import wijkwerk_tui.ui.screens.intake  # noqa: F401
+    import wijkwerk_tui.ui.screens.resident  # noqa: F401
+    import wijkwerk_tui.ui.screens.residents  # noqa: F401
+
+    gc.freeze()
+
 
 IDLE_CHECK_S = 10
 # The app's own actions that work before login and while locked (gate screens have their own
@@ -167,6 +179,7 @@ class WijkwerkApp(App[int]):
         self.set_interval(IDLE_CHECK_S, self.check_auto_lock, name="idle-lock")
         self.call_after_refresh(self._offer_draft)
         self._daily_backup()
+        self.set_timer(1.0, _freeze_long_lived_objects)
 
     @work(thread=True, exclusive=True, group="backup", exit_on_error=False)
     def _daily_backup(self) -> None:
@@ -282,9 +295,24 @@ class WijkwerkApp(App[int]):
         self._show_only(PartnersScreen, PartnersScreen)
 
     def open_resident(self, resident_id: uuid.UUID) -> None:
-        from wijkwerk_tui.ui.screens.resident import ResidentScreen
+        """Read the file first (a thread), then show the screen with it: one layout instead
+        of an empty screen laid out and then filled."""
+        self._open_resident(resident_id)
 
-        self.push_screen(ResidentScreen(resident_id))
+    @work(thread=True, exclusive=True, group="open-resident", exit_on_error=False)
+    def _open_resident(self, resident_id: uuid.UUID) -> None:
+        from wijkwerk_tui.domain.errors import DomainError
+        from wijkwerk_tui.ui.screens.resident import ResidentScreen, fetch
+
+        try:
+            loaded = fetch(self.db, self.worker_id, resident_id)
+        except DomainError as error:  # a Dutch message without personal data ("niet gevonden")
+            self.call_from_thread(self.notify, str(error), severity="error", markup=False)
+            return
+        except Exception:  # no details: they could hold personal data
+            self.call_from_thread(self.notify, "Deze inwoner kon niet worden geopend.", severity="error")
+            return
+        self.call_from_thread(self.push_screen, ResidentScreen(resident_id, loaded))
 
     def action_new_resident(self) -> None:
         from wijkwerk_tui.ui.screens.resident_form import ResidentForm

@@ -7,13 +7,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from wijkwerk_tui.domain.activities import ROLES
 from wijkwerk_tui.domain.errors import DomainError
 from wijkwerk_tui.store import workers
 from wijkwerk_tui.store.tables import Worker
 from wijkwerk_tui.ui.text import plain
+from wijkwerk_tui.ui.widgets.footer import Footer
 
 
 class AccountsScreen(Screen[None]):

@@ -7,11 +7,12 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from wijkwerk_tui.store import activities, areas
 from wijkwerk_tui.store.tables import GroupActivity
 from wijkwerk_tui.ui.text import day, plain
+from wijkwerk_tui.ui.widgets.footer import Footer
 
 
 class ActivitiesScreen(Screen[None]):

@@ -16,11 +16,12 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Checkbox, Footer, Input, OptionList, Select, Static, TextArea
+from textual.widgets import Checkbox, Input, OptionList, Select, Static, TextArea
 
 from wijkwerk_tui.domain.errors import DomainError
 from wijkwerk_tui.ui.screens.confirm import ConfirmDialog
 from wijkwerk_tui.ui.widgets.field import FormField
+from wijkwerk_tui.ui.widgets.footer import Footer
 
 _VALUE_WIDGETS = (Input, Select, Checkbox, TextArea)
 

@@ -6,7 +6,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
+
+from wijkwerk_tui.ui.widgets.footer import Footer
 
 
 class NoticeScreen(Screen[None]):

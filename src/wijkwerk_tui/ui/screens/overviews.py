@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Select, Static
+from textual.widgets import DataTable, Select, Static
 
 from wijkwerk_tui.domain import referrals as referral_rules
 from wijkwerk_tui.domain import signals as signal_rules
@@ -21,6 +21,7 @@ from wijkwerk_tui.store import areas, overview, workers
 from wijkwerk_tui.store.overview import ReferralRow, SignalRow
 from wijkwerk_tui.ui.text import plain
 from wijkwerk_tui.ui.widgets.choices import select
+from wijkwerk_tui.ui.widgets.footer import Footer
 
 
 class OverviewsScreen(Screen[None]):
@@ -97,6 +98,4 @@ class OverviewsScreen(Screen[None]):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         resident = (event.row_key.value or "").split("#")[0]
         if resident:
-            from wijkwerk_tui.ui.screens.resident import ResidentScreen
-
-            self.app.push_screen(ResidentScreen(uuid.UUID(resident)))
+            self.app.open_resident(uuid.UUID(resident))  # type: ignore[attr-defined]

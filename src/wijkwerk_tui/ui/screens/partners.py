@@ -8,12 +8,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from wijkwerk_tui.domain.ladders import Ladder, steps
 from wijkwerk_tui.store import partners
 from wijkwerk_tui.store.tables import Partner
 from wijkwerk_tui.ui.text import plain
+from wijkwerk_tui.ui.widgets.footer import Footer
 
 
 class PartnersScreen(Screen[None]):

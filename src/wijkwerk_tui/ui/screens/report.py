@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Select, Static
+from textual.widgets import DataTable, Input, Select, Static
 
 from wijkwerk_tui.domain.dates import format_date, parse_date
 from wijkwerk_tui.domain.errors import DomainError
@@ -20,6 +20,7 @@ from wijkwerk_tui.store import areas, report_data, settings
 from wijkwerk_tui.ui.text import plain
 from wijkwerk_tui.ui.widgets.bar_chart import BarChart
 from wijkwerk_tui.ui.widgets.choices import select
+from wijkwerk_tui.ui.widgets.footer import Footer
 
 SHOWN_TABLES = ("participation_movement", "support_movement", "signals_closed", "referrals", "reach")
 

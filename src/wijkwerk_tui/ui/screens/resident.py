@@ -4,6 +4,8 @@ contacts and goals. Keys p, v, s, d, c, g open the forms."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
+from datetime import date
 
 from rich.text import Text
 from textual import work
@@ -11,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import Static
 
 from wijkwerk_tui.domain import referrals as referral_rules
 from wijkwerk_tui.domain.accounts import may
@@ -21,11 +23,28 @@ from wijkwerk_tui.domain.dates import age_on, format_date
 from wijkwerk_tui.domain.ladders import LADDER_NAMES, Ladder, step_change, steps
 from wijkwerk_tui.domain.names import full_name
 from wijkwerk_tui.store import overview, resident_file, settings
+from wijkwerk_tui.store.engine import Database
 from wijkwerk_tui.store.resident_file import ResidentFile
 from wijkwerk_tui.ui.text import ARROWS, day, plain
 from wijkwerk_tui.ui.widgets.ladder_view import LadderView
+from wijkwerk_tui.ui.widgets.row_list import Column, RowList
+from wijkwerk_tui.ui.widgets.footer import Footer
 
 _FEEDBACK_WORDS = {"overdue": "te laat", "due_soon": "binnenkort", "pending": "", "received": "ontvangen", "closed": ""}
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """Everything the screen shows, read in one go (and the view audited)."""
+
+    file: ResidentFile
+    labels: dict[Ladder, dict[int, str]]
+    today: date
+
+
+def fetch(db: Database, worker_id: uuid.UUID, resident_id: uuid.UUID) -> Loaded:
+    data = resident_file.load(db, worker_id, resident_id)
+    return Loaded(data, {ladder: settings.ladder_labels(db, ladder) for ladder in Ladder}, db.today())
 
 
 class ResidentScreen(Screen[None]):
@@ -52,11 +71,14 @@ class ResidentScreen(Screen[None]):
         Binding("x", "erase", "Wissen (AVG)", id="resident.erase", show=False),
     ]
 
-    def __init__(self, resident_id: uuid.UUID) -> None:
+    def __init__(self, resident_id: uuid.UUID, loaded: Loaded | None = None) -> None:
+        """With `loaded` (see `WijkwerkApp.open_resident`) the first frame shows the file;
+        without, the screen reads it in a worker thread."""
         super().__init__()
         self.resident_id = resident_id
         self.file: ResidentFile | None = None
         self.title = "Inwoner"
+        self._loaded = loaded
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="resident-body"):
@@ -66,36 +88,44 @@ class ResidentScreen(Screen[None]):
                     with Vertical(classes="ladder-column", id=f"column-{ladder.value}") as column:
                         column.border_title = LADDER_NAMES[ladder]
                         yield LadderView(id=f"ladder-{ladder.value}")
-                        yield DataTable(id=f"history-{ladder.value}", classes="ladder-history", cursor_type="row")
+                        yield RowList("Datum", "Trede", Column("Door", max_width=14), Column("Notitie", flex=True),
+                                      id=f"history-{ladder.value}", classes="ladder-history")
             yield Static("Signalen (Enter: status wijzigen)", classes="section-title")
-            yield DataTable(id="signals", classes="section", cursor_type="row")
+            yield RowList("Datum", "Categorie", "Urgentie", "Status", "Opvolgen", id="signals", classes="section")
             yield Static("Doorverwijzingen (Enter: status en terugkoppeling)", classes="section-title")
-            yield DataTable(id="referrals", classes="section", cursor_type="row")
+            yield RowList("Datum", Column("Partner", flex=True), "Status", "Terug vóór", "",
+                          id="referrals", classes="section")
             yield Static("Contactmomenten", classes="section-title")
-            yield DataTable(id="contacts", classes="section", cursor_type="row")
+            yield RowList("Datum", "Soort", "Min.", Column("Notitie", flex=True, max_width=60),
+                          id="contacts", classes="section")
             yield Static("Doelen en afspraken (Enter: status wijzigen)", classes="section-title")
-            yield DataTable(id="goals", classes="section", cursor_type="row")
+            yield RowList(Column("Doel", flex=True), "Wie", "Evaluatie", "Status", id="goals", classes="section")
         yield Footer()
 
     def on_mount(self) -> None:
-        for ladder in Ladder:
-            self.query_one(f"#history-{ladder.value}", DataTable).add_columns("Datum", "Trede", "", "Door", "Notitie")
-        self.query_one("#signals", DataTable).add_columns("Datum", "Categorie", "Urgentie", "Status", "Opvolgen")
-        self.query_one("#referrals", DataTable).add_columns("Datum", "Partner", "Status", "Terug vóór", "")
-        self.query_one("#contacts", DataTable).add_columns("Datum", "Soort", "Min.", "Notitie")
-        self.query_one("#goals", DataTable).add_columns("Doel", "Wie", "Evaluatie", "Status")
-        self.load()
+        if self._loaded is None:
+            self.load()
+        else:
+            self._show(self._loaded)
+            self._loaded = None
+            self._remember()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="resident")
     def load(self) -> None:
-        db = self.app.db  # type: ignore[attr-defined]
-        worker = self.app.worker_id  # type: ignore[attr-defined]
-        data = resident_file.load(db, worker, self.resident_id)
-        overview.remember_opened(db, worker, self.resident_id)
-        labels = {ladder: settings.ladder_labels(db, ladder) for ladder in Ladder}
-        self.app.call_from_thread(self._show, data, labels, db.today())
+        loaded = fetch(self.app.db, self.app.worker_id, self.resident_id)  # type: ignore[attr-defined]
+        self.app.call_from_thread(self._show, loaded)
+        self._remember_opened()
 
-    def _show(self, data: ResidentFile, labels: dict[Ladder, dict[int, str]], today: object) -> None:
+    @work(thread=True, exit_on_error=False, group="resident-recent")
+    def _remember(self) -> None:
+        self._remember_opened()
+
+    def _remember_opened(self) -> None:
+        """The start screen's "recently opened": written after the file is on screen."""
+        overview.remember_opened(self.app.db, self.app.worker_id, self.resident_id)  # type: ignore[attr-defined]
+
+    def _show(self, loaded: Loaded) -> None:
+        data, labels, today = loaded.file, loaded.labels, loaded.today
         self.file = data
         r = data.resident
         name = full_name(r.given_name, r.family_prefix, r.family_name)
@@ -128,44 +158,33 @@ class ResidentScreen(Screen[None]):
         self.query_one(f"#ladder-{ladder.value}", LadderView).show(
             ladder_steps, current.step if current else None, current.potential if current else None
         )
-        table = self.query_one(f"#history-{ladder.value}", DataTable)
-        table.clear()
         previous = None
         rows = []
         for item in history:
             arrow = ARROWS[step_change(previous, item.step).value]
             previous = item.step
-            rows.append((day(item.measured_on), plain(item.step), plain(arrow),
-                         plain(data.workers.get(item.worker_id, "")), plain(item.note)))
-        for row in reversed(rows):  # newest first
-            table.add_row(*row)
+            rows.append((day(item.measured_on), f"{item.step} {arrow}", data.workers.get(item.worker_id, ""), item.note))
+        self.query_one(f"#history-{ladder.value}", RowList).set_rows(rows[::-1])  # newest first
 
     def _show_sections(self, data: ResidentFile, today: object) -> None:
-        signals = self.query_one("#signals", DataTable)
-        signals.clear()
-        for s in data.signals:
-            urgency = signal_rules.URGENCIES[s.urgency]
-            signals.add_row(day(s.noticed_on), plain(signal_rules.CATEGORIES.get(s.category, s.category)),
-                            plain(urgency, "bold red" if s.urgency == "acute" else ""),
-                            plain(signal_rules.STATUSES.get(s.status, s.status)), day(s.follow_up_on), key=str(s.id))
-        referrals = self.query_one("#referrals", DataTable)
-        referrals.clear()
+        self.query_one("#signals", RowList).set_rows(
+            [(day(s.noticed_on), signal_rules.CATEGORIES.get(s.category, s.category),
+              plain(signal_rules.URGENCIES[s.urgency], "bold red" if s.urgency == "acute" else ""),
+              signal_rules.STATUSES.get(s.status, s.status), day(s.follow_up_on)) for s in data.signals],
+            [str(s.id) for s in data.signals])
+        referrals = []
         for ref in data.referrals:
             state = referral_rules.feedback_state(ref.status, ref.feedback_due_on, ref.feedback_on, today)  # type: ignore[arg-type]
-            referrals.add_row(day(ref.referred_on), plain(data.partners.get(ref.partner_id, "")),
-                              plain(referral_rules.STATUSES[ref.status]), day(ref.feedback_due_on),
-                              plain(_FEEDBACK_WORDS[state.value], "bold" if state.value == "overdue" else ""),
-                              key=str(ref.id))
-        contacts = self.query_one("#contacts", DataTable)
-        contacts.clear()
-        for c in data.contacts:
-            contacts.add_row(day(c.contact_on), plain(CONTACT_KINDS.get(c.kind, c.kind)),
-                             plain(c.duration_min or ""), plain(c.note.replace("\n", " ")[:60]), key=str(c.id))
-        goals = self.query_one("#goals", DataTable)
-        goals.clear()
-        for g in data.goals:
-            goals.add_row(plain(g.description), plain(GOAL_CONTRIBUTORS.get(g.contributor, g.contributor)),
-                          day(g.review_on), plain(GOAL_STATUSES.get(g.status, g.status)), key=str(g.id))
+            referrals.append((day(ref.referred_on), data.partners.get(ref.partner_id, ""),
+                              referral_rules.STATUSES[ref.status], day(ref.feedback_due_on),
+                              plain(_FEEDBACK_WORDS[state.value], "bold" if state.value == "overdue" else "")))
+        self.query_one("#referrals", RowList).set_rows(referrals, [str(ref.id) for ref in data.referrals])
+        self.query_one("#contacts", RowList).set_rows(
+            [(day(c.contact_on), CONTACT_KINDS.get(c.kind, c.kind), c.duration_min or "", c.note.replace("\n", " "))
+             for c in data.contacts], [str(c.id) for c in data.contacts])
+        self.query_one("#goals", RowList).set_rows(
+            [(g.description, GOAL_CONTRIBUTORS.get(g.contributor, g.contributor), day(g.review_on),
+              GOAL_STATUSES.get(g.status, g.status)) for g in data.goals], [str(g.id) for g in data.goals])
 
     # -- forms ----------------------------------------------------------------
     def resident_name(self) -> str:
@@ -253,11 +272,11 @@ class ResidentScreen(Screen[None]):
             "worden gemaakt. Alleen aantallen blijven over voor rapportages.", yes="Wissen (j)", no="Niet wissen (n)"),
             answered)
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        if self.file is None or event.row_key.value is None:
+    def on_row_list_selected(self, event: RowList.Selected) -> None:
+        if self.file is None or event.key is None:
             return
-        row_id = uuid.UUID(event.row_key.value)
-        table = event.data_table.id
+        row_id = uuid.UUID(event.key)
+        table = event.row_list.id
         if table == "signals":
             from wijkwerk_tui.ui.screens.signal_status import SignalStatusDialog
 

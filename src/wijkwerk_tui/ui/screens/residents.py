@@ -13,13 +13,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Checkbox, DataTable, Footer, Input, Select, Static
+from textual.widgets import Checkbox, Input, Select, Static
 
 from wijkwerk_tui.domain.ladders import Ladder, top_step
 from wijkwerk_tui.store import areas
 from wijkwerk_tui.store.search import ResidentFilter, ResidentRow, search_residents
-from wijkwerk_tui.ui.text import plain
 from wijkwerk_tui.ui.widgets.choices import select
+from wijkwerk_tui.ui.widgets.row_list import Column, RowList
+from wijkwerk_tui.ui.widgets.footer import Footer
 
 PAGE = 100
 
@@ -51,17 +52,12 @@ class ResidentsScreen(Screen[None]):
             steps_s = [(Text(f"verantw. {n}"), n) for n in range(1, top_step(Ladder.SUPPORT) + 1)]
             yield select(steps_s, id="filter-support", prompt="V-trede: alle")
             yield Checkbox("open signalen", id="filter-signals", compact=True)
-        yield DataTable(id="results", cursor_type="row", zebra_stripes=True)
+        yield RowList(Column("Naam", flex=True), "Jaar", Column("Gebied", max_width=18), "P", "V",
+                      zebra=True, id="results")
         yield Static(id="result-status")
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#results", DataTable)
-        table.add_column("Naam", key="name")
-        table.add_column("Jaar", key="year")
-        table.add_column("Gebied", key="area")
-        table.add_column("P", key="p")
-        table.add_column("V", key="v")
         self.query_one("#search", Input).focus()
         self.refresh_results()
 
@@ -89,11 +85,10 @@ class ResidentsScreen(Screen[None]):
     def _show(self, query: str, rows: list[ResidentRow]) -> None:
         if query != self.query_one("#search", Input).value:
             return  # an older search finished after a newer key press
-        table = self.query_one("#results", DataTable)
-        table.clear()
-        for row in rows[:PAGE]:
-            table.add_row(plain(row.sort_name), plain(row.birth_year or ""), plain(row.area),
-                          plain(row.participation_step or "-"), plain(row.support_step or "-"), key=str(row.id))
+        page = rows[:PAGE]
+        self.query_one("#results", RowList).set_rows(
+            [(row.sort_name, row.birth_year or "", row.area, row.participation_step or "-", row.support_step or "-")
+             for row in page], [str(row.id) for row in page])
         if not rows:
             status = "Geen inwoners gevonden."
         elif len(rows) > PAGE:
@@ -108,11 +103,11 @@ class ResidentsScreen(Screen[None]):
             self.refresh_results()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        table = self.query_one("#results", DataTable)
-        if table.row_count:
-            table.focus()
-            if table.row_count == 1:
-                self._open(table.coordinate_to_cell_key((0, 0)).row_key.value)
+        results = self.query_one("#results", RowList)
+        if results.row_count:
+            results.focus()
+            if results.row_count == 1:
+                self._open(results.key_at(0))
 
     def on_select_changed(self, _event: Select.Changed) -> None:
         self.refresh_results()
@@ -123,16 +118,14 @@ class ResidentsScreen(Screen[None]):
     def on_key(self, event) -> None:  # type: ignore[no-untyped-def]
         if event.key == "down" and self.focused is self.query_one("#search", Input):
             event.stop()
-            self.query_one("#results", DataTable).focus()
+            self.query_one("#results", RowList).focus()
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        self._open(event.row_key.value)
+    def on_row_list_selected(self, event: RowList.Selected) -> None:
+        self._open(event.key)
 
     def _open(self, key: str | None) -> None:
         if key:
-            from wijkwerk_tui.ui.screens.resident import ResidentScreen
-
-            self.app.push_screen(ResidentScreen(uuid.UUID(key)))
+            self.app.open_resident(uuid.UUID(key))  # type: ignore[attr-defined]
 
     def action_focus_search(self) -> None:
         self.query_one("#search", Input).focus()

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from wijkwerk_tui.domain import signals as signal_rules
 from wijkwerk_tui.domain.dates import format_date, format_day_long
@@ -19,6 +19,7 @@ from wijkwerk_tui.store import areas, overview, settings
 from wijkwerk_tui.store.areas import AreaCount
 from wijkwerk_tui.store.overview import Agenda
 from wijkwerk_tui.ui.text import plain
+from wijkwerk_tui.ui.widgets.footer import Footer
 
 
 class StartScreen(Screen[None]):
@@ -98,6 +99,4 @@ class StartScreen(Screen[None]):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         resident = (event.row_key.value or "").split("#")[0]
         if resident:
-            from wijkwerk_tui.ui.screens.resident import ResidentScreen
-
-            self.app.push_screen(ResidentScreen(uuid.UUID(resident)))
+            self.app.open_resident(uuid.UUID(resident))  # type: ignore[attr-defined]

@@ -9,13 +9,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from wijkwerk_tui.domain.audit_actions import describe
 from wijkwerk_tui.store import audit
 from wijkwerk_tui.store.audit import Look
 from wijkwerk_tui.store.engine import LOCAL_ZONE
 from wijkwerk_tui.ui.text import plain
+from wijkwerk_tui.ui.widgets.footer import Footer
 
 
 class WhoLookedScreen(Screen[None]):
