@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from wijkwerk_tui.store import audit
-from wijkwerk_tui.store.engine import LOCAL_ZONE, Database, DatabaseError, cipher_connect
+from wijkwerk_tui.store.engine import LOCAL_ZONE, Database, DatabaseError, cipher_connect, plain_connect
 
 KEEP = 14
 STAMP = "%Y%m%d-%H%M%S"
@@ -24,7 +24,7 @@ def backup_dir(db_path: Path) -> Path:
 
 
 def _connect(path: Path, key: bytes | None) -> sqlite3.Connection:
-    return cipher_connect(path, key) if key is not None else sqlite3.connect(str(path))
+    return cipher_connect(path, key) if key is not None else plain_connect(path)
 
 
 def list_backups(db_path: Path) -> list[Path]:

@@ -7,7 +7,9 @@ shared between threads.
 With a key the file is opened through SQLCipher (`sqlcipher3`, whose wheels bundle
 it): every page, the WAL included, is encrypted with that raw 256-bit key. Without a
 key it is plain SQLite, which the tests of the store use for speed; the app and the
-command line always pass a key (see `security.vault`).
+command line always pass a key (see `security.vault`). Both go through the SQLite that
+sqlcipher3 bundles (3.5x), never the system's, so the schema may use what it offers
+(aggregate ORDER BY in the ladder summary's triggers) wherever the file is opened.
 """
 
 from __future__ import annotations
@@ -80,12 +82,19 @@ def cipher_connect(path: Path | str, key: bytes) -> sqlite3.Connection:
     return connection  # type: ignore[return-value]
 
 
-def make_engine(path: Path, key: bytes | None = None) -> Engine:
-    if key is None:
-        engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
-    else:
-        from sqlcipher3 import dbapi2
+def plain_connect(path: Path | str) -> sqlite3.Connection:
+    """An unencrypted connection, through the same bundled SQLite."""
+    from sqlcipher3 import dbapi2
 
+    return dbapi2.connect(str(path), check_same_thread=False)  # type: ignore[return-value]
+
+
+def make_engine(path: Path, key: bytes | None = None) -> Engine:
+    from sqlcipher3 import dbapi2
+
+    if key is None:
+        engine = create_engine(f"sqlite:///{path}", module=dbapi2, connect_args={"check_same_thread": False})
+    else:
         # The URL names no file (the creator opens it), so say which pool to use: SQLAlchemy
         # would otherwise pick the one for in-memory databases, which closes connections
         # when more than five threads (Textual workers) have used it.

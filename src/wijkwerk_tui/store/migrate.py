@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import Engine, inspect, text
 
 # Newest revision; tests/store/test_migrations.py checks it against the scripts.
-HEAD = "0006"
+HEAD = "0007"
 SCRIPT_LOCATION = Path(__file__).parent / "migrations"
 
 
