@@ -48,6 +48,16 @@ def _fit(text: str, width: int) -> str:
     return set_cell_size(text, max(0, width - 1)) + "…" if width > 0 else ""
 
 
+def _exact(segments: list[Segment], width: int, style: Style) -> Strip:
+    """One Strip of exactly `width` cells (padded, or cropped when the columns do not fit)."""
+    length = sum(segment.cell_length for segment in segments)
+    if length < width:
+        segments.append(Segment(" " * (width - length), style))
+    elif length > width:
+        return Strip(segments, length).crop(0, width)
+    return Strip(segments, width)
+
+
 class RowList(Widget, can_focus=True):
     """Rows of plain text with a header line and a row cursor; Enter or a click selects."""
 
@@ -193,14 +203,14 @@ class RowList(Widget, can_focus=True):
         base = self.rich_style
         widths = self._widths(width)
         if y == 0:
-            header = self._style("row-list--header")
+            header = base + self._style("row-list--header")
             labels = [c.label for c in self.columns]
             # Where not every row fits, say which are shown, at the right of the widest column.
             more, room = self._more(), max(range(len(widths)), key=lambda i: widths[i] - cell_len(labels[i]))
             if more and widths[room] - cell_len(labels[room]) > cell_len(more):
                 labels[room] = set_cell_size(labels[room], widths[room] - cell_len(more)) + more
-            segments = [Segment(" " * PAD + _fit(label, w) + " " * PAD, header) for label, w in zip(labels, widths)]
-            return Strip(segments).crop_extend(0, width, header).apply_style(base)
+            line = "".join(" " * PAD + _fit(label, w) + " " * PAD for label, w in zip(labels, widths))
+            return _exact([Segment(line, header)], width, header)
         index = self._top + y - 1
         if index >= len(self._cells):
             return Strip.blank(width, base)
@@ -209,13 +219,18 @@ class RowList(Widget, can_focus=True):
             row_style = base + self._style("row-list--even")
         if index == self.cursor_row:
             row_style = base + self._style("row-list--cursor")
-        segments = []
+        # One segment per run of cells in the row's own style: fewer segments, one Strip.
+        segments: list[Segment] = []
+        plain_run = ""
         for (text, style), w in zip(self._cells[index], widths):
-            cell_style = row_style + self._parsed(style) if style else row_style
-            segments.append(Segment(" " * PAD, row_style))
-            segments.append(Segment(_fit(text, w), cell_style))
-            segments.append(Segment(" " * PAD, row_style))
-        return Strip(segments).crop_extend(0, width, row_style)
+            cell = _fit(text, w)
+            if style:
+                segments += [Segment(plain_run + " " * PAD, row_style), Segment(cell, row_style + self._parsed(style))]
+                plain_run = " " * PAD
+            else:
+                plain_run += " " * PAD + cell + " " * PAD
+        segments.append(Segment(plain_run, row_style))
+        return _exact(segments, width, row_style)
 
     def _parsed(self, style: str) -> Style:
         parsed = self._styles.get(style)
