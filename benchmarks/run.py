@@ -234,7 +234,11 @@ async def measure_ui(session, heavy, repeat: int) -> dict[str, list[float]]:  # 
                 opens.append(await frames.after(files.frames_before[seen]) - start)  # the frame with the file in it
                 await pilot.pause()
                 app.pop_screen()
-                await settle(app, pilot)  # a person opens the next one after the start screen settled
+                # A person opens the next one after the start screen settled: its workers done
+                # (they may start only after the first wait) and a moment to read it.
+                await settle(app, pilot)
+                await asyncio.sleep(0.3)
+                await settle(app, pilot)
     finally:
         ResidentScreen._show = show_file  # type: ignore[method-assign]
     return {"keys": keys, "opens": opens}

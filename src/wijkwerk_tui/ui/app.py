@@ -7,7 +7,6 @@ everything after `ctrl+l` or a few idle minutes.
 
 from __future__ import annotations
 
-import gc
 import threading
 import uuid
 from collections.abc import Callable
@@ -21,6 +20,7 @@ from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.screen import Screen
 
+from wijkwerk_tui.ui import memory
 from wijkwerk_tui.ui.commands import WijkwerkCommands
 from wijkwerk_tui.ui.safe_errors import safe_report
 from wijkwerk_tui.ui.screens.help import HelpScreen, screen_keys
@@ -43,17 +43,6 @@ def _preload() -> None:
     """Import what the login will need while the person types their name."""
     import wijkwerk_tui.security.vault  # noqa: F401
     import wijkwerk_tui.ui.screens.start  # noqa: F401
-
-def _freeze_long_lived_objects() -> None:
-    """Once the start screen is up: what exists now (Textual, SQLAlchemy, the screens opened
-    most) lives as long as the app, so take it out of the garbage collector's full passes.
-    Those walked every object and took up to 100 ms, landing in the middle of a key press."""
-    import wijkwerk_tui.ui.screens.intake  # noqa: F401
-    import wijkwerk_tui.ui.screens.resident  # noqa: F401
-    import wijkwerk_tui.ui.screens.residents  # noqa: F401
-
-    gc.freeze()
-
 
 IDLE_CHECK_S = 10
 # The app's own actions that work before login and while locked (gate screens have their own
@@ -86,6 +75,7 @@ class WijkwerkApp(App[int]):
         self.clock = clock
         self.locked = False
         self.last_activity = clock()
+        self.quiet_collector = memory.QuietCollector()
         self._export_dir: Path | None = None
         self.data_version = 0  # raised by every save; screens reload when it moved
 
@@ -179,7 +169,8 @@ class WijkwerkApp(App[int]):
         self.set_interval(IDLE_CHECK_S, self.check_auto_lock, name="idle-lock")
         self.call_after_refresh(self._offer_draft)
         self._daily_backup()
-        self.set_timer(1.0, _freeze_long_lived_objects)
+        self.set_timer(1.0, memory.freeze_long_lived)
+        self.set_interval(1.0, self.quiet_collector.tick, name="quiet-gc")
 
     @work(thread=True, exclusive=True, group="backup", exit_on_error=False)
     def _daily_backup(self) -> None:
@@ -197,6 +188,7 @@ class WijkwerkApp(App[int]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)):
             self.last_activity = self.clock()
+            self.quiet_collector.touched()
         await super().on_event(event)
 
     def check_auto_lock(self) -> None:
