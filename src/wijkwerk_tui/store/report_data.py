@@ -1,7 +1,8 @@
 """The queries behind the period report: grouped counts and the few rows medians need.
 
-Everything is grouped in SQL so a year of 100 000 residents comes back as a few
-hundred rows; `reports.period` turns them into figures. Soft-deleted residents (and
+Counts are grouped in SQL so a year of 100 000 residents comes back as a few hundred
+rows (the ladders: one short summary row per resident, folded here; the reach: the
+distinct residents contacted); `reports.period` turns them into figures. Soft-deleted residents (and
 their rows) are left out; anonymised residents stay in, so past figures stay true.
 """
 

@@ -94,7 +94,8 @@ _LIVE = text("deleted_at IS NULL")
 
 
 class LadderStep(Row, table=True):
-    # The report's index depends on the database (migration 0005).
+    # What the report reads depends on the database: on SQLite a per-resident summary kept by
+    # triggers (migration 0007), elsewhere an index in history order (migration 0005).
     __table_args__ = (Index("ix_ladderstep_resident_ladder_date", "resident_id", "ladder", "measured_on"),)
 
     resident_id: uuid.UUID = Field(foreign_key="resident.id")
