@@ -108,20 +108,17 @@ class ResidentScreen(Screen[None]):
         else:
             self._show(self._loaded)
             self._loaded = None
-            self._remember()
+        self._remember()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="resident")
     def load(self) -> None:
+        """(Re)read the file: when opened without it, and after every form."""
         loaded = fetch(self.app.db, self.app.worker_id, self.resident_id)  # type: ignore[attr-defined]
         self.app.call_from_thread(self._show, loaded)
-        self._remember_opened()
 
     @work(thread=True, exit_on_error=False, group="resident-recent")
     def _remember(self) -> None:
-        self._remember_opened()
-
-    def _remember_opened(self) -> None:
-        """The start screen's "recently opened": written after the file is on screen."""
+        """The start screen's "recently opened": once per opening, not on every reload."""
         overview.remember_opened(self.app.db, self.app.worker_id, self.resident_id)  # type: ignore[attr-defined]
 
     def _show(self, loaded: Loaded) -> None:

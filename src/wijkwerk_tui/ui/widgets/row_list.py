@@ -119,6 +119,7 @@ class RowList(Widget, can_focus=True):
         self._content: list[int] = [0] * len(self.columns)  # widest cell, without the label
         self._top = 0
         self._styles: dict[str, Style] = {}
+        self._sized: tuple[int, list[int]] | None = None  # (width, column widths) of this fill
 
     # -- data ----------------------------------------------------------------------
     def set_rows(self, rows: Sequence[Sequence[Cell]], keys: Sequence[str | None] | None = None) -> None:
@@ -133,6 +134,7 @@ class RowList(Widget, can_focus=True):
                     content[i] = width
         self._content = content
         self._natural = [min(max(n, cell_len(c.label)), c.max_width) for n, c in zip(content, self.columns)]
+        self._sized = None
         self._top = 0
         self.cursor_row = 0
         self.refresh(layout=True)
@@ -201,7 +203,9 @@ class RowList(Widget, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         base = self.rich_style
-        widths = self._widths(width)
+        if self._sized is None or self._sized[0] != width:  # once per fill and width, not per line
+            self._sized = (width, self._widths(width))
+        widths = self._sized[1]
         if y == 0:
             header = base + self._style("row-list--header")
             labels = [c.label for c in self.columns]
