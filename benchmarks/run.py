@@ -61,7 +61,7 @@ def ensure_db(residents: int, cache: Path) -> Path:
         ensure_heavy_resident(session)
         # Today's backup now, so the app's first-start-of-the-day backup does not run
         # alongside the measurements.
-        from wijkwerk_tui.store import backup
+        from wijkwerk_tui.ops import backup
 
         backup.daily_backup(session.db, session.worker_id)
     finally:
@@ -245,9 +245,12 @@ async def measure_ui(session, heavy, repeat: int) -> dict[str, list[float]]:  # 
 
 
 def measure_store(session, heavy, repeat: int) -> dict[str, list[float]]:  # type: ignore[no-untyped-def]
-    from wijkwerk_tui.reports import export, inzage as inzage_doc, period
-    from wijkwerk_tui.store import areas, inzage, intake, report_data, search
-    from wijkwerk_tui.store.intake import IntakeData
+    from wijkwerk_tui.exchange import report_files as export, inzage_document as inzage_doc
+    from wijkwerk_tui.domain import report as period
+    from wijkwerk_tui.store import areas
+    from wijkwerk_tui.queries import inzage, report_data, search
+    from wijkwerk_tui.services import intake
+    from wijkwerk_tui.services.intake import IntakeData
 
     db = session.db
     area = areas.list_areas(db)[0].id

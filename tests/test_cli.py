@@ -13,7 +13,8 @@ from sqlalchemy import text
 from tests.conftest import PASS
 from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.security import vault
-from wijkwerk_tui.store import audit, backup, residents
+from wijkwerk_tui.store import audit, residents
+from wijkwerk_tui.ops import backup
 
 
 def _run(*args: str, user: str | None = "Sanne Kuiper", passphrase: str | None = PASS) -> subprocess.CompletedProcess[str]:

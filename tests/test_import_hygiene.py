@@ -10,9 +10,9 @@ import pytest
 CORE_MODULES = [
     "wijkwerk_tui.domain.dates", "wijkwerk_tui.domain.ladders", "wijkwerk_tui.domain.signals",
     "wijkwerk_tui.domain.referrals", "wijkwerk_tui.domain.names", "wijkwerk_tui.domain.text",
-    "wijkwerk_tui.store.engine", "wijkwerk_tui.store.residents", "wijkwerk_tui.store.search",
+    "wijkwerk_tui.db.engine", "wijkwerk_tui.store.residents", "wijkwerk_tui.queries.search",
     "wijkwerk_tui.store.ladders", "wijkwerk_tui.store.signals", "wijkwerk_tui.store.referrals",
-    "wijkwerk_tui.store.demo_data", "wijkwerk_tui.store.maintenance", "wijkwerk_tui.config",
+    "wijkwerk_tui.ops.demo_data", "wijkwerk_tui.ops.maintenance", "wijkwerk_tui.config",
     "wijkwerk_tui.cli",
 ]
 

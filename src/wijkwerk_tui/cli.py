@@ -71,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:  # never a traceback (it could hold personal data)
         from wijkwerk_tui.domain.errors import DomainError
         from wijkwerk_tui.security.keyfile import KeyFileError
-        from wijkwerk_tui.store.engine import DatabaseError
+        from wijkwerk_tui.db.engine import DatabaseError
 
         if isinstance(error, (DomainError, DatabaseError, KeyFileError, CliError)):
             print(f"wijkwerk: {error}", file=sys.stderr)
@@ -144,7 +144,7 @@ def _login(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 
 def _check(args: argparse.Namespace) -> int:
-    from wijkwerk_tui.store.maintenance import check
+    from wijkwerk_tui.ops.maintenance import check
 
     session = _login(args)
     try:
@@ -159,7 +159,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _backup(args: argparse.Namespace) -> int:
-    from wijkwerk_tui.store import backup
+    from wijkwerk_tui.ops import backup
 
     session = _login(args)
     try:
@@ -197,8 +197,9 @@ def _restore(args: argparse.Namespace) -> int:
 def _inzage(args: argparse.Namespace) -> int:
     import uuid
 
-    from wijkwerk_tui.reports import inzage as document
-    from wijkwerk_tui.store import inzage, settings
+    from wijkwerk_tui.exchange import inzage_document as document
+    from wijkwerk_tui.queries import inzage
+    from wijkwerk_tui.store import settings
 
     try:
         resident_id = uuid.UUID(args.resident)
@@ -218,8 +219,10 @@ def _inzage(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     from wijkwerk_tui.domain.dates import parse_date
     from wijkwerk_tui.domain.errors import DomainError
-    from wijkwerk_tui.reports import export, period
-    from wijkwerk_tui.store import areas, report_data, settings
+    from wijkwerk_tui.exchange import report_files as export
+    from wijkwerk_tui.domain import report as period
+    from wijkwerk_tui.store import areas, settings
+    from wijkwerk_tui.queries import report_data
 
     if args.format == "xlsx" and not args.output:
         raise CliError("xlsx gaat naar een bestand: geef --output BESTAND.xlsx.")
@@ -254,7 +257,7 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from wijkwerk_tui.reports import full_export
+    from wijkwerk_tui.exchange import full_export
 
     session = _login(args)
     try:

@@ -6,7 +6,7 @@ from hypothesis import given, strategies as st
 from wijkwerk_tui.domain.errors import ValidationError
 from wijkwerk_tui.domain.ladders import (
     Ladder, Movement, Placement, classify_movement, is_improvement, latest_on_or_before, steps,
-    step_change, top_step, validate_step,
+    movement_between, top_step, validate_step,
 )
 
 START, END = date(2026, 1, 1), date(2026, 6, 30)
@@ -67,7 +67,7 @@ def test_direction_meaning_per_ladder() -> None:
     assert is_improvement(Ladder.SUPPORT, Movement.DOWN) is True  # lighter support
     assert is_improvement(Ladder.SUPPORT, Movement.UP) is False
     assert is_improvement(Ladder.SUPPORT, Movement.SAME) is None
-    assert step_change(None, 3) is Movement.NEW and step_change(3, 2) is Movement.DOWN
+    assert movement_between(None, 3) is Movement.NEW and movement_between(3, 2) is Movement.DOWN
 
 
 placements = st.lists(

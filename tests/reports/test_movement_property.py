@@ -12,10 +12,11 @@ from hypothesis import strategies as st
 
 from wijkwerk_tui.domain.ladders import Ladder, Movement, Placement, classify_movement
 from wijkwerk_tui.domain.names import PersonalData
-from wijkwerk_tui.reports import period
-from wijkwerk_tui.reports.period import ALL
-from wijkwerk_tui.store import ladders, report_data, residents, workers
-from wijkwerk_tui.store.engine import open_database
+from wijkwerk_tui.domain import report as period
+from wijkwerk_tui.domain.report import ALL
+from wijkwerk_tui.store import ladders, residents, workers
+from wijkwerk_tui.queries import report_data
+from wijkwerk_tui.db.engine import open_database
 
 BASE = date(2025, 1, 1)
 START, END = date(2025, 4, 1), date(2025, 8, 31)
@@ -54,7 +55,7 @@ def test_movements_add_up_and_match_the_domain(tmp_path_factory, histories) -> N
 def test_portable_fold_gives_what_the_sqlite_fold_gives(demo_db) -> None:  # type: ignore[no-untyped-def]
     """Other databases use the portable fold (ordered rows, folded in Python): same answers."""
     from wijkwerk_tui.store import areas
-    from wijkwerk_tui.store.report_data import Period, _ladder_pairs_sqlite, ladder_pairs_portable
+    from wijkwerk_tui.queries.report_data import Period, _ladder_pairs_sqlite, ladder_pairs_portable
 
     for period in (Period(date(2025, 6, 1), date(2026, 6, 30)),
                    Period(date(2024, 1, 1), date(2026, 11, 23), areas.list_areas(demo_db)[0].id)):

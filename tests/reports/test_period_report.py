@@ -13,13 +13,16 @@ import pytest
 from tests.conftest import FakeClock
 from wijkwerk_tui.domain.ladders import Ladder
 from wijkwerk_tui.domain.names import PersonalData
-from wijkwerk_tui.reports import export, period
-from wijkwerk_tui.reports.period import ALL, Count
-from wijkwerk_tui.store import activities, areas, contacts, ladders, partners, privacy, referrals, residents
-from wijkwerk_tui.store import report_data, signals, workers
+from wijkwerk_tui.exchange import report_files as export
+from wijkwerk_tui.domain import report as period
+from wijkwerk_tui.domain.report import ALL, Count
+from wijkwerk_tui.store import activities, areas, contacts, ladders, partners, referrals, residents
+from wijkwerk_tui.services import privacy
+from wijkwerk_tui.queries import report_data
+from wijkwerk_tui.store import signals, workers
 from wijkwerk_tui.store.activities import ActivityData
 from wijkwerk_tui.store.contacts import ContactData
-from wijkwerk_tui.store.engine import Database, open_database
+from wijkwerk_tui.db.engine import Database, open_database
 from wijkwerk_tui.store.partners import PartnerData
 from wijkwerk_tui.store.referrals import ReferralData
 from wijkwerk_tui.store.signals import SignalData
@@ -73,19 +76,19 @@ def office(tmp_path: Path):  # type: ignore[no-untyped-def]
     at(clock, date(2025, 12, 1))
     s2 = signals.add_signal(db, boss, r2, SignalData("debts", noticed_on=date(2025, 12, 1))).id
     at(clock, date(2026, 1, 21))
-    signals.change_status(db, boss, s2, "closed", "resolved")                      # 51 days
+    signals.update_signal(db, boss, s2, "closed", "resolved")                      # 51 days
     at(clock, date(2026, 2, 1))
     s1 = signals.add_signal(db, boss, r1, SignalData("loneliness", noticed_on=date(2026, 2, 1))).id
     signals.add_signal(db, boss, r6, SignalData("loneliness", noticed_on=date(2026, 2, 1)))  # deleted resident
     at(clock, date(2026, 2, 11))
-    signals.change_status(db, boss, s1, "closed", "referred")                      # 10 days
+    signals.update_signal(db, boss, s1, "closed", "referred")                      # 10 days
     at(clock, date(2026, 3, 1))
     signals.add_signal(db, boss, r3, SignalData("debts", noticed_on=date(2026, 3, 1)))
     at(clock, date(2026, 6, 30))
     s4 = signals.add_signal(db, boss, None, SignalData("housing", subject="buurtbewoner",
                                                        noticed_on=date(2026, 6, 30)), area_id=b).id
     at(clock, date(2026, 7, 5))
-    signals.change_status(db, boss, s4, "closed", "resolved")                      # after the end: open then
+    signals.update_signal(db, boss, s4, "closed", "resolved")                      # after the end: open then
 
     def refer(resident, partner, day, due, status="sent"):  # type: ignore[no-untyped-def]
         at(clock, day)

@@ -12,7 +12,7 @@ from wijkwerk_tui.domain.accounts import PermissionDenied, login_delay
 from wijkwerk_tui.domain.errors import ValidationError
 from wijkwerk_tui.security import vault
 from wijkwerk_tui.store import audit, workers
-from wijkwerk_tui.store.tables import AuditEvent
+from wijkwerk_tui.db.tables import AuditEvent
 
 
 def _actions(db) -> list[str]:  # type: ignore[no-untyped-def]

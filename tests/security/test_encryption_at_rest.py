@@ -11,7 +11,8 @@ from tests.conftest import PASS
 from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.security import vault
 from wijkwerk_tui.security.keyfile import keyfile_path
-from wijkwerk_tui.store import backup, drafts, residents
+from wijkwerk_tui.ops import backup
+from wijkwerk_tui.store import drafts, residents
 
 NAME = "Wilhelmina Zonderland"
 

@@ -8,15 +8,16 @@ from sqlmodel import select
 
 from wijkwerk_tui.domain.errors import TransitionError, ValidationError
 from wijkwerk_tui.domain.names import PersonalData
+from wijkwerk_tui.queries import overview
 from wijkwerk_tui.store import activities, contacts, goals, partners, referrals, residents, signals, workers
 from wijkwerk_tui.store.activities import ActivityData
 from wijkwerk_tui.store.contacts import ContactData
-from wijkwerk_tui.store.engine import Database
+from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.store.goals import GoalData
 from wijkwerk_tui.store.partners import PartnerData
 from wijkwerk_tui.store.referrals import ReferralData
 from wijkwerk_tui.store.signals import SignalData
-from wijkwerk_tui.store.tables import Referral, Signal
+from wijkwerk_tui.db.tables import Referral, Signal
 
 
 @pytest.fixture
@@ -35,13 +36,13 @@ def _n(db: Database, model: type) -> int:
 def test_signal_lifecycle(ctx) -> None:
     db, worker, resident, partner = ctx
     s = signals.add_signal(db, worker, resident, SignalData("loneliness", "high", follow_up_on=db.today()))
-    assert [x.id for x in signals.open_signals(db)] == [s.id]
+    assert [x.id for x in overview.open_signal_rows(db)] == [s.id]
     with pytest.raises(ValidationError):
-        signals.change_status(db, worker, s.id, "closed")  # no reason
-    signals.change_status(db, worker, s.id, "closed", "resolved")
-    assert signals.open_signals(db) == []
+        signals.update_signal(db, worker, s.id, "closed")  # no reason
+    signals.update_signal(db, worker, s.id, "closed", "resolved")
+    assert overview.open_signal_rows(db) == []
     with pytest.raises(TransitionError):
-        signals.change_status(db, worker, s.id, "referred")
+        signals.update_signal(db, worker, s.id, "referred")
 
 
 def test_signal_without_known_resident_needs_a_subject(ctx) -> None:
@@ -59,7 +60,7 @@ def test_open_signals_acute_first_then_oldest(ctx) -> None:
     old = signals.add_signal(db, worker, resident, SignalData("debts", "normal", noticed_on=today - timedelta(days=20)))
     new = signals.add_signal(db, worker, resident, SignalData("debts", "normal", noticed_on=today))
     acute = signals.add_signal(db, worker, resident, SignalData("domestic_violence", "acute", noticed_on=today))
-    assert [s.id for s in signals.open_signals(db)] == [acute.id, old.id, new.id]
+    assert [s.id for s in overview.open_signal_rows(db)] == [acute.id, old.id, new.id]
 
 
 def test_meldcode_steps_only_for_violence(ctx) -> None:
@@ -92,8 +93,8 @@ def test_awaiting_feedback_overdue_first(ctx) -> None:
     today = db.today()
     late = referrals.add_referral(db, worker, resident, ReferralData(partner, "a", True, referred_on=today - timedelta(days=30)))
     soon = referrals.add_referral(db, worker, resident, ReferralData(partner, "b", True, referred_on=today))
-    assert [r.id for r in referrals.awaiting_feedback(db)] == [late.id, soon.id]
-    assert [r.id for r in referrals.awaiting_feedback(db, due_before=today)] == [late.id]
+    assert [r.id for r in overview.awaiting_feedback_rows(db)] == [late.id, soon.id]
+    assert [r.id for r in overview.awaiting_feedback_rows(db, due_before=today)] == [late.id]
 
 
 def test_partner_rules(ctx) -> None:
@@ -123,8 +124,8 @@ def test_contact_updates_last_contact(ctx) -> None:
 def test_goal_and_activity(ctx) -> None:
     db, worker, resident, _ = ctx
     g = goals.add_goal(db, worker, resident, GoalData("Wekelijks naar de koffieochtend", "network", db.today() + timedelta(days=30)))
-    assert [x.id for x in goals.due_for_review(db, db.today() + timedelta(days=31))] == [g.id]
-    assert goals.due_for_review(db, db.today() + timedelta(days=29)) == []
+    assert [x.id for x in overview.goals_to_review(db, db.today() + timedelta(days=31))] == [g.id]
+    assert overview.goals_to_review(db, db.today() + timedelta(days=29)) == []
     with pytest.raises(ValidationError):
         goals.add_goal(db, worker, resident, GoalData(""))
     a = activities.add_activity(db, worker, ActivityData("Koffieochtend", None, db.today(), "12", "2"), (resident,))

@@ -7,10 +7,11 @@ from sqlalchemy import text
 
 from wijkwerk_tui.domain import signals as signal_rules
 from wijkwerk_tui.domain.ladders import Ladder
-from wijkwerk_tui.store import ladders, referrals
-from wijkwerk_tui.store.demo_data import AREAS, build_demo
-from wijkwerk_tui.store.engine import Database, open_database
-from wijkwerk_tui.store.search import search_residents
+from wijkwerk_tui.queries import overview
+from wijkwerk_tui.store import ladders
+from wijkwerk_tui.ops.demo_data import AREAS, build_demo
+from wijkwerk_tui.db.engine import Database, open_database
+from wijkwerk_tui.queries.search import search_residents
 from tests.conftest import frozen_clock
 
 
@@ -46,7 +47,7 @@ def test_demo_content(demo_db: Database) -> None:
     assert categories == set(signal_rules.CATEGORIES)
     assert areas == len(AREAS) == 10 and workers == 8
     assert contacts > 80 and goals > 0 and activities > 0
-    overdue = referrals.awaiting_feedback(demo_db, due_before=demo_db.today())
+    overdue = overview.awaiting_feedback_rows(demo_db, due_before=demo_db.today())
     assert overdue and all(r.feedback_due_on < demo_db.today() for r in overdue)
     someone = search_residents(demo_db, "", limit=1)[0]
     for ladder in Ladder:

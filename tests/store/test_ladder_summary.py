@@ -14,8 +14,8 @@ from sqlalchemy import text
 from wijkwerk_tui.domain.ladders import Ladder
 from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.store import ladders, residents, workers
-from wijkwerk_tui.store.engine import Database, open_database
-from wijkwerk_tui.store.report_data import step_on
+from wijkwerk_tui.db.engine import Database, open_database
+from wijkwerk_tui.queries.report_data import step_on
 
 BASE = date(2025, 1, 1)
 # (day offset, step, ladder) to record, or ("delete", index of an earlier placement)

@@ -8,8 +8,8 @@ from wijkwerk_tui.domain.errors import ValidationError
 from wijkwerk_tui.domain.ladders import Ladder
 from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.store import ladders, residents, workers
-from wijkwerk_tui.store.engine import Database
-from wijkwerk_tui.store.tables import LadderStep
+from wijkwerk_tui.db.engine import Database
+from wijkwerk_tui.db.tables import LadderStep
 
 
 def _resident(db: Database):

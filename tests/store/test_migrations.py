@@ -7,9 +7,10 @@ import pytest
 from sqlalchemy import text
 
 from wijkwerk_tui.domain.names import PersonalData
-from wijkwerk_tui.store import migrate, residents
-from wijkwerk_tui.store.engine import DatabaseError, make_engine, open_database
-from wijkwerk_tui.store.search import search_residents
+from wijkwerk_tui.db import migrate
+from wijkwerk_tui.store import residents
+from wijkwerk_tui.db.engine import DatabaseError, make_engine, open_database
+from wijkwerk_tui.queries.search import search_residents
 from tests.conftest import frozen_clock
 
 RESIDENTS = [

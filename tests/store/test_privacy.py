@@ -13,12 +13,14 @@ from sqlmodel import select
 
 from wijkwerk_tui.domain.accounts import PermissionDenied, Viewer, can_see_signal
 from wijkwerk_tui.domain.names import PersonalData
-from wijkwerk_tui.reports import inzage as inzage_doc
-from wijkwerk_tui.store import inzage, privacy, resident_file, residents, search, signals, workers
-from wijkwerk_tui.store.engine import Database
-from wijkwerk_tui.store.search import ResidentFilter
+from wijkwerk_tui.exchange import inzage_document as inzage_doc
+from wijkwerk_tui.queries import inzage, overview, search
+from wijkwerk_tui.services import privacy, resident_file
+from wijkwerk_tui.store import access, residents, settings, signals, workers
+from wijkwerk_tui.db.engine import Database
+from wijkwerk_tui.queries.search import ResidentFilter
 from wijkwerk_tui.store.signals import SignalData
-from wijkwerk_tui.store.tables import Resident, Signal
+from wijkwerk_tui.db.tables import Resident, Signal
 
 COUNTS = {
     "per_area": "SELECT area_id, count(*) FROM resident WHERE deleted_at IS NULL GROUP BY area_id ORDER BY 1",
@@ -41,12 +43,13 @@ def _coordinator(db: Database):  # type: ignore[no-untyped-def]
 
 def test_retention_sweep_anonymises_expired_residents_and_keeps_the_counts(demo_db: Database) -> None:
     boss = _coordinator(demo_db)
-    privacy.set_retention_years(demo_db, boss.id, 1)
+    settings.save_organisation_settings(demo_db, boss.id, organisation="Welzijn De Wolden", lock_minutes=5,
+                                      retention_years=1)
     before = _counts(demo_db)
     from datetime import date
 
-    from wijkwerk_tui.reports import period
-    from wijkwerk_tui.store import report_data
+    from wijkwerk_tui.domain import report as period
+    from wijkwerk_tui.queries import report_data
 
     def report() -> list:  # the municipality's report for the past three years
         built = period.build(report_data.load(demo_db, report_data.Period(date(2023, 11, 23), date(2026, 11, 23))))
@@ -105,14 +108,15 @@ def test_erasure_wipes_personal_data_and_the_audit_says_so(db: Database) -> None
 def test_inzage_holds_everything_and_is_audited(demo_db: Database, tmp_path: Path) -> None:
     worker = _coordinator(demo_db)
     row = next(r for r in search.search_residents(demo_db, "", limit=50) if r.participation_step)
-    data = inzage.collect(demo_db, worker.id, row.id)
+    found = inzage.collect(demo_db, worker.id, row.id)
+    data = inzage_doc.as_dict(found)
     assert data["inwoner"]["id"] == str(row.id) and data["ladders"]["Participatieladder"]
-    markdown, raw = inzage_doc.write(data, tmp_path, "Welzijn De Wolden")
+    markdown, raw = inzage_doc.write(found, tmp_path, "Welzijn De Wolden")
     text_md = markdown.read_text()
     assert data["inwoner"]["achternaam"] in text_md and "## Signalen" in text_md
     assert json.loads(raw.read_text())["inwoner"]["id"] == str(row.id)
     assert oct(markdown.stat().st_mode)[-3:] == "600"
-    assert "resident.export" in [e["handeling"] for e in inzage.collect(demo_db, worker.id, row.id)["inzage_log"]]
+    assert "resident.export" in [e["handeling"] for e in inzage_doc.as_dict(inzage.collect(demo_db, worker.id, row.id))["inzage_log"]]
 
 
 def test_confidential_signal_only_for_author_and_coordinators(db: Database) -> None:
@@ -124,11 +128,11 @@ def test_confidential_signal_only_for_author_and_coordinators(db: Database) -> N
     signals.add_signal(db, author.id, r.id, SignalData("loneliness"))
     seen = {}
     for who in (boss, author, other):
-        viewer = workers.viewer_of(db, who.id)
+        viewer = access.viewer_of(db, who.id)
         seen[who.name] = (
             len(signals.for_resident(db, r.id, viewer)),
             len(resident_file.load(db, who.id, r.id).signals),
-            len(signals.open_signals(db, viewer=viewer)),
+            len(overview.open_signal_rows(db, viewer=viewer)),
         )
     assert seen == {"Coördinator": (2, 2, 2), "Auteur": (2, 2, 2), "Collega": (1, 1, 1)}
 

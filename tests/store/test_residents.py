@@ -7,10 +7,10 @@ from sqlmodel import select
 from wijkwerk_tui.domain.errors import ValidationError
 from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.store import areas, residents, workers
-from wijkwerk_tui.store.engine import Database
-from wijkwerk_tui.store.rows import NotFound
-from wijkwerk_tui.store.search import ResidentFilter, fts_match, search_residents
-from wijkwerk_tui.store.tables import AuditEvent, Resident
+from wijkwerk_tui.db.engine import Database
+from wijkwerk_tui.db.rows import NotFound
+from wijkwerk_tui.queries.search import ResidentFilter, fts_match, search_residents
+from wijkwerk_tui.db.tables import AuditEvent, Resident
 
 
 def _count(db: Database, model: type) -> int:

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable
 
-from wijkwerk_tui.store.engine import Database
+from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.ui.app import make_app
 from wijkwerk_tui.ui.screens.help import HelpScreen
 from tests.conftest import FROZEN_NOW
@@ -17,7 +17,7 @@ def _cells(table: DataTable) -> list[list[str]]:
 
 
 async def test_start_screen_shows_areas_and_counts(demo_db: Database) -> None:
-    from wijkwerk_tui.store.areas import area_counts
+    from wijkwerk_tui.queries.overview import area_counts
 
     app = make_app(db=demo_db, now=FROZEN_NOW)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Input
 from wijkwerk_tui.domain.ladders import Ladder
 from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.store import ladders, partners, referrals, residents, signals, workers
-from wijkwerk_tui.store.engine import Database
+from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.store.partners import PartnerData
 from wijkwerk_tui.ui.app import make_app
 from wijkwerk_tui.ui.screens.confirm import ConfirmDialog

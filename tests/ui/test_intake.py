@@ -12,8 +12,8 @@ from textual.widgets import DataTable, Input
 from wijkwerk_tui.domain.ladders import Ladder
 from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.store import areas, contacts, drafts, ladders, residents, signals, workers
-from wijkwerk_tui.store.engine import Database
-from wijkwerk_tui.store.search import search_residents
+from wijkwerk_tui.db.engine import Database
+from wijkwerk_tui.queries.search import search_residents
 from wijkwerk_tui.ui.app import make_app
 from wijkwerk_tui.ui.screens.confirm import ConfirmDialog
 from wijkwerk_tui.ui.screens.intake import IntakeScreen

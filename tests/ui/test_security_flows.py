@@ -7,11 +7,11 @@ from pathlib import Path
 from textual.widgets import DataTable, Input, TextArea
 
 from tests.conftest import PASS, FakeClock
-from wijkwerk_tui.store.engine import Database
+from wijkwerk_tui.db.engine import Database
 from tests.ui.helpers import cells, settle, type_text
 from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.security import vault
-from wijkwerk_tui.store import drafts, residents, signals, workers
+from wijkwerk_tui.store import access, drafts, residents, signals, workers
 from wijkwerk_tui.store.signals import SignalData
 from wijkwerk_tui.ui.app import WijkwerkApp, make_app
 from wijkwerk_tui.ui.screens.contact_form import ContactForm
@@ -192,7 +192,7 @@ async def test_a_worker_sees_only_what_the_role_allows(setup_db, clock) -> None:
             await pilot.press("w")  # "Wie keek mee" is for coordinators
             await settle(pilot)
             assert (type(app.screen).__name__ == "WhoLookedScreen") == may_audit
-    assert workers.viewer_of(session.db, piet.id).role == "worker"
+    assert access.viewer_of(session.db, piet.id).role == "worker"
 
 
 async def test_coordinator_adds_and_deactivates_an_account(setup_db, clock) -> None:  # type: ignore[no-untyped-def]
@@ -299,7 +299,7 @@ async def test_inzage_and_erasure_from_the_resident_screen(setup_db, clock, tmp_
 
 
 async def test_a_damaged_database_offers_the_newest_good_backup(setup_db, clock) -> None:  # type: ignore[no-untyped-def]
-    from wijkwerk_tui.store import backup
+    from wijkwerk_tui.ops import backup
     from wijkwerk_tui.ui.screens.restore_offer import RestoreOffer
 
     session, _code, path = setup_db

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from wijkwerk_tui.store.engine import open_database
+from wijkwerk_tui.db.engine import open_database
 from wijkwerk_tui.ui.app import make_app
 from tests.conftest import FROZEN_NOW, frozen_clock
 from tests.ui.helpers import settle, type_text

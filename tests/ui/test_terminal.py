@@ -18,7 +18,7 @@ from sqlalchemy import text
 
 from wijkwerk_tui.security.demo import DEMO_PASSPHRASE
 from wijkwerk_tui.security.keyfile import KeyFile, keyfile_path
-from wijkwerk_tui.store.engine import open_database
+from wijkwerk_tui.db.engine import open_database
 
 pytestmark = pytest.mark.skipif(
     shutil.which("tmux") is None and not os.environ.get("CI"),

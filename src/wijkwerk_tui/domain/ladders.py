@@ -141,17 +141,6 @@ def movement_between(start_step: int | None, end_step: int | None) -> Movement:
     return Movement.SAME
 
 
-def step_change(previous: int | None, current: int) -> Movement:
-    """Movement between two consecutive placements (for arrows in a history)."""
-    if previous is None:
-        return Movement.NEW
-    if current > previous:
-        return Movement.UP
-    if current < previous:
-        return Movement.DOWN
-    return Movement.SAME
-
-
 def is_improvement(ladder: Ladder, movement: Movement) -> bool | None:
     """Up is better on the participation ladder; down (lighter support) on the other."""
     if movement not in (Movement.UP, Movement.DOWN):

@@ -25,8 +25,3 @@ def check_years(years: int | str) -> int:
 def expiry_cutoff(today: date, years: int) -> date:
     """Residents whose last activity is before this day have passed the term."""
     return today - relativedelta(years=years)
-
-
-def is_expired(last_activity: date, today: date, years: int, has_open_work: bool = False) -> bool:
-    """Past the term after the last activity, and no open signal or referral still running."""
-    return not has_open_work and last_activity < expiry_cutoff(today, years)

@@ -21,9 +21,11 @@ from wijkwerk_tui.security.keyfile import (
     normalise_recovery_code,
 )
 from wijkwerk_tui.store import areas as area_store
-from wijkwerk_tui.store import audit, backup, settings, workers
-from wijkwerk_tui.store.engine import Clock, Database, DatabaseError, open_database, system_clock
-from wijkwerk_tui.store.tables import Worker
+from wijkwerk_tui.store import audit, settings, workers
+from wijkwerk_tui.ops import backup
+from wijkwerk_tui.db.engine import Database, DatabaseError, open_database
+from wijkwerk_tui.domain.clock import Clock, system_clock
+from wijkwerk_tui.db.tables import Worker
 
 UNKNOWN = "?"  # failures for names that have no account count here
 

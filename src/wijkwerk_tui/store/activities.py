@@ -10,9 +10,9 @@ from sqlmodel import col, select
 
 from wijkwerk_tui.domain.errors import ValidationError
 from wijkwerk_tui.domain.text import clean_line
-from wijkwerk_tui.store.engine import Database
-from wijkwerk_tui.store.rows import get_live, stamp_new
-from wijkwerk_tui.store.tables import ActivityResident, Area, GroupActivity, Resident
+from wijkwerk_tui.db.engine import Database
+from wijkwerk_tui.db.rows import get_live, stamp_new
+from wijkwerk_tui.db.tables import ActivityResident, Area, GroupActivity, Resident
 
 
 @dataclass(frozen=True)

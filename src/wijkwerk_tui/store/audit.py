@@ -13,8 +13,8 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from wijkwerk_tui.store.engine import Database
-from wijkwerk_tui.store.tables import AuditEvent
+from wijkwerk_tui.db.engine import Database
+from wijkwerk_tui.db.tables import AuditEvent
 
 
 def _digest(event: AuditEvent) -> str:
@@ -82,30 +82,3 @@ def events_for_resident(db: Database, resident_id: uuid.UUID, limit: int = 200) 
             .order_by(col(AuditEvent.seq).desc()).limit(limit)
         )
         return list(session.exec(query))
-
-
-@dataclass(frozen=True)
-class Look:
-    """One line of "Wie keek mee": when, who, what."""
-
-    at: datetime
-    worker: str
-    action: str
-
-
-def who_looked(db: Database, actor: uuid.UUID | None, resident_id: uuid.UUID, limit: int = 500) -> list[Look]:
-    """Every event about one resident, newest first, for coordinators; the look itself is logged."""
-    from wijkwerk_tui.store.tables import Worker
-    from wijkwerk_tui.store.workers import require_role
-
-    with db.transaction() as session:
-        require_role(session, actor, "audit_view")
-        names = {w.id: w.name for w in session.exec(select(Worker))}
-        query = (
-            select(AuditEvent).where(AuditEvent.resident_id == resident_id)
-            .order_by(col(AuditEvent.seq).desc()).limit(limit)
-        )
-        looks = [Look(e.at, names.get(e.worker_id, "onbekend") if e.worker_id else "systeem", e.action)
-                 for e in session.exec(query)]
-        record(session, db, actor, "audit.view", resident_id)
-    return looks

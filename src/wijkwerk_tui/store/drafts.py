@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlmodel import col, delete, select
 
-from wijkwerk_tui.store.engine import Database
-from wijkwerk_tui.store.tables import Draft
+from wijkwerk_tui.db.engine import Database
+from wijkwerk_tui.db.tables import Draft
 
 
 def save(db: Database, worker_id: uuid.UUID | None, kind: str, payload: dict[str, Any]) -> None:

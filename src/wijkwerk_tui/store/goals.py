@@ -13,9 +13,9 @@ from wijkwerk_tui.domain.errors import ValidationError
 from wijkwerk_tui.domain.text import clean_line
 from wijkwerk_tui.domain.vocab import check_code
 from wijkwerk_tui.store import audit
-from wijkwerk_tui.store.engine import Database
-from wijkwerk_tui.store.rows import get_live, stamp_new, touch
-from wijkwerk_tui.store.tables import Goal, Resident
+from wijkwerk_tui.db.engine import Database
+from wijkwerk_tui.db.rows import get_live, stamp_new, touch
+from wijkwerk_tui.db.tables import Goal, Resident
 
 
 @dataclass(frozen=True)
@@ -62,13 +62,3 @@ def for_resident(db: Database, resident_id: uuid.UUID) -> list[Goal]:
             select(Goal).where(Goal.resident_id == resident_id, col(Goal.deleted_at).is_(None))
             .order_by(col(Goal.set_on).desc())
         ))
-
-
-def due_for_review(db: Database, on_or_before: date, worker_id: uuid.UUID | None = None, limit: int = 200) -> list[Goal]:
-    statement = select(Goal).where(
-        Goal.status == "open", col(Goal.review_on) <= on_or_before, col(Goal.deleted_at).is_(None)
-    )
-    if worker_id is not None:
-        statement = statement.where(Goal.worker_id == worker_id)
-    with db.reading() as session:
-        return list(session.exec(statement.order_by(Goal.review_on).limit(limit)))

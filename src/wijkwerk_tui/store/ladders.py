@@ -11,9 +11,9 @@ from wijkwerk_tui.domain.errors import ValidationError
 from wijkwerk_tui.domain.ladders import Ladder, validate_step
 from wijkwerk_tui.domain.text import clean_text
 from wijkwerk_tui.store import audit
-from wijkwerk_tui.store.engine import Database
-from wijkwerk_tui.store.rows import get_live, stamp_new, touch
-from wijkwerk_tui.store.tables import LadderStep, Resident
+from wijkwerk_tui.db.engine import Database
+from wijkwerk_tui.db.rows import get_live, stamp_new, touch
+from wijkwerk_tui.db.tables import LadderStep, Resident
 
 _CACHE_COLUMN = {Ladder.PARTICIPATION: "participation_step", Ladder.SUPPORT: "support_step"}
 

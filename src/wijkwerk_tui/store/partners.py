@@ -10,9 +10,9 @@ from sqlmodel import col, select
 from wijkwerk_tui.domain.errors import ValidationError
 from wijkwerk_tui.domain.ladders import Ladder, validate_step
 from wijkwerk_tui.domain.text import clean_line, fold
-from wijkwerk_tui.store.engine import Database
-from wijkwerk_tui.store.rows import get_live, stamp_new, touch
-from wijkwerk_tui.store.tables import Partner
+from wijkwerk_tui.db.engine import Database
+from wijkwerk_tui.db.rows import get_live, stamp_new, touch
+from wijkwerk_tui.db.tables import Partner
 
 
 @dataclass(frozen=True)
@@ -81,8 +81,3 @@ def list_partners(db: Database, include_inactive: bool = False, query: str = "")
         partners = list(session.exec(statement.order_by(Partner.name)))
     needle = fold(query)
     return [p for p in partners if not needle or needle in fold(f"{p.name} {p.kind}")]
-
-
-def partner_as_data(partner: Partner) -> PartnerData:
-    fields = asdict(PartnerData(name=""))
-    return PartnerData(**{key: getattr(partner, key) for key in fields})

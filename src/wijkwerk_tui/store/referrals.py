@@ -13,9 +13,9 @@ from wijkwerk_tui.domain import signals as signal_rules
 from wijkwerk_tui.domain.errors import ValidationError
 from wijkwerk_tui.domain.text import clean_line, clean_text
 from wijkwerk_tui.store import audit
-from wijkwerk_tui.store.engine import Database
-from wijkwerk_tui.store.rows import get_live, stamp_new, touch
-from wijkwerk_tui.store.tables import Partner, Referral, Resident, Signal
+from wijkwerk_tui.db.engine import Database
+from wijkwerk_tui.db.rows import get_live, stamp_new, touch
+from wijkwerk_tui.db.tables import Partner, Referral, Resident, Signal
 
 
 @dataclass(frozen=True)
@@ -128,25 +128,3 @@ def for_resident(db: Database, resident_id: uuid.UUID) -> list[Referral]:
             select(Referral).where(Referral.resident_id == resident_id, col(Referral.deleted_at).is_(None))
             .order_by(col(Referral.referred_on).desc(), col(Referral.created_at).desc())
         ))
-
-
-def awaiting_feedback(
-    db: Database, area_id: uuid.UUID | None = None, worker_id: uuid.UUID | None = None,
-    due_before: date | None = None, limit: int = 200,
-) -> list[Referral]:
-    """Referrals still waiting for the partner's answer, most overdue first."""
-    statement = select(Referral).where(
-        col(Referral.status).in_(rules.AWAITING_FEEDBACK),
-        col(Referral.feedback_on).is_(None),
-        col(Referral.deleted_at).is_(None),
-    )
-    if due_before is not None:
-        statement = statement.where(col(Referral.feedback_due_on) <= due_before)
-    if worker_id is not None:
-        statement = statement.where(Referral.worker_id == worker_id)
-    if area_id is not None:
-        statement = statement.join(Resident, col(Resident.id) == col(Referral.resident_id)).where(
-            Resident.area_id == area_id
-        )
-    with db.reading() as session:
-        return list(session.exec(statement.order_by(Referral.feedback_due_on).limit(limit)))

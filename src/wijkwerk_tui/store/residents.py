@@ -12,9 +12,9 @@ from sqlmodel import Session, col, select
 from wijkwerk_tui.domain.names import PersonalData, check_personal_data, phonetic_key, search_key
 from wijkwerk_tui.domain.errors import ValidationError
 from wijkwerk_tui.store import audit
-from wijkwerk_tui.store.engine import Database
-from wijkwerk_tui.store.rows import get_live, stamp_new, touch
-from wijkwerk_tui.store.tables import Area, Resident
+from wijkwerk_tui.db.engine import Database
+from wijkwerk_tui.db.rows import get_live, stamp_new, touch
+from wijkwerk_tui.db.tables import Area, Resident
 
 
 def _area_name(session: Session, area_id: uuid.UUID | None) -> str:

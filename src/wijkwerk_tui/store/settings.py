@@ -12,8 +12,10 @@ from wijkwerk_tui.domain.accounts import DEFAULT_LOCK_MINUTES, check_lock_minute
 from wijkwerk_tui.domain.ladders import Ladder
 from wijkwerk_tui.domain.retention import DEFAULT_YEARS, check_years
 from wijkwerk_tui.domain.text import clean_line
-from wijkwerk_tui.store.engine import Database
-from wijkwerk_tui.store.tables import Setting
+from wijkwerk_tui.db.engine import Database
+from wijkwerk_tui.db.tables import Setting
+from wijkwerk_tui.store import audit
+from wijkwerk_tui.store.access import require_role
 
 
 ORGANISATION_KEY = "organisation"
@@ -51,10 +53,6 @@ def ladder_labels(db: Database, ladder: Ladder) -> dict[int, str]:
     return {int(k): str(v) for k, v in data.items() if str(k).isdigit()}
 
 
-def set_ladder_labels(db: Database, ladder: Ladder, labels: dict[int, str]) -> None:
-    set_value(db, f"ladder_labels.{ladder.value}", json.dumps({str(k): v for k, v in labels.items()}))
-
-
 def lock_minutes(db: Database) -> int:
     try:
         return check_lock_minutes(get(db, LOCK_MINUTES_KEY, str(DEFAULT_LOCK_MINUTES)))
@@ -73,9 +71,6 @@ def save_organisation_settings(
     db: Database, actor: uuid.UUID | None, *, organisation: str, lock_minutes: int | str, retention_years: int | str,
 ) -> None:
     """The settings screen's one transaction (coordinators only)."""
-    from wijkwerk_tui.store import audit
-    from wijkwerk_tui.store.workers import require_role
-
     name = clean_line(organisation, "organisation", max_len=120, required=True, what="de naam van de organisatie")
     minutes = check_lock_minutes(lock_minutes)
     years = check_years(retention_years)

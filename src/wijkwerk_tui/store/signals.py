@@ -15,9 +15,9 @@ from wijkwerk_tui.domain.errors import ValidationError
 from wijkwerk_tui.domain.text import clean_line, clean_text
 from wijkwerk_tui.domain.vocab import check_code
 from wijkwerk_tui.store import audit
-from wijkwerk_tui.store.engine import Database
-from wijkwerk_tui.store.rows import get_live, stamp_new, touch
-from wijkwerk_tui.store.tables import MeldcodeStep, Referral, Resident, Signal
+from wijkwerk_tui.db.engine import Database
+from wijkwerk_tui.db.rows import get_live, stamp_new, touch
+from wijkwerk_tui.db.tables import MeldcodeStep, Referral, Resident, Signal
 
 
 @dataclass(frozen=True)
@@ -120,38 +120,6 @@ def update_signal(
         return signal
 
 
-def change_status(
-    db: Database, actor: uuid.UUID | None, signal_id: uuid.UUID, new_status: str,
-    close_reason: str | None = None, referral_id: uuid.UUID | None = None,
-) -> Signal:
-    with db.transaction() as session:
-        signal = get_live(session, Signal, signal_id, "Signaal")
-        rules.check_status_change(signal.status, new_status, close_reason)
-        if referral_id is not None:
-            get_live(session, Referral, referral_id, "Doorverwijzing")
-            signal.referral_id = referral_id
-        signal.status = new_status
-        if new_status == "closed":
-            signal.close_reason = close_reason
-            signal.closed_on = db.today()
-        else:
-            signal.close_reason = None
-            signal.closed_on = None
-        session.add(touch(db, signal))
-        audit.record(session, db, actor, "signal.status", signal.resident_id, new_status)
-        return signal
-
-
-def link_referral(db: Database, actor: uuid.UUID | None, signal_id: uuid.UUID, referral_id: uuid.UUID) -> Signal:
-    with db.transaction() as session:
-        signal = get_live(session, Signal, signal_id, "Signaal")
-        get_live(session, Referral, referral_id, "Doorverwijzing")
-        signal.referral_id = referral_id
-        session.add(touch(db, signal))
-        audit.record(session, db, actor, "signal.link", signal.resident_id)
-        return signal
-
-
 def record_meldcode_step(
     db: Database, actor: uuid.UUID | None, signal_id: uuid.UUID, step: int, done_on: date | None, note: str = ""
 ) -> MeldcodeStep:
@@ -200,20 +168,3 @@ def for_resident(db: Database, resident_id: uuid.UUID, viewer: Viewer | None = N
             .where(visible_to(viewer))
             .order_by(col(Signal.noticed_on).desc(), col(Signal.created_at).desc())
         ))
-
-
-def open_signals(
-    db: Database, area_id: uuid.UUID | None = None, worker_id: uuid.UUID | None = None, limit: int = 200,
-    viewer: Viewer | None = None,
-) -> list[Signal]:
-    """Open signals, acute first, then oldest first."""
-    rank = case({code: rank for code, rank in rules.URGENCY_RANK.items()}, value=Signal.urgency, else_=9)
-    statement = select(Signal).where(
-        col(Signal.status).in_(rules.OPEN_STATUSES), col(Signal.deleted_at).is_(None), visible_to(viewer)
-    )
-    if area_id is not None:
-        statement = statement.where(Signal.area_id == area_id)
-    if worker_id is not None:
-        statement = statement.where(Signal.worker_id == worker_id)
-    with db.reading() as session:
-        return list(session.exec(statement.order_by(rank, Signal.noticed_on, Signal.created_at).limit(limit)))

@@ -8,17 +8,15 @@ from collections.abc import Callable
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from wijkwerk_tui.domain.accounts import Viewer, require
 from wijkwerk_tui.domain.activities import ROLES
 from wijkwerk_tui.domain.errors import ValidationError
 from wijkwerk_tui.domain.text import clean_line
 from wijkwerk_tui.domain.vocab import check_code
-from sqlmodel import Session
-
 from wijkwerk_tui.store import audit
-from wijkwerk_tui.store.engine import Database
-from wijkwerk_tui.store.rows import get_live, stamp_new, touch
-from wijkwerk_tui.store.tables import Worker
+from wijkwerk_tui.store.access import require_role
+from wijkwerk_tui.db.engine import Database
+from wijkwerk_tui.db.rows import get_live, stamp_new, touch
+from wijkwerk_tui.db.tables import Worker
 
 
 # Called inside the transaction once the row is written: the key file is updated there,
@@ -44,22 +42,6 @@ def add_worker(
         if then:
             then(worker)
         return worker
-
-
-def viewer(session: Session, actor: uuid.UUID | None) -> Viewer:
-    """The actor's role, read from the database (never from the key file or the screen)."""
-    worker = session.get(Worker, actor) if actor is not None else None
-    role = worker.role if worker is not None and worker.active else "worker"
-    return Viewer(actor, role)
-
-
-def viewer_of(db: Database, actor: uuid.UUID | None) -> Viewer:
-    with db.reading() as session:
-        return viewer(session, actor)
-
-
-def require_role(session: Session, actor: uuid.UUID | None, action: str) -> None:
-    require(viewer(session, actor).role, action)
 
 
 def set_passphrase_hash(

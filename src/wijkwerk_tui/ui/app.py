@@ -29,8 +29,8 @@ from wijkwerk_tui.ui.screens.help import HelpScreen, screen_keys
 # after the first screen is drawn, so the login is on screen as fast as a bare Textual app.
 if TYPE_CHECKING:
     from wijkwerk_tui.security.vault import Unlocked
-    from wijkwerk_tui.store.engine import Database
-    from wijkwerk_tui.store.tables import Worker
+    from wijkwerk_tui.db.engine import Database
+    from wijkwerk_tui.db.tables import Worker
 
 Clock = Callable[[], datetime]
 
@@ -174,7 +174,7 @@ class WijkwerkApp(App[int]):
 
     @work(thread=True, exclusive=True, group="backup", exit_on_error=False)
     def _daily_backup(self) -> None:
-        from wijkwerk_tui.store import backup
+        from wijkwerk_tui.ops import backup
 
         if self.session is not None and self.session.db.encrypted:
             backup.daily_backup(self.session.db, self.session.worker_id)
@@ -344,7 +344,8 @@ class WijkwerkApp(App[int]):
         self.push_screen(PassphraseForm())
 
     def action_retention(self) -> None:
-        from wijkwerk_tui.store import privacy, settings
+        from wijkwerk_tui.services import privacy
+        from wijkwerk_tui.store import settings
         from wijkwerk_tui.ui.screens.confirm import ConfirmDialog
 
         if not self._coordinator_only("retention"):
@@ -376,7 +377,7 @@ class WijkwerkApp(App[int]):
         self._show_only(ActivitiesScreen, ActivitiesScreen)
 
     def action_backup_now(self) -> None:
-        from wijkwerk_tui.store import backup
+        from wijkwerk_tui.ops import backup
 
         made = backup.make_backup(self.db, self.worker_id)
         backup.prune(self.db.path)

@@ -51,7 +51,7 @@ class WijkwerkCommands(Provider):
                 yield Hit(score, matcher.highlight(title), callback, text=title, help=help_text)
         if len(query.strip()) < MIN_NAME_QUERY:
             return
-        from wijkwerk_tui.store.search import search_residents
+        from wijkwerk_tui.queries.search import search_residents
 
         db = self.app.db  # type: ignore[attr-defined]
         rows = await asyncio.to_thread(search_residents, db, query, limit=10)

@@ -9,7 +9,7 @@ from textual.widgets import Input
 from wijkwerk_tui.domain.accounts import MIN_PASSPHRASE, check_passphrase
 from wijkwerk_tui.domain.activities import ROLES
 from wijkwerk_tui.security import vault
-from wijkwerk_tui.store.tables import Worker
+from wijkwerk_tui.db.tables import Worker
 from wijkwerk_tui.ui.screens.form_base import FormScreen
 from wijkwerk_tui.ui.widgets.choices import select
 

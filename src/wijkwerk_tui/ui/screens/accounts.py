@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Static
 from wijkwerk_tui.domain.activities import ROLES
 from wijkwerk_tui.domain.errors import DomainError
 from wijkwerk_tui.store import workers
-from wijkwerk_tui.store.tables import Worker
+from wijkwerk_tui.db.tables import Worker
 from wijkwerk_tui.ui.text import plain
 from wijkwerk_tui.ui.widgets.footer import Footer
 

@@ -10,7 +10,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from wijkwerk_tui.store import activities, areas
-from wijkwerk_tui.store.tables import GroupActivity
+from wijkwerk_tui.db.tables import GroupActivity
 from wijkwerk_tui.ui.text import day, plain
 from wijkwerk_tui.ui.widgets.footer import Footer
 

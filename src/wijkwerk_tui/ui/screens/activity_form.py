@@ -9,7 +9,8 @@ from textual.app import ComposeResult
 from textual.widgets import Input
 
 from wijkwerk_tui.domain.dates import format_date, parse_date
-from wijkwerk_tui.store import activities, areas, search
+from wijkwerk_tui.store import activities, areas
+from wijkwerk_tui.queries import search
 from wijkwerk_tui.store.activities import ActivityData
 from wijkwerk_tui.ui.screens.form_base import FormScreen
 from wijkwerk_tui.ui.widgets.choices import select

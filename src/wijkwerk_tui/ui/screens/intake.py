@@ -23,9 +23,11 @@ from wijkwerk_tui.domain.activities import CONTACT_KINDS
 from wijkwerk_tui.domain.errors import ValidationError
 from wijkwerk_tui.domain.ladders import Ladder, steps
 from wijkwerk_tui.domain.text import strip_controls
-from wijkwerk_tui.store import areas, drafts, intake, partners
-from wijkwerk_tui.store.intake import IntakeData
-from wijkwerk_tui.store.search import ResidentRow
+from wijkwerk_tui.store import areas, drafts, partners
+from wijkwerk_tui.services import intake
+from wijkwerk_tui.services.intake import IntakeData, IntakeResult
+from wijkwerk_tui.queries import search
+from wijkwerk_tui.queries.search import ResidentRow
 from wijkwerk_tui.ui.screens.form_base import FormScreen
 from wijkwerk_tui.ui.text import plain
 from wijkwerk_tui.ui.widgets.choices import select
@@ -185,7 +187,7 @@ class IntakeScreen(FormScreen):
 
     def _update_hints(self) -> None:
         typed = self.query_one("#area", Input).value
-        area = intake.resolve_area(self.app.db, typed) if typed else None  # type: ignore[attr-defined]
+        area = areas.resolve_area(self.app.db, typed) if typed else None  # type: ignore[attr-defined]
         hint = Text()
         if area is not None:
             hint.append(f"→ {area.name}")
@@ -203,7 +205,7 @@ class IntakeScreen(FormScreen):
     # -- duplicates first ---------------------------------------------------------------
     @work(thread=True, exclusive=True, exit_on_error=False, group="duplicates")
     def find_duplicates(self, name: str, year: str) -> None:
-        rows = intake.likely_duplicates(self.app.db, name, year)  # type: ignore[attr-defined]
+        rows = search.likely_duplicates(self.app.db, name, year)  # type: ignore[attr-defined]
         self.app.call_from_thread(self._show_duplicates, name, rows)
 
     def _show_duplicates(self, name: str, rows: list[ResidentRow]) -> None:
@@ -258,7 +260,7 @@ class IntakeScreen(FormScreen):
     def _data(self) -> IntakeData:
         db = self.app.db  # type: ignore[attr-defined]
         typed_area = self.query_one("#area", Input).value
-        area = intake.resolve_area(db, typed_area)
+        area = areas.resolve_area(db, typed_area)
         if area is None:
             raise ValidationError("area", "Kies het gebied (typ de eerste letters).")
         picker = self.query_one("#partner", PartnerPicker)
@@ -280,7 +282,7 @@ class IntakeScreen(FormScreen):
 
     def save(self) -> str:
         result = intake.save_intake(self.app.db, self.app.worker_id, self._data())  # type: ignore[attr-defined]
-        return result.summary
+        return intake_summary(result)
 
     def after_save(self, message: str) -> None:
         # Stay on the intake: confirm in one line and start a fresh one.
@@ -313,3 +315,14 @@ class IntakeScreen(FormScreen):
     def discard(self) -> None:
         drafts.clear(self.app.db, self.app.worker_id, DRAFT)  # type: ignore[attr-defined]
         self.dismiss(False)
+
+
+def intake_summary(result: IntakeResult) -> str:
+    """The one-line confirmation after a save."""
+    if result.resident_id is None:
+        return "Anoniem contact opgeslagen (geen toestemming voor registratie)."
+    parts = ["nieuwe inwoner" if result.new_resident else "contact",
+             f"{result.steps} trede(n)" if result.steps else "",
+             f"{result.signals} signaal/signalen" if result.signals else "",
+             "doorverwijzing" if result.referral else ""]
+    return f"Opgeslagen: {result.resident_name} — " + ", ".join(p for p in parts if p) + "."

@@ -17,8 +17,9 @@ from textual.widgets import DataTable, Select, Static
 from wijkwerk_tui.domain import referrals as referral_rules
 from wijkwerk_tui.domain import signals as signal_rules
 from wijkwerk_tui.domain.dates import format_date
-from wijkwerk_tui.store import areas, overview, workers
-from wijkwerk_tui.store.overview import ReferralRow, SignalRow
+from wijkwerk_tui.store import areas, workers
+from wijkwerk_tui.queries import overview
+from wijkwerk_tui.queries.overview import ReferralRow, SignalRow
 from wijkwerk_tui.ui.text import plain
 from wijkwerk_tui.ui.widgets.choices import select
 from wijkwerk_tui.ui.widgets.footer import Footer

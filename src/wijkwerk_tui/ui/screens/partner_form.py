@@ -9,7 +9,7 @@ from textual.widgets import Input, Select
 from wijkwerk_tui.domain.ladders import Ladder, steps
 from wijkwerk_tui.store import partners
 from wijkwerk_tui.store.partners import PartnerData
-from wijkwerk_tui.store.tables import Partner
+from wijkwerk_tui.db.tables import Partner
 from wijkwerk_tui.ui.screens.form_base import FormScreen
 from wijkwerk_tui.ui.widgets.choices import select
 

@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Static
 
 from wijkwerk_tui.domain.ladders import Ladder, steps
 from wijkwerk_tui.store import partners
-from wijkwerk_tui.store.tables import Partner
+from wijkwerk_tui.db.tables import Partner
 from wijkwerk_tui.ui.text import plain
 from wijkwerk_tui.ui.widgets.footer import Footer
 

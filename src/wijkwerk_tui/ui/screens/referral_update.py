@@ -9,7 +9,7 @@ from textual.widgets import Input, TextArea
 from wijkwerk_tui.domain import referrals as rules
 from wijkwerk_tui.domain.dates import format_date, parse_date
 from wijkwerk_tui.store import referrals
-from wijkwerk_tui.store.tables import Referral
+from wijkwerk_tui.db.tables import Referral
 from wijkwerk_tui.ui.screens.form_base import FormScreen
 from wijkwerk_tui.ui.widgets.choices import select
 

@@ -14,9 +14,11 @@ from textual.widgets import DataTable, Input, Select, Static
 
 from wijkwerk_tui.domain.dates import format_date, parse_date
 from wijkwerk_tui.domain.errors import DomainError
-from wijkwerk_tui.reports import export, period
-from wijkwerk_tui.reports.period import PeriodReport
-from wijkwerk_tui.store import areas, report_data, settings
+from wijkwerk_tui.exchange import report_files as export
+from wijkwerk_tui.domain import report as period
+from wijkwerk_tui.domain.report import PeriodReport
+from wijkwerk_tui.store import areas, settings
+from wijkwerk_tui.queries import report_data
 from wijkwerk_tui.ui.text import plain
 from wijkwerk_tui.ui.widgets.bar_chart import BarChart
 from wijkwerk_tui.ui.widgets.choices import select

@@ -20,11 +20,13 @@ from wijkwerk_tui.domain.accounts import may
 from wijkwerk_tui.domain import signals as signal_rules
 from wijkwerk_tui.domain.activities import CONTACT_KINDS, GOAL_CONTRIBUTORS, GOAL_STATUSES
 from wijkwerk_tui.domain.dates import age_on, format_date
-from wijkwerk_tui.domain.ladders import LADDER_NAMES, Ladder, step_change, steps
+from wijkwerk_tui.domain.ladders import LADDER_NAMES, Ladder, movement_between, steps
 from wijkwerk_tui.domain.names import full_name
-from wijkwerk_tui.store import overview, resident_file, settings
-from wijkwerk_tui.store.engine import Database
-from wijkwerk_tui.store.resident_file import ResidentFile
+from wijkwerk_tui.queries import overview
+from wijkwerk_tui.services import resident_file
+from wijkwerk_tui.store import settings
+from wijkwerk_tui.db.engine import Database
+from wijkwerk_tui.services.resident_file import ResidentFile
 from wijkwerk_tui.ui.text import ARROWS, day, plain
 from wijkwerk_tui.ui.widgets.ladder_view import LadderView
 from wijkwerk_tui.ui.widgets.row_list import Column, RowList
@@ -158,7 +160,7 @@ class ResidentScreen(Screen[None]):
         previous = None
         rows = []
         for item in history:
-            arrow = ARROWS[step_change(previous, item.step).value]
+            arrow = ARROWS[movement_between(previous, item.step).value]
             previous = item.step
             rows.append((day(item.measured_on), f"{item.step} {arrow}", data.workers.get(item.worker_id, ""), item.note))
         self.query_one(f"#history-{ladder.value}", RowList).set_rows(rows[::-1])  # newest first
@@ -245,8 +247,8 @@ class ResidentScreen(Screen[None]):
         self.app.push_screen(WhoLookedScreen(self.resident_id, self.resident_name()))
 
     def action_inzage(self) -> None:
-        from wijkwerk_tui.reports import inzage as document
-        from wijkwerk_tui.store import inzage
+        from wijkwerk_tui.exchange import inzage_document as document
+        from wijkwerk_tui.queries import inzage
 
         app = self.app
         data = inzage.collect(app.db, app.worker_id, self.resident_id)  # type: ignore[attr-defined]
@@ -254,7 +256,7 @@ class ResidentScreen(Screen[None]):
         app.notify(f"Inzage opgeslagen: {markdown} (en .json)", markup=False, timeout=10)
 
     def action_erase(self) -> None:
-        from wijkwerk_tui.store import privacy
+        from wijkwerk_tui.services import privacy
         from wijkwerk_tui.ui.screens.confirm import ConfirmDialog
 
         def answered(erase: bool | None) -> None:

@@ -10,7 +10,7 @@ from textual.widgets import Input, Select
 
 from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.store import areas, residents
-from wijkwerk_tui.store.tables import Resident
+from wijkwerk_tui.db.tables import Resident
 from wijkwerk_tui.ui.screens.form_base import FormScreen
 from wijkwerk_tui.ui.widgets.choices import select
 

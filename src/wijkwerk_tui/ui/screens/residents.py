@@ -17,7 +17,7 @@ from textual.widgets import Checkbox, Input, Select, Static
 
 from wijkwerk_tui.domain.ladders import Ladder, top_step
 from wijkwerk_tui.store import areas
-from wijkwerk_tui.store.search import ResidentFilter, ResidentRow, search_residents
+from wijkwerk_tui.queries.search import ResidentFilter, ResidentRow, search_residents
 from wijkwerk_tui.ui.widgets.choices import select
 from wijkwerk_tui.ui.widgets.row_list import Column, RowList
 from wijkwerk_tui.ui.widgets.footer import Footer

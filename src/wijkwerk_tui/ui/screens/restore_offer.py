@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.widgets import Input, Static
 
 from wijkwerk_tui.security import vault
-from wijkwerk_tui.store import backup
+from wijkwerk_tui.ops import backup
 from wijkwerk_tui.ui.screens.gate_base import GateScreen
 from wijkwerk_tui.ui.text import day
 

@@ -11,7 +11,7 @@ from textual.widgets import Checkbox, Input, Select
 from wijkwerk_tui.domain import signals as rules
 from wijkwerk_tui.domain.dates import format_date
 from wijkwerk_tui.store import signals
-from wijkwerk_tui.store.tables import Signal
+from wijkwerk_tui.db.tables import Signal
 from wijkwerk_tui.ui.screens.form_base import FormScreen
 from wijkwerk_tui.ui.screens.signal_form import MeldcodeChecklist, meldcode_values
 from wijkwerk_tui.ui.widgets.choices import select

@@ -15,9 +15,9 @@ from textual.widgets import DataTable, Static
 
 from wijkwerk_tui.domain import signals as signal_rules
 from wijkwerk_tui.domain.dates import format_date, format_day_long
-from wijkwerk_tui.store import areas, overview, settings
-from wijkwerk_tui.store.areas import AreaCount
-from wijkwerk_tui.store.overview import Agenda
+from wijkwerk_tui.store import settings
+from wijkwerk_tui.queries import overview
+from wijkwerk_tui.queries.overview import Agenda, AreaCount
 from wijkwerk_tui.ui.text import plain
 from wijkwerk_tui.ui.widgets.footer import Footer
 
@@ -58,7 +58,7 @@ class StartScreen(Screen[None]):
         area_rows = None
         if counts:
             self._version = getattr(self.app, "data_version", 0)
-            area_rows = areas.area_counts(db)
+            area_rows = overview.area_counts(db)
         self.app.call_from_thread(self._show, organisation, db.today(), todo, area_rows)
 
     def _show(self, organisation: str, today: date, todo: Agenda, counts: list[AreaCount] | None) -> None:

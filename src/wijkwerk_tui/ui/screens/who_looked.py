@@ -12,9 +12,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from wijkwerk_tui.domain.audit_actions import describe
-from wijkwerk_tui.store import audit
-from wijkwerk_tui.store.audit import Look
-from wijkwerk_tui.store.engine import LOCAL_ZONE
+from wijkwerk_tui.domain.clock import LOCAL_ZONE
+from wijkwerk_tui.queries.who_looked import Look, who_looked
 from wijkwerk_tui.ui.text import plain
 from wijkwerk_tui.ui.widgets.footer import Footer
 
@@ -43,12 +42,12 @@ class WhoLookedScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def _load(self) -> None:
-        looks = audit.who_looked(self.app.db, self.app.worker_id, self.resident_id)  # type: ignore[attr-defined]
+        looks = who_looked(self.app.db, self.app.worker_id, self.resident_id)  # type: ignore[attr-defined]
         self.app.call_from_thread(self._show, looks)
 
     def _show(self, looks: list[Look]) -> None:
         table = self.query_one("#looks", DataTable)
         for look in looks:
-            table.add_row(plain(look.at.astimezone(LOCAL_ZONE).strftime("%d-%m-%Y %H:%M")), plain(look.worker),
+            table.add_row(plain(look.at.astimezone(LOCAL_ZONE).strftime("%d-%m-%Y %H:%M")), plain("systeem" if look.worker is None else look.worker or "onbekend"),
                           plain(describe(look.action)))
         table.focus()

@@ -19,22 +19,13 @@ from wijkwerk_tui.domain import referrals as referral_rules
 from wijkwerk_tui.domain import retention
 from wijkwerk_tui.domain import signals as signal_rules
 from wijkwerk_tui.store import audit, settings
-from wijkwerk_tui.store.engine import Database
-from wijkwerk_tui.store.rows import get_live
-from wijkwerk_tui.store.tables import (
+from wijkwerk_tui.db.engine import Database
+from wijkwerk_tui.db.rows import get_live
+from wijkwerk_tui.db.tables import (
     Contact, Goal, LadderStep, MeldcodeStep, Referral, Resident, Signal,
 )
-from wijkwerk_tui.store.workers import require_role
+from wijkwerk_tui.store.access import require_role
 
-
-
-def set_retention_years(db: Database, actor: uuid.UUID | None, years: int | str) -> int:
-    value = retention.check_years(years)
-    with db.transaction() as session:
-        require_role(session, actor, "settings")
-        settings.put(session, settings.RETENTION_KEY, str(value))
-        audit.record(session, db, actor, "settings.retention", detail=f"years={value}")
-    return value
 
 
 def _anonymise(session: Session, db: Database, resident: Resident, now: datetime) -> None:

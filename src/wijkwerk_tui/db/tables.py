@@ -12,7 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import Column, Index, Text, text
 from sqlmodel import Field, SQLModel
 
-from wijkwerk_tui.store.types import UTCDateTime, new_id, utcnow
+from wijkwerk_tui.db.types import UTCDateTime, new_id, utcnow
 
 
 def _stamp() -> datetime:

@@ -21,27 +21,20 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.pool import QueuePool
 from sqlmodel import Session
 
-from wijkwerk_tui.store import migrate
+from wijkwerk_tui.db import migrate
+from wijkwerk_tui.domain.clock import Clock, local_today, system_clock
 
-LOCAL_ZONE = ZoneInfo("Europe/Amsterdam")
 BUSY_TIMEOUT_MS = 5000
-
-Clock = Callable[[], datetime]
 IMMEDIATE = "wijkwerk_immediate"
 
 
 class DatabaseError(Exception):
     """The file could not be opened as a wijkwerk database. Message is Dutch."""
-
-
-def system_clock() -> datetime:
-    return datetime.now(UTC)
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -123,7 +116,7 @@ class Database:
         return self.clock().astimezone(UTC)
 
     def today(self) -> date:
-        return self.clock().astimezone(LOCAL_ZONE).date()
+        return local_today(self.clock)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

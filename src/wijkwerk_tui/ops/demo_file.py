@@ -1,21 +1,18 @@
-"""Whole-database jobs: building the demo file, the integrity check."""
+"""The demo database file: built once per size and seed, never left half-made."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import text
-
-from wijkwerk_tui.store import audit, migrate
-from wijkwerk_tui.store.demo_data import build_demo
-from wijkwerk_tui.store.engine import Clock, Database, open_database, system_clock
+from wijkwerk_tui.db.engine import Database, open_database
+from wijkwerk_tui.domain.clock import Clock, system_clock
+from wijkwerk_tui.ops.demo_data import build_demo
 from wijkwerk_tui.store.residents import count_residents
 
 
-def ensure_demo(
+def build_or_reuse(
     path: Path, residents: int, seed: int, clock: Clock = system_clock, key: bytes | None = None,
     before_move: Callable[[Database], None] | None = None,
 ) -> tuple[Path, bool]:
@@ -46,23 +43,3 @@ def ensure_demo(
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     os.replace(partial, path)
     return path, True
-
-
-@dataclass(frozen=True)
-class CheckReport:
-    integrity: str
-    revision: str | None
-    audit_events: int
-    audit_broken_at: int | None
-
-    @property
-    def ok(self) -> bool:
-        return self.integrity == "ok" and self.revision == migrate.HEAD and self.audit_broken_at is None
-
-
-def check(db: Database) -> CheckReport:
-    """SQLite's own integrity check, the schema revision, and the audit chain."""
-    with db.reading() as session:
-        integrity = str(session.execute(text("PRAGMA integrity_check")).scalar())
-    chain = audit.verify_chain(db)
-    return CheckReport(integrity, migrate.current_revision(db.engine), chain.events, chain.broken_at)

@@ -10,57 +10,18 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from dataclasses import dataclass
-from datetime import date, timedelta
 
 from sqlalchemy import Integer, Select, and_, case, func, literal, literal_column, or_, select
 from sqlmodel import col
 
-from wijkwerk_tui.store.engine import Database
-from wijkwerk_tui.store.tables import (
+from wijkwerk_tui.db.engine import Database
+from wijkwerk_tui.domain.report import Period, ReportData
+from wijkwerk_tui.db.tables import (
     Area, Contact, GroupActivity, LadderStep, Partner, Referral, Resident, Signal,
 )
 
-NO_AREA = "(geen gebied)"
-
-
-@dataclass(frozen=True)
-class Period:
-    start: date
-    end: date
-    area_id: uuid.UUID | None = None
-
-
-@dataclass
-class ReportData:
-    """Raw groups; each tuple starts with the area name."""
-
-    period: Period
-    area_name: str
-    areas: list[str]
-    # (area, ladder, start_step | None, end_step, count)
-    ladder_pairs: list[tuple[str, str, int | None, int, int]]
-    # (area, category, count) of signals noticed in the period
-    signals_new: list[tuple[str, str, int]]
-    # (area, category, open_at_end, count) of signals noticed on or before the end
-    signals_at_end: list[tuple[str, str, bool, int]]
-    # (area, days_to_close, close_reason) of signals closed in the period
-    signals_closed: list[tuple[str, int, str]]
-    # (area, partner, status, referred_on, feedback_due_on, feedback_on) sent in the period
-    referrals: list[tuple[str, str, str, date, date | None, date | None]]
-    # (area, kind, yyyy-mm, anonymous, count)
-    contacts: list[tuple[str, str, str, bool, int]]
-    # (area, distinct residents) and the distinct count over all areas
-    reached: list[tuple[str, int]]
-    reached_total: int
-    # (area, activities, participants, volunteers)
-    activities: list[tuple[str, int, int, int]]
-    # (area, date, story)
-    stories: list[tuple[str, date, str]]
-
-
 def _area_name(column: object) -> object:
-    return func.coalesce(column, literal(NO_AREA))
+    return column  # None for a row without an area; the report names it
 
 
 # On SQLite each resident's history on a ladder is one short row of fixed-width
@@ -94,7 +55,7 @@ def _ladder_pairs_sqlite(db: Database, period: Period) -> list[tuple[str, str, i
             at_end = step_on(history, end)
             if at_end is not None:  # placed on or before the end
                 counts[(area_id, ladder, step_on(history, start), at_end)] += 1
-    return [(names.get(area_id, NO_AREA), ladder, at_start, at_end, n)
+    return [(names.get(area_id), ladder, at_start, at_end, n)
             for (area_id, ladder, at_start, at_end), n in counts.items()]
 
 
@@ -131,17 +92,16 @@ def _ladder_fold(db: Database, period: Period, ladder: str) -> dict[object, tupl
 
 
 def _ladder_pairs(folds: dict[str, dict[object, tuple[int | None, int]]],
-                  areas_of: dict[object, str]) -> list[tuple[str, str, int | None, int, int]]:
-    counts: Counter[tuple[str, str, int | None, int]] = Counter()
+                  areas_of: dict[object, str | None]) -> list[tuple[str | None, str, int | None, int, int]]:
+    counts: Counter[tuple[str | None, str, int | None, int]] = Counter()
     for ladder, folded in folds.items():
         for resident_id, (at_start, at_end) in folded.items():
-            area = areas_of.get(resident_id)
-            if area is not None:  # not soft-deleted, and in the chosen area
-                counts[(area, ladder, at_start, at_end)] += 1
+            if resident_id in areas_of:  # not soft-deleted, and in the chosen area
+                counts[(areas_of[resident_id], ladder, at_start, at_end)] += 1
     return [(*key, n) for key, n in counts.items()]
 
 
-def _live_residents(session: object, period: Period) -> dict[object, str]:
+def _live_residents(session: object, period: Period) -> dict[object, str | None]:
     """Area name of every resident that counts (not soft-deleted; in the area, if filtered),
     keyed by the id exactly as stored, to match the raw ladder rows. Read from a covering
     index: the resident rows themselves (names and all) are never decrypted for this."""
@@ -152,7 +112,7 @@ def _live_residents(session: object, period: Period) -> dict[object, str]:
         .where(col(Resident.deleted_at).is_(None))
     )
     rows = connection.execute(_in_area(statement, Resident.area_id, period))
-    return {rid: names.get(area_id, NO_AREA) for rid, area_id in rows.cursor}
+    return {rid: names.get(area_id) for rid, area_id in rows.cursor}
 
 
 def _area_names(connection: object) -> dict[object, str]:
@@ -270,7 +230,7 @@ def _load_rest(db: Database, period: Period) -> ReportData:
         area_names = _area_names(connection)
         seen: Counter[str] = Counter()
         for area_id, n in seen_ids.items():
-            seen[area_names.get(area_id, NO_AREA)] += n
+            seen[area_names.get(area_id)] += n
         reached = list(seen.items())
         reached_total = len(everyone)
         stories = list(session.execute(_in_area(

@@ -2,7 +2,7 @@
 
 from alembic import context
 
-from wijkwerk_tui.store.tables import SQLModel
+from wijkwerk_tui.db.tables import SQLModel
 
 target_metadata = SQLModel.metadata
 

@@ -13,7 +13,8 @@ from datetime import datetime
 from pathlib import Path
 
 from wijkwerk_tui.store import audit
-from wijkwerk_tui.store.engine import LOCAL_ZONE, Database, DatabaseError, cipher_connect, plain_connect
+from wijkwerk_tui.db.engine import Database, DatabaseError, cipher_connect, plain_connect
+from wijkwerk_tui.domain.clock import LOCAL_ZONE
 
 KEEP = 14
 STAMP = "%Y%m%d-%H%M%S"

@@ -23,17 +23,55 @@ The definitions (also in the README, for the municipality to read):
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+import uuid
 from datetime import date
 from statistics import median
+from typing import Any
 
 from wijkwerk_tui.domain.activities import CONTACT_KINDS
-from wijkwerk_tui.domain.ladders import LADDER_NAMES, Ladder, Movement, movement_between, steps
+from wijkwerk_tui.domain.ladders import LADDER_NAMES, MOVEMENT_LABELS, Ladder, Movement, movement_between, steps
 from wijkwerk_tui.domain.signals import CATEGORIES
-from wijkwerk_tui.store.report_data import ReportData
 
 ALL = "Alle gebieden"
+NO_AREA = "(geen gebied)"  # rows recorded without an area
 SMALL = 5  # counts from 1 to SMALL-1 show as "<5" when suppressed
+SHOWN_MOVES = (Movement.UP, Movement.DOWN, Movement.SAME, Movement.NEW)
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date
+    area_id: uuid.UUID | None = None
+
+
+@dataclass
+class ReportData:
+    """Raw groups; each tuple starts with the area name."""
+
+    period: Period
+    area_name: str
+    areas: list[str]
+    # (area, ladder, start_step | None, end_step, count)
+    ladder_pairs: list[tuple[str, str, int | None, int, int]]
+    # (area, category, count) of signals noticed in the period
+    signals_new: list[tuple[str, str, int]]
+    # (area, category, open_at_end, count) of signals noticed on or before the end
+    signals_at_end: list[tuple[str, str, bool, int]]
+    # (area, days_to_close, close_reason) of signals closed in the period
+    signals_closed: list[tuple[str, int, str]]
+    # (area, partner, status, referred_on, feedback_due_on, feedback_on) sent in the period
+    referrals: list[tuple[str, str, str, date, date | None, date | None]]
+    # (area, kind, yyyy-mm, anonymous, count)
+    contacts: list[tuple[str, str, str, bool, int]]
+    # (area, distinct residents) and the distinct count over all areas
+    reached: list[tuple[str, int]]
+    reached_total: int
+    # (area, activities, participants, volunteers)
+    activities: list[tuple[str, int, int, int]]
+    # (area, date, story)
+    stories: list[tuple[str, date, str]]
 
 
 @dataclass(frozen=True)
@@ -92,7 +130,22 @@ def _round(value: float | None, digits: int = 2) -> float | None:
     return None if value is None else round(value, digits)
 
 
+def _name_areas(data: ReportData) -> ReportData:
+    """Rows recorded without an area (None from the queries) count under NO_AREA."""
+
+    def named(rows: list[Any]) -> list[Any]:
+        return [(NO_AREA if row[0] is None else row[0], *row[1:]) for row in rows]
+
+    return replace(
+        data, ladder_pairs=named(data.ladder_pairs), signals_new=named(data.signals_new),
+        signals_at_end=named(data.signals_at_end), signals_closed=named(data.signals_closed),
+        referrals=named(data.referrals), contacts=named(data.contacts), reached=named(data.reached),
+        activities=named(data.activities), stories=named(data.stories),
+    )
+
+
 def build(data: ReportData, organisation: str = "") -> PeriodReport:
+    data = _name_areas(data)
     tables: list[Table] = []
     charts: list[Chart] = []
     for ladder in Ladder:
@@ -101,7 +154,7 @@ def build(data: ReportData, organisation: str = "") -> PeriodReport:
         dist = Table(f"{ladder.value}_distribution", f"{LADDER_NAMES[ladder]}: treden aan het eind van de periode",
                      ["Gebied", *[f"trede {n}" for n in numbers], "totaal"])
         move = Table(f"{ladder.value}_movement", f"{LADDER_NAMES[ladder]}: beweging in de periode",
-                     ["Gebied", "omhoog", "omlaag", "gelijk", "nieuw", "totaal", "gem. verandering"],
+                     ["Gebied", *[MOVEMENT_LABELS[m] for m in SHOWN_MOVES], "totaal", "gem. verandering"],
                      note="Lager op deze ladder is lichtere ondersteuning." if ladder is Ladder.SUPPORT else "")
         for area in _areas(data, pairs):
             mine = _pick(pairs, area)
@@ -114,14 +167,11 @@ def build(data: ReportData, organisation: str = "") -> PeriodReport:
                 if start_step is not None:
                     changes += [end_step - start_step] * n
             dist.rows.append([area, *[Count(at_end[n]) for n in numbers], Count(sum(at_end.values()))])
-            move.rows.append([area, *[Count(moves[m]) for m in (Movement.UP, Movement.DOWN, Movement.SAME,
-                                                                 Movement.NEW)],
+            move.rows.append([area, *[Count(moves[m]) for m in SHOWN_MOVES],
                               Count(sum(moves.values())), _round(sum(changes) / len(changes) if changes else None)])
             if area in (ALL, data.area_name):
                 charts.append(Chart(dist.title, [(f"trede {n}", at_end[n]) for n in numbers]))
-                charts.append(Chart(move.title, [(label, moves[m]) for m, label in (
-                    (Movement.UP, "omhoog"), (Movement.DOWN, "omlaag"), (Movement.SAME, "gelijk"),
-                    (Movement.NEW, "nieuw"))]))
+                charts.append(Chart(move.title, [(MOVEMENT_LABELS[m], moves[m]) for m in SHOWN_MOVES]))
         tables += [dist, move]
 
     tables.append(_signals(data, charts))

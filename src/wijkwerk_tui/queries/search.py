@@ -14,10 +14,10 @@ from sqlalchemy import and_, exists, literal_column, text
 from sqlmodel import col, select
 
 from wijkwerk_tui.domain import signals as signal_rules
-from wijkwerk_tui.domain.names import full_name, sort_name
+from wijkwerk_tui.domain.names import full_name, phonetic_key, sort_name, split_full_name
 from wijkwerk_tui.domain.text import fold
-from wijkwerk_tui.store.engine import Database
-from wijkwerk_tui.store.tables import Area, Resident, Signal
+from wijkwerk_tui.db.engine import Database
+from wijkwerk_tui.db.tables import Area, Resident, Signal
 
 
 @dataclass(frozen=True)
@@ -98,4 +98,34 @@ def search_residents(
         ResidentRow(rid, full_name(given, prefix, family), sort_name(given, prefix, family),
                     birth_year, area or "", p_step, s_step)
         for rid, given, prefix, family, birth_year, area, p_step, s_step in rows
+    ]
+
+
+def likely_duplicates(db: Database, name: str, birth_year: str = "", limit: int = 5) -> list[ResidentRow]:
+    """Existing residents the typed name probably means (spelling-tolerant), best first."""
+    given, prefix, family = split_full_name(name)
+    key = phonetic_key(family)
+    if len(key) < 2:
+        return []
+    with db.reading() as session:
+        rows = session.exec(
+            select(Resident, Area.name)
+            .join(Area, col(Area.id) == col(Resident.area_id), isouter=True)
+            .where(Resident.name_key == key, col(Resident.deleted_at).is_(None), col(Resident.anonymised_at).is_(None))
+            .limit(200)
+        ).all()
+    year = int(birth_year) if birth_year.strip().isdigit() else None
+    wanted_given = fold(given)
+
+    def score(item: tuple[Resident, str | None]) -> tuple[int, int, str]:
+        r = item[0]
+        year_gap = abs((r.birth_year or 0) - year) if year and r.birth_year else 50
+        given_match = 0 if wanted_given and fold(r.given_name).startswith(wanted_given[:3]) else 1
+        return (given_match, year_gap, fold(r.given_name))
+
+    ranked = sorted(rows, key=score)[:limit]
+    return [
+        ResidentRow(r.id, full_name(r.given_name, r.family_prefix, r.family_name), "", r.birth_year, area or "",
+                    r.participation_step, r.support_step)
+        for r, area in ranked
     ]

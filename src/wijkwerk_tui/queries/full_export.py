@@ -1,7 +1,7 @@
 """Every table, every row: for the organisation to analyse its own data or move elsewhere.
 
 Personal data is included (this is the coordinator's export, not a report); soft-deleted
-rows are included and marked. The export itself is audited.
+rows are included (`exchange.full_export` marks them). The export itself is audited.
 """
 
 from __future__ import annotations
@@ -15,11 +15,8 @@ from sqlalchemy import select
 from sqlmodel import SQLModel
 
 from wijkwerk_tui.store import audit
-from wijkwerk_tui.store.engine import Database
-from wijkwerk_tui.store.workers import require_role
-
-DELETED = "verwijderd"  # the added column that marks soft-deleted rows
-
+from wijkwerk_tui.db.engine import Database
+from wijkwerk_tui.store.access import require_role
 
 def _plain(value: Any) -> Any:
     if isinstance(value, (date, datetime)):
@@ -39,10 +36,7 @@ def rows(db: Database, table_name: str, batch: int = 5000) -> Iterator[dict[str,
     with db.reading() as session:
         result = session.connection().execute(select(table)).mappings()
         for row in result.yield_per(batch) if hasattr(result, "yield_per") else result:
-            item = {key: _plain(value) for key, value in row.items()}
-            if "deleted_at" in item:
-                item[DELETED] = item["deleted_at"] is not None
-            yield item
+            yield {key: _plain(value) for key, value in row.items()}
 
 
 def begin(db: Database, actor: uuid.UUID | None, fmt: str) -> list[str]:

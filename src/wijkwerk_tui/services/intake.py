@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlmodel import col, select
 
@@ -11,17 +11,16 @@ from wijkwerk_tui.domain import signals as signal_rules
 from wijkwerk_tui.domain.activities import CONTACT_KINDS
 from wijkwerk_tui.domain.errors import ValidationError
 from wijkwerk_tui.domain.ladders import Ladder, validate_step
-from wijkwerk_tui.domain.names import PersonalData, check_personal_data, full_name, phonetic_key, split_full_name
-from wijkwerk_tui.domain.text import clean_line, fold
+from wijkwerk_tui.domain.names import PersonalData, check_personal_data, full_name, split_full_name
+from wijkwerk_tui.domain.text import clean_line
 from wijkwerk_tui.domain.vocab import check_code
 from wijkwerk_tui.store import contacts, ladders, referrals, residents, settings, signals
 from wijkwerk_tui.store.contacts import ContactData
-from wijkwerk_tui.store.engine import Database
+from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.store.referrals import ReferralData
-from wijkwerk_tui.store.rows import get_live
-from wijkwerk_tui.store.search import ResidentRow
+from wijkwerk_tui.db.rows import get_live
 from wijkwerk_tui.store.signals import SignalData
-from wijkwerk_tui.store.tables import Area, Resident
+from wijkwerk_tui.db.tables import Area, Resident
 
 NOTE_MAX = 1000
 LAST_AREA = "intake.last_area"
@@ -51,7 +50,7 @@ class IntakeResult:
     steps: int
     signals: int
     referral: bool
-    summary: str = field(default="")
+    resident_name: str = ""  # for the screen's confirmation line
 
 
 def _step(ladder: Ladder, value: str, name: str) -> int | None:
@@ -82,7 +81,7 @@ def save_intake(db: Database, actor: uuid.UUID | None, data: IntakeData) -> Inta
             contact = contacts.add_in(session, db, actor, None, ContactData(today, kind), data.area_id)
             contact.signal_categories = ",".join(data.categories)
             session.add(contact)
-            return IntakeResult(None, False, 0, 0, False, "Anoniem contact opgeslagen (geen toestemming voor registratie).")
+            return IntakeResult(None, False, 0, 0, False)
         if data.existing_resident_id is not None:
             resident = get_live(session, Resident, data.existing_resident_id, "Inwoner")
             new = False
@@ -114,40 +113,7 @@ def save_intake(db: Database, actor: uuid.UUID | None, data: IntakeData) -> Inta
             ))
             referral = True
         name = full_name(resident.given_name, resident.family_prefix, resident.family_name)
-        parts = ["nieuwe inwoner" if new else "contact", f"{steps} trede(n)" if steps else "",
-                 f"{len(data.categories)} signaal/signalen" if data.categories else "", "doorverwijzing" if referral else ""]
-        summary = f"Opgeslagen: {name} — " + ", ".join(p for p in parts if p) + "."
-        return IntakeResult(resident.id, new, steps, len(data.categories), referral, summary)
-
-
-def likely_duplicates(db: Database, name: str, birth_year: str = "", limit: int = 5) -> list[ResidentRow]:
-    """Existing residents the typed name probably means (spelling-tolerant), best first."""
-    given, prefix, family = split_full_name(name)
-    key = phonetic_key(family)
-    if len(key) < 2:
-        return []
-    with db.reading() as session:
-        rows = session.exec(
-            select(Resident, Area.name)
-            .join(Area, col(Area.id) == col(Resident.area_id), isouter=True)
-            .where(Resident.name_key == key, col(Resident.deleted_at).is_(None), col(Resident.anonymised_at).is_(None))
-            .limit(200)
-        ).all()
-    year = int(birth_year) if birth_year.strip().isdigit() else None
-    wanted_given = fold(given)
-
-    def score(item: tuple[Resident, str | None]) -> tuple[int, int, str]:
-        r = item[0]
-        year_gap = abs((r.birth_year or 0) - year) if year and r.birth_year else 50
-        given_match = 0 if wanted_given and fold(r.given_name).startswith(wanted_given[:3]) else 1
-        return (given_match, year_gap, fold(r.given_name))
-
-    ranked = sorted(rows, key=score)[:limit]
-    return [
-        ResidentRow(r.id, full_name(r.given_name, r.family_prefix, r.family_name), "", r.birth_year, area or "",
-                    r.participation_step, r.support_step)
-        for r, area in ranked
-    ]
+        return IntakeResult(resident.id, new, steps, len(data.categories), referral, name)
 
 
 def last_choices(db: Database) -> tuple[uuid.UUID | None, str]:
@@ -158,19 +124,3 @@ def last_choices(db: Database) -> tuple[uuid.UUID | None, str]:
     except ValueError:
         area = None
     return area, settings.get(db, LAST_KIND, "walk_in") or "walk_in"
-
-
-def resolve_area(db: Database, typed: str) -> Area | None:
-    """'rui' -> Ruinen: the first active area (in list order) whose name starts with the text."""
-    needle = fold(typed)
-    if not needle:
-        return None
-    with db.reading() as session:
-        found = list(session.exec(
-            select(Area).where(col(Area.deleted_at).is_(None), col(Area.active).is_(True))
-            .order_by(Area.sort_order, Area.name)
-        ))
-    exact = [a for a in found if fold(a.name) == needle]
-    return (exact or [a for a in found if fold(a.name).startswith(needle)] or [None])[0]
-
-

@@ -10,10 +10,10 @@ from sqlmodel import Session, col, select
 from wijkwerk_tui.domain.ladders import Ladder
 from wijkwerk_tui.domain.accounts import can_see_signal
 from wijkwerk_tui.store import audit
-from wijkwerk_tui.store.workers import viewer as viewer_of_actor
-from wijkwerk_tui.store.engine import Database
-from wijkwerk_tui.store.rows import get_live
-from wijkwerk_tui.store.tables import Area, Contact, Goal, LadderStep, Partner, Referral, Resident, Signal, Worker
+from wijkwerk_tui.store.access import viewer as viewer_of_actor
+from wijkwerk_tui.db.engine import Database
+from wijkwerk_tui.db.rows import get_live
+from wijkwerk_tui.db.tables import Area, Contact, Goal, LadderStep, Partner, Referral, Resident, Signal, Worker
 
 
 @dataclass(frozen=True)

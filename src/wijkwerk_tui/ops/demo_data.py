@@ -21,8 +21,8 @@ from wijkwerk_tui.domain.activities import GOAL_CONTRIBUTORS
 from wijkwerk_tui.domain.ladders import Ladder, top_step
 from wijkwerk_tui.domain.names import PersonalData, phonetic_key, search_key
 from wijkwerk_tui.store import audit, settings
-from wijkwerk_tui.store.engine import Database
-from wijkwerk_tui.store.tables import (
+from wijkwerk_tui.db.engine import Database
+from wijkwerk_tui.db.tables import (
     Area, Contact, Goal, GroupActivity, LadderStep, MeldcodeStep, Partner, Referral, Resident, Signal, Worker,
 )
 

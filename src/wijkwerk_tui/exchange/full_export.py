@@ -5,12 +5,22 @@ from __future__ import annotations
 import json
 import os
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
-from wijkwerk_tui.store import full_export
-from wijkwerk_tui.store.engine import Database
+from wijkwerk_tui.queries import full_export
+from wijkwerk_tui.db.engine import Database
 
 FORMATS = ("jsonl", "xlsx")
+DELETED = "verwijderd"  # the added column that marks soft-deleted rows
+
+
+def _marked(rows: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    for row in rows:
+        if "deleted_at" in row:
+            row[DELETED] = row["deleted_at"] is not None
+        yield row
 
 
 def write(db: Database, actor: uuid.UUID | None, fmt: str, folder: Path) -> list[Path]:
@@ -23,7 +33,7 @@ def write(db: Database, actor: uuid.UUID | None, fmt: str, folder: Path) -> list
         for name in names:
             path = folder / f"{name}.jsonl"
             with path.open("w", encoding="utf-8") as out:
-                for row in full_export.rows(db, name):
+                for row in _marked(full_export.rows(db, name)):
                     out.write(json.dumps(row, ensure_ascii=False) + "\n")
             os.chmod(path, 0o600)
             written.append(path)
@@ -34,7 +44,7 @@ def write(db: Database, actor: uuid.UUID | None, fmt: str, folder: Path) -> list
     for name in names:
         sheet = book.create_sheet(name[:31])
         header: list[str] | None = None
-        for row in full_export.rows(db, name):
+        for row in _marked(full_export.rows(db, name)):
             if header is None:
                 header = list(row)
                 sheet.append(header)

@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import case
+from sqlalchemy import case, func
 from sqlmodel import col, select
 
 from wijkwerk_tui.domain import referrals as referral_rules
@@ -16,8 +16,8 @@ from wijkwerk_tui.domain.names import full_name
 from wijkwerk_tui.domain.accounts import Viewer
 from wijkwerk_tui.store import settings
 from wijkwerk_tui.store.signals import visible_to
-from wijkwerk_tui.store.engine import Database
-from wijkwerk_tui.store.tables import Area, Goal, Partner, Referral, Resident, Signal, Worker
+from wijkwerk_tui.db.engine import Database
+from wijkwerk_tui.db.tables import Area, Goal, Partner, Referral, Resident, Signal, Worker
 
 RECENT_LIMIT = 8
 
@@ -188,3 +188,34 @@ def recent_residents(db: Database, worker_id: uuid.UUID | None) -> list[tuple[uu
             ))
         }
     return [(i, found[i]) for i in ids if i in found]
+
+
+@dataclass(frozen=True)
+class AreaCount:
+    area_id: uuid.UUID | None
+    name: str
+    residents: int
+    open_signals: int
+
+
+def area_counts(db: Database) -> list[AreaCount]:
+    """Residents and open signals per area, for the start screen."""
+    with db.reading() as session:
+        residents = dict(
+            session.exec(
+                select(Resident.area_id, func.count())
+                .where(col(Resident.deleted_at).is_(None), col(Resident.anonymised_at).is_(None))
+                .group_by(Resident.area_id)
+            ).all()
+        )
+        signals = dict(
+            session.exec(
+                select(Signal.area_id, func.count())
+                .where(col(Signal.deleted_at).is_(None), col(Signal.status).in_(signal_rules.OPEN_STATUSES))
+                .group_by(Signal.area_id)
+            ).all()
+        )
+        areas = session.exec(
+            select(Area).where(col(Area.deleted_at).is_(None)).order_by(Area.sort_order, Area.name)
+        ).all()
+    return [AreaCount(a.id, a.name, residents.get(a.id, 0), signals.get(a.id, 0)) for a in areas]

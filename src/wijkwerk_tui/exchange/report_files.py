@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from wijkwerk_tui.reports.period import SMALL, Cell, Count, PeriodReport
+from wijkwerk_tui.domain.report import SMALL, Cell, Count, PeriodReport
 
 FORMATS = ("md", "csv", "xlsx", "json")
 

@@ -1,1 +1,0 @@
-"""Aggregations and exporters: documents and files made from what the store returns."""
