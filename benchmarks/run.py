@@ -34,8 +34,12 @@ ROOT = HERE.parent
 SEED = 2026
 HEAVY = "bench.heavy_resident"
 TARGETS = {  # key: (limit, unit, lower is better)
-    "startup_ratio": (1.5, "x"), "search_p95_ms": (50, "ms"), "open_p95_ms": (100, "ms"),
-    "save_p95_ms": (50, "ms"), "report_year_s": (2.0, "s"), "peak_rss_mb": (250, "MB"),
+    "startup_ratio": (1.5, "x"),
+    "search_p95_ms": (50, "ms"),
+    "open_p95_ms": (100, "ms"),
+    "save_p95_ms": (50, "ms"),
+    "report_year_s": (2.0, "s"),
+    "peak_rss_mb": (250, "MB"),
 }
 
 
@@ -54,8 +58,23 @@ def ensure_db(residents: int, cache: Path) -> Path:
     if not path.exists():
         cache.mkdir(parents=True, exist_ok=True)
         print(f"Building the {residents}-resident database (once; cached in {cache})...", file=sys.stderr)
-        subprocess.run([sys.executable, "-m", "wijkwerk_tui", "--db", str(path), "demo", "--no-run",
-                        "--residents", str(residents), "--seed", str(SEED)], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "wijkwerk_tui",
+                "--db",
+                str(path),
+                "demo",
+                "--no-run",
+                "--residents",
+                str(residents),
+                "--seed",
+                str(SEED),
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
     session = login(path)
     try:
         ensure_heavy_resident(session)
@@ -94,7 +113,9 @@ def ensure_heavy_resident(session) -> None:  # type: ignore[no-untyped-def]
         day = today - timedelta(days=10 * n + 1)
         ladders.record_step(db, actor, resident.id, Ladder.PARTICIPATION if n % 2 else Ladder.SUPPORT, 1 + n % 5, day)
     for n in range(90):
-        contacts.add_contact(db, actor, resident.id, ContactData(today - timedelta(days=7 * n), "walk_in", note="Benchmark"))
+        contacts.add_contact(
+            db, actor, resident.id, ContactData(today - timedelta(days=7 * n), "walk_in", note="Benchmark")
+        )
     for n in range(30):
         signals.add_signal(db, actor, resident.id, SignalData("loneliness", noticed_on=today - timedelta(days=20 * n)))
     settings.set_value(db, HEAVY, str(resident.id))
@@ -109,10 +130,12 @@ def measure_startup(path: Path, repeat: int) -> tuple[list[float], list[float]]:
     import wijkwerk_tui
 
     compileall.compile_dir(Path(wijkwerk_tui.__file__).parent, quiet=1)
+
     def once(*args: str) -> float:
         start = time.time()
-        done = subprocess.run([sys.executable, str(HERE / "startup_probe.py"), *args], check=True,
-                              capture_output=True, text=True)
+        done = subprocess.run(
+            [sys.executable, str(HERE / "startup_probe.py"), *args], check=True, capture_output=True, text=True
+        )
         if args[0] == "app" and "LoginScreen" not in done.stdout:
             raise RuntimeError(f"the app did not reach its login screen: {done.stdout[-300:]}")
         ready = next(float(line.split()[1]) for line in done.stdout.splitlines() if line.startswith("ready "))
@@ -206,7 +229,7 @@ async def measure_ui(session, heavy, repeat: int) -> dict[str, list[float]]:  # 
 
             screen._show = list_shown  # type: ignore[method-assign]
             search = screen.query_one("#search", Input)
-            for query in QUERIES[:max(2, repeat)]:
+            for query in QUERIES[: max(2, repeat)]:
                 search.value = ""
                 await settle(app, pilot)
                 for n in range(1, len(query) + 1):
@@ -245,12 +268,13 @@ async def measure_ui(session, heavy, repeat: int) -> dict[str, list[float]]:  # 
 
 
 def measure_store(session, heavy, repeat: int) -> dict[str, list[float]]:  # type: ignore[no-untyped-def]
-    from wijkwerk_tui.exchange import report_files as export, inzage_document as inzage_doc
     from wijkwerk_tui.domain import report as period
-    from wijkwerk_tui.store import areas
+    from wijkwerk_tui.exchange import inzage_document as inzage_doc
+    from wijkwerk_tui.exchange import report_files as export
     from wijkwerk_tui.queries import inzage, report_data, search
     from wijkwerk_tui.services import intake
     from wijkwerk_tui.services.intake import IntakeData
+    from wijkwerk_tui.store import areas
 
     db = session.db
     area = areas.list_areas(db)[0].id
@@ -262,9 +286,19 @@ def measure_store(session, heavy, repeat: int) -> dict[str, list[float]]:  # typ
             out["query"].append(time.perf_counter() - start)
     for n in range(max(10, repeat)):
         start = time.perf_counter()
-        intake.save_intake(db, session.worker_id, IntakeData(name=f"Bench Intake{n}", birth_year="1960", area_id=area,
-                                                            participation="2", support="3",
-                                                            categories=("loneliness",), consent=True))
+        intake.save_intake(
+            db,
+            session.worker_id,
+            IntakeData(
+                name=f"Bench Intake{n}",
+                birth_year="1960",
+                area_id=area,
+                participation="2",
+                support="3",
+                categories=("loneliness",),
+                consent=True,
+            ),
+        )
         out["save"].append(time.perf_counter() - start)
     today = db.today()
     year = report_data.Period(today - timedelta(days=365), today)
@@ -297,8 +331,10 @@ def history_rows(session) -> int:  # type: ignore[no-untyped-def]
     from sqlalchemy import text
 
     with session.db.reading() as s:
-        return sum(int(s.execute(text(f"SELECT count(*) FROM {t}")).scalar() or 0)
-                   for t in ("ladderstep", "contact", "signal", "referral"))
+        return sum(
+            int(s.execute(text(f"SELECT count(*) FROM {t}")).scalar() or 0)
+            for t in ("ladderstep", "contact", "signal", "referral")
+        )
 
 
 def run(residents: int, repeat: int, cache: Path) -> dict[str, object]:
@@ -309,8 +345,16 @@ def run(residents: int, repeat: int, cache: Path) -> dict[str, object]:
 
     path = ensure_db(residents, cache)
     bare, app = measure_startup(path, repeat)
-    rss = float(subprocess.run([sys.executable, str(Path(__file__).resolve()), "--rss-probe", str(path)],
-                               check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1])
+    rss = float(
+        subprocess.run(
+            [sys.executable, str(Path(__file__).resolve()), "--rss-probe", str(path)],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
     session = login(path)
     try:
         heavy = uuid.UUID(settings.get(session.db, HEAVY))
@@ -323,28 +367,45 @@ def run(residents: int, repeat: int, cache: Path) -> dict[str, object]:
         session.db.close()
     ms = 1000
     return {
-        "residents": count, "history_rows": rows,
-        "startup_s": round(med(app), 3), "startup_p95_s": round(pct(app, 95), 3),
-        "bare_textual_s": round(med(bare), 3), "startup_ratio": round(med(app) / med(bare), 2),
-        "search_p50_ms": round(med(ui["keys"]) * ms, 1), "search_p95_ms": round(pct(ui["keys"], 95) * ms, 1),
+        "residents": count,
+        "history_rows": rows,
+        "startup_s": round(med(app), 3),
+        "startup_p95_s": round(pct(app, 95), 3),
+        "bare_textual_s": round(med(bare), 3),
+        "startup_ratio": round(med(app) / med(bare), 2),
+        "search_p50_ms": round(med(ui["keys"]) * ms, 1),
+        "search_p95_ms": round(pct(ui["keys"], 95) * ms, 1),
         "search_query_p50_ms": round(med(store["query"]) * ms, 1),
         "search_query_p95_ms": round(pct(store["query"], 95) * ms, 1),
-        "open_p50_ms": round(med(ui["opens"]) * ms, 1), "open_p95_ms": round(pct(ui["opens"], 95) * ms, 1),
-        "save_p50_ms": round(med(store["save"]) * ms, 1), "save_p95_ms": round(pct(store["save"], 95) * ms, 1),
-        "report_year_s": round(med(store["report"]), 2), "inzage_s": round(med(store["inzage"]), 3),
+        "open_p50_ms": round(med(ui["opens"]) * ms, 1),
+        "open_p95_ms": round(pct(ui["opens"], 95) * ms, 1),
+        "save_p50_ms": round(med(store["save"]) * ms, 1),
+        "save_p95_ms": round(pct(store["save"], 95) * ms, 1),
+        "report_year_s": round(med(store["report"]), 2),
+        "inzage_s": round(med(store["inzage"]), 3),
         "peak_rss_mb": round(rss, 1),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-                   f"{platform.system()} {platform.release()}",
-        "date": date.today().isoformat(), "repeat": repeat, "encrypted": True,
+        f"{platform.system()} {platform.release()}",
+        "date": date.today().isoformat(),
+        "repeat": repeat,
+        "encrypted": True,
     }
 
 
 def markdown(result: dict[str, object], previous: dict[str, object] | None, command: str) -> str:
     """The table, then benchmarks/notes.md (what the figures mean, where time goes)."""
-    lines = ["# Benchmarks", "", f"Machine: {result['machine']}  ", f"Date: {result['date']}  ",
-             f"Command: `{command}`  ", f"Database: {result['residents']} residents, {result['history_rows']} history "
-             "rows (ladder steps, contacts, signals, referrals), encrypted (SQLCipher)", "",
-             "| figure | now | previous | target |", "|---|---|---|---|"]
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Machine: {result['machine']}  ",
+        f"Date: {result['date']}  ",
+        f"Command: `{command}`  ",
+        f"Database: {result['residents']} residents, {result['history_rows']} history "
+        "rows (ladder steps, contacts, signals, referrals), encrypted (SQLCipher)",
+        "",
+        "| figure | now | previous | target |",
+        "|---|---|---|---|",
+    ]
     for key, value in result.items():
         if key in ("machine", "date", "repeat", "encrypted", "residents", "history_rows"):
             continue
@@ -365,8 +426,11 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=20, help="runs per figure (start-up, opening, saving)")
     parser.add_argument("--cache", type=Path, default=HERE / ".cache")
     parser.add_argument("--markdown", type=Path, help="write this Markdown table (e.g. BENCHMARKS.md)")
-    parser.add_argument("--markdown-only", action="store_true",
-                        help="only rewrite --markdown from --out and the run before it (notes changed)")
+    parser.add_argument(
+        "--markdown-only",
+        action="store_true",
+        help="only rewrite --markdown from --out and the run before it (notes changed)",
+    )
     parser.add_argument("--rss-probe", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.rss_probe:

@@ -11,8 +11,8 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from wijkwerk_tui.ops.demo_data import build_demo
 from wijkwerk_tui.db.engine import open_database
+from wijkwerk_tui.ops.demo_data import build_demo
 from wijkwerk_tui.ui.app import make_app
 
 ROOT = Path(__file__).resolve().parents[1]

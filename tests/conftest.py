@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from wijkwerk_tui.ops.demo_data import build_demo
 from wijkwerk_tui.db.engine import Database, open_database
+from wijkwerk_tui.ops.demo_data import build_demo
 
 # Monday 23 November 2026, 10:00 in the Netherlands.
 FROZEN_NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)

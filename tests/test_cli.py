@@ -12,26 +12,35 @@ from sqlalchemy import text
 
 from tests.conftest import PASS
 from wijkwerk_tui.domain.names import PersonalData
+from wijkwerk_tui.ops import backup
 from wijkwerk_tui.security import vault
 from wijkwerk_tui.store import audit, residents
-from wijkwerk_tui.ops import backup
 
 
-def _run(*args: str, user: str | None = "Sanne Kuiper", passphrase: str | None = PASS) -> subprocess.CompletedProcess[str]:
+def _run(
+    *args: str, user: str | None = "Sanne Kuiper", passphrase: str | None = PASS
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("WIJKWERK_")}
     if user is not None:
         env["WIJKWERK_USER"] = user
     if passphrase is not None:
         env["WIJKWERK_PASSPHRASE"] = passphrase
-    return subprocess.run([sys.executable, "-m", "wijkwerk_tui", *args], capture_output=True, text=True,
-                          timeout=120, env=env, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [sys.executable, "-m", "wijkwerk_tui", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 @pytest.fixture
 def office(setup_db):  # type: ignore[no-untyped-def]
     session, _code, path = setup_db
-    resident = residents.add_resident(session.db, session.worker_id, PersonalData("Gerrit", "", "Hoekstra", 1951),
-                                      None, True)
+    resident = residents.add_resident(
+        session.db, session.worker_id, PersonalData("Gerrit", "", "Hoekstra", 1951), None, True
+    )
     session.db.close()
     return path, resident.id
 
@@ -112,18 +121,47 @@ def test_report_csv_to_stdout_and_xlsx_to_a_file(office, tmp_path: Path) -> None
     import io
 
     path, _ = office
-    result = subprocess.run([sys.executable, "-m", "wijkwerk_tui", "--db", str(path), "report", "--from", "1-1-2026",
-                             "--to", "31-12-2026", "--format", "csv"], capture_output=True, timeout=120,
-                            env={**os.environ, "WIJKWERK_USER": "Sanne Kuiper", "WIJKWERK_PASSPHRASE": PASS},
-                            stdin=subprocess.DEVNULL)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "wijkwerk_tui",
+            "--db",
+            str(path),
+            "report",
+            "--from",
+            "1-1-2026",
+            "--to",
+            "31-12-2026",
+            "--format",
+            "csv",
+        ],
+        capture_output=True,
+        timeout=120,
+        env={**os.environ, "WIJKWERK_USER": "Sanne Kuiper", "WIJKWERK_PASSPHRASE": PASS},
+        stdin=subprocess.DEVNULL,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(result.stdout.decode("utf-8-sig")), delimiter=";"))
     assert rows and set(rows[0]) == {"sectie", "rij", "subrij", "kenmerk", "waarde"}
     assert b"Hoekstra" not in result.stdout
     xlsx = tmp_path / "r.xlsx"
-    made = _run("--db", str(path), "report", "--from", "1-1-2026", "--to", "31-12-2026", "--area", "ruinen",
-                "--format", "xlsx", "--output", str(xlsx))
+    made = _run(
+        "--db",
+        str(path),
+        "report",
+        "--from",
+        "1-1-2026",
+        "--to",
+        "31-12-2026",
+        "--area",
+        "ruinen",
+        "--format",
+        "xlsx",
+        "--output",
+        str(xlsx),
+    )
     assert made.returncode == 0, made.stderr
     from openpyxl import load_workbook
 
@@ -142,7 +180,9 @@ def test_full_export_is_for_coordinators_and_marks_deleted_rows(office, clock, t
     vault.add_account(session, "Piet", "worker", "piet-wachtwoord", "piet-wachtwoord")
     residents.delete_resident(session.db, session.worker_id, resident_id)
     session.db.close()
-    refused = _run("--db", str(path), "export", "--output", str(tmp_path / "x"), user="Piet", passphrase="piet-wachtwoord")
+    refused = _run(
+        "--db", str(path), "export", "--output", str(tmp_path / "x"), user="Piet", passphrase="piet-wachtwoord"
+    )
     assert refused.returncode == 1 and "coördinator" in refused.stderr
     done = _run("--db", str(path), "export", "--output", str(tmp_path / "out"))
     assert done.returncode == 0, done.stderr

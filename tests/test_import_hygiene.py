@@ -8,11 +8,21 @@ from pathlib import Path
 import pytest
 
 CORE_MODULES = [
-    "wijkwerk_tui.domain.dates", "wijkwerk_tui.domain.ladders", "wijkwerk_tui.domain.signals",
-    "wijkwerk_tui.domain.referrals", "wijkwerk_tui.domain.names", "wijkwerk_tui.domain.text",
-    "wijkwerk_tui.db.engine", "wijkwerk_tui.store.residents", "wijkwerk_tui.queries.search",
-    "wijkwerk_tui.store.ladders", "wijkwerk_tui.store.signals", "wijkwerk_tui.store.referrals",
-    "wijkwerk_tui.ops.demo_data", "wijkwerk_tui.ops.maintenance", "wijkwerk_tui.config",
+    "wijkwerk_tui.domain.dates",
+    "wijkwerk_tui.domain.ladders",
+    "wijkwerk_tui.domain.signals",
+    "wijkwerk_tui.domain.referrals",
+    "wijkwerk_tui.domain.names",
+    "wijkwerk_tui.domain.text",
+    "wijkwerk_tui.db.engine",
+    "wijkwerk_tui.store.residents",
+    "wijkwerk_tui.queries.search",
+    "wijkwerk_tui.store.ladders",
+    "wijkwerk_tui.store.signals",
+    "wijkwerk_tui.store.referrals",
+    "wijkwerk_tui.ops.demo_data",
+    "wijkwerk_tui.ops.maintenance",
+    "wijkwerk_tui.config",
     "wijkwerk_tui.cli",
 ]
 
@@ -25,9 +35,11 @@ def test_core_module_does_not_load_textual(module: str) -> None:
 
 
 def test_domain_does_not_load_the_database_layer() -> None:
-    code = ("import sys, wijkwerk_tui.domain.dates, wijkwerk_tui.domain.ladders, wijkwerk_tui.domain.signals, "
-            "wijkwerk_tui.domain.referrals, wijkwerk_tui.domain.names; "
-            "sys.exit(1 if {'sqlalchemy', 'sqlmodel', 'platformdirs'} & set(sys.modules) else 0)")
+    code = (
+        "import sys, wijkwerk_tui.domain.dates, wijkwerk_tui.domain.ladders, wijkwerk_tui.domain.signals, "
+        "wijkwerk_tui.domain.referrals, wijkwerk_tui.domain.names; "
+        "sys.exit(1 if {'sqlalchemy', 'sqlmodel', 'platformdirs'} & set(sys.modules) else 0)"
+    )
     assert subprocess.run([sys.executable, "-c", code], timeout=60).returncode == 0
 
 

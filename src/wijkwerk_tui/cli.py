@@ -34,7 +34,9 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="OPDRACHT")
     sub.add_parser("run", help="open de app (standaard)", parents=[common])
     demo = sub.add_parser("demo", help="maak of hergebruik een demodatabase en open de app", parents=[common])
-    demo.add_argument("--residents", type=int, default=DEMO_RESIDENTS, metavar="N", help="aantal inwoners (standaard 600)")
+    demo.add_argument(
+        "--residents", type=int, default=DEMO_RESIDENTS, metavar="N", help="aantal inwoners (standaard 600)"
+    )
     demo.add_argument("--seed", type=int, default=DEMO_SEED, help="startgetal voor de demogegevens")
     demo.add_argument("--no-run", action="store_true", help="alleen aanmaken en het pad tonen")
     sub.add_parser("check", help="controleer de database en de audit-keten", parents=[common])
@@ -49,8 +51,9 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--format", choices=("md", "csv", "xlsx", "json"), default="md")
     report.add_argument("--output", metavar="BESTAND", help="bestand (standaard: het scherm; xlsx vraagt een bestand)")
     report.add_argument("--no-suppress", action="store_true", help="ook aantallen onder de 5 tonen")
-    export = sub.add_parser("export", help="alle gegevens exporteren (coördinator; met persoonsgegevens)",
-                            parents=[common])
+    export = sub.add_parser(
+        "export", help="alle gegevens exporteren (coördinator; met persoonsgegevens)", parents=[common]
+    )
     export.add_argument("--format", choices=("jsonl", "xlsx"), default="jsonl")
     export.add_argument("--output", metavar="MAP", required=True, help="map voor de bestanden")
     inzage = sub.add_parser("inzage", help="exporteer alles over één inwoner (AVG-inzage)", parents=[common])
@@ -69,9 +72,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as error:  # never a traceback (it could hold personal data)
+        from wijkwerk_tui.db.engine import DatabaseError
         from wijkwerk_tui.domain.errors import DomainError
         from wijkwerk_tui.security.keyfile import KeyFileError
-        from wijkwerk_tui.db.engine import DatabaseError
 
         if isinstance(error, (DomainError, DatabaseError, KeyFileError, CliError)):
             print(f"wijkwerk: {error}", file=sys.stderr)
@@ -137,7 +140,9 @@ def _login(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     try:
         return vault.login(path, user, passphrase)
     except vault.DamagedDatabase as damaged:
-        hint = f" Nieuwste goede back-up: {damaged.backup_path} (wijkwerk restore BESTAND)." if damaged.backup_path else ""
+        hint = (
+            f" Nieuwste goede back-up: {damaged.backup_path} (wijkwerk restore BESTAND)." if damaged.backup_path else ""
+        )
         raise CliError(f"{damaged.message}{hint}") from None
     except vault.LoginError as refused:
         raise CliError(refused.message) from None
@@ -217,12 +222,12 @@ def _inzage(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
+    from wijkwerk_tui.domain import report as period
     from wijkwerk_tui.domain.dates import parse_date
     from wijkwerk_tui.domain.errors import DomainError
     from wijkwerk_tui.exchange import report_files as export
-    from wijkwerk_tui.domain import report as period
-    from wijkwerk_tui.store import areas, settings
     from wijkwerk_tui.queries import report_data
+    from wijkwerk_tui.store import areas, settings
 
     if args.format == "xlsx" and not args.output:
         raise CliError("xlsx gaat naar een bestand: geef --output BESTAND.xlsx.")
@@ -237,13 +242,18 @@ def _report(args: argparse.Namespace) -> int:
             raise CliError("de einddatum ligt voor de begindatum.")
         area_id = None
         if args.area:
-            match = [a for a in areas.list_areas(session.db, include_inactive=True)
-                     if a.name.casefold() == args.area.strip().casefold()]
+            match = [
+                a
+                for a in areas.list_areas(session.db, include_inactive=True)
+                if a.name.casefold() == args.area.strip().casefold()
+            ]
             if not match:
                 raise CliError("dat gebied bestaat niet.")
             area_id = match[0].id
-        built = period.build(report_data.load(session.db, report_data.Period(start, end, area_id)),
-                             settings.get(session.db, "organisation"))
+        built = period.build(
+            report_data.load(session.db, report_data.Period(start, end, area_id)),
+            settings.get(session.db, "organisation"),
+        )
     finally:
         session.db.close()
     suppress = not args.no_suppress
@@ -269,8 +279,15 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"demo": _demo, "check": _check, "backup": _backup, "restore": _restore, "inzage": _inzage,
-            "report": _report, "export": _export}
+COMMANDS = {
+    "demo": _demo,
+    "check": _check,
+    "backup": _backup,
+    "restore": _restore,
+    "inzage": _inzage,
+    "report": _report,
+    "export": _export,
+}
 
 
 def _run(path: Path) -> int:

@@ -1,10 +1,17 @@
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from wijkwerk_tui.domain.dates import (
-    MONTHS, age_on, format_date, format_date_long, format_day_long, parse_date, parse_optional_date,
+    MONTHS,
+    age_on,
+    format_date,
+    format_date_long,
+    format_day_long,
+    parse_date,
+    parse_optional_date,
 )
 from wijkwerk_tui.domain.errors import ValidationError
 

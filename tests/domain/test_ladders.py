@@ -1,12 +1,21 @@
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from wijkwerk_tui.domain.errors import ValidationError
 from wijkwerk_tui.domain.ladders import (
-    Ladder, Movement, Placement, classify_movement, is_improvement, latest_on_or_before, steps,
-    movement_between, top_step, validate_step,
+    Ladder,
+    Movement,
+    Placement,
+    classify_movement,
+    is_improvement,
+    latest_on_or_before,
+    movement_between,
+    steps,
+    top_step,
+    validate_step,
 )
 
 START, END = date(2026, 1, 1), date(2026, 6, 30)

@@ -1,7 +1,8 @@
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from wijkwerk_tui.domain import referrals, signals
 from wijkwerk_tui.domain.errors import TransitionError, ValidationError
@@ -10,8 +11,20 @@ from wijkwerk_tui.domain.referrals import FeedbackState, feedback_state
 
 def test_every_default_signal_category_present() -> None:
     labels = " ".join(signals.CATEGORIES.values()).lower()
-    for word in ("eenzaamheid", "schulden", "mantelzorg", "huiselijk geweld", "laaggeletterdheid",
-                 "digitale", "wonen", "kwetsbare oudere", "gezondheid", "zorgmijding", "jeugd", "anders"):
+    for word in (
+        "eenzaamheid",
+        "schulden",
+        "mantelzorg",
+        "huiselijk geweld",
+        "laaggeletterdheid",
+        "digitale",
+        "wonen",
+        "kwetsbare oudere",
+        "gezondheid",
+        "zorgmijding",
+        "jeugd",
+        "anders",
+    ):
         assert word in labels
     assert list(signals.URGENCIES.values()) == ["laag", "normaal", "hoog", "acuut"]
     assert len(signals.MELDCODE_STEPS) == 5
@@ -30,8 +43,11 @@ def test_closed_signal_can_only_reopen() -> None:
     signals.check_status_change("closed", "open", None)
 
 
-@given(st.sampled_from(list(signals.STATUSES)), st.sampled_from(list(signals.STATUSES)),
-       st.sampled_from([None, *signals.CLOSE_REASONS]))
+@given(
+    st.sampled_from(list(signals.STATUSES)),
+    st.sampled_from(list(signals.STATUSES)),
+    st.sampled_from([None, *signals.CLOSE_REASONS]),
+)
 def test_signal_transitions_follow_the_table(current: str, new: str, reason: str | None) -> None:
     allowed = new in signals.TRANSITIONS[current] and (new != "closed" or reason is not None)
     try:

@@ -10,13 +10,13 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from wijkwerk_tui.db.engine import open_database
+from wijkwerk_tui.domain import report as period
 from wijkwerk_tui.domain.ladders import Ladder, Movement, Placement, classify_movement
 from wijkwerk_tui.domain.names import PersonalData
-from wijkwerk_tui.domain import report as period
 from wijkwerk_tui.domain.report import ALL
-from wijkwerk_tui.store import ladders, residents, workers
 from wijkwerk_tui.queries import report_data
-from wijkwerk_tui.db.engine import open_database
+from wijkwerk_tui.store import ladders, residents, workers
 
 BASE = date(2025, 1, 1)
 START, END = date(2025, 4, 1), date(2025, 8, 31)
@@ -46,19 +46,22 @@ def test_movements_add_up_and_match_the_domain(tmp_path_factory, histories) -> N
         up, down, same, new, total = (c.n for c in row[1:6])
         placed_by_end = sum(1 for h in histories if any(BASE + timedelta(days=o) <= END for o, _s in h))
         assert up + down + same + new == total == placed_by_end
-        assert (up, down, same, new) == tuple(expected[m] for m in (Movement.UP, Movement.DOWN, Movement.SAME,
-                                                                     Movement.NEW))
+        assert (up, down, same, new) == tuple(
+            expected[m] for m in (Movement.UP, Movement.DOWN, Movement.SAME, Movement.NEW)
+        )
     finally:
         db.close()
 
 
 def test_portable_fold_gives_what_the_sqlite_fold_gives(demo_db) -> None:  # type: ignore[no-untyped-def]
     """Other databases use the portable fold (ordered rows, folded in Python): same answers."""
-    from wijkwerk_tui.store import areas
     from wijkwerk_tui.queries.report_data import Period, _ladder_pairs_sqlite, ladder_pairs_portable
+    from wijkwerk_tui.store import areas
 
-    for period in (Period(date(2025, 6, 1), date(2026, 6, 30)),
-                   Period(date(2024, 1, 1), date(2026, 11, 23), areas.list_areas(demo_db)[0].id)):
+    for period in (
+        Period(date(2025, 6, 1), date(2026, 6, 30)),
+        Period(date(2024, 1, 1), date(2026, 11, 23), areas.list_areas(demo_db)[0].id),
+    ):
         portable = ladder_pairs_portable(demo_db, period)
         assert sorted(portable, key=repr) == sorted(_ladder_pairs_sqlite(demo_db, period), key=repr)
         assert sum(n for *_, n in portable) > 0

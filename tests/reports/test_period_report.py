@@ -11,18 +11,17 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FakeClock
+from wijkwerk_tui.db.engine import Database, open_database
+from wijkwerk_tui.domain import report as period
 from wijkwerk_tui.domain.ladders import Ladder
 from wijkwerk_tui.domain.names import PersonalData
-from wijkwerk_tui.exchange import report_files as export
-from wijkwerk_tui.domain import report as period
 from wijkwerk_tui.domain.report import ALL, Count
-from wijkwerk_tui.store import activities, areas, contacts, ladders, partners, referrals, residents
-from wijkwerk_tui.services import privacy
+from wijkwerk_tui.exchange import report_files as export
 from wijkwerk_tui.queries import report_data
-from wijkwerk_tui.store import signals, workers
+from wijkwerk_tui.services import privacy
+from wijkwerk_tui.store import activities, areas, contacts, ladders, partners, referrals, residents, signals, workers
 from wijkwerk_tui.store.activities import ActivityData
 from wijkwerk_tui.store.contacts import ContactData
-from wijkwerk_tui.db.engine import Database, open_database
 from wijkwerk_tui.store.partners import PartnerData
 from wijkwerk_tui.store.referrals import ReferralData
 from wijkwerk_tui.store.signals import SignalData
@@ -63,60 +62,72 @@ def office(tmp_path: Path):  # type: ignore[no-untyped-def]
     step(r7, P, date(2025, 5, 5), 1)
     step(r1, P, date(2025, 6, 1), 2)
     step(r2, P, date(2025, 12, 31), 3)
-    step(r3, P, date(2026, 1, 1), 1)      # on the start day: counts as the step at the start
+    step(r3, P, date(2026, 1, 1), 1)  # on the start day: counts as the step at the start
     step(r6, P, date(2026, 2, 2), 6)
-    step(r1, P, date(2026, 3, 1), 4)      # r1: 2 -> 4, up
-    step(r7, P, date(2026, 3, 3), 2)      # r7: 1 -> 2, up (anonymised later, still counted)
-    step(r4, P, date(2026, 4, 1), 3)      # r4: new
+    step(r1, P, date(2026, 3, 1), 4)  # r1: 2 -> 4, up
+    step(r7, P, date(2026, 3, 3), 2)  # r7: 1 -> 2, up (anonymised later, still counted)
+    step(r4, P, date(2026, 4, 1), 3)  # r4: new
     step(r2, P, date(2026, 5, 5), 5)
-    step(r2, P, date(2026, 5, 5), 2)      # same day, later entry wins: r2 3 -> 2, down
-    step(r1, S, date(2026, 6, 30), 3)     # support: 4 -> 3 on the end day, down (lighter)
-    step(r5, P, date(2026, 8, 1), 4)      # only after the period: not counted
+    step(r2, P, date(2026, 5, 5), 2)  # same day, later entry wins: r2 3 -> 2, down
+    step(r1, S, date(2026, 6, 30), 3)  # support: 4 -> 3 on the end day, down (lighter)
+    step(r5, P, date(2026, 8, 1), 4)  # only after the period: not counted
 
     at(clock, date(2025, 12, 1))
     s2 = signals.add_signal(db, boss, r2, SignalData("debts", noticed_on=date(2025, 12, 1))).id
     at(clock, date(2026, 1, 21))
-    signals.update_signal(db, boss, s2, "closed", "resolved")                      # 51 days
+    signals.update_signal(db, boss, s2, "closed", "resolved")  # 51 days
     at(clock, date(2026, 2, 1))
     s1 = signals.add_signal(db, boss, r1, SignalData("loneliness", noticed_on=date(2026, 2, 1))).id
     signals.add_signal(db, boss, r6, SignalData("loneliness", noticed_on=date(2026, 2, 1)))  # deleted resident
     at(clock, date(2026, 2, 11))
-    signals.update_signal(db, boss, s1, "closed", "referred")                      # 10 days
+    signals.update_signal(db, boss, s1, "closed", "referred")  # 10 days
     at(clock, date(2026, 3, 1))
     signals.add_signal(db, boss, r3, SignalData("debts", noticed_on=date(2026, 3, 1)))
     at(clock, date(2026, 6, 30))
-    s4 = signals.add_signal(db, boss, None, SignalData("housing", subject="buurtbewoner",
-                                                       noticed_on=date(2026, 6, 30)), area_id=b).id
+    s4 = signals.add_signal(
+        db, boss, None, SignalData("housing", subject="buurtbewoner", noticed_on=date(2026, 6, 30)), area_id=b
+    ).id
     at(clock, date(2026, 7, 5))
-    signals.update_signal(db, boss, s4, "closed", "resolved")                      # after the end: open then
+    signals.update_signal(db, boss, s4, "closed", "resolved")  # after the end: open then
 
     def refer(resident, partner, day, due, status="sent"):  # type: ignore[no-untyped-def]
         at(clock, day)
-        return referrals.add_referral(db, boss, resident, ReferralData(
-            partner, "reden", consent_share=status != "proposed", no_consent_reason="" if status != "proposed"
-            else "nog niet gevraagd", referred_on=day, feedback_due_on=due, status=status)).id
+        return referrals.add_referral(
+            db,
+            boss,
+            resident,
+            ReferralData(
+                partner,
+                "reden",
+                consent_share=status != "proposed",
+                no_consent_reason="" if status != "proposed" else "nog niet gevraagd",
+                referred_on=day,
+                feedback_due_on=due,
+                status=status,
+            ),
+        ).id
 
-    refer(r1, p1, date(2025, 12, 15), date(2025, 12, 29))                         # before the period
+    refer(r1, p1, date(2025, 12, 15), date(2025, 12, 29))  # before the period
     f1 = refer(r1, p1, date(2026, 2, 1), date(2026, 2, 15))
     at(clock, date(2026, 2, 10))
     referrals.record_feedback(db, boss, f1, "aangenomen", date(2026, 2, 10), "accepted")  # on time, 9 days
     referrals.change_status(db, boss, f1, "completed")
     f2 = refer(r2, p1, date(2026, 3, 1), date(2026, 3, 15))
     at(clock, date(2026, 3, 20))
-    referrals.record_feedback(db, boss, f2, "geen plek", date(2026, 3, 20), "rejected")   # late, 19 days
-    refer(r3, p2, date(2026, 6, 20), date(2026, 7, 4))                            # due after the end: not judged
-    refer(r4, p2, date(2026, 5, 1), date(2026, 5, 15), status="proposed")         # not sent
+    referrals.record_feedback(db, boss, f2, "geen plek", date(2026, 3, 20), "rejected")  # late, 19 days
+    refer(r3, p2, date(2026, 6, 20), date(2026, 7, 4))  # due after the end: not judged
+    refer(r4, p2, date(2026, 5, 1), date(2026, 5, 15), status="proposed")  # not sent
 
     def contact(resident, day, kind, area=None, story=""):  # type: ignore[no-untyped-def]
         at(clock, day)
         contacts.add_contact(db, boss, resident, ContactData(day, kind, is_story=bool(story), story=story), area)
 
-    contact(r1, date(2025, 12, 31), "walk_in")                                    # before the period
+    contact(r1, date(2025, 12, 31), "walk_in")  # before the period
     contact(r1, date(2026, 1, 10), "walk_in")
     contact(r1, date(2026, 2, 10), "phone")
-    contact(r6, date(2026, 2, 2), "walk_in")                                      # deleted resident
+    contact(r6, date(2026, 2, 2), "walk_in")  # deleted resident
     contact(r3, date(2026, 3, 10), "home_visit")
-    contact(None, date(2026, 3, 11), "walk_in", area=b)                           # anonymous
+    contact(None, date(2026, 3, 11), "walk_in", area=b)  # anonymous
     contact(r2, date(2026, 6, 30), "activity", story=STORY)
 
     for day, area, n, v in ((date(2025, 12, 1), a, 9, 9), (date(2026, 4, 4), a, 12, 3), (date(2026, 7, 1), b, 8, 2)):
@@ -136,8 +147,8 @@ def _report(db: Database, area_id=None) -> period.PeriodReport:  # type: ignore[
 
 def _row(report: period.PeriodReport, key: str, *labels: str) -> list:
     table = report.table(key)
-    row = next(r for r in table.rows if r[:len(labels)] == list(labels))
-    return [c.n if isinstance(c, Count) else c for c in row[len(labels):]]
+    row = next(r for r in table.rows if r[: len(labels)] == list(labels))
+    return [c.n if isinstance(c, Count) else c for c in row[len(labels) :]]
 
 
 def test_ladders_by_hand(office) -> None:  # type: ignore[no-untyped-def]
@@ -202,10 +213,15 @@ def test_exports_parse_and_hold_no_names(office, tmp_path: Path) -> None:  # typ
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     assert list(rows[0]) == ["sectie", "rij", "subrij", "kenmerk", "waarde"]
-    average = next(r for r in rows if r["rij"] == ALL and r["kenmerk"] == "gem. verandering"
-                   and r["sectie"].startswith("Participatieladder"))
+    average = next(
+        r
+        for r in rows
+        if r["rij"] == ALL and r["kenmerk"] == "gem. verandering" and r["sectie"].startswith("Participatieladder")
+    )
     assert average["waarde"] == "0,50"  # decimal comma
-    walk_ins = next(r for r in rows if r["sectie"] == "Bereik" and r["rij"] == ALL and r["kenmerk"] == "contact: inloop")
+    walk_ins = next(
+        r for r in rows if r["sectie"] == "Bereik" and r["rij"] == ALL and r["kenmerk"] == "contact: inloop"
+    )
     assert walk_ins["waarde"] == "<5"  # 2 walk-ins: suppressed
     assert "Test" not in raw.decode("utf-8-sig") and "1950" not in raw.decode("utf-8-sig")
     unsuppressed = export.to_csv(report, suppress=False).decode("utf-8-sig")

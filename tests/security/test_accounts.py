@@ -8,11 +8,11 @@ import pytest
 from sqlmodel import col, select
 
 from tests.conftest import PASS
+from wijkwerk_tui.db.tables import AuditEvent
 from wijkwerk_tui.domain.accounts import PermissionDenied, login_delay
 from wijkwerk_tui.domain.errors import ValidationError
 from wijkwerk_tui.security import vault
 from wijkwerk_tui.store import audit, workers
-from wijkwerk_tui.db.tables import AuditEvent
 
 
 def _actions(db) -> list[str]:  # type: ignore[no-untyped-def]
@@ -78,10 +78,13 @@ def test_recovery_code_sets_a_new_passphrase(setup_db, clock) -> None:  # type: 
     session, code, path = setup_db
     session.db.close()
     with pytest.raises(vault.LoginError) as bad:
-        vault.recover(path, "AAAA-BBBB-CCCC-DDDD-EEEE-FFFF", "Sanne Kuiper", "nieuw-wachtwoord", "nieuw-wachtwoord", clock)
+        vault.recover(
+            path, "AAAA-BBBB-CCCC-DDDD-EEEE-FFFF", "Sanne Kuiper", "nieuw-wachtwoord", "nieuw-wachtwoord", clock
+        )
     assert bad.value.field == "code"
-    opened = vault.recover(path, code.lower().replace("-", " "), "Sanne Kuiper", "nieuw-wachtwoord",
-                           "nieuw-wachtwoord", clock)
+    opened = vault.recover(
+        path, code.lower().replace("-", " "), "Sanne Kuiper", "nieuw-wachtwoord", "nieuw-wachtwoord", clock
+    )
     opened.db.close()
     with pytest.raises(vault.LoginError):
         vault.login(path, "Sanne Kuiper", PASS, clock)

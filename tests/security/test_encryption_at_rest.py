@@ -9,9 +9,9 @@ import pytest
 
 from tests.conftest import PASS
 from wijkwerk_tui.domain.names import PersonalData
+from wijkwerk_tui.ops import backup
 from wijkwerk_tui.security import vault
 from wijkwerk_tui.security.keyfile import keyfile_path
-from wijkwerk_tui.ops import backup
 from wijkwerk_tui.store import drafts, residents
 
 NAME = "Wilhelmina Zonderland"
@@ -74,7 +74,9 @@ def test_any_active_account_opens_a_deactivated_one_does_not(setup_db, clock) ->
 
 def test_backup_restores_and_a_damaged_database_offers_it(setup_db, clock) -> None:  # type: ignore[no-untyped-def]
     session, _code, path = setup_db
-    residents.add_resident(session.db, session.worker_id, PersonalData("Wilhelmina", "", "Zonderland", 1944), None, True)
+    residents.add_resident(
+        session.db, session.worker_id, PersonalData("Wilhelmina", "", "Zonderland", 1944), None, True
+    )
     made = backup.make_backup(session.db, session.worker_id)
     session.db.close()
     for suffix in ("-wal", "-shm"):

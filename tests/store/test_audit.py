@@ -1,9 +1,9 @@
 from sqlalchemy import text
 
-from wijkwerk_tui.domain.names import PersonalData
-from wijkwerk_tui.store import audit, residents
 from wijkwerk_tui.db.engine import Database
+from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.ops.maintenance import check
+from wijkwerk_tui.store import audit, residents
 
 
 def test_chain_detects_an_edit_behind_the_apps_back(db: Database) -> None:

@@ -6,18 +6,18 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
+from wijkwerk_tui.db.engine import Database
+from wijkwerk_tui.db.tables import Referral, Signal
 from wijkwerk_tui.domain.errors import TransitionError, ValidationError
 from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.queries import overview
 from wijkwerk_tui.store import activities, contacts, goals, partners, referrals, residents, signals, workers
 from wijkwerk_tui.store.activities import ActivityData
 from wijkwerk_tui.store.contacts import ContactData
-from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.store.goals import GoalData
 from wijkwerk_tui.store.partners import PartnerData
 from wijkwerk_tui.store.referrals import ReferralData
 from wijkwerk_tui.store.signals import SignalData
-from wijkwerk_tui.db.tables import Referral, Signal
 
 
 @pytest.fixture
@@ -91,7 +91,9 @@ def test_referral_consent_gates_sending(ctx) -> None:
 def test_awaiting_feedback_overdue_first(ctx) -> None:
     db, worker, resident, partner = ctx
     today = db.today()
-    late = referrals.add_referral(db, worker, resident, ReferralData(partner, "a", True, referred_on=today - timedelta(days=30)))
+    late = referrals.add_referral(
+        db, worker, resident, ReferralData(partner, "a", True, referred_on=today - timedelta(days=30))
+    )
     soon = referrals.add_referral(db, worker, resident, ReferralData(partner, "b", True, referred_on=today))
     assert [r.id for r in overview.awaiting_feedback_rows(db)] == [late.id, soon.id]
     assert [r.id for r in overview.awaiting_feedback_rows(db, due_before=today)] == [late.id]
@@ -106,7 +108,9 @@ def test_partner_rules(ctx) -> None:
     assert info.value.field == "support_step"
     partners.set_active(db, worker, partner, False)
     assert partners.list_partners(db) == []
-    assert [p.name for p in partners.list_partners(db, include_inactive=True, query="schuld")] == ["Schuldhulpverlening"]
+    assert [p.name for p in partners.list_partners(db, include_inactive=True, query="schuld")] == [
+        "Schuldhulpverlening"
+    ]
 
 
 def test_contact_updates_last_contact(ctx) -> None:
@@ -123,7 +127,9 @@ def test_contact_updates_last_contact(ctx) -> None:
 
 def test_goal_and_activity(ctx) -> None:
     db, worker, resident, _ = ctx
-    g = goals.add_goal(db, worker, resident, GoalData("Wekelijks naar de koffieochtend", "network", db.today() + timedelta(days=30)))
+    g = goals.add_goal(
+        db, worker, resident, GoalData("Wekelijks naar de koffieochtend", "network", db.today() + timedelta(days=30))
+    )
     assert [x.id for x in overview.goals_to_review(db, db.today() + timedelta(days=31))] == [g.id]
     assert overview.goals_to_review(db, db.today() + timedelta(days=29)) == []
     with pytest.raises(ValidationError):

@@ -5,21 +5,26 @@ from pathlib import Path
 
 from sqlalchemy import text
 
+from tests.conftest import frozen_clock
+from wijkwerk_tui.db.engine import Database, open_database
 from wijkwerk_tui.domain import signals as signal_rules
 from wijkwerk_tui.domain.ladders import Ladder
-from wijkwerk_tui.queries import overview
-from wijkwerk_tui.store import ladders
 from wijkwerk_tui.ops.demo_data import AREAS, build_demo
-from wijkwerk_tui.db.engine import Database, open_database
+from wijkwerk_tui.queries import overview
 from wijkwerk_tui.queries.search import search_residents
-from tests.conftest import frozen_clock
+from wijkwerk_tui.store import ladders
 
 
 def _dump(db: Database) -> list[tuple]:
     with db.reading() as session:
-        return [tuple(r) for r in session.execute(text(
-            "SELECT id, given_name, family_name, birth_year, participation_step, support_step FROM resident ORDER BY pk"
-        ))]
+        return [
+            tuple(r)
+            for r in session.execute(
+                text(
+                    "SELECT id, given_name, family_name, birth_year, participation_step, support_step FROM resident ORDER BY pk"
+                )
+            )
+        ]
 
 
 def test_demo_is_deterministic_for_a_seed(tmp_path: Path) -> None:
@@ -63,7 +68,10 @@ def test_cli_demo_no_run_prints_a_filled_database(tmp_path: Path) -> None:
     target = tmp_path / "cli-demo.db"
     result = subprocess.run(
         [sys.executable, "-m", "wijkwerk_tui", "--db", str(target), "demo", "--no-run", "--residents", "500"],
-        capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        stdin=subprocess.DEVNULL,
     )
     assert result.returncode == 0, result.stderr
     path = Path(result.stdout.strip())
@@ -77,21 +85,26 @@ def test_cli_demo_no_run_prints_a_filled_database(tmp_path: Path) -> None:
     try:
         with db.reading() as session:
             assert session.execute(text("SELECT COUNT(*) FROM resident")).scalar() >= 500
-            with_history = session.execute(text(
-                "SELECT COUNT(DISTINCT resident_id) FROM ladderstep WHERE ladder = 'participation'"
-            )).scalar()
+            with_history = session.execute(
+                text("SELECT COUNT(DISTINCT resident_id) FROM ladderstep WHERE ladder = 'participation'")
+            ).scalar()
         assert with_history >= 500
     finally:
         db.close()
     # A second call reuses the file instead of building again.
     again = subprocess.run(
         [sys.executable, "-m", "wijkwerk_tui", "--db", str(target), "demo", "--no-run"],
-        capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
     )
     assert again.returncode == 0 and again.stdout.strip() == str(target)
 
 
 def test_cli_help_lists_the_commands() -> None:
-    result = subprocess.run([sys.executable, "-m", "wijkwerk_tui", "--help"], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "wijkwerk_tui", "--help"], capture_output=True, text=True, timeout=60
+    )
     for command in ("run", "demo", "check", "backup", "restore", "inzage"):
         assert command in result.stdout

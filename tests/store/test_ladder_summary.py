@@ -11,11 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
+from wijkwerk_tui.db.engine import Database, open_database
 from wijkwerk_tui.domain.ladders import Ladder
 from wijkwerk_tui.domain.names import PersonalData
-from wijkwerk_tui.store import ladders, residents, workers
-from wijkwerk_tui.db.engine import Database, open_database
 from wijkwerk_tui.queries.report_data import step_on
+from wijkwerk_tui.store import ladders, residents, workers
 
 BASE = date(2025, 1, 1)
 # (day offset, step, ladder) to record, or ("delete", index of an earlier placement)
@@ -27,15 +27,20 @@ action = st.one_of(
 
 def _summaries(db: Database) -> dict[tuple[str, str], str]:
     with db.reading() as session:
-        return {(r, lad): h for r, lad, h in session.execute(
-            text("SELECT resident_id, ladder, history FROM ladder_summary WHERE history != ''"))}
+        return {
+            (r, lad): h
+            for r, lad, h in session.execute(
+                text("SELECT resident_id, ladder, history FROM ladder_summary WHERE history != ''")
+            )
+        }
 
 
 def _from_rows(db: Database) -> dict[tuple[str, str], str]:
     """What the summary should hold, computed in Python from the rows themselves."""
     with db.reading() as session:
-        rows = session.execute(text(
-            "SELECT resident_id, ladder, measured_on, created_at, step FROM ladderstep WHERE deleted_at IS NULL"))
+        rows = session.execute(
+            text("SELECT resident_id, ladder, measured_on, created_at, step FROM ladderstep WHERE deleted_at IS NULL")
+        )
         ordered = sorted(rows, key=lambda r: (r[0], r[1], r[2], r[3], r[4]))
     out: dict[tuple[str, str], str] = {}
     for (resident, ladder), group in itertools.groupby(ordered, key=lambda r: (r[0], r[1])):
@@ -63,7 +68,9 @@ def test_summary_equals_the_rows(tmp_path_factory, plans) -> None:  # type: igno
                         recorded[recorded.index(live[index])] = None
                 else:
                     offset, step, ladder = item
-                    recorded.append(ladders.record_step(db, worker, rid, ladder, step, BASE + timedelta(days=offset)).id)
+                    recorded.append(
+                        ladders.record_step(db, worker, rid, ladder, step, BASE + timedelta(days=offset)).id
+                    )
         assert _summaries(db) == _from_rows(db)
     finally:
         db.close()

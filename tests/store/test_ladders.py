@@ -1,15 +1,15 @@
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
+from wijkwerk_tui.db.engine import Database
+from wijkwerk_tui.db.tables import LadderStep
 from wijkwerk_tui.domain.errors import ValidationError
 from wijkwerk_tui.domain.ladders import Ladder
 from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.store import ladders, residents, workers
-from wijkwerk_tui.db.engine import Database
-from wijkwerk_tui.db.tables import LadderStep
 
 
 def _resident(db: Database):
@@ -38,11 +38,23 @@ def test_same_day_later_entry_wins(db: Database) -> None:
 def test_history_is_kept_and_ladders_are_separate(db: Database) -> None:
     worker, r = _resident(db)
     for days, step in ((300, 1), (200, 2), (100, 3)):
-        ladders.record_step(db, worker, r.id, Ladder.PARTICIPATION, step, db.today() - timedelta(days=days),
-                            potential=4, note=f"meting {step}")
+        ladders.record_step(
+            db,
+            worker,
+            r.id,
+            Ladder.PARTICIPATION,
+            step,
+            db.today() - timedelta(days=days),
+            potential=4,
+            note=f"meting {step}",
+        )
     ladders.record_step(db, worker, r.id, Ladder.SUPPORT, 5, db.today())
     history = ladders.history(db, r.id, Ladder.PARTICIPATION)
-    assert [(h.step, h.potential, h.note) for h in history] == [(1, 4, "meting 1"), (2, 4, "meting 2"), (3, 4, "meting 3")]
+    assert [(h.step, h.potential, h.note) for h in history] == [
+        (1, 4, "meting 1"),
+        (2, 4, "meting 2"),
+        (3, 4, "meting 3"),
+    ]
     assert all(h.worker_id == worker for h in history)
     assert [h.step for h in ladders.history(db, r.id, Ladder.SUPPORT)] == [5]
 
@@ -66,7 +78,9 @@ def test_deleted_step_leaves_history_and_current(db: Database) -> None:
         (Ladder.PARTICIPATION, 2, None, 3, "measured_on"),
     ],
 )
-def test_invalid_step_writes_nothing(db: Database, ladder: Ladder, step: int, potential: int | None, on_offset: int, field: str) -> None:
+def test_invalid_step_writes_nothing(
+    db: Database, ladder: Ladder, step: int, potential: int | None, on_offset: int, field: str
+) -> None:
     worker, r = _resident(db)
     with pytest.raises(ValidationError) as info:
         ladders.record_step(db, worker, r.id, ladder, step, db.today() + timedelta(days=on_offset), potential)

@@ -6,12 +6,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from wijkwerk_tui.domain.names import PersonalData
-from wijkwerk_tui.db import migrate
-from wijkwerk_tui.store import residents
-from wijkwerk_tui.db.engine import DatabaseError, make_engine, open_database
-from wijkwerk_tui.queries.search import search_residents
 from tests.conftest import frozen_clock
+from wijkwerk_tui.db import migrate
+from wijkwerk_tui.db.engine import DatabaseError, make_engine, open_database
+from wijkwerk_tui.domain.names import PersonalData
+from wijkwerk_tui.queries.search import search_residents
+from wijkwerk_tui.store import residents
 
 RESIDENTS = [
     ("00000000000040008000000000000001", "Ayşe", "", "Özdemir", 1980, "ayse ozdemir 1980"),
@@ -34,18 +34,20 @@ def _make_revision_one_file(path: Path) -> None:
                 ),
                 {"pk": pk, "id": rid, "g": given, "p": prefix, "f": family, "y": year, "k": key},
             )
-        connection.execute(text(
-            "INSERT INTO ladderstep (id, resident_id, ladder, step, measured_on, note, device_id, created_at, updated_at)"
-            " VALUES ('00000000000040008000000000000099', :rid, 'participation', 2, '2025-01-01', 'eerste meting',"
-            " 'old-device', '2025-01-01 10:00:00.000000', '2025-01-01 10:00:00.000000')"
-        ), {"rid": RESIDENTS[0][0]})
+        connection.execute(
+            text(
+                "INSERT INTO ladderstep (id, resident_id, ladder, step, measured_on, note, device_id, created_at, updated_at)"
+                " VALUES ('00000000000040008000000000000099', :rid, 'participation', 2, '2025-01-01', 'eerste meting',"
+                " 'old-device', '2025-01-01 10:00:00.000000', '2025-01-01 10:00:00.000000')"
+            ),
+            {"rid": RESIDENTS[0][0]},
+        )
     engine.dispose()
 
 
 def test_head_constant_matches_the_scripts() -> None:
-    from alembic.script import ScriptDirectory
-
     from alembic.config import Config
+    from alembic.script import ScriptDirectory
 
     config = Config()
     config.set_main_option("script_location", str(migrate.SCRIPT_LOCATION))

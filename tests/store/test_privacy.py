@@ -11,16 +11,16 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 from sqlmodel import select
 
+from wijkwerk_tui.db.engine import Database
+from wijkwerk_tui.db.tables import Resident, Signal
 from wijkwerk_tui.domain.accounts import PermissionDenied, Viewer, can_see_signal
 from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.exchange import inzage_document as inzage_doc
 from wijkwerk_tui.queries import inzage, overview, search
+from wijkwerk_tui.queries.search import ResidentFilter
 from wijkwerk_tui.services import privacy, resident_file
 from wijkwerk_tui.store import access, residents, settings, signals, workers
-from wijkwerk_tui.db.engine import Database
-from wijkwerk_tui.queries.search import ResidentFilter
 from wijkwerk_tui.store.signals import SignalData
-from wijkwerk_tui.db.tables import Resident, Signal
 
 COUNTS = {
     "per_area": "SELECT area_id, count(*) FROM resident WHERE deleted_at IS NULL GROUP BY area_id ORDER BY 1",
@@ -43,8 +43,9 @@ def _coordinator(db: Database):  # type: ignore[no-untyped-def]
 
 def test_retention_sweep_anonymises_expired_residents_and_keeps_the_counts(demo_db: Database) -> None:
     boss = _coordinator(demo_db)
-    settings.save_organisation_settings(demo_db, boss.id, organisation="Welzijn De Wolden", lock_minutes=5,
-                                      retention_years=1)
+    settings.save_organisation_settings(
+        demo_db, boss.id, organisation="Welzijn De Wolden", lock_minutes=5, retention_years=1
+    )
     before = _counts(demo_db)
     from datetime import date
 
@@ -69,9 +70,12 @@ def test_retention_sweep_anonymises_expired_residents_and_keeps_the_counts(demo_
         assert len(anonymised) >= expected
         assert all(r.family_name == "" and r.birth_year is None and r.search_key == "" for r in anonymised)
         # No open work was swept away.
-        open_left = session.execute(text(
-            "SELECT count(*) FROM signal s JOIN resident r ON r.id = s.resident_id "
-            "WHERE r.anonymised_at IS NOT NULL AND s.status IN ('open', 'in_progress')")).scalar()
+        open_left = session.execute(
+            text(
+                "SELECT count(*) FROM signal s JOIN resident r ON r.id = s.resident_id "
+                "WHERE r.anonymised_at IS NOT NULL AND s.status IN ('open', 'in_progress')"
+            )
+        ).scalar()
         assert open_left == 0
     # An expired resident is no longer found by the old name; the others still are.
     kept = search.search_residents(demo_db, "", ResidentFilter(), limit=5)
@@ -96,12 +100,18 @@ def test_erasure_wipes_personal_data_and_the_audit_says_so(db: Database) -> None
     signals.add_signal(db, boss.id, r.id, SignalData("debts", description="Gerrit heeft schulden"))
     privacy.erase_resident(db, boss.id, r.id)
     with db.reading() as session:
-        dump = "\n".join(str(tuple(row)) for table in ("resident", "signal", "resident_fts_data", "auditevent")
-                         for row in session.execute(text(f"SELECT * FROM {table}")).all()).lower()
+        dump = "\n".join(
+            str(tuple(row))
+            for table in ("resident", "signal", "resident_fts_data", "auditevent")
+            for row in session.execute(text(f"SELECT * FROM {table}")).all()
+        ).lower()
         assert "hoekstra" not in dump and "gerrit" not in dump
         assert session.execute(text("SELECT count(*) FROM signal")).scalar() == 1  # still counted
-        actions = session.execute(text("SELECT action FROM auditevent WHERE resident_id = :r"),
-                                  {"r": r.id.hex}).scalars().all()
+        actions = (
+            session.execute(text("SELECT action FROM auditevent WHERE resident_id = :r"), {"r": r.id.hex})
+            .scalars()
+            .all()
+        )
     assert "resident.erase" in actions
 
 
@@ -116,7 +126,9 @@ def test_inzage_holds_everything_and_is_audited(demo_db: Database, tmp_path: Pat
     assert data["inwoner"]["achternaam"] in text_md and "## Signalen" in text_md
     assert json.loads(raw.read_text())["inwoner"]["id"] == str(row.id)
     assert oct(markdown.stat().st_mode)[-3:] == "600"
-    assert "resident.export" in [e["handeling"] for e in inzage_doc.as_dict(inzage.collect(demo_db, worker.id, row.id))["inzage_log"]]
+    assert "resident.export" in [
+        e["handeling"] for e in inzage_doc.as_dict(inzage.collect(demo_db, worker.id, row.id))["inzage_log"]
+    ]
 
 
 def test_confidential_signal_only_for_author_and_coordinators(db: Database) -> None:
@@ -137,10 +149,19 @@ def test_confidential_signal_only_for_author_and_coordinators(db: Database) -> N
     assert seen == {"Coördinator": (2, 2, 2), "Auteur": (2, 2, 2), "Collega": (1, 1, 1)}
 
 
-@given(role=st.sampled_from(["worker", "coordinator"]), confidential=st.booleans(),
-       viewer_is_author=st.booleans(), viewer_is_assignee=st.booleans())
-def test_sql_filter_matches_the_domain_rule(tmp_path_factory, role, confidential, viewer_is_author,  # type: ignore[no-untyped-def]
-                                            viewer_is_assignee) -> None:
+@given(
+    role=st.sampled_from(["worker", "coordinator"]),
+    confidential=st.booleans(),
+    viewer_is_author=st.booleans(),
+    viewer_is_assignee=st.booleans(),
+)
+def test_sql_filter_matches_the_domain_rule(
+    tmp_path_factory,
+    role,
+    confidential,
+    viewer_is_author,  # type: ignore[no-untyped-def]
+    viewer_is_assignee,
+) -> None:
     import uuid
 
     me, someone = uuid.uuid4(), uuid.uuid4()
@@ -148,8 +169,13 @@ def test_sql_filter_matches_the_domain_rule(tmp_path_factory, role, confidential
     assignee = me if viewer_is_assignee else someone
     viewer = Viewer(me, role)
     expected = can_see_signal(viewer, confidential, author, assignee)
-    row = Signal(category="debts", noticed_on=__import__("datetime").date(2026, 1, 1), confidential=confidential,
-                 created_by=author, worker_id=assignee)
+    row = Signal(
+        category="debts",
+        noticed_on=__import__("datetime").date(2026, 1, 1),
+        confidential=confidential,
+        created_by=author,
+        worker_id=assignee,
+    )
     from sqlalchemy import create_engine
     from sqlmodel import Session
 

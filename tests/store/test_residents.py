@@ -4,13 +4,13 @@ import pytest
 from sqlalchemy import func, text
 from sqlmodel import select
 
-from wijkwerk_tui.domain.errors import ValidationError
-from wijkwerk_tui.domain.names import PersonalData
-from wijkwerk_tui.store import areas, residents, workers
 from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.db.rows import NotFound
-from wijkwerk_tui.queries.search import ResidentFilter, fts_match, search_residents
 from wijkwerk_tui.db.tables import AuditEvent, Resident
+from wijkwerk_tui.domain.errors import ValidationError
+from wijkwerk_tui.domain.names import PersonalData
+from wijkwerk_tui.queries.search import ResidentFilter, fts_match, search_residents
+from wijkwerk_tui.store import areas, residents, workers
 
 
 def _count(db: Database, model: type) -> int:
@@ -47,7 +47,9 @@ def test_add_stamps_provenance(db: Database, setup: tuple[uuid.UUID, uuid.UUID])
         (PersonalData("Piet", "", "Jansen", email="piet.at.home"), "email"),
     ],
 )
-def test_rejected_input_writes_nothing(db: Database, setup: tuple[uuid.UUID, uuid.UUID], data: PersonalData, field: str) -> None:
+def test_rejected_input_writes_nothing(
+    db: Database, setup: tuple[uuid.UUID, uuid.UUID], data: PersonalData, field: str
+) -> None:
     worker, area = setup
     before = (_count(db, Resident), _count(db, AuditEvent))
     with pytest.raises(ValidationError) as info:
@@ -110,9 +112,9 @@ def test_filters_and_paging(demo_db: Database) -> None:
     on_step_two = search_residents(demo_db, "", ResidentFilter(participation_step=2), limit=1000)
     assert on_step_two and all(r.participation_step == 2 for r in on_step_two)
     with demo_db.reading() as session:
-        with_open = session.execute(text(
-            "SELECT COUNT(DISTINCT resident_id) FROM signal WHERE status != 'closed' AND resident_id IS NOT NULL"
-        )).scalar()
+        with_open = session.execute(
+            text("SELECT COUNT(DISTINCT resident_id) FROM signal WHERE status != 'closed' AND resident_id IS NOT NULL")
+        ).scalar()
     assert len(search_residents(demo_db, "", ResidentFilter(open_signals=True), limit=1000)) == with_open
 
 

@@ -17,8 +17,11 @@ async def settle(pilot: Pilot) -> None:
     # in a row (snapshots; under load the idle pass can come late).
     quiet = 0
     for _ in range(200):
-        pending = [t for t in pilot.app.screen.query(DataTable)
-                   if t._require_update_dimensions or t._updated_cells or t._new_rows]
+        pending = [
+            t
+            for t in pilot.app.screen.query(DataTable)
+            if t._require_update_dimensions or t._updated_cells or t._new_rows
+        ]
         quiet = 0 if pending else quiet + 1
         if quiet >= 2:
             break

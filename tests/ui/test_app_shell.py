@@ -5,11 +5,11 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable
 
+from tests.conftest import FROZEN_NOW
+from tests.ui.helpers import settle
 from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.ui.app import make_app
 from wijkwerk_tui.ui.screens.help import HelpScreen
-from tests.conftest import FROZEN_NOW
-from tests.ui.helpers import settle
 
 
 def _cells(table: DataTable) -> list[list[str]]:
@@ -55,7 +55,9 @@ async def test_ctrl_q_leaves(demo_db: Database) -> None:
     assert not app.is_running
 
 
-async def test_crash_with_a_resident_on_screen_leaks_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+async def test_crash_with_a_resident_on_screen_leaks_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """An error while a resident is shown: the name is in no output and in no file on disk."""
     from wijkwerk_tui.domain.names import PersonalData
     from wijkwerk_tui.security import vault
@@ -63,8 +65,9 @@ async def test_crash_with_a_resident_on_screen_leaks_nothing(tmp_path: Path, cap
     from wijkwerk_tui.ui.screens.resident import ResidentScreen
 
     session, _code = vault.setup(tmp_path / "w.db", "Org", ["Ruinen"], "Sanne", "lang genoeg!", "lang genoeg!")
-    resident = residents.add_resident(session.db, session.worker_id, PersonalData("Gerrit", "", "Hoekstra", 1951),
-                                      None, True)
+    resident = residents.add_resident(
+        session.db, session.worker_id, PersonalData("Gerrit", "", "Hoekstra", 1951), None, True
+    )
     app = make_app(db=session.db, now=FROZEN_NOW)
     secret = "Hoekstra"
 

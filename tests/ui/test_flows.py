@@ -6,13 +6,14 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import text
 from textual.widgets import DataTable, Input
 
+from tests.conftest import FROZEN_NOW
+from tests.ui.helpers import cells, open_resident_by_search, settle, type_text
+from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.domain.ladders import Ladder
 from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.store import ladders, partners, referrals, residents, signals, workers
-from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.store.partners import PartnerData
 from wijkwerk_tui.ui.app import make_app
 from wijkwerk_tui.ui.screens.confirm import ConfirmDialog
@@ -20,8 +21,6 @@ from wijkwerk_tui.ui.screens.ladder_dialog import LadderDialog
 from wijkwerk_tui.ui.screens.resident import ResidentScreen
 from wijkwerk_tui.ui.screens.residents import ResidentsScreen
 from wijkwerk_tui.ui.widgets.row_list import RowList
-from tests.conftest import FROZEN_NOW
-from tests.ui.helpers import cells, open_resident_by_search, settle, type_text
 
 
 @pytest.fixture
@@ -221,7 +220,10 @@ async def test_referral_and_its_feedback(office) -> None:
         partner = {p.id: p.name for p in partners.list_partners(db)}[saved.partner_id]
         assert partner == "Schuldhulpverlening De Wolden"
         assert (saved.consent_share, saved.status, saved.feedback_due_on) == (
-            True, "proposed", db.today() + timedelta(days=14))
+            True,
+            "proposed",
+            db.today() + timedelta(days=14),
+        )
         # Feedback: Enter on the referral row, status and the partner's answer.
         table = pilot.app.screen.query_one("#referrals", RowList)
         table.focus()
@@ -235,7 +237,10 @@ async def test_referral_and_its_feedback(office) -> None:
         await settle(pilot)
         [updated] = referrals.for_resident(db, people["ozdemir"].id)
         assert (updated.status, updated.feedback, updated.feedback_on) == (
-            "sent", "Intake gepland op 1 december", db.today())
+            "sent",
+            "Intake gepland op 1 december",
+            db.today(),
+        )
         assert cells(pilot.app.screen.query_one("#referrals", RowList))[0][4] == "ontvangen"
 
 
@@ -318,8 +323,9 @@ async def test_overviews_acute_first_and_filter(office) -> None:
     db, worker, people = office
     from wijkwerk_tui.store.signals import SignalData
 
-    signals.add_signal(db, worker.id, people["jansen"].id, SignalData("debts", "normal",
-                                                                      noticed_on=db.today() - timedelta(days=9)))
+    signals.add_signal(
+        db, worker.id, people["jansen"].id, SignalData("debts", "normal", noticed_on=db.today() - timedelta(days=9))
+    )
     signals.add_signal(db, worker.id, people["vries"].id, SignalData("domestic_violence", "acute"))
     async with _app(db).run_test(size=(120, 40)) as pilot:
         await pilot.press("o")
@@ -361,8 +367,14 @@ async def test_start_screen_lines_open_their_resident(office) -> None:
     db, worker, people = office
     from wijkwerk_tui.store.signals import SignalData
 
-    signals.add_signal(db, worker.id, people["ozdemir"].id, SignalData(
-        "loneliness", noticed_on=db.today() - timedelta(days=30), follow_up_on=db.today() - timedelta(days=2)))
+    signals.add_signal(
+        db,
+        worker.id,
+        people["ozdemir"].id,
+        SignalData(
+            "loneliness", noticed_on=db.today() - timedelta(days=30), follow_up_on=db.today() - timedelta(days=2)
+        ),
+    )
     async with _app(db).run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         rows = cells(pilot.app.screen.query_one("#agenda", DataTable))
@@ -374,8 +386,6 @@ async def test_start_screen_lines_open_their_resident(office) -> None:
         await settle(pilot)
         rows = cells(pilot.app.screen.query_one("#agenda", DataTable))
         assert ["Recent geopend", "", "Ayşe Özdemir", ""] in rows
-
-
 
 
 async def test_opening_a_resident_that_is_gone_says_so_and_stays(office) -> None:

@@ -9,17 +9,17 @@ import pytest
 from sqlalchemy import text
 from textual.widgets import DataTable, Input
 
+from tests.conftest import FROZEN_NOW
+from tests.ui.helpers import cells, settle
+from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.domain.ladders import Ladder
 from wijkwerk_tui.domain.names import PersonalData
-from wijkwerk_tui.store import areas, contacts, drafts, ladders, residents, signals, workers
-from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.queries.search import search_residents
+from wijkwerk_tui.store import areas, contacts, drafts, ladders, residents, signals, workers
 from wijkwerk_tui.ui.app import make_app
 from wijkwerk_tui.ui.screens.confirm import ConfirmDialog
 from wijkwerk_tui.ui.screens.intake import IntakeScreen
 from wijkwerk_tui.ui.widgets.key_toggles import KeyToggles, YesNo
-from tests.conftest import FROZEN_NOW
-from tests.ui.helpers import cells, settle
 
 NAME = "Gerrit Hoekstra"
 YEAR = "1951"

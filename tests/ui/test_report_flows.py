@@ -8,9 +8,9 @@ from textual.widgets import Checkbox, DataTable, Input, TextArea
 
 from tests.conftest import FROZEN_NOW
 from tests.ui.helpers import cells, settle, type_text
+from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.store import activities, contacts, residents, workers
-from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.ui.app import make_app
 from wijkwerk_tui.ui.screens.activities import ActivitiesScreen
 from wijkwerk_tui.ui.screens.activity_form import ActivityForm

@@ -7,8 +7,8 @@ from pathlib import Path
 from textual.widgets import DataTable, Input, TextArea
 
 from tests.conftest import PASS, FakeClock
-from wijkwerk_tui.db.engine import Database
 from tests.ui.helpers import cells, settle, type_text
+from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.security import vault
 from wijkwerk_tui.store import access, drafts, residents, signals, workers
@@ -104,8 +104,9 @@ async def test_login_with_type_ahead_and_a_growing_delay(setup_db, clock) -> Non
 
 async def test_auto_lock_hides_everything_and_unlock_returns_to_the_half_filled_form(setup_db, clock) -> None:  # type: ignore[no-untyped-def]
     session, _code, _path = setup_db
-    resident = residents.add_resident(session.db, session.worker_id, PersonalData("Gerrit", "", "Hoekstra", 1951),
-                                      None, True)
+    resident = residents.add_resident(
+        session.db, session.worker_id, PersonalData("Gerrit", "", "Hoekstra", 1951), None, True
+    )
     app = WijkwerkApp(session, clock=clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -141,8 +142,9 @@ async def test_auto_lock_hides_everything_and_unlock_returns_to_the_half_filled_
 async def test_another_worker_unlocking_starts_fresh(setup_db, clock) -> None:  # type: ignore[no-untyped-def]
     session, _code, _path = setup_db
     vault.add_account(session, "Piet de Boer", "worker", "piet-wachtwoord", "piet-wachtwoord")
-    resident = residents.add_resident(session.db, session.worker_id, PersonalData("Gerrit", "", "Hoekstra", 1951),
-                                      None, True)
+    resident = residents.add_resident(
+        session.db, session.worker_id, PersonalData("Gerrit", "", "Hoekstra", 1951), None, True
+    )
     sanne = session.worker_id
     app = WijkwerkApp(session, clock=clock)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -174,8 +176,9 @@ async def test_another_worker_unlocking_starts_fresh(setup_db, clock) -> None:  
 async def test_a_worker_sees_only_what_the_role_allows(setup_db, clock) -> None:  # type: ignore[no-untyped-def]
     session, _code, _path = setup_db
     piet = vault.add_account(session, "Piet", "worker", "piet-wachtwoord", "piet-wachtwoord")
-    resident = residents.add_resident(session.db, session.worker_id, PersonalData("Gerrit", "", "Hoekstra", 1951),
-                                      None, True)
+    resident = residents.add_resident(
+        session.db, session.worker_id, PersonalData("Gerrit", "", "Hoekstra", 1951), None, True
+    )
     signals.add_signal(session.db, session.worker_id, resident.id, SignalData("domestic_violence", confidential=True))
     signals.add_signal(session.db, session.worker_id, resident.id, SignalData("loneliness"))
     as_piet = vault.Unlocked(session.db, piet.id, piet.name, piet.role)
@@ -196,8 +199,8 @@ async def test_a_worker_sees_only_what_the_role_allows(setup_db, clock) -> None:
 
 
 async def test_coordinator_adds_and_deactivates_an_account(setup_db, clock) -> None:  # type: ignore[no-untyped-def]
-    from wijkwerk_tui.ui.screens.accounts import AccountsScreen
     from wijkwerk_tui.ui.screens.account_form import AccountForm
+    from wijkwerk_tui.ui.screens.accounts import AccountsScreen
 
     session, _code, path = setup_db
     app = WijkwerkApp(session, clock=clock)
@@ -272,8 +275,9 @@ async def test_settings_lock_minutes_and_a_worker_cannot_open_them(setup_db, clo
 
 async def test_inzage_and_erasure_from_the_resident_screen(setup_db, clock, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     session, _code, _path = setup_db
-    resident = residents.add_resident(session.db, session.worker_id, PersonalData("Gerrit", "", "Hoekstra", 1951),
-                                      None, True)
+    resident = residents.add_resident(
+        session.db, session.worker_id, PersonalData("Gerrit", "", "Hoekstra", 1951), None, True
+    )
     app = WijkwerkApp(session, clock=clock)
     app.export_dir = tmp_path / "uit"
     async with app.run_test(size=(100, 40)) as pilot:

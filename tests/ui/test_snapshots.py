@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from wijkwerk_tui.db.engine import open_database
-from wijkwerk_tui.ui.app import make_app
 from tests.conftest import FROZEN_NOW, frozen_clock
 from tests.ui.helpers import settle, type_text
+from wijkwerk_tui.db.engine import open_database
+from wijkwerk_tui.ui.app import make_app
 
 SIZES = [(80, 24), (120, 40)]
 

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from wijkwerk_tui.db.engine import open_database
 from wijkwerk_tui.security.demo import DEMO_PASSPHRASE
 from wijkwerk_tui.security.keyfile import KeyFile, keyfile_path
-from wijkwerk_tui.db.engine import open_database
 
 pytestmark = pytest.mark.skipif(
     shutil.which("tmux") is None and not os.environ.get("CI"),
@@ -31,8 +31,9 @@ class Terminal:
         self.name = f"wijkwerk-{uuid.uuid4().hex[:8]}"
         command = f"exec {shlex.quote(sys.executable)} -m wijkwerk_tui --db {shlex.quote(str(db))}"
         env = {**os.environ, "TERM": "xterm-256color"}
-        subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", "80", "-y", "24", command],
-                       check=True, env=env)
+        subprocess.run(
+            ["tmux", "new-session", "-d", "-s", self.name, "-x", "80", "-y", "24", command], check=True, env=env
+        )
 
     def screen(self) -> str:
         result = subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True)
@@ -56,8 +57,12 @@ class Terminal:
         self.keys(value, literal=True)
 
     def pid(self) -> int:
-        out = subprocess.run(["tmux", "display-message", "-p", "-t", self.name, "#{pane_pid}"],
-                             capture_output=True, text=True, check=True).stdout
+        out = subprocess.run(
+            ["tmux", "display-message", "-p", "-t", self.name, "#{pane_pid}"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
         return int(out.strip())
 
     def login(self, db: Path) -> None:
@@ -77,8 +82,12 @@ class Terminal:
 @pytest.fixture
 def demo_path(tmp_path: Path) -> Path:
     path = tmp_path / "terminal.db"
-    subprocess.run([sys.executable, "-m", "wijkwerk_tui", "--db", str(path), "demo", "--no-run", "--residents", "30"],
-                   check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [sys.executable, "-m", "wijkwerk_tui", "--db", str(path), "demo", "--no-run", "--residents", "30"],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     return path
 
 
@@ -87,10 +96,14 @@ def _resident(path: Path, family: str) -> tuple | None:
     db = open_database(path, key=keyfile.slots[0].open(DEMO_PASSPHRASE))
     try:
         with db.reading() as session:
-            return session.execute(text(
-                "SELECT r.given_name, r.birth_year, a.name, r.participation_step, r.support_step,"
-                " (SELECT COUNT(*) FROM signal s WHERE s.resident_id = r.id)"
-                " FROM resident r JOIN area a ON a.id = r.area_id WHERE r.family_name = :f"), {"f": family}).first()
+            return session.execute(
+                text(
+                    "SELECT r.given_name, r.birth_year, a.name, r.participation_step, r.support_step,"
+                    " (SELECT COUNT(*) FROM signal s WHERE s.resident_id = r.id)"
+                    " FROM resident r JOIN area a ON a.id = r.area_id WHERE r.family_name = :f"
+                ),
+                {"f": family},
+            ).first()
     finally:
         db.close()
 

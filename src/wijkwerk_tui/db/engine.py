@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -91,8 +91,9 @@ def make_engine(path: Path, key: bytes | None = None) -> Engine:
         # The URL names no file (the creator opens it), so say which pool to use: SQLAlchemy
         # would otherwise pick the one for in-memory databases, which closes connections
         # when more than five threads (Textual workers) have used it.
-        engine = create_engine("sqlite://", module=dbapi2, creator=lambda: cipher_connect(path, key),
-                               poolclass=QueuePool)
+        engine = create_engine(
+            "sqlite://", module=dbapi2, creator=lambda: cipher_connect(path, key), poolclass=QueuePool
+        )
     _configure_sqlite(engine)
     return engine
 
@@ -121,9 +122,8 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One unit of work: commits at the end, rolls back everything on error."""
-        with Session(self._writer, expire_on_commit=False) as session:
-            with session.begin():
-                yield session
+        with Session(self._writer, expire_on_commit=False) as session, session.begin():
+            yield session
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
@@ -171,7 +171,5 @@ def _ensure_device_id(db: Database) -> str:
         if row:
             return str(row[0])
         device_id = str(uuid.uuid4())
-        session.execute(
-            text("INSERT INTO setting (key, value) VALUES ('device_id', :v)"), {"v": device_id}
-        )
+        session.execute(text("INSERT INTO setting (key, value) VALUES ('device_id', :v)"), {"v": device_id})
         return device_id

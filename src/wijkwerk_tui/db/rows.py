@@ -7,8 +7,8 @@ from typing import TypeVar
 
 from sqlmodel import Session, SQLModel
 
-from wijkwerk_tui.domain.errors import DomainError
 from wijkwerk_tui.db.engine import Database
+from wijkwerk_tui.domain.errors import DomainError
 
 T = TypeVar("T", bound=SQLModel)
 

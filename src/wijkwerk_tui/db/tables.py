@@ -78,15 +78,29 @@ class Resident(Stamped, table=True):
 
     __table_args__ = (
         # Reports map residents to areas without reading (and decrypting) the rows themselves.
-        Index("ix_resident_live_area", "id", "area_id", sqlite_where=text("deleted_at IS NULL"),
-              postgresql_where=text("deleted_at IS NULL")),
+        Index(
+            "ix_resident_live_area",
+            "id",
+            "area_id",
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
         # ...and leave the few soft-deleted ones out without reading the whole table.
-        Index("ix_resident_deleted", "id", sqlite_where=text("deleted_at IS NOT NULL"),
-              postgresql_where=text("deleted_at IS NOT NULL")),
+        Index(
+            "ix_resident_deleted",
+            "id",
+            sqlite_where=text("deleted_at IS NOT NULL"),
+            postgresql_where=text("deleted_at IS NOT NULL"),
+        ),
         # The residents list reads its pages in this order (store.search).
-        Index("ix_resident_order", "family_name", "given_name", "pk",
-              sqlite_where=text("deleted_at IS NULL AND anonymised_at IS NULL"),
-              postgresql_where=text("deleted_at IS NULL AND anonymised_at IS NULL")),
+        Index(
+            "ix_resident_order",
+            "family_name",
+            "given_name",
+            "pk",
+            sqlite_where=text("deleted_at IS NULL AND anonymised_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL AND anonymised_at IS NULL"),
+        ),
     )
 
 
@@ -141,8 +155,16 @@ class Referral(Row, table=True):
 class Signal(Row, table=True):
     __table_args__ = (
         Index("ix_signal_status_followup", "status", "follow_up_on"),
-        Index("ix_signal_report", "noticed_on", "area_id", "category", "closed_on", "resident_id",
-              sqlite_where=_LIVE, postgresql_where=_LIVE),
+        Index(
+            "ix_signal_report",
+            "noticed_on",
+            "area_id",
+            "category",
+            "closed_on",
+            "resident_id",
+            sqlite_where=_LIVE,
+            postgresql_where=_LIVE,
+        ),
     )
 
     resident_id: uuid.UUID | None = Field(default=None, foreign_key="resident.id", index=True)
@@ -175,10 +197,22 @@ class MeldcodeStep(Row, table=True):
 class Contact(Row, table=True):
     __table_args__ = (
         Index("ix_contact_resident_date", "resident_id", "contact_on"),
-        Index("ix_contact_period", "contact_on", "area_id", "kind", "resident_id", "is_story",
-              sqlite_where=_LIVE, postgresql_where=_LIVE),
-        Index("ix_contact_story", "contact_on", sqlite_where=text("is_story = 1 AND deleted_at IS NULL"),
-              postgresql_where=text("is_story = 1 AND deleted_at IS NULL")),
+        Index(
+            "ix_contact_period",
+            "contact_on",
+            "area_id",
+            "kind",
+            "resident_id",
+            "is_story",
+            sqlite_where=_LIVE,
+            postgresql_where=_LIVE,
+        ),
+        Index(
+            "ix_contact_story",
+            "contact_on",
+            sqlite_where=text("is_story = 1 AND deleted_at IS NULL"),
+            postgresql_where=text("is_story = 1 AND deleted_at IS NULL"),
+        ),
     )
 
     resident_id: uuid.UUID | None = Field(default=None, foreign_key="resident.id")  # None: anonymous

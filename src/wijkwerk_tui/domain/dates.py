@@ -16,26 +16,71 @@ from dateutil.relativedelta import relativedelta
 from wijkwerk_tui.domain.errors import ValidationError
 
 MONTHS = (
-    "januari", "februari", "maart", "april", "mei", "juni",
-    "juli", "augustus", "september", "oktober", "november", "december",
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
 )
 _MONTH_BY_NAME: dict[str, int] = {name: i for i, name in enumerate(MONTHS, start=1)}
 _MONTH_BY_NAME.update(
-    {"jan": 1, "feb": 2, "mrt": 3, "mar": 3, "apr": 4, "jun": 6, "jul": 7,
-     "aug": 8, "sep": 9, "sept": 9, "okt": 10, "oct": 10, "nov": 11, "dec": 12}
+    {
+        "jan": 1,
+        "feb": 2,
+        "mrt": 3,
+        "mar": 3,
+        "apr": 4,
+        "jun": 6,
+        "jul": 7,
+        "aug": 8,
+        "sep": 9,
+        "sept": 9,
+        "okt": 10,
+        "oct": 10,
+        "nov": 11,
+        "dec": 12,
+    }
 )
 
 _KEYWORDS = {"vandaag": 0, "nu": 0, "gisteren": -1, "eergisteren": -2, "morgen": 1, "overmorgen": 2}
 
 _UNITS = {
-    "d": "days", "dag": "days", "dagen": "days",
-    "w": "weeks", "wk": "weeks", "week": "weeks", "weken": "weeks",
-    "m": "months", "mnd": "months", "maand": "months", "maanden": "months",
-    "j": "years", "jr": "years", "jaar": "years",
+    "d": "days",
+    "dag": "days",
+    "dagen": "days",
+    "w": "weeks",
+    "wk": "weeks",
+    "week": "weeks",
+    "weken": "weeks",
+    "m": "months",
+    "mnd": "months",
+    "maand": "months",
+    "maanden": "months",
+    "j": "years",
+    "jr": "years",
+    "jaar": "years",
 }
 _NUMBER_WORDS = {
-    "een": 1, "één": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6,
-    "zeven": 7, "acht": 8, "negen": 9, "tien": 10, "elf": 11, "twaalf": 12,
+    "een": 1,
+    "één": 1,
+    "twee": 2,
+    "drie": 3,
+    "vier": 4,
+    "vijf": 5,
+    "zes": 6,
+    "zeven": 7,
+    "acht": 8,
+    "negen": 9,
+    "tien": 10,
+    "elf": 11,
+    "twaalf": 12,
 }
 _UNIT_RE = "|".join(sorted(_UNITS, key=len, reverse=True))
 _NUM_RE = r"\d{1,3}|" + "|".join(_NUMBER_WORDS)
@@ -65,9 +110,7 @@ def _build(day: int, month: int, year: int, field: str) -> date:
     try:
         return date(year, month, day)
     except ValueError:
-        raise ValidationError(
-            field, f"Die datum bestaat niet: {day:02d}-{month:02d}-{year}."
-        ) from None
+        raise ValidationError(field, f"Die datum bestaat niet: {day:02d}-{month:02d}-{year}.") from None
 
 
 def _year(text: str | None, today: date, field: str) -> int:

@@ -54,8 +54,7 @@ def steps(ladder: Ladder, label_overrides: Mapping[int, str] | None = None) -> t
     """The steps of a ladder, with the organisation's own labels where it set them."""
     overrides = label_overrides or {}
     return tuple(
-        Step(s.number, overrides.get(s.number, "").strip() or s.label, s.description)
-        for s in _DEFAULT_STEPS[ladder]
+        Step(s.number, overrides.get(s.number, "").strip() or s.label, s.description) for s in _DEFAULT_STEPS[ladder]
     )
 
 

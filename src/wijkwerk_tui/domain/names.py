@@ -78,8 +78,34 @@ def search_key(data: PersonalData, area_name: str = "") -> str:
 
 
 # Dutch tussenvoegsels, longest first so "van der" wins over "van".
-PREFIXES = ("van der", "van den", "van de", "van 't", "in 't", "in de", "op de", "uit de", "van", "de", "der",
-            "den", "ter", "ten", "te", "het", "'t", "le", "la", "du", "da", "di", "von", "op", "in", "uit")
+PREFIXES = (
+    "van der",
+    "van den",
+    "van de",
+    "van 't",
+    "in 't",
+    "in de",
+    "op de",
+    "uit de",
+    "van",
+    "de",
+    "der",
+    "den",
+    "ter",
+    "ten",
+    "te",
+    "het",
+    "'t",
+    "le",
+    "la",
+    "du",
+    "da",
+    "di",
+    "von",
+    "op",
+    "in",
+    "uit",
+)
 
 
 _PREFIX_WORDS = frozenset(word for prefix in PREFIXES for word in prefix.split())

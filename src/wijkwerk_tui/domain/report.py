@@ -22,9 +22,9 @@ The definitions (also in the README, for the municipality to read):
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
-import uuid
 from datetime import date
 from statistics import median
 from typing import Any
@@ -137,10 +137,16 @@ def _name_areas(data: ReportData) -> ReportData:
         return [(NO_AREA if row[0] is None else row[0], *row[1:]) for row in rows]
 
     return replace(
-        data, ladder_pairs=named(data.ladder_pairs), signals_new=named(data.signals_new),
-        signals_at_end=named(data.signals_at_end), signals_closed=named(data.signals_closed),
-        referrals=named(data.referrals), contacts=named(data.contacts), reached=named(data.reached),
-        activities=named(data.activities), stories=named(data.stories),
+        data,
+        ladder_pairs=named(data.ladder_pairs),
+        signals_new=named(data.signals_new),
+        signals_at_end=named(data.signals_at_end),
+        signals_closed=named(data.signals_closed),
+        referrals=named(data.referrals),
+        contacts=named(data.contacts),
+        reached=named(data.reached),
+        activities=named(data.activities),
+        stories=named(data.stories),
     )
 
 
@@ -151,11 +157,17 @@ def build(data: ReportData, organisation: str = "") -> PeriodReport:
     for ladder in Ladder:
         pairs = [(a, s, e, n) for a, lad, s, e, n in data.ladder_pairs if lad == ladder.value]
         numbers = [s.number for s in steps(ladder)]
-        dist = Table(f"{ladder.value}_distribution", f"{LADDER_NAMES[ladder]}: treden aan het eind van de periode",
-                     ["Gebied", *[f"trede {n}" for n in numbers], "totaal"])
-        move = Table(f"{ladder.value}_movement", f"{LADDER_NAMES[ladder]}: beweging in de periode",
-                     ["Gebied", *[MOVEMENT_LABELS[m] for m in SHOWN_MOVES], "totaal", "gem. verandering"],
-                     note="Lager op deze ladder is lichtere ondersteuning." if ladder is Ladder.SUPPORT else "")
+        dist = Table(
+            f"{ladder.value}_distribution",
+            f"{LADDER_NAMES[ladder]}: treden aan het eind van de periode",
+            ["Gebied", *[f"trede {n}" for n in numbers], "totaal"],
+        )
+        move = Table(
+            f"{ladder.value}_movement",
+            f"{LADDER_NAMES[ladder]}: beweging in de periode",
+            ["Gebied", *[MOVEMENT_LABELS[m] for m in SHOWN_MOVES], "totaal", "gem. verandering"],
+            note="Lager op deze ladder is lichtere ondersteuning." if ladder is Ladder.SUPPORT else "",
+        )
         for area in _areas(data, pairs):
             mine = _pick(pairs, area)
             at_end = Counter()
@@ -167,8 +179,14 @@ def build(data: ReportData, organisation: str = "") -> PeriodReport:
                 if start_step is not None:
                     changes += [end_step - start_step] * n
             dist.rows.append([area, *[Count(at_end[n]) for n in numbers], Count(sum(at_end.values()))])
-            move.rows.append([area, *[Count(moves[m]) for m in SHOWN_MOVES],
-                              Count(sum(moves.values())), _round(sum(changes) / len(changes) if changes else None)])
+            move.rows.append(
+                [
+                    area,
+                    *[Count(moves[m]) for m in SHOWN_MOVES],
+                    Count(sum(moves.values())),
+                    _round(sum(changes) / len(changes) if changes else None),
+                ]
+            )
             if area in (ALL, data.area_name):
                 charts.append(Chart(dist.title, [(f"trede {n}", at_end[n]) for n in numbers]))
                 charts.append(Chart(move.title, [(MOVEMENT_LABELS[m], moves[m]) for m in SHOWN_MOVES]))
@@ -179,13 +197,18 @@ def build(data: ReportData, organisation: str = "") -> PeriodReport:
     tables.append(_referrals(data))
     tables.append(_reach(data))
     tables.append(_months(data, charts))
-    return PeriodReport(organisation, data.period.start, data.period.end, data.area_name or ALL, tables,
-                        list(data.stories), charts)
+    return PeriodReport(
+        organisation, data.period.start, data.period.end, data.area_name or ALL, tables, list(data.stories), charts
+    )
 
 
 def _signals(data: ReportData, charts: list[Chart]) -> Table:
-    table = Table("signals", "Signalen per soort", ["Gebied", "Soort", "nieuw in periode", "open aan eind",
-                                                    "gesloten aan eind"], labels=2)
+    table = Table(
+        "signals",
+        "Signalen per soort",
+        ["Gebied", "Soort", "nieuw in periode", "open aan eind", "gesloten aan eind"],
+        labels=2,
+    )
     for area in _areas(data, data.signals_new, data.signals_at_end):
         new = Counter()
         open_end, closed_end = Counter(), Counter()
@@ -202,21 +225,40 @@ def _signals(data: ReportData, charts: list[Chart]) -> Table:
 
 
 def _signal_closing(data: ReportData) -> Table:
-    table = Table("signals_closed", "Signalen gesloten in de periode",
-                  ["Gebied", "gesloten", "mediaan dagen tot sluiten", "aandeel via doorverwijzing (%)"])
+    table = Table(
+        "signals_closed",
+        "Signalen gesloten in de periode",
+        ["Gebied", "gesloten", "mediaan dagen tot sluiten", "aandeel via doorverwijzing (%)"],
+    )
     for area in _areas(data, data.signals_closed):
         rows = _pick(data.signals_closed, area)
         days = [d for _a, d, _r in rows]
         referred = sum(1 for _a, _d, reason in rows if reason == "referred")
-        table.rows.append([area, Count(len(rows)), _round(median(days), 1) if days else None,
-                           _round(100 * referred / len(rows), 1) if rows else None])
+        table.rows.append(
+            [
+                area,
+                Count(len(rows)),
+                _round(median(days), 1) if days else None,
+                _round(100 * referred / len(rows), 1) if rows else None,
+            ]
+        )
     return table
 
 
 def _referrals(data: ReportData) -> Table:
-    table = Table("referrals", "Doorverwijzingen per partner (gemaakt in de periode)",
-                  ["Partner", "verstuurd", "aangenomen", "afgewezen", "afgerond", "terugkoppeling op tijd (%)",
-                   "mediaan dagen tot terugkoppeling"])
+    table = Table(
+        "referrals",
+        "Doorverwijzingen per partner (gemaakt in de periode)",
+        [
+            "Partner",
+            "verstuurd",
+            "aangenomen",
+            "afgewezen",
+            "afgerond",
+            "terugkoppeling op tijd (%)",
+            "mediaan dagen tot terugkoppeling",
+        ],
+    )
     by_partner: dict[str, list[tuple]] = defaultdict(list)
     for row in data.referrals:
         by_partner[row[1]].append(row)
@@ -227,20 +269,36 @@ def _referrals(data: ReportData) -> Table:
         judged = [r for r in sent if r[4] is not None and (r[4] <= end or r[5] is not None)]
         on_time = [r for r in judged if r[5] is not None and r[5] <= r[4]]
         waits = [(r[5] - r[3]).days for r in rows if r[5] is not None]
-        table.rows.append([
-            partner, Count(len(sent)), Count(sum(1 for r in rows if r[2] in ("accepted", "completed"))),
-            Count(sum(1 for r in rows if r[2] == "rejected")), Count(sum(1 for r in rows if r[2] == "completed")),
-            _round(100 * len(on_time) / len(judged), 1) if judged else None,
-            _round(median(waits), 1) if waits else None,
-        ])
+        table.rows.append(
+            [
+                partner,
+                Count(len(sent)),
+                Count(sum(1 for r in rows if r[2] in ("accepted", "completed"))),
+                Count(sum(1 for r in rows if r[2] == "rejected")),
+                Count(sum(1 for r in rows if r[2] == "completed")),
+                _round(100 * len(on_time) / len(judged), 1) if judged else None,
+                _round(median(waits), 1) if waits else None,
+            ]
+        )
     return table
 
 
 def _reach(data: ReportData) -> Table:
     kinds = list(CONTACT_KINDS)
-    table = Table("reach", "Bereik", ["Gebied", *[f"contact: {CONTACT_KINDS[k]}" for k in kinds], "contacten",
-                                      "unieke inwoners", "anoniem", "groepsactiviteiten", "deelnemers",
-                                      "vrijwilligers"])
+    table = Table(
+        "reach",
+        "Bereik",
+        [
+            "Gebied",
+            *[f"contact: {CONTACT_KINDS[k]}" for k in kinds],
+            "contacten",
+            "unieke inwoners",
+            "anoniem",
+            "groepsactiviteiten",
+            "deelnemers",
+            "vrijwilligers",
+        ],
+    )
     reached = dict(data.reached)
     for area in _areas(data, data.contacts, data.activities):
         per_kind, anonymous = Counter(), 0
@@ -250,9 +308,18 @@ def _reach(data: ReportData) -> Table:
         acts = _pick(data.activities, area)
         # Distinct over all areas is not the sum of the areas' distinct counts.
         unique = data.reached_total if area == ALL else reached.get(area, 0)
-        table.rows.append([area, *[Count(per_kind[k]) for k in kinds], Count(sum(per_kind.values())), Count(unique),
-                           Count(anonymous), Count(sum(a[1] for a in acts)), Count(sum(a[2] for a in acts)),
-                           Count(sum(a[3] for a in acts))])
+        table.rows.append(
+            [
+                area,
+                *[Count(per_kind[k]) for k in kinds],
+                Count(sum(per_kind.values())),
+                Count(unique),
+                Count(anonymous),
+                Count(sum(a[1] for a in acts)),
+                Count(sum(a[2] for a in acts)),
+                Count(sum(a[3] for a in acts)),
+            ]
+        )
     return table
 
 

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from wijkwerk_tui.queries import full_export
 from wijkwerk_tui.db.engine import Database
+from wijkwerk_tui.queries import full_export
 
 FORMATS = ("jsonl", "xlsx")
 DELETED = "verwijderd"  # the added column that marks soft-deleted rows

@@ -17,8 +17,12 @@ from wijkwerk_tui.domain.signals import STATUSES as SIGNAL_STATUSES
 from wijkwerk_tui.queries.inzage import Inzage
 
 TITLES = {
-    "ladders": "Ladders", "signalen": "Signalen", "doorverwijzingen": "Doorverwijzingen",
-    "contactmomenten": "Contactmomenten", "doelen": "Doelen en afspraken", "activiteiten": "Groepsactiviteiten",
+    "ladders": "Ladders",
+    "signalen": "Signalen",
+    "doorverwijzingen": "Doorverwijzingen",
+    "contactmomenten": "Contactmomenten",
+    "doelen": "Doelen en afspraken",
+    "activiteiten": "Groepsactiviteiten",
     "inzage_log": "Wie heeft het dossier bekeken of gewijzigd",
 }
 
@@ -42,51 +46,91 @@ def as_dict(found: Inzage) -> dict[str, Any]:
     return {
         "gemaakt_op": found.made_at.isoformat(),
         "inwoner": {
-            "id": str(r.id), "voornaam": r.given_name, "tussenvoegsel": r.family_prefix,
-            "achternaam": r.family_name, "geboortejaar": r.birth_year, "geboortedatum": _value(r.birth_date),
-            "gebied": found.area, "telefoon": r.phone, "e-mail": r.email,
-            "toestemming_registratie": r.consent_register, "toestemming_op": _value(r.consent_on),
-            "geregistreerd_op": _value(r.created_at), "geanonimiseerd_op": _value(r.anonymised_at),
+            "id": str(r.id),
+            "voornaam": r.given_name,
+            "tussenvoegsel": r.family_prefix,
+            "achternaam": r.family_name,
+            "geboortejaar": r.birth_year,
+            "geboortedatum": _value(r.birth_date),
+            "gebied": found.area,
+            "telefoon": r.phone,
+            "e-mail": r.email,
+            "toestemming_registratie": r.consent_register,
+            "toestemming_op": _value(r.consent_on),
+            "geregistreerd_op": _value(r.created_at),
+            "geanonimiseerd_op": _value(r.anonymised_at),
         },
         "ladders": {
             LADDER_NAMES[ladder]: [
-                {"datum": _value(s.measured_on), "trede": s.step, "omschrijving": labels[ladder].get(s.step, ""),
-                 "groeipotentieel": s.potential, "toelichting": s.note, "medewerker": who(s.worker_id)}
+                {
+                    "datum": _value(s.measured_on),
+                    "trede": s.step,
+                    "omschrijving": labels[ladder].get(s.step, ""),
+                    "groeipotentieel": s.potential,
+                    "toelichting": s.note,
+                    "medewerker": who(s.worker_id),
+                }
                 for s in found.ladders[ladder]
             ]
             for ladder in Ladder
         },
         "signalen": [
-            {"datum": _value(s.noticed_on), "soort": CATEGORIES.get(s.category, s.category),
-             "urgentie": URGENCIES.get(s.urgency, s.urgency), "status": SIGNAL_STATUSES.get(s.status, s.status),
-             "omschrijving": s.description, "opvolgen_op": _value(s.follow_up_on), "gesloten_op": _value(s.closed_on),
-             "vertrouwelijk": s.confidential, "medewerker": who(s.worker_id),
-             "meldcode": [{"stap": m.step, "datum": _value(m.done_on), "notitie": m.note} for m in meldcode]}
+            {
+                "datum": _value(s.noticed_on),
+                "soort": CATEGORIES.get(s.category, s.category),
+                "urgentie": URGENCIES.get(s.urgency, s.urgency),
+                "status": SIGNAL_STATUSES.get(s.status, s.status),
+                "omschrijving": s.description,
+                "opvolgen_op": _value(s.follow_up_on),
+                "gesloten_op": _value(s.closed_on),
+                "vertrouwelijk": s.confidential,
+                "medewerker": who(s.worker_id),
+                "meldcode": [{"stap": m.step, "datum": _value(m.done_on), "notitie": m.note} for m in meldcode],
+            }
             for s, meldcode in found.signals
         ],
         "doorverwijzingen": [
-            {"datum": _value(f.referred_on), "partner": found.partners.get(f.partner_id, ""), "reden": f.reason,
-             "toestemming_delen": f.consent_share, "toestemming_op": _value(f.consent_on),
-             "reden_zonder_toestemming": f.no_consent_reason,
-             "status": REFERRAL_STATUSES.get(f.status, f.status), "terugkoppeling_uiterlijk": _value(f.feedback_due_on),
-             "terugkoppeling_op": _value(f.feedback_on), "terugkoppeling": f.feedback, "medewerker": who(f.worker_id)}
+            {
+                "datum": _value(f.referred_on),
+                "partner": found.partners.get(f.partner_id, ""),
+                "reden": f.reason,
+                "toestemming_delen": f.consent_share,
+                "toestemming_op": _value(f.consent_on),
+                "reden_zonder_toestemming": f.no_consent_reason,
+                "status": REFERRAL_STATUSES.get(f.status, f.status),
+                "terugkoppeling_uiterlijk": _value(f.feedback_due_on),
+                "terugkoppeling_op": _value(f.feedback_on),
+                "terugkoppeling": f.feedback,
+                "medewerker": who(f.worker_id),
+            }
             for f in found.referrals
         ],
         "contactmomenten": [
-            {"datum": _value(c.contact_on), "soort": CONTACT_KINDS.get(c.kind, c.kind), "minuten": c.duration_min,
-             "notitie": c.note, "medewerker": who(c.worker_id)}
+            {
+                "datum": _value(c.contact_on),
+                "soort": CONTACT_KINDS.get(c.kind, c.kind),
+                "minuten": c.duration_min,
+                "notitie": c.note,
+                "medewerker": who(c.worker_id),
+            }
             for c in found.contacts
         ],
         "doelen": [
-            {"vastgesteld_op": _value(g.set_on), "doel": g.description,
-             "wie_draagt_bij": GOAL_CONTRIBUTORS.get(g.contributor, g.contributor),
-             "evaluatie_op": _value(g.review_on), "status": GOAL_STATUSES.get(g.status, g.status),
-             "medewerker": who(g.worker_id)}
+            {
+                "vastgesteld_op": _value(g.set_on),
+                "doel": g.description,
+                "wie_draagt_bij": GOAL_CONTRIBUTORS.get(g.contributor, g.contributor),
+                "evaluatie_op": _value(g.review_on),
+                "status": GOAL_STATUSES.get(g.status, g.status),
+                "medewerker": who(g.worker_id),
+            }
             for g in found.goals
         ],
         "activiteiten": [{"datum": _value(a.held_on), "naam": a.name} for a in found.activities],
-        "inzage_log": [{"tijd": _value(e.at), "medewerker": who(e.worker_id) or "systeem", "handeling": e.action}
-                       for e in found.events],
+        "inzage_log": [
+            {"tijd": _value(e.at), "medewerker": who(e.worker_id) or "systeem", "handeling": e.action}
+            for e in found.events
+        ],
     }
 
 
@@ -113,9 +157,14 @@ def _table(rows: list[dict[str, Any]]) -> list[str]:
 
 def to_markdown(data: dict[str, Any], organisation: str = "") -> str:
     person = data["inwoner"]
-    lines = [f"# Inzage in uw gegevens{f' bij {organisation}' if organisation else ''}", "",
-             f"Gemaakt op {data['gemaakt_op'][:10]}. Dit zijn alle gegevens die over u zijn vastgelegd.", "",
-             "## Persoonsgegevens", ""]
+    lines = [
+        f"# Inzage in uw gegevens{f' bij {organisation}' if organisation else ''}",
+        "",
+        f"Gemaakt op {data['gemaakt_op'][:10]}. Dit zijn alle gegevens die over u zijn vastgelegd.",
+        "",
+        "## Persoonsgegevens",
+        "",
+    ]
     lines += [f"- **{key.replace('_', ' ')}**: {_cell(value)}" for key, value in person.items()] + [""]
     for key, title in TITLES.items():
         lines += [f"## {title}", ""]
@@ -133,8 +182,10 @@ def write(found: Inzage, folder: Path, organisation: str = "") -> tuple[Path, Pa
     folder.mkdir(parents=True, exist_ok=True)
     stem = f"inzage-{data['gemaakt_op'][:10]}-{data['inwoner']['id'][:8]}"
     markdown, raw = folder / f"{stem}.md", folder / f"{stem}.json"
-    for path, text in ((markdown, to_markdown(data, organisation)),
-                       (raw, json.dumps(data, ensure_ascii=False, indent=2))):
+    for path, text in (
+        (markdown, to_markdown(data, organisation)),
+        (raw, json.dumps(data, ensure_ascii=False, indent=2)),
+    ):
         path.write_text(text, encoding="utf-8")
         os.chmod(path, 0o600)
     return markdown, raw

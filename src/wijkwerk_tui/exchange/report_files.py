@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-
 from pathlib import Path
 from typing import Any
 
@@ -40,16 +39,21 @@ def _period(report: PeriodReport) -> str:
 
 
 def to_markdown(report: PeriodReport, suppress: bool = True) -> str:
-    lines = [f"# Rapportage {report.organisation}".rstrip(), "",
-             f"Periode: {_period(report)} · Gebied: {report.area}"
-             + (" · Aantallen onder de 5 staan als <5." if suppress else ""), ""]
+    lines = [
+        f"# Rapportage {report.organisation}".rstrip(),
+        "",
+        f"Periode: {_period(report)} · Gebied: {report.area}"
+        + (" · Aantallen onder de 5 staan als <5." if suppress else ""),
+        "",
+    ]
     for table in report.tables:
         lines += [f"## {table.title}", ""]
         if table.note:
             lines += [table.note, ""]
         lines += ["| " + " | ".join(table.columns) + " |", "|" + "---|" * len(table.columns)]
-        lines += ["| " + " | ".join(_text(show(c, suppress)).replace("|", "\\|") for c in row) + " |"
-                  for row in table.rows]
+        lines += [
+            "| " + " | ".join(_text(show(c, suppress)).replace("|", "\\|") for c in row) + " |" for row in table.rows
+        ]
         lines.append("")
     lines += ["## Verhalen uit de wijk", ""]
     lines += [f"- {area}, {day:%d-%m-%Y}: {story}" for area, day, story in report.stories] or ["Geen verhalen."]
@@ -62,9 +66,9 @@ def to_csv(report: PeriodReport, suppress: bool = True) -> bytes:
     writer.writerow(["sectie", "rij", "subrij", "kenmerk", "waarde"])
     for table in report.tables:
         for row in table.rows:
-            labels = [str(c) for c in row[:table.labels]]
+            labels = [str(c) for c in row[: table.labels]]
             row_label, sub_label = labels[0], (labels[1] if len(labels) > 1 else "")
-            for column, cell in zip(table.columns[table.labels:], row[table.labels:]):
+            for column, cell in zip(table.columns[table.labels :], row[table.labels :]):
                 writer.writerow([table.title, row_label, sub_label, column, _text(show(cell, suppress))])
     for area, day, story in report.stories:
         writer.writerow(["Verhalen uit de wijk", area, f"{day:%d-%m-%Y}", "verhaal", story])
@@ -73,10 +77,20 @@ def to_csv(report: PeriodReport, suppress: bool = True) -> bytes:
 
 def to_json(report: PeriodReport, suppress: bool = True) -> str:
     data: dict[str, Any] = {
-        "organisatie": report.organisation, "van": report.start.isoformat(), "tot_en_met": report.end.isoformat(),
-        "gebied": report.area, "kleine_aantallen_onderdrukt": suppress,
-        "tabellen": [{"sleutel": t.key, "titel": t.title, "kolommen": t.columns,
-                      "rijen": [[show(c, suppress) for c in row] for row in t.rows]} for t in report.tables],
+        "organisatie": report.organisation,
+        "van": report.start.isoformat(),
+        "tot_en_met": report.end.isoformat(),
+        "gebied": report.area,
+        "kleine_aantallen_onderdrukt": suppress,
+        "tabellen": [
+            {
+                "sleutel": t.key,
+                "titel": t.title,
+                "kolommen": t.columns,
+                "rijen": [[show(c, suppress) for c in row] for row in t.rows],
+            }
+            for t in report.tables
+        ],
         "verhalen": [{"gebied": a, "datum": d.isoformat(), "verhaal": s} for a, d, s in report.stories],
     }
     return json.dumps(data, ensure_ascii=False, indent=2)
@@ -89,8 +103,12 @@ def to_xlsx(report: PeriodReport, path: Path, suppress: bool = True) -> None:
     book = Workbook()
     about = book.active
     about.title = "Over"
-    for row in (["Rapportage", report.organisation], ["Periode", _period(report)], ["Gebied", report.area],
-                ["Kleine aantallen", f"onder de {SMALL} als <{SMALL}" if suppress else "niet onderdrukt"]):
+    for row in (
+        ["Rapportage", report.organisation],
+        ["Periode", _period(report)],
+        ["Gebied", report.area],
+        ["Kleine aantallen", f"onder de {SMALL} als <{SMALL}" if suppress else "niet onderdrukt"],
+    ):
         about.append(row)
     used: set[str] = {"Over"}
     for table in report.tables:
@@ -136,6 +154,3 @@ def write(report: PeriodReport, fmt: str, path: Path, suppress: bool = True) -> 
 def default_name(report: PeriodReport, fmt: str) -> str:
     area = "" if report.area.startswith("Alle") else "-" + "".join(c for c in report.area if c.isalnum())
     return f"rapportage-{report.start:%Y%m%d}-{report.end:%Y%m%d}{area}.{fmt}"
-
-
-

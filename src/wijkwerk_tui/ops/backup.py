@@ -12,9 +12,9 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
-from wijkwerk_tui.store import audit
 from wijkwerk_tui.db.engine import Database, DatabaseError, cipher_connect, plain_connect
 from wijkwerk_tui.domain.clock import LOCAL_ZONE
+from wijkwerk_tui.store import audit
 
 KEEP = 14
 STAMP = "%Y%m%d-%H%M%S"
@@ -105,8 +105,10 @@ def role_in(path: Path, key: bytes | None, worker_id: str) -> str:
     try:
         connection = _connect(path, key)
         try:
-            row = connection.execute("SELECT role FROM worker WHERE id = ? AND active = 1 AND deleted_at IS NULL",
-                                     (uuid.UUID(worker_id).hex,)).fetchone()
+            row = connection.execute(
+                "SELECT role FROM worker WHERE id = ? AND active = 1 AND deleted_at IS NULL",
+                (uuid.UUID(worker_id).hex,),
+            ).fetchone()
         finally:
             connection.close()
     except Exception:  # unreadable, or not a worker id

@@ -15,58 +15,202 @@ from typing import Any
 from sqlalchemy import Date
 from sqlmodel import Session, SQLModel
 
+from wijkwerk_tui.db.engine import Database
+from wijkwerk_tui.db.tables import (
+    Area,
+    Contact,
+    Goal,
+    GroupActivity,
+    LadderStep,
+    MeldcodeStep,
+    Partner,
+    Referral,
+    Resident,
+    Signal,
+    Worker,
+)
 from wijkwerk_tui.domain import referrals as referral_rules
 from wijkwerk_tui.domain import signals as signal_rules
 from wijkwerk_tui.domain.activities import GOAL_CONTRIBUTORS
 from wijkwerk_tui.domain.ladders import Ladder, top_step
 from wijkwerk_tui.domain.names import PersonalData, phonetic_key, search_key
 from wijkwerk_tui.store import audit, settings
-from wijkwerk_tui.db.engine import Database
-from wijkwerk_tui.db.tables import (
-    Area, Contact, Goal, GroupActivity, LadderStep, MeldcodeStep, Partner, Referral, Resident, Signal, Worker,
-)
 
 ORGANISATION = "Welzijn De Wolden (demo)"
-AREAS = ("Zuidwolde", "Ruinen", "Ruinerwold", "de Wijk", "Koekange", "Echten", "Kerkenveld",
-         "Veeningen", "Alteveer", "Buitengebied")
+AREAS = (
+    "Zuidwolde",
+    "Ruinen",
+    "Ruinerwold",
+    "de Wijk",
+    "Koekange",
+    "Echten",
+    "Kerkenveld",
+    "Veeningen",
+    "Alteveer",
+    "Buitengebied",
+)
 AREA_WEIGHTS = (22, 14, 13, 11, 9, 5, 4, 4, 3, 15)
 
 WORKERS = (
-    ("Anke Boerema", "coordinator"), ("Jeroen Lammers", "worker"), ("Sanne Kuiper", "worker"),
-    ("Fatma Yıldız", "worker"), ("Marco Zwiers", "worker"), ("Ineke Oosting", "coordinator"),
-    ("Ruud Hofsteenge", "worker"), ("Lotte Brinkman", "worker"),
+    ("Anke Boerema", "coordinator"),
+    ("Jeroen Lammers", "worker"),
+    ("Sanne Kuiper", "worker"),
+    ("Fatma Yıldız", "worker"),
+    ("Marco Zwiers", "worker"),
+    ("Ineke Oosting", "coordinator"),
+    ("Ruud Hofsteenge", "worker"),
+    ("Lotte Brinkman", "worker"),
 )
 
 PARTNERS = (
-    ("Sociaal wijkteam De Wolden", "Wijkteam", 5), ("Algemeen maatschappelijk werk", "Maatschappelijk werk", 4),
-    ("Schuldhulpverlening gemeente", "Schulden", 4), ("Sociaal raadslieden", "Advies", 3),
-    ("Huisartsenpraktijk / POH", "Zorg", 4), ("GGZ Drenthe", "Zorg", 5), ("Veilig Thuis Drenthe", "Veiligheid", 5),
-    ("JGZ / consultatiebureau", "Jeugd", 4), ("Woningcorporatie", "Wonen", 3),
-    ("Taalhuis / bibliotheek", "Taal", 3), ("Vrijwilligerscentrale", "Vrijwilligers", 3),
-    ("Buurtbemiddeling", "Buurt", 3), ("Ouderenadviseur", "Ouderen", 3), ("Vluchtelingenwerk", "Nieuwkomers", 4),
+    ("Sociaal wijkteam De Wolden", "Wijkteam", 5),
+    ("Algemeen maatschappelijk werk", "Maatschappelijk werk", 4),
+    ("Schuldhulpverlening gemeente", "Schulden", 4),
+    ("Sociaal raadslieden", "Advies", 3),
+    ("Huisartsenpraktijk / POH", "Zorg", 4),
+    ("GGZ Drenthe", "Zorg", 5),
+    ("Veilig Thuis Drenthe", "Veiligheid", 5),
+    ("JGZ / consultatiebureau", "Jeugd", 4),
+    ("Woningcorporatie", "Wonen", 3),
+    ("Taalhuis / bibliotheek", "Taal", 3),
+    ("Vrijwilligerscentrale", "Vrijwilligers", 3),
+    ("Buurtbemiddeling", "Buurt", 3),
+    ("Ouderenadviseur", "Ouderen", 3),
+    ("Vluchtelingenwerk", "Nieuwkomers", 4),
 )
 
-GIVEN = ("Jan", "Gerrit", "Hendrik", "Albert", "Harm", "Jannes", "Roelof", "Klaas", "Willem", "Bert",
-         "Henk", "Johan", "Kees", "Peter", "Mark", "Dennis", "Thijs", "Daan", "Sem", "Lucas",
-         "Mohammed", "Emre", "Yusuf", "Ahmad", "Piotr", "Tomasz",
-         "Aaltje", "Geesje", "Hennie", "Jantje", "Grietje", "Roelie", "Annie", "Gerda", "Ria", "Wilma",
-         "Ineke", "Marja", "Petra", "Sandra", "Linda", "Anouk", "Lisa", "Emma", "Sophie", "Julia",
-         "Fatima", "Ayşe", "Özlem", "Noor", "Zeynep", "Agnieszka", "José", "Renée", "Chloë", "Zoë")
-FAMILY = (("", "Jansen"), ("", "Janssen"), ("de", "Vries"), ("", "Bakker"), ("", "Visser"), ("", "Smit"),
-          ("", "Meijer"), ("", "Mulder"), ("", "Müller"), ("", "Özdemir"), ("", "Yılmaz"), ("", "Hoekstra"),
-          ("", "Dijkstra"), ("", "Kuipers"), ("", "Westerhof"), ("", "Bos"), ("de", "Boer"), ("", "Huisman"),
-          ("", "Oosting"), ("", "Lubbers"), ("", "Kroeze"), ("", "Schuiling"), ("", "Prins"), ("", "Eleveld"),
-          ("", "Hofman"), ("", "Nijenhuis"), ("", "Bruins"), ("van der", "Pol"), ("van der", "Veen"),
-          ("van den", "Berg"), ("de", "Wit"), ("de", "Groot"), ("ter", "Horst"), ("", "Seinen"), ("", "Wolters"),
-          ("", "Lanting"), ("", "Kamping"), ("", "Brouwer"), ("", "Koops"), ("", "Mensink"), ("", "Kowalski"),
-          ("", "Haddou"), ("", "Ramdin"), ("van", "Dam"), ("", "Zwiep"), ("", "Hagedoorn"), ("", "Pronk"))
+GIVEN = (
+    "Jan",
+    "Gerrit",
+    "Hendrik",
+    "Albert",
+    "Harm",
+    "Jannes",
+    "Roelof",
+    "Klaas",
+    "Willem",
+    "Bert",
+    "Henk",
+    "Johan",
+    "Kees",
+    "Peter",
+    "Mark",
+    "Dennis",
+    "Thijs",
+    "Daan",
+    "Sem",
+    "Lucas",
+    "Mohammed",
+    "Emre",
+    "Yusuf",
+    "Ahmad",
+    "Piotr",
+    "Tomasz",
+    "Aaltje",
+    "Geesje",
+    "Hennie",
+    "Jantje",
+    "Grietje",
+    "Roelie",
+    "Annie",
+    "Gerda",
+    "Ria",
+    "Wilma",
+    "Ineke",
+    "Marja",
+    "Petra",
+    "Sandra",
+    "Linda",
+    "Anouk",
+    "Lisa",
+    "Emma",
+    "Sophie",
+    "Julia",
+    "Fatima",
+    "Ayşe",
+    "Özlem",
+    "Noor",
+    "Zeynep",
+    "Agnieszka",
+    "José",
+    "Renée",
+    "Chloë",
+    "Zoë",
+)
+FAMILY = (
+    ("", "Jansen"),
+    ("", "Janssen"),
+    ("de", "Vries"),
+    ("", "Bakker"),
+    ("", "Visser"),
+    ("", "Smit"),
+    ("", "Meijer"),
+    ("", "Mulder"),
+    ("", "Müller"),
+    ("", "Özdemir"),
+    ("", "Yılmaz"),
+    ("", "Hoekstra"),
+    ("", "Dijkstra"),
+    ("", "Kuipers"),
+    ("", "Westerhof"),
+    ("", "Bos"),
+    ("de", "Boer"),
+    ("", "Huisman"),
+    ("", "Oosting"),
+    ("", "Lubbers"),
+    ("", "Kroeze"),
+    ("", "Schuiling"),
+    ("", "Prins"),
+    ("", "Eleveld"),
+    ("", "Hofman"),
+    ("", "Nijenhuis"),
+    ("", "Bruins"),
+    ("van der", "Pol"),
+    ("van der", "Veen"),
+    ("van den", "Berg"),
+    ("de", "Wit"),
+    ("de", "Groot"),
+    ("ter", "Horst"),
+    ("", "Seinen"),
+    ("", "Wolters"),
+    ("", "Lanting"),
+    ("", "Kamping"),
+    ("", "Brouwer"),
+    ("", "Koops"),
+    ("", "Mensink"),
+    ("", "Kowalski"),
+    ("", "Haddou"),
+    ("", "Ramdin"),
+    ("van", "Dam"),
+    ("", "Zwiep"),
+    ("", "Hagedoorn"),
+    ("", "Pronk"),
+)
 
-ACTIVITIES = ("Koffieochtend", "Samen eten", "Beweegclub 55+", "Digicafé", "Taalcafé", "Repair café",
-              "Jeugdsoos", "Wandelgroep", "Mantelzorgcafé", "Klaverjassen", "Huiswerkbegeleiding")
+ACTIVITIES = (
+    "Koffieochtend",
+    "Samen eten",
+    "Beweegclub 55+",
+    "Digicafé",
+    "Taalcafé",
+    "Repair café",
+    "Jeugdsoos",
+    "Wandelgroep",
+    "Mantelzorgcafé",
+    "Klaverjassen",
+    "Huiswerkbegeleiding",
+)
 
-NOTES = ("Kwam binnen bij de inloop.", "Afspraak gemaakt voor een huisbezoek.", "Telefonisch contact gehad.",
-         "Gaat meedoen met de koffieochtend.", "Buurvrouw helpt met boodschappen.", "Vraag over formulieren.",
-         "Doorgesproken wat het netwerk kan doen.", "Voelt zich minder alleen sinds de wandelgroep.")
+NOTES = (
+    "Kwam binnen bij de inloop.",
+    "Afspraak gemaakt voor een huisbezoek.",
+    "Telefonisch contact gehad.",
+    "Gaat meedoen met de koffieochtend.",
+    "Buurvrouw helpt met boodschappen.",
+    "Vraag over formulieren.",
+    "Doorgesproken wat het netwerk kan doen.",
+    "Voelt zich minder alleen sinds de wandelgroep.",
+)
 
 CONTACT_KIND_WEIGHTS = {"walk_in": 5, "home_visit": 3, "phone": 4, "activity": 2, "outreach": 1}
 
@@ -101,8 +245,14 @@ class _Builder:
     def stamp(self, on: date, worker: str | None) -> dict[str, Any]:
         seconds = self.rng.randrange(36000)
         moment = f"{on.isoformat()} {8 + seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}.000000"
-        return {"id": self.uid(), "created_at": moment, "updated_at": moment, "created_by": worker,
-                "device_id": self.db.device_id, "deleted_at": None}
+        return {
+            "id": self.uid(),
+            "created_at": moment,
+            "updated_at": moment,
+            "created_by": worker,
+            "device_id": self.db.device_id,
+            "deleted_at": None,
+        }
 
     def add(self, model: type[SQLModel], row: dict[str, Any]) -> dict[str, Any]:
         self.rows.setdefault(model, []).append(row)
@@ -122,13 +272,31 @@ def build_demo(db: Database, residents: int = 600, seed: int = 2026, today: date
     rng, today = b.rng, b.today
     start_of_history = today - timedelta(days=3 * 365)
 
-    area_ids = [b.add(Area, {**b.stamp(start_of_history, None), "name": n, "sort_order": i, "active": True})["id"]
-                for i, n in enumerate(AREAS)]
-    worker_ids = [b.add(Worker, {**b.stamp(start_of_history, None), "name": n, "role": r, "active": True, "passphrase_hash": ""})["id"]
-                  for n, r in WORKERS]
+    area_ids = [
+        b.add(Area, {**b.stamp(start_of_history, None), "name": n, "sort_order": i, "active": True})["id"]
+        for i, n in enumerate(AREAS)
+    ]
+    worker_ids = [
+        b.add(Worker, {**b.stamp(start_of_history, None), "name": n, "role": r, "active": True, "passphrase_hash": ""})[
+            "id"
+        ]
+        for n, r in WORKERS
+    ]
     partner_ids = [
-        b.add(Partner, {**b.stamp(start_of_history, None), "name": n, "kind": k, "phone": "", "email": "",
-                        "website": "", "address": "", "support_step": s, "active": True})["id"]
+        b.add(
+            Partner,
+            {
+                **b.stamp(start_of_history, None),
+                "name": n,
+                "kind": k,
+                "phone": "",
+                "email": "",
+                "website": "",
+                "address": "",
+                "support_step": s,
+                "active": True,
+            },
+        )["id"]
         for n, k, s in PARTNERS
     ]
     categories = list(signal_rules.CATEGORIES)
@@ -142,25 +310,52 @@ def build_demo(db: Database, residents: int = 600, seed: int = 2026, today: date
         prefix, family = rng.choice(FAMILY)
         person = PersonalData(rng.choice(GIVEN), prefix, family, rng.randint(1932, 2008))
         first_on = today - timedelta(days=rng.randint(365, 3 * 365))
-        resident = b.add(Resident, {
-            **b.stamp(first_on, worker), "pk": index + 1, "given_name": person.given_name,
-            "family_prefix": prefix, "family_name": family, "birth_year": person.birth_year, "birth_date": None,
-            "area_id": area_id, "phone": "", "email": "", "consent_register": True, "consent_on": first_on,
-            "search_key": search_key(person, AREAS[area_index]), "name_key": phonetic_key(family),
-            "participation_step": None,
-            "support_step": None, "last_contact_on": None, "anonymised_at": None,
-        })
+        resident = b.add(
+            Resident,
+            {
+                **b.stamp(first_on, worker),
+                "pk": index + 1,
+                "given_name": person.given_name,
+                "family_prefix": prefix,
+                "family_name": family,
+                "birth_year": person.birth_year,
+                "birth_date": None,
+                "area_id": area_id,
+                "phone": "",
+                "email": "",
+                "consent_register": True,
+                "consent_on": first_on,
+                "search_key": search_key(person, AREAS[area_index]),
+                "name_key": phonetic_key(family),
+                "participation_step": None,
+                "support_step": None,
+                "last_contact_on": None,
+                "anonymised_at": None,
+            },
+        )
         rid = resident["id"]
-        for ladder, start_step in ((Ladder.PARTICIPATION, rng.choices((1, 2, 3, 4), (3, 4, 3, 1))[0]),
-                                   (Ladder.SUPPORT, rng.choices((1, 2, 3, 4, 5), (1, 3, 4, 2, 1))[0])):
+        for ladder, start_step in (
+            (Ladder.PARTICIPATION, rng.choices((1, 2, 3, 4), (3, 4, 3, 1))[0]),
+            (Ladder.SUPPORT, rng.choices((1, 2, 3, 4, 5), (1, 3, 4, 2, 1))[0]),
+        ):
             step, on = start_step, first_on
             while on <= today:
                 potential = min(top_step(ladder), step + 1) if rng.random() < 0.4 else None
                 if ladder is Ladder.SUPPORT and potential is not None:
                     potential = max(1, step - 1)
-                b.add(LadderStep, {**b.stamp(on, worker), "resident_id": rid, "ladder": ladder.value,
-                                   "step": step, "potential": potential, "measured_on": on,
-                                   "worker_id": worker, "note": ""})
+                b.add(
+                    LadderStep,
+                    {
+                        **b.stamp(on, worker),
+                        "resident_id": rid,
+                        "ladder": ladder.value,
+                        "step": step,
+                        "potential": potential,
+                        "measured_on": on,
+                        "worker_id": worker,
+                        "note": "",
+                    },
+                )
                 resident[f"{ladder.value}_step"] = step
                 on += timedelta(days=rng.randint(120, 240))
                 step = _walk(rng, step, top_step(ladder))
@@ -168,10 +363,22 @@ def build_demo(db: Database, residents: int = 600, seed: int = 2026, today: date
         for _ in range(rng.randint(1, 5)):
             on = b.day_between(first_on, today)
             last_contact = max(last_contact, on)
-            b.add(Contact, {**b.stamp(on, worker), "resident_id": rid, "area_id": area_id,
-                            "kind": rng.choices(kinds, kind_weights)[0], "contact_on": on,
-                            "duration_min": rng.choice((10, 15, 20, 30, 45, 60)), "note": rng.choice(NOTES),
-                            "is_story": False, "story": "", "signal_categories": "", "worker_id": worker})
+            b.add(
+                Contact,
+                {
+                    **b.stamp(on, worker),
+                    "resident_id": rid,
+                    "area_id": area_id,
+                    "kind": rng.choices(kinds, kind_weights)[0],
+                    "contact_on": on,
+                    "duration_min": rng.choice((10, 15, 20, 30, 45, 60)),
+                    "note": rng.choice(NOTES),
+                    "is_story": False,
+                    "story": "",
+                    "signal_categories": "",
+                    "worker_id": worker,
+                },
+            )
         resident["last_contact_on"] = last_contact
         # Every category at least once, then about a third of residents with a signal.
         if index < len(categories) or rng.random() < 0.3:
@@ -184,9 +391,22 @@ def build_demo(db: Database, residents: int = 600, seed: int = 2026, today: date
     for i in range(max(10, residents // 20)):  # anonymous walk-ins: no consent to register
         on = b.day_between(today - timedelta(days=365), today)
         worker = rng.choice(worker_ids)
-        b.add(Contact, {**b.stamp(on, worker), "resident_id": None, "area_id": rng.choice(area_ids),
-                        "kind": "walk_in", "contact_on": on, "duration_min": 10, "note": "",
-                        "is_story": False, "story": "", "signal_categories": "", "worker_id": worker})
+        b.add(
+            Contact,
+            {
+                **b.stamp(on, worker),
+                "resident_id": None,
+                "area_id": rng.choice(area_ids),
+                "kind": "walk_in",
+                "contact_on": on,
+                "duration_min": 10,
+                "note": "",
+                "is_story": False,
+                "story": "",
+                "signal_categories": "",
+                "worker_id": worker,
+            },
+        )
 
     summary = DemoSummary(residents=residents)
     order = (Area, Worker, Partner, Resident, LadderStep, Referral, Signal, MeldcodeStep, Contact, Goal, GroupActivity)
@@ -225,11 +445,12 @@ def _bulk_insert(session: Session, model: type[SQLModel], rows: list[dict[str, A
 
 def _chunks(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
     for i in range(0, len(rows), size):
-        yield rows[i:i + size]
+        yield rows[i : i + size]
 
 
-def _signal(b: _Builder, rid: str, area_id: str, worker: str, category: str,
-            first_on: date, partner_ids: list[str]) -> None:
+def _signal(
+    b: _Builder, rid: str, area_id: str, worker: str, category: str, first_on: date, partner_ids: list[str]
+) -> None:
     rng, today = b.rng, b.today
     noticed = b.day_between(first_on, today)
     age = (today - noticed).days
@@ -238,21 +459,41 @@ def _signal(b: _Builder, rid: str, area_id: str, worker: str, category: str,
     referral_id = None
     if status == "referred" or (status == "closed" and rng.random() < 0.3):
         referral_id = _referral(b, rid, worker, noticed, partner_ids)
-    signal = b.add(Signal, {
-        **b.stamp(noticed, worker), "resident_id": rid, "subject": "", "area_id": area_id, "category": category,
-        "urgency": urgency, "source": rng.choice(list(signal_rules.SOURCES)), "status": status,
-        "close_reason": ("referred" if referral_id else rng.choice(("resolved", "no_need", "declined")))
-        if status == "closed" else None,
-        "description": f"Signaal: {signal_rules.CATEGORIES[category].lower()}.", "noticed_on": noticed,
-        "follow_up_on": noticed + timedelta(days=rng.choice((7, 14, 21, 28))),
-        "closed_on": min(today, noticed + timedelta(days=rng.randint(5, 90))) if status == "closed" else None,
-        "confidential": category == "domestic_violence", "referral_id": referral_id, "worker_id": worker,
-    })
+    signal = b.add(
+        Signal,
+        {
+            **b.stamp(noticed, worker),
+            "resident_id": rid,
+            "subject": "",
+            "area_id": area_id,
+            "category": category,
+            "urgency": urgency,
+            "source": rng.choice(list(signal_rules.SOURCES)),
+            "status": status,
+            "close_reason": ("referred" if referral_id else rng.choice(("resolved", "no_need", "declined")))
+            if status == "closed"
+            else None,
+            "description": f"Signaal: {signal_rules.CATEGORIES[category].lower()}.",
+            "noticed_on": noticed,
+            "follow_up_on": noticed + timedelta(days=rng.choice((7, 14, 21, 28))),
+            "closed_on": min(today, noticed + timedelta(days=rng.randint(5, 90))) if status == "closed" else None,
+            "confidential": category == "domestic_violence",
+            "referral_id": referral_id,
+            "worker_id": worker,
+        },
+    )
     if category in signal_rules.MELDCODE_CATEGORIES:
         for step in range(1, rng.randint(1, 5) + 1):
-            b.add(MeldcodeStep, {**b.stamp(noticed, worker), "signal_id": signal["id"], "step": step,
-                                 "done_on": min(today, noticed + timedelta(days=step * 3)),
-                                 "note": "Collega geraadpleegd" if step == 2 else ""})
+            b.add(
+                MeldcodeStep,
+                {
+                    **b.stamp(noticed, worker),
+                    "signal_id": signal["id"],
+                    "step": step,
+                    "done_on": min(today, noticed + timedelta(days=step * 3)),
+                    "note": "Collega geraadpleegd" if step == 2 else "",
+                },
+            )
 
 
 def _referral(b: _Builder, rid: str, worker: str, on: date, partner_ids: list[str]) -> str:
@@ -263,13 +504,24 @@ def _referral(b: _Builder, rid: str, worker: str, on: date, partner_ids: list[st
     else:
         status = rng.choices(("completed", "rejected", "accepted"), (6, 1, 2))[0]
         feedback_on = min(today, on + timedelta(days=rng.randint(3, 30)))
-    row = b.add(Referral, {
-        **b.stamp(on, worker), "resident_id": rid, "partner_id": rng.choice(partner_ids),
-        "reason": "Hulpvraag besproken met de inwoner.", "consent_share": True, "consent_on": on,
-        "no_consent_reason": "", "status": status, "referred_on": on, "feedback_due_on": due,
-        "feedback_on": feedback_on, "feedback": "Inwoner is in beeld en wordt geholpen." if feedback_on else "",
-        "worker_id": worker,
-    })
+    row = b.add(
+        Referral,
+        {
+            **b.stamp(on, worker),
+            "resident_id": rid,
+            "partner_id": rng.choice(partner_ids),
+            "reason": "Hulpvraag besproken met de inwoner.",
+            "consent_share": True,
+            "consent_on": on,
+            "no_consent_reason": "",
+            "status": status,
+            "referred_on": on,
+            "feedback_due_on": due,
+            "feedback_on": feedback_on,
+            "feedback": "Inwoner is in beeld en wordt geholpen." if feedback_on else "",
+            "worker_id": worker,
+        },
+    )
     return row["id"]
 
 
@@ -277,15 +529,27 @@ def _goal(b: _Builder, rid: str, worker: str, first_on: date) -> None:
     rng, today = b.rng, b.today
     set_on = b.day_between(first_on, today)
     review = set_on + timedelta(days=rng.choice((30, 60, 90)))
-    b.add(Goal, {
-        **b.stamp(set_on, worker), "resident_id": rid,
-        "description": rng.choice(("Wekelijks naar de koffieochtend", "Zelf DigiD kunnen gebruiken",
-                                   "Administratie op orde met vrijwilliger", "Eén keer per week wandelen",
-                                   "Contact met de buren herstellen")),
-        "contributor": rng.choice(list(GOAL_CONTRIBUTORS)), "set_on": set_on, "review_on": review,
-        "status": "open" if review >= today - timedelta(days=30) else rng.choice(("achieved", "partly", "open")),
-        "worker_id": worker,
-    })
+    b.add(
+        Goal,
+        {
+            **b.stamp(set_on, worker),
+            "resident_id": rid,
+            "description": rng.choice(
+                (
+                    "Wekelijks naar de koffieochtend",
+                    "Zelf DigiD kunnen gebruiken",
+                    "Administratie op orde met vrijwilliger",
+                    "Eén keer per week wandelen",
+                    "Contact met de buren herstellen",
+                )
+            ),
+            "contributor": rng.choice(list(GOAL_CONTRIBUTORS)),
+            "set_on": set_on,
+            "review_on": review,
+            "status": "open" if review >= today - timedelta(days=30) else rng.choice(("achieved", "partly", "open")),
+            "worker_id": worker,
+        },
+    )
 
 
 def _activities(b: _Builder, area_ids: list[str], worker_ids: list[str], start: date) -> None:
@@ -293,8 +557,16 @@ def _activities(b: _Builder, area_ids: list[str], worker_ids: list[str], start: 
     on = max(start, today - timedelta(days=365))
     while on <= today:
         for area_id in rng.sample(area_ids, 3):
-            b.add(GroupActivity, {**b.stamp(on, rng.choice(worker_ids)), "name": rng.choice(ACTIVITIES),
-                                  "area_id": area_id, "held_on": on, "participants": rng.randint(4, 30),
-                                  "volunteers": rng.randint(0, 5), "note": ""})
+            b.add(
+                GroupActivity,
+                {
+                    **b.stamp(on, rng.choice(worker_ids)),
+                    "name": rng.choice(ACTIVITIES),
+                    "area_id": area_id,
+                    "held_on": on,
+                    "participants": rng.randint(4, 30),
+                    "volunteers": rng.randint(0, 5),
+                    "note": "",
+                },
+            )
         on += timedelta(days=7)
-

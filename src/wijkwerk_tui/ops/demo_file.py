@@ -13,7 +13,11 @@ from wijkwerk_tui.store.residents import count_residents
 
 
 def build_or_reuse(
-    path: Path, residents: int, seed: int, clock: Clock = system_clock, key: bytes | None = None,
+    path: Path,
+    residents: int,
+    seed: int,
+    clock: Clock = system_clock,
+    key: bytes | None = None,
     before_move: Callable[[Database], None] | None = None,
 ) -> tuple[Path, bool]:
     """Reuse the demo database at `path`, or build it. Returns (path, built_now).

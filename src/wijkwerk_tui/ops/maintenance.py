@@ -6,10 +6,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import text
 
-from wijkwerk_tui.store import audit
-
 from wijkwerk_tui.db import migrate
 from wijkwerk_tui.db.engine import Database
+from wijkwerk_tui.store import audit
 
 
 @dataclass(frozen=True)

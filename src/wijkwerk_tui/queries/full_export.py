@@ -14,9 +14,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import SQLModel
 
-from wijkwerk_tui.store import audit
 from wijkwerk_tui.db.engine import Database
+from wijkwerk_tui.store import audit
 from wijkwerk_tui.store.access import require_role
+
 
 def _plain(value: Any) -> Any:
     if isinstance(value, (date, datetime)):

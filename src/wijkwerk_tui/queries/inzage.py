@@ -54,8 +54,9 @@ class Inzage:
 
 def _live(session: Session, model: type[T], resident_id: uuid.UUID, order: Any) -> list[T]:
     column: Any = model.resident_id
-    return list(session.exec(select(model).where(column == resident_id, col(model.deleted_at).is_(None))
-                             .order_by(order)))
+    return list(
+        session.exec(select(model).where(column == resident_id, col(model.deleted_at).is_(None)).order_by(order))
+    )
 
 
 def collect(db: Database, actor: uuid.UUID | None, resident_id: uuid.UUID) -> Inzage:
@@ -64,23 +65,36 @@ def collect(db: Database, actor: uuid.UUID | None, resident_id: uuid.UUID) -> In
         area = session.get(Area, resident.area_id) if resident.area_id else None
         steps = _live(session, LadderStep, resident_id, col(LadderStep.measured_on))
         signals = [
-            (s, list(session.exec(select(MeldcodeStep).where(MeldcodeStep.signal_id == s.id)
-                                  .order_by(col(MeldcodeStep.step)))))
+            (
+                s,
+                list(
+                    session.exec(
+                        select(MeldcodeStep).where(MeldcodeStep.signal_id == s.id).order_by(col(MeldcodeStep.step))
+                    )
+                ),
+            )
             for s in _live(session, Signal, resident_id, col(Signal.noticed_on))
         ]
         attended = session.exec(
-            select(GroupActivity).join(ActivityResident, col(ActivityResident.activity_id) == col(GroupActivity.id))
-            .where(ActivityResident.resident_id == resident_id).order_by(col(GroupActivity.held_on))).all()
-        events = session.exec(select(AuditEvent).where(AuditEvent.resident_id == resident_id)
-                              .order_by(col(AuditEvent.seq))).all()
+            select(GroupActivity)
+            .join(ActivityResident, col(ActivityResident.activity_id) == col(GroupActivity.id))
+            .where(ActivityResident.resident_id == resident_id)
+            .order_by(col(GroupActivity.held_on))
+        ).all()
+        events = session.exec(
+            select(AuditEvent).where(AuditEvent.resident_id == resident_id).order_by(col(AuditEvent.seq))
+        ).all()
         found = Inzage(
-            made_at=db.now(), resident=resident, area=area.name if area else "",
+            made_at=db.now(),
+            resident=resident,
+            area=area.name if area else "",
             ladders={ladder: [s for s in steps if s.ladder == ladder.value] for ladder in Ladder},
             signals=signals,
             referrals=_live(session, Referral, resident_id, col(Referral.referred_on)),
             contacts=_live(session, Contact, resident_id, col(Contact.contact_on)),
             goals=_live(session, Goal, resident_id, col(Goal.set_on)),
-            activities=list(attended), events=list(events),
+            activities=list(attended),
+            events=list(events),
             workers={w.id: w.name for w in session.exec(select(Worker))},
             partners={p.id: p.name for p in session.exec(select(Partner))},
         )

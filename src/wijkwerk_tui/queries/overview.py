@@ -10,14 +10,14 @@ from datetime import date, timedelta
 from sqlalchemy import case, func
 from sqlmodel import col, select
 
-from wijkwerk_tui.domain import referrals as referral_rules
-from wijkwerk_tui.domain import signals as signal_rules
-from wijkwerk_tui.domain.names import full_name
-from wijkwerk_tui.domain.accounts import Viewer
-from wijkwerk_tui.store import settings
-from wijkwerk_tui.store.signals import visible_to
 from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.db.tables import Area, Goal, Partner, Referral, Resident, Signal, Worker
+from wijkwerk_tui.domain import referrals as referral_rules
+from wijkwerk_tui.domain import signals as signal_rules
+from wijkwerk_tui.domain.accounts import Viewer
+from wijkwerk_tui.domain.names import full_name
+from wijkwerk_tui.store import settings
+from wijkwerk_tui.store.signals import visible_to
 
 RECENT_LIMIT = 8
 
@@ -65,8 +65,12 @@ def _name(resident: Resident | None) -> str:
 
 
 def open_signal_rows(
-    db: Database, area_id: uuid.UUID | None = None, worker_id: uuid.UUID | None = None,
-    follow_up_before: date | None = None, limit: int = 300, viewer: Viewer | None = None,
+    db: Database,
+    area_id: uuid.UUID | None = None,
+    worker_id: uuid.UUID | None = None,
+    follow_up_before: date | None = None,
+    limit: int = 300,
+    viewer: Viewer | None = None,
 ) -> list[SignalRow]:
     """Open signals, acute first and then oldest first."""
     rank = case(signal_rules.URGENCY_RANK, value=Signal.urgency, else_=9)
@@ -88,15 +92,28 @@ def open_signal_rows(
     with db.reading() as session:
         rows = session.exec(statement).all()
     return [
-        SignalRow(s.id, s.resident_id, _name(r) or s.subject, area or "", s.category, s.urgency, s.status,
-                  s.noticed_on, s.follow_up_on, worker or "")
+        SignalRow(
+            s.id,
+            s.resident_id,
+            _name(r) or s.subject,
+            area or "",
+            s.category,
+            s.urgency,
+            s.status,
+            s.noticed_on,
+            s.follow_up_on,
+            worker or "",
+        )
         for s, r, area, worker in rows
     ]
 
 
 def awaiting_feedback_rows(
-    db: Database, area_id: uuid.UUID | None = None, worker_id: uuid.UUID | None = None,
-    due_before: date | None = None, limit: int = 300,
+    db: Database,
+    area_id: uuid.UUID | None = None,
+    worker_id: uuid.UUID | None = None,
+    due_before: date | None = None,
+    limit: int = 300,
 ) -> list[ReferralRow]:
     """Referrals waiting for the partner's answer, most overdue first."""
     statement = (
@@ -106,8 +123,10 @@ def awaiting_feedback_rows(
         .join(Partner, col(Partner.id) == col(Referral.partner_id))
         .join(Worker, col(Worker.id) == col(Referral.worker_id), isouter=True)
         .where(
-            col(Referral.status).in_(referral_rules.AWAITING_FEEDBACK), col(Referral.feedback_on).is_(None),
-            col(Referral.deleted_at).is_(None), col(Resident.deleted_at).is_(None),
+            col(Referral.status).in_(referral_rules.AWAITING_FEEDBACK),
+            col(Referral.feedback_on).is_(None),
+            col(Referral.deleted_at).is_(None),
+            col(Resident.deleted_at).is_(None),
         )
     )
     if area_id is not None:
@@ -120,18 +139,33 @@ def awaiting_feedback_rows(
     with db.reading() as session:
         rows = session.exec(statement).all()
     return [
-        ReferralRow(ref.id, ref.resident_id, _name(r), area or "", partner, ref.status, ref.referred_on,
-                    ref.feedback_due_on, worker or "")
+        ReferralRow(
+            ref.id,
+            ref.resident_id,
+            _name(r),
+            area or "",
+            partner,
+            ref.status,
+            ref.referred_on,
+            ref.feedback_due_on,
+            worker or "",
+        )
         for ref, r, area, partner, worker in rows
     ]
 
 
-def goals_to_review(db: Database, on_or_before: date, worker_id: uuid.UUID | None = None, limit: int = 100) -> list[GoalRow]:
+def goals_to_review(
+    db: Database, on_or_before: date, worker_id: uuid.UUID | None = None, limit: int = 100
+) -> list[GoalRow]:
     statement = (
         select(Goal, Resident)
         .join(Resident, col(Resident.id) == col(Goal.resident_id))
-        .where(Goal.status == "open", col(Goal.review_on) <= on_or_before, col(Goal.deleted_at).is_(None),
-               col(Resident.deleted_at).is_(None))
+        .where(
+            Goal.status == "open",
+            col(Goal.review_on) <= on_or_before,
+            col(Goal.deleted_at).is_(None),
+            col(Resident.deleted_at).is_(None),
+        )
     )
     if worker_id is not None:
         statement = statement.where(Goal.worker_id == worker_id)
@@ -183,9 +217,11 @@ def recent_residents(db: Database, worker_id: uuid.UUID | None) -> list[tuple[uu
     with db.reading() as session:
         found = {
             r.id: _name(r)
-            for r in session.exec(select(Resident).where(
-                col(Resident.id).in_(ids), col(Resident.deleted_at).is_(None), col(Resident.anonymised_at).is_(None)
-            ))
+            for r in session.exec(
+                select(Resident).where(
+                    col(Resident.id).in_(ids), col(Resident.deleted_at).is_(None), col(Resident.anonymised_at).is_(None)
+                )
+            )
         }
     return [(i, found[i]) for i in ids if i in found]
 

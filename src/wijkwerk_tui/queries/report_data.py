@@ -8,17 +8,24 @@ their rows) are left out; anonymised residents stay in, so past figures stay tru
 
 from __future__ import annotations
 
-import uuid
 from collections import Counter
 
-from sqlalchemy import Integer, Select, and_, case, func, literal, literal_column, or_, select
+from sqlalchemy import Integer, Select, and_, case, func, literal_column, or_, select
 from sqlmodel import col
 
 from wijkwerk_tui.db.engine import Database
-from wijkwerk_tui.domain.report import Period, ReportData
 from wijkwerk_tui.db.tables import (
-    Area, Contact, GroupActivity, LadderStep, Partner, Referral, Resident, Signal,
+    Area,
+    Contact,
+    GroupActivity,
+    LadderStep,
+    Partner,
+    Referral,
+    Resident,
+    Signal,
 )
+from wijkwerk_tui.domain.report import Period, ReportData
+
 
 def _area_name(column: object) -> object:
     return column  # None for a row without an area; the report names it
@@ -39,7 +46,7 @@ _ENTRY = 11  # "yyyy-mm-dd" + one digit
 def step_on(history: str, day: str) -> int | None:
     """The step in force on `day` (ISO): the last entry dated on or before it."""
     i = len(history) - _ENTRY
-    while i >= 0 and history[i:i + 10] > day:
+    while i >= 0 and history[i : i + 10] > day:
         i -= _ENTRY
     return int(history[i + 10]) if i >= 0 else None
 
@@ -55,8 +62,9 @@ def _ladder_pairs_sqlite(db: Database, period: Period) -> list[tuple[str, str, i
             at_end = step_on(history, end)
             if at_end is not None:  # placed on or before the end
                 counts[(area_id, ladder, step_on(history, start), at_end)] += 1
-    return [(names.get(area_id), ladder, at_start, at_end, n)
-            for (area_id, ladder, at_start, at_end), n in counts.items()]
+    return [
+        (names.get(area_id), ladder, at_start, at_end, n) for (area_id, ladder, at_start, at_end), n in counts.items()
+    ]
 
 
 def _ladder_fold(db: Database, period: Period, ladder: str) -> dict[object, tuple[int | None, int]]:
@@ -72,9 +80,11 @@ def _ladder_fold(db: Database, period: Period, ladder: str) -> dict[object, tupl
     folded: dict[object, tuple[int | None, int]] = {}
     with db.reading() as session:
         result = session.connection().execute(
-            select(*raw).select_from(LadderStep)
-            .where(LadderStep.ladder == ladder, col(LadderStep.deleted_at).is_(None),
-                   LadderStep.measured_on <= period.end)
+            select(*raw)
+            .select_from(LadderStep)
+            .where(
+                LadderStep.ladder == ladder, col(LadderStep.deleted_at).is_(None), LadderStep.measured_on <= period.end
+            )
             .order_by(LadderStep.resident_id, LadderStep.measured_on, LadderStep.created_at)
         )
         current, at_start, at_end = None, None, 0
@@ -91,8 +101,9 @@ def _ladder_fold(db: Database, period: Period, ladder: str) -> dict[object, tupl
     return folded
 
 
-def _ladder_pairs(folds: dict[str, dict[object, tuple[int | None, int]]],
-                  areas_of: dict[object, str | None]) -> list[tuple[str | None, str, int | None, int, int]]:
+def _ladder_pairs(
+    folds: dict[str, dict[object, tuple[int | None, int]]], areas_of: dict[object, str | None]
+) -> list[tuple[str | None, str, int | None, int, int]]:
     counts: Counter[tuple[str | None, str, int | None, int]] = Counter()
     for ladder, folded in folds.items():
         for resident_id, (at_start, at_end) in folded.items():
@@ -108,7 +119,8 @@ def _live_residents(session: object, period: Period) -> dict[object, str | None]
     connection = session.connection()  # type: ignore[attr-defined]
     names = _area_names(connection)
     statement = (
-        select(literal_column("resident.id"), literal_column("resident.area_id")).select_from(Resident)
+        select(literal_column("resident.id"), literal_column("resident.area_id"))
+        .select_from(Resident)
         .where(col(Resident.deleted_at).is_(None))
     )
     rows = connection.execute(_in_area(statement, Resident.area_id, period))
@@ -142,23 +154,29 @@ def load(db: Database, period: Period) -> ReportData:
     """All groups for one period. (Running the two ladder passes in threads gained nothing:
     sqlcipher3 keeps the GIL while SQLite reads.)"""
     data = _load_rest(db, period)
-    data.ladder_pairs = (_ladder_pairs_sqlite(db, period) if db.engine.dialect.name == "sqlite"
-                         else ladder_pairs_portable(db, period))
+    data.ladder_pairs = (
+        _ladder_pairs_sqlite(db, period) if db.engine.dialect.name == "sqlite" else ladder_pairs_portable(db, period)
+    )
     return data
 
 
 def ladder_pairs_portable(db: Database, period: Period) -> list[tuple[str, str, int | None, int, int]]:
     with db.reading() as session:
         areas_of = _live_residents(session, period)
-    return _ladder_pairs({ladder: _ladder_fold(db, period, ladder) for ladder in ("participation", "support")},
-                         areas_of)
+    return _ladder_pairs(
+        {ladder: _ladder_fold(db, period, ladder) for ladder in ("participation", "support")}, areas_of
+    )
 
 
 def _load_rest(db: Database, period: Period) -> ReportData:
     start, end = period.start, period.end
     with db.reading() as session:
-        areas = [a for (a,) in session.execute(select(Area.name).where(col(Area.deleted_at).is_(None))
-                                                .order_by(Area.sort_order, Area.name))]
+        areas = [
+            a
+            for (a,) in session.execute(
+                select(Area.name).where(col(Area.deleted_at).is_(None)).order_by(Area.sort_order, Area.name)
+            )
+        ]
         area_name = ""
         if period.area_id is not None:
             area_name = session.execute(select(Area.name).where(Area.id == period.area_id)).scalar() or ""
@@ -170,58 +188,107 @@ def _load_rest(db: Database, period: Period) -> ReportData:
         is_new = Signal.noticed_on >= start
         open_at_end = case((and_(col(Signal.closed_on).is_not(None), Signal.closed_on <= end), False), else_=True)
         signal_groups = _in_area(
-            select(area_col, Signal.category, is_new, open_at_end, func.count()).select_from(Signal)
+            select(area_col, Signal.category, is_new, open_at_end, func.count())
+            .select_from(Signal)
             .outerjoin(Area, col(Area.id) == col(Signal.area_id))
-            .where(col(Signal.deleted_at).is_(None), Signal.noticed_on <= end,
-                   or_(col(Signal.resident_id).is_(None), col(Signal.resident_id).not_in(deleted)))
-            .group_by(area_col, Signal.category, is_new, open_at_end), Signal.area_id, period)
+            .where(
+                col(Signal.deleted_at).is_(None),
+                Signal.noticed_on <= end,
+                or_(col(Signal.resident_id).is_(None), col(Signal.resident_id).not_in(deleted)),
+            )
+            .group_by(area_col, Signal.category, is_new, open_at_end),
+            Signal.area_id,
+            period,
+        )
         signals_new: Counter[tuple[str, str]] = Counter()
         signals_at_end = []
         for area, category, new, is_open, n in session.execute(signal_groups):
             if new:
                 signals_new[(area, category)] += n
             signals_at_end.append((area, category, bool(is_open), n))
-        closed = list(session.connection().execute(_in_area(
-            select(area_col, _days_between(db, Signal.noticed_on, Signal.closed_on),
-                   func.coalesce(Signal.close_reason, ""))
-            .select_from(Signal).outerjoin(Area, col(Area.id) == col(Signal.area_id))
-            .where(col(Signal.deleted_at).is_(None), Signal.closed_on >= start, Signal.closed_on <= end,
-                   or_(col(Signal.resident_id).is_(None), col(Signal.resident_id).not_in(deleted))),
-            Signal.area_id, period)))
+        closed = list(
+            session.connection().execute(
+                _in_area(
+                    select(
+                        area_col,
+                        _days_between(db, Signal.noticed_on, Signal.closed_on),
+                        func.coalesce(Signal.close_reason, ""),
+                    )
+                    .select_from(Signal)
+                    .outerjoin(Area, col(Area.id) == col(Signal.area_id))
+                    .where(
+                        col(Signal.deleted_at).is_(None),
+                        Signal.closed_on >= start,
+                        Signal.closed_on <= end,
+                        or_(col(Signal.resident_id).is_(None), col(Signal.resident_id).not_in(deleted)),
+                    ),
+                    Signal.area_id,
+                    period,
+                )
+            )
+        )
 
         referral_area = Resident.area_id
         referral_query = (
-            select(area_col, Partner.name, Referral.status, Referral.referred_on, Referral.feedback_due_on,
-                   Referral.feedback_on)
+            select(
+                area_col,
+                Partner.name,
+                Referral.status,
+                Referral.referred_on,
+                Referral.feedback_due_on,
+                Referral.feedback_on,
+            )
             .join(Resident, col(Resident.id) == col(Referral.resident_id))
             .join(Partner, col(Partner.id) == col(Referral.partner_id))
             .outerjoin(Area, col(Area.id) == col(Resident.area_id))
-            .where(col(Referral.deleted_at).is_(None), col(Resident.deleted_at).is_(None),
-                   Referral.referred_on >= start, Referral.referred_on <= end)
+            .where(
+                col(Referral.deleted_at).is_(None),
+                col(Resident.deleted_at).is_(None),
+                Referral.referred_on >= start,
+                Referral.referred_on <= end,
+            )
         )
         referrals = list(session.connection().execute(_in_area(referral_query, referral_area, period)))
 
         contact_base = (
-            select(Contact).outerjoin(Area, col(Area.id) == col(Contact.area_id))
-            .where(col(Contact.deleted_at).is_(None), Contact.contact_on >= start, Contact.contact_on <= end,
-                   or_(col(Contact.resident_id).is_(None), col(Contact.resident_id).not_in(deleted)))
+            select(Contact)
+            .outerjoin(Area, col(Area.id) == col(Contact.area_id))
+            .where(
+                col(Contact.deleted_at).is_(None),
+                Contact.contact_on >= start,
+                Contact.contact_on <= end,
+                or_(col(Contact.resident_id).is_(None), col(Contact.resident_id).not_in(deleted)),
+            )
         )
         connection = session.connection()
         # Counts per month, grouped inside the database (a year is ~170 000 contacts at 100k
         # residents); rows are read from the DBAPI cursor, without per-row conversion.
         anonymous = col(Contact.resident_id).is_(None)
         month = _month(db, Contact.contact_on)
-        per_month = _in_area(contact_base.with_only_columns(area_col, Contact.kind, month, anonymous, func.count()),
-                             Contact.area_id, period).group_by(area_col, Contact.kind, month, anonymous)
-        contacts = [(area, kind, str(ym), bool(anon), n)
-                    for area, kind, ym, anon, n in connection.execute(per_month).cursor]
+        per_month = _in_area(
+            contact_base.with_only_columns(area_col, Contact.kind, month, anonymous, func.count()),
+            Contact.area_id,
+            period,
+        ).group_by(area_col, Contact.kind, month, anonymous)
+        contacts = [
+            (area, kind, str(ym), bool(anon), n) for area, kind, ym, anon, n in connection.execute(per_month).cursor
+        ]
         # The distinct (area id, resident) pairs once, for both the per-area and the overall
         # reach; raw ids as stored, areas named afterwards.
         pairs = _in_area(
-            select(literal_column("contact.area_id"), literal_column("contact.resident_id")).select_from(Contact)
-            .where(col(Contact.deleted_at).is_(None), Contact.contact_on >= start, Contact.contact_on <= end,
-                   col(Contact.resident_id).is_not(None), col(Contact.resident_id).not_in(deleted)).distinct(),
-            Contact.area_id, period)
+            select(literal_column("contact.area_id"), literal_column("contact.resident_id"))
+            .select_from(Contact)
+            .where(
+                col(Contact.deleted_at).is_(None),
+                Contact.contact_on >= start,
+                Contact.contact_on <= end,
+                col(Contact.resident_id).is_not(None),
+                col(Contact.resident_id).not_in(deleted),
+            )
+            .distinct(),
+            Contact.area_id,
+            period,
+        )
         seen_ids: Counter[object] = Counter()
         everyone: set[object] = set()
         for area_id, resident_id in connection.execute(pairs).cursor:
@@ -233,25 +300,46 @@ def _load_rest(db: Database, period: Period) -> ReportData:
             seen[area_names.get(area_id)] += n
         reached = list(seen.items())
         reached_total = len(everyone)
-        stories = list(session.execute(_in_area(
-            contact_base.with_only_columns(area_col, Contact.contact_on, Contact.story)
-            .where(Contact.is_story == True), Contact.area_id, period  # noqa: E712 (matches the partial index)
-        ).order_by(area_col, Contact.contact_on)))
+        stories = list(
+            session.execute(
+                _in_area(
+                    contact_base.with_only_columns(area_col, Contact.contact_on, Contact.story).where(
+                        Contact.is_story == True  # noqa: E712 (`= 1` matches the partial index)
+                    ),
+                    Contact.area_id,
+                    period,
+                ).order_by(area_col, Contact.contact_on)
+            )
+        )
 
         activity_query = (
-            select(area_col, func.count(), func.coalesce(func.sum(GroupActivity.participants), 0),
-                   func.coalesce(func.sum(GroupActivity.volunteers), 0))
-            .select_from(GroupActivity).outerjoin(Area, col(Area.id) == col(GroupActivity.area_id))
-            .where(col(GroupActivity.deleted_at).is_(None), GroupActivity.held_on >= start,
-                   GroupActivity.held_on <= end)
+            select(
+                area_col,
+                func.count(),
+                func.coalesce(func.sum(GroupActivity.participants), 0),
+                func.coalesce(func.sum(GroupActivity.volunteers), 0),
+            )
+            .select_from(GroupActivity)
+            .outerjoin(Area, col(Area.id) == col(GroupActivity.area_id))
+            .where(
+                col(GroupActivity.deleted_at).is_(None), GroupActivity.held_on >= start, GroupActivity.held_on <= end
+            )
         )
         activities = list(session.execute(_in_area(activity_query, GroupActivity.area_id, period).group_by(area_col)))
 
     data = ReportData(
-        period, area_name, areas, [],
-        [(a, c, n) for (a, c), n in signals_new.items()], signals_at_end,
+        period,
+        area_name,
+        areas,
+        [],
+        [(a, c, n) for (a, c), n in signals_new.items()],
+        signals_at_end,
         [(a, int(days), r) for a, days, r in closed],
-        [tuple(r) for r in referrals], contacts, reached, reached_total, [tuple(r) for r in activities],
+        [tuple(r) for r in referrals],
+        contacts,
+        reached,
+        reached_total,
+        [tuple(r) for r in activities],
         [tuple(r) for r in stories],
     )
     return data

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from sqlalchemy import and_, exists, literal_column, text
 from sqlmodel import col, select
 
+from wijkwerk_tui.db.engine import Database
+from wijkwerk_tui.db.tables import Area, Resident, Signal
 from wijkwerk_tui.domain import signals as signal_rules
 from wijkwerk_tui.domain.names import full_name, phonetic_key, sort_name, split_full_name
 from wijkwerk_tui.domain.text import fold
-from wijkwerk_tui.db.engine import Database
-from wijkwerk_tui.db.tables import Area, Resident, Signal
 
 
 @dataclass(frozen=True)
@@ -56,8 +56,16 @@ def search_residents(
     "de") from the table and sorted them (~25 ms).
     """
     statement = (
-        select(Resident.id, Resident.given_name, Resident.family_prefix, Resident.family_name,
-               Resident.birth_year, Area.name, Resident.participation_step, Resident.support_step)
+        select(
+            Resident.id,
+            Resident.given_name,
+            Resident.family_prefix,
+            Resident.family_name,
+            Resident.birth_year,
+            Area.name,
+            Resident.participation_step,
+            Resident.support_step,
+        )
         .select_from(Resident)
         .join(Area, col(Area.id) == col(Resident.area_id), isouter=True)
         .where(col(Resident.deleted_at).is_(None), col(Resident.anonymised_at).is_(None))
@@ -95,8 +103,15 @@ def search_residents(
     with db.reading() as session:
         rows = session.connection().execute(statement).all()
     return [
-        ResidentRow(rid, full_name(given, prefix, family), sort_name(given, prefix, family),
-                    birth_year, area or "", p_step, s_step)
+        ResidentRow(
+            rid,
+            full_name(given, prefix, family),
+            sort_name(given, prefix, family),
+            birth_year,
+            area or "",
+            p_step,
+            s_step,
+        )
         for rid, given, prefix, family, birth_year, area, p_step, s_step in rows
     ]
 
@@ -125,7 +140,14 @@ def likely_duplicates(db: Database, name: str, birth_year: str = "", limit: int 
 
     ranked = sorted(rows, key=score)[:limit]
     return [
-        ResidentRow(r.id, full_name(r.given_name, r.family_prefix, r.family_name), "", r.birth_year, area or "",
-                    r.participation_step, r.support_step)
+        ResidentRow(
+            r.id,
+            full_name(r.given_name, r.family_prefix, r.family_name),
+            "",
+            r.birth_year,
+            area or "",
+            r.participation_step,
+            r.support_step,
+        )
         for r, area in ranked
     ]

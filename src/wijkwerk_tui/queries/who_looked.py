@@ -29,10 +29,11 @@ def who_looked(db: Database, actor: uuid.UUID | None, resident_id: uuid.UUID, li
         require_role(session, actor, "audit_view")
         names = {w.id: w.name for w in session.exec(select(Worker))}
         query = (
-            select(AuditEvent).where(AuditEvent.resident_id == resident_id)
-            .order_by(col(AuditEvent.seq).desc()).limit(limit)
+            select(AuditEvent)
+            .where(AuditEvent.resident_id == resident_id)
+            .order_by(col(AuditEvent.seq).desc())
+            .limit(limit)
         )
-        looks = [Look(e.at, names.get(e.worker_id, "") if e.worker_id else None, e.action)
-                 for e in session.exec(query)]
+        looks = [Look(e.at, names.get(e.worker_id, "") if e.worker_id else None, e.action) for e in session.exec(query)]
         audit.record(session, db, actor, "audit.view", resident_id)
     return looks

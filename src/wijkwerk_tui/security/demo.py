@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from wijkwerk_tui.security import kdf
-from wijkwerk_tui.security.keyfile import KeyFile, KeyFileError, Slot, keyfile_path, new_database_key
-from wijkwerk_tui.store import workers
 from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.domain.clock import Clock, system_clock
 from wijkwerk_tui.ops.demo_file import build_or_reuse
+from wijkwerk_tui.security import kdf
+from wijkwerk_tui.security.keyfile import KeyFile, KeyFileError, Slot, keyfile_path, new_database_key
+from wijkwerk_tui.store import workers
 
 DEMO_PASSPHRASE = "demo-wijkwerk"
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from wijkwerk_tui.security.keyfile import KeyFile, keyfile_path
+from wijkwerk_tui.security.keyfile import keyfile_path
 
 
 def state(db_path: Path) -> str:
-    """"new" (first run: set up), "ready" (log in) or "unprotected" (a plain file, refused)."""
+    """ "new" (first run: set up), "ready" (log in) or "unprotected" (a plain file, refused)."""
     if keyfile_path(db_path).exists():
         return "ready"
     if db_path.exists() and db_path.stat().st_size > 0:

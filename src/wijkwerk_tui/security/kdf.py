@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # argon2 loads when a passphrase is checked, not when the login is drawn
@@ -41,8 +40,13 @@ def derive_key(passphrase: str, salt: bytes, params: KdfParams) -> bytes:
     from argon2.low_level import Type, hash_secret_raw
 
     return hash_secret_raw(
-        passphrase.encode(), salt, time_cost=params.time_cost, memory_cost=params.memory_kib,
-        parallelism=params.parallelism, hash_len=32, type=Type.ID,
+        passphrase.encode(),
+        salt,
+        time_cost=params.time_cost,
+        memory_cost=params.memory_kib,
+        parallelism=params.parallelism,
+        hash_len=32,
+        type=Type.ID,
     )
 
 
@@ -50,8 +54,9 @@ def _hasher(params: KdfParams) -> PasswordHasher:
     from argon2 import PasswordHasher
     from argon2.low_level import Type
 
-    return PasswordHasher(time_cost=params.time_cost, memory_cost=params.memory_kib,
-                          parallelism=params.parallelism, type=Type.ID)
+    return PasswordHasher(
+        time_cost=params.time_cost, memory_cost=params.memory_kib, parallelism=params.parallelism, type=Type.ID
+    )
 
 
 def hash_passphrase(passphrase: str) -> str:

@@ -97,14 +97,24 @@ class KeyFile:
             slots = [Slot(**raw) for raw in data["slots"]]
         except (OSError, ValueError, KeyError, TypeError) as error:
             raise KeyFileError("Het sleutelbestand ontbreekt of is beschadigd.") from error
-        return cls(path, slots, data.get("demo_passphrase", ""), data.get("demo_user", ""),
-                   data.get("failures", {}), data.get("pending", []))
+        return cls(
+            path,
+            slots,
+            data.get("demo_passphrase", ""),
+            data.get("demo_user", ""),
+            data.get("failures", {}),
+            data.get("pending", []),
+        )
 
     def save(self) -> None:
         """Write atomically (temp file, fsync, rename): a crash never leaves half a key file."""
         data = {
-            "version": VERSION, "demo_passphrase": self.demo_passphrase, "demo_user": self.demo_user,
-            "slots": [slot.__dict__ for slot in self.slots], "failures": self.failures, "pending": self.pending,
+            "version": VERSION,
+            "demo_passphrase": self.demo_passphrase,
+            "demo_user": self.demo_user,
+            "slots": [slot.__dict__ for slot in self.slots],
+            "failures": self.failures,
+            "pending": self.pending,
         }
         self.path.parent.mkdir(parents=True, exist_ok=True)
         handle, temp = tempfile.mkstemp(dir=self.path.parent, prefix=self.path.name, suffix=".tmp")
@@ -161,10 +171,10 @@ def new_recovery_code() -> str:
     """120 random bits as 6 groups of 4 letters/digits, without look-alikes (0/O, 1/I/L)."""
     alphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
     chars = [secrets.choice(alphabet) for _ in range(24)]
-    return "-".join("".join(chars[i:i + 4]) for i in range(0, 24, 4))
+    return "-".join("".join(chars[i : i + 4]) for i in range(0, 24, 4))
 
 
 def normalise_recovery_code(text: str) -> str:
     """Accept the code typed with spaces, without dashes, or in lower case."""
     chars = [c for c in text.upper() if c.isalnum()]
-    return "-".join("".join(chars[i:i + 4]) for i in range(0, len(chars), 4))
+    return "-".join("".join(chars[i : i + 4]) for i in range(0, len(chars), 4))

@@ -11,21 +11,27 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from wijkwerk_tui.db.engine import Database, DatabaseError, open_database
+from wijkwerk_tui.db.tables import Worker
 from wijkwerk_tui.domain.accounts import COORDINATOR, check_passphrase, login_delay
+from wijkwerk_tui.domain.clock import Clock, system_clock
 from wijkwerk_tui.domain.errors import DomainError, ValidationError
 from wijkwerk_tui.domain.text import clean_line
+from wijkwerk_tui.ops import backup
 from wijkwerk_tui.security import kdf
 from wijkwerk_tui.security.gate import state
 from wijkwerk_tui.security.keyfile import (
-    RECOVERY_SLOT, KeyFile, KeyFileError, Slot, keyfile_path, new_database_key, new_recovery_code,
+    RECOVERY_SLOT,
+    KeyFile,
+    KeyFileError,
+    Slot,
+    keyfile_path,
+    new_database_key,
+    new_recovery_code,
     normalise_recovery_code,
 )
 from wijkwerk_tui.store import areas as area_store
 from wijkwerk_tui.store import audit, settings, workers
-from wijkwerk_tui.ops import backup
-from wijkwerk_tui.db.engine import Database, DatabaseError, open_database
-from wijkwerk_tui.domain.clock import Clock, system_clock
-from wijkwerk_tui.db.tables import Worker
 
 UNKNOWN = "?"  # failures for names that have no account count here
 
@@ -76,13 +82,20 @@ def load_keyfile(db_path: Path) -> KeyFile:
 
 # -- first run ------------------------------------------------------------------------
 def setup(
-    db_path: Path, organisation: str, area_names: list[str], name: str, passphrase: str, repeat: str,
+    db_path: Path,
+    organisation: str,
+    area_names: list[str],
+    name: str,
+    passphrase: str,
+    repeat: str,
     clock: Clock = system_clock,
 ) -> tuple[Unlocked, str]:
     """Create the encrypted database, the first coordinator and the recovery code (returned once)."""
     if state(db_path) != "new":
         raise ValidationError("organisation", "Deze database is al ingericht.")
-    organisation = clean_line(organisation, "organisation", max_len=120, required=True, what="de naam van de organisatie")
+    organisation = clean_line(
+        organisation, "organisation", max_len=120, required=True, what="de naam van de organisatie"
+    )
     name = clean_line(name, "name", max_len=120, required=True, what="uw naam")
     check_passphrase(passphrase, repeat)
     cleaned = [clean_line(a, "areas", max_len=80) for a in area_names]
@@ -93,6 +106,7 @@ def setup(
     keyfile = KeyFile(keyfile_path(db_path))
     db = open_database(db_path, clock, key)
     try:
+
         def seal(worker: Worker) -> None:
             keyfile.put(Slot.seal(str(worker.id), worker.name, passphrase, key))
             keyfile.put(Slot.seal(RECOVERY_SLOT, "", normalise_recovery_code(code), key))
@@ -185,8 +199,7 @@ def login(db_path: Path, name: str, passphrase: str, clock: Clock = system_clock
     return Unlocked(db, worker.id, worker.name, worker.role, keyfile)
 
 
-def recover(db_path: Path, code: str, name: str, passphrase: str, repeat: str,
-            clock: Clock = system_clock) -> Unlocked:
+def recover(db_path: Path, code: str, name: str, passphrase: str, repeat: str, clock: Clock = system_clock) -> Unlocked:
     """A forgotten passphrase: the recovery code opens the database and sets a new one."""
     keyfile = load_keyfile(db_path)
     now = clock()
@@ -249,25 +262,29 @@ def _sealer(session: Unlocked, passphrase: str):  # type: ignore[no-untyped-def]
         if session.keyfile is not None and session.db.key is not None:
             session.keyfile.put(Slot.seal(str(worker.id), worker.name, passphrase, session.db.key))
             session.keyfile.save()
+
     return seal
 
 
 def add_account(session: Unlocked, name: str, role: str, passphrase: str, repeat: str) -> Worker:
     check_passphrase(passphrase, repeat)
-    return workers.add_worker(session.db, session.worker_id, name, role, kdf.hash_passphrase(passphrase),
-                              then=_sealer(session, passphrase))
+    return workers.add_worker(
+        session.db, session.worker_id, name, role, kdf.hash_passphrase(passphrase), then=_sealer(session, passphrase)
+    )
 
 
-def set_passphrase(session: Unlocked, worker_id: uuid.UUID, passphrase: str, repeat: str,
-                   current: str | None = None) -> None:
+def set_passphrase(
+    session: Unlocked, worker_id: uuid.UUID, passphrase: str, repeat: str, current: str | None = None
+) -> None:
     """Reset someone's passphrase (coordinator), or change one's own (with the current one)."""
     check_passphrase(passphrase, repeat)
     if worker_id == session.worker_id:
         stored = workers.passphrase_hash(session.db, worker_id)
         if current is None or not kdf.verify_passphrase(stored, current):
             raise ValidationError("current", "Uw huidige wachtwoord klopt niet.")
-    workers.set_passphrase_hash(session.db, session.worker_id, worker_id, kdf.hash_passphrase(passphrase),
-                                then=_sealer(session, passphrase))
+    workers.set_passphrase_hash(
+        session.db, session.worker_id, worker_id, kdf.hash_passphrase(passphrase), then=_sealer(session, passphrase)
+    )
 
 
 def set_active(session: Unlocked, worker_id: uuid.UUID, active: bool, passphrase: str = "") -> None:
@@ -284,8 +301,14 @@ def set_active(session: Unlocked, worker_id: uuid.UUID, active: bool, passphrase
             session.keyfile.remove(str(worker.id))
         session.keyfile.save()
 
-    workers.set_active(session.db, session.worker_id, worker_id, active,
-                       kdf.hash_passphrase(passphrase) if active else None, then=update_slot)
+    workers.set_active(
+        session.db,
+        session.worker_id,
+        worker_id,
+        active,
+        kdf.hash_passphrase(passphrase) if active else None,
+        then=update_slot,
+    )
 
 
 # -- restoring a backup ----------------------------------------------------------------

@@ -5,8 +5,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlmodel import col, select
-
+from wijkwerk_tui.db.engine import Database
+from wijkwerk_tui.db.rows import get_live
+from wijkwerk_tui.db.tables import Area, Resident
 from wijkwerk_tui.domain import signals as signal_rules
 from wijkwerk_tui.domain.activities import CONTACT_KINDS
 from wijkwerk_tui.domain.errors import ValidationError
@@ -16,11 +17,8 @@ from wijkwerk_tui.domain.text import clean_line
 from wijkwerk_tui.domain.vocab import check_code
 from wijkwerk_tui.store import contacts, ladders, referrals, residents, settings, signals
 from wijkwerk_tui.store.contacts import ContactData
-from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.store.referrals import ReferralData
-from wijkwerk_tui.db.rows import get_live
 from wijkwerk_tui.store.signals import SignalData
-from wijkwerk_tui.db.tables import Area, Resident
 
 NOTE_MAX = 1000
 LAST_AREA = "intake.last_area"
@@ -77,7 +75,9 @@ def save_intake(db: Database, actor: uuid.UUID | None, data: IntakeData) -> Inta
         if not data.consent:
             # No consent to register: only an anonymous contact, so the visit still counts.
             if data.partner_id is not None:
-                raise ValidationError("partner", "Zonder toestemming voor registratie kan er geen doorverwijzing worden vastgelegd.")
+                raise ValidationError(
+                    "partner", "Zonder toestemming voor registratie kan er geen doorverwijzing worden vastgelegd."
+                )
             contact = contacts.add_in(session, db, actor, None, ContactData(today, kind), data.area_id)
             contact.signal_categories = ",".join(data.categories)
             session.add(contact)
@@ -106,11 +106,21 @@ def save_intake(db: Database, actor: uuid.UUID | None, data: IntakeData) -> Inta
         referral = False
         if data.partner_id is not None:
             if data.referral_consent is None:
-                raise ValidationError("referral_consent", "Geef aan of de inwoner toestemming geeft om gegevens te delen.")
-            referrals.add_in(session, db, actor, resident.id, ReferralData(
-                data.partner_id, note or "Vanuit de inloop", data.referral_consent,
-                "" if data.referral_consent else "Geen toestemming gegeven bij de inloop",
-            ))
+                raise ValidationError(
+                    "referral_consent", "Geef aan of de inwoner toestemming geeft om gegevens te delen."
+                )
+            referrals.add_in(
+                session,
+                db,
+                actor,
+                resident.id,
+                ReferralData(
+                    data.partner_id,
+                    note or "Vanuit de inloop",
+                    data.referral_consent,
+                    "" if data.referral_consent else "Geen toestemming gegeven bij de inloop",
+                ),
+            )
             referral = True
         name = full_name(resident.given_name, resident.family_prefix, resident.family_name)
         return IntakeResult(resident.id, new, steps, len(data.categories), referral, name)

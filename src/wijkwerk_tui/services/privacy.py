@@ -15,17 +15,22 @@ from datetime import date, datetime
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
+from wijkwerk_tui.db.engine import Database
+from wijkwerk_tui.db.rows import get_live
+from wijkwerk_tui.db.tables import (
+    Contact,
+    Goal,
+    LadderStep,
+    MeldcodeStep,
+    Referral,
+    Resident,
+    Signal,
+)
 from wijkwerk_tui.domain import referrals as referral_rules
 from wijkwerk_tui.domain import retention
 from wijkwerk_tui.domain import signals as signal_rules
 from wijkwerk_tui.store import audit, settings
-from wijkwerk_tui.db.engine import Database
-from wijkwerk_tui.db.rows import get_live
-from wijkwerk_tui.db.tables import (
-    Contact, Goal, LadderStep, MeldcodeStep, Referral, Resident, Signal,
-)
 from wijkwerk_tui.store.access import require_role
-
 
 
 def _anonymise(session: Session, db: Database, resident: Resident, now: datetime) -> None:
@@ -62,10 +67,13 @@ def erase_resident(db: Database, actor: uuid.UUID | None, resident_id: uuid.UUID
 
 def _expired_query(cutoff: date) -> object:
     open_signals = select(Signal.resident_id).where(
-        col(Signal.status).in_(signal_rules.OPEN_STATUSES), col(Signal.deleted_at).is_(None),
-        col(Signal.resident_id).is_not(None))
+        col(Signal.status).in_(signal_rules.OPEN_STATUSES),
+        col(Signal.deleted_at).is_(None),
+        col(Signal.resident_id).is_not(None),
+    )
     open_referrals = select(Referral.resident_id).where(
-        col(Referral.status).in_(referral_rules.AWAITING_FEEDBACK), col(Referral.deleted_at).is_(None))
+        col(Referral.status).in_(referral_rules.AWAITING_FEEDBACK), col(Referral.deleted_at).is_(None)
+    )
     last = func.coalesce(Resident.last_contact_on, func.date(Resident.created_at))
     return (
         select(Resident)

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from wijkwerk_tui.domain.ladders import Ladder
-from wijkwerk_tui.domain.accounts import can_see_signal
-from wijkwerk_tui.store import audit
-from wijkwerk_tui.store.access import viewer as viewer_of_actor
 from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.db.rows import get_live
 from wijkwerk_tui.db.tables import Area, Contact, Goal, LadderStep, Partner, Referral, Resident, Signal, Worker
+from wijkwerk_tui.domain.accounts import can_see_signal
+from wijkwerk_tui.domain.ladders import Ladder
+from wijkwerk_tui.store import audit
+from wijkwerk_tui.store.access import viewer as viewer_of_actor
 
 
 @dataclass(frozen=True)
@@ -38,17 +38,24 @@ def load(db: Database, actor: uuid.UUID | None, resident_id: uuid.UUID) -> Resid
     with db.transaction() as session:
         resident = get_live(session, Resident, resident_id, "Inwoner")
         area = session.get(Area, resident.area_id) if resident.area_id else None
-        steps = _live(session, LadderStep, resident_id, col(LadderStep.measured_on), col(LadderStep.created_at), limit=2000)
+        steps = _live(
+            session, LadderStep, resident_id, col(LadderStep.measured_on), col(LadderStep.created_at), limit=2000
+        )
         history = {ladder: [s for s in steps if s.ladder == ladder.value] for ladder in Ladder}
         viewer = viewer_of_actor(session, actor)
-        signals = [s for s in _live(session, Signal, resident_id, col(Signal.noticed_on).desc(),
-                                    col(Signal.created_at).desc())
-                   if can_see_signal(viewer, s.confidential, s.created_by, s.worker_id)]
-        referrals = _live(session, Referral, resident_id, col(Referral.referred_on).desc(), col(Referral.created_at).desc())
+        signals = [
+            s
+            for s in _live(session, Signal, resident_id, col(Signal.noticed_on).desc(), col(Signal.created_at).desc())
+            if can_see_signal(viewer, s.confidential, s.created_by, s.worker_id)
+        ]
+        referrals = _live(
+            session, Referral, resident_id, col(Referral.referred_on).desc(), col(Referral.created_at).desc()
+        )
         contacts = _live(session, Contact, resident_id, col(Contact.contact_on).desc(), col(Contact.created_at).desc())
         goals = _live(session, Goal, resident_id, col(Goal.set_on).desc(), col(Goal.created_at).desc())
         partners = {p.id: p.name for p in session.exec(select(Partner))}
         workers = {w.id: w.name for w in session.exec(select(Worker))}
         audit.record(session, db, actor, "resident.view", resident_id)
-    return ResidentFile(resident, area.name if area else "", history, signals, referrals, contacts, goals,
-                        partners, workers)
+    return ResidentFile(
+        resident, area.name if area else "", history, signals, referrals, contacts, goals, partners, workers
+    )

@@ -8,11 +8,11 @@ from datetime import date
 
 from sqlmodel import col, select
 
-from wijkwerk_tui.domain.errors import ValidationError
-from wijkwerk_tui.domain.text import clean_line
 from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.db.rows import get_live, stamp_new
 from wijkwerk_tui.db.tables import ActivityResident, Area, GroupActivity, Resident
+from wijkwerk_tui.domain.errors import ValidationError
+from wijkwerk_tui.domain.text import clean_line
 
 
 @dataclass(frozen=True)
@@ -46,9 +46,16 @@ def add_activity(
         if data.area_id is not None:
             get_live(session, Area, data.area_id, "Gebied")
         activity = stamp_new(
-            db, actor,
-            GroupActivity(name=name, area_id=data.area_id, held_on=data.held_on, participants=participants,
-                          volunteers=volunteers, note=clean_line(data.note, "note", max_len=400)),
+            db,
+            actor,
+            GroupActivity(
+                name=name,
+                area_id=data.area_id,
+                held_on=data.held_on,
+                participants=participants,
+                volunteers=volunteers,
+                note=clean_line(data.note, "note", max_len=400),
+            ),
         )
         session.add(activity)
         session.flush()
@@ -60,7 +67,11 @@ def add_activity(
 
 def list_activities(db: Database, limit: int = 200) -> list[GroupActivity]:
     with db.reading() as session:
-        return list(session.exec(
-            select(GroupActivity).where(col(GroupActivity.deleted_at).is_(None))
-            .order_by(col(GroupActivity.held_on).desc()).limit(limit)
-        ))
+        return list(
+            session.exec(
+                select(GroupActivity)
+                .where(col(GroupActivity.deleted_at).is_(None))
+                .order_by(col(GroupActivity.held_on).desc())
+                .limit(limit)
+            )
+        )

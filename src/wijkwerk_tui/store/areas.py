@@ -7,12 +7,12 @@ import uuid
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from wijkwerk_tui.domain.areas import resolve_area as domain_resolve
-from wijkwerk_tui.domain.errors import ValidationError
-from wijkwerk_tui.domain.text import clean_line
 from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.db.rows import stamp_new
 from wijkwerk_tui.db.tables import Area
+from wijkwerk_tui.domain.areas import resolve_area as domain_resolve
+from wijkwerk_tui.domain.errors import ValidationError
+from wijkwerk_tui.domain.text import clean_line
 
 
 def list_areas(db: Database, include_inactive: bool = False) -> list[Area]:

@@ -19,8 +19,14 @@ from wijkwerk_tui.db.tables import AuditEvent
 
 def _digest(event: AuditEvent) -> str:
     parts = [
-        str(event.id), event.at.isoformat(), str(event.worker_id or ""), event.action,
-        str(event.resident_id or ""), event.detail, event.device_id, event.prev_hash,
+        str(event.id),
+        event.at.isoformat(),
+        str(event.worker_id or ""),
+        event.action,
+        str(event.resident_id or ""),
+        event.detail,
+        event.device_id,
+        event.prev_hash,
     ]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
@@ -40,14 +46,21 @@ def record(
     """
     last = session.exec(select(AuditEvent.hash).order_by(col(AuditEvent.seq).desc()).limit(1)).first()
     event = AuditEvent(
-        at=at or db.now(), worker_id=actor, action=action, resident_id=resident_id,
-        detail=detail, device_id=db.device_id, prev_hash=last or "",
+        at=at or db.now(),
+        worker_id=actor,
+        action=action,
+        resident_id=resident_id,
+        detail=detail,
+        device_id=db.device_id,
+        prev_hash=last or "",
     )
     event.hash = _digest(event)
     session.add(event)
 
 
-def log(db: Database, actor: uuid.UUID | None, action: str, resident_id: uuid.UUID | None = None, detail: str = "") -> None:
+def log(
+    db: Database, actor: uuid.UUID | None, action: str, resident_id: uuid.UUID | None = None, detail: str = ""
+) -> None:
     """Record an event in a transaction of its own (a view, a login)."""
     with db.transaction() as session:
         record(session, db, actor, action, resident_id, detail)
@@ -78,7 +91,9 @@ def verify_chain(db: Database) -> ChainReport:
 def events_for_resident(db: Database, resident_id: uuid.UUID, limit: int = 200) -> list[AuditEvent]:
     with db.reading() as session:
         query = (
-            select(AuditEvent).where(AuditEvent.resident_id == resident_id)
-            .order_by(col(AuditEvent.seq).desc()).limit(limit)
+            select(AuditEvent)
+            .where(AuditEvent.resident_id == resident_id)
+            .order_by(col(AuditEvent.seq).desc())
+            .limit(limit)
         )
         return list(session.exec(query))

@@ -8,14 +8,14 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
+from wijkwerk_tui.db.engine import Database
+from wijkwerk_tui.db.rows import get_live, stamp_new, touch
+from wijkwerk_tui.db.tables import Contact, Resident
 from wijkwerk_tui.domain.activities import CONTACT_KINDS
 from wijkwerk_tui.domain.errors import ValidationError
 from wijkwerk_tui.domain.text import clean_text
 from wijkwerk_tui.domain.vocab import check_code
 from wijkwerk_tui.store import audit
-from wijkwerk_tui.db.engine import Database
-from wijkwerk_tui.db.rows import get_live, stamp_new, touch
-from wijkwerk_tui.db.tables import Contact, Resident
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,10 @@ def _duration(value: int | str | None) -> int | None:
 
 
 def add_contact(
-    db: Database, actor: uuid.UUID | None, resident_id: uuid.UUID | None, data: ContactData,
+    db: Database,
+    actor: uuid.UUID | None,
+    resident_id: uuid.UUID | None,
+    data: ContactData,
     area_id: uuid.UUID | None = None,
 ) -> Contact:
     with db.transaction() as session:
@@ -50,8 +53,12 @@ def add_contact(
 
 
 def add_in(
-    session: Session, db: Database, actor: uuid.UUID | None, resident_id: uuid.UUID | None,
-    data: ContactData, area_id: uuid.UUID | None = None,
+    session: Session,
+    db: Database,
+    actor: uuid.UUID | None,
+    resident_id: uuid.UUID | None,
+    data: ContactData,
+    area_id: uuid.UUID | None = None,
 ) -> Contact:
     kind = check_code(CONTACT_KINDS, data.kind, "kind", "soort contact")
     duration = _duration(data.duration_min)
@@ -68,9 +75,19 @@ def add_in(
             resident.last_contact_on = data.contact_on
             session.add(touch(db, resident))
     contact = stamp_new(
-        db, actor,
-        Contact(resident_id=resident_id, area_id=area_id, kind=kind, contact_on=data.contact_on,
-                duration_min=duration, note=note, is_story=data.is_story, story=story, worker_id=actor),
+        db,
+        actor,
+        Contact(
+            resident_id=resident_id,
+            area_id=area_id,
+            kind=kind,
+            contact_on=data.contact_on,
+            duration_min=duration,
+            note=note,
+            is_story=data.is_story,
+            story=story,
+            worker_id=actor,
+        ),
     )
     session.add(contact)
     session.flush()
@@ -80,7 +97,11 @@ def add_in(
 
 def for_resident(db: Database, resident_id: uuid.UUID, limit: int = 100) -> list[Contact]:
     with db.reading() as session:
-        return list(session.exec(
-            select(Contact).where(Contact.resident_id == resident_id, col(Contact.deleted_at).is_(None))
-            .order_by(col(Contact.contact_on).desc(), col(Contact.created_at).desc()).limit(limit)
-        ))
+        return list(
+            session.exec(
+                select(Contact)
+                .where(Contact.resident_id == resident_id, col(Contact.deleted_at).is_(None))
+                .order_by(col(Contact.contact_on).desc(), col(Contact.created_at).desc())
+                .limit(limit)
+            )
+        )

@@ -15,7 +15,9 @@ from wijkwerk_tui.db.tables import Draft
 def save(db: Database, worker_id: uuid.UUID | None, kind: str, payload: dict[str, Any]) -> None:
     with db.transaction() as session:
         statement = select(Draft).where(Draft.kind == kind)
-        statement = statement.where(col(Draft.worker_id).is_(None) if worker_id is None else Draft.worker_id == worker_id)
+        statement = statement.where(
+            col(Draft.worker_id).is_(None) if worker_id is None else Draft.worker_id == worker_id
+        )
         draft = session.exec(statement).first() or Draft(worker_id=worker_id, kind=kind)
         draft.payload = json.dumps(payload)
         draft.updated_at = db.now()
@@ -25,7 +27,9 @@ def save(db: Database, worker_id: uuid.UUID | None, kind: str, payload: dict[str
 def load(db: Database, worker_id: uuid.UUID | None, kind: str) -> dict[str, Any] | None:
     with db.reading() as session:
         statement = select(Draft).where(Draft.kind == kind)
-        statement = statement.where(col(Draft.worker_id).is_(None) if worker_id is None else Draft.worker_id == worker_id)
+        statement = statement.where(
+            col(Draft.worker_id).is_(None) if worker_id is None else Draft.worker_id == worker_id
+        )
         draft = session.exec(statement).first()
     if draft is None:
         return None
@@ -39,5 +43,7 @@ def load(db: Database, worker_id: uuid.UUID | None, kind: str) -> dict[str, Any]
 def clear(db: Database, worker_id: uuid.UUID | None, kind: str) -> None:
     with db.transaction() as session:
         statement = delete(Draft).where(Draft.kind == kind)
-        statement = statement.where(col(Draft.worker_id).is_(None) if worker_id is None else Draft.worker_id == worker_id)
+        statement = statement.where(
+            col(Draft.worker_id).is_(None) if worker_id is None else Draft.worker_id == worker_id
+        )
         session.exec(statement)  # type: ignore[call-overload]

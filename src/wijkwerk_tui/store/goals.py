@@ -8,14 +8,14 @@ from datetime import date
 
 from sqlmodel import col, select
 
+from wijkwerk_tui.db.engine import Database
+from wijkwerk_tui.db.rows import get_live, stamp_new, touch
+from wijkwerk_tui.db.tables import Goal, Resident
 from wijkwerk_tui.domain.activities import GOAL_CONTRIBUTORS, GOAL_STATUSES
 from wijkwerk_tui.domain.errors import ValidationError
 from wijkwerk_tui.domain.text import clean_line
 from wijkwerk_tui.domain.vocab import check_code
 from wijkwerk_tui.store import audit
-from wijkwerk_tui.db.engine import Database
-from wijkwerk_tui.db.rows import get_live, stamp_new, touch
-from wijkwerk_tui.db.tables import Goal, Resident
 
 
 @dataclass(frozen=True)
@@ -36,9 +36,17 @@ def add_goal(db: Database, actor: uuid.UUID | None, resident_id: uuid.UUID, data
     with db.transaction() as session:
         get_live(session, Resident, resident_id, "Inwoner")
         goal = stamp_new(
-            db, actor,
-            Goal(resident_id=resident_id, description=description, contributor=contributor,
-                 set_on=today, review_on=data.review_on, status=status, worker_id=actor),
+            db,
+            actor,
+            Goal(
+                resident_id=resident_id,
+                description=description,
+                contributor=contributor,
+                set_on=today,
+                review_on=data.review_on,
+                status=status,
+                worker_id=actor,
+            ),
         )
         session.add(goal)
         session.flush()
@@ -58,7 +66,10 @@ def set_status(db: Database, actor: uuid.UUID | None, goal_id: uuid.UUID, status
 
 def for_resident(db: Database, resident_id: uuid.UUID) -> list[Goal]:
     with db.reading() as session:
-        return list(session.exec(
-            select(Goal).where(Goal.resident_id == resident_id, col(Goal.deleted_at).is_(None))
-            .order_by(col(Goal.set_on).desc())
-        ))
+        return list(
+            session.exec(
+                select(Goal)
+                .where(Goal.resident_id == resident_id, col(Goal.deleted_at).is_(None))
+                .order_by(col(Goal.set_on).desc())
+            )
+        )

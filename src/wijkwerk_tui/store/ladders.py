@@ -7,13 +7,13 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
+from wijkwerk_tui.db.engine import Database
+from wijkwerk_tui.db.rows import get_live, stamp_new, touch
+from wijkwerk_tui.db.tables import LadderStep, Resident
 from wijkwerk_tui.domain.errors import ValidationError
 from wijkwerk_tui.domain.ladders import Ladder, validate_step
 from wijkwerk_tui.domain.text import clean_text
 from wijkwerk_tui.store import audit
-from wijkwerk_tui.db.engine import Database
-from wijkwerk_tui.db.rows import get_live, stamp_new, touch
-from wijkwerk_tui.db.tables import LadderStep, Resident
 
 _CACHE_COLUMN = {Ladder.PARTICIPATION: "participation_step", Ladder.SUPPORT: "support_step"}
 
@@ -73,10 +73,16 @@ def record_in(
     note = clean_text(note, "note", max_len=2000)
     resident = get_live(session, Resident, resident_id, "Inwoner")
     row = stamp_new(
-        db, actor,
+        db,
+        actor,
         LadderStep(
-            resident_id=resident_id, ladder=ladder.value, step=number, potential=target,
-            measured_on=measured_on, worker_id=actor, note=note,
+            resident_id=resident_id,
+            ladder=ladder.value,
+            step=number,
+            potential=target,
+            measured_on=measured_on,
+            worker_id=actor,
+            note=note,
         ),
     )
     session.add(row)

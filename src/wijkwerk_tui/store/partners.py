@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from sqlmodel import col, select
 
-from wijkwerk_tui.domain.errors import ValidationError
-from wijkwerk_tui.domain.ladders import Ladder, validate_step
-from wijkwerk_tui.domain.text import clean_line, fold
 from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.db.rows import get_live, stamp_new, touch
 from wijkwerk_tui.db.tables import Partner
+from wijkwerk_tui.domain.errors import ValidationError
+from wijkwerk_tui.domain.ladders import Ladder, validate_step
+from wijkwerk_tui.domain.text import clean_line, fold
 
 
 @dataclass(frozen=True)

@@ -8,14 +8,14 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
+from wijkwerk_tui.db.engine import Database
+from wijkwerk_tui.db.rows import get_live, stamp_new, touch
+from wijkwerk_tui.db.tables import Partner, Referral, Resident, Signal
 from wijkwerk_tui.domain import referrals as rules
 from wijkwerk_tui.domain import signals as signal_rules
 from wijkwerk_tui.domain.errors import ValidationError
 from wijkwerk_tui.domain.text import clean_line, clean_text
 from wijkwerk_tui.store import audit
-from wijkwerk_tui.db.engine import Database
-from wijkwerk_tui.db.rows import get_live, stamp_new, touch
-from wijkwerk_tui.db.tables import Partner, Referral, Resident, Signal
 
 
 @dataclass(frozen=True)
@@ -61,12 +61,19 @@ def add_in(
     if not partner.active:
         raise ValidationError("partner", "Deze partner is niet meer actief.")
     referral = stamp_new(
-        db, actor,
+        db,
+        actor,
         Referral(
-            resident_id=resident_id, partner_id=partner.id, reason=reason,
-            consent_share=bool(data.consent_share), consent_on=today if data.consent_share else None,
+            resident_id=resident_id,
+            partner_id=partner.id,
+            reason=reason,
+            consent_share=bool(data.consent_share),
+            consent_on=today if data.consent_share else None,
             no_consent_reason="" if data.consent_share else no_consent_reason,
-            referred_on=referred_on, feedback_due_on=due, worker_id=actor, status=data.status,
+            referred_on=referred_on,
+            feedback_due_on=due,
+            worker_id=actor,
+            status=data.status,
         ),
     )
     session.add(referral)
@@ -99,7 +106,11 @@ def change_status(db: Database, actor: uuid.UUID | None, referral_id: uuid.UUID,
 
 
 def record_feedback(
-    db: Database, actor: uuid.UUID | None, referral_id: uuid.UUID, feedback: str, feedback_on: date,
+    db: Database,
+    actor: uuid.UUID | None,
+    referral_id: uuid.UUID,
+    feedback: str,
+    feedback_on: date,
     new_status: str | None = None,
 ) -> Referral:
     """The partner's answer, with its date; optionally moves the status on in the same step."""
@@ -124,7 +135,10 @@ def record_feedback(
 
 def for_resident(db: Database, resident_id: uuid.UUID) -> list[Referral]:
     with db.reading() as session:
-        return list(session.exec(
-            select(Referral).where(Referral.resident_id == resident_id, col(Referral.deleted_at).is_(None))
-            .order_by(col(Referral.referred_on).desc(), col(Referral.created_at).desc())
-        ))
+        return list(
+            session.exec(
+                select(Referral)
+                .where(Referral.resident_id == resident_id, col(Referral.deleted_at).is_(None))
+                .order_by(col(Referral.referred_on).desc(), col(Referral.created_at).desc())
+            )
+        )

@@ -9,12 +9,12 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from wijkwerk_tui.domain.names import PersonalData, check_personal_data, phonetic_key, search_key
-from wijkwerk_tui.domain.errors import ValidationError
-from wijkwerk_tui.store import audit
 from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.db.rows import get_live, stamp_new, touch
 from wijkwerk_tui.db.tables import Area, Resident
+from wijkwerk_tui.domain.errors import ValidationError
+from wijkwerk_tui.domain.names import PersonalData, check_personal_data, phonetic_key, search_key
+from wijkwerk_tui.store import audit
 
 
 def _area_name(session: Session, area_id: uuid.UUID | None) -> str:
@@ -61,10 +61,15 @@ def create_in(
     """Insert a resident inside a caller's transaction (the intake saves more in the same one)."""
     area_name = _area_name(session, area_id)
     resident = stamp_new(
-        db, actor,
+        db,
+        actor,
         Resident(
-            **asdict(clean), area_id=area_id, consent_register=consent_register,
-            consent_on=consent_on, search_key=search_key(clean, area_name), name_key=phonetic_key(clean.family_name),
+            **asdict(clean),
+            area_id=area_id,
+            consent_register=consent_register,
+            consent_on=consent_on,
+            search_key=search_key(clean, area_name),
+            name_key=phonetic_key(clean.family_name),
         ),
     )
     session.add(resident)
@@ -123,7 +128,7 @@ def delete_resident(db: Database, actor: uuid.UUID | None, resident_id: uuid.UUI
 def count_residents(db: Database) -> int:
     with db.reading() as session:
         return session.exec(
-            select(func.count()).select_from(Resident).where(
-                col(Resident.deleted_at).is_(None), col(Resident.anonymised_at).is_(None)
-            )
+            select(func.count())
+            .select_from(Resident)
+            .where(col(Resident.deleted_at).is_(None), col(Resident.anonymised_at).is_(None))
         ).one()

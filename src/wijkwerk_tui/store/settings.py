@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import json
+import uuid
 
 from sqlmodel import Session
 
-import uuid
-
+from wijkwerk_tui.db.engine import Database
+from wijkwerk_tui.db.tables import Setting
 from wijkwerk_tui.domain.accounts import DEFAULT_LOCK_MINUTES, check_lock_minutes
 from wijkwerk_tui.domain.ladders import Ladder
 from wijkwerk_tui.domain.retention import DEFAULT_YEARS, check_years
 from wijkwerk_tui.domain.text import clean_line
-from wijkwerk_tui.db.engine import Database
-from wijkwerk_tui.db.tables import Setting
 from wijkwerk_tui.store import audit
 from wijkwerk_tui.store.access import require_role
-
 
 ORGANISATION_KEY = "organisation"
 LOCK_MINUTES_KEY = "lock_minutes"
@@ -68,7 +66,12 @@ def retention_years(db: Database) -> int:
 
 
 def save_organisation_settings(
-    db: Database, actor: uuid.UUID | None, *, organisation: str, lock_minutes: int | str, retention_years: int | str,
+    db: Database,
+    actor: uuid.UUID | None,
+    *,
+    organisation: str,
+    lock_minutes: int | str,
+    retention_years: int | str,
 ) -> None:
     """The settings screen's one transaction (coordinators only)."""
     name = clean_line(organisation, "organisation", max_len=120, required=True, what="de naam van de organisatie")

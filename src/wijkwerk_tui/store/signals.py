@@ -6,18 +6,18 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import ColumnElement, case, or_, true
+from sqlalchemy import ColumnElement, or_, true
 from sqlmodel import Session, col, select
 
+from wijkwerk_tui.db.engine import Database
+from wijkwerk_tui.db.rows import get_live, stamp_new, touch
+from wijkwerk_tui.db.tables import MeldcodeStep, Referral, Resident, Signal
 from wijkwerk_tui.domain import signals as rules
 from wijkwerk_tui.domain.accounts import Viewer
 from wijkwerk_tui.domain.errors import ValidationError
 from wijkwerk_tui.domain.text import clean_line, clean_text
 from wijkwerk_tui.domain.vocab import check_code
 from wijkwerk_tui.store import audit
-from wijkwerk_tui.db.engine import Database
-from wijkwerk_tui.db.rows import get_live, stamp_new, touch
-from wijkwerk_tui.db.tables import MeldcodeStep, Referral, Resident, Signal
 
 
 @dataclass(frozen=True)
@@ -35,19 +35,24 @@ class SignalData:
 
 
 def add_signal(
-    db: Database, actor: uuid.UUID | None, resident_id: uuid.UUID | None, data: SignalData,
+    db: Database,
+    actor: uuid.UUID | None,
+    resident_id: uuid.UUID | None,
+    data: SignalData,
     area_id: uuid.UUID | None = None,
 ) -> Signal:
     with db.transaction() as session:
         return add_in(session, db, actor, resident_id, data, area_id)
 
 
-def _record_meldcode(session: Session, db: Database, actor: uuid.UUID | None, signal: Signal,
-                     steps: dict[int, date]) -> None:
+def _record_meldcode(
+    session: Session, db: Database, actor: uuid.UUID | None, signal: Signal, steps: dict[int, date]
+) -> None:
     if steps and signal.category not in rules.MELDCODE_CATEGORIES:
         raise ValidationError("meldcode", "De meldcode hoort alleen bij signalen van huiselijk geweld of mishandeling.")
     existing = {
-        m.step: m for m in session.exec(
+        m.step: m
+        for m in session.exec(
             select(MeldcodeStep).where(MeldcodeStep.signal_id == signal.id, col(MeldcodeStep.deleted_at).is_(None))
         )
     }
@@ -62,8 +67,12 @@ def _record_meldcode(session: Session, db: Database, actor: uuid.UUID | None, si
 
 
 def add_in(
-    session: Session, db: Database, actor: uuid.UUID | None, resident_id: uuid.UUID | None,
-    data: SignalData, area_id: uuid.UUID | None = None,
+    session: Session,
+    db: Database,
+    actor: uuid.UUID | None,
+    resident_id: uuid.UUID | None,
+    data: SignalData,
+    area_id: uuid.UUID | None = None,
 ) -> Signal:
     category = check_code(rules.CATEGORIES, data.category, "category", "categorie")
     urgency = check_code(rules.URGENCIES, data.urgency, "urgency", "urgentie")
@@ -82,11 +91,20 @@ def add_in(
     elif not subject:
         raise ValidationError("subject", "Beschrijf om wie het gaat als de inwoner nog niet bekend is.")
     signal = stamp_new(
-        db, actor,
+        db,
+        actor,
         Signal(
-            resident_id=resident_id, subject=subject, area_id=area_id, category=category,
-            urgency=urgency, source=source, description=description, noticed_on=noticed_on,
-            follow_up_on=data.follow_up_on, confidential=data.confidential, worker_id=actor,
+            resident_id=resident_id,
+            subject=subject,
+            area_id=area_id,
+            category=category,
+            urgency=urgency,
+            source=source,
+            description=description,
+            noticed_on=noticed_on,
+            follow_up_on=data.follow_up_on,
+            confidential=data.confidential,
+            worker_id=actor,
         ),
     )
     session.add(signal)
@@ -97,8 +115,12 @@ def add_in(
 
 
 def update_signal(
-    db: Database, actor: uuid.UUID | None, signal_id: uuid.UUID, new_status: str,
-    close_reason: str | None = None, referral_id: uuid.UUID | None = None,
+    db: Database,
+    actor: uuid.UUID | None,
+    signal_id: uuid.UUID,
+    new_status: str,
+    close_reason: str | None = None,
+    referral_id: uuid.UUID | None = None,
     meldcode: dict[int, date] | None = None,
 ) -> Signal:
     """Status, link to a referral and meldcode steps, saved together or not at all."""
@@ -133,8 +155,9 @@ def record_meldcode_step(
         if signal.category not in rules.MELDCODE_CATEGORIES:
             raise ValidationError("meldcode_step", "De meldcode hoort alleen bij signalen van huiselijk geweld.")
         row = session.exec(
-            select(MeldcodeStep).where(MeldcodeStep.signal_id == signal_id, MeldcodeStep.step == step,
-                                       col(MeldcodeStep.deleted_at).is_(None))
+            select(MeldcodeStep).where(
+                MeldcodeStep.signal_id == signal_id, MeldcodeStep.step == step, col(MeldcodeStep.deleted_at).is_(None)
+            )
         ).first()
         if row is None:
             row = stamp_new(db, actor, MeldcodeStep(signal_id=signal_id, step=step))
@@ -147,24 +170,33 @@ def record_meldcode_step(
 
 def meldcode_steps(db: Database, signal_id: uuid.UUID) -> list[MeldcodeStep]:
     with db.reading() as session:
-        return list(session.exec(
-            select(MeldcodeStep).where(MeldcodeStep.signal_id == signal_id, col(MeldcodeStep.deleted_at).is_(None))
-            .order_by(MeldcodeStep.step)
-        ))
+        return list(
+            session.exec(
+                select(MeldcodeStep)
+                .where(MeldcodeStep.signal_id == signal_id, col(MeldcodeStep.deleted_at).is_(None))
+                .order_by(MeldcodeStep.step)
+            )
+        )
 
 
 def visible_to(viewer: Viewer | None) -> ColumnElement[bool]:
     """The SQL form of `domain.accounts.can_see_signal` (None: no viewer filter, for reports)."""
     if viewer is None or viewer.is_coordinator:
         return true()
-    return or_(col(Signal.confidential).is_(False), col(Signal.created_by) == viewer.worker_id,
-               col(Signal.worker_id) == viewer.worker_id)
+    return or_(
+        col(Signal.confidential).is_(False),
+        col(Signal.created_by) == viewer.worker_id,
+        col(Signal.worker_id) == viewer.worker_id,
+    )
 
 
 def for_resident(db: Database, resident_id: uuid.UUID, viewer: Viewer | None = None) -> list[Signal]:
     with db.reading() as session:
-        return list(session.exec(
-            select(Signal).where(Signal.resident_id == resident_id, col(Signal.deleted_at).is_(None))
-            .where(visible_to(viewer))
-            .order_by(col(Signal.noticed_on).desc(), col(Signal.created_at).desc())
-        ))
+        return list(
+            session.exec(
+                select(Signal)
+                .where(Signal.resident_id == resident_id, col(Signal.deleted_at).is_(None))
+                .where(visible_to(viewer))
+                .order_by(col(Signal.noticed_on).desc(), col(Signal.created_at).desc())
+            )
+        )

@@ -8,16 +8,15 @@ from collections.abc import Callable
 from sqlalchemy import func
 from sqlmodel import col, select
 
+from wijkwerk_tui.db.engine import Database
+from wijkwerk_tui.db.rows import get_live, stamp_new, touch
+from wijkwerk_tui.db.tables import Worker
 from wijkwerk_tui.domain.activities import ROLES
 from wijkwerk_tui.domain.errors import ValidationError
 from wijkwerk_tui.domain.text import clean_line
 from wijkwerk_tui.domain.vocab import check_code
 from wijkwerk_tui.store import audit
 from wijkwerk_tui.store.access import require_role
-from wijkwerk_tui.db.engine import Database
-from wijkwerk_tui.db.rows import get_live, stamp_new, touch
-from wijkwerk_tui.db.tables import Worker
-
 
 # Called inside the transaction once the row is written: the key file is updated there,
 # so a failure on either side leaves neither changed.
@@ -25,8 +24,12 @@ AfterWrite = Callable[[Worker], None]
 
 
 def add_worker(
-    db: Database, actor: uuid.UUID | None, name: str, role: str = "worker",
-    passphrase_hash: str = "", then: AfterWrite | None = None,
+    db: Database,
+    actor: uuid.UUID | None,
+    name: str,
+    role: str = "worker",
+    passphrase_hash: str = "",
+    then: AfterWrite | None = None,
 ) -> Worker:
     name = clean_line(name, "name", max_len=120, required=True, what="een naam")
     role = check_code(ROLES, role, "role", "rol")
@@ -45,7 +48,10 @@ def add_worker(
 
 
 def set_passphrase_hash(
-    db: Database, actor: uuid.UUID | None, worker_id: uuid.UUID, passphrase_hash: str,
+    db: Database,
+    actor: uuid.UUID | None,
+    worker_id: uuid.UUID,
+    passphrase_hash: str,
     then: AfterWrite | None = None,
 ) -> None:
     """A new passphrase: one's own, or a coordinator's reset of someone else's."""
@@ -60,8 +66,14 @@ def set_passphrase_hash(
             then(worker)
 
 
-def set_active(db: Database, actor: uuid.UUID | None, worker_id: uuid.UUID, active: bool,
-               passphrase_hash: str | None = None, then: AfterWrite | None = None) -> None:
+def set_active(
+    db: Database,
+    actor: uuid.UUID | None,
+    worker_id: uuid.UUID,
+    active: bool,
+    passphrase_hash: str | None = None,
+    then: AfterWrite | None = None,
+) -> None:
     """Deactivate, or reactivate with a new passphrase hash."""
     with db.transaction() as session:
         require_role(session, actor, "accounts")
@@ -69,9 +81,16 @@ def set_active(db: Database, actor: uuid.UUID | None, worker_id: uuid.UUID, acti
             raise ValidationError("worker", "U kunt uw eigen account niet deactiveren.")
         worker = get_live(session, Worker, worker_id, "Medewerker")
         if not active and worker.role == "coordinator":
-            others = session.exec(select(func.count()).select_from(Worker).where(
-                Worker.role == "coordinator", col(Worker.active).is_(True), Worker.id != worker_id,
-                col(Worker.deleted_at).is_(None))).one()
+            others = session.exec(
+                select(func.count())
+                .select_from(Worker)
+                .where(
+                    Worker.role == "coordinator",
+                    col(Worker.active).is_(True),
+                    Worker.id != worker_id,
+                    col(Worker.deleted_at).is_(None),
+                )
+            ).one()
             if not others:
                 raise ValidationError("worker", "Er moet minstens één actieve coördinator blijven.")
         worker.active = active
@@ -91,8 +110,9 @@ def passphrase_hash(db: Database, worker_id: uuid.UUID) -> str:
 
 def find_by_name(db: Database, name: str) -> Worker | None:
     with db.reading() as session:
-        return session.exec(select(Worker).where(func.lower(Worker.name) == name.strip().lower(),
-                                                 col(Worker.deleted_at).is_(None))).first()
+        return session.exec(
+            select(Worker).where(func.lower(Worker.name) == name.strip().lower(), col(Worker.deleted_at).is_(None))
+        ).first()
 
 
 def list_workers(db: Database, include_inactive: bool = False) -> list[Worker]:

@@ -28,9 +28,9 @@ from wijkwerk_tui.ui.screens.help import HelpScreen, screen_keys
 # The database layer (SQLAlchemy, SQLModel: a third of a second to import) is loaded only
 # after the first screen is drawn, so the login is on screen as fast as a bare Textual app.
 if TYPE_CHECKING:
-    from wijkwerk_tui.security.vault import Unlocked
     from wijkwerk_tui.db.engine import Database
     from wijkwerk_tui.db.tables import Worker
+    from wijkwerk_tui.security.vault import Unlocked
 
 Clock = Callable[[], datetime]
 
@@ -41,8 +41,9 @@ def system_clock() -> datetime:
 
 def _preload() -> None:
     """Import what the login will need while the person types their name."""
-    import wijkwerk_tui.security.vault  # noqa: F401
+    import wijkwerk_tui.security.vault
     import wijkwerk_tui.ui.screens.start  # noqa: F401
+
 
 IDLE_CHECK_S = 10
 # The app's own actions that work before login and while locked (gate screens have their own
@@ -67,8 +68,9 @@ class WijkwerkApp(App[int]):
         Binding("ctrl+l", "lock", "Vergrendel", id="app.lock", priority=True, show=False),
     ]
 
-    def __init__(self, session: Unlocked | None = None, db_path: Path | None = None,
-                 clock: Clock = system_clock) -> None:
+    def __init__(
+        self, session: Unlocked | None = None, db_path: Path | None = None, clock: Clock = system_clock
+    ) -> None:
         super().__init__()
         self.session = session
         self.db_path = db_path or (session.db.path if session else None)
@@ -134,8 +136,10 @@ class WijkwerkApp(App[int]):
         if state == "unprotected":
             from wijkwerk_tui.ui.screens.notice import NoticeScreen
 
-            return NoticeScreen("Dit databasebestand is niet versleuteld. Wijkwerk opent alleen versleutelde "
-                                "databases; kies een ander bestand met --db.")
+            return NoticeScreen(
+                "Dit databasebestand is niet versleuteld. Wijkwerk opent alleen versleutelde "
+                "databases; kies een ander bestand met --db."
+            )
         from wijkwerk_tui.ui.screens.login import LoginScreen
 
         try:
@@ -243,8 +247,14 @@ class WijkwerkApp(App[int]):
             else:
                 drafts.clear(self.db, self.worker_id, DRAFT)
 
-        self.push_screen(ConfirmDialog("Er is een intake die nog niet is opgeslagen. Verder gaan met die intake?",
-                                       yes="Verder (j)", no="Weggooien (n)"), answered)
+        self.push_screen(
+            ConfirmDialog(
+                "Er is een intake die nog niet is opgeslagen. Verder gaan met die intake?",
+                yes="Verder (j)",
+                no="Weggooien (n)",
+            ),
+            answered,
+        )
 
     def action_intake(self) -> None:
         from wijkwerk_tui.ui.screens.intake import IntakeScreen
@@ -360,10 +370,15 @@ class WijkwerkApp(App[int]):
                 done = privacy.retention_sweep(self.db, self.worker_id)
                 self.notify(f"{done} inwoners geanonimiseerd. Aantallen in rapportages blijven gelijk.", markup=False)
 
-        self.push_screen(ConfirmDialog(
-            f"{count} inwoners hebben langer dan {years} jaar geen contact gehad en geen lopend signaal of lopende "
-            "doorverwijzing. Hun persoonsgegevens en notities nu anonimiseren?",
-            yes="Anonimiseren (j)", no="Niet nu (n)"), answered)
+        self.push_screen(
+            ConfirmDialog(
+                f"{count} inwoners hebben langer dan {years} jaar geen contact gehad en geen lopend signaal of lopende "
+                "doorverwijzing. Hun persoonsgegevens en notities nu anonimiseren?",
+                yes="Anonimiseren (j)",
+                no="Niet nu (n)",
+            ),
+            answered,
+        )
 
     def action_report(self) -> None:
         from wijkwerk_tui.ui.screens.report import ReportScreen

@@ -18,20 +18,27 @@ def main_actions(app) -> list[tuple[str, str, Callable[[], object]]]:  # type: i
         ("Snelle intake", "Inloop: nieuwe inwoner of contact in één scherm (n)", app.action_intake),
         ("Inwoners zoeken", "Zoeken op naam, geboortejaar of gebied (/)", app.action_residents),
         ("Nieuwe inwoner", "Een inwoner toevoegen buiten de intake", app.action_new_resident),
-        ("Signaal over onbekende inwoner", "Signaal zonder naam, bijv. 'oudere dame Kerkstraat'",
-         app.action_anonymous_signal),
+        (
+            "Signaal over onbekende inwoner",
+            "Signaal zonder naam, bijv. 'oudere dame Kerkstraat'",
+            app.action_anonymous_signal,
+        ),
         ("Overzichten", "Open signalen en doorverwijzingen die wachten op terugkoppeling (o)", app.action_overviews),
         ("Sociale kaart", "Partners bekijken, toevoegen en wijzigen (k)", app.action_partners),
         ("Groepsactiviteiten", "Collectieve activiteiten: lijst en nieuwe registreren", app.action_activities),
         ("Vergrendelen", "Scherm op slot; met uw wachtwoord verder waar u was (Ctrl+L)", app.action_lock),
         ("Eigen wachtwoord wijzigen", "Uw huidige wachtwoord en een nieuw", app.action_change_passphrase),
         ("Back-up maken", "Nu een versleutelde back-up naast de database", app.action_backup_now),
-        *([
-            ("Rapportage", "Cijfers over een periode voor de gemeente, met grafieken en export", app.action_report),
-            ("Medewerkers", "Accounts toevoegen, wachtwoord opnieuw instellen, deactiveren", app.action_accounts),
-            ("Instellingen", "Organisatie, vergrendelen na, bewaartermijn", app.action_settings),
-            ("Bewaartermijn toepassen", "Inwoners na de bewaartermijn anonimiseren", app.action_retention),
-        ] if app.is_coordinator else []),
+        *(
+            [
+                ("Rapportage", "Cijfers over een periode voor de gemeente, met grafieken en export", app.action_report),
+                ("Medewerkers", "Accounts toevoegen, wachtwoord opnieuw instellen, deactiveren", app.action_accounts),
+                ("Instellingen", "Organisatie, vergrendelen na, bewaartermijn", app.action_settings),
+                ("Bewaartermijn toepassen", "Inwoners na de bewaartermijn anonimiseren", app.action_retention),
+            ]
+            if app.is_coordinator
+            else []
+        ),
         ("Help", "Alle toetsen van dit scherm (?)", app.action_help),
         ("Thema wisselen", "Licht, donker of hoog contrast", app.action_change_theme),
         ("Stoppen", "Wijkwerk afsluiten (Ctrl+Q)", app.action_quit),

@@ -27,8 +27,8 @@ def freeze_long_lived() -> None:
     if _frozen:
         return
     _frozen = True
-    import wijkwerk_tui.ui.screens.intake  # noqa: F401
-    import wijkwerk_tui.ui.screens.resident  # noqa: F401
+    import wijkwerk_tui.ui.screens.intake
+    import wijkwerk_tui.ui.screens.resident
     import wijkwerk_tui.ui.screens.residents  # noqa: F401
 
     gc.collect()  # what is garbage now should not be frozen with the rest

@@ -9,8 +9,15 @@ target_metadata = SQLModel.metadata
 # The full-text index, the ladder summary and their triggers are managed by hand in
 # migrations (0002, 0007). A batch migration that rebuilds `resident` or `ladderstep`
 # drops their triggers: such a migration must create them again.
-_IGNORED = {"resident_fts", "resident_fts_data", "resident_fts_idx", "resident_fts_docsize",
-            "resident_fts_config", "resident_fts_content", "ladder_summary"}
+_IGNORED = {
+    "resident_fts",
+    "resident_fts_data",
+    "resident_fts_idx",
+    "resident_fts_docsize",
+    "resident_fts_config",
+    "resident_fts_content",
+    "ladder_summary",
+}
 
 
 def include_object(obj, name, type_, reflected, compare_to):

@@ -6,10 +6,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Input
 
+from wijkwerk_tui.db.tables import Worker
 from wijkwerk_tui.domain.accounts import MIN_PASSPHRASE, check_passphrase
 from wijkwerk_tui.domain.activities import ROLES
 from wijkwerk_tui.security import vault
-from wijkwerk_tui.db.tables import Worker
 from wijkwerk_tui.ui.screens.form_base import FormScreen
 from wijkwerk_tui.ui.widgets.choices import select
 
@@ -29,8 +29,11 @@ class AccountForm(FormScreen):
             yield self.field("Naam", Input(id="name", compact=True), "name")
             roles = [(Text(label), code) for code, label in ROLES.items()]
             yield self.field("Rol", select(roles, "worker", id="role"), "role")
-        yield self.field("Wachtwoord", Input(password=True, placeholder=f"minstens {MIN_PASSPHRASE} tekens",
-                                             id="passphrase", compact=True), "passphrase")
+        yield self.field(
+            "Wachtwoord",
+            Input(password=True, placeholder=f"minstens {MIN_PASSPHRASE} tekens", id="passphrase", compact=True),
+            "passphrase",
+        )
         yield self.field("Nog een keer", Input(password=True, id="repeat", compact=True), "repeat")
 
     def save(self) -> str:

@@ -9,10 +9,10 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
+from wijkwerk_tui.db.tables import Worker
 from wijkwerk_tui.domain.activities import ROLES
 from wijkwerk_tui.domain.errors import DomainError
 from wijkwerk_tui.store import workers
-from wijkwerk_tui.db.tables import Worker
 from wijkwerk_tui.ui.text import plain
 from wijkwerk_tui.ui.widgets.footer import Footer
 
@@ -35,8 +35,9 @@ class AccountsScreen(Screen[None]):
         self.rows: list[Worker] = []
 
     def compose(self) -> ComposeResult:
-        yield Static(Text("Medewerkers — een gedeactiveerd account kan de database niet meer openen"),
-                     id="accounts-title")
+        yield Static(
+            Text("Medewerkers — een gedeactiveerd account kan de database niet meer openen"), id="accounts-title"
+        )
         yield DataTable(id="accounts", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
@@ -54,8 +55,9 @@ class AccountsScreen(Screen[None]):
         table = self.query_one("#accounts", DataTable)
         table.clear()
         for w in rows:
-            table.add_row(plain(w.name), plain(ROLES.get(w.role, w.role)), plain("ja" if w.active else "nee"),
-                          key=str(w.id))
+            table.add_row(
+                plain(w.name), plain(ROLES.get(w.role, w.role)), plain("ja" if w.active else "nee"), key=str(w.id)
+            )
         table.focus()
 
     def _selected(self) -> Worker | None:

@@ -9,8 +9,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from wijkwerk_tui.store import activities, areas
 from wijkwerk_tui.db.tables import GroupActivity
+from wijkwerk_tui.store import activities, areas
 from wijkwerk_tui.ui.text import day, plain
 from wijkwerk_tui.ui.widgets.footer import Footer
 
@@ -49,8 +49,14 @@ class ActivitiesScreen(Screen[None]):
         table = self.query_one("#activities", DataTable)
         table.clear()
         for a in rows:
-            table.add_row(day(a.held_on), plain(a.name), plain(names.get(a.area_id, "")), plain(a.participants),
-                          plain(a.volunteers), key=str(a.id))
+            table.add_row(
+                day(a.held_on),
+                plain(a.name),
+                plain(names.get(a.area_id, "")),
+                plain(a.participants),
+                plain(a.volunteers),
+                key=str(a.id),
+            )
         table.focus()
 
     def action_add(self) -> None:

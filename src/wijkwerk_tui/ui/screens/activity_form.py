@@ -9,8 +9,8 @@ from textual.app import ComposeResult
 from textual.widgets import Input
 
 from wijkwerk_tui.domain.dates import format_date, parse_date
-from wijkwerk_tui.store import activities, areas
 from wijkwerk_tui.queries import search
+from wijkwerk_tui.store import activities, areas
 from wijkwerk_tui.store.activities import ActivityData
 from wijkwerk_tui.ui.screens.form_base import FormScreen
 from wijkwerk_tui.ui.widgets.choices import select
@@ -37,9 +37,11 @@ class ActivityForm(FormScreen):
     def save(self) -> str:
         db = self.app.db  # type: ignore[attr-defined]
         data = ActivityData(
-            name=self.value_of("name"), area_id=self.value_of("area"),
+            name=self.value_of("name"),
+            area_id=self.value_of("area"),
             held_on=parse_date(self.value_of("held_on"), db.today(), "held_on"),
-            participants=self.value_of("participants"), volunteers=self.value_of("volunteers"),
+            participants=self.value_of("participants"),
+            volunteers=self.value_of("volunteers"),
         )
         people = self.query_one("#people", PeoplePicker).form_value
         activities.add_activity(db, self.app.worker_id, data, people)  # type: ignore[attr-defined]

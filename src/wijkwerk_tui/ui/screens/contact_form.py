@@ -27,8 +27,11 @@ class ContactForm(FormScreen):
         yield self.field("Soort", select(CONTACT_KINDS, "walk_in", id="kind", allow_blank=False), "kind")
         yield self.field("Duur (minuten)", Input(id="duration_min", compact=True, max_length=3), "duration_min")
         yield self.field("Notitie", TextArea(id="note", soft_wrap=True, tab_behavior="focus"), "note")
-        yield self.field("Verhaal voor rapport", Checkbox("ja, dit is een verhaal uit de wijk", id="is_story",
-                                                          compact=True), "is_story")
+        yield self.field(
+            "Verhaal voor rapport",
+            Checkbox("ja, dit is een verhaal uit de wijk", id="is_story", compact=True),
+            "is_story",
+        )
         story = TextArea(id="story", soft_wrap=True, tab_behavior="focus")
         story.border_title = "Kort, zonder namen of herkenbare details"
         yield self.field("Verhaal", story, "story")
@@ -46,8 +49,11 @@ class ContactForm(FormScreen):
         db = self.app.db  # type: ignore[attr-defined]
         data = ContactData(
             contact_on=parse_date(self.value_of("contact_on"), db.today(), "contact_on"),
-            kind=self.value_of("kind"), duration_min=self.value_of("duration_min"), note=self.value_of("note"),
-            is_story=bool(self.value_of("is_story")), story=self.value_of("story"),
+            kind=self.value_of("kind"),
+            duration_min=self.value_of("duration_min"),
+            note=self.value_of("note"),
+            is_story=bool(self.value_of("is_story")),
+            story=self.value_of("story"),
         )
         contacts.add_contact(db, self.app.worker_id, self.resident_id, data)  # type: ignore[attr-defined]
         return f"Contactmoment opgeslagen ({CONTACT_KINDS[data.kind]})."

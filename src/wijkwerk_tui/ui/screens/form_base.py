@@ -137,7 +137,9 @@ class FormScreen(ModalScreen[bool]):
             return
         except Exception as error:  # noqa: BLE001 - never a traceback on screen; the store rolled back
             self.query_one("#form-error", Static).update(
-                Text(f"⚠ Opslaan is niet gelukt ({type(error).__name__}). Er is niets opgeslagen; uw invoer staat er nog.")
+                Text(
+                    f"⚠ Opslaan is niet gelukt ({type(error).__name__}). Er is niets opgeslagen; uw invoer staat er nog."
+                )
             )
             return
         # Something was written: screens below reload when they come back into view.

@@ -24,17 +24,24 @@ class GoalForm(FormScreen):
 
     def compose_fields(self) -> ComposeResult:
         today = self.app.db.today()  # type: ignore[attr-defined]
-        yield self.field("Doel", Input(placeholder="concreet en meetbaar", id="description", compact=True), "description")
-        yield self.field("Wie draagt bij", select(GOAL_CONTRIBUTORS, "resident", id="contributor", allow_blank=False),
-                         "contributor")
-        yield self.field("Evalueren op", Input(format_date(today + relativedelta(months=3)), id="review_on",
-                                              compact=True), "review_on")
+        yield self.field(
+            "Doel", Input(placeholder="concreet en meetbaar", id="description", compact=True), "description"
+        )
+        yield self.field(
+            "Wie draagt bij", select(GOAL_CONTRIBUTORS, "resident", id="contributor", allow_blank=False), "contributor"
+        )
+        yield self.field(
+            "Evalueren op",
+            Input(format_date(today + relativedelta(months=3)), id="review_on", compact=True),
+            "review_on",
+        )
         yield self.field("Status", select(GOAL_STATUSES, "open", id="status", allow_blank=False), "status")
 
     def save(self) -> str:
         db = self.app.db  # type: ignore[attr-defined]
         data = GoalData(
-            description=self.value_of("description"), contributor=self.value_of("contributor"),
+            description=self.value_of("description"),
+            contributor=self.value_of("contributor"),
             review_on=parse_optional_date(self.value_of("review_on"), db.today(), "review_on"),
             status=self.value_of("status"),
         )

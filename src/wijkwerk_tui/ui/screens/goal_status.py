@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 
+from wijkwerk_tui.db.tables import Goal
 from wijkwerk_tui.domain.activities import GOAL_STATUSES
 from wijkwerk_tui.store import goals
-from wijkwerk_tui.db.tables import Goal
 from wijkwerk_tui.ui.screens.form_base import FormScreen
 from wijkwerk_tui.ui.widgets.choices import select
 

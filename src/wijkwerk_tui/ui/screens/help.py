@@ -2,26 +2,49 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
-from rich.text import Text
 
 # Textual's own names for keys, as a Dutch keyboard user reads them.
-_KEY_NAMES = {"question_mark": "?", "slash": "/", "escape": "Esc", "enter": "Enter", "space": "Spatie",
-              "up": "↑", "down": "↓", "left": "←", "right": "→", "tab": "Tab", "shift+tab": "Shift+Tab"}
+_KEY_NAMES = {
+    "question_mark": "?",
+    "slash": "/",
+    "escape": "Esc",
+    "enter": "Enter",
+    "space": "Spatie",
+    "up": "↑",
+    "down": "↓",
+    "left": "←",
+    "right": "→",
+    "tab": "Tab",
+    "shift+tab": "Shift+Tab",
+}
 
 
 # Textual's built-in widget bindings describe themselves in English.
 _DUTCH = {
-    "Cursor up": "Omhoog", "Cursor down": "Omlaag", "Cursor left": "Naar links", "Cursor right": "Naar rechts",
-    "Home": "Naar het begin", "End": "Naar het eind", "Page up": "Pagina omhoog", "Page down": "Pagina omlaag",
-    "Page Left": "Pagina naar links", "Page Right": "Pagina naar rechts", "Select": "Kiezen / openen",
-    "Top": "Helemaal bovenaan", "Bottom": "Helemaal onderaan", "Focus Next": "Volgend veld",
-    "Focus Previous": "Vorig veld", "Copy selected text": "Geselecteerde tekst kopiëren",
-    "Scroll Up": "Omhoog schuiven", "Scroll Down": "Omlaag schuiven",
+    "Cursor up": "Omhoog",
+    "Cursor down": "Omlaag",
+    "Cursor left": "Naar links",
+    "Cursor right": "Naar rechts",
+    "Home": "Naar het begin",
+    "End": "Naar het eind",
+    "Page up": "Pagina omhoog",
+    "Page down": "Pagina omlaag",
+    "Page Left": "Pagina naar links",
+    "Page Right": "Pagina naar rechts",
+    "Select": "Kiezen / openen",
+    "Top": "Helemaal bovenaan",
+    "Bottom": "Helemaal onderaan",
+    "Focus Next": "Volgend veld",
+    "Focus Previous": "Vorig veld",
+    "Copy selected text": "Geselecteerde tekst kopiëren",
+    "Scroll Up": "Omhoog schuiven",
+    "Scroll Down": "Omlaag schuiven",
 }
 
 

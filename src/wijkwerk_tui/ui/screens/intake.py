@@ -23,11 +23,11 @@ from wijkwerk_tui.domain.activities import CONTACT_KINDS
 from wijkwerk_tui.domain.errors import ValidationError
 from wijkwerk_tui.domain.ladders import Ladder, steps
 from wijkwerk_tui.domain.text import strip_controls
-from wijkwerk_tui.store import areas, drafts, partners
-from wijkwerk_tui.services import intake
-from wijkwerk_tui.services.intake import IntakeData, IntakeResult
 from wijkwerk_tui.queries import search
 from wijkwerk_tui.queries.search import ResidentRow
+from wijkwerk_tui.services import intake
+from wijkwerk_tui.services.intake import IntakeData, IntakeResult
+from wijkwerk_tui.store import areas, drafts, partners
 from wijkwerk_tui.ui.screens.form_base import FormScreen
 from wijkwerk_tui.ui.text import plain
 from wijkwerk_tui.ui.widgets.choices import select
@@ -39,10 +39,17 @@ DRAFT = "intake"
 
 # One key per category, shown next to it.
 SIGNAL_KEYS: list[tuple[str, str, str]] = [
-    ("e", "loneliness", "eenzaam"), ("s", "debts", "schulden"), ("m", "carer_strain", "mantelzorg"),
-    ("h", "domestic_violence", "huisel.geweld"), ("l", "low_literacy", "laaggeletterd"),
-    ("d", "digital", "digitaal"), ("w", "housing", "wonen"), ("k", "frail_elderly", "kwetsbaar"),
-    ("g", "health", "gezondheid"), ("z", "care_avoidance", "zorgmijding"), ("j", "youth", "jeugd"),
+    ("e", "loneliness", "eenzaam"),
+    ("s", "debts", "schulden"),
+    ("m", "carer_strain", "mantelzorg"),
+    ("h", "domestic_violence", "huisel.geweld"),
+    ("l", "low_literacy", "laaggeletterd"),
+    ("d", "digital", "digitaal"),
+    ("w", "housing", "wonen"),
+    ("k", "frail_elderly", "kwetsbaar"),
+    ("g", "health", "gezondheid"),
+    ("z", "care_avoidance", "zorgmijding"),
+    ("j", "youth", "jeugd"),
     ("a", "other", "anders"),
 ]
 assert {code for _, code, _ in SIGNAL_KEYS} == set(signal_rules.CATEGORIES)
@@ -78,14 +85,25 @@ class IntakeScreen(FormScreen):
         table = DataTable(id="duplicates", cursor_type="row")
         table.can_focus = False  # out of the Tab order until Ctrl+D
         yield table
-        yield self.field("Geboortejaar", Input(id="birth_year", compact=True, max_length=4, restrict=r"\d*"),
-                         "birth_year")
-        yield self.field("Gebied", Input(area_name, id="area", compact=True,
-                                         suggester=SuggestFromList([a.name for a in self._areas], case_sensitive=False)),
-                         "area")
+        yield self.field(
+            "Geboortejaar", Input(id="birth_year", compact=True, max_length=4, restrict=r"\d*"), "birth_year"
+        )
+        yield self.field(
+            "Gebied",
+            Input(
+                area_name,
+                id="area",
+                compact=True,
+                suggester=SuggestFromList([a.name for a in self._areas], case_sensitive=False),
+            ),
+            "area",
+        )
         yield Static(id="area-hint", classes="hint")
-        yield self.field("Soort contact", select(CONTACT_KINDS, last_kind if last_kind in CONTACT_KINDS else "walk_in",
-                                                 id="kind", allow_blank=False), "kind")
+        yield self.field(
+            "Soort contact",
+            select(CONTACT_KINDS, last_kind if last_kind in CONTACT_KINDS else "walk_in", id="kind", allow_blank=False),
+            "kind",
+        )
         yield self.field("Participatie 1-6", StepInput(6, id="participation"), "participation")
         yield self.field("Verantw. 1-5", StepInput(5, id="support"), "support")
         yield Static(id="steps-hint", classes="hint")
@@ -137,8 +155,9 @@ class IntakeScreen(FormScreen):
         self.query_one("#referral_consent", YesNo).set_value(data.get("referral_consent"))
         self.query_one("#consent", YesNo).set_value(data.get("consent"))
         if data.get("existing"):
-            self._existing = ResidentRow(uuid.UUID(data["existing"]), data.get("existing_label") or "", "", None,
-                                         "", None, None)
+            self._existing = ResidentRow(
+                uuid.UUID(data["existing"]), data.get("existing_label") or "", "", None, "", None, None
+            )
         self.call_after_refresh(self._end_restore)
 
     def _end_restore(self) -> None:
@@ -164,7 +183,8 @@ class IntakeScreen(FormScreen):
             if changed:
                 event.input.value = cleaned
                 self.query_one("#field-note").set_error(  # type: ignore[attr-defined]
-                    "Regeleinden en onzichtbare tekens zijn weggehaald; controleer de notitie.")
+                    "Regeleinden en onzichtbare tekens zijn weggehaald; controleer de notitie."
+                )
                 return
         if field == "partner-search":
             # The sharing question only joins the Tab order when there is a referral.
@@ -253,8 +273,9 @@ class IntakeScreen(FormScreen):
         if self._existing is None:
             return
         table.display = False
-        title.update(Text(f"Nieuw contact voor bestaande inwoner: {self._existing.name} (Ctrl+D = toch nieuw)",
-                          style="bold"))
+        title.update(
+            Text(f"Nieuw contact voor bestaande inwoner: {self._existing.name} (Ctrl+D = toch nieuw)", style="bold")
+        )
 
     # -- saving -----------------------------------------------------------------------
     def _data(self) -> IntakeData:
@@ -321,8 +342,10 @@ def intake_summary(result: IntakeResult) -> str:
     """The one-line confirmation after a save."""
     if result.resident_id is None:
         return "Anoniem contact opgeslagen (geen toestemming voor registratie)."
-    parts = ["nieuwe inwoner" if result.new_resident else "contact",
-             f"{result.steps} trede(n)" if result.steps else "",
-             f"{result.signals} signaal/signalen" if result.signals else "",
-             "doorverwijzing" if result.referral else ""]
+    parts = [
+        "nieuwe inwoner" if result.new_resident else "contact",
+        f"{result.steps} trede(n)" if result.steps else "",
+        f"{result.signals} signaal/signalen" if result.signals else "",
+        "doorverwijzing" if result.referral else "",
+    ]
     return f"Opgeslagen: {result.resident_name} — " + ", ".join(p for p in parts if p) + "."

@@ -6,15 +6,14 @@ import uuid
 
 from rich.text import Text
 from textual.app import ComposeResult
-
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wijkwerk_tui.domain.dates import format_date, parse_date
 from wijkwerk_tui.domain.errors import ValidationError
 from wijkwerk_tui.domain.ladders import LADDER_NAMES, Ladder, top_step
-from wijkwerk_tui.store import ladders, settings
 from wijkwerk_tui.domain.ladders import steps as ladder_steps
+from wijkwerk_tui.store import ladders, settings
 from wijkwerk_tui.ui.screens.form_base import FormScreen
 
 
@@ -32,7 +31,6 @@ class LadderDialog(FormScreen):
         self.current = current
         self.form_title = f"{LADDER_NAMES[ladder]} — {resident_name}"
 
-
     def compose_fields(self) -> ComposeResult:
         db = self.app.db  # type: ignore[attr-defined]
         self._steps = ladder_steps(self.ladder, settings.ladder_labels(db, self.ladder))
@@ -46,8 +44,15 @@ class LadderDialog(FormScreen):
         yield Static(id="step-info")
         yield self.field("Datum", Input(format_date(db.today()), id="measured_on", compact=True), "measured_on")
         yield self.field(
-            "Groeipotentieel", Input(placeholder=f"haalbare trede, 1-{top_step(self.ladder)} (mag leeg)",
-                                      id="potential", compact=True, max_length=1), "potential")
+            "Groeipotentieel",
+            Input(
+                placeholder=f"haalbare trede, 1-{top_step(self.ladder)} (mag leeg)",
+                id="potential",
+                compact=True,
+                max_length=1,
+            ),
+            "potential",
+        )
         yield self.field("Notitie", Input(placeholder="korte toelichting (mag leeg)", id="note", compact=True), "note")
 
     def _index(self, number: int) -> int:
@@ -95,10 +100,13 @@ class LadderDialog(FormScreen):
         step = self._index_to_number(highlighted)
         measured_on = parse_date(self.value_of("measured_on"), db.today(), "measured_on")
         ladders.record_step(
-            db, self.app.worker_id, self.resident_id, self.ladder, step, measured_on,  # type: ignore[attr-defined]
-            potential=self.value_of("potential").strip() or None, note=self.value_of("note"),
+            db,
+            self.app.worker_id,
+            self.resident_id,
+            self.ladder,
+            step,
+            measured_on,  # type: ignore[attr-defined]
+            potential=self.value_of("potential").strip() or None,
+            note=self.value_of("note"),
         )
         return f"{LADDER_NAMES[self.ladder]}: trede {step} opgeslagen."
-
-
-

@@ -19,8 +19,16 @@ class LockScreen(GateScreen):
         names = [w.name for w in self.app.worker_list()]  # type: ignore[attr-defined]
         from textual.suggester import SuggestFromList
 
-        yield self.field("Naam", Input(self.app.worker_name, id="name", compact=True,  # type: ignore[attr-defined]
-                                       suggester=SuggestFromList(names, case_sensitive=False)), "name")
+        yield self.field(
+            "Naam",
+            Input(
+                self.app.worker_name,
+                id="name",
+                compact=True,  # type: ignore[attr-defined]
+                suggester=SuggestFromList(names, case_sensitive=False),
+            ),
+            "name",
+        )
         yield self.field("Wachtwoord", Input(password=True, id="passphrase", compact=True), "passphrase")
 
     def prepare(self) -> None:

@@ -26,11 +26,24 @@ class LoginScreen(GateScreen):
 
     def compose_fields(self) -> ComposeResult:
         if self.keyfile.is_demo:
-            yield Static(Text(f"DEMO — oefendatabase met verzonnen inwoners. Wachtwoord voor iedereen: "
-                              f"{self.keyfile.demo_passphrase}   (bijv. {self.keyfile.demo_user})"), id="gate-banner")
+            yield Static(
+                Text(
+                    f"DEMO — oefendatabase met verzonnen inwoners. Wachtwoord voor iedereen: "
+                    f"{self.keyfile.demo_passphrase}   (bijv. {self.keyfile.demo_user})"
+                ),
+                id="gate-banner",
+            )
         names = self.keyfile.names()
-        yield self.field("Naam", Input(placeholder="begin te typen…", id="name", compact=True,
-                                       suggester=SuggestFromList(names, case_sensitive=False)), "name")
+        yield self.field(
+            "Naam",
+            Input(
+                placeholder="begin te typen…",
+                id="name",
+                compact=True,
+                suggester=SuggestFromList(names, case_sensitive=False),
+            ),
+            "name",
+        )
         yield self.field("Wachtwoord", Input(password=True, id="passphrase", compact=True), "passphrase")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

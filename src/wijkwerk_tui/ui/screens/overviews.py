@@ -17,9 +17,9 @@ from textual.widgets import DataTable, Select, Static
 from wijkwerk_tui.domain import referrals as referral_rules
 from wijkwerk_tui.domain import signals as signal_rules
 from wijkwerk_tui.domain.dates import format_date
-from wijkwerk_tui.store import areas, workers
 from wijkwerk_tui.queries import overview
 from wijkwerk_tui.queries.overview import ReferralRow, SignalRow
+from wijkwerk_tui.store import areas, workers
 from wijkwerk_tui.ui.text import plain
 from wijkwerk_tui.ui.widgets.choices import select
 from wijkwerk_tui.ui.widgets.footer import Footer
@@ -38,10 +38,14 @@ class OverviewsScreen(Screen[None]):
         yield Static(Text("Overzichten", style="bold"), classes="screen-title")
         with Horizontal(id="overview-filters"):
             db = self.app.db  # type: ignore[attr-defined]
-            yield select([(Text(a.name), str(a.id)) for a in areas.list_areas(db)], id="overview-area",
-                         prompt="alle gebieden")
-            yield select([(Text(w.name), str(w.id)) for w in workers.list_workers(db)], id="overview-worker",
-                         prompt="alle medewerkers")
+            yield select(
+                [(Text(a.name), str(a.id)) for a in areas.list_areas(db)], id="overview-area", prompt="alle gebieden"
+            )
+            yield select(
+                [(Text(w.name), str(w.id)) for w in workers.list_workers(db)],
+                id="overview-worker",
+                prompt="alle medewerkers",
+            )
         yield Static(id="signals-title", classes="section-title")
         yield DataTable(id="open-signals", cursor_type="row", zebra_stripes=True)
         yield Static(id="referrals-title", classes="section-title")
@@ -49,10 +53,12 @@ class OverviewsScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#open-signals", DataTable).add_columns("Urgentie", "Sinds", "Inwoner", "Gebied", "Categorie",
-                                                              "Status", "Door")
-        self.query_one("#awaiting", DataTable).add_columns("Terug vóór", "", "Inwoner", "Gebied", "Partner",
-                                                          "Status", "Door")
+        self.query_one("#open-signals", DataTable).add_columns(
+            "Urgentie", "Sinds", "Inwoner", "Gebied", "Categorie", "Status", "Door"
+        )
+        self.query_one("#awaiting", DataTable).add_columns(
+            "Terug vóór", "", "Inwoner", "Gebied", "Partner", "Status", "Door"
+        )
         self.query_one("#open-signals", DataTable).focus()
         self.load()
 
@@ -78,10 +84,16 @@ class OverviewsScreen(Screen[None]):
         table.clear()
         for n, s in enumerate(open_signals):
             urgency = signal_rules.URGENCIES[s.urgency]
-            table.add_row(plain(urgency, "bold red" if s.urgency == "acute" else "bold" if s.urgency == "high" else ""),
-                          plain(format_date(s.noticed_on)), plain(s.who), plain(s.area),
-                          plain(signal_rules.CATEGORIES.get(s.category, s.category)),
-                          plain(signal_rules.STATUSES[s.status]), plain(s.worker), key=f"{s.resident_id or ''}#{n}")
+            table.add_row(
+                plain(urgency, "bold red" if s.urgency == "acute" else "bold" if s.urgency == "high" else ""),
+                plain(format_date(s.noticed_on)),
+                plain(s.who),
+                plain(s.area),
+                plain(signal_rules.CATEGORIES.get(s.category, s.category)),
+                plain(signal_rules.STATUSES[s.status]),
+                plain(s.worker),
+                key=f"{s.resident_id or ''}#{n}",
+            )
         self.query_one("#signals-title", Static).update(Text(f"Open signalen ({len(open_signals)})"))
         table = self.query_one("#awaiting", DataTable)
         table.clear()
@@ -89,9 +101,16 @@ class OverviewsScreen(Screen[None]):
         for n, r in enumerate(awaiting):
             overdue = r.feedback_due_on is not None and r.feedback_due_on < today
             late += overdue
-            table.add_row(plain(format_date(r.feedback_due_on)), plain("te laat" if overdue else "", "bold"),
-                          plain(r.who), plain(r.area), plain(r.partner), plain(referral_rules.STATUSES[r.status]),
-                          plain(r.worker), key=f"{r.resident_id}#{n}")
+            table.add_row(
+                plain(format_date(r.feedback_due_on)),
+                plain("te laat" if overdue else "", "bold"),
+                plain(r.who),
+                plain(r.area),
+                plain(r.partner),
+                plain(referral_rules.STATUSES[r.status]),
+                plain(r.worker),
+                key=f"{r.resident_id}#{n}",
+            )
         self.query_one("#referrals-title", Static).update(
             Text(f"Wachten op terugkoppeling ({len(awaiting)}, waarvan {late} te laat)")
         )

@@ -6,10 +6,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Input, Select
 
+from wijkwerk_tui.db.tables import Partner
 from wijkwerk_tui.domain.ladders import Ladder, steps
 from wijkwerk_tui.store import partners
 from wijkwerk_tui.store.partners import PartnerData
-from wijkwerk_tui.db.tables import Partner
 from wijkwerk_tui.ui.screens.form_base import FormScreen
 from wijkwerk_tui.ui.widgets.choices import select
 
@@ -22,16 +22,23 @@ class PartnerForm(FormScreen):
 
     def compose_fields(self) -> ComposeResult:
         p = self.partner
-        for name, label in (("name", "Naam"), ("kind", "Soort"), ("phone", "Telefoon"), ("email", "E-mail"),
-                            ("website", "Website"), ("address", "Adres")):
+        for name, label in (
+            ("name", "Naam"),
+            ("kind", "Soort"),
+            ("phone", "Telefoon"),
+            ("email", "E-mail"),
+            ("website", "Website"),
+            ("address", "Adres"),
+        ):
             yield self.field(label, Input(getattr(p, name) if p else "", id=name, compact=True), name)
         options = [(Text(f"{s.number} {s.label}"), s.number) for s in steps(Ladder.SUPPORT)]
         current = p.support_step if p and p.support_step else Select.NULL
         yield self.field("Trede (verantw.)", select(options, current, id="support_step", prompt="geen"), "support_step")
 
     def save(self) -> str:
-        data = PartnerData(**{n: self.value_of(n) for n in ("name", "kind", "phone", "email", "website", "address",
-                                                            "support_step")})
+        data = PartnerData(
+            **{n: self.value_of(n) for n in ("name", "kind", "phone", "email", "website", "address", "support_step")}
+        )
         db, worker = self.app.db, self.app.worker_id  # type: ignore[attr-defined]
         if self.partner is None:
             partners.add_partner(db, worker, data)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -10,9 +9,9 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
+from wijkwerk_tui.db.tables import Partner
 from wijkwerk_tui.domain.ladders import Ladder, steps
 from wijkwerk_tui.store import partners
-from wijkwerk_tui.db.tables import Partner
 from wijkwerk_tui.ui.text import plain
 from wijkwerk_tui.ui.widgets.footer import Footer
 
@@ -55,8 +54,14 @@ class PartnersScreen(Screen[None]):
         self._partners = {str(p.id): p for p in found}
         for p in found:
             step = f"{p.support_step} {labels[p.support_step]}" if p.support_step else ""
-            table.add_row(plain(p.name), plain(p.kind), plain(step), plain(p.phone),
-                          plain("ja" if p.active else "nee", "" if p.active else "dim"), key=str(p.id))
+            table.add_row(
+                plain(p.name),
+                plain(p.kind),
+                plain(step),
+                plain(p.phone),
+                plain("ja" if p.active else "nee", "" if p.active else "dim"),
+                key=str(p.id),
+            )
         if found:
             table.move_cursor(row=min(keep, len(found) - 1))
 
@@ -92,5 +97,3 @@ class PartnersScreen(Screen[None]):
             partners.set_active(self.app.db, self.app.worker_id, partner.id, not partner.active)  # type: ignore[attr-defined]
             self.app.notify(("Gedeactiveerd: " if partner.active else "Weer actief: ") + partner.name, markup=False)
             self.load()
-
-

@@ -15,12 +15,20 @@ class PassphraseForm(FormScreen):
 
     def compose_fields(self) -> ComposeResult:
         yield self.field("Huidig wachtwoord", Input(password=True, id="current", compact=True), "current")
-        yield self.field("Nieuw wachtwoord", Input(password=True, placeholder=f"minstens {MIN_PASSPHRASE} tekens",
-                                                   id="passphrase", compact=True), "passphrase")
+        yield self.field(
+            "Nieuw wachtwoord",
+            Input(password=True, placeholder=f"minstens {MIN_PASSPHRASE} tekens", id="passphrase", compact=True),
+            "passphrase",
+        )
         yield self.field("Nog een keer", Input(password=True, id="repeat", compact=True), "repeat")
 
     def save(self) -> str:
         session = self.app.session  # type: ignore[attr-defined]
-        vault.set_passphrase(session, session.worker_id, self.value_of("passphrase"), self.value_of("repeat"),
-                             current=self.value_of("current"))
+        vault.set_passphrase(
+            session,
+            session.worker_id,
+            self.value_of("passphrase"),
+            self.value_of("repeat"),
+            current=self.value_of("current"),
+        )
         return "Uw wachtwoord is gewijzigd."

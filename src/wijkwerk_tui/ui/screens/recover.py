@@ -25,13 +25,22 @@ class RecoverScreen(GateScreen):
         yield Static(Text("De herstelcode staat op het papier uit de kluis (6 groepen van 4 tekens)."), id="gate-note")
         yield self.field("Herstelcode", Input(id="code", compact=True), "code")
         yield self.field("Naam", Input(id="name", compact=True), "name")
-        yield self.field("Nieuw wachtwoord", Input(password=True, placeholder=f"minstens {MIN_PASSPHRASE} tekens",
-                                                   id="passphrase", compact=True), "passphrase")
+        yield self.field(
+            "Nieuw wachtwoord",
+            Input(password=True, placeholder=f"minstens {MIN_PASSPHRASE} tekens", id="passphrase", compact=True),
+            "passphrase",
+        )
         yield self.field("Nog een keer", Input(password=True, id="repeat", compact=True), "repeat")
 
     def save(self) -> str:
-        self._session = vault.recover(self.db_path, self.value_of("code"), self.value_of("name"),
-                                      self.value_of("passphrase"), self.value_of("repeat"), self.app.clock)  # type: ignore[attr-defined]
+        self._session = vault.recover(
+            self.db_path,
+            self.value_of("code"),
+            self.value_of("name"),
+            self.value_of("passphrase"),
+            self.value_of("repeat"),
+            self.app.clock,
+        )  # type: ignore[attr-defined]
         return "Nieuw wachtwoord ingesteld."
 
     def after_save(self, message: str) -> None:

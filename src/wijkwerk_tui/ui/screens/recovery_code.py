@@ -31,10 +31,13 @@ class RecoveryCodeScreen(Screen[None]):
         with Vertical():
             yield Static(Text("Herstelcode — wordt maar één keer getoond", style="bold"))
             yield Static(Text(self.code), id="code")
-            yield Static(Text(
-                "Schrijf deze code op of print hem, en bewaar hem in de kluis op kantoor. "
-                "Met de code kan een coördinator een nieuw wachtwoord instellen als het oude vergeten is; "
-                "zonder code en zonder wachtwoord zijn de gegevens niet meer te openen."))
+            yield Static(
+                Text(
+                    "Schrijf deze code op of print hem, en bewaar hem in de kluis op kantoor. "
+                    "Met de code kan een coördinator een nieuw wachtwoord instellen als het oude vergeten is; "
+                    "zonder code en zonder wachtwoord zijn de gegevens niet meer te openen."
+                )
+            )
             yield Static(Text("Druk op Enter als de code veilig bewaard is.", style="bold"))
         yield Footer()
 

@@ -32,16 +32,23 @@ class ReferralForm(FormScreen):
         yield self.field("Partner", PartnerPicker(found, id="partner-picker"), "partner")
         yield self.field("Reden", Input(placeholder="wat is de vraag", id="reason", compact=True), "reason")
         yield self.field("Toestemming delen", select(YES_NO, id="consent", prompt="verplicht: kies"), "consent")
-        yield self.field("Waarom geen", Input(placeholder="alleen bij geen toestemming", id="no_consent_reason",
-                                              compact=True), "no_consent_reason")
+        yield self.field(
+            "Waarom geen",
+            Input(placeholder="alleen bij geen toestemming", id="no_consent_reason", compact=True),
+            "no_consent_reason",
+        )
         status = [(Text(rules.STATUSES[c]), c) for c in ("proposed", "sent")]
         yield self.field("Status", select(status, "proposed", id="status", allow_blank=False), "status")
         yield self.field("Datum", Input(format_date(today), id="referred_on", compact=True), "referred_on")
-        yield self.field("Terugkoppeling vóór", Input(format_date(rules.default_feedback_due(today)),
-                                                       id="feedback_due_on", compact=True), "feedback_due_on")
+        yield self.field(
+            "Terugkoppeling vóór",
+            Input(format_date(rules.default_feedback_due(today)), id="feedback_due_on", compact=True),
+            "feedback_due_on",
+        )
         open_signals = [
             (Text(f"{format_date(s.noticed_on)} {signal_rules.CATEGORIES.get(s.category, s.category)}"), str(s.id))
-            for s in signals.for_resident(db, self.resident_id) if s.status in signal_rules.OPEN_STATUSES
+            for s in signals.for_resident(db, self.resident_id)
+            if s.status in signal_rules.OPEN_STATUSES
         ]
         yield self.field("Bij signaal", select(open_signals, id="signal", prompt="geen"), "signal")
 
@@ -68,5 +75,3 @@ class ReferralForm(FormScreen):
         )
         referrals.add_referral(db, self.app.worker_id, self.resident_id, data)  # type: ignore[attr-defined]
         return f"Doorverwijzing opgeslagen ({rules.STATUSES[data.status]})."
-
-

@@ -6,10 +6,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Input, TextArea
 
+from wijkwerk_tui.db.tables import Referral
 from wijkwerk_tui.domain import referrals as rules
 from wijkwerk_tui.domain.dates import format_date, parse_date
 from wijkwerk_tui.store import referrals
-from wijkwerk_tui.db.tables import Referral
 from wijkwerk_tui.ui.screens.form_base import FormScreen
 from wijkwerk_tui.ui.widgets.choices import select
 
@@ -27,8 +27,11 @@ class ReferralUpdateDialog(FormScreen):
         yield self.field("Status", select(options, self.referral.status, id="status", allow_blank=False), "status")
         area = TextArea(self.referral.feedback, id="feedback", soft_wrap=True, tab_behavior="focus")
         yield self.field("Terugkoppeling", area, "feedback")
-        yield self.field("Datum terugkoppeling", Input(format_date(self.referral.feedback_on or today),
-                                                        id="feedback_on", compact=True), "feedback_on")
+        yield self.field(
+            "Datum terugkoppeling",
+            Input(format_date(self.referral.feedback_on or today), id="feedback_on", compact=True),
+            "feedback_on",
+        )
 
     def prepare(self) -> None:
         self.query_one("#feedback", TextArea).styles.height = 4

@@ -12,13 +12,13 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Select, Static
 
+from wijkwerk_tui.domain import report as period
 from wijkwerk_tui.domain.dates import format_date, parse_date
 from wijkwerk_tui.domain.errors import DomainError
-from wijkwerk_tui.exchange import report_files as export
-from wijkwerk_tui.domain import report as period
 from wijkwerk_tui.domain.report import PeriodReport
-from wijkwerk_tui.store import areas, settings
+from wijkwerk_tui.exchange import report_files as export
 from wijkwerk_tui.queries import report_data
+from wijkwerk_tui.store import areas, settings
 from wijkwerk_tui.ui.text import plain
 from wijkwerk_tui.ui.widgets.bar_chart import BarChart
 from wijkwerk_tui.ui.widgets.choices import select
@@ -58,8 +58,10 @@ class ReportScreen(Screen[None]):
             yield Static(Text("t/m"))
             yield Input(format_date(today), id="end", compact=True)
             yield select(options, id="area", prompt="alle gebieden")
-        yield Static(Text("Ctrl+R berekent · Ctrl+E schrijft md, csv, xlsx en json (kleine aantallen als <5)"),
-                     id="report-status")
+        yield Static(
+            Text("Ctrl+R berekent · Ctrl+E schrijft md, csv, xlsx en json (kleine aantallen als <5)"),
+            id="report-status",
+        )
         yield VerticalScroll(id="report-body")
         yield Footer()
 
@@ -115,13 +117,16 @@ class ReportScreen(Screen[None]):
             grid.add_columns(*table.columns)
             for row in table.rows:
                 grid.add_row(*[plain(export.show(c, suppress=False) if c is not None else "–") for c in row])
-        self._status(f"{format_date(built.start)} t/m {format_date(built.end)} · {built.area} · "
-                     "Ctrl+E exporteert (kleine aantallen als <5)")
+        self._status(
+            f"{format_date(built.start)} t/m {format_date(built.end)} · {built.area} · "
+            "Ctrl+E exporteert (kleine aantallen als <5)"
+        )
 
     def action_export(self) -> None:
         if self.report is None:
             return
         folder = self.app.export_dir  # type: ignore[attr-defined]
-        written = [export.write(self.report, fmt, folder / export.default_name(self.report, fmt))
-                   for fmt in export.FORMATS]
+        written = [
+            export.write(self.report, fmt, folder / export.default_name(self.report, fmt)) for fmt in export.FORMATS
+        ]
         self.app.notify(f"Geschreven in {folder}: " + ", ".join(p.name for p in written), markup=False, timeout=10)

@@ -15,22 +15,22 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
+from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.domain import referrals as referral_rules
-from wijkwerk_tui.domain.accounts import may
 from wijkwerk_tui.domain import signals as signal_rules
+from wijkwerk_tui.domain.accounts import may
 from wijkwerk_tui.domain.activities import CONTACT_KINDS, GOAL_CONTRIBUTORS, GOAL_STATUSES
 from wijkwerk_tui.domain.dates import age_on, format_date
 from wijkwerk_tui.domain.ladders import LADDER_NAMES, Ladder, movement_between, steps
 from wijkwerk_tui.domain.names import full_name
 from wijkwerk_tui.queries import overview
 from wijkwerk_tui.services import resident_file
-from wijkwerk_tui.store import settings
-from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.services.resident_file import ResidentFile
+from wijkwerk_tui.store import settings
 from wijkwerk_tui.ui.text import ARROWS, day, plain
+from wijkwerk_tui.ui.widgets.footer import Footer
 from wijkwerk_tui.ui.widgets.ladder_view import LadderView
 from wijkwerk_tui.ui.widgets.row_list import Column, RowList
-from wijkwerk_tui.ui.widgets.footer import Footer
 
 _FEEDBACK_WORDS = {"overdue": "te laat", "due_soon": "binnenkort", "pending": "", "received": "ontvangen", "closed": ""}
 
@@ -90,16 +90,24 @@ class ResidentScreen(Screen[None]):
                     with Vertical(classes="ladder-column", id=f"column-{ladder.value}") as column:
                         column.border_title = LADDER_NAMES[ladder]
                         yield LadderView(id=f"ladder-{ladder.value}")
-                        yield RowList("Datum", "Trede", Column("Door", max_width=14), Column("Notitie", flex=True),
-                                      id=f"history-{ladder.value}", classes="ladder-history")
+                        yield RowList(
+                            "Datum",
+                            "Trede",
+                            Column("Door", max_width=14),
+                            Column("Notitie", flex=True),
+                            id=f"history-{ladder.value}",
+                            classes="ladder-history",
+                        )
             yield Static("Signalen (Enter: status wijzigen)", classes="section-title")
             yield RowList("Datum", "Categorie", "Urgentie", "Status", "Opvolgen", id="signals", classes="section")
             yield Static("Doorverwijzingen (Enter: status en terugkoppeling)", classes="section-title")
-            yield RowList("Datum", Column("Partner", flex=True), "Status", "Terug vóór", "",
-                          id="referrals", classes="section")
+            yield RowList(
+                "Datum", Column("Partner", flex=True), "Status", "Terug vóór", "", id="referrals", classes="section"
+            )
             yield Static("Contactmomenten", classes="section-title")
-            yield RowList("Datum", "Soort", "Min.", Column("Notitie", flex=True, max_width=60),
-                          id="contacts", classes="section")
+            yield RowList(
+                "Datum", "Soort", "Min.", Column("Notitie", flex=True, max_width=60), id="contacts", classes="section"
+            )
             yield Static("Doelen en afspraken (Enter: status wijzigen)", classes="section-title")
             yield RowList(Column("Doel", flex=True), "Wie", "Evaluatie", "Status", id="goals", classes="section")
         yield Footer()
@@ -162,28 +170,57 @@ class ResidentScreen(Screen[None]):
         for item in history:
             arrow = ARROWS[movement_between(previous, item.step).value]
             previous = item.step
-            rows.append((day(item.measured_on), f"{item.step} {arrow}", data.workers.get(item.worker_id, ""), item.note))
+            rows.append(
+                (day(item.measured_on), f"{item.step} {arrow}", data.workers.get(item.worker_id, ""), item.note)
+            )
         self.query_one(f"#history-{ladder.value}", RowList).set_rows(rows[::-1])  # newest first
 
     def _show_sections(self, data: ResidentFile, today: object) -> None:
         self.query_one("#signals", RowList).set_rows(
-            [(day(s.noticed_on), signal_rules.CATEGORIES.get(s.category, s.category),
-              plain(signal_rules.URGENCIES[s.urgency], "bold red" if s.urgency == "acute" else ""),
-              signal_rules.STATUSES.get(s.status, s.status), day(s.follow_up_on)) for s in data.signals],
-            [str(s.id) for s in data.signals])
+            [
+                (
+                    day(s.noticed_on),
+                    signal_rules.CATEGORIES.get(s.category, s.category),
+                    plain(signal_rules.URGENCIES[s.urgency], "bold red" if s.urgency == "acute" else ""),
+                    signal_rules.STATUSES.get(s.status, s.status),
+                    day(s.follow_up_on),
+                )
+                for s in data.signals
+            ],
+            [str(s.id) for s in data.signals],
+        )
         referrals = []
         for ref in data.referrals:
             state = referral_rules.feedback_state(ref.status, ref.feedback_due_on, ref.feedback_on, today)  # type: ignore[arg-type]
-            referrals.append((day(ref.referred_on), data.partners.get(ref.partner_id, ""),
-                              referral_rules.STATUSES[ref.status], day(ref.feedback_due_on),
-                              plain(_FEEDBACK_WORDS[state.value], "bold" if state.value == "overdue" else "")))
+            referrals.append(
+                (
+                    day(ref.referred_on),
+                    data.partners.get(ref.partner_id, ""),
+                    referral_rules.STATUSES[ref.status],
+                    day(ref.feedback_due_on),
+                    plain(_FEEDBACK_WORDS[state.value], "bold" if state.value == "overdue" else ""),
+                )
+            )
         self.query_one("#referrals", RowList).set_rows(referrals, [str(ref.id) for ref in data.referrals])
         self.query_one("#contacts", RowList).set_rows(
-            [(day(c.contact_on), CONTACT_KINDS.get(c.kind, c.kind), c.duration_min or "", c.note.replace("\n", " "))
-             for c in data.contacts], [str(c.id) for c in data.contacts])
+            [
+                (day(c.contact_on), CONTACT_KINDS.get(c.kind, c.kind), c.duration_min or "", c.note.replace("\n", " "))
+                for c in data.contacts
+            ],
+            [str(c.id) for c in data.contacts],
+        )
         self.query_one("#goals", RowList).set_rows(
-            [(g.description, GOAL_CONTRIBUTORS.get(g.contributor, g.contributor), day(g.review_on),
-              GOAL_STATUSES.get(g.status, g.status)) for g in data.goals], [str(g.id) for g in data.goals])
+            [
+                (
+                    g.description,
+                    GOAL_CONTRIBUTORS.get(g.contributor, g.contributor),
+                    day(g.review_on),
+                    GOAL_STATUSES.get(g.status, g.status),
+                )
+                for g in data.goals
+            ],
+            [str(g.id) for g in data.goals],
+        )
 
     # -- forms ----------------------------------------------------------------
     def resident_name(self) -> str:
@@ -266,10 +303,15 @@ class ResidentScreen(Screen[None]):
             self.app.notify("De gegevens zijn gewist. De telling in rapportages blijft kloppen.", markup=False)
             self.app.pop_screen()
 
-        self.app.push_screen(ConfirmDialog(
-            "Alle persoonsgegevens en notities van deze inwoner wissen (AVG-verzoek)? Dit kan niet ongedaan "
-            "worden gemaakt. Alleen aantallen blijven over voor rapportages.", yes="Wissen (j)", no="Niet wissen (n)"),
-            answered)
+        self.app.push_screen(
+            ConfirmDialog(
+                "Alle persoonsgegevens en notities van deze inwoner wissen (AVG-verzoek)? Dit kan niet ongedaan "
+                "worden gemaakt. Alleen aantallen blijven over voor rapportages.",
+                yes="Wissen (j)",
+                no="Niet wissen (n)",
+            ),
+            answered,
+        )
 
     def on_row_list_selected(self, event: RowList.Selected) -> None:
         if self.file is None or event.key is None:

@@ -8,9 +8,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Input, Select
 
+from wijkwerk_tui.db.tables import Resident
 from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.store import areas, residents
-from wijkwerk_tui.db.tables import Resident
 from wijkwerk_tui.ui.screens.form_base import FormScreen
 from wijkwerk_tui.ui.widgets.choices import select
 
@@ -40,17 +40,21 @@ class ResidentForm(FormScreen):
         yield text("phone", "Telefoon (als nodig)", r.phone if r else "")
         yield text("email", "E-mail (als nodig)", r.email if r else "")
         consent = Select.NULL if not r or r.consent_register is None else ("yes" if r.consent_register else "no")
-        yield self.field("Toestemming registratie", select(CONSENT, consent, id="consent", prompt="nog niet gevraagd"),
-                         "consent")
+        yield self.field(
+            "Toestemming registratie", select(CONSENT, consent, id="consent", prompt="nog niet gevraagd"), "consent"
+        )
 
     def save(self) -> str:
         db = self.app.db  # type: ignore[attr-defined]
         data = PersonalData(
-            self.value_of("given_name"), self.value_of("family_prefix"), self.value_of("family_name"),
-            self.value_of("birth_year"), self.resident.birth_date if self.resident else None,
-            self.value_of("phone"), self.value_of("email"),
+            self.value_of("given_name"),
+            self.value_of("family_prefix"),
+            self.value_of("family_name"),
+            self.value_of("birth_year"),
+            self.resident.birth_date if self.resident else None,
+            self.value_of("phone"),
+            self.value_of("email"),
         )
-
 
         area = self.value_of("area")
         area_id = uuid.UUID(area) if area else None

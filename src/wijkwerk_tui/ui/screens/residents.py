@@ -16,11 +16,11 @@ from textual.screen import Screen
 from textual.widgets import Checkbox, Input, Select, Static
 
 from wijkwerk_tui.domain.ladders import Ladder, top_step
-from wijkwerk_tui.store import areas
 from wijkwerk_tui.queries.search import ResidentFilter, ResidentRow, search_residents
+from wijkwerk_tui.store import areas
 from wijkwerk_tui.ui.widgets.choices import select
-from wijkwerk_tui.ui.widgets.row_list import Column, RowList
 from wijkwerk_tui.ui.widgets.footer import Footer
+from wijkwerk_tui.ui.widgets.row_list import Column, RowList
 
 PAGE = 100
 
@@ -52,8 +52,9 @@ class ResidentsScreen(Screen[None]):
             steps_s = [(Text(f"verantw. {n}"), n) for n in range(1, top_step(Ladder.SUPPORT) + 1)]
             yield select(steps_s, id="filter-support", prompt="V-trede: alle")
             yield Checkbox("open signalen", id="filter-signals", compact=True)
-        yield RowList(Column("Naam", flex=True), "Jaar", Column("Gebied", max_width=18), "P", "V",
-                      zebra=True, id="results")
+        yield RowList(
+            Column("Naam", flex=True), "Jaar", Column("Gebied", max_width=18), "P", "V", zebra=True, id="results"
+        )
         yield Static(id="result-status")
         yield Footer()
 
@@ -87,8 +88,12 @@ class ResidentsScreen(Screen[None]):
             return  # an older search finished after a newer key press
         page = rows[:PAGE]
         self.query_one("#results", RowList).set_rows(
-            [(row.sort_name, row.birth_year or "", row.area, row.participation_step or "-", row.support_step or "-")
-             for row in page], [str(row.id) for row in page])
+            [
+                (row.sort_name, row.birth_year or "", row.area, row.participation_step or "-", row.support_step or "-")
+                for row in page
+            ],
+            [str(row.id) for row in page],
+        )
         if not rows:
             status = "Geen inwoners gevonden."
         elif len(rows) > PAGE:

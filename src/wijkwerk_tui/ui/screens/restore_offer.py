@@ -8,8 +8,8 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Input, Static
 
-from wijkwerk_tui.security import vault
 from wijkwerk_tui.ops import backup
+from wijkwerk_tui.security import vault
 from wijkwerk_tui.ui.screens.gate_base import GateScreen
 from wijkwerk_tui.ui.text import day
 
@@ -26,22 +26,33 @@ class RestoreOffer(GateScreen):
 
     def compose_fields(self) -> ComposeResult:
         if self.backup_path is None:
-            yield Static(Text("Er is geen goede back-up gevonden. Neem contact op met uw coördinator of "
-                              "beheerder; het beschadigde bestand blijft staan zoals het is."), id="gate-note")
+            yield Static(
+                Text(
+                    "Er is geen goede back-up gevonden. Neem contact op met uw coördinator of "
+                    "beheerder; het beschadigde bestand blijft staan zoals het is."
+                ),
+                id="gate-note",
+            )
             return
         when = backup.taken_at(self.backup_path)
         stamp = f"{day(when.date())} {when:%H:%M}" if when else self.backup_path.name
-        yield Static(Text(f"De nieuwste goede back-up is van {stamp}. Wat daarna is vastgelegd, gaat verloren. "
-                          "Het beschadigde bestand wordt bewaard naast de database. Een coördinator kan de "
-                          "back-up nu terugzetten."), id="gate-note")
+        yield Static(
+            Text(
+                f"De nieuwste goede back-up is van {stamp}. Wat daarna is vastgelegd, gaat verloren. "
+                "Het beschadigde bestand wordt bewaard naast de database. Een coördinator kan de "
+                "back-up nu terugzetten."
+            ),
+            id="gate-note",
+        )
         yield self.field("Naam", Input(self.name_, id="name", compact=True), "name")
         yield self.field("Wachtwoord", Input(password=True, id="passphrase", compact=True), "passphrase")
 
     def save(self) -> str:
         if self.backup_path is None:
             return ""
-        self._session = vault.restore(self.db_path, self.backup_path, self.value_of("name"),
-                                      self.value_of("passphrase"), self.app.clock)  # type: ignore[attr-defined]
+        self._session = vault.restore(
+            self.db_path, self.backup_path, self.value_of("name"), self.value_of("passphrase"), self.app.clock
+        )  # type: ignore[attr-defined]
         return "Back-up teruggezet."
 
     def after_save(self, message: str) -> None:

@@ -34,10 +34,14 @@ class MeldcodeChecklist(Vertical):
     def compose(self) -> ComposeResult:
         yield Static(Text("Meldcode huiselijk geweld en kindermishandeling — gezette stappen"))
         for number, label in rules.MELDCODE_STEPS.items():
-            yield FormField("", Horizontal(
-                Checkbox(f"{number}. {label}", id=f"meldcode-check-{number}", compact=True),
-                Input(placeholder="datum", id=f"meldcode-date-{number}", compact=True),
-            ), f"meldcode_{number}")
+            yield FormField(
+                "",
+                Horizontal(
+                    Checkbox(f"{number}. {label}", id=f"meldcode-check-{number}", compact=True),
+                    Input(placeholder="datum", id=f"meldcode-date-{number}", compact=True),
+                ),
+                f"meldcode_{number}",
+            )
 
 
 def meldcode_values(screen: FormScreen, today) -> dict:  # type: ignore[no-untyped-def]
@@ -59,17 +63,26 @@ class SignalForm(FormScreen):
     def compose_fields(self) -> ComposeResult:
         today = self.app.db.today()  # type: ignore[attr-defined]
         if self.resident_id is None:
-            yield self.field("Om wie gaat het", Input(placeholder="bijv. oudere dame Kerkstraat", id="subject",
-                                                       compact=True), "subject")
+            yield self.field(
+                "Om wie gaat het",
+                Input(placeholder="bijv. oudere dame Kerkstraat", id="subject", compact=True),
+                "subject",
+            )
         yield self.field("Categorie", select(rules.CATEGORIES, id="category", prompt="Kies een categorie"), "category")
         yield self.field("Urgentie", select(rules.URGENCIES, "normal", id="urgency", allow_blank=False), "urgency")
         yield self.field("Bron", select(rules.SOURCES, "own", id="source", allow_blank=False), "source")
-        yield self.field("Beschrijving", TextArea(id="description", soft_wrap=True, tab_behavior="focus"), "description")
+        yield self.field(
+            "Beschrijving", TextArea(id="description", soft_wrap=True, tab_behavior="focus"), "description"
+        )
         yield self.field("Opgemerkt op", Input(format_date(today), id="noticed_on", compact=True), "noticed_on")
-        yield self.field("Opvolgen op", Input(format_date(today + timedelta(days=14)), id="follow_up_on",
-                                             compact=True), "follow_up_on")
-        yield self.field("Vertrouwelijk", Checkbox("alleen ik en coördinatoren", id="confidential", compact=True),
-                         "confidential")
+        yield self.field(
+            "Opvolgen op",
+            Input(format_date(today + timedelta(days=14)), id="follow_up_on", compact=True),
+            "follow_up_on",
+        )
+        yield self.field(
+            "Vertrouwelijk", Checkbox("alleen ik en coördinatoren", id="confidential", compact=True), "confidential"
+        )
         yield MeldcodeChecklist(id="meldcode")
 
     def prepare(self) -> None:

@@ -8,10 +8,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Checkbox, Input, Select
 
+from wijkwerk_tui.db.tables import Signal
 from wijkwerk_tui.domain import signals as rules
 from wijkwerk_tui.domain.dates import format_date
 from wijkwerk_tui.store import signals
-from wijkwerk_tui.db.tables import Signal
 from wijkwerk_tui.ui.screens.form_base import FormScreen
 from wijkwerk_tui.ui.screens.signal_form import MeldcodeChecklist, meldcode_values
 from wijkwerk_tui.ui.widgets.choices import select
@@ -28,12 +28,16 @@ class SignalStatusDialog(FormScreen):
         allowed = [self.signal.status, *sorted(rules.TRANSITIONS[self.signal.status])]
         status_options = [(Text(rules.STATUSES[code]), code) for code in allowed]
         yield self.field("Status", select(status_options, self.signal.status, id="status", allow_blank=False), "status")
-        yield self.field("Reden afsluiten", select(rules.CLOSE_REASONS, id="close_reason",
-                                                   prompt="alleen bij afsluiten"), "close_reason")
+        yield self.field(
+            "Reden afsluiten",
+            select(rules.CLOSE_REASONS, id="close_reason", prompt="alleen bij afsluiten"),
+            "close_reason",
+        )
         referral_options = [(Text(name or "doorverwijzing"), str(rid)) for rid, name in self.referrals]
         current = str(self.signal.referral_id) if self.signal.referral_id else Select.NULL
-        yield self.field("Gekoppeld aan", select(referral_options, current, id="referral",
-                                                 prompt="geen doorverwijzing"), "referral")
+        yield self.field(
+            "Gekoppeld aan", select(referral_options, current, id="referral", prompt="geen doorverwijzing"), "referral"
+        )
         if self.signal.category in rules.MELDCODE_CATEGORIES:
             yield MeldcodeChecklist(id="meldcode", classes="-shown")
 
@@ -51,7 +55,12 @@ class SignalStatusDialog(FormScreen):
         referral = self.value_of("referral")
         meldcode = meldcode_values(self, db.today()) if self.signal.category in rules.MELDCODE_CATEGORIES else None
         signals.update_signal(
-            db, self.app.worker_id, self.signal.id, status, self.value_of("close_reason"),  # type: ignore[attr-defined]
-            uuid.UUID(referral) if referral else None, meldcode,
+            db,
+            self.app.worker_id,
+            self.signal.id,
+            status,
+            self.value_of("close_reason"),  # type: ignore[attr-defined]
+            uuid.UUID(referral) if referral else None,
+            meldcode,
         )
         return f"Signaal bijgewerkt: {rules.STATUSES[status]}."

@@ -15,9 +15,9 @@ from textual.widgets import DataTable, Static
 
 from wijkwerk_tui.domain import signals as signal_rules
 from wijkwerk_tui.domain.dates import format_date, format_day_long
-from wijkwerk_tui.store import settings
 from wijkwerk_tui.queries import overview
 from wijkwerk_tui.queries.overview import Agenda, AreaCount
+from wijkwerk_tui.store import settings
 from wijkwerk_tui.ui.text import plain
 from wijkwerk_tui.ui.widgets.footer import Footer
 
@@ -79,12 +79,22 @@ class StartScreen(Screen[None]):
         for s in todo.overdue_signals:
             label = signal_rules.CATEGORIES.get(s.category, s.category)
             urgency = signal_rules.URGENCIES[s.urgency]
-            add(Text("Signaal opvolgen", style="bold"), s.resident_id, s.who, f"{label} ({urgency})",
-                format_date(s.follow_up_on))
+            add(
+                Text("Signaal opvolgen", style="bold"),
+                s.resident_id,
+                s.who,
+                f"{label} ({urgency})",
+                format_date(s.follow_up_on),
+            )
         for r in todo.feedback:
             late = r.feedback_due_on is not None and r.feedback_due_on < today
-            add(Text("Terugkoppeling " + ("te laat" if late else "deze week"), style="bold" if late else ""),
-                r.resident_id, r.who, r.partner, format_date(r.feedback_due_on))
+            add(
+                Text("Terugkoppeling " + ("te laat" if late else "deze week"), style="bold" if late else ""),
+                r.resident_id,
+                r.who,
+                r.partner,
+                format_date(r.feedback_due_on),
+            )
         for g in todo.goals:
             add(Text("Doel evalueren"), g.resident_id, g.who, g.description, format_date(g.review_on))
         for resident_id, name in todo.recent:

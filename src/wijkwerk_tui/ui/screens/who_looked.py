@@ -48,6 +48,9 @@ class WhoLookedScreen(Screen[None]):
     def _show(self, looks: list[Look]) -> None:
         table = self.query_one("#looks", DataTable)
         for look in looks:
-            table.add_row(plain(look.at.astimezone(LOCAL_ZONE).strftime("%d-%m-%Y %H:%M")), plain("systeem" if look.worker is None else look.worker or "onbekend"),
-                          plain(describe(look.action)))
+            table.add_row(
+                plain(look.at.astimezone(LOCAL_ZONE).strftime("%d-%m-%Y %H:%M")),
+                plain("systeem" if look.worker is None else look.worker or "onbekend"),
+                plain(describe(look.action)),
+            )
         table.focus()

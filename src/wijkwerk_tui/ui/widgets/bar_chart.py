@@ -33,7 +33,7 @@ class BarChart(Static):
         largest = max(value for _, value in self.bars)
         width = max(8, self.size.width - label_width - 10)
         for label, value in self.bars:
-            shown = label if len(label) <= label_width else label[:label_width - 1] + "…"
+            shown = label if len(label) <= label_width else label[: label_width - 1] + "…"
             text.append(f"{shown:<{label_width}} ")
             text.append(f"{bar(value, largest, width):<{width}}", style="bold")
             text.append(f" {value:>6}\n")

@@ -39,5 +39,8 @@ class Footer(TextualFooter):
 
 def _keys(screen: Screen) -> tuple:
     """What the footer shows: keys bound with show=True (a focused list's arrows are not)."""
-    return tuple((key, active.binding.description, active.enabled)
-                 for key, active in screen.active_bindings.items() if active.binding.show)
+    return tuple(
+        (key, active.binding.description, active.enabled)
+        for key, active in screen.active_bindings.items()
+        if active.binding.show
+    )

@@ -108,8 +108,9 @@ class RowList(Widget, can_focus=True):
         def control(self) -> RowList:
             return self.row_list
 
-    def __init__(self, *columns: Column | str, zebra: bool = False, id: str | None = None,
-                 classes: str | None = None) -> None:
+    def __init__(
+        self, *columns: Column | str, zebra: bool = False, id: str | None = None, classes: str | None = None
+    ) -> None:
         super().__init__(id=id, classes=classes)
         self.columns = [c if isinstance(c, Column) else Column(c) for c in columns]
         self.zebra = zebra
@@ -169,7 +170,9 @@ class RowList(Widget, can_focus=True):
             widths[flex[0]] += spare
             return widths
         others = sorted((i for i in range(len(widths)) if i not in flex), key=lambda i: -widths[i])
-        steps = [(i, max(1, min(8, self._content[i]))) for i in flex] + [(i, 3) for i in others] + [(i, 1) for i in flex]
+        steps = (
+            [(i, max(1, min(8, self._content[i]))) for i in flex] + [(i, 3) for i in others] + [(i, 1) for i in flex]
+        )
         for i, floor in steps:
             take = min(-spare, max(0, widths[i] - floor))
             widths[i] -= take

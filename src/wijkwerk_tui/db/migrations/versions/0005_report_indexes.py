@@ -3,6 +3,7 @@
 Revision ID: 0005
 Revises: 0004
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -22,18 +23,33 @@ FOLD_KEY = "(measured_on || created_at || step)"
 
 def upgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
-        op.execute(f"CREATE INDEX ix_ladderstep_fold ON ladderstep (ladder, resident_id, {FOLD_KEY}) "
-                   "WHERE deleted_at IS NULL")
+        op.execute(
+            f"CREATE INDEX ix_ladderstep_fold ON ladderstep (ladder, resident_id, {FOLD_KEY}) WHERE deleted_at IS NULL"
+        )
     else:  # the portable fold reads the history in this order
-        op.create_index("ix_ladderstep_history", "ladderstep",
-                        ["ladder", "resident_id", "measured_on", "created_at", "step"], postgresql_where=LIVE)
-    op.create_index("ix_contact_period", "contact", ["contact_on", "area_id", "kind", "resident_id", "is_story"],
-                    sqlite_where=LIVE, postgresql_where=LIVE)
+        op.create_index(
+            "ix_ladderstep_history",
+            "ladderstep",
+            ["ladder", "resident_id", "measured_on", "created_at", "step"],
+            postgresql_where=LIVE,
+        )
+    op.create_index(
+        "ix_contact_period",
+        "contact",
+        ["contact_on", "area_id", "kind", "resident_id", "is_story"],
+        sqlite_where=LIVE,
+        postgresql_where=LIVE,
+    )
     op.create_index("ix_resident_live_area", "resident", ["id", "area_id"], sqlite_where=LIVE, postgresql_where=LIVE)
     stories = sa.text("is_story = 1 AND deleted_at IS NULL")
     op.create_index("ix_contact_story", "contact", ["contact_on"], sqlite_where=stories, postgresql_where=stories)
-    op.create_index("ix_signal_report", "signal", ["noticed_on", "area_id", "category", "closed_on", "resident_id"],
-                    sqlite_where=LIVE, postgresql_where=LIVE)
+    op.create_index(
+        "ix_signal_report",
+        "signal",
+        ["noticed_on", "area_id", "category", "closed_on", "resident_id"],
+        sqlite_where=LIVE,
+        postgresql_where=LIVE,
+    )
 
 
 def downgrade() -> None:

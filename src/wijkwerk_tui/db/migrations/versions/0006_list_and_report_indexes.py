@@ -3,6 +3,7 @@
 Revision ID: 0006
 Revises: 0005
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -22,8 +23,13 @@ def upgrade() -> None:
     op.create_index("ix_resident_deleted", "resident", ["id"], sqlite_where=DELETED, postgresql_where=DELETED)
     op.create_index("ix_referral_period", "referral", ["referred_on"], sqlite_where=LIVE, postgresql_where=LIVE)
     # The residents list in its order: a page is read from here, never sorted from the table.
-    op.create_index("ix_resident_order", "resident", ["family_name", "given_name", "pk"],
-                    sqlite_where=LISTED, postgresql_where=LISTED)
+    op.create_index(
+        "ix_resident_order",
+        "resident",
+        ["family_name", "given_name", "pk"],
+        sqlite_where=LISTED,
+        postgresql_where=LISTED,
+    )
 
 
 def downgrade() -> None:

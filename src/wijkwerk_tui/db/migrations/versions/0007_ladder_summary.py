@@ -3,6 +3,7 @@
 Revision ID: 0007
 Revises: 0006
 """
+
 from alembic import op
 
 revision = "0007"
@@ -76,5 +77,7 @@ def downgrade() -> None:
     for trigger in ("append", "insert", "update", "delete"):
         op.execute(f"DROP TRIGGER ladder_summary_{trigger}")
     op.execute("DROP TABLE ladder_summary")
-    op.execute("CREATE INDEX ix_ladderstep_fold ON ladderstep "
-               "(ladder, resident_id, (measured_on || created_at || step)) WHERE deleted_at IS NULL")
+    op.execute(
+        "CREATE INDEX ix_ladderstep_fold ON ladderstep "
+        "(ladder, resident_id, (measured_on || created_at || step)) WHERE deleted_at IS NULL"
+    )
