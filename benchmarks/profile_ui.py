@@ -24,7 +24,7 @@ async def profile(path: Path, out: Path) -> None:
 
     from wijkwerk_tui.store import settings
     from wijkwerk_tui.ui.app import WijkwerkApp
-    from wijkwerk_tui.ui.screens.resident import ResidentScreen
+    from wijkwerk_tui.ui.screens.resident.resident import ResidentScreen
 
     session = bench.login(path)
     heavy = uuid.UUID(settings.get(session.db, bench.HEAVY))

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import platform
@@ -155,10 +156,8 @@ QUERIES = ["jansen", "de vries", "bakker", "van dijk", "mulder", "ozdemir", "vis
 async def settle(app, pilot) -> None:  # type: ignore[no-untyped-def]
     from textual.worker import WorkerCancelled
 
-    try:
+    with contextlib.suppress(WorkerCancelled):
         await app.workers.wait_for_complete()
-    except WorkerCancelled:
-        pass
     await pilot.pause()
 
 
@@ -192,8 +191,8 @@ async def measure_ui(session, heavy, repeat: int) -> dict[str, list[float]]:  # 
     from textual.widgets import Input
 
     from wijkwerk_tui.ui.app import WijkwerkApp
-    from wijkwerk_tui.ui.screens.resident import ResidentScreen
-    from wijkwerk_tui.ui.screens.residents import ResidentsScreen
+    from wijkwerk_tui.ui.screens.lists.residents import ResidentsScreen
+    from wijkwerk_tui.ui.screens.resident.resident import ResidentScreen
 
     app = WijkwerkApp(session)
     keys: list[float] = []
@@ -447,7 +446,8 @@ def main() -> int:
         args.out.write_text(json.dumps(result, indent=2) + "\n")
     if args.markdown:
         previous = json.loads(before.read_text()) if before.exists() else None
-        command = f"python benchmarks/run.py --residents {args.residents} --out {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out} --markdown BENCHMARKS.md"
+        out = args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out
+        command = f"python benchmarks/run.py --residents {args.residents} --out {out} --markdown BENCHMARKS.md"
         args.markdown.write_text(markdown(result, previous, command))
     for key, value in result.items():
         print(f"{key:>22}: {value}")

@@ -12,8 +12,12 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wijkwerk_tui import __version__
+
+if TYPE_CHECKING:
+    from wijkwerk_tui.security.vault import Unlocked
 
 DEMO_SEED = 2026
 DEMO_RESIDENTS = 600
@@ -71,7 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(_db_path(args))
     except KeyboardInterrupt:
         return 130
-    except Exception as error:  # never a traceback (it could hold personal data)
+    except Exception as error:  # noqa: BLE001 - never a traceback (it could hold personal data)
         from wijkwerk_tui.db.engine import DatabaseError
         from wijkwerk_tui.domain.errors import DomainError
         from wijkwerk_tui.security.keyfile import KeyFileError
@@ -112,8 +116,9 @@ class CliError(Exception):
 
 def _credentials(args: argparse.Namespace, path: Path) -> tuple[str, str]:
     from wijkwerk_tui.security import vault
+    from wijkwerk_tui.security.gate import state
 
-    if vault.state(path) == "new":
+    if state(path) == "new":
         raise CliError("deze database is nog niet ingericht: start `wijkwerk` om dat te doen.")
     keyfile = vault.load_keyfile(path)
     user = getattr(args, "user", None) or os.environ.get("WIJKWERK_USER") or ""
@@ -131,7 +136,7 @@ def _credentials(args: argparse.Namespace, path: Path) -> tuple[str, str]:
     return user, passphrase
 
 
-def _login(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _login(args: argparse.Namespace) -> Unlocked:
     """Log in for a subcommand; a refusal exits non-zero and is audited (key file, then trail)."""
     from wijkwerk_tui.security import vault
 
@@ -251,7 +256,7 @@ def _report(args: argparse.Namespace) -> int:
                 raise CliError("dat gebied bestaat niet.")
             area_id = match[0].id
         built = period.build(
-            report_data.load(session.db, report_data.Period(start, end, area_id)),
+            report_data.load(session.db, period.Period(start, end, area_id)),
             settings.get(session.db, "organisation"),
         )
     finally:

@@ -11,7 +11,7 @@ from wijkwerk_tui.db.tables import Referral, Signal
 from wijkwerk_tui.domain.errors import TransitionError, ValidationError
 from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.queries import overview
-from wijkwerk_tui.store import activities, contacts, goals, partners, referrals, residents, signals, workers
+from wijkwerk_tui.store import activities, audit, contacts, goals, partners, referrals, residents, signals, workers
 from wijkwerk_tui.store.activities import ActivityData
 from wijkwerk_tui.store.contacts import ContactData
 from wijkwerk_tui.store.goals import GoalData
@@ -34,7 +34,7 @@ def _n(db: Database, model: type) -> int:
 
 
 def test_signal_lifecycle(ctx) -> None:
-    db, worker, resident, partner = ctx
+    db, worker, resident, _partner = ctx
     s = signals.add_signal(db, worker, resident, SignalData("loneliness", "high", follow_up_on=db.today()))
     assert [x.id for x in overview.open_signal_rows(db)] == [s.id]
     with pytest.raises(ValidationError):
@@ -138,3 +138,37 @@ def test_goal_and_activity(ctx) -> None:
     assert a.participants == 12
     with pytest.raises(ValidationError):
         activities.add_activity(db, worker, ActivityData("Soos", None, db.today(), "-3"))
+
+
+def test_goal_status_changes_and_is_audited(ctx) -> None:
+    db, worker, resident, _ = ctx
+    goal = goals.add_goal(db, worker, resident, GoalData("Zelf DigiD gebruiken", review_on=db.today()))
+    changed = goals.set_status(db, worker, goal.id, "achieved")
+    assert changed.status == "achieved"
+    assert [g.status for g in goals.for_resident(db, resident)] == ["achieved"]
+    assert overview.goals_to_review(db, db.today()) == []  # an achieved goal needs no review
+    with pytest.raises(ValidationError) as info:
+        goals.set_status(db, worker, goal.id, "klaar")
+    assert info.value.field == "status"
+    assert [g.status for g in goals.for_resident(db, resident)] == ["achieved"]  # a refusal writes nothing
+    actions = [e.action for e in audit.events_for_resident(db, resident)]
+    assert actions.count("goal.status") == 1
+
+
+def test_updating_a_partner_changes_only_that_partner(ctx) -> None:
+    db, worker, _, partner = ctx
+    other = partners.add_partner(db, worker, PartnerData("Taalhuis", "Taal")).id
+    partners.update_partner(
+        db, worker, partner, PartnerData("Schuldhulp De Wolden", "Schulden", phone="0528 123 456", support_step="3")
+    )
+    found = {p.id: p for p in partners.list_partners(db)}
+    assert (found[partner].name, found[partner].phone, found[partner].support_step) == (
+        "Schuldhulp De Wolden",
+        "0528 123 456",
+        3,
+    )
+    assert found[other].name == "Taalhuis"
+    with pytest.raises(ValidationError) as info:
+        partners.update_partner(db, worker, partner, PartnerData("Schuldhulp De Wolden", email="geen-adres"))
+    assert info.value.field == "email"
+    assert {p.id: p.name for p in partners.list_partners(db)}[partner] == "Schuldhulp De Wolden"

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
+
+from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import DataTable
+from textual.worker import WorkerCancelled, WorkerFailed
 
 from wijkwerk_tui.ui.widgets.row_list import RowList
 
 
-async def settle(pilot: Pilot) -> None:
+async def workers_done(app: App[object]) -> None:
+    """Wait for every worker; a failed one is the app's Dutch notice, which tests read."""
+    for worker in list(app.workers):
+        with suppress(WorkerFailed, WorkerCancelled):
+            await worker.wait()
+
+
+async def settle(pilot: Pilot[object]) -> None:
     """Let thread workers finish and the screen catch up."""
     for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
+        await workers_done(pilot.app)
         await pilot.pause()
     # A DataTable sizes its columns when it next goes idle; wait until none is pending twice
     # in a row (snapshots; under load the idle pass can come late).
@@ -46,8 +57,22 @@ async def open_resident_by_search(pilot: Pilot, query: str) -> None:
     await settle(pilot)
     await pilot.press("enter")  # to the list (opens directly when there is one match)
     await settle(pilot)
-    from wijkwerk_tui.ui.screens.resident import ResidentScreen
+    from wijkwerk_tui.ui.screens.resident.resident import ResidentScreen
 
     if not isinstance(pilot.app.screen, ResidentScreen):
         await pilot.press("enter")
         await settle(pilot)
+
+
+async def draft_kept(pilot: Pilot[object]) -> None:
+    """Wait until the intake on screen has written its draft (it waits for a pause in the typing)."""
+    from wijkwerk_tui.ui.screens.resident.intake import IntakeScreen
+
+    screen = pilot.app.screen
+    assert isinstance(screen, IntakeScreen)
+    for _ in range(100):
+        if not screen.draft_pending:
+            break
+        await pilot.pause(0.05)
+    await settle(pilot)
+    assert not screen.draft_pending

@@ -16,10 +16,10 @@ from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.store import ladders, partners, referrals, residents, signals, workers
 from wijkwerk_tui.store.partners import PartnerData
 from wijkwerk_tui.ui.app import make_app
-from wijkwerk_tui.ui.screens.confirm import ConfirmDialog
-from wijkwerk_tui.ui.screens.ladder_dialog import LadderDialog
-from wijkwerk_tui.ui.screens.resident import ResidentScreen
-from wijkwerk_tui.ui.screens.residents import ResidentsScreen
+from wijkwerk_tui.ui.dialogs.confirm import ConfirmDialog
+from wijkwerk_tui.ui.screens.lists.residents import ResidentsScreen
+from wijkwerk_tui.ui.screens.resident.ladder_dialog import LadderDialog
+from wijkwerk_tui.ui.screens.resident.resident import ResidentScreen
 from wijkwerk_tui.ui.widgets.row_list import RowList
 
 

@@ -24,7 +24,7 @@ class Keys(Screen[None]):
         yield Footer()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return False if action == "beta" and not self.beta_shown else True
+        return not (action == "beta" and not self.beta_shown)
 
 
 def _shown(screen: Screen) -> list[str]:

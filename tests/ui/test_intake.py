@@ -10,15 +10,15 @@ from sqlalchemy import text
 from textual.widgets import DataTable, Input
 
 from tests.conftest import FROZEN_NOW
-from tests.ui.helpers import cells, settle
+from tests.ui.helpers import cells, draft_kept, settle
 from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.domain.ladders import Ladder
 from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.queries.search import search_residents
 from wijkwerk_tui.store import areas, contacts, drafts, ladders, residents, signals, workers
 from wijkwerk_tui.ui.app import make_app
-from wijkwerk_tui.ui.screens.confirm import ConfirmDialog
-from wijkwerk_tui.ui.screens.intake import IntakeScreen
+from wijkwerk_tui.ui.dialogs.confirm import ConfirmDialog
+from wijkwerk_tui.ui.screens.resident.intake import IntakeScreen
 from wijkwerk_tui.ui.widgets.key_toggles import KeyToggles, YesNo
 
 NAME = "Gerrit Hoekstra"
@@ -208,7 +208,7 @@ async def test_draft_survives_the_app_stopping(office) -> None:
         await pilot.press(*"Truus Mulder", "tab", *"1939", "tab", "ctrl+u", *"de w", "tab", "tab", "2")
         app.screen.query_one("#signals", KeyToggles).focus()
         await pilot.press("m")
-        await settle(pilot)
+        await draft_kept(pilot)  # written after a short pause in the typing
     # Stopped without saving (as after a kill): the next start offers the draft.
     assert drafts.load(db, worker.id, "intake")["name"] == "Truus Mulder"
     again = make_app(db=db, now=FROZEN_NOW)

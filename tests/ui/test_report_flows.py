@@ -12,10 +12,10 @@ from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.store import activities, contacts, residents, workers
 from wijkwerk_tui.ui.app import make_app
-from wijkwerk_tui.ui.screens.activities import ActivitiesScreen
-from wijkwerk_tui.ui.screens.activity_form import ActivityForm
-from wijkwerk_tui.ui.screens.contact_form import ContactForm
-from wijkwerk_tui.ui.screens.report import ReportScreen
+from wijkwerk_tui.ui.screens.lists.activities import ActivitiesScreen
+from wijkwerk_tui.ui.screens.lists.activity_form import ActivityForm
+from wijkwerk_tui.ui.screens.lists.report import ReportScreen
+from wijkwerk_tui.ui.screens.resident.contact_form import ContactForm
 from wijkwerk_tui.ui.widgets.bar_chart import BarChart, bar
 
 

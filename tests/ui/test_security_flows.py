@@ -14,13 +14,13 @@ from wijkwerk_tui.security import vault
 from wijkwerk_tui.store import access, drafts, residents, signals, workers
 from wijkwerk_tui.store.signals import SignalData
 from wijkwerk_tui.ui.app import WijkwerkApp, make_app
-from wijkwerk_tui.ui.screens.contact_form import ContactForm
-from wijkwerk_tui.ui.screens.lock import LockScreen
-from wijkwerk_tui.ui.screens.login import LoginScreen
-from wijkwerk_tui.ui.screens.recovery_code import RecoveryCodeScreen
-from wijkwerk_tui.ui.screens.resident import ResidentScreen
-from wijkwerk_tui.ui.screens.setup import SetupScreen
-from wijkwerk_tui.ui.screens.start import StartScreen
+from wijkwerk_tui.ui.screens.gate.lock import LockScreen
+from wijkwerk_tui.ui.screens.gate.login import LoginScreen
+from wijkwerk_tui.ui.screens.gate.recovery_code import RecoveryCodeScreen
+from wijkwerk_tui.ui.screens.gate.setup import SetupScreen
+from wijkwerk_tui.ui.screens.lists.start import StartScreen
+from wijkwerk_tui.ui.screens.resident.contact_form import ContactForm
+from wijkwerk_tui.ui.screens.resident.resident import ResidentScreen
 from wijkwerk_tui.ui.widgets.row_list import RowList
 
 
@@ -199,8 +199,8 @@ async def test_a_worker_sees_only_what_the_role_allows(setup_db, clock) -> None:
 
 
 async def test_coordinator_adds_and_deactivates_an_account(setup_db, clock) -> None:  # type: ignore[no-untyped-def]
-    from wijkwerk_tui.ui.screens.account_form import AccountForm
-    from wijkwerk_tui.ui.screens.accounts import AccountsScreen
+    from wijkwerk_tui.ui.screens.admin.account_form import AccountForm
+    from wijkwerk_tui.ui.screens.admin.accounts import AccountsScreen
 
     session, _code, path = setup_db
     app = WijkwerkApp(session, clock=clock)
@@ -241,7 +241,7 @@ async def test_coordinator_adds_and_deactivates_an_account(setup_db, clock) -> N
 
 
 async def test_settings_lock_minutes_and_a_worker_cannot_open_them(setup_db, clock) -> None:  # type: ignore[no-untyped-def]
-    from wijkwerk_tui.ui.screens.settings_form import SettingsForm
+    from wijkwerk_tui.ui.screens.admin.settings_form import SettingsForm
 
     session, _code, _path = setup_db
     app = WijkwerkApp(session, clock=clock)
@@ -304,7 +304,7 @@ async def test_inzage_and_erasure_from_the_resident_screen(setup_db, clock, tmp_
 
 async def test_a_damaged_database_offers_the_newest_good_backup(setup_db, clock) -> None:  # type: ignore[no-untyped-def]
     from wijkwerk_tui.ops import backup
-    from wijkwerk_tui.ui.screens.restore_offer import RestoreOffer
+    from wijkwerk_tui.ui.screens.gate.restore_offer import RestoreOffer
 
     session, _code, path = setup_db
     residents.add_resident(session.db, session.worker_id, PersonalData("Gerrit", "", "Hoekstra", 1951), None, True)
@@ -333,7 +333,7 @@ async def test_a_damaged_database_offers_the_newest_good_backup(setup_db, clock)
 
 
 async def test_an_unencrypted_file_is_refused_with_a_dutch_message(db: Database) -> None:  # type: ignore[name-defined]
-    from wijkwerk_tui.ui.screens.notice import NoticeScreen
+    from wijkwerk_tui.ui.screens.gate.notice import NoticeScreen
 
     app = make_app(db.path, now=FakeClock())
     async with app.run_test(size=(80, 24)) as pilot:

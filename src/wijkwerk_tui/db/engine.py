@@ -22,18 +22,19 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.pool import QueuePool
 from sqlmodel import Session
 
 from wijkwerk_tui.db import migrate
 from wijkwerk_tui.domain.clock import Clock, local_today, system_clock
+from wijkwerk_tui.domain.errors import DomainError
 
 BUSY_TIMEOUT_MS = 5000
 IMMEDIATE = "wijkwerk_immediate"
 
 
-class DatabaseError(Exception):
+class DatabaseError(DomainError):
     """The file could not be opened as a wijkwerk database. Message is Dutch."""
 
 
@@ -52,34 +53,36 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(connection: object) -> None:
+    def _on_begin(connection: Connection) -> None:
         # A unit of work takes the write lock at its start (waiting up to the busy timeout).
         # A deferred BEGIN that reads first and writes later fails at once with "database is
         # locked" when another connection wrote in between (SQLITE_BUSY_SNAPSHOT in WAL mode),
         # which worker threads (a backup, an audit entry) make likely.
-        immediate = connection.get_execution_options().get(IMMEDIATE)  # type: ignore[attr-defined]
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")  # type: ignore[attr-defined]
+        immediate = connection.get_execution_options().get(IMMEDIATE)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def cipher_connect(path: Path | str, key: bytes) -> sqlite3.Connection:
     """A SQLCipher connection, keyed before anything else touches it."""
     from sqlcipher3 import dbapi2
 
-    connection = dbapi2.connect(str(path), check_same_thread=False)
+    # sqlcipher3 is untyped; its connection has the sqlite3 module's interface.
+    connection: sqlite3.Connection = dbapi2.connect(str(path), check_same_thread=False)
     # SQLCipher writes key errors to stderr, which would scribble over the screen.
     connection.execute("PRAGMA cipher_log_level = NONE")
     connection.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
     # Every page read from disk is decrypted and checked; keep more of them (32 MiB, grown
     # only as used) so lists and reports do not decrypt the same pages again and again.
     connection.execute("PRAGMA cache_size = -32768")
-    return connection  # type: ignore[return-value]
+    return connection
 
 
 def plain_connect(path: Path | str) -> sqlite3.Connection:
     """An unencrypted connection, through the same bundled SQLite."""
     from sqlcipher3 import dbapi2
 
-    return dbapi2.connect(str(path), check_same_thread=False)  # type: ignore[return-value]
+    connection: sqlite3.Connection = dbapi2.connect(str(path), check_same_thread=False)  # see cipher_connect
+    return connection
 
 
 def make_engine(path: Path, key: bytes | None = None) -> Engine:

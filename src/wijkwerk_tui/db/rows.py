@@ -5,12 +5,14 @@ from __future__ import annotations
 import uuid
 from typing import TypeVar
 
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, col
 
 from wijkwerk_tui.db.engine import Database
+from wijkwerk_tui.db.tables import Resident, Row, Stamped
 from wijkwerk_tui.domain.errors import DomainError
 
-T = TypeVar("T", bound=SQLModel)
+T = TypeVar("T", bound=Stamped)
+Live = TypeVar("Live", bound=Row | Resident)  # every table with a UUID `id`
 
 
 class NotFound(DomainError):
@@ -20,24 +22,23 @@ class NotFound(DomainError):
 def stamp_new(db: Database, actor: uuid.UUID | None, row: T) -> T:
     """Fill the provenance columns of a new row from the database's clock and device."""
     now = db.now()
-    row.created_at = now  # type: ignore[attr-defined]
-    row.updated_at = now  # type: ignore[attr-defined]
-    row.created_by = actor  # type: ignore[attr-defined]
-    row.device_id = db.device_id  # type: ignore[attr-defined]
+    row.created_at = now
+    row.updated_at = now
+    row.created_by = actor
+    row.device_id = db.device_id
     return row
 
 
 def touch(db: Database, row: T) -> T:
-    row.updated_at = db.now()  # type: ignore[attr-defined]
+    row.updated_at = db.now()
     return row
 
 
-def get_live(session: Session, model: type[T], row_id: uuid.UUID, what: str) -> T:
+def get_live(session: Session, model: type[Live], row_id: uuid.UUID, what: str) -> Live:
     """Load a row by its UUID that is not soft-deleted, or raise NotFound with a Dutch message."""
     from sqlmodel import select
 
-    column = model.id  # type: ignore[attr-defined]
-    row = session.exec(select(model).where(column == row_id)).first()
-    if row is None or getattr(row, "deleted_at", None) is not None:
+    row = session.exec(select(model).where(col(model.id) == row_id)).first()
+    if row is None or row.deleted_at is not None:
         raise NotFound(f"{what} niet gevonden.")
     return row

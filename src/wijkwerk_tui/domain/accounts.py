@@ -63,7 +63,8 @@ def login_delay(failures: int) -> int:
     """
     if failures < FREE_TRIES:
         return 0
-    return min(MAX_DELAY_S, 5 * 2 ** (failures - FREE_TRIES))
+    delay: int = 5 * 2 ** (failures - FREE_TRIES)  # int ** int is typed Any (a negative power is a float)
+    return min(MAX_DELAY_S, delay)
 
 
 def may(role: str, action: str) -> bool:

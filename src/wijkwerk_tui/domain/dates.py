@@ -122,7 +122,8 @@ def _year(text: str | None, today: date, field: str) -> int:
 
 
 def _offset(today: date, amount: int, unit: str) -> date:
-    result = today + relativedelta(**{_UNITS[unit]: amount})
+    # The two dates named (as their defaults), so the unpacked keyword can only be a unit.
+    result = today + relativedelta(dt1=None, dt2=None, **{_UNITS[unit]: amount})
     if not MIN_YEAR <= result.year <= MAX_YEAR:
         raise ValueError("out of range")
     return result

@@ -145,7 +145,7 @@ def phonetic_key(family_name: str) -> str:
     key = "".join(ch for ch in "".join(words) if ch.isalnum())
     for old, new in _PHONETIC:
         key = key.replace(old, new)
-    collapsed = []
+    collapsed: list[str] = []
     for ch in key:
         if not collapsed or collapsed[-1] != ch:
             collapsed.append(ch)

@@ -24,10 +24,11 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from statistics import median
-from typing import Any
+from typing import Any, TypeVar
 
 from wijkwerk_tui.domain.activities import CONTACT_KINDS
 from wijkwerk_tui.domain.ladders import LADDER_NAMES, MOVEMENT_LABELS, Ladder, Movement, movement_between, steps
@@ -46,6 +47,9 @@ class Period:
     area_id: uuid.UUID | None = None
 
 
+AreaName = str | None  # None: recorded without an area (counted under NO_AREA)
+
+
 @dataclass
 class ReportData:
     """Raw groups; each tuple starts with the area name."""
@@ -54,24 +58,24 @@ class ReportData:
     area_name: str
     areas: list[str]
     # (area, ladder, start_step | None, end_step, count)
-    ladder_pairs: list[tuple[str, str, int | None, int, int]]
+    ladder_pairs: list[tuple[AreaName, str, int | None, int, int]]
     # (area, category, count) of signals noticed in the period
-    signals_new: list[tuple[str, str, int]]
+    signals_new: list[tuple[AreaName, str, int]]
     # (area, category, open_at_end, count) of signals noticed on or before the end
-    signals_at_end: list[tuple[str, str, bool, int]]
+    signals_at_end: list[tuple[AreaName, str, bool, int]]
     # (area, days_to_close, close_reason) of signals closed in the period
-    signals_closed: list[tuple[str, int, str]]
+    signals_closed: list[tuple[AreaName, int, str]]
     # (area, partner, status, referred_on, feedback_due_on, feedback_on) sent in the period
-    referrals: list[tuple[str, str, str, date, date | None, date | None]]
+    referrals: list[tuple[AreaName, str, str, date, date | None, date | None]]
     # (area, kind, yyyy-mm, anonymous, count)
-    contacts: list[tuple[str, str, str, bool, int]]
+    contacts: list[tuple[AreaName, str, str, bool, int]]
     # (area, distinct residents) and the distinct count over all areas
-    reached: list[tuple[str, int]]
+    reached: list[tuple[AreaName, int]]
     reached_total: int
     # (area, activities, participants, volunteers)
-    activities: list[tuple[str, int, int, int]]
+    activities: list[tuple[AreaName, int, int, int]]
     # (area, date, story)
-    stories: list[tuple[str, date, str]]
+    stories: list[tuple[AreaName, date, str]]
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,7 @@ class Count:
 
 
 Cell = str | int | float | Count | None
+Group = TypeVar("Group", bound=tuple[Any, ...])  # one raw group (a row of ReportData)
 
 
 @dataclass
@@ -114,7 +119,7 @@ class PeriodReport:
         return next(t for t in self.tables if t.key == key)
 
 
-def _areas(data: ReportData, *groups: list[tuple]) -> list[str]:
+def _areas(data: ReportData, *groups: Sequence[tuple[Any, ...]]) -> list[str]:
     """The rows to show: all areas together, then each area (the filtered one only)."""
     if data.area_name:
         return [data.area_name]
@@ -122,7 +127,7 @@ def _areas(data: ReportData, *groups: list[tuple]) -> list[str]:
     return [ALL] + [a for a in data.areas if a in present] + sorted(a for a in present if a not in data.areas)
 
 
-def _pick(rows: list[tuple], area: str) -> list[tuple]:
+def _pick(rows: list[Group], area: str) -> list[Group]:
     return rows if area in (ALL, "") else [r for r in rows if r[0] == area]
 
 
@@ -130,11 +135,15 @@ def _round(value: float | None, digits: int = 2) -> float | None:
     return None if value is None else round(value, digits)
 
 
+def _area_label(area: AreaName) -> str:
+    return NO_AREA if area is None else area
+
+
 def _name_areas(data: ReportData) -> ReportData:
     """Rows recorded without an area (None from the queries) count under NO_AREA."""
 
     def named(rows: list[Any]) -> list[Any]:
-        return [(NO_AREA if row[0] is None else row[0], *row[1:]) for row in rows]
+        return [(_area_label(row[0]), *row[1:]) for row in rows]
 
     return replace(
         data,
@@ -146,7 +155,6 @@ def _name_areas(data: ReportData) -> ReportData:
         contacts=named(data.contacts),
         reached=named(data.reached),
         activities=named(data.activities),
-        stories=named(data.stories),
     )
 
 
@@ -170,8 +178,8 @@ def build(data: ReportData, organisation: str = "") -> PeriodReport:
         )
         for area in _areas(data, pairs):
             mine = _pick(pairs, area)
-            at_end = Counter()
-            moves = Counter()
+            at_end: Counter[int] = Counter()
+            moves: Counter[Movement] = Counter()
             changes: list[int] = []
             for _a, start_step, end_step, n in mine:
                 at_end[end_step] += n
@@ -198,7 +206,13 @@ def build(data: ReportData, organisation: str = "") -> PeriodReport:
     tables.append(_reach(data))
     tables.append(_months(data, charts))
     return PeriodReport(
-        organisation, data.period.start, data.period.end, data.area_name or ALL, tables, list(data.stories), charts
+        organisation,
+        data.period.start,
+        data.period.end,
+        data.area_name or ALL,
+        tables,
+        [(_area_label(area), day, story) for area, day, story in data.stories],
+        charts,
     )
 
 
@@ -210,8 +224,9 @@ def _signals(data: ReportData, charts: list[Chart]) -> Table:
         labels=2,
     )
     for area in _areas(data, data.signals_new, data.signals_at_end):
-        new = Counter()
-        open_end, closed_end = Counter(), Counter()
+        new: Counter[str] = Counter()
+        open_end: Counter[str] = Counter()
+        closed_end: Counter[str] = Counter()
         for _a, category, n in _pick(data.signals_new, area):
             new[category] += n
         for _a, category, is_open, n in _pick(data.signals_at_end, area):
@@ -259,7 +274,7 @@ def _referrals(data: ReportData) -> Table:
             "mediaan dagen tot terugkoppeling",
         ],
     )
-    by_partner: dict[str, list[tuple]] = defaultdict(list)
+    by_partner: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
     for row in data.referrals:
         by_partner[row[1]].append(row)
     end = data.period.end
@@ -301,7 +316,8 @@ def _reach(data: ReportData) -> Table:
     )
     reached = dict(data.reached)
     for area in _areas(data, data.contacts, data.activities):
-        per_kind, anonymous = Counter(), 0
+        per_kind: Counter[str] = Counter()
+        anonymous = 0
         for _a, kind, _month, anon, n in _pick(data.contacts, area):
             per_kind[kind] += n
             anonymous += n if anon else 0
@@ -324,7 +340,7 @@ def _reach(data: ReportData) -> Table:
 
 
 def _months(data: ReportData, charts: list[Chart]) -> Table:
-    per_month = Counter()
+    per_month: Counter[str] = Counter()
     for _a, _kind, month, _anon, n in data.contacts:
         per_month[month] += n
     months = _month_range(data.period.start, data.period.end)

@@ -152,7 +152,7 @@ def _table(rows: list[dict[str, Any]]) -> list[str]:
     heads = list(rows[0])
     lines = ["| " + " | ".join(h.replace("_", " ") for h in heads) + " |", "|" + "---|" * len(heads)]
     lines += ["| " + " | ".join(_cell(row.get(h)) for h in heads) + " |" for row in rows]
-    return lines + [""]
+    return [*lines, ""]
 
 
 def to_markdown(data: dict[str, Any], organisation: str = "") -> str:
@@ -170,7 +170,7 @@ def to_markdown(data: dict[str, Any], organisation: str = "") -> str:
         lines += [f"## {title}", ""]
         if key == "ladders":
             for ladder, rows in data["ladders"].items():
-                lines += [f"### {ladder}", ""] + _table(rows)
+                lines += [f"### {ladder}", "", *_table(rows)]
         else:
             lines += _table(data[key])
     return "\n".join(lines)

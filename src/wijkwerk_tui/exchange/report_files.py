@@ -68,7 +68,7 @@ def to_csv(report: PeriodReport, suppress: bool = True) -> bytes:
         for row in table.rows:
             labels = [str(c) for c in row[: table.labels]]
             row_label, sub_label = labels[0], (labels[1] if len(labels) > 1 else "")
-            for column, cell in zip(table.columns[table.labels :], row[table.labels :]):
+            for column, cell in zip(table.columns[table.labels :], row[table.labels :], strict=True):
                 writer.writerow([table.title, row_label, sub_label, column, _text(show(cell, suppress))])
     for area, day, story in report.stories:
         writer.writerow(["Verhalen uit de wijk", area, f"{day:%d-%m-%Y}", "verhaal", story])
@@ -102,14 +102,15 @@ def to_xlsx(report: PeriodReport, path: Path, suppress: bool = True) -> None:
 
     book = Workbook()
     about = book.active
+    assert about is not None  # a new workbook has one sheet, and it is active
     about.title = "Over"
-    for row in (
+    for line in (
         ["Rapportage", report.organisation],
         ["Periode", _period(report)],
         ["Gebied", report.area],
         ["Kleine aantallen", f"onder de {SMALL} als <{SMALL}" if suppress else "niet onderdrukt"],
     ):
-        about.append(row)
+        about.append(line)
     used: set[str] = {"Over"}
     for table in report.tables:
         name = _sheet_name(table.title, used)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Date
+from sqlalchemy import Date, Table
 from sqlmodel import Session, SQLModel
 
 from wijkwerk_tui.db.engine import Database
@@ -388,7 +388,7 @@ def build_demo(db: Database, residents: int = 600, seed: int = 2026, today: date
             _goal(b, rid, worker, first_on)
 
     _activities(b, area_ids, worker_ids, start_of_history)
-    for i in range(max(10, residents // 20)):  # anonymous walk-ins: no consent to register
+    for _i in range(max(10, residents // 20)):  # anonymous walk-ins: no consent to register
         on = b.day_between(today - timedelta(days=365), today)
         worker = rng.choice(worker_ids)
         b.add(
@@ -417,15 +417,20 @@ def build_demo(db: Database, residents: int = 600, seed: int = 2026, today: date
         for model in order:
             rows = b.rows.get(model, [])
             _bulk_insert(session, model, rows)
-            summary.counts[model.__tablename__] = len(rows)  # type: ignore[attr-defined]
+            summary.counts[_table(model).name] = len(rows)
         settings.put(session, "organisation", ORGANISATION)
         settings.put(session, "demo", "1")
         audit.record(session, db, None, "demo.build", None, f"{residents} inwoners")
     return summary
 
 
+def _table(model: type[SQLModel]) -> Table:
+    """The model's table (the `__table__` SQLModel does not declare), from the one metadata."""
+    return SQLModel.metadata.tables[str(model.__tablename__)]
+
+
 def _bulk_insert(session: Session, model: type[SQLModel], rows: list[dict[str, Any]]) -> None:
-    table = model.__table__  # type: ignore[attr-defined]
+    table = _table(model)
     connection = session.connection()
     if connection.dialect.name != "sqlite":
         raise NotImplementedError("demo data is built in SQLite files only")
@@ -434,7 +439,9 @@ def _bulk_insert(session: Session, model: type[SQLModel], rows: list[dict[str, A
     names = [c.name for c in table.columns]
     dates = [n for n in names if isinstance(table.columns[n].type, Date)]
     sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
-    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    driver = connection.connection.driver_connection
+    assert driver is not None  # an open pooled connection always has its DBAPI connection
+    cursor = driver.cursor()
     for chunk in _chunks(rows, 20000):
         for row in chunk:
             for name in dates:
@@ -522,7 +529,8 @@ def _referral(b: _Builder, rid: str, worker: str, on: date, partner_ids: list[st
             "worker_id": worker,
         },
     )
-    return row["id"]
+    referral_id: str = row["id"]
+    return referral_id
 
 
 def _goal(b: _Builder, rid: str, worker: str, first_on: date) -> None:

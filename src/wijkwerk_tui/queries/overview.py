@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import case, func
+import sqlalchemy as sa
+from sqlalchemy import Row, case, func
 from sqlmodel import col, select
 
 from wijkwerk_tui.db.engine import Database
@@ -88,7 +90,7 @@ def open_signal_rows(
         statement = statement.where(Signal.worker_id == worker_id)
     if follow_up_before is not None:
         statement = statement.where(col(Signal.follow_up_on) < follow_up_before)
-    statement = statement.order_by(rank, Signal.noticed_on, Signal.created_at).limit(limit)
+    statement = statement.order_by(rank, col(Signal.noticed_on), col(Signal.created_at)).limit(limit)
     with db.reading() as session:
         rows = session.exec(statement).all()
     return [
@@ -116,8 +118,9 @@ def awaiting_feedback_rows(
     limit: int = 300,
 ) -> list[ReferralRow]:
     """Referrals waiting for the partner's answer, most overdue first."""
+    # SQLAlchemy's own select: SQLModel's is typed for at most four columns.
     statement = (
-        select(Referral, Resident, Area.name, Partner.name, Worker.name)
+        sa.select(Referral, Resident, col(Area.name), col(Partner.name), col(Worker.name))
         .join(Resident, col(Resident.id) == col(Referral.resident_id))
         .join(Area, col(Area.id) == col(Resident.area_id), isouter=True)
         .join(Partner, col(Partner.id) == col(Referral.partner_id))
@@ -130,14 +133,15 @@ def awaiting_feedback_rows(
         )
     )
     if area_id is not None:
-        statement = statement.where(Resident.area_id == area_id)
+        statement = statement.where(col(Resident.area_id) == area_id)
     if worker_id is not None:
-        statement = statement.where(Referral.worker_id == worker_id)
+        statement = statement.where(col(Referral.worker_id) == worker_id)
     if due_before is not None:
         statement = statement.where(col(Referral.feedback_due_on) <= due_before)
-    statement = statement.order_by(Referral.feedback_due_on, Referral.created_at).limit(limit)
+    statement = statement.order_by(col(Referral.feedback_due_on), col(Referral.created_at)).limit(limit)
     with db.reading() as session:
-        rows = session.exec(statement).all()
+        # Area and worker are outer joins: None when the referral has none.
+        rows: Sequence[Row[Referral, Resident, str | None, str, str | None]] = session.execute(statement).all()
     return [
         ReferralRow(
             ref.id,
@@ -170,7 +174,7 @@ def goals_to_review(
     if worker_id is not None:
         statement = statement.where(Goal.worker_id == worker_id)
     with db.reading() as session:
-        rows = session.exec(statement.order_by(Goal.review_on).limit(limit)).all()
+        rows = session.exec(statement.order_by(col(Goal.review_on)).limit(limit)).all()
     return [GoalRow(g.id, g.resident_id, _name(r), g.description, g.review_on) for g, r in rows]
 
 
@@ -241,17 +245,17 @@ def area_counts(db: Database) -> list[AreaCount]:
             session.exec(
                 select(Resident.area_id, func.count())
                 .where(col(Resident.deleted_at).is_(None), col(Resident.anonymised_at).is_(None))
-                .group_by(Resident.area_id)
+                .group_by(col(Resident.area_id))
             ).all()
         )
         signals = dict(
             session.exec(
                 select(Signal.area_id, func.count())
                 .where(col(Signal.deleted_at).is_(None), col(Signal.status).in_(signal_rules.OPEN_STATUSES))
-                .group_by(Signal.area_id)
+                .group_by(col(Signal.area_id))
             ).all()
         )
         areas = session.exec(
-            select(Area).where(col(Area.deleted_at).is_(None)).order_by(Area.sort_order, Area.name)
+            select(Area).where(col(Area.deleted_at).is_(None)).order_by(col(Area.sort_order), col(Area.name))
         ).all()
     return [AreaCount(a.id, a.name, residents.get(a.id, 0), signals.get(a.id, 0)) for a in areas]

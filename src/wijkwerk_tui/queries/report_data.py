@@ -9,9 +9,25 @@ their rows) are left out; anonymised residents stay in, so past figures stay tru
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Iterator
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import Integer, Select, and_, case, func, literal_column, or_, select
-from sqlmodel import col
+from sqlalchemy import (
+    ColumnClause,
+    ColumnElement,
+    Connection,
+    CursorResult,
+    Integer,
+    Select,
+    SQLColumnExpression,
+    and_,
+    case,
+    func,
+    literal_column,
+    or_,
+    select,
+)
+from sqlmodel import Session, col
 
 from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.db.tables import (
@@ -24,11 +40,25 @@ from wijkwerk_tui.db.tables import (
     Resident,
     Signal,
 )
-from wijkwerk_tui.domain.report import Period, ReportData
+from wijkwerk_tui.domain.report import AreaName, Period, ReportData
+
+AnySelect = TypeVar("AnySelect", bound="Select[*tuple[Any, ...]]")
+RawRow = tuple[Any, ...]  # a row straight from the DBAPI cursor: values as stored
 
 
-def _area_name(column: object) -> object:
+def _area_name(column: SQLColumnExpression[str]) -> SQLColumnExpression[AreaName]:
     return column  # None for a row without an area; the report names it
+
+
+def _stored(name: str) -> ColumnClause[Any]:
+    """A column by its SQL name, untyped: its values come back as stored (hex ids, ISO dates)."""
+    return literal_column(name)
+
+
+def _cursor_rows(result: CursorResult[*tuple[Any, ...]]) -> Iterator[RawRow]:
+    """The rows of the result's DBAPI cursor: plain tuples, without SQLAlchemy's per-row wrapper."""
+    # DBAPICursor (SQLAlchemy's protocol) leaves out iteration, which every SQLite cursor has.
+    return iter(cast("Iterable[RawRow]", result.cursor))
 
 
 # On SQLite each resident's history on a ladder is one short row of fixed-width
@@ -51,14 +81,14 @@ def step_on(history: str, day: str) -> int | None:
     return int(history[i + 10]) if i >= 0 else None
 
 
-def _ladder_pairs_sqlite(db: Database, period: Period) -> list[tuple[str, str, int | None, int, int]]:
+def _ladder_pairs_sqlite(db: Database, period: Period) -> list[tuple[AreaName, str, int | None, int, int]]:
     start, end = period.start.isoformat(), period.end.isoformat()
     counts: Counter[tuple[object, str, int | None, int]] = Counter()
     with db.reading() as session:
         connection = session.connection()
         names = _area_names(connection)
         rows = connection.exec_driver_sql(_SUMMARY, {"area": period.area_id.hex if period.area_id else None})
-        for area_id, ladder, history in rows.cursor:
+        for area_id, ladder, history in _cursor_rows(rows):
             at_end = step_on(history, end)
             if at_end is not None:  # placed on or before the end
                 counts[(area_id, ladder, step_on(history, start), at_end)] += 1
@@ -76,19 +106,21 @@ def _ladder_fold(db: Database, period: Period, ladder: str) -> dict[object, tupl
     stored, ISO dates compare as text. Portable SQL; a window function costs twice this.
     """
     start = period.start.isoformat()
-    raw = [literal_column(c) for c in ("resident_id", "measured_on", "step")]
+    raw = [_stored(c) for c in ("resident_id", "measured_on", "step")]
     folded: dict[object, tuple[int | None, int]] = {}
     with db.reading() as session:
         result = session.connection().execute(
             select(*raw)
             .select_from(LadderStep)
             .where(
-                LadderStep.ladder == ladder, col(LadderStep.deleted_at).is_(None), LadderStep.measured_on <= period.end
+                col(LadderStep.ladder) == ladder,
+                col(LadderStep.deleted_at).is_(None),
+                col(LadderStep.measured_on) <= period.end,
             )
-            .order_by(LadderStep.resident_id, LadderStep.measured_on, LadderStep.created_at)
+            .order_by(col(LadderStep.resident_id), col(LadderStep.measured_on), col(LadderStep.created_at))
         )
         current, at_start, at_end = None, None, 0
-        for resident_id, measured_on, step in result.cursor:  # the DBAPI cursor: no per-row wrapper
+        for resident_id, measured_on, step in _cursor_rows(result):  # the DBAPI cursor: no per-row wrapper
             if resident_id != current:
                 if current is not None:
                     folded[current] = (at_start, at_end)
@@ -102,9 +134,9 @@ def _ladder_fold(db: Database, period: Period, ladder: str) -> dict[object, tupl
 
 
 def _ladder_pairs(
-    folds: dict[str, dict[object, tuple[int | None, int]]], areas_of: dict[object, str | None]
-) -> list[tuple[str | None, str, int | None, int, int]]:
-    counts: Counter[tuple[str | None, str, int | None, int]] = Counter()
+    folds: dict[str, dict[object, tuple[int | None, int]]], areas_of: dict[object, AreaName]
+) -> list[tuple[AreaName, str, int | None, int, int]]:
+    counts: Counter[tuple[AreaName, str, int | None, int]] = Counter()
     for ladder, folded in folds.items():
         for resident_id, (at_start, at_end) in folded.items():
             if resident_id in areas_of:  # not soft-deleted, and in the chosen area
@@ -112,41 +144,41 @@ def _ladder_pairs(
     return [(*key, n) for key, n in counts.items()]
 
 
-def _live_residents(session: object, period: Period) -> dict[object, str | None]:
+def _live_residents(session: Session, period: Period) -> dict[object, AreaName]:
     """Area name of every resident that counts (not soft-deleted; in the area, if filtered),
     keyed by the id exactly as stored, to match the raw ladder rows. Read from a covering
     index: the resident rows themselves (names and all) are never decrypted for this."""
-    connection = session.connection()  # type: ignore[attr-defined]
+    connection = session.connection()
     names = _area_names(connection)
     statement = (
-        select(literal_column("resident.id"), literal_column("resident.area_id"))
+        select(_stored("resident.id"), _stored("resident.area_id"))
         .select_from(Resident)
         .where(col(Resident.deleted_at).is_(None))
     )
-    rows = connection.execute(_in_area(statement, Resident.area_id, period))
-    return {rid: names.get(area_id) for rid, area_id in rows.cursor}
+    rows = connection.execute(_in_area(statement, col(Resident.area_id), period))
+    return {rid: names.get(area_id) for rid, area_id in _cursor_rows(rows)}
 
 
-def _area_names(connection: object) -> dict[object, str]:
+def _area_names(connection: Connection) -> dict[object, str]:
     """Area names keyed by the id exactly as stored (raw rows carry raw ids)."""
-    query = select(literal_column("area.id"), Area.name).select_from(Area)
-    return dict(connection.execute(query).all())  # type: ignore[attr-defined]
+    query = select(_stored("area.id"), col(Area.name)).select_from(Area)
+    return dict(connection.execute(query).all())
 
 
-def _month(db: Database, column: object) -> object:
+def _month(db: Database, column: SQLColumnExpression[Any]) -> ColumnElement[Any]:
     """'yyyy-mm' of a date column: dates are ISO text on SQLite."""
     if db.engine.dialect.name == "sqlite":
         return func.substr(column, 1, 7)
     return func.to_char(column, "YYYY-MM")
 
 
-def _days_between(db: Database, first: object, last: object) -> object:
+def _days_between(db: Database, first: SQLColumnExpression[Any], last: SQLColumnExpression[Any]) -> ColumnElement[Any]:
     if db.engine.dialect.name == "sqlite":  # ISO text dates
         return func.cast(func.julianday(last) - func.julianday(first), Integer)
-    return last - first  # type: ignore[operator]
+    return last - first
 
 
-def _in_area(statement: Select, area_column: object, period: Period) -> Select:
+def _in_area(statement: AnySelect, area_column: SQLColumnExpression[Any], period: Period) -> AnySelect:
     return statement.where(area_column == period.area_id) if period.area_id is not None else statement
 
 
@@ -160,7 +192,7 @@ def load(db: Database, period: Period) -> ReportData:
     return data
 
 
-def ladder_pairs_portable(db: Database, period: Period) -> list[tuple[str, str, int | None, int, int]]:
+def ladder_pairs_portable(db: Database, period: Period) -> list[tuple[AreaName, str, int | None, int, int]]:
     with db.reading() as session:
         areas_of = _live_residents(session, period)
     return _ladder_pairs(
@@ -174,34 +206,36 @@ def _load_rest(db: Database, period: Period) -> ReportData:
         areas = [
             a
             for (a,) in session.execute(
-                select(Area.name).where(col(Area.deleted_at).is_(None)).order_by(Area.sort_order, Area.name)
+                select(col(Area.name))
+                .where(col(Area.deleted_at).is_(None))
+                .order_by(col(Area.sort_order), col(Area.name))
             )
         ]
         area_name = ""
         if period.area_id is not None:
-            area_name = session.execute(select(Area.name).where(Area.id == period.area_id)).scalar() or ""
+            area_name = session.execute(select(col(Area.name)).where(col(Area.id) == period.area_id)).scalar() or ""
 
         # Signals and contacts count in the area recorded on them (the resident's when made);
         # no join with residents, only the few soft-deleted ones are left out.
-        deleted = select(Resident.id).where(col(Resident.deleted_at).is_not(None))
-        area_col = _area_name(Area.name)
-        is_new = Signal.noticed_on >= start
-        open_at_end = case((and_(col(Signal.closed_on).is_not(None), Signal.closed_on <= end), False), else_=True)
+        deleted = select(col(Resident.id)).where(col(Resident.deleted_at).is_not(None))
+        area_col = _area_name(col(Area.name))
+        is_new = col(Signal.noticed_on) >= start
+        open_at_end = case((and_(col(Signal.closed_on).is_not(None), col(Signal.closed_on) <= end), False), else_=True)
         signal_groups = _in_area(
-            select(area_col, Signal.category, is_new, open_at_end, func.count())
+            select(area_col, col(Signal.category), is_new, open_at_end, func.count())
             .select_from(Signal)
             .outerjoin(Area, col(Area.id) == col(Signal.area_id))
             .where(
                 col(Signal.deleted_at).is_(None),
-                Signal.noticed_on <= end,
+                col(Signal.noticed_on) <= end,
                 or_(col(Signal.resident_id).is_(None), col(Signal.resident_id).not_in(deleted)),
             )
-            .group_by(area_col, Signal.category, is_new, open_at_end),
-            Signal.area_id,
+            .group_by(area_col, col(Signal.category), is_new, open_at_end),
+            col(Signal.area_id),
             period,
         )
-        signals_new: Counter[tuple[str, str]] = Counter()
-        signals_at_end = []
+        signals_new: Counter[tuple[AreaName, str]] = Counter()
+        signals_at_end: list[tuple[AreaName, str, bool, int]] = []
         for area, category, new, is_open, n in session.execute(signal_groups):
             if new:
                 signals_new[(area, category)] += n
@@ -211,32 +245,32 @@ def _load_rest(db: Database, period: Period) -> ReportData:
                 _in_area(
                     select(
                         area_col,
-                        _days_between(db, Signal.noticed_on, Signal.closed_on),
+                        _days_between(db, col(Signal.noticed_on), col(Signal.closed_on)),
                         func.coalesce(Signal.close_reason, ""),
                     )
                     .select_from(Signal)
                     .outerjoin(Area, col(Area.id) == col(Signal.area_id))
                     .where(
                         col(Signal.deleted_at).is_(None),
-                        Signal.closed_on >= start,
-                        Signal.closed_on <= end,
+                        col(Signal.closed_on) >= start,
+                        col(Signal.closed_on) <= end,
                         or_(col(Signal.resident_id).is_(None), col(Signal.resident_id).not_in(deleted)),
                     ),
-                    Signal.area_id,
+                    col(Signal.area_id),
                     period,
                 )
             )
         )
 
-        referral_area = Resident.area_id
+        referral_area = col(Resident.area_id)
         referral_query = (
             select(
                 area_col,
-                Partner.name,
-                Referral.status,
-                Referral.referred_on,
-                Referral.feedback_due_on,
-                Referral.feedback_on,
+                col(Partner.name),
+                col(Referral.status),
+                col(Referral.referred_on),
+                col(Referral.feedback_due_on),
+                col(Referral.feedback_on),
             )
             .join(Resident, col(Resident.id) == col(Referral.resident_id))
             .join(Partner, col(Partner.id) == col(Referral.partner_id))
@@ -244,8 +278,8 @@ def _load_rest(db: Database, period: Period) -> ReportData:
             .where(
                 col(Referral.deleted_at).is_(None),
                 col(Resident.deleted_at).is_(None),
-                Referral.referred_on >= start,
-                Referral.referred_on <= end,
+                col(Referral.referred_on) >= start,
+                col(Referral.referred_on) <= end,
             )
         )
         referrals = list(session.connection().execute(_in_area(referral_query, referral_area, period)))
@@ -255,8 +289,8 @@ def _load_rest(db: Database, period: Period) -> ReportData:
             .outerjoin(Area, col(Area.id) == col(Contact.area_id))
             .where(
                 col(Contact.deleted_at).is_(None),
-                Contact.contact_on >= start,
-                Contact.contact_on <= end,
+                col(Contact.contact_on) >= start,
+                col(Contact.contact_on) <= end,
                 or_(col(Contact.resident_id).is_(None), col(Contact.resident_id).not_in(deleted)),
             )
         )
@@ -264,38 +298,39 @@ def _load_rest(db: Database, period: Period) -> ReportData:
         # Counts per month, grouped inside the database (a year is ~170 000 contacts at 100k
         # residents); rows are read from the DBAPI cursor, without per-row conversion.
         anonymous = col(Contact.resident_id).is_(None)
-        month = _month(db, Contact.contact_on)
+        month = _month(db, col(Contact.contact_on))
         per_month = _in_area(
-            contact_base.with_only_columns(area_col, Contact.kind, month, anonymous, func.count()),
-            Contact.area_id,
+            contact_base.with_only_columns(area_col, col(Contact.kind), month, anonymous, func.count()),
+            col(Contact.area_id),
             period,
-        ).group_by(area_col, Contact.kind, month, anonymous)
+        ).group_by(area_col, col(Contact.kind), month, anonymous)
         contacts = [
-            (area, kind, str(ym), bool(anon), n) for area, kind, ym, anon, n in connection.execute(per_month).cursor
+            (area, kind, str(ym), bool(anon), n)
+            for area, kind, ym, anon, n in _cursor_rows(connection.execute(per_month))
         ]
         # The distinct (area id, resident) pairs once, for both the per-area and the overall
         # reach; raw ids as stored, areas named afterwards.
         pairs = _in_area(
-            select(literal_column("contact.area_id"), literal_column("contact.resident_id"))
+            select(_stored("contact.area_id"), _stored("contact.resident_id"))
             .select_from(Contact)
             .where(
                 col(Contact.deleted_at).is_(None),
-                Contact.contact_on >= start,
-                Contact.contact_on <= end,
+                col(Contact.contact_on) >= start,
+                col(Contact.contact_on) <= end,
                 col(Contact.resident_id).is_not(None),
                 col(Contact.resident_id).not_in(deleted),
             )
             .distinct(),
-            Contact.area_id,
+            col(Contact.area_id),
             period,
         )
         seen_ids: Counter[object] = Counter()
         everyone: set[object] = set()
-        for area_id, resident_id in connection.execute(pairs).cursor:
+        for area_id, resident_id in _cursor_rows(connection.execute(pairs)):
             seen_ids[area_id] += 1
             everyone.add(resident_id)
         area_names = _area_names(connection)
-        seen: Counter[str] = Counter()
+        seen: Counter[AreaName] = Counter()
         for area_id, n in seen_ids.items():
             seen[area_names.get(area_id)] += n
         reached = list(seen.items())
@@ -303,12 +338,12 @@ def _load_rest(db: Database, period: Period) -> ReportData:
         stories = list(
             session.execute(
                 _in_area(
-                    contact_base.with_only_columns(area_col, Contact.contact_on, Contact.story).where(
-                        Contact.is_story == True  # noqa: E712 (`= 1` matches the partial index)
+                    contact_base.with_only_columns(area_col, col(Contact.contact_on), col(Contact.story)).where(
+                        col(Contact.is_story) == True  # noqa: E712 (`= 1` matches the partial index)
                     ),
-                    Contact.area_id,
+                    col(Contact.area_id),
                     period,
-                ).order_by(area_col, Contact.contact_on)
+                ).order_by(area_col, col(Contact.contact_on))
             )
         )
 
@@ -322,10 +357,14 @@ def _load_rest(db: Database, period: Period) -> ReportData:
             .select_from(GroupActivity)
             .outerjoin(Area, col(Area.id) == col(GroupActivity.area_id))
             .where(
-                col(GroupActivity.deleted_at).is_(None), GroupActivity.held_on >= start, GroupActivity.held_on <= end
+                col(GroupActivity.deleted_at).is_(None),
+                col(GroupActivity.held_on) >= start,
+                col(GroupActivity.held_on) <= end,
             )
         )
-        activities = list(session.execute(_in_area(activity_query, GroupActivity.area_id, period).group_by(area_col)))
+        activities = list(
+            session.execute(_in_area(activity_query, col(GroupActivity.area_id), period).group_by(area_col))
+        )
 
     data = ReportData(
         period,
@@ -335,11 +374,11 @@ def _load_rest(db: Database, period: Period) -> ReportData:
         [(a, c, n) for (a, c), n in signals_new.items()],
         signals_at_end,
         [(a, int(days), r) for a, days, r in closed],
-        [tuple(r) for r in referrals],
+        [(a, partner, status, on, due, feedback) for a, partner, status, on, due, feedback in referrals],
         contacts,
         reached,
         reached_total,
-        [tuple(r) for r in activities],
-        [tuple(r) for r in stories],
+        [(a, count, participants, volunteers) for a, count, participants, volunteers in activities],
+        [(a, day, story) for a, day, story in stories],
     )
     return data

@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from sqlalchemy import and_, exists, literal_column, text
 from sqlmodel import col, select
 
@@ -55,16 +56,17 @@ def search_residents(
     however many residents match. Left to itself SQLite fetched every match (25 000 for
     "de") from the table and sorted them (~25 ms).
     """
+    # SQLAlchemy's own select: SQLModel's is typed for at most four columns.
     statement = (
-        select(
-            Resident.id,
-            Resident.given_name,
-            Resident.family_prefix,
-            Resident.family_name,
-            Resident.birth_year,
-            Area.name,
-            Resident.participation_step,
-            Resident.support_step,
+        sa.select(
+            col(Resident.id),
+            col(Resident.given_name),
+            col(Resident.family_prefix),
+            col(Resident.family_name),
+            col(Resident.birth_year),
+            col(Area.name),
+            col(Resident.participation_step),
+            col(Resident.support_step),
         )
         .select_from(Resident)
         .join(Area, col(Area.id) == col(Resident.area_id), isouter=True)
@@ -84,22 +86,26 @@ def search_residents(
             for token in fold(query).split():
                 statement = statement.where(col(Resident.search_key).contains(token))
     if filters.area_id is not None:
-        statement = statement.where(Resident.area_id == filters.area_id)
+        statement = statement.where(col(Resident.area_id) == filters.area_id)
     if filters.participation_step is not None:
-        statement = statement.where(Resident.participation_step == filters.participation_step)
+        statement = statement.where(col(Resident.participation_step) == filters.participation_step)
     if filters.support_step is not None:
-        statement = statement.where(Resident.support_step == filters.support_step)
+        statement = statement.where(col(Resident.support_step) == filters.support_step)
     if filters.open_signals:
         statement = statement.where(
             exists().where(
                 and_(
-                    Signal.resident_id == Resident.id,
+                    col(Signal.resident_id) == col(Resident.id),
                     col(Signal.status).in_(signal_rules.OPEN_STATUSES),
                     col(Signal.deleted_at).is_(None),
                 )
             )
         )
-    statement = statement.order_by(Resident.family_name, Resident.given_name, Resident.pk).offset(offset).limit(limit)
+    statement = (
+        statement.order_by(col(Resident.family_name), col(Resident.given_name), col(Resident.pk))
+        .offset(offset)
+        .limit(limit)
+    )
     with db.reading() as session:
         rows = session.connection().execute(statement).all()
     return [
@@ -118,7 +124,7 @@ def search_residents(
 
 def likely_duplicates(db: Database, name: str, birth_year: str = "", limit: int = 5) -> list[ResidentRow]:
     """Existing residents the typed name probably means (spelling-tolerant), best first."""
-    given, prefix, family = split_full_name(name)
+    given, _prefix, family = split_full_name(name)
     key = phonetic_key(family)
     if len(key) < 2:
         return []

@@ -21,7 +21,9 @@ import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TypedDict
 
+from wijkwerk_tui.domain.errors import DomainError
 from wijkwerk_tui.security.kdf import KdfParams, current_params, derive_key
 
 VERSION = 1
@@ -76,13 +78,20 @@ class Slot:
             return None
 
 
+class FailedTries(TypedDict, total=False):
+    """One slot's failed tries in a row, as the key file keeps them."""
+
+    count: int
+    last: str  # ISO time of the latest
+
+
 @dataclass
 class KeyFile:
     path: Path
     slots: list[Slot] = field(default_factory=list)
     demo_passphrase: str = ""  # set only for the demo database, and shown on its login screen
     demo_user: str = ""
-    failures: dict[str, dict[str, object]] = field(default_factory=dict)
+    failures: dict[str, FailedTries] = field(default_factory=dict)
     pending: list[dict[str, str]] = field(default_factory=list)
 
     @property
@@ -149,7 +158,7 @@ class KeyFile:
 
     # -- failed tries ---------------------------------------------------------------
     def failure_count(self, slot_id: str) -> int:
-        return int(self.failures.get(slot_id, {}).get("count", 0))  # type: ignore[call-overload]
+        return int(self.failures.get(slot_id, {}).get("count", 0))
 
     def last_failure(self, slot_id: str) -> datetime | None:
         raw = self.failures.get(slot_id, {}).get("last")
@@ -163,7 +172,7 @@ class KeyFile:
         self.failures.pop(slot_id, None)
 
 
-class KeyFileError(Exception):
+class KeyFileError(DomainError):
     """The key file is missing or damaged. Message is Dutch."""
 
 

@@ -7,6 +7,7 @@ screens and the command line call these functions and never touch keys themselve
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -257,7 +258,7 @@ def lock(session: Unlocked) -> None:
 
 
 # -- accounts ------------------------------------------------------------------------------
-def _sealer(session: Unlocked, passphrase: str):  # type: ignore[no-untyped-def]
+def _sealer(session: Unlocked, passphrase: str) -> Callable[[Worker], None]:
     def seal(worker: Worker) -> None:
         if session.keyfile is not None and session.db.key is not None:
             session.keyfile.put(Slot.seal(str(worker.id), worker.name, passphrase, session.db.key))

@@ -15,7 +15,7 @@ from wijkwerk_tui.domain.ladders import Ladder, validate_step
 from wijkwerk_tui.domain.names import PersonalData, check_personal_data, full_name, split_full_name
 from wijkwerk_tui.domain.text import clean_line
 from wijkwerk_tui.domain.vocab import check_code
-from wijkwerk_tui.store import contacts, ladders, referrals, residents, settings, signals
+from wijkwerk_tui.store import contacts, drafts, ladders, referrals, residents, settings, signals
 from wijkwerk_tui.store.contacts import ContactData
 from wijkwerk_tui.store.referrals import ReferralData
 from wijkwerk_tui.store.signals import SignalData
@@ -55,8 +55,14 @@ def _step(ladder: Ladder, value: str, name: str) -> int | None:
     return validate_step(ladder, value, name) if value.strip() else None
 
 
-def save_intake(db: Database, actor: uuid.UUID | None, data: IntakeData) -> IntakeResult:
-    """Resident (or an existing one), contact, ladder steps, signals and referral: all or nothing."""
+def save_intake(
+    db: Database, actor: uuid.UUID | None, data: IntakeData, draft: tuple[uuid.UUID | None, str] | None = None
+) -> IntakeResult:
+    """Resident (or an existing one), contact, ladder steps, signals and referral: all or nothing.
+
+    `draft` (owner, kind): the draft this intake was typed in, removed in the same transaction,
+    so a crash right after the save never offers the saved visit again.
+    """
     today = db.today()
     if data.consent is None:
         raise ValidationError("consent", "Vraag of de inwoner toestemming geeft voor registratie (j of n).")
@@ -72,6 +78,8 @@ def save_intake(db: Database, actor: uuid.UUID | None, data: IntakeData) -> Inta
         get_live(session, Area, data.area_id, "Gebied")
         settings.put(session, LAST_AREA, str(data.area_id))
         settings.put(session, LAST_KIND, kind)
+        if draft is not None:
+            drafts.clear_in(session, *draft)
         if not data.consent:
             # No consent to register: only an anonymous contact, so the visit still counts.
             if data.partner_id is not None:

@@ -14,6 +14,7 @@ from datetime import date, datetime
 
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.db.rows import get_live
@@ -50,7 +51,7 @@ def _anonymise(session: Session, db: Database, resident: Resident, now: datetime
         (Referral, {"reason": "", "feedback": "", "no_consent_reason": ""}),
         (Goal, {"description": "(geanonimiseerd)"}),
     ):
-        session.execute(update(table).where(table.resident_id == resident_id).values(**fields, updated_at=now))
+        session.execute(update(table).where(col(table.resident_id) == resident_id).values(**fields, updated_at=now))
     signal_ids = select(Signal.id).where(Signal.resident_id == resident_id)
     session.execute(update(MeldcodeStep).where(col(MeldcodeStep.signal_id).in_(signal_ids)).values(note=""))
 
@@ -65,7 +66,7 @@ def erase_resident(db: Database, actor: uuid.UUID | None, resident_id: uuid.UUID
     _checkpoint(db)
 
 
-def _expired_query(cutoff: date) -> object:
+def _expired_query(cutoff: date) -> SelectOfScalar[Resident]:
     open_signals = select(Signal.resident_id).where(
         col(Signal.status).in_(signal_rules.OPEN_STATUSES),
         col(Signal.deleted_at).is_(None),
@@ -86,7 +87,7 @@ def _expired_query(cutoff: date) -> object:
 def expired_count(db: Database) -> int:
     cutoff = retention.expiry_cutoff(db.today(), settings.retention_years(db))
     with db.reading() as session:
-        query = _expired_query(cutoff).subquery()  # type: ignore[attr-defined]
+        query = _expired_query(cutoff).subquery()
         return int(session.exec(select(func.count()).select_from(query)).one())
 
 
@@ -96,7 +97,7 @@ def retention_sweep(db: Database, actor: uuid.UUID | None) -> int:
     now = db.now()
     with db.transaction() as session:
         require_role(session, actor, "retention")
-        expired = list(session.exec(_expired_query(cutoff)))  # type: ignore[call-overload]
+        expired = list(session.exec(_expired_query(cutoff)))
         for resident in expired:
             _anonymise(session, db, resident, now)
             audit.record(session, db, actor, "resident.anonymise", resident.id, detail="retention")

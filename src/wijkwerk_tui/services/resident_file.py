@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
+from sqlalchemy import SQLColumnExpression
 from sqlmodel import Session, col, select
 
 from wijkwerk_tui.db.engine import Database
@@ -29,8 +31,17 @@ class ResidentFile:
     workers: dict[uuid.UUID, str]
 
 
-def _live(session: Session, model: type, resident_id: uuid.UUID, *order: object, limit: int = 200) -> list:
-    statement = select(model).where(model.resident_id == resident_id, col(model.deleted_at).is_(None))
+Record = TypeVar("Record", LadderStep, Signal, Referral, Contact, Goal)
+
+
+def _live(
+    session: Session,
+    model: type[Record],
+    resident_id: uuid.UUID,
+    *order: SQLColumnExpression[Any],
+    limit: int = 200,
+) -> list[Record]:
+    statement = select(model).where(col(model.resident_id) == resident_id, col(model.deleted_at).is_(None))
     return list(session.exec(statement.order_by(*order).limit(limit)))
 
 

@@ -20,7 +20,7 @@ def list_areas(db: Database, include_inactive: bool = False) -> list[Area]:
         query = select(Area).where(col(Area.deleted_at).is_(None))
         if not include_inactive:
             query = query.where(col(Area.active).is_(True))
-        return list(session.exec(query.order_by(Area.sort_order, Area.name)))
+        return list(session.exec(query.order_by(col(Area.sort_order), col(Area.name))))
 
 
 def add_area(db: Database, actor: uuid.UUID | None, name: str) -> Area:

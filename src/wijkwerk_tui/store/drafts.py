@@ -1,4 +1,4 @@
-"""Drafts: a form in progress saved on every change, inside the (protected) database."""
+"""Drafts: a form in progress, kept inside the (encrypted) database so a crash loses nothing."""
 
 from __future__ import annotations
 
@@ -6,19 +6,22 @@ import json
 import uuid
 from typing import Any
 
-from sqlmodel import col, delete, select
+from sqlalchemy import ColumnElement, delete
+from sqlmodel import Session, col, select
 
 from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.db.tables import Draft
 
 
+def _mine(worker_id: uuid.UUID | None, kind: str) -> ColumnElement[bool]:
+    owner = col(Draft.worker_id).is_(None) if worker_id is None else col(Draft.worker_id) == worker_id
+    return (col(Draft.kind) == kind) & owner
+
+
 def save(db: Database, worker_id: uuid.UUID | None, kind: str, payload: dict[str, Any]) -> None:
     with db.transaction() as session:
-        statement = select(Draft).where(Draft.kind == kind)
-        statement = statement.where(
-            col(Draft.worker_id).is_(None) if worker_id is None else Draft.worker_id == worker_id
-        )
-        draft = session.exec(statement).first() or Draft(worker_id=worker_id, kind=kind)
+        draft = session.exec(select(Draft).where(_mine(worker_id, kind))).first()
+        draft = draft or Draft(worker_id=worker_id, kind=kind)
         draft.payload = json.dumps(payload)
         draft.updated_at = db.now()
         session.add(draft)
@@ -26,11 +29,7 @@ def save(db: Database, worker_id: uuid.UUID | None, kind: str, payload: dict[str
 
 def load(db: Database, worker_id: uuid.UUID | None, kind: str) -> dict[str, Any] | None:
     with db.reading() as session:
-        statement = select(Draft).where(Draft.kind == kind)
-        statement = statement.where(
-            col(Draft.worker_id).is_(None) if worker_id is None else Draft.worker_id == worker_id
-        )
-        draft = session.exec(statement).first()
+        draft = session.exec(select(Draft).where(_mine(worker_id, kind))).first()
     if draft is None:
         return None
     try:
@@ -42,8 +41,9 @@ def load(db: Database, worker_id: uuid.UUID | None, kind: str) -> dict[str, Any]
 
 def clear(db: Database, worker_id: uuid.UUID | None, kind: str) -> None:
     with db.transaction() as session:
-        statement = delete(Draft).where(Draft.kind == kind)
-        statement = statement.where(
-            col(Draft.worker_id).is_(None) if worker_id is None else Draft.worker_id == worker_id
-        )
-        session.exec(statement)  # type: ignore[call-overload]
+        clear_in(session, worker_id, kind)
+
+
+def clear_in(session: Session, worker_id: uuid.UUID | None, kind: str) -> None:
+    """Inside the caller's transaction: the intake's save takes its draft with it."""
+    session.execute(delete(Draft).where(_mine(worker_id, kind)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import TypedDict
 
 from sqlmodel import col, select
 
@@ -26,8 +27,20 @@ class PartnerData:
     support_step: int | str | None = None
 
 
-def _check(data: PartnerData) -> dict[str, object]:
-    clean = {
+class _Checked(TypedDict):
+    """A partner's fields as stored, after the checks."""
+
+    name: str
+    kind: str
+    phone: str
+    email: str
+    website: str
+    address: str
+    support_step: int | None
+
+
+def _check(data: PartnerData) -> _Checked:
+    clean: _Checked = {
         "name": clean_line(data.name, "name", max_len=120, required=True, what="een naam"),
         "kind": clean_line(data.kind, "kind", max_len=80),
         "phone": clean_line(data.phone, "phone", max_len=40),
@@ -49,7 +62,7 @@ def add_partner(db: Database, actor: uuid.UUID | None, data: PartnerData) -> Par
         same = session.exec(select(Partner).where(col(Partner.deleted_at).is_(None))).all()
         if any(fold(p.name) == fold(str(clean["name"])) for p in same):
             raise ValidationError("name", "Deze partner staat al op de sociale kaart.")
-        partner = stamp_new(db, actor, Partner(**clean))  # type: ignore[arg-type]
+        partner = stamp_new(db, actor, Partner(**clean))
         session.add(partner)
         return partner
 

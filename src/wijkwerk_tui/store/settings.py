@@ -10,6 +10,7 @@ from sqlmodel import Session
 from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.db.tables import Setting
 from wijkwerk_tui.domain.accounts import DEFAULT_LOCK_MINUTES, check_lock_minutes
+from wijkwerk_tui.domain.errors import DomainError
 from wijkwerk_tui.domain.ladders import Ladder
 from wijkwerk_tui.domain.retention import DEFAULT_YEARS, check_years
 from wijkwerk_tui.domain.text import clean_line
@@ -54,14 +55,14 @@ def ladder_labels(db: Database, ladder: Ladder) -> dict[int, str]:
 def lock_minutes(db: Database) -> int:
     try:
         return check_lock_minutes(get(db, LOCK_MINUTES_KEY, str(DEFAULT_LOCK_MINUTES)))
-    except Exception:  # a damaged value never blocks the lock
+    except DomainError:  # a damaged value never blocks the lock
         return DEFAULT_LOCK_MINUTES
 
 
 def retention_years(db: Database) -> int:
     try:
         return check_years(get(db, RETENTION_KEY, str(DEFAULT_YEARS)))
-    except Exception:
+    except DomainError:
         return DEFAULT_YEARS
 
 

@@ -174,7 +174,7 @@ def meldcode_steps(db: Database, signal_id: uuid.UUID) -> list[MeldcodeStep]:
             session.exec(
                 select(MeldcodeStep)
                 .where(MeldcodeStep.signal_id == signal_id, col(MeldcodeStep.deleted_at).is_(None))
-                .order_by(MeldcodeStep.step)
+                .order_by(col(MeldcodeStep.step))
             )
         )
 

@@ -138,4 +138,5 @@ def default_worker(db: Database) -> Worker | None:
     """The first coordinator, else the first worker: for tests and screenshots that skip login."""
     active = list_workers(db)
     coordinators = [w for w in active if w.role == "coordinator"]
-    return (coordinators or active or [None])[0]
+    chosen = coordinators or active
+    return chosen[0] if chosen else None

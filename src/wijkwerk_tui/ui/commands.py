@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import Callable
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+if TYPE_CHECKING:
+    from wijkwerk_tui.ui.app import WijkwerkApp
+
 MIN_NAME_QUERY = 2
 
 
-def main_actions(app) -> list[tuple[str, str, Callable[[], object]]]:  # type: ignore[no-untyped-def]
+def main_actions(app: WijkwerkApp) -> list[tuple[str, str, Callable[[], object]]]:
     """(title, help, callback) for every main action of the app."""
     return [
         ("Vandaag", "Startscherm met wat er vandaag te doen is", app.action_home),
@@ -46,13 +51,17 @@ def main_actions(app) -> list[tuple[str, str, Callable[[], object]]]:  # type: i
 
 
 class WijkwerkCommands(Provider):
+    @property
+    def wijkwerk(self) -> WijkwerkApp:
+        return cast("WijkwerkApp", self.app)  # a Provider is no DOM node: the app is typed here
+
     async def discover(self) -> Hits:
-        for title, help_text, callback in main_actions(self.app):
+        for title, help_text, callback in main_actions(self.wijkwerk):
             yield DiscoveryHit(Text(title), callback, text=title, help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for title, help_text, callback in main_actions(self.app):
+        for title, help_text, callback in main_actions(self.wijkwerk):
             score = matcher.match(title)
             if score > 0:
                 yield Hit(score, matcher.highlight(title), callback, text=title, help=help_text)
@@ -60,13 +69,15 @@ class WijkwerkCommands(Provider):
             return
         from wijkwerk_tui.queries.search import search_residents
 
-        db = self.app.db  # type: ignore[attr-defined]
-        rows = await asyncio.to_thread(search_residents, db, query, limit=10)
+        try:  # a thread, as every read from the UI; a failed search finds nobody
+            rows = await asyncio.to_thread(search_residents, self.wijkwerk.db, query, limit=10)
+        except Exception:  # noqa: BLE001 - the palette stays usable; no details (they could hold data)
+            return
         for rank, row in enumerate(rows):
             label = Text(f"Open inwoner: {row.name}")
             label.append(f"  ({row.birth_year or '?'}, {row.area or 'geen gebied'})", style="dim")
-            yield Hit(0.9 - rank * 0.01, label, _opener(self.app, row.id), text=f"Open inwoner: {row.name}")
+            yield Hit(0.9 - rank * 0.01, label, _opener(self.wijkwerk, row.id), text=f"Open inwoner: {row.name}")
 
 
-def _opener(app, resident_id):  # type: ignore[no-untyped-def]
+def _opener(app: WijkwerkApp, resident_id: uuid.UUID) -> Callable[[], None]:
     return lambda: app.open_resident(resident_id)

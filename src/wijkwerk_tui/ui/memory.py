@@ -27,9 +27,9 @@ def freeze_long_lived() -> None:
     if _frozen:
         return
     _frozen = True
-    import wijkwerk_tui.ui.screens.intake
-    import wijkwerk_tui.ui.screens.resident
-    import wijkwerk_tui.ui.screens.residents  # noqa: F401
+    import wijkwerk_tui.ui.screens.lists.residents
+    import wijkwerk_tui.ui.screens.resident.intake
+    import wijkwerk_tui.ui.screens.resident.resident  # noqa: F401
 
     gc.collect()  # what is garbage now should not be frozen with the rest
     gc.freeze()

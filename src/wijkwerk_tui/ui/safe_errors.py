@@ -1,8 +1,9 @@
-"""Crash output that can be shown on a shared screen.
+"""What the screen may say about an error: never its text, which may quote a resident's data.
 
-Textual's default crash report prints a traceback with local variables, which would
-put a resident's data on screen and in scrollback. Here: a Dutch line, the exception
-type and the code locations only: no locals, no exception message (it may quote data).
+Textual's default crash report prints a traceback with local variables, which would put
+a resident's data on screen and in scrollback. `safe_report` gives a Dutch line, the
+exception type and the code locations only: no locals, no exception message.
+`failure_notice` is the one line shown when a worker fails and the app goes on.
 """
 
 from __future__ import annotations
@@ -11,7 +12,10 @@ import traceback
 
 from rich.text import Text
 
+from wijkwerk_tui.domain.errors import DomainError
+
 MESSAGE = "Wijkwerk is gestopt door een onverwachte fout. Er is niets half opgeslagen."
+FAILED = "Dat is niet gelukt door een onverwachte fout. Er is niets half opgeslagen; probeer het opnieuw."
 
 
 def safe_report(error: BaseException) -> Text:
@@ -19,3 +23,10 @@ def safe_report(error: BaseException) -> Text:
     lines = [MESSAGE, "", f"Fout: {type(error).__name__}"]
     lines += [f"  {frame.filename}:{frame.lineno} in {frame.name}" for frame in frames[-8:]]
     return Text("\n".join(lines))
+
+
+def failure_notice(error: BaseException | None) -> str:
+    """A DomainError's message is Dutch and written to be shown; anything else gets no details."""
+    if isinstance(error, DomainError):
+        return error.message
+    return FAILED

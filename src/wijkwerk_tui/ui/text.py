@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from rich.console import JustifyMethod
 from rich.text import Text
 
 from wijkwerk_tui.domain.dates import format_date
 
 
-def plain(value: object, style: str = "", justify: str | None = None) -> Text:
+def plain(value: object, style: str = "", justify: JustifyMethod | None = None) -> Text:
     """A Text that Textual will not parse as markup."""
-    return Text("" if value is None else str(value), style=style, justify=justify)  # type: ignore[arg-type]
+    return Text("" if value is None else str(value), style=style, justify=justify)
 
 
-def day(value: object) -> Text:
-    return Text(format_date(value))  # type: ignore[arg-type]
+def day(value: date | None) -> Text:
+    return Text(format_date(value))
 
 
 ARROWS = {"up": "↑", "down": "↓", "same": "=", "new": "•"}

@@ -4,9 +4,9 @@ highlighted partner is the choice. Knows nothing of the database: it is given th
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, OptionList
@@ -63,7 +63,7 @@ class PartnerPicker(Vertical):
             event.stop()
             self.query_one("#partner-list", OptionList).focus()
 
-    def on_key(self, event) -> None:  # type: ignore[no-untyped-def]
+    def on_key(self, event: events.Key) -> None:
         # Down from the search box goes into the list (or, when optional, moves the highlight).
         listing = self.query_one("#partner-list", OptionList)
         if event.key in ("down", "up") and isinstance(self.screen.focused, Input):
@@ -83,6 +83,3 @@ class PartnerPicker(Vertical):
             return None
         option_id = listing.get_option_at_index(listing.highlighted).id
         return uuid.UUID(option_id) if option_id else None
-
-    def focus_search(self) -> Callable[[], None]:
-        return self.query_one("#partner-search", Input).focus

@@ -1,20 +1,20 @@
 """Pick several people by typing part of a name: Enter adds the highlighted match,
 Backspace in the empty search field removes the last one. Knows nothing of the database:
-the screen passes a `find` function."""
+it asks its screen with a `Lookup` message, and the screen answers with `show_matches`."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-Find = Callable[[str], list[tuple[uuid.UUID, str]]]
+MIN_QUERY = 2
 
 
 class PeoplePicker(Vertical):
@@ -24,9 +24,16 @@ class PeoplePicker(Vertical):
     PeoplePicker #picked { height: auto; color: $text-muted; }
     """
 
-    def __init__(self, find: Find, *, id: str | None = None) -> None:
+    class Lookup(Message):
+        """The typed text changed: the screen looks it up (in a worker) and calls `show_matches`."""
+
+        def __init__(self, picker: PeoplePicker, query: str) -> None:
+            super().__init__()
+            self.picker = picker
+            self.query = query
+
+    def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._find = find
         self.picked: dict[uuid.UUID, str] = {}
 
     @property
@@ -46,21 +53,33 @@ class PeoplePicker(Vertical):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
+        query = event.value.strip()
+        if len(query) >= MIN_QUERY:
+            self.post_message(self.Lookup(self, query))
+        else:
+            self.show_matches(query, [])
+
+    def show_matches(self, query: str, found: list[tuple[uuid.UUID, str]]) -> None:
+        """The people matching `query` (ignored when the text has moved on since)."""
+        if query != self.query_one("#people-search", Input).value.strip():
+            return
         matches = self.query_one("#people-matches", OptionList)
         matches.clear_options()
-        query = event.value.strip()
-        found = [(pid, label) for pid, label in self._find(query) if pid not in self.picked] if len(query) >= 2 else []
-        for pid, label in found:
+        shown = [(pid, label) for pid, label in found if pid not in self.picked]
+        for pid, label in shown:
             matches.add_option(Option(Text(label), id=str(pid)))
-        matches.display = bool(found)
-        matches.highlighted = 0 if found else None
+        matches.display = bool(shown)
+        matches.highlighted = 0 if shown else None
 
     def on_key(self, event: events.Key) -> None:
         search = self.query_one("#people-search", Input)
         matches = self.query_one("#people-matches", OptionList)
         if event.key in ("down", "up") and matches.display:
             event.stop()
-            matches.action_cursor_down() if event.key == "down" else matches.action_cursor_up()
+            if event.key == "down":
+                matches.action_cursor_down()
+            else:
+                matches.action_cursor_up()
         elif event.key == "backspace" and not search.value and self.picked:
             event.stop()
             self.picked.popitem()

@@ -134,7 +134,9 @@ class RowList(Widget, can_focus=True):
                 if width > content[i]:
                     content[i] = width
         self._content = content
-        self._natural = [min(max(n, cell_len(c.label)), c.max_width) for n, c in zip(content, self.columns)]
+        self._natural = [
+            min(max(n, cell_len(c.label)), c.max_width) for n, c in zip(content, self.columns, strict=True)
+        ]
         self._sized = None
         self._top = 0
         self.cursor_row = 0
@@ -216,7 +218,7 @@ class RowList(Widget, can_focus=True):
             more, room = self._more(), max(range(len(widths)), key=lambda i: widths[i] - cell_len(labels[i]))
             if more and widths[room] - cell_len(labels[room]) > cell_len(more):
                 labels[room] = set_cell_size(labels[room], widths[room] - cell_len(more)) + more
-            line = "".join(" " * PAD + _fit(label, w) + " " * PAD for label, w in zip(labels, widths))
+            line = "".join(" " * PAD + _fit(label, w) + " " * PAD for label, w in zip(labels, widths, strict=True))
             return _exact([Segment(line, header)], width, header)
         index = self._top + y - 1
         if index >= len(self._cells):
@@ -229,7 +231,7 @@ class RowList(Widget, can_focus=True):
         # One segment per run of cells in the row's own style: fewer segments, one Strip.
         segments: list[Segment] = []
         plain_run = ""
-        for (text, style), w in zip(self._cells[index], widths):
+        for (text, style), w in zip(self._cells[index], widths, strict=False):
             cell = _fit(text, w)
             if style:
                 segments += [Segment(plain_run + " " * PAD, row_style), Segment(cell, row_style + self._parsed(style))]

@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import events
 from textual.widgets import Input
 
 
 class StepInput(Input):
-    def __init__(self, top: int, **kwargs: object) -> None:
-        super().__init__(max_length=1, compact=True, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, top: int, **kwargs: Any) -> None:
+        super().__init__(max_length=1, compact=True, **kwargs)
         self.top = top
 
-    async def _on_key(self, event: events.Key) -> None:
-        # A fast typist's keys arrive in one burst and are queued here before the focus moved
-        # on (seen in a real terminal): pass them on to the field that has the focus now.
+    def on_key(self, event: events.Key) -> None:
+        # Runs before Input's own key handling (this class comes first in the MRO), which
+        # `prevent_default` then skips.
         focused = self.screen.focused
         if focused is not None and focused is not self:
+            # A fast typist's keys arrive in one burst and are queued here before the focus
+            # moved on (seen in a real terminal): pass them on to the field that has it now.
             event.stop()
             event.prevent_default()
-            focused._forward_event(events.Key(event.key, event.character))
+            focused.post_message(events.Key(event.key, event.character))
             return
         if event.character and event.character.isdigit():
             event.stop()
@@ -26,5 +30,3 @@ class StepInput(Input):
             self.value = event.character
             if 1 <= int(event.character) <= self.top:
                 self.screen.focus_next()
-            return
-        await super()._on_key(event)

@@ -1,0 +1,106 @@
+"""Medewerkers (coordinators only): add, reset a passphrase, deactivate or reactivate."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Static
+
+from wijkwerk_tui.db.tables import Worker
+from wijkwerk_tui.domain.activities import ROLES
+from wijkwerk_tui.store import workers
+from wijkwerk_tui.ui.base import AppScreen
+from wijkwerk_tui.ui.text import plain
+from wijkwerk_tui.ui.widgets.footer import Footer
+
+
+class AccountsScreen(AppScreen[None]):
+    DEFAULT_CSS = """
+    AccountsScreen #accounts-title { height: auto; padding: 0 1; text-style: bold; }
+    AccountsScreen DataTable { height: 1fr; margin: 0 1; }
+    """
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Terug", id="accounts.back"),
+        Binding("a", "add", "Nieuw account", id="accounts.add"),
+        Binding("r", "reset", "Nieuw wachtwoord", id="accounts.reset"),
+        Binding("d", "toggle_active", "(De)activeren", id="accounts.toggle"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.title = "Medewerkers"
+        self.rows: list[Worker] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(
+            Text("Medewerkers — een gedeactiveerd account kan de database niet meer openen"), id="accounts-title"
+        )
+        yield DataTable(id="accounts", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#accounts", DataTable).add_columns("Naam", "Rol", "Actief")
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="accounts")
+    def load(self) -> None:
+        rows = workers.list_workers(self.app.db, include_inactive=True)
+        self.app.call_from_thread(self._show, rows)
+
+    def _show(self, rows: list[Worker]) -> None:
+        self.rows = rows
+        table = self.query_one("#accounts", DataTable)
+        table.clear()
+        for w in rows:
+            table.add_row(
+                plain(w.name), plain(ROLES.get(w.role, w.role)), plain("ja" if w.active else "nee"), key=str(w.id)
+            )
+        table.focus()
+
+    def _selected(self) -> Worker | None:
+        table = self.query_one("#accounts", DataTable)
+        if not self.rows or table.cursor_row is None or table.cursor_row >= len(self.rows):
+            return None
+        return self.rows[table.cursor_row]
+
+    def _reload(self, saved: bool | None) -> None:
+        if saved:
+            self.load()
+
+    def action_add(self) -> None:
+        from wijkwerk_tui.ui.screens.admin.account_form import AccountForm
+
+        self.app.push_screen(AccountForm(), self._reload)
+
+    def action_reset(self) -> None:
+        from wijkwerk_tui.ui.screens.admin.account_form import AccountForm
+
+        worker = self._selected()
+        if worker is not None:
+            self.app.push_screen(AccountForm(worker), self._reload)
+
+    def action_toggle_active(self) -> None:
+        from wijkwerk_tui.ui.screens.admin.account_form import AccountForm
+
+        worker = self._selected()
+        if worker is None:
+            return
+        if not worker.active:  # reactivating needs a new passphrase (the old key slot is gone)
+            self.app.push_screen(AccountForm(worker, reactivate=True), self._reload)
+            return
+        self._deactivate(worker)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="account-toggle")
+    def _deactivate(self, worker: Worker) -> None:
+        """A refusal ("minstens één actieve coördinator") is the app's Dutch notice."""
+        from wijkwerk_tui.security import vault
+
+        session = self.app.session
+        assert session is not None
+        vault.set_active(session, worker.id, False)
+        self.app.call_from_thread(
+            self.app.notify, "Account gedeactiveerd; de sleutel van dit account is verwijderd.", markup=False
+        )
+        self.app.call_from_thread(self.load)

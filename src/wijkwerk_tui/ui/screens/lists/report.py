@@ -1,0 +1,155 @@
+"""Rapportage (coordinators): the period report with bars, and exports for the municipality."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widget import Widget
+from textual.widgets import DataTable, Input, Select, Static
+from textual.worker import Worker
+
+from wijkwerk_tui.domain import report as period
+from wijkwerk_tui.domain.dates import format_date, parse_date
+from wijkwerk_tui.domain.errors import DomainError
+from wijkwerk_tui.domain.report import Period, PeriodReport
+from wijkwerk_tui.exchange import report_files as export
+from wijkwerk_tui.queries import report_data
+from wijkwerk_tui.store import areas, settings
+from wijkwerk_tui.ui.base import AppScreen
+from wijkwerk_tui.ui.text import plain
+from wijkwerk_tui.ui.widgets.bar_chart import BarChart
+from wijkwerk_tui.ui.widgets.choices import select
+from wijkwerk_tui.ui.widgets.footer import Footer
+
+if TYPE_CHECKING:
+    from wijkwerk_tui.db.engine import Database
+    from wijkwerk_tui.db.tables import Area
+
+SHOWN_TABLES = ("participation_movement", "support_movement", "signals_closed", "referrals", "reach")
+
+
+class ReportScreen(AppScreen[None]):
+    DEFAULT_CSS = """
+    ReportScreen #report-form { height: auto; padding: 0 1; }
+    ReportScreen #report-form Input { width: 14; }
+    ReportScreen #report-form Select { width: 24; }
+    ReportScreen #report-form Static { width: auto; padding: 0 1; }
+    ReportScreen #report-status { height: auto; padding: 0 1; color: $text-muted; }
+    ReportScreen #report-body { height: 1fr; }
+    ReportScreen .report-table-title { text-style: bold; padding: 0 1; margin-top: 1; }
+    ReportScreen DataTable { height: auto; max-height: 14; margin: 0 1; }
+    """
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Terug", id="report.back"),
+        Binding("ctrl+r", "run", "Berekenen", id="report.run", priority=True),
+        Binding("ctrl+e", "export", "Exporteren", id="report.export", priority=True),
+    ]
+
+    def __init__(self, area_list: list[Area]) -> None:
+        super().__init__()
+        self.title = "Rapportage"
+        self.area_list = area_list
+        self.report: PeriodReport | None = None
+
+    @staticmethod
+    def load(db: Database) -> list[Area]:
+        return areas.list_areas(db)
+
+    def compose(self) -> ComposeResult:
+        today = self.app.today()
+        options = [(Text(a.name), a.id) for a in self.area_list]
+        with Horizontal(id="report-form"):
+            yield Static(Text("Van"))
+            yield Input(format_date(date(today.year, 1, 1)), id="start", compact=True)
+            yield Static(Text("t/m"))
+            yield Input(format_date(today), id="end", compact=True)
+            yield select(options, id="area", prompt="alle gebieden")
+        yield Static(
+            Text("Ctrl+R berekent · Ctrl+E schrijft md, csv, xlsx en json (kleine aantallen als <5)"),
+            id="report-status",
+        )
+        yield VerticalScroll(id="report-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#start", Input).focus()
+        self.action_run()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.action_run()
+
+    def _period(self) -> Period | None:
+        today = self.app.today()
+        try:
+            start = parse_date(self.query_one("#start", Input).value, today, "start")
+            end = parse_date(self.query_one("#end", Input).value, today, "end")
+        except DomainError as error:
+            self._status(f"⚠ {error.message}")
+            return None
+        if end < start:
+            self._status("⚠ De einddatum ligt voor de begindatum.")
+            return None
+        area = self.query_one("#area", Select).value
+        return Period(start, end, None if area is Select.NULL else uuid.UUID(str(area)))
+
+    def _status(self, message: str) -> None:
+        self.query_one("#report-status", Static).update(Text(message))
+
+    def action_run(self) -> None:
+        chosen = self._period()
+        if chosen is not None:
+            self._status("Bezig met rekenen…")
+            self._compute(chosen)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="report")
+    def _compute(self, chosen: Period) -> None:
+        db = self.app.db
+        built = period.build(report_data.load(db, chosen), settings.get(db, "organisation"))
+        self.app.call_from_thread(self.call_next, self._show, built)
+
+    async def _show(self, built: PeriodReport) -> None:
+        self.report = built
+        body = self.query_one("#report-body", VerticalScroll)
+        await body.remove_children()
+        widgets: list[Widget] = [BarChart(chart.title, chart.bars) for chart in built.charts]
+        for key in SHOWN_TABLES:
+            table = built.table(key)
+            widgets.append(Static(Text(table.title), classes="report-table-title"))
+            grid: DataTable[Text] = DataTable(cursor_type="row", zebra_stripes=True)
+            widgets.append(grid)
+        await body.mount_all(widgets)
+        for grid, key in zip(body.query(DataTable), SHOWN_TABLES, strict=True):
+            table = built.table(key)
+            grid.add_columns(*table.columns)
+            for row in table.rows:
+                grid.add_row(*[plain(export.show(c, suppress=False) if c is not None else "–") for c in row])
+        self._status(
+            f"{format_date(built.start)} t/m {format_date(built.end)} · {built.area} · "
+            "Ctrl+E exporteert (kleine aantallen als <5)"
+        )
+
+    def work_failed(self, worker: Worker[Any]) -> None:
+        if worker.group == "report":
+            self._status("⚠ Berekenen is niet gelukt. Ctrl+R probeert het opnieuw.")
+
+    def action_export(self) -> None:
+        if self.report is not None:
+            self._export(self.report, self.app.export_dir)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="report-export")
+    def _export(self, report: PeriodReport, folder: Path) -> None:
+        written = []
+        for n, fmt in enumerate(export.FORMATS):
+            self.app.progress(f"Exporteren {n}/{len(export.FORMATS)}")
+            written.append(export.write(report, fmt, folder / export.default_name(report, fmt)))
+        self.app.progress("")
+        message = f"Geschreven in {folder}: " + ", ".join(p.name for p in written)
+        self.app.call_from_thread(self.app.notify, message, markup=False, timeout=10)

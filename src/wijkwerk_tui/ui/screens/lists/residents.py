@@ -1,0 +1,159 @@
+"""Find a resident: search as you type (name parts, birth year, area) with filters.
+
+The database does the searching and returns one page; the table never holds more.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import events, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Checkbox, Input, Select, Static
+
+from wijkwerk_tui.domain.ladders import Ladder, top_step
+from wijkwerk_tui.queries.search import ResidentFilter, ResidentRow, search_residents
+from wijkwerk_tui.store import areas
+from wijkwerk_tui.ui.base import AppScreen
+from wijkwerk_tui.ui.widgets.choices import select
+from wijkwerk_tui.ui.widgets.footer import Footer
+from wijkwerk_tui.ui.widgets.row_list import Column, RowList
+
+if TYPE_CHECKING:
+    from wijkwerk_tui.db.engine import Database
+    from wijkwerk_tui.db.tables import Area
+
+PAGE = 100
+
+
+class ResidentsScreen(AppScreen[None]):
+    TITLE = "Inwoners"
+    DEFAULT_CSS = """
+    ResidentsScreen #search { margin: 0 1; }
+    ResidentsScreen #filters { height: auto; margin: 0 1; }
+    ResidentsScreen #filters Select { width: 1fr; }
+    ResidentsScreen #filters Checkbox { width: auto; }
+    ResidentsScreen #results { height: 1fr; margin: 0 1; }
+    ResidentsScreen #result-status { height: 1; padding: 0 1; color: $text-muted; }
+    """
+    BINDINGS = [
+        Binding("escape", "back", "Terug", id="residents.back"),
+        Binding("ctrl+n", "new_resident", "Nieuwe inwoner", id="residents.new"),
+        Binding("ctrl+f", "focus_search", "Zoeken", id="residents.search", show=False),
+    ]
+
+    def __init__(self, area_list: list[Area]) -> None:
+        super().__init__()
+        self.area_list = area_list
+
+    @staticmethod
+    def load(db: Database) -> list[Area]:
+        return areas.list_areas(db)
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Inwoners zoeken", style="bold"), classes="screen-title")
+        yield Input(placeholder="naam, geboortejaar of gebied — bijv. 'jansen 1951'", id="search")
+        with Horizontal(id="filters"):
+            area_options = [(Text(a.name), str(a.id)) for a in self.area_list]
+            yield select(area_options, id="filter-area", prompt="alle gebieden")
+            steps_p = [(Text(f"participatie {n}"), n) for n in range(1, top_step(Ladder.PARTICIPATION) + 1)]
+            yield select(steps_p, id="filter-participation", prompt="P-trede: alle")
+            steps_s = [(Text(f"verantw. {n}"), n) for n in range(1, top_step(Ladder.SUPPORT) + 1)]
+            yield select(steps_s, id="filter-support", prompt="V-trede: alle")
+            yield Checkbox("open signalen", id="filter-signals", compact=True)
+        yield RowList(
+            Column("Naam", flex=True), "Jaar", Column("Gebied", max_width=18), "P", "V", zebra=True, id="results"
+        )
+        yield Static(id="result-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#search", Input).focus()
+        self.refresh_results()
+
+    def _filters(self) -> ResidentFilter:
+        def chosen(widget_id: str) -> str | None:
+            value = self.query_one(widget_id, Select).value
+            return None if value is Select.NULL else str(value)
+
+        area, participation, support = (
+            chosen("#filter-area"),
+            chosen("#filter-participation"),
+            chosen("#filter-support"),
+        )
+        return ResidentFilter(
+            area_id=uuid.UUID(area) if area else None,
+            participation_step=int(participation) if participation else None,
+            support_step=int(support) if support else None,
+            open_signals=self.query_one("#filter-signals", Checkbox).value,
+        )
+
+    def refresh_results(self) -> None:
+        self.search(self.query_one("#search", Input).value, self._filters())
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="search")
+    def search(self, query: str, filters: ResidentFilter) -> None:
+        rows = search_residents(self.app.db, query, filters, limit=PAGE + 1)
+        self.app.call_from_thread(self._show, query, rows)
+
+    def _show(self, query: str, rows: list[ResidentRow]) -> None:
+        if query != self.query_one("#search", Input).value:
+            return  # an older search finished after a newer key press
+        page = rows[:PAGE]
+        self.query_one("#results", RowList).set_rows(
+            [
+                (row.sort_name, row.birth_year or "", row.area, row.participation_step or "-", row.support_step or "-")
+                for row in page
+            ],
+            [str(row.id) for row in page],
+        )
+        if not rows:
+            status = "Geen inwoners gevonden."
+        elif len(rows) > PAGE:
+            status = f"De eerste {PAGE} treffers; typ verder om te verfijnen."
+        else:
+            status = f"{len(rows)} gevonden."
+        self.query_one("#result-status", Static).update(Text(status + "  ↓ naar de lijst, Enter opent"))
+        self.shown_query = query  # what the list now shows (tests and benchmarks wait for it)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "search":
+            self.refresh_results()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        results = self.query_one("#results", RowList)
+        if results.row_count:
+            results.focus()
+            if results.row_count == 1:
+                self._open(results.key_at(0))
+
+    def on_select_changed(self, _event: Select.Changed) -> None:
+        self.refresh_results()
+
+    def on_checkbox_changed(self, _event: Checkbox.Changed) -> None:
+        self.refresh_results()
+
+    def on_key(self, event: events.Key) -> None:
+        if event.key == "down" and self.focused is self.query_one("#search", Input):
+            event.stop()
+            self.query_one("#results", RowList).focus()
+
+    def on_row_list_selected(self, event: RowList.Selected) -> None:
+        self._open(event.key)
+
+    def _open(self, key: str | None) -> None:
+        if key:
+            self.app.open_resident(uuid.UUID(key))
+
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_new_resident(self) -> None:
+        self.app.action_new_resident()

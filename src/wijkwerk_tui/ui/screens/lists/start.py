@@ -1,0 +1,112 @@
+"""Vandaag: what needs the logged-in worker now. Every line opens its resident with Enter."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import DataTable, Static
+
+from wijkwerk_tui.domain import signals as signal_rules
+from wijkwerk_tui.domain.dates import format_date, format_day_long
+from wijkwerk_tui.queries import overview
+from wijkwerk_tui.queries.overview import Agenda, AreaCount
+from wijkwerk_tui.store import settings
+from wijkwerk_tui.ui.base import AppScreen
+from wijkwerk_tui.ui.text import plain
+from wijkwerk_tui.ui.widgets.footer import Footer
+
+
+class StartScreen(AppScreen[None]):
+    TITLE = "Vandaag"
+    BINDINGS = [Binding("r", "refresh", "Vernieuwen", id="start.refresh")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="start"):
+            yield Static(id="start-title", classes="screen-title")
+            yield Static(Text("Vandaag te doen (Enter opent de inwoner)"), classes="section-title")
+            yield DataTable(id="agenda", cursor_type="row", zebra_stripes=True)
+            yield Static(id="area-counts")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#agenda", DataTable)
+        table.add_column("Wat", key="kind")
+        table.add_column("Datum", key="date")
+        table.add_column("Inwoner", key="who")
+        table.add_column("Waarover", key="about")
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        # The agenda (with "recently opened") always; the area counts, which take a while at
+        # 100 000 residents, only after something was saved.
+        self.load(counts=getattr(self, "_version", None) != self.app.data_version)
+
+    def action_refresh(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="start")
+    def load(self, counts: bool = True) -> None:
+        db = self.app.db
+        organisation = settings.get(db, "organisation", "Wijkwerk")
+        todo = overview.agenda(db, self.app.worker_id)
+        area_rows = None
+        if counts:
+            self._version = self.app.data_version
+            area_rows = overview.area_counts(db)
+        self.app.call_from_thread(self._show, organisation, self.app.today(), todo, area_rows)
+
+    def _show(self, organisation: str, today: date, todo: Agenda, counts: list[AreaCount] | None) -> None:
+        worker = self.app.worker_name
+        title = Text(f"{organisation} · {format_day_long(today)}")
+        if worker:
+            title.append(f" · {worker}", style="italic")
+        self.query_one("#start-title", Static).update(title)
+        table = self.query_one("#agenda", DataTable)
+        table.clear()
+        n = 0
+
+        def add(kind: Text, resident_id: uuid.UUID | None, who: str, about: str, when: str) -> None:
+            nonlocal n
+            n += 1
+            table.add_row(kind, plain(when), plain(who), plain(about), key=f"{resident_id or ''}#{n}")
+
+        for s in todo.overdue_signals:
+            label = signal_rules.CATEGORIES.get(s.category, s.category)
+            urgency = signal_rules.URGENCIES[s.urgency]
+            add(
+                Text("Signaal opvolgen", style="bold"),
+                s.resident_id,
+                s.who,
+                f"{label} ({urgency})",
+                format_date(s.follow_up_on),
+            )
+        for r in todo.feedback:
+            late = r.feedback_due_on is not None and r.feedback_due_on < today
+            add(
+                Text("Terugkoppeling " + ("te laat" if late else "deze week"), style="bold" if late else ""),
+                r.resident_id,
+                r.who,
+                r.partner,
+                format_date(r.feedback_due_on),
+            )
+        for g in todo.goals:
+            add(Text("Doel evalueren"), g.resident_id, g.who, g.description, format_date(g.review_on))
+        for resident_id, name in todo.recent:
+            add(Text("Recent geopend", style="dim"), resident_id, name, "", "")
+        if n == 0:
+            table.add_row(Text("Niets te doen. Zoek een inwoner met /."), Text(""), Text(""), Text(""), key="#empty")
+        if counts is not None:
+            line = Text("Inwoners per gebied: ", style="bold")
+            line.append(" · ".join(f"{c.name} {c.residents}" for c in counts) or "nog geen gebieden")
+            self.query_one("#area-counts", Static).update(line)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        resident = (event.row_key.value or "").split("#")[0]
+        if resident:
+            self.app.open_resident(uuid.UUID(resident))

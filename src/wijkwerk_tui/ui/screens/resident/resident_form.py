@@ -1,0 +1,86 @@
+"""A resident's own data and consent: new (outside the intake) or edited."""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.widgets import Input, Select
+
+from wijkwerk_tui.domain.names import PersonalData
+from wijkwerk_tui.store import areas, residents
+from wijkwerk_tui.ui.dialogs.form import FormScreen, Write
+from wijkwerk_tui.ui.widgets.choices import select
+
+if TYPE_CHECKING:
+    from wijkwerk_tui.db.engine import Database
+    from wijkwerk_tui.db.tables import Area, Resident
+
+CONSENT = {"yes": "ja", "no": "nee"}
+
+
+class ResidentForm(FormScreen):
+    def __init__(
+        self, area_list: list[Area], resident: Resident | None = None, *, open_when_saved: bool = False
+    ) -> None:
+        super().__init__()
+        self.area_list = area_list
+        self.resident = resident
+        self.open_when_saved = open_when_saved
+        self.form_title = "Gegevens inwoner" if resident else "Nieuwe inwoner"
+        self.saved_id = resident.id if resident else None
+
+    @staticmethod
+    def load(db: Database) -> list[Area]:
+        return areas.list_areas(db)
+
+    def compose_fields(self) -> ComposeResult:
+        r = self.resident
+        area_options = [(Text(a.name), str(a.id)) for a in self.area_list]
+
+        def text(name: str, label: str, value: str, **kw: Any) -> Any:
+            return self.field(label, Input(value, id=name, compact=True, **kw), name)
+
+        yield text("given_name", "Voornaam", r.given_name if r else "")
+        yield text("family_prefix", "Tussenvoegsel", r.family_prefix if r else "")
+        yield text("family_name", "Achternaam", r.family_name if r else "")
+        yield text("birth_year", "Geboortejaar", str(r.birth_year or "") if r else "", max_length=4)
+        area = str(r.area_id) if r and r.area_id else Select.NULL
+        yield self.field("Gebied", select(area_options, area, id="area", prompt="kies een gebied"), "area")
+        yield text("phone", "Telefoon (als nodig)", r.phone if r else "")
+        yield text("email", "E-mail (als nodig)", r.email if r else "")
+        consent = Select.NULL if not r or r.consent_register is None else ("yes" if r.consent_register else "no")
+        consent_select = select(CONSENT, consent, id="consent", prompt="nog niet gevraagd")
+        yield self.field("Toestemming registratie", consent_select, "consent")
+
+    def save(self) -> Write:
+        db, worker, existing = self.app.db, self.app.worker_id, self.resident
+        data = PersonalData(
+            self.value_of("given_name"),
+            self.value_of("family_prefix"),
+            self.value_of("family_name"),
+            self.value_of("birth_year"),
+            existing.birth_date if existing else None,
+            self.value_of("phone"),
+            self.value_of("email"),
+        )
+        area = self.value_of("area")
+        area_id = uuid.UUID(area) if area else None
+        consent = self.value_of("consent")
+        consent_value = None if consent is None else consent == "yes"
+
+        def write() -> str:
+            if existing is None:
+                self.saved_id = residents.add_resident(db, worker, data, area_id, consent_value).id
+                return "Inwoner toegevoegd."
+            residents.update_resident(db, worker, existing.id, data, area_id, consent_value)
+            return "Gegevens opgeslagen."
+
+        return write
+
+    def after_save(self, message: str) -> None:
+        super().after_save(message)
+        if self.open_when_saved and self.saved_id is not None:
+            self.app.open_resident(self.saved_id)

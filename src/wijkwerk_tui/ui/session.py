@@ -1,0 +1,100 @@
+"""The signed-in side of the app: who is working, on which database, at what time, and the
+one rule for leaving the UI thread.
+
+Every database or file call made from a screen runs in a thread worker
+(`@work(thread=True, exit_on_error=False)`). When one fails, `worker_failed` shows one
+Dutch notice: the message of a DomainError (written to be safe to show), otherwise a
+fixed sentence without details, since an exception's text may quote a resident's data.
+The screen that ran the worker then makes itself usable again (`ui.base`).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from textual.app import App
+from textual.reactive import reactive
+from textual.worker import Worker, WorkerState
+
+from wijkwerk_tui.domain.accounts import DEFAULT_LOCK_MINUTES
+from wijkwerk_tui.domain.clock import Clock, local_today, system_clock
+from wijkwerk_tui.ui.safe_errors import failure_notice
+
+# The database layer (SQLAlchemy, SQLModel: a third of a second to import) is loaded only
+# after the first screen is drawn, so the login is on screen as fast as a bare Textual app.
+if TYPE_CHECKING:
+    from wijkwerk_tui.db.engine import Database
+    from wijkwerk_tui.security.vault import Unlocked
+
+
+class SessionApp(App[object]):
+    # What a background job (a backup, the retention sweep) is doing; the footer shows it.
+    job_status: reactive[str] = reactive("")
+
+    def __init__(
+        self, session: Unlocked | None = None, db_path: Path | None = None, clock: Clock = system_clock
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.db_path = db_path or (session.db.path if session else None)
+        self.clock = clock
+        self.lock_minutes = DEFAULT_LOCK_MINUTES  # read from the settings once signed in
+        self.data_version = 0  # raised by every save; screens reload when it moved
+        self._export_dir: Path | None = None
+
+    # -- who is signed in ----------------------------------------------------------------
+    @property
+    def db(self) -> Database:
+        assert self.session is not None, "not signed in"
+        return self.session.db
+
+    @property
+    def worker_id(self) -> uuid.UUID | None:
+        return self.session.worker_id if self.session else None
+
+    @property
+    def worker_name(self) -> str:
+        return self.session.worker_name if self.session else ""
+
+    @property
+    def role(self) -> str:
+        return self.session.role if self.session else ""
+
+    @property
+    def is_coordinator(self) -> bool:
+        return bool(self.session and self.session.is_coordinator)
+
+    def today(self) -> date:
+        """Today in the Netherlands, by the app's clock (no database needed)."""
+        return local_today(self.clock)
+
+    @property
+    def export_dir(self) -> Path:
+        from wijkwerk_tui.config import export_dir
+
+        return self._export_dir or export_dir()
+
+    @export_dir.setter
+    def export_dir(self, value: Path) -> None:
+        self._export_dir = value
+
+    def saved(self) -> None:
+        """Something was written: screens below reload when they come back into view."""
+        self.data_version += 1
+
+    # -- background work -------------------------------------------------------------------
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The app's own workers (screens hand theirs over through `ui.base`)."""
+        if event.state is WorkerState.ERROR:
+            self.worker_failed(event.worker)
+
+    def worker_failed(self, worker: Worker[Any]) -> None:
+        self.job_status = ""
+        self.notify(failure_notice(worker.error), severity="error", markup=False, timeout=8)
+
+    def progress(self, status: str) -> None:
+        """From a worker thread: what the job is doing now ("" when done)."""
+        self.call_from_thread(setattr, self, "job_status", status)
