@@ -229,3 +229,54 @@ async def test_draft_survives_the_app_stopping(office) -> None:
     [row] = search_residents(db, "mulder")
     assert row.area == "de Wijk"
     assert drafts.load(db, worker.id, "intake") is None
+
+
+@pytest.fixture
+def counted_drafts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The name in every draft the intake writes; the pause before a write made long, so only
+    leaving a field, a lock or a quit writes one during the test."""
+    import wijkwerk_tui.ui.screens.resident.intake as intake_screen
+
+    written: list[str] = []
+    real = drafts.save
+
+    def save(db, worker, kind, payload):  # type: ignore[no-untyped-def]
+        written.append(payload["name"])
+        real(db, worker, kind, payload)
+
+    monkeypatch.setattr(drafts, "save", save)
+    monkeypatch.setattr(intake_screen, "DRAFT_PAUSE_S", 600)
+    return written
+
+
+async def test_typing_writes_no_draft_per_key_but_leaving_the_field_does(office, counted_drafts) -> None:
+    db, worker = office
+    app = make_app(db=db, now=FROZEN_NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press(*"Truus Mulder".replace(" ", "_"))
+        await settle(pilot)
+        assert counted_drafts == []  # twelve keys, no write yet (the pause has not passed)
+        await pilot.press("tab")
+        await settle(pilot)
+        assert counted_drafts == ["Truus_Mulder"]  # leaving the field writes it at once
+        await pilot.press("1", "9", "3", "9")
+        await pilot.press("ctrl+l")  # a lock writes what was typed before it covers the screen
+        await settle(pilot)
+        assert len(counted_drafts) == 2
+    assert drafts.load(db, worker.id, "intake")["birth_year"] == "1939"
+
+
+async def test_quitting_writes_the_draft_first(office, counted_drafts) -> None:
+    db, worker = office
+    app = make_app(db=db, now=FROZEN_NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press(*"Truus")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert app.return_code == 0
+    assert counted_drafts == ["Truus"]
+    assert drafts.load(db, worker.id, "intake")["name"] == "Truus"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import DataTable, Input, TextArea
 
 from tests.conftest import PASS, FakeClock
@@ -44,7 +45,7 @@ async def test_first_run_setup_shows_the_recovery_code_once(tmp_path: Path) -> N
         await pilot.press("enter")
         await type_text(pilot, "kort")
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)  # the save runs in a thread
         assert "10 tekens" in _error(app, "passphrase")
         assert vault.state(path) == "new"  # nothing written yet
         app.screen.query_one("#passphrase", Input).value = ""
@@ -54,7 +55,7 @@ async def test_first_run_setup_shows_the_recovery_code_once(tmp_path: Path) -> N
         await pilot.press("enter")
         await type_text(pilot, PASS)
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)  # the save runs in a thread
         assert isinstance(app.screen, RecoveryCodeScreen)
         code = app.screen.code
         assert len(code) == 29 and code in str(app.screen.query_one("#code").render())
@@ -83,7 +84,7 @@ async def test_login_with_type_ahead_and_a_growing_delay(setup_db, clock) -> Non
             assert app.screen.query_one("#name", Input).value == "Sanne Kuiper"
             await type_text(pilot, "fout wachtwoord")
             await pilot.press("enter")
-            await pilot.pause()
+            await settle(pilot)  # the login runs in a thread
             assert "onjuist wachtwoord" in _error(app, "passphrase")
             assert app.screen.query_one("#passphrase", Input).value == ""  # never kept on screen
             app.screen.query_one("#name", Input).value = ""
@@ -93,7 +94,7 @@ async def test_login_with_type_ahead_and_a_growing_delay(setup_db, clock) -> Non
         await pilot.press("enter")
         await type_text(pilot, PASS)
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert "over 5 seconden" in _error(app, "passphrase")
         clock.advance(seconds=6)
         await type_text(pilot, PASS)
@@ -130,7 +131,7 @@ async def test_auto_lock_hides_everything_and_unlock_returns_to_the_half_filled_
         assert isinstance(app.screen, LockScreen)
         await type_text(pilot, "fout wachtwoord")
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)  # the save runs in a thread
         assert app.locked and "onjuist" in _error(app, "passphrase")
         await type_text(pilot, PASS)
         await pilot.press("enter")
@@ -216,7 +217,7 @@ async def test_coordinator_adds_and_deactivates_an_account(setup_db, clock) -> N
         await pilot.press("tab", "tab")
         await type_text(pilot, "kort")
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)  # the save runs in a thread
         assert "10 tekens" in _error(app, "passphrase")
         app.screen.query_one("#passphrase", Input).value = ""
         app.screen.query_one("#passphrase", Input).focus()
@@ -253,7 +254,7 @@ async def test_settings_lock_minutes_and_a_worker_cannot_open_them(setup_db, clo
         field = app.screen.query_one("#lock_minutes", Input)
         field.value = "99"
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)  # the save runs in a thread
         assert "tussen 1 en 60" in _error(app, "lock_minutes")
         field.value = "2"
         await pilot.press("ctrl+s")
@@ -342,3 +343,44 @@ async def test_an_unencrypted_file_is_refused_with_a_dutch_message(db: Database)
         assert "niet versleuteld" in app.export_screenshot().replace("&#160;", " ")
         await pilot.press("slash", "n")
         assert isinstance(app.screen, NoticeScreen) and app.session is None
+
+
+async def test_own_passphrase_form_asks_the_current_one_first(setup_db, clock) -> None:  # type: ignore[no-untyped-def]
+    """Eigen wachtwoord wijzigen: a wrong current passphrase changes nothing; the right one
+    changes it, after which only the new passphrase opens the database (login and lock)."""
+    from wijkwerk_tui.ui.screens.admin.passphrase_form import PassphraseForm
+
+    session, _code, path = setup_db
+    app = make_app(db=session.db, now=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.action_change_passphrase()
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, PassphraseForm)
+        form.query_one("#current", Input).value = "niet-het-goede"
+        form.query_one("#passphrase", Input).value = "nieuw-en-lang-genoeg"
+        form.query_one("#repeat", Input).value = "nieuw-en-lang-genoeg"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form and "klopt niet" in _error(app, "current")
+        form.query_one("#current", Input).value = PASS
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, PassphraseForm)
+        app.action_lock()
+        await settle(pilot)
+        lock = app.screen
+        assert isinstance(lock, LockScreen)
+        lock.query_one("#passphrase", Input).value = PASS  # the old one no longer unlocks
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is lock
+        lock.query_one("#passphrase", Input).value = "nieuw-en-lang-genoeg"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, LockScreen)
+    session.db.close()
+    with pytest.raises(vault.LoginError):
+        vault.login(path, "Sanne Kuiper", PASS, clock)
+    vault.login(path, "Sanne Kuiper", "nieuw-en-lang-genoeg", clock).db.close()

@@ -290,4 +290,7 @@ def make_app(
     worker = worker or workers.default_worker(db)
     if worker is None:
         raise ValueError("the database has no worker to sign in as")
-    return WijkwerkApp(vault.Unlocked(db, worker.id, worker.name, worker.role), clock=clock)
+    # An encrypted database comes with its key file, as after a login: passphrase changes
+    # and new accounts then seal their key slots there too.
+    keyfile = vault.load_keyfile(db.path) if db.encrypted else None
+    return WijkwerkApp(vault.Unlocked(db, worker.id, worker.name, worker.role, keyfile), clock=clock)
