@@ -174,8 +174,11 @@ def test_every_worker_has_a_driver() -> None:
     found = work_methods()
     assert len(found) >= 25  # the introspection finds them (it found 30 when this was written)
     assert set(found) == set(DRIVERS)
-    for cls, attr in found.values():  # a failure is handled, never the app's end
-        assert inspect.getclosurevars(vars(cls)[attr]).nonlocals["exit_on_error"] is False, attr
+    for cls, attr in found.values():
+        options = inspect.getclosurevars(vars(cls)[attr]).nonlocals
+        assert options["exit_on_error"] is False, attr  # a failure is handled, never the app's end
+        # Textual otherwise describes a worker by its arguments (a typed name, a draft) in its log.
+        assert options["description"], attr
 
 
 async def _still_usable(pilot: Pilot[object], app: WijkwerkApp) -> None:

@@ -92,7 +92,7 @@ class Resident(Stamped, table=True):
             sqlite_where=text("deleted_at IS NOT NULL"),
             postgresql_where=text("deleted_at IS NOT NULL"),
         ),
-        # The residents list reads its pages in this order (store.search).
+        # The residents list reads its pages in this order (queries.search).
         Index(
             "ix_resident_order",
             "family_name",

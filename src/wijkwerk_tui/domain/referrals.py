@@ -31,6 +31,10 @@ SHARING_STATUSES = frozenset({"sent", "accepted", "completed"})
 
 DEFAULT_FEEDBACK_DAYS = 14
 
+# What a referral made at the drop-in records when the worker typed no note.
+FROM_DROP_IN = "Vanuit de inloop"
+NO_CONSENT_AT_DROP_IN = "Geen toestemming gegeven bij de inloop"
+
 
 def default_feedback_due(referred_on: date) -> date:
     return referred_on + timedelta(days=DEFAULT_FEEDBACK_DAYS)

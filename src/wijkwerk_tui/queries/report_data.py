@@ -2,8 +2,10 @@
 
 Counts are grouped in SQL so a year of 100 000 residents comes back as a few hundred
 rows (the ladders: one short summary row per resident, folded here; the reach: the
-distinct residents contacted); `reports.period` turns them into figures. Soft-deleted residents (and
-their rows) are left out; anonymised residents stay in, so past figures stay true.
+distinct residents contacted); `domain.report` turns them into figures. Soft-deleted
+residents (and their rows) are left out; anonymised residents stay in, so past figures
+stay true. On SQLite the ladders read the summary table (migration 0007) through a named
+index, and day counts use `julianday`; elsewhere portable SQL does the same.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
-"""Resident search: the one place with SQLite-only SQL (FTS5).
+"""Resident search: the full-text index (SQLite's FTS5) and the spelling-tolerant duplicates.
 
 Every token the user typed is quoted before it reaches MATCH, so `jansen-de` or a
 stray quote is a search, not a syntax error. Other databases fall back to LIKE on
-the same folded key.
+the same folded key. (SQLite-only SQL lives here and in `queries.report_data`, each
+behind a check of the dialect with a portable path beside it.)
 """
 
 from __future__ import annotations

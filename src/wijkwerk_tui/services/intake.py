@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.db.rows import get_live
 from wijkwerk_tui.db.tables import Area, Resident
+from wijkwerk_tui.domain import referrals as referral_rules
 from wijkwerk_tui.domain import signals as signal_rules
 from wijkwerk_tui.domain.activities import CONTACT_KINDS
 from wijkwerk_tui.domain.errors import ValidationError
@@ -124,9 +125,9 @@ def save_intake(
                 resident.id,
                 ReferralData(
                     data.partner_id,
-                    note or "Vanuit de inloop",
+                    note or referral_rules.FROM_DROP_IN,
                     data.referral_consent,
-                    "" if data.referral_consent else "Geen toestemming gegeven bij de inloop",
+                    "" if data.referral_consent else referral_rules.NO_CONSENT_AT_DROP_IN,
                 ),
             )
             referral = True

@@ -125,7 +125,7 @@ class WijkwerkApp(Navigation):
         self.set_timer(1.0, memory.freeze_long_lived)
         self.set_interval(1.0, self.quiet_collector.tick, name="quiet-gc")
 
-    @work(thread=True, exclusive=True, group="session-start", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="session-start", exit_on_error=False, description="session-start")
     def _session_start(self) -> None:
         """The lock minutes, an unsaved intake to offer, then the day's first backup."""
         from wijkwerk_tui.store import drafts, settings
@@ -135,14 +135,14 @@ class WijkwerkApp(Navigation):
         self._offer_draft(drafts.load(self.db, self.worker_id, DRAFT))
         self.call_from_thread(self._daily_backup)  # workers start on the UI thread
 
-    @work(thread=True, exclusive=True, group="backup", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="backup", exit_on_error=False, description="backup")
     def _daily_backup(self) -> None:
         from wijkwerk_tui.ops import backup
 
         if self.session is not None and self.session.db.encrypted:
             backup.daily_backup(self.session.db, self.session.worker_id)
 
-    @work(thread=True, exclusive=True, group="draft-offer", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="draft-offer", exit_on_error=False, description="draft-offer")
     def _load_draft(self) -> None:
         from wijkwerk_tui.store import drafts
         from wijkwerk_tui.ui.screens.resident.intake import DRAFT
@@ -167,7 +167,7 @@ class WijkwerkApp(Navigation):
         question = "Er is een intake die nog niet is opgeslagen. Verder gaan met die intake?"
         self.push_screen(ConfirmDialog(question, yes="Verder (j)", no="Weggooien (n)"), answered)
 
-    @work(thread=True, group="draft-drop", exit_on_error=False)
+    @work(thread=True, group="draft-drop", exit_on_error=False, description="draft-drop")
     def drop_draft(self, owner: uuid.UUID | None) -> None:
         """The intake draft of `owner` is thrown away (discarded, or not resumed)."""
         from wijkwerk_tui.store import drafts
@@ -202,7 +202,7 @@ class WijkwerkApp(Navigation):
             self.pop_screen()
         self.push_screen(LockScreen())
 
-    @work(thread=True, group="lock", exit_on_error=False)
+    @work(thread=True, group="lock", exit_on_error=False, description="lock")
     def _audit_lock(self) -> None:
         from wijkwerk_tui.security import vault
 

@@ -36,7 +36,7 @@ class Navigation(SessionApp):
         """Read with `load` in a thread, then push `make(data)` (the newest request wins)."""
         self._push_loaded(load, make, callback)
 
-    @work(thread=True, exclusive=True, group="open-screen", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="open-screen", exit_on_error=False, description="open-screen")
     def _push_loaded(
         self,
         load: Callable[[Database], Any],
@@ -96,7 +96,7 @@ class Navigation(SessionApp):
         of an empty screen laid out and then filled."""
         self._open_resident(resident_id)
 
-    @work(thread=True, exclusive=True, group="open-resident", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="open-resident", exit_on_error=False, description="open-resident")
     def _open_resident(self, resident_id: uuid.UUID) -> None:
         from wijkwerk_tui.ui.screens.resident.resident import ResidentScreen, fetch
 
@@ -148,7 +148,7 @@ class Navigation(SessionApp):
     def action_backup_now(self) -> None:
         self._backup_now()
 
-    @work(thread=True, exclusive=True, group="backup", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="backup", exit_on_error=False, description="backup")
     def _backup_now(self) -> None:
         from wijkwerk_tui.ops import backup
 
@@ -165,7 +165,7 @@ class Navigation(SessionApp):
         if self.coordinator_only("retention"):
             self._retention_count()
 
-    @work(thread=True, exclusive=True, group="retention", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="retention", exit_on_error=False, description="retention")
     def _retention_count(self) -> None:
         from wijkwerk_tui.services import privacy
         from wijkwerk_tui.store import settings
@@ -190,7 +190,7 @@ class Navigation(SessionApp):
         )
         self.push_screen(ConfirmDialog(question, yes="Anonimiseren (j)", no="Niet nu (n)"), answered)
 
-    @work(thread=True, exclusive=True, group="retention", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="retention", exit_on_error=False, description="retention")
     def _retention_sweep(self) -> None:
         from wijkwerk_tui.services import privacy
 

@@ -148,7 +148,7 @@ class FormScreen(AppModal[bool]):
         self.writing = True
         self._write(write)
 
-    @work(thread=True, exclusive=True, group="form-save", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="form-save", exit_on_error=False, description="form-save")
     def _write(self, write: Write) -> None:
         try:
             message = write()

@@ -32,7 +32,7 @@ _STATEMENTS = [
 
 def upgrade() -> None:
     if op.get_bind().dialect.name != "sqlite":
-        return  # other databases search with LIKE on search_key (store.search)
+        return  # other databases search with LIKE on search_key (queries.search)
     for statement in _STATEMENTS:
         op.execute(statement)
 

@@ -16,7 +16,7 @@ LIVE = sa.text("deleted_at IS NULL")
 
 
 # On SQLite dates and entry times are ISO text, so "date + entry time + step" sorts like the
-# history and its maximum per resident is the step in force (see store.report_data). An
+# history and its maximum per resident is the step in force (see queries.report_data). An
 # index on that expression hands the report those keys ready-made.
 FOLD_KEY = "(measured_on || created_at || step)"
 

@@ -14,7 +14,7 @@ depends_on = None
 # `history` is the resident's placements on one ladder, oldest first (the later entry of
 # one day after the earlier), as fixed-width "yyyy-mm-dd" + step (steps are one digit):
 # "2025-01-0322025-06-113". The period report reads ~100 000 of these instead of folding
-# ~1 million history rows (store.report_data). Triggers keep it, like the FTS index, so
+# ~1 million history rows (queries.report_data). Triggers keep it, like the FTS index, so
 # every writer (forms, intake, demo, erasure) is covered; a history is rebuilt from its
 # rows except in the common case of a placement after the last one, which is appended.
 _ORDER = "measured_on, created_at, step"
@@ -66,7 +66,7 @@ _STATEMENTS = [
 
 def upgrade() -> None:
     if op.get_bind().dialect.name != "sqlite":
-        return  # other databases fold the history rows (store.report_data.ladder_pairs_portable)
+        return  # other databases fold the history rows (queries.report_data.ladder_pairs_portable)
     for statement in _STATEMENTS:
         op.execute(statement)
 

@@ -44,7 +44,7 @@ class AccountsScreen(AppScreen[None]):
         self.query_one("#accounts", DataTable).add_columns("Naam", "Rol", "Actief")
         self.load()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="accounts")
+    @work(thread=True, exclusive=True, exit_on_error=False, group="accounts", description="accounts")
     def load(self) -> None:
         rows = workers.list_workers(self.app.db, include_inactive=True)
         self.app.call_from_thread(self._show, rows)
@@ -92,7 +92,7 @@ class AccountsScreen(AppScreen[None]):
             return
         self._deactivate(worker)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="account-toggle")
+    @work(thread=True, exclusive=True, exit_on_error=False, group="account-toggle", description="account-toggle")
     def _deactivate(self, worker: Worker) -> None:
         """A refusal ("minstens één actieve coördinator") is the app's Dutch notice."""
         from wijkwerk_tui.security import vault

@@ -28,7 +28,7 @@ class LockScreen(GateScreen):
         self.query_one("#passphrase", Input).focus()
         self.load_names()
 
-    @work(thread=True, exclusive=True, group="lock-names", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="lock-names", exit_on_error=False, description="lock-names")
     def load_names(self) -> None:
         """Other workers' names for the type-ahead (the lock itself never waits for this)."""
         names = [w.name for w in workers.list_workers(self.app.db)]

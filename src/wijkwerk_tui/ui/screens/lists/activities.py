@@ -40,7 +40,7 @@ class ActivitiesScreen(AppScreen[None]):
         self.query_one("#activities", DataTable).add_columns("Datum", "Naam", "Gebied", "Deelnemers", "Vrijwilligers")
         self.load()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="activities")
+    @work(thread=True, exclusive=True, exit_on_error=False, group="activities", description="activities")
     def load(self) -> None:
         db = self.app.db
         names = {a.id: a.name for a in areas.list_areas(db, include_inactive=True)}

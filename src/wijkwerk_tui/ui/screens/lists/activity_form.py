@@ -46,7 +46,7 @@ class ActivityForm(FormScreen):
     def on_people_picker_lookup(self, event: PeoplePicker.Lookup) -> None:
         self._find(event.picker, event.query)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="people")
+    @work(thread=True, exclusive=True, exit_on_error=False, group="people", description="people")
     def _find(self, picker: PeoplePicker, query: str) -> None:
         rows = search.search_residents(self.app.db, query, limit=5)
         found = [(r.id, f"{r.name} ({r.birth_year or '?'}, {r.area or 'geen gebied'})") for r in rows]

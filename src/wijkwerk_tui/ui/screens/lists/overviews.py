@@ -83,7 +83,7 @@ class OverviewsScreen(AppScreen[None]):
     def reload(self) -> None:
         self.fetch(self._chosen("#overview-area"), self._chosen("#overview-worker"))
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="overviews")
+    @work(thread=True, exclusive=True, exit_on_error=False, group="overviews", description="overviews")
     def fetch(self, area_id: uuid.UUID | None, worker_id: uuid.UUID | None) -> None:
         db = self.app.db
         open_signals = overview.open_signal_rows(db, area_id, worker_id)

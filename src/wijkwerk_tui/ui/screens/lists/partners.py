@@ -42,7 +42,7 @@ class PartnersScreen(AppScreen[None]):
         self.query_one(DataTable).add_columns("Naam", "Soort", "Trede", "Telefoon", "Actief")
         self.load()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="partners")
+    @work(thread=True, exclusive=True, exit_on_error=False, group="partners", description="partners")
     def load(self) -> None:
         found = partners.list_partners(self.app.db, include_inactive=True)
         self.app.call_from_thread(self._show, found)
@@ -97,7 +97,7 @@ class PartnersScreen(AppScreen[None]):
         if partner:
             self._toggle(partner)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="partner-toggle")
+    @work(thread=True, exclusive=True, exit_on_error=False, group="partner-toggle", description="partner-toggle")
     def _toggle(self, partner: Partner) -> None:
         partners.set_active(self.app.db, self.app.worker_id, partner.id, not partner.active)
         self.app.call_from_thread(self.app.saved)

@@ -109,7 +109,7 @@ class ReportScreen(AppScreen[None]):
             self._status("Bezig met rekenen…")
             self._compute(chosen)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="report")
+    @work(thread=True, exclusive=True, exit_on_error=False, group="report", description="report")
     def _compute(self, chosen: Period) -> None:
         db = self.app.db
         built = period.build(report_data.load(db, chosen), settings.get(db, "organisation"))
@@ -144,7 +144,7 @@ class ReportScreen(AppScreen[None]):
         if self.report is not None:
             self._export(self.report, self.app.export_dir)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="report-export")
+    @work(thread=True, exclusive=True, exit_on_error=False, group="report-export", description="report-export")
     def _export(self, report: PeriodReport, folder: Path) -> None:
         written = []
         for n, fmt in enumerate(export.FORMATS):

@@ -95,7 +95,7 @@ class ResidentsScreen(AppScreen[None]):
     def refresh_results(self) -> None:
         self.search(self.query_one("#search", Input).value, self._filters())
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="search")
+    @work(thread=True, exclusive=True, exit_on_error=False, group="search", description="search")
     def search(self, query: str, filters: ResidentFilter) -> None:
         rows = search_residents(self.app.db, query, filters, limit=PAGE + 1)
         self.app.call_from_thread(self._show, query, rows)

@@ -50,7 +50,7 @@ class StartScreen(AppScreen[None]):
     def action_refresh(self) -> None:
         self.load()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="start")
+    @work(thread=True, exclusive=True, exit_on_error=False, group="start", description="start")
     def load(self, counts: bool = True) -> None:
         db = self.app.db
         organisation = settings.get(db, "organisation", "Wijkwerk")

@@ -232,7 +232,7 @@ class IntakeScreen(FormScreen):
         self._draft_seq += 1
         return self._write_draft(self._draft_seq, payload)
 
-    @work(thread=True, exit_on_error=False, group="intake-draft")
+    @work(thread=True, exit_on_error=False, group="intake-draft", description="intake-draft")
     def _write_draft(self, seq: int, payload: dict[str, Any] | None) -> None:
         with self._draft_lock:  # in order: a slow older write never lands after a newer one
             if seq <= self._draft_written:
@@ -297,7 +297,7 @@ class IntakeScreen(FormScreen):
         self.query_one("#steps-hint", Static).update(Text(" · ".join(labels)))
 
     # -- duplicates first ---------------------------------------------------------------
-    @work(thread=True, exclusive=True, exit_on_error=False, group="duplicates")
+    @work(thread=True, exclusive=True, exit_on_error=False, group="duplicates", description="duplicates")
     def find_duplicates(self, name: str, year: str) -> None:
         rows = search.likely_duplicates(self.app.db, name, year)
         self.app.call_from_thread(self._show_duplicates, name, rows)

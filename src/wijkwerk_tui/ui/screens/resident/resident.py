@@ -75,7 +75,7 @@ class ResidentScreen(AppScreen[None]):
     ]
 
     def __init__(self, resident_id: uuid.UUID, loaded: Loaded | None = None) -> None:
-        """With `loaded` (see `WijkwerkApp.open_resident`) the first frame shows the file;
+        """With `loaded` (see `Navigation.open_resident`) the first frame shows the file;
         without, the screen reads it in a worker thread."""
         super().__init__()
         self.resident_id = resident_id
@@ -122,13 +122,13 @@ class ResidentScreen(AppScreen[None]):
             self._loaded = None
         self._remember()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="resident")
+    @work(thread=True, exclusive=True, exit_on_error=False, group="resident", description="resident")
     def load(self) -> None:
         """(Re)read the file: when opened without it, and after every form."""
         loaded = fetch(self.app.db, self.app.worker_id, self.resident_id)
         self.app.call_from_thread(self._show, loaded)
 
-    @work(thread=True, exit_on_error=False, group="resident-recent")
+    @work(thread=True, exit_on_error=False, group="resident-recent", description="resident-recent")
     def _remember(self) -> None:
         """The start screen's "recently opened": once per opening, not on every reload."""
         overview.remember_opened(self.app.db, self.app.worker_id, self.resident_id)
@@ -299,7 +299,7 @@ class ResidentScreen(AppScreen[None]):
     def action_inzage(self) -> None:
         self._inzage(self.app.export_dir)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="inzage")
+    @work(thread=True, exclusive=True, exit_on_error=False, group="inzage", description="inzage")
     def _inzage(self, folder: Path) -> None:
         from wijkwerk_tui.exchange import inzage_document as document
         from wijkwerk_tui.queries import inzage
@@ -330,7 +330,7 @@ class ResidentScreen(AppScreen[None]):
             answered,
         )
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="erase")
+    @work(thread=True, exclusive=True, exit_on_error=False, group="erase", description="erase")
     def _erase(self) -> None:
         from wijkwerk_tui.services import privacy
 

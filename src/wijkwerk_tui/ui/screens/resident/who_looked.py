@@ -40,7 +40,7 @@ class WhoLookedScreen(AppScreen[None]):
         self.query_one("#looks", DataTable).add_columns("Wanneer", "Medewerker", "Wat")
         self._load()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="who-looked")
+    @work(thread=True, exclusive=True, exit_on_error=False, group="who-looked", description="who-looked")
     def _load(self) -> None:
         looks = who_looked(self.app.db, self.app.worker_id, self.resident_id)
         self.app.call_from_thread(self._show, looks)
