@@ -36,7 +36,7 @@ def _run(
 
 
 @pytest.fixture
-def office(setup_db):  # type: ignore[no-untyped-def]
+def office(setup_db):
     session, _code, path = setup_db
     resident = residents.add_resident(
         session.db, session.worker_id, PersonalData("Gerrit", "", "Hoekstra", 1951), None, True
@@ -45,14 +45,14 @@ def office(setup_db):  # type: ignore[no-untyped-def]
     return path, resident.id
 
 
-def test_check_with_env_login(office) -> None:  # type: ignore[no-untyped-def]
+def test_check_with_env_login(office) -> None:
     path, _ = office
     result = _run("--db", str(path), "check")
     assert result.returncode == 0, result.stderr
     assert "Integriteit: ok" in result.stdout and "in orde" in result.stdout
 
 
-def test_wrong_passphrase_exits_non_zero_in_dutch_and_is_audited(office, clock) -> None:  # type: ignore[no-untyped-def]
+def test_wrong_passphrase_exits_non_zero_in_dutch_and_is_audited(office, clock) -> None:
     path, _ = office
     result = _run("--db", str(path), "check", passphrase="niet het wachtwoord")
     assert result.returncode == 1
@@ -66,7 +66,7 @@ def test_wrong_passphrase_exits_non_zero_in_dutch_and_is_audited(office, clock) 
     session.db.close()
 
 
-def test_check_finds_an_audit_row_edited_behind_the_apps_back(office, clock) -> None:  # type: ignore[no-untyped-def]
+def test_check_finds_an_audit_row_edited_behind_the_apps_back(office, clock) -> None:
     path, _ = office
     session = vault.login(path, "Sanne Kuiper", PASS, clock)
     assert audit.verify_chain(session.db).ok
@@ -77,7 +77,7 @@ def test_check_finds_an_audit_row_edited_behind_the_apps_back(office, clock) -> 
     assert result.returncode == 1 and "VERBROKEN bij regel 2" in result.stdout
 
 
-def test_backup_then_restore_with_confirmation_flag(office, clock) -> None:  # type: ignore[no-untyped-def]
+def test_backup_then_restore_with_confirmation_flag(office, clock) -> None:
     path, _ = office
     made = _run("--db", str(path), "backup")
     assert made.returncode == 0, made.stderr
@@ -97,7 +97,7 @@ def test_backup_then_restore_with_confirmation_flag(office, clock) -> None:  # t
     assert backup.list_backups(path)
 
 
-def test_inzage_writes_markdown_and_json(office, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_inzage_writes_markdown_and_json(office, tmp_path: Path) -> None:
     path, resident_id = office
     out = tmp_path / "inzage"
     result = _run("--db", str(path), "inzage", str(resident_id), "--output", str(out))
@@ -116,7 +116,7 @@ def test_demo_database_accepts_its_demo_coordinator(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
 
 
-def test_report_csv_to_stdout_and_xlsx_to_a_file(office, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_report_csv_to_stdout_and_xlsx_to_a_file(office, tmp_path: Path) -> None:
     import csv
     import io
 
@@ -172,7 +172,7 @@ def test_report_csv_to_stdout_and_xlsx_to_a_file(office, tmp_path: Path) -> None
     assert unknown.returncode == 1 and "gebied" in unknown.stderr
 
 
-def test_full_export_is_for_coordinators_and_marks_deleted_rows(office, clock, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_full_export_is_for_coordinators_and_marks_deleted_rows(office, clock, tmp_path: Path) -> None:
     import json
 
     path, resident_id = office

@@ -15,12 +15,12 @@ from wijkwerk_tui.security import vault
 from wijkwerk_tui.store import audit, workers
 
 
-def _actions(db) -> list[str]:  # type: ignore[no-untyped-def]
+def _actions(db) -> list[str]:
     with db.reading() as session:
         return [e.action for e in session.exec(select(AuditEvent).order_by(col(AuditEvent.seq)))]
 
 
-def test_setup_refuses_short_passphrases_and_a_second_setup(tmp_path: Path, clock) -> None:  # type: ignore[no-untyped-def]
+def test_setup_refuses_short_passphrases_and_a_second_setup(tmp_path: Path, clock) -> None:
     with pytest.raises(ValidationError) as short:
         vault.setup(tmp_path / "a.db", "Org", ["Ruinen"], "Sanne", "kort", "kort", clock)
     assert short.value.field == "passphrase" and "10 tekens" in short.value.message
@@ -34,7 +34,7 @@ def test_setup_refuses_short_passphrases_and_a_second_setup(tmp_path: Path, cloc
         vault.setup(tmp_path / "a.db", "Org", ["Ruinen"], "Sanne", PASS, PASS, clock)
 
 
-def test_failed_logins_grow_a_delay_and_reach_the_audit(setup_db, clock) -> None:  # type: ignore[no-untyped-def]
+def test_failed_logins_grow_a_delay_and_reach_the_audit(setup_db, clock) -> None:
     session, _code, path = setup_db
     session.db.close()
     for attempt in range(1, 6):
@@ -56,7 +56,7 @@ def test_failed_logins_grow_a_delay_and_reach_the_audit(setup_db, clock) -> None
     assert again.value.wait_s == 0
 
 
-def test_a_clock_set_back_never_makes_the_wait_longer_than_the_delay(setup_db, clock) -> None:  # type: ignore[no-untyped-def]
+def test_a_clock_set_back_never_makes_the_wait_longer_than_the_delay(setup_db, clock) -> None:
     """A failure stamped after "now" (the clock was set back, or the command line ran with
     the real clock) counts as just now: one wrong try still lets the right one in."""
     session, _code, path = setup_db
@@ -74,7 +74,7 @@ def test_a_clock_set_back_never_makes_the_wait_longer_than_the_delay(setup_db, c
     assert 0 < waiting.value.wait_s <= login_delay(6)
 
 
-def test_recovery_code_sets_a_new_passphrase(setup_db, clock) -> None:  # type: ignore[no-untyped-def]
+def test_recovery_code_sets_a_new_passphrase(setup_db, clock) -> None:
     session, code, path = setup_db
     session.db.close()
     with pytest.raises(vault.LoginError) as bad:
@@ -91,7 +91,7 @@ def test_recovery_code_sets_a_new_passphrase(setup_db, clock) -> None:  # type: 
     vault.login(path, "Sanne Kuiper", "nieuw-wachtwoord", clock).db.close()
 
 
-def test_only_coordinators_manage_accounts(setup_db, clock) -> None:  # type: ignore[no-untyped-def]
+def test_only_coordinators_manage_accounts(setup_db, clock) -> None:
     session, _code, path = setup_db
     piet = vault.add_account(session, "Piet", "worker", "piet-wachtwoord", "piet-wachtwoord")
     session.db.close()
@@ -101,7 +101,7 @@ def test_only_coordinators_manage_accounts(setup_db, clock) -> None:  # type: ig
         vault.add_account(as_piet, "Kees", "worker", "kees-wachtwoord", "kees-wachtwoord")
     coordinator = workers.find_by_name(as_piet.db, "Sanne Kuiper")
     with pytest.raises(PermissionDenied):
-        vault.set_passphrase(as_piet, coordinator.id, "overgenomen!!", "overgenomen!!")  # type: ignore[union-attr]
+        vault.set_passphrase(as_piet, coordinator.id, "overgenomen!!", "overgenomen!!")
     # One's own passphrase needs the current one.
     with pytest.raises(ValidationError):
         vault.set_passphrase(as_piet, piet.id, "nieuw-wachtwoord", "nieuw-wachtwoord", current="fout")
@@ -110,7 +110,7 @@ def test_only_coordinators_manage_accounts(setup_db, clock) -> None:  # type: ig
     vault.login(path, "Piet", "nieuw-wachtwoord", clock).db.close()
 
 
-def test_lock_screen_unlock_same_or_other_worker(setup_db) -> None:  # type: ignore[no-untyped-def]
+def test_lock_screen_unlock_same_or_other_worker(setup_db) -> None:
     session, _code, _path = setup_db
     vault.add_account(session, "Piet", "worker", "piet-wachtwoord", "piet-wachtwoord")
     vault.lock(session)
@@ -123,7 +123,7 @@ def test_lock_screen_unlock_same_or_other_worker(setup_db) -> None:  # type: ign
     assert actions[-4:] == ["lock", "unlock.failed", "unlock", "unlock.switch"]
 
 
-def test_the_last_coordinator_cannot_be_deactivated(setup_db) -> None:  # type: ignore[no-untyped-def]
+def test_the_last_coordinator_cannot_be_deactivated(setup_db) -> None:
     session, _code, _path = setup_db
     with pytest.raises(ValidationError):
         vault.set_active(session, session.worker_id, False)

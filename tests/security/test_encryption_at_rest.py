@@ -29,7 +29,7 @@ def _assert_unreadable(path: Path) -> None:
         assert needle not in data, f"{needle!r} readable in {path.name}"
 
 
-def test_database_wal_drafts_and_backup_are_encrypted(setup_db) -> None:  # type: ignore[no-untyped-def]
+def test_database_wal_drafts_and_backup_are_encrypted(setup_db) -> None:
     session, _code, path = setup_db
     db = session.db
     residents.add_resident(db, session.worker_id, PersonalData("Wilhelmina", "", "Zonderland", 1944), None, True)
@@ -50,7 +50,7 @@ def test_database_wal_drafts_and_backup_are_encrypted(setup_db) -> None:  # type
             sqlite3.connect(file).execute("SELECT count(*) FROM sqlite_master").fetchall()
 
 
-def test_any_active_account_opens_a_deactivated_one_does_not(setup_db, clock) -> None:  # type: ignore[no-untyped-def]
+def test_any_active_account_opens_a_deactivated_one_does_not(setup_db, clock) -> None:
     session, _code, path = setup_db
     other = vault.add_account(session, "Piet de Boer", "worker", "piet-wachtwoord", "piet-wachtwoord")
     session.db.close()
@@ -65,14 +65,14 @@ def test_any_active_account_opens_a_deactivated_one_does_not(setup_db, clock) ->
 
     keyfile = KeyFile.load(keyfile_path(path))
     assert keyfile.find_by_name("Piet de Boer") is None
-    key = keyfile.find_by_name("Sanne Kuiper").open(PASS)  # type: ignore[union-attr]
+    key = keyfile.find_by_name("Sanne Kuiper").open(PASS)
     assert backup.is_good(made, key) and not backup.is_good(made, bytes(32))
     with pytest.raises(vault.LoginError):
         vault.login(path, "Piet de Boer", "piet-wachtwoord", clock)
     assert "Piet de Boer" not in keyfile_path(path).read_text()
 
 
-def test_backup_restores_and_a_damaged_database_offers_it(setup_db, clock) -> None:  # type: ignore[no-untyped-def]
+def test_backup_restores_and_a_damaged_database_offers_it(setup_db, clock) -> None:
     session, _code, path = setup_db
     residents.add_resident(
         session.db, session.worker_id, PersonalData("Wilhelmina", "", "Zonderland", 1944), None, True
@@ -98,12 +98,12 @@ def _key_of(path: Path) -> bytes:
     from wijkwerk_tui.security.keyfile import KeyFile
 
     keyfile = KeyFile.load(keyfile_path(path))
-    key = keyfile.find_by_name("Sanne Kuiper").open(PASS)  # type: ignore[union-attr]
+    key = keyfile.find_by_name("Sanne Kuiper").open(PASS)
     assert key is not None
     return key
 
 
-def test_daily_backup_once_a_day_keeping_fourteen(setup_db, clock) -> None:  # type: ignore[no-untyped-def]
+def test_daily_backup_once_a_day_keeping_fourteen(setup_db, clock) -> None:
     session, _code, path = setup_db
     assert backup.daily_backup(session.db) is not None
     assert backup.daily_backup(session.db) is None  # same day
@@ -115,7 +115,7 @@ def test_daily_backup_once_a_day_keeping_fourteen(setup_db, clock) -> None:  # t
     assert all(backup.is_good(b, session.db.key) for b in kept[:2])
 
 
-def test_encrypted_engine_serves_many_threads(setup_db) -> None:  # type: ignore[no-untyped-def]
+def test_encrypted_engine_serves_many_threads(setup_db) -> None:
     """Textual runs store calls in worker threads; the encrypted engine must not drop connections
     (SQLAlchemy's in-memory pool would, after five threads)."""
     from concurrent.futures import ThreadPoolExecutor

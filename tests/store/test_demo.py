@@ -81,7 +81,7 @@ def test_cli_demo_no_run_prints_a_filled_database(tmp_path: Path) -> None:
 
     keyfile = KeyFile.load(keyfile_path(path))
     assert keyfile.is_demo and keyfile.demo_user
-    db = open_database(path, key=keyfile.find_by_name(keyfile.demo_user).open(DEMO_PASSPHRASE))  # type: ignore[union-attr]
+    db = open_database(path, key=keyfile.find_by_name(keyfile.demo_user).open(DEMO_PASSPHRASE))
     try:
         with db.reading() as session:
             assert session.execute(text("SELECT COUNT(*) FROM resident")).scalar() >= 500

@@ -50,7 +50,7 @@ def _from_rows(db: Database) -> dict[tuple[str, str], str]:
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.lists(action, max_size=8), min_size=1, max_size=3))
-def test_summary_equals_the_rows(tmp_path_factory, plans) -> None:  # type: ignore[no-untyped-def]
+def test_summary_equals_the_rows(tmp_path_factory, plans) -> None:
     ticks = itertools.count()
     clock = lambda: datetime(2026, 1, 1, tzinfo=UTC) + timedelta(seconds=next(ticks) // 3)  # noqa: E731 (same-second entries too)
     db = open_database(Path(tmp_path_factory.mktemp("sum")) / "s.db", clock)
@@ -80,7 +80,7 @@ entries = st.lists(st.tuples(st.dates(date(2020, 1, 1), date(2026, 12, 31)), st.
 
 
 @given(entries, st.dates(date(2019, 1, 1), date(2027, 12, 31)))
-def test_step_on_is_the_last_entry_on_or_before_the_day(history, day) -> None:  # type: ignore[no-untyped-def]
+def test_step_on_is_the_last_entry_on_or_before_the_day(history, day) -> None:
     ordered = sorted(history, key=lambda e: e[0])  # stable: same-day entries keep their order
     summary = "".join(f"{d.isoformat()}{s}" for d, s in ordered)
     expected = None

@@ -37,7 +37,7 @@ def _counts(db: Database) -> dict[str, list[tuple]]:
         return {name: [tuple(r) for r in session.execute(text(sql)).all()] for name, sql in COUNTS.items()}
 
 
-def _coordinator(db: Database):  # type: ignore[no-untyped-def]
+def _coordinator(db: Database):
     return next(w for w in workers.list_workers(db) if w.role == "coordinator")
 
 
@@ -66,7 +66,7 @@ def test_retention_sweep_anonymises_expired_residents_and_keeps_the_counts(demo_
     assert report() == report_before
     assert privacy.expired_count(demo_db) == 0
     with demo_db.reading() as session:
-        anonymised = session.exec(select(Resident).where(Resident.anonymised_at.is_not(None))).all()  # type: ignore[union-attr]
+        anonymised = session.exec(select(Resident).where(Resident.anonymised_at.is_not(None))).all()
         assert len(anonymised) >= expected
         assert all(r.family_name == "" and r.birth_year is None and r.search_key == "" for r in anonymised)
         # No open work was swept away.
@@ -159,7 +159,7 @@ def test_sql_filter_matches_the_domain_rule(
     tmp_path_factory,
     role,
     confidential,
-    viewer_is_author,  # type: ignore[no-untyped-def]
+    viewer_is_author,
     viewer_is_assignee,
 ) -> None:
     import uuid
@@ -180,7 +180,7 @@ def test_sql_filter_matches_the_domain_rule(
     from sqlmodel import Session
 
     engine = create_engine("sqlite://")
-    Signal.__table__.create(engine, checkfirst=True)  # type: ignore[attr-defined]
+    Signal.__table__.create(engine, checkfirst=True)
     with Session(engine) as session:
         session.execute(text("PRAGMA foreign_keys = OFF"))
         session.add(row)

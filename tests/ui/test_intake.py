@@ -240,7 +240,7 @@ def counted_drafts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     written: list[str] = []
     real = drafts.save
 
-    def save(db, worker, kind, payload):  # type: ignore[no-untyped-def]
+    def save(db, worker, kind, payload):
         written.append(payload["name"])
         real(db, worker, kind, payload)
 

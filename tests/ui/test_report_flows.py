@@ -109,7 +109,7 @@ async def test_a_contact_can_carry_a_story(db: Database) -> None:
         app.screen.query_one("#is_story", Checkbox).value = True
         await pilot.press("ctrl+s")
         await settle(pilot)  # the save runs in a thread
-        assert "zonder namen" in app.screen.query_one("#field-story").error  # type: ignore[attr-defined]
+        assert "zonder namen" in app.screen.query_one("#field-story").error
         app.screen.query_one("#story", TextArea).text = "Een oudere man komt weer naar de soos."
         await pilot.press("ctrl+s")
         await settle(pilot)

@@ -26,7 +26,7 @@ from wijkwerk_tui.ui.widgets.row_list import RowList
 
 
 def _error(app: WijkwerkApp, field: str) -> str:
-    return app.screen.query_one(f"#field-{field}").error  # type: ignore[attr-defined]
+    return app.screen.query_one(f"#field-{field}").error
 
 
 async def test_first_run_setup_shows_the_recovery_code_once(tmp_path: Path) -> None:
@@ -67,7 +67,7 @@ async def test_first_run_setup_shows_the_recovery_code_once(tmp_path: Path) -> N
     vault.recover(path, code, "Sanne Kuiper", "ander wachtwoord", "ander wachtwoord").db.close()
 
 
-async def test_login_with_type_ahead_and_a_growing_delay(setup_db, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_login_with_type_ahead_and_a_growing_delay(setup_db, clock) -> None:
     session, _code, path = setup_db
     session.db.close()
     app = make_app(path, now=clock)
@@ -103,7 +103,7 @@ async def test_login_with_type_ahead_and_a_growing_delay(setup_db, clock) -> Non
         assert isinstance(app.screen, StartScreen) and app.worker_name == "Sanne Kuiper"
 
 
-async def test_auto_lock_hides_everything_and_unlock_returns_to_the_half_filled_form(setup_db, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_auto_lock_hides_everything_and_unlock_returns_to_the_half_filled_form(setup_db, clock) -> None:
     session, _code, _path = setup_db
     resident = residents.add_resident(
         session.db, session.worker_id, PersonalData("Gerrit", "", "Hoekstra", 1951), None, True
@@ -140,7 +140,7 @@ async def test_auto_lock_hides_everything_and_unlock_returns_to_the_half_filled_
         assert app.screen.query_one("#note", TextArea).text == "half af"
 
 
-async def test_another_worker_unlocking_starts_fresh(setup_db, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_another_worker_unlocking_starts_fresh(setup_db, clock) -> None:
     session, _code, _path = setup_db
     vault.add_account(session, "Piet de Boer", "worker", "piet-wachtwoord", "piet-wachtwoord")
     resident = residents.add_resident(
@@ -170,11 +170,11 @@ async def test_another_worker_unlocking_starts_fresh(setup_db, clock) -> None:  
         assert isinstance(app.screen, StartScreen) and len(app.screen_stack) == 1
         assert app.worker_name == "Piet de Boer" and app.role == "worker"
     piet = workers.find_by_name(session.db, "Piet de Boer")
-    assert drafts.load(session.db, sanne, "intake")["name"] == "Klaasje Concept"  # type: ignore[index]
-    assert drafts.load(session.db, piet.id, "intake") is None  # type: ignore[union-attr]
+    assert drafts.load(session.db, sanne, "intake")["name"] == "Klaasje Concept"
+    assert drafts.load(session.db, piet.id, "intake") is None
 
 
-async def test_a_worker_sees_only_what_the_role_allows(setup_db, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_a_worker_sees_only_what_the_role_allows(setup_db, clock) -> None:
     session, _code, _path = setup_db
     piet = vault.add_account(session, "Piet", "worker", "piet-wachtwoord", "piet-wachtwoord")
     resident = residents.add_resident(
@@ -199,7 +199,7 @@ async def test_a_worker_sees_only_what_the_role_allows(setup_db, clock) -> None:
     assert access.viewer_of(session.db, piet.id).role == "worker"
 
 
-async def test_coordinator_adds_and_deactivates_an_account(setup_db, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_coordinator_adds_and_deactivates_an_account(setup_db, clock) -> None:
     from wijkwerk_tui.ui.screens.admin.account_form import AccountForm
     from wijkwerk_tui.ui.screens.admin.accounts import AccountsScreen
 
@@ -241,7 +241,7 @@ async def test_coordinator_adds_and_deactivates_an_account(setup_db, clock) -> N
         pass
 
 
-async def test_settings_lock_minutes_and_a_worker_cannot_open_them(setup_db, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_settings_lock_minutes_and_a_worker_cannot_open_them(setup_db, clock) -> None:
     from wijkwerk_tui.ui.screens.admin.settings_form import SettingsForm
 
     session, _code, _path = setup_db
@@ -274,7 +274,7 @@ async def test_settings_lock_minutes_and_a_worker_cannot_open_them(setup_db, clo
         assert isinstance(app.screen, StartScreen)
 
 
-async def test_inzage_and_erasure_from_the_resident_screen(setup_db, clock, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_inzage_and_erasure_from_the_resident_screen(setup_db, clock, tmp_path: Path) -> None:
     session, _code, _path = setup_db
     resident = residents.add_resident(
         session.db, session.worker_id, PersonalData("Gerrit", "", "Hoekstra", 1951), None, True
@@ -303,7 +303,7 @@ async def test_inzage_and_erasure_from_the_resident_screen(setup_db, clock, tmp_
     assert residents.get_resident(session.db, session.worker_id, resident.id).family_name == ""
 
 
-async def test_a_damaged_database_offers_the_newest_good_backup(setup_db, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_a_damaged_database_offers_the_newest_good_backup(setup_db, clock) -> None:
     from wijkwerk_tui.ops import backup
     from wijkwerk_tui.ui.screens.gate.restore_offer import RestoreOffer
 
@@ -333,7 +333,7 @@ async def test_a_damaged_database_offers_the_newest_good_backup(setup_db, clock)
         assert residents.count_residents(app.db) == 1
 
 
-async def test_an_unencrypted_file_is_refused_with_a_dutch_message(db: Database) -> None:  # type: ignore[name-defined]
+async def test_an_unencrypted_file_is_refused_with_a_dutch_message(db: Database) -> None:
     from wijkwerk_tui.ui.screens.gate.notice import NoticeScreen
 
     app = make_app(db.path, now=FakeClock())
@@ -345,7 +345,7 @@ async def test_an_unencrypted_file_is_refused_with_a_dutch_message(db: Database)
         assert isinstance(app.screen, NoticeScreen) and app.session is None
 
 
-async def test_own_passphrase_form_asks_the_current_one_first(setup_db, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_own_passphrase_form_asks_the_current_one_first(setup_db, clock) -> None:
     """Eigen wachtwoord wijzigen: a wrong current passphrase changes nothing; the right one
     changes it, after which only the new passphrase opens the database (login and lock)."""
     from wijkwerk_tui.ui.screens.admin.passphrase_form import PassphraseForm

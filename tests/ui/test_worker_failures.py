@@ -130,7 +130,7 @@ async def _intake_discarded(pilot: Pilot[object], app: WijkwerkApp, rid: uuid.UU
 
 async def _reload_resident(pilot: Pilot[object], app: WijkwerkApp, rid: uuid.UUID) -> None:
     await _resident(pilot, app, rid)
-    app.screen.load()  # type: ignore[attr-defined]
+    app.screen.load()
     await settle(pilot)
 
 
@@ -276,4 +276,4 @@ async def test_a_store_call_failing_in_the_search_worker(demo_db: Database, monk
         monkeypatch.setattr(screen_module, "search_residents", real)
         await type_text(pilot, "n")
         await settle(pilot)
-        assert screen.shown_query == "jan"  # type: ignore[attr-defined]
+        assert screen.shown_query == "jan"

@@ -26,7 +26,7 @@ histories = st.lists(st.lists(placement, max_size=5), min_size=1, max_size=6)
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(histories=histories)
-def test_movements_add_up_and_match_the_domain(tmp_path_factory, histories) -> None:  # type: ignore[no-untyped-def]
+def test_movements_add_up_and_match_the_domain(tmp_path_factory, histories) -> None:
     ticks = itertools.count()
     clock = lambda: datetime(2026, 1, 1, tzinfo=UTC) + timedelta(seconds=next(ticks))  # noqa: E731
     db = open_database(Path(tmp_path_factory.mktemp("prop")) / "p.db", clock)
@@ -53,7 +53,7 @@ def test_movements_add_up_and_match_the_domain(tmp_path_factory, histories) -> N
         db.close()
 
 
-def test_portable_fold_gives_what_the_sqlite_fold_gives(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_portable_fold_gives_what_the_sqlite_fold_gives(demo_db) -> None:
     """Other databases use the portable fold (ordered rows, folded in Python): same answers."""
     from wijkwerk_tui.queries.report_data import Period, _ladder_pairs_sqlite, ladder_pairs_portable
     from wijkwerk_tui.store import areas

@@ -39,7 +39,7 @@ def at(clock: FakeClock, day: date) -> None:
 
 
 @pytest.fixture
-def office(tmp_path: Path):  # type: ignore[no-untyped-def]
+def office(tmp_path: Path):
     clock = FakeClock(datetime(2024, 1, 1, 9, 0, tzinfo=UTC))
     db = open_database(tmp_path / "r.db", clock)
     boss = workers.add_worker(db, None, "Coördinator", "coordinator").id
@@ -53,7 +53,7 @@ def office(tmp_path: Path):  # type: ignore[no-untyped-def]
     r6 = person("Zes", a)
     P, S = Ladder.PARTICIPATION, Ladder.SUPPORT
 
-    def step(resident, ladder, day, value):  # type: ignore[no-untyped-def]
+    def step(resident, ladder, day, value):
         at(clock, day)
         ladders.record_step(db, boss, resident, ladder, value, day)
 
@@ -90,7 +90,7 @@ def office(tmp_path: Path):  # type: ignore[no-untyped-def]
     at(clock, date(2026, 7, 5))
     signals.update_signal(db, boss, s4, "closed", "resolved")  # after the end: open then
 
-    def refer(resident, partner, day, due, status="sent"):  # type: ignore[no-untyped-def]
+    def refer(resident, partner, day, due, status="sent"):
         at(clock, day)
         return referrals.add_referral(
             db,
@@ -118,7 +118,7 @@ def office(tmp_path: Path):  # type: ignore[no-untyped-def]
     refer(r3, p2, date(2026, 6, 20), date(2026, 7, 4))  # due after the end: not judged
     refer(r4, p2, date(2026, 5, 1), date(2026, 5, 15), status="proposed")  # not sent
 
-    def contact(resident, day, kind, area=None, story=""):  # type: ignore[no-untyped-def]
+    def contact(resident, day, kind, area=None, story=""):
         at(clock, day)
         contacts.add_contact(db, boss, resident, ContactData(day, kind, is_story=bool(story), story=story), area)
 
@@ -141,7 +141,7 @@ def office(tmp_path: Path):  # type: ignore[no-untyped-def]
     db.close()
 
 
-def _report(db: Database, area_id=None) -> period.PeriodReport:  # type: ignore[no-untyped-def]
+def _report(db: Database, area_id=None) -> period.PeriodReport:
     return period.build(report_data.load(db, report_data.Period(START, END, area_id)), "Welzijn")
 
 
@@ -151,7 +151,7 @@ def _row(report: period.PeriodReport, key: str, *labels: str) -> list:
     return [c.n if isinstance(c, Count) else c for c in row[len(labels) :]]
 
 
-def test_ladders_by_hand(office) -> None:  # type: ignore[no-untyped-def]
+def test_ladders_by_hand(office) -> None:
     db, _ = office
     report = _report(db)
     # End steps: r1 4, r2 2, r3 1, r4 3, r7 2 (r5 only after, r6 deleted).
@@ -165,7 +165,7 @@ def test_ladders_by_hand(office) -> None:  # type: ignore[no-untyped-def]
     assert _row(report, "support_distribution", ALL) == [0, 0, 1, 0, 0, 1]
 
 
-def test_signals_by_hand(office) -> None:  # type: ignore[no-untyped-def]
+def test_signals_by_hand(office) -> None:
     db, _ = office
     report = _report(db)
     assert _row(report, "signals", ALL, "Eenzaamheid / sociaal isolement") == [1, 0, 1]
@@ -177,14 +177,14 @@ def test_signals_by_hand(office) -> None:  # type: ignore[no-untyped-def]
     assert [r[0] for r in report.table("signals_closed").rows] == [ALL, "Ruinen"]  # areas without any: no row
 
 
-def test_referrals_by_hand(office) -> None:  # type: ignore[no-untyped-def]
+def test_referrals_by_hand(office) -> None:
     db, _ = office
     report = _report(db)
     assert _row(report, "referrals", "Schuldhulp") == [2, 1, 1, 1, 50.0, 14.0]
     assert _row(report, "referrals", "Taalhuis") == [1, 0, 0, 0, None, None]
 
 
-def test_reach_and_stories_by_hand(office) -> None:  # type: ignore[no-untyped-def]
+def test_reach_and_stories_by_hand(office) -> None:
     db, _ = office
     report = _report(db)
     # walk_in, home_visit, phone, activity, outreach | total, unique, anonymous, activities, participants, volunteers
@@ -195,7 +195,7 @@ def test_reach_and_stories_by_hand(office) -> None:  # type: ignore[no-untyped-d
     assert report.stories == [("Ruinen", date(2026, 6, 30), STORY)]
 
 
-def test_area_filter_by_hand(office) -> None:  # type: ignore[no-untyped-def]
+def test_area_filter_by_hand(office) -> None:
     db, ids = office
     report = _report(db, ids["b"])
     assert report.area == "Echten"
@@ -206,7 +206,7 @@ def test_area_filter_by_hand(office) -> None:  # type: ignore[no-untyped-def]
     assert report.stories == []
 
 
-def test_exports_parse_and_hold_no_names(office, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_exports_parse_and_hold_no_names(office, tmp_path: Path) -> None:
     db, _ = office
     report = _report(db)
     raw = export.to_csv(report)
