@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from wijkwerk_tui.db.engine import Database
+from wijkwerk_tui.exchange.spreadsheet import cells
 from wijkwerk_tui.queries import full_export
 
 FORMATS = ("jsonl", "xlsx")
@@ -48,7 +49,7 @@ def write(db: Database, actor: uuid.UUID | None, fmt: str, folder: Path) -> list
             if header is None:
                 header = list(row)
                 sheet.append(header)
-            sheet.append([row[k] for k in header])
+            sheet.append(cells(sheet, [row[k] for k in header]))
     path = folder / "wijkwerk-export.xlsx"
     book.save(path)
     os.chmod(path, 0o600)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from wijkwerk_tui.domain.report import SMALL, Cell, Count, PeriodReport
+from wijkwerk_tui.exchange.spreadsheet import cells, csv_text
 
 FORMATS = ("md", "csv", "xlsx", "json")
 
@@ -66,12 +67,16 @@ def to_csv(report: PeriodReport, suppress: bool = True) -> bytes:
     writer.writerow(["sectie", "rij", "subrij", "kenmerk", "waarde"])
     for table in report.tables:
         for row in table.rows:
-            labels = [str(c) for c in row[: table.labels]]
+            labels = [csv_text(str(c)) for c in row[: table.labels]]
             row_label, sub_label = labels[0], (labels[1] if len(labels) > 1 else "")
             for column, cell in zip(table.columns[table.labels :], row[table.labels :], strict=True):
-                writer.writerow([table.title, row_label, sub_label, column, _text(show(cell, suppress))])
+                value = _text(show(cell, suppress))
+                # Text (a name, "<5") is quoted where it starts like a formula; numbers stay numbers.
+                writer.writerow(
+                    [table.title, row_label, sub_label, column, csv_text(value) if isinstance(cell, str) else value]
+                )
     for area, day, story in report.stories:
-        writer.writerow(["Verhalen uit de wijk", area, f"{day:%d-%m-%Y}", "verhaal", story])
+        writer.writerow(["Verhalen uit de wijk", csv_text(area), f"{day:%d-%m-%Y}", "verhaal", csv_text(story)])
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -110,21 +115,21 @@ def to_xlsx(report: PeriodReport, path: Path, suppress: bool = True) -> None:
         ["Gebied", report.area],
         ["Kleine aantallen", f"onder de {SMALL} als <{SMALL}" if suppress else "niet onderdrukt"],
     ):
-        about.append(line)
+        about.append(cells(about, line))
     used: set[str] = {"Over"}
     for table in report.tables:
         name = _sheet_name(table.title, used)
         sheet = book.create_sheet(name)
-        sheet.append(table.columns)
+        sheet.append(cells(sheet, table.columns))
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in table.rows:
-            sheet.append([show(c, suppress) for c in row])
+            sheet.append(cells(sheet, [show(c, suppress) for c in row]))
         sheet.column_dimensions["A"].width = 28
     stories = book.create_sheet("Verhalen")
     stories.append(["Gebied", "Datum", "Verhaal"])
     for area, day, story in report.stories:
-        stories.append([area, day, story])
+        stories.append(cells(stories, [area, day, story]))
     book.save(path)
 
 
