@@ -88,3 +88,21 @@ def test_invalid_step_writes_nothing(
     with db.reading() as session:
         assert session.exec(select(func.count()).select_from(LadderStep)).one() == 0
     assert residents.get_resident(db, worker, r.id).participation_step is None
+
+
+def test_hardening_19_no_step_before_the_resident_was_born(db: Database) -> None:
+    from datetime import date
+
+    from wijkwerk_tui.domain.errors import ValidationError
+
+    born_1951 = residents.add_resident(db, None, PersonalData("Jan", "", "Jansen", 1951), None, True)
+    with pytest.raises(ValidationError) as refused:
+        ladders.record_step(db, None, born_1951.id, Ladder.PARTICIPATION, 2, date(1950, 12, 31))
+    assert refused.value.field == "measured_on" and "geboorte" in refused.value.message
+    dated = residents.add_resident(
+        db, None, PersonalData("Piet", "", "Pietersen", None, birth_date=date(1960, 5, 4)), None, True
+    )
+    with pytest.raises(ValidationError):
+        ladders.record_step(db, None, dated.id, Ladder.SUPPORT, 2, date(1960, 5, 3))
+    ladders.record_step(db, None, dated.id, Ladder.SUPPORT, 2, date(1960, 5, 4))  # the birthday itself is fine
+    assert ladders.history(db, born_1951.id, Ladder.PARTICIPATION) == []

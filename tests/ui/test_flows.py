@@ -87,7 +87,7 @@ async def test_record_a_step_on_each_ladder(office, key: str, ladder: Ladder, di
         await pilot.press(key)
         await settle(pilot)
         assert isinstance(pilot.app.screen, LadderDialog)
-        await pilot.press(digit, "tab")  # step, then to the date (defaults to today)
+        await pilot.press(digit)  # the step; the date (today) is next
         await pilot.press("ctrl+u")
         await type_text(pilot, "gisteren")
         await pilot.press("tab")
@@ -107,11 +107,51 @@ async def test_record_a_step_on_each_ladder(office, key: str, ladder: Ladder, di
         assert f"▶ nu {digit} " in drawing and "◇" in drawing
 
 
+async def test_hardening_19_a_date_typed_into_the_step_list_is_not_read_as_steps(office) -> None:
+    """A digit picks the step and moves on to the date (as in the intake): '31-02-2026' typed
+    by mistake gives step 3 and the rest in the date field, not step 6 for today."""
+    db, _, people = office
+    async with _app(db).run_test(size=(80, 24)) as pilot:
+        await open_resident_by_search(pilot, "jansen")
+        await pilot.press("p")
+        await settle(pilot)
+        dialog = pilot.app.screen
+        assert isinstance(dialog, LadderDialog)
+        await type_text(pilot, "31-02-2026")
+        assert dialog.query_one("#step-list").highlighted == dialog._index(3)
+        assert pilot.app.focused is dialog.query_one("#measured_on", Input)
+        assert dialog.query_one("#measured_on", Input).value == "1-02-2026"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert [
+            (h.step, h.measured_on.isoformat()) for h in ladders.history(db, people["jansen"].id, Ladder.PARTICIPATION)
+        ] == [(3, "2026-02-01")]
+
+
+async def test_hardening_19_a_key_that_is_no_step_gets_a_message(office) -> None:
+    db, _, _people = office
+    async with _app(db).run_test(size=(80, 24)) as pilot:
+        await open_resident_by_search(pilot, "jansen")
+        await pilot.press("v")  # the verantwoordelijkheidsladder has five steps
+        await settle(pilot)
+        dialog = pilot.app.screen
+        assert isinstance(dialog, LadderDialog)
+        await pilot.press("9")
+        assert "1 tot en met 5" in dialog.query_one("#field-step").error
+        assert dialog.query_one("#step-list").highlighted is None
+        assert pilot.app.focused is dialog.query_one("#step-list")
+        await pilot.press("2")
+        assert dialog.query_one("#field-step").error == ""
+        assert dialog.query_one("#step-list").highlighted == dialog._index(2)
+
+
 async def test_ladder_dialog_rejects_a_bad_date_and_keeps_input(office) -> None:
     db, _, people = office
     async with _app(db).run_test(size=(80, 24)) as pilot:
         await open_resident_by_search(pilot, "jansen")
-        await pilot.press("p", "3", "tab", "ctrl+u")
+        await pilot.press("p")
+        await settle(pilot)
+        await pilot.press("3", "ctrl+u")  # the step moves on to the date
         await type_text(pilot, "31-02-2026")
         await pilot.press("ctrl+s")
         await settle(pilot)

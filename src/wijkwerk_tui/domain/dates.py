@@ -193,3 +193,10 @@ def age_on(today: date, birth_year: int | None, birth_date: date | None = None) 
     if birth_year is not None:
         return today.year - birth_year
     return None
+
+
+def check_not_before_birth(day: date, birth_year: int | None, birth_date: date | None, field: str) -> None:
+    """Nothing about a resident can be dated before they were born (from the year alone: 1 January)."""
+    born = birth_date or (date(birth_year, 1, 1) if birth_year else None)
+    if born is not None and day < born:
+        raise ValidationError(field, "Die datum ligt vóór de geboorte van de inwoner.")

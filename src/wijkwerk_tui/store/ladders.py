@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.db.rows import get_live, stamp_new, touch
 from wijkwerk_tui.db.tables import LadderStep, Resident
+from wijkwerk_tui.domain.dates import check_not_before_birth
 from wijkwerk_tui.domain.errors import ValidationError
 from wijkwerk_tui.domain.ladders import Ladder, validate_step
 from wijkwerk_tui.domain.text import clean_text
@@ -72,6 +73,7 @@ def record_in(
         raise ValidationError("measured_on", "Een meting kan niet in de toekomst liggen.")
     note = clean_text(note, "note", max_len=2000)
     resident = get_live(session, Resident, resident_id, "Inwoner")
+    check_not_before_birth(measured_on, resident.birth_year, resident.birth_date, "measured_on")
     row = stamp_new(
         db,
         actor,

@@ -16,6 +16,7 @@ from wijkwerk_tui.domain.ladders import LADDER_NAMES, Ladder, top_step
 from wijkwerk_tui.domain.ladders import steps as ladder_steps
 from wijkwerk_tui.store import ladders
 from wijkwerk_tui.ui.dialogs.form import FormScreen, Write
+from wijkwerk_tui.ui.widgets.field import FormField
 
 
 class LadderDialog(FormScreen):
@@ -92,13 +93,20 @@ class LadderDialog(FormScreen):
         self._describe(event.option_index)
 
     def on_key(self, event: events.Key) -> None:
-        # A digit picks the step, unless the worker is typing in a text field.
-        if isinstance(self.focused, Input) or not event.character or not event.character.isdigit():
+        """On the step list a digit picks the step and moves on to the date, as in the intake
+        (so a date typed there by mistake is not read as steps); any other character is no step."""
+        step_list = self.query_one("#step-list", OptionList)
+        if self.focused is not step_list or not event.is_printable or event.character in (None, " "):
             return
-        number = int(event.character)
-        if 1 <= number <= top_step(self.ladder):
-            self.query_one("#step-list", OptionList).highlighted = self._index(number)
-            event.stop()
+        event.stop()
+        field = self.query_one("#field-step", FormField)
+        top = top_step(self.ladder)
+        if event.character.isdigit() and 1 <= int(event.character) <= top:
+            field.set_error(None)
+            step_list.highlighted = self._index(int(event.character))
+            self.query_one("#measured_on", Input).focus()
+        else:
+            field.set_error(f"Typ een cijfer van 1 tot en met {top} voor de trede.")
 
     def save(self) -> Write:
         db, worker, resident_id, ladder = self.app.db, self.app.worker_id, self.resident_id, self.ladder
