@@ -303,7 +303,7 @@ def measure_store(session, heavy, repeat: int) -> dict[str, list[float]]:  # typ
     year = report_data.Period(today - timedelta(days=365), today)
     for _ in range(3):
         start = time.perf_counter()
-        built = period.build(report_data.load(db, year))
+        built = period.build(report_data.load(db, session.worker_id, year))
         export.to_csv(built)
         out["report"].append(time.perf_counter() - start)
     with tempfile.TemporaryDirectory() as folder:

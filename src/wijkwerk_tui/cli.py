@@ -256,7 +256,7 @@ def _report(args: argparse.Namespace) -> int:
                 raise CliError("dat gebied bestaat niet.")
             area_id = match[0].id
         built = period.build(
-            report_data.load(session.db, period.Period(start, end, area_id)),
+            report_data.load(session.db, session.worker_id, period.Period(start, end, area_id)),
             settings.get(session.db, "organisation"),
         )
     finally:

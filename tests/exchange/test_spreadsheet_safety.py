@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import uuid
 from datetime import date
 from pathlib import Path
 
@@ -32,8 +33,12 @@ def _office(db: Database) -> None:
     contacts.add_contact(db, boss.id, person.id, story)
 
 
+def _boss(db: Database) -> uuid.UUID:
+    return next(w.id for w in workers.list_workers(db) if w.role == "coordinator")
+
+
 def _report(db: Database) -> period.PeriodReport:
-    return period.build(report_data.load(db, Period(date(2026, 1, 1), db.today())), "Welzijn")
+    return period.build(report_data.load(db, _boss(db), Period(date(2026, 1, 1), db.today())), "Welzijn")
 
 
 def _texts(path: Path) -> dict[str, str]:

@@ -31,7 +31,7 @@ def test_movements_add_up_and_match_the_domain(tmp_path_factory, histories) -> N
     clock = lambda: datetime(2026, 1, 1, tzinfo=UTC) + timedelta(seconds=next(ticks))  # noqa: E731
     db = open_database(Path(tmp_path_factory.mktemp("prop")) / "p.db", clock)
     try:
-        worker = workers.add_worker(db, None, "W").id
+        worker = workers.add_worker(db, None, "W", "coordinator").id
         expected: Counter[Movement] = Counter()
         for n, history in enumerate(histories):
             rid = residents.add_resident(db, worker, PersonalData(f"R{n}", "", "Test", 1950), None, True).id
@@ -41,7 +41,7 @@ def test_movements_add_up_and_match_the_domain(tmp_path_factory, histories) -> N
                 ladders.record_step(db, worker, rid, Ladder.PARTICIPATION, step, day)
                 placements.append(Placement(day, step, order))
             expected[classify_movement(placements, START, END)] += 1
-        report = period.build(report_data.load(db, report_data.Period(START, END)))
+        report = period.build(report_data.load(db, worker, report_data.Period(START, END)))
         row = next(r for r in report.table("participation_movement").rows if r[0] == ALL)
         up, down, same, new, total = (c.n for c in row[1:6])
         placed_by_end = sum(1 for h in histories if any(BASE + timedelta(days=o) <= END for o, _s in h))

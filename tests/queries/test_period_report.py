@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -141,8 +142,12 @@ def office(tmp_path: Path):
     db.close()
 
 
+def _boss(db: Database) -> uuid.UUID:
+    return next(w.id for w in workers.list_workers(db) if w.role == "coordinator")
+
+
 def _report(db: Database, area_id=None) -> period.PeriodReport:
-    return period.build(report_data.load(db, report_data.Period(START, END, area_id)), "Welzijn")
+    return period.build(report_data.load(db, _boss(db), report_data.Period(START, END, area_id)), "Welzijn")
 
 
 def _row(report: period.PeriodReport, key: str, *labels: str) -> list:

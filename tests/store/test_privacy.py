@@ -53,7 +53,9 @@ def test_retention_sweep_anonymises_expired_residents_and_keeps_the_counts(demo_
     from wijkwerk_tui.queries import report_data
 
     def report() -> list:  # the municipality's report for the past three years
-        built = period.build(report_data.load(demo_db, report_data.Period(date(2023, 11, 23), date(2026, 11, 23))))
+        built = period.build(
+            report_data.load(demo_db, boss.id, report_data.Period(date(2023, 11, 23), date(2026, 11, 23)))
+        )
         return [(t.key, t.rows) for t in built.tables]
 
     report_before = report()

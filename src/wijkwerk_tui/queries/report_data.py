@@ -10,6 +10,7 @@ index, and day counts use `julianday`; elsewhere portable SQL does the same.
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Any, TypeVar, cast
@@ -43,6 +44,7 @@ from wijkwerk_tui.db.tables import (
     Signal,
 )
 from wijkwerk_tui.domain.report import AreaName, Period, ReportData
+from wijkwerk_tui.store.access import require_role
 
 AnySelect = TypeVar("AnySelect", bound="Select[*tuple[Any, ...]]")
 RawRow = tuple[Any, ...]  # a row straight from the DBAPI cursor: values as stored
@@ -184,9 +186,11 @@ def _in_area(statement: AnySelect, area_column: SQLColumnExpression[Any], period
     return statement.where(area_column == period.area_id) if period.area_id is not None else statement
 
 
-def load(db: Database, period: Period) -> ReportData:
-    """All groups for one period. (Running the two ladder passes in threads gained nothing:
-    sqlcipher3 keeps the GIL while SQLite reads.)"""
+def load(db: Database, actor: uuid.UUID | None, period: Period) -> ReportData:
+    """All groups for one period, for a coordinator. (Running the two ladder passes in threads
+    gained nothing: sqlcipher3 keeps the GIL while SQLite reads.)"""
+    with db.reading() as session:
+        require_role(session, actor, "report")
     data = _load_rest(db, period)
     data.ladder_pairs = (
         _ladder_pairs_sqlite(db, period) if db.engine.dialect.name == "sqlite" else ladder_pairs_portable(db, period)

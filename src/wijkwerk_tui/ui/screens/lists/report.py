@@ -112,7 +112,7 @@ class ReportScreen(AppScreen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="report", description="report")
     def _compute(self, chosen: Period) -> None:
         db = self.app.db
-        built = period.build(report_data.load(db, chosen), settings.get(db, "organisation"))
+        built = period.build(report_data.load(db, self.app.worker_id, chosen), settings.get(db, "organisation"))
         self.app.call_from_thread(self.call_next, self._show, built)
 
     async def _show(self, built: PeriodReport) -> None:
