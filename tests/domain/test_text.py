@@ -39,7 +39,7 @@ def test_hardening_17_notes_keep_line_breaks_and_nothing_else_invisible(value: s
 
 def test_hardening_17_c1_bidi_and_zero_width_characters_are_gone() -> None:
     assert clean_line("\u202eTseT", "name", max_len=80) == "TseT"  # a right-to-left override
-    assert clean_line("Jan\u0085sen\x9b", "name", max_len=80) == "Jan sen"  # C1: a line break, an escape
+    assert clean_line("Jan\u0085sen\x9b", "name", max_len=80) == "Jan sen"  # C1 controls: like C0, spaces
     assert clean_line("Zero\u200bwidth \u2066Isolaat\u2069", "name", max_len=80) == "Zerowidth Isolaat"
     assert clean_text("regel 1\n\u202eregel 2\u200d\x9b", "note", max_len=80) == "regel 1\nregel 2"
     assert fold("Zero\u200bwidth") == "zerowidth"

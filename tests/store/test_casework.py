@@ -36,11 +36,11 @@ def _n(db: Database, model: type) -> int:
 def test_signal_lifecycle(ctx) -> None:
     db, worker, resident, _partner = ctx
     s = signals.add_signal(db, worker, resident, SignalData("loneliness", "high", follow_up_on=db.today()))
-    assert [x.id for x in overview.open_signal_rows(db)] == [s.id]
+    assert [x.id for x in overview.open_signal_rows(db, worker)] == [s.id]
     with pytest.raises(ValidationError):
         signals.update_signal(db, worker, s.id, "closed")  # no reason
     signals.update_signal(db, worker, s.id, "closed", "resolved")
-    assert overview.open_signal_rows(db) == []
+    assert overview.open_signal_rows(db, worker) == []
     with pytest.raises(TransitionError):
         signals.update_signal(db, worker, s.id, "referred")
 
@@ -60,14 +60,14 @@ def test_open_signals_acute_first_then_oldest(ctx) -> None:
     old = signals.add_signal(db, worker, resident, SignalData("debts", "normal", noticed_on=today - timedelta(days=20)))
     new = signals.add_signal(db, worker, resident, SignalData("debts", "normal", noticed_on=today))
     acute = signals.add_signal(db, worker, resident, SignalData("domestic_violence", "acute", noticed_on=today))
-    assert [s.id for s in overview.open_signal_rows(db)] == [acute.id, old.id, new.id]
+    assert [s.id for s in overview.open_signal_rows(db, worker)] == [acute.id, old.id, new.id]
 
 
 def test_meldcode_steps_only_for_violence(ctx) -> None:
     db, worker, resident, _ = ctx
     dv = signals.add_signal(db, worker, resident, SignalData("domestic_violence", "high"))
     signals.record_meldcode_step(db, worker, dv.id, 2, db.today(), "Veilig Thuis geraadpleegd")
-    assert [(m.step, m.note) for m in signals.meldcode_steps(db, dv.id)] == [(2, "Veilig Thuis geraadpleegd")]
+    assert [(m.step, m.note) for m in signals.meldcode_steps(db, worker, dv.id)] == [(2, "Veilig Thuis geraadpleegd")]
     other = signals.add_signal(db, worker, resident, SignalData("debts"))
     with pytest.raises(ValidationError):
         signals.record_meldcode_step(db, worker, other.id, 1, db.today())

@@ -23,9 +23,9 @@ async def test_start_screen_shows_areas_and_counts(demo_db: Database) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         counts = str(app.screen.query_one("#area-counts").render())
-        for row in area_counts(demo_db):
+        for row in area_counts(demo_db, None):
             assert f"{row.name} {row.residents}" in counts
-        assert sum(r.residents for r in area_counts(demo_db)) == 80
+        assert sum(r.residents for r in area_counts(demo_db, None)) == 80
         title = str(app.screen.query_one("#start-title").render())
         assert "Welzijn De Wolden (demo)" in title and "maandag 23 november 2026" in title
 

@@ -174,7 +174,7 @@ async def test_ladder_dialog_rejects_a_bad_date_and_keeps_input(office) -> None:
 
 
 async def test_add_and_close_a_signal(office) -> None:
-    db, _, people = office
+    db, worker, people = office
     async with _app(db).run_test(size=(80, 24)) as pilot:
         await open_resident_by_search(pilot, "vries")
         await pilot.press("s")
@@ -189,7 +189,7 @@ async def test_add_and_close_a_signal(office) -> None:
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(pilot.app.screen, ResidentScreen)
-        saved = signals.for_resident(db, people["vries"].id)
+        saved = signals.for_resident(db, worker.id, people["vries"].id)
         assert [(s.category, s.urgency, s.status, s.description) for s in saved] == [
             ("debts", "high", "open", "Rekeningen stapelen zich op")
         ]
@@ -210,13 +210,13 @@ async def test_add_and_close_a_signal(office) -> None:
         await pilot.press("enter", "ctrl+s")
         await settle(pilot)
         assert isinstance(pilot.app.screen, ResidentScreen)
-        closed = signals.for_resident(db, people["vries"].id)[0]
+        closed = signals.for_resident(db, worker.id, people["vries"].id)[0]
         assert (closed.status, closed.close_reason, closed.closed_on) == ("closed", "resolved", db.today())
         assert cells(pilot.app.screen.query_one("#signals", RowList))[0][3] == "afgesloten"
 
 
 async def test_violence_signal_shows_meldcode_checklist(office) -> None:
-    db, _, people = office
+    db, worker, people = office
     async with _app(db).run_test(size=(80, 24)) as pilot:
         await open_resident_by_search(pilot, "jansen")
         await pilot.press("s")
@@ -233,9 +233,9 @@ async def test_violence_signal_shows_meldcode_checklist(office) -> None:
         await type_text(pilot, "gisteren")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        saved = signals.for_resident(db, people["jansen"].id)[0]
+        saved = signals.for_resident(db, worker.id, people["jansen"].id)[0]
         assert saved.category == "domestic_violence"
-        steps = signals.meldcode_steps(db, saved.id)
+        steps = signals.meldcode_steps(db, worker.id, saved.id)
         assert [(m.step, m.done_on) for m in steps] == [(2, db.today() - timedelta(days=1))]
 
 

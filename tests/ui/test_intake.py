@@ -86,7 +86,7 @@ async def test_reference_case_within_the_keystroke_budget(office) -> None:
         assert (row.name, row.birth_year, row.area) == (NAME, 1951, "Ruinen")
         assert ladders.current(db, row.id, Ladder.PARTICIPATION).step == 2
         assert ladders.current(db, row.id, Ladder.SUPPORT).step == 3
-        assert {s.category for s in signals.for_resident(db, row.id)} == {"loneliness", "digital"}
+        assert {s.category for s in signals.for_resident(db, worker.id, row.id)} == {"loneliness", "digital"}
         [contact] = contacts.for_resident(db, row.id)
         assert (contact.kind, contact.note, contact.contact_on) == ("walk_in", NOTE, date(2026, 11, 23))
         resident = residents.get_resident(db, worker.id, row.id)

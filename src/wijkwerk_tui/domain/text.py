@@ -7,8 +7,9 @@ import unicodedata
 
 from wijkwerk_tui.domain.errors import ValidationError
 
-# Controls that separate words or lines: they become a space (one-line fields) or a line break.
-_SEPARATORS = frozenset("\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\u2028\u2029")
+# Line and paragraph separators: no control characters, but line breaks all the same.
+_SEPARATORS = frozenset("\u2028\u2029")
+# What a note keeps as a line break.
 _LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 
 
@@ -25,14 +26,22 @@ def fold(text: str) -> str:
     return " ".join(stripped.casefold().split())
 
 
+def _one_line(value: str) -> str:
+    """Control characters (line breaks, tabs, a pasted escape) become spaces, so the words on
+    either side stay apart; format characters (zero-width, bidi) go, so a word stays whole."""
+    spaces = ("Cc", "Zl", "Zp")  # controls, and the line and paragraph separators
+    return "".join(
+        " " if unicodedata.category(ch) in spaces else ch for ch in value if unicodedata.category(ch) != "Cf"
+    )
+
+
 def visible_line(value: str) -> str:
-    """Separators become spaces, other invisible characters go, spaces are collapsed."""
-    kept = "".join(" " if ch in _SEPARATORS else ch for ch in value if ch in _SEPARATORS or not _invisible(ch))
-    return " ".join(kept.split())
+    """One line of visible text, spaces collapsed."""
+    return " ".join(_one_line(value).split())
 
 
 def clean_line(value: str | None, field: str, *, max_len: int, required: bool = False, what: str = "dit veld") -> str:
-    """One line of user text: line breaks become spaces; control and format characters go."""
+    """One line of user text: control characters become spaces, format characters go."""
     text = visible_line(value or "")
     if required and not text:
         raise ValidationError(field, f"Vul {what} in.")
@@ -60,5 +69,4 @@ def strip_controls(value: str) -> tuple[str, bool]:
     (Spacing the worker typed is left alone unless something had to go.)"""
     if not any(ch in _SEPARATORS or _invisible(ch) for ch in value):
         return value, False
-    kept = "".join(" " if ch in _SEPARATORS else ch for ch in value if ch in _SEPARATORS or not _invisible(ch))
-    return re.sub(r" {2,}", " ", kept), True
+    return re.sub(r" {2,}", " ", _one_line(value)), True

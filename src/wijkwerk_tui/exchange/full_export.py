@@ -34,7 +34,7 @@ def write(db: Database, actor: uuid.UUID | None, fmt: str, folder: Path) -> list
         for name in names:
             path = folder / f"{name}.jsonl"
             with path.open("w", encoding="utf-8") as out:
-                for row in _marked(full_export.rows(db, name)):
+                for row in _marked(full_export.rows(db, actor, name)):
                     out.write(json.dumps(row, ensure_ascii=False) + "\n")
             os.chmod(path, 0o600)
             written.append(path)
@@ -45,7 +45,7 @@ def write(db: Database, actor: uuid.UUID | None, fmt: str, folder: Path) -> list
     for name in names:
         sheet = book.create_sheet(name[:31])
         header: list[str] | None = None
-        for row in _marked(full_export.rows(db, name)):
+        for row in _marked(full_export.rows(db, actor, name)):
             if header is None:
                 header = list(row)
                 sheet.append(header)

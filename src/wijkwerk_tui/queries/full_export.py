@@ -31,10 +31,12 @@ def tables() -> list[str]:
     return [t.name for t in SQLModel.metadata.sorted_tables]
 
 
-def rows(db: Database, table_name: str, batch: int = 5000) -> Iterator[dict[str, Any]]:
-    """The rows of one table as plain JSON-able dicts, in batches (a read session per call)."""
+def rows(db: Database, actor: uuid.UUID | None, table_name: str, batch: int = 5000) -> Iterator[dict[str, Any]]:
+    """The rows of one table as plain JSON-able dicts, in batches (a read session per call);
+    coordinators only, like `begin`."""
     table = SQLModel.metadata.tables[table_name]
     with db.reading() as session:
+        require_role(session, actor, "full_export")
         result = session.connection().execute(select(table)).mappings()
         for row in result.yield_per(batch) if hasattr(result, "yield_per") else result:
             yield {key: _plain(value) for key, value in row.items()}

@@ -30,8 +30,10 @@ from wijkwerk_tui.db.tables import (
     Signal,
     Worker,
 )
+from wijkwerk_tui.domain.accounts import can_see_signal, may
 from wijkwerk_tui.domain.ladders import Ladder
 from wijkwerk_tui.store import audit
+from wijkwerk_tui.store.access import viewer
 
 T = TypeVar("T", LadderStep, Signal, Referral, Contact, Goal)
 
@@ -64,6 +66,9 @@ def collect(db: Database, actor: uuid.UUID | None, resident_id: uuid.UUID) -> In
         resident = get_live(session, Resident, resident_id, "Inwoner")
         area = session.get(Area, resident.area_id) if resident.area_id else None
         steps = _live(session, LadderStep, resident_id, col(LadderStep.measured_on))
+        # Made by a worker, the document holds what that worker may see: no one else's
+        # confidential signal, and no "who looked" log (that is for coordinators).
+        who = viewer(session, actor)
         signals = [
             (
                 s,
@@ -74,6 +79,7 @@ def collect(db: Database, actor: uuid.UUID | None, resident_id: uuid.UUID) -> In
                 ),
             )
             for s in _live(session, Signal, resident_id, col(Signal.noticed_on))
+            if can_see_signal(who, s.confidential, s.created_by, s.worker_id)
         ]
         attended = session.exec(
             select(GroupActivity)
@@ -81,9 +87,13 @@ def collect(db: Database, actor: uuid.UUID | None, resident_id: uuid.UUID) -> In
             .where(ActivityResident.resident_id == resident_id)
             .order_by(col(GroupActivity.held_on))
         ).all()
-        events = session.exec(
-            select(AuditEvent).where(AuditEvent.resident_id == resident_id).order_by(col(AuditEvent.seq))
-        ).all()
+        events = (
+            session.exec(
+                select(AuditEvent).where(AuditEvent.resident_id == resident_id).order_by(col(AuditEvent.seq))
+            ).all()
+            if may(who.role, "audit_view")
+            else []
+        )
         found = Inzage(
             made_at=db.now(),
             resident=resident,

@@ -16,9 +16,9 @@ from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.db.tables import Area, Goal, Partner, Referral, Resident, Signal, Worker
 from wijkwerk_tui.domain import referrals as referral_rules
 from wijkwerk_tui.domain import signals as signal_rules
-from wijkwerk_tui.domain.accounts import Viewer
 from wijkwerk_tui.domain.names import full_name
 from wijkwerk_tui.store import settings
+from wijkwerk_tui.store.access import viewer
 from wijkwerk_tui.store.signals import visible_to
 
 RECENT_LIMIT = 8
@@ -68,13 +68,13 @@ def _name(resident: Resident | None) -> str:
 
 def open_signal_rows(
     db: Database,
+    actor: uuid.UUID | None,
     area_id: uuid.UUID | None = None,
     worker_id: uuid.UUID | None = None,
     follow_up_before: date | None = None,
     limit: int = 300,
-    viewer: Viewer | None = None,
 ) -> list[SignalRow]:
-    """Open signals, acute first and then oldest first."""
+    """Open signals the actor may see, acute first and then oldest first (`worker_id`: assigned to)."""
     rank = case(signal_rules.URGENCY_RANK, value=Signal.urgency, else_=9)
     statement = (
         select(Signal, Resident, Area.name, Worker.name)
@@ -82,7 +82,7 @@ def open_signal_rows(
         .join(Area, col(Area.id) == col(Signal.area_id), isouter=True)
         .join(Worker, col(Worker.id) == col(Signal.worker_id), isouter=True)
         .where(col(Signal.status).in_(signal_rules.OPEN_STATUSES), col(Signal.deleted_at).is_(None))
-        .where(col(Resident.deleted_at).is_(None), visible_to(viewer))
+        .where(col(Resident.deleted_at).is_(None))
     )
     if area_id is not None:
         statement = statement.where(Signal.area_id == area_id)
@@ -92,7 +92,7 @@ def open_signal_rows(
         statement = statement.where(col(Signal.follow_up_on) < follow_up_before)
     statement = statement.order_by(rank, col(Signal.noticed_on), col(Signal.created_at)).limit(limit)
     with db.reading() as session:
-        rows = session.exec(statement).all()
+        rows = session.exec(statement.where(visible_to(viewer(session, actor)))).all()
     return [
         SignalRow(
             s.id,
@@ -191,7 +191,7 @@ class Agenda:
 def agenda(db: Database, worker_id: uuid.UUID | None) -> Agenda:
     today = db.today()
     return Agenda(
-        overdue_signals=open_signal_rows(db, worker_id=worker_id, follow_up_before=today, limit=50),
+        overdue_signals=open_signal_rows(db, worker_id, worker_id=worker_id, follow_up_before=today, limit=50),
         feedback=awaiting_feedback_rows(db, worker_id=worker_id, due_before=today + timedelta(days=7), limit=50),
         goals=goals_to_review(db, today + timedelta(days=7), worker_id=worker_id, limit=50),
         recent=recent_residents(db, worker_id),
@@ -238,8 +238,8 @@ class AreaCount:
     open_signals: int
 
 
-def area_counts(db: Database) -> list[AreaCount]:
-    """Residents and open signals per area, for the start screen."""
+def area_counts(db: Database, actor: uuid.UUID | None) -> list[AreaCount]:
+    """Residents and the open signals the actor may see, per area, for the start screen."""
     with db.reading() as session:
         residents = dict(
             session.exec(
@@ -252,6 +252,7 @@ def area_counts(db: Database) -> list[AreaCount]:
             session.exec(
                 select(Signal.area_id, func.count())
                 .where(col(Signal.deleted_at).is_(None), col(Signal.status).in_(signal_rules.OPEN_STATUSES))
+                .where(visible_to(viewer(session, actor)))
                 .group_by(col(Signal.area_id))
             ).all()
         )

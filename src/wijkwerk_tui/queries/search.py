@@ -20,6 +20,8 @@ from wijkwerk_tui.db.tables import Area, Resident, Signal
 from wijkwerk_tui.domain import signals as signal_rules
 from wijkwerk_tui.domain.names import full_name, phonetic_key, sort_name, split_full_name
 from wijkwerk_tui.domain.text import fold
+from wijkwerk_tui.store.access import viewer
+from wijkwerk_tui.store.signals import visible_to
 
 
 @dataclass(frozen=True)
@@ -48,9 +50,16 @@ def fts_match(query: str) -> str:
 
 
 def search_residents(
-    db: Database, query: str = "", filters: ResidentFilter = ResidentFilter(), limit: int = 50, offset: int = 0
+    db: Database,
+    query: str = "",
+    filters: ResidentFilter = ResidentFilter(),
+    limit: int = 50,
+    offset: int = 0,
+    *,
+    actor: uuid.UUID | None = None,
 ) -> list[ResidentRow]:
-    """One page of matching residents, sorted by family name.
+    """One page of matching residents, sorted by family name. The open-signals filter counts
+    only the signals `actor` may see (none that are confidential without an actor).
 
     The page is read in list order from `ix_resident_order`, each resident checked against
     the name matches, until the page is full: at most a walk over that index (~6 ms at 100k),
@@ -92,22 +101,23 @@ def search_residents(
         statement = statement.where(col(Resident.participation_step) == filters.participation_step)
     if filters.support_step is not None:
         statement = statement.where(col(Resident.support_step) == filters.support_step)
-    if filters.open_signals:
-        statement = statement.where(
-            exists().where(
-                and_(
-                    col(Signal.resident_id) == col(Resident.id),
-                    col(Signal.status).in_(signal_rules.OPEN_STATUSES),
-                    col(Signal.deleted_at).is_(None),
-                )
-            )
-        )
     statement = (
         statement.order_by(col(Resident.family_name), col(Resident.given_name), col(Resident.pk))
         .offset(offset)
         .limit(limit)
     )
     with db.reading() as session:
+        if filters.open_signals:
+            statement = statement.where(
+                exists().where(
+                    and_(
+                        col(Signal.resident_id) == col(Resident.id),
+                        col(Signal.status).in_(signal_rules.OPEN_STATUSES),
+                        col(Signal.deleted_at).is_(None),
+                        visible_to(viewer(session, actor)),
+                    )
+                )
+            )
         rows = session.connection().execute(statement).all()
     return [
         ResidentRow(

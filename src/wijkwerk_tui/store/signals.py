@@ -10,14 +10,15 @@ from sqlalchemy import ColumnElement, or_, true
 from sqlmodel import Session, col, select
 
 from wijkwerk_tui.db.engine import Database
-from wijkwerk_tui.db.rows import get_live, stamp_new, touch
+from wijkwerk_tui.db.rows import NotFound, get_live, stamp_new, touch
 from wijkwerk_tui.db.tables import MeldcodeStep, Referral, Resident, Signal
 from wijkwerk_tui.domain import signals as rules
-from wijkwerk_tui.domain.accounts import Viewer
+from wijkwerk_tui.domain.accounts import Viewer, can_see_signal
 from wijkwerk_tui.domain.errors import ValidationError
 from wijkwerk_tui.domain.text import clean_line, clean_text
 from wijkwerk_tui.domain.vocab import check_code
 from wijkwerk_tui.store import audit
+from wijkwerk_tui.store.access import viewer
 
 
 @dataclass(frozen=True)
@@ -168,8 +169,12 @@ def record_meldcode_step(
         return row
 
 
-def meldcode_steps(db: Database, signal_id: uuid.UUID) -> list[MeldcodeStep]:
+def meldcode_steps(db: Database, actor: uuid.UUID | None, signal_id: uuid.UUID) -> list[MeldcodeStep]:
+    """The meldcode steps of a signal the actor may see (a confidential one is "not found")."""
     with db.reading() as session:
+        signal = get_live(session, Signal, signal_id, "Signaal")
+        if not can_see_signal(viewer(session, actor), signal.confidential, signal.created_by, signal.worker_id):
+            raise NotFound("Signaal niet gevonden.")
         return list(
             session.exec(
                 select(MeldcodeStep)
@@ -179,9 +184,9 @@ def meldcode_steps(db: Database, signal_id: uuid.UUID) -> list[MeldcodeStep]:
         )
 
 
-def visible_to(viewer: Viewer | None) -> ColumnElement[bool]:
-    """The SQL form of `domain.accounts.can_see_signal` (None: no viewer filter, for reports)."""
-    if viewer is None or viewer.is_coordinator:
+def visible_to(viewer: Viewer) -> ColumnElement[bool]:
+    """The SQL form of `domain.accounts.can_see_signal`, for every read that shows signals."""
+    if viewer.is_coordinator:
         return true()
     return or_(
         col(Signal.confidential).is_(False),
@@ -190,13 +195,14 @@ def visible_to(viewer: Viewer | None) -> ColumnElement[bool]:
     )
 
 
-def for_resident(db: Database, resident_id: uuid.UUID, viewer: Viewer | None = None) -> list[Signal]:
+def for_resident(db: Database, actor: uuid.UUID | None, resident_id: uuid.UUID) -> list[Signal]:
+    """The resident's signals that the actor may see, newest first."""
     with db.reading() as session:
         return list(
             session.exec(
                 select(Signal)
                 .where(Signal.resident_id == resident_id, col(Signal.deleted_at).is_(None))
-                .where(visible_to(viewer))
+                .where(visible_to(viewer(session, actor)))
                 .order_by(col(Signal.noticed_on).desc(), col(Signal.created_at).desc())
             )
         )

@@ -86,7 +86,7 @@ class OverviewsScreen(AppScreen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="overviews", description="overviews")
     def fetch(self, area_id: uuid.UUID | None, worker_id: uuid.UUID | None) -> None:
         db = self.app.db
-        open_signals = overview.open_signal_rows(db, area_id, worker_id)
+        open_signals = overview.open_signal_rows(db, self.app.worker_id, area_id, worker_id)
         awaiting = overview.awaiting_feedback_rows(db, area_id, worker_id)
         self.app.call_from_thread(self._show, open_signals, awaiting, self.app.today())
 

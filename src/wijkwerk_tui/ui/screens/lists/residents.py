@@ -97,7 +97,7 @@ class ResidentsScreen(AppScreen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="search", description="search")
     def search(self, query: str, filters: ResidentFilter) -> None:
-        rows = search_residents(self.app.db, query, filters, limit=PAGE + 1)
+        rows = search_residents(self.app.db, query, filters, limit=PAGE + 1, actor=self.app.worker_id)
         self.app.call_from_thread(self._show, query, rows)
 
     def _show(self, query: str, rows: list[ResidentRow]) -> None:

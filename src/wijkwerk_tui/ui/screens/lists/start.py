@@ -58,7 +58,7 @@ class StartScreen(AppScreen[None]):
         area_rows = None
         if counts:
             self._version = self.app.data_version
-            area_rows = overview.area_counts(db)
+            area_rows = overview.area_counts(db, self.app.worker_id)
         self.app.call_from_thread(self._show, organisation, self.app.today(), todo, area_rows)
 
     def _show(self, organisation: str, today: date, todo: Agenda, counts: list[AreaCount] | None) -> None:

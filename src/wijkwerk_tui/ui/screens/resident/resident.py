@@ -353,8 +353,9 @@ class ResidentScreen(AppScreen[None]):
 
             signal = next(s for s in self.file.signals if s.id == row_id)
             choices = [(r.id, self.file.partners.get(r.partner_id, "")) for r in self.file.referrals]
+            actor = self.app.worker_id
             self.app.push_loaded(
-                lambda db: SignalStatusDialog.load(db, signal.id),
+                lambda db: SignalStatusDialog.load(db, actor, signal.id),
                 lambda steps: SignalStatusDialog(signal, choices, steps),
                 self._reload_after,
             )

@@ -45,8 +45,8 @@ class SignalStatusDialog(FormScreen):
             yield MeldcodeChecklist(id="meldcode", classes="-shown")
 
     @staticmethod
-    def load(db: Database, signal_id: uuid.UUID) -> list[MeldcodeStep]:
-        return signals.meldcode_steps(db, signal_id)
+    def load(db: Database, actor: uuid.UUID | None, signal_id: uuid.UUID) -> list[MeldcodeStep]:
+        return signals.meldcode_steps(db, actor, signal_id)
 
     def prepare(self) -> None:
         if self.signal.category in rules.MELDCODE_CATEGORIES:
