@@ -384,3 +384,50 @@ async def test_own_passphrase_form_asks_the_current_one_first(setup_db, clock) -
     with pytest.raises(vault.LoginError):
         vault.login(path, "Sanne Kuiper", PASS, clock)
     vault.login(path, "Sanne Kuiper", "nieuw-en-lang-genoeg", clock).db.close()
+
+
+@pytest.mark.parametrize("how", ["open_resident", "push_loaded"])
+async def test_hardening_11_nothing_is_pushed_over_the_lock(setup_db, clock, monkeypatch, how: str) -> None:
+    """Ctrl+L while a resident (or the residents list) is still being read: when the read
+    finishes, the lock screen stays on top and the screen that was read is not shown."""
+    import threading
+
+    import wijkwerk_tui.ui.screens.lists.residents as residents_screen
+    import wijkwerk_tui.ui.screens.resident.resident as resident_screen
+
+    session, _code, _path = setup_db
+    jan = residents.add_resident(session.db, session.worker_id, PersonalData("Jan", "", "Jansen", 1951), None, True)
+    reading, release = threading.Event(), threading.Event()
+
+    def slowly(real):
+        def read(*args, **kwargs):
+            reading.set()
+            assert release.wait(10)
+            return real(*args, **kwargs)
+
+        return read
+
+    if how == "open_resident":
+        monkeypatch.setattr(resident_screen, "fetch", slowly(resident_screen.fetch))
+    else:
+        monkeypatch.setattr(
+            residents_screen.ResidentsScreen, "load", staticmethod(slowly(residents_screen.ResidentsScreen.load))
+        )
+    app = make_app(db=session.db, now=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        if how == "open_resident":
+            app.open_resident(jan.id)
+        else:
+            await pilot.press("slash")
+        while not reading.is_set():
+            await pilot.pause(0.01)
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert isinstance(app.screen, LockScreen)
+        release.set()
+        await settle(pilot)
+        assert isinstance(app.screen, LockScreen)
+        assert not any(isinstance(s, (ResidentScreen, residents_screen.ResidentsScreen)) for s in app.screen_stack)
+        await pilot.press("i", "s")  # what the resident screen would have done: nothing here
+        assert isinstance(app.screen, LockScreen)

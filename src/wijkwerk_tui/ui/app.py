@@ -67,7 +67,6 @@ class WijkwerkApp(Navigation):
         self, session: Unlocked | None = None, db_path: Path | None = None, clock: Clock = system_clock
     ) -> None:
         super().__init__(session, db_path, clock)
-        self.locked = False
         self.last_activity = clock()
         self.quiet_collector = memory.QuietCollector()
 
@@ -165,7 +164,7 @@ class WijkwerkApp(Navigation):
                 self.drop_draft(self.worker_id)
 
         question = "Er is een intake die nog niet is opgeslagen. Verder gaan met die intake?"
-        self.push_screen(ConfirmDialog(question, yes="Verder (j)", no="Weggooien (n)"), answered)
+        self.push_unless_locked(ConfirmDialog(question, yes="Verder (j)", no="Weggooien (n)"), answered)
 
     @work(thread=True, group="draft-drop", exit_on_error=False, description="draft-drop")
     def drop_draft(self, owner: uuid.UUID | None) -> None:

@@ -48,7 +48,7 @@ class Navigation(SessionApp):
             self.call_from_thread(self._push_made, make, data, callback)
 
     def _push_made(self, make: Callable[[Any], Screen[Any]], data: Any, callback: Callable[[Any], None] | None) -> None:
-        self.push_screen(make(data), callback)
+        self.push_unless_locked(make(data), callback)
 
     def _show_only(self, screen_type: type[Screen[Any]], open_it: Callable[[], object]) -> None:
         """Go to a top-level screen: back to it if it is already on the stack, else open it."""
@@ -101,7 +101,7 @@ class Navigation(SessionApp):
         from wijkwerk_tui.ui.screens.resident.resident import ResidentScreen, fetch
 
         loaded = fetch(self.db, self.worker_id, resident_id)  # "niet gevonden" is a Dutch notice
-        self.call_from_thread(self.push_screen, ResidentScreen(resident_id, loaded))
+        self.call_from_thread(self.push_unless_locked, ResidentScreen(resident_id, loaded))
 
     def action_new_resident(self) -> None:
         from wijkwerk_tui.ui.screens.resident.resident_form import ResidentForm
@@ -188,7 +188,7 @@ class Navigation(SessionApp):
             f"{count} inwoners hebben langer dan {years} jaar geen contact gehad en geen lopend signaal of lopende "
             "doorverwijzing. Hun persoonsgegevens en notities nu anonimiseren?"
         )
-        self.push_screen(ConfirmDialog(question, yes="Anonimiseren (j)", no="Niet nu (n)"), answered)
+        self.push_unless_locked(ConfirmDialog(question, yes="Anonimiseren (j)", no="Niet nu (n)"), answered)
 
     @work(thread=True, exclusive=True, group="retention", exit_on_error=False, description="retention")
     def _retention_sweep(self) -> None:

@@ -11,12 +11,14 @@ The screen that ran the worker then makes itself usable again (`ui.base`).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 from textual.reactive import reactive
+from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from wijkwerk_tui.domain.accounts import DEFAULT_LOCK_MINUTES
@@ -42,6 +44,7 @@ class SessionApp(App[object]):
         self.db_path = db_path or (session.db.path if session else None)
         self.clock = clock
         self.lock_minutes = DEFAULT_LOCK_MINUTES  # read from the settings once signed in
+        self.locked = False  # the lock screen covers everything; nothing is pushed over it
         self.data_version = 0  # raised by every save; screens reload when it moved
         self._export_dir: Path | None = None
 
@@ -94,6 +97,12 @@ class SessionApp(App[object]):
     def worker_failed(self, worker: Worker[Any]) -> None:
         self.job_status = ""
         self.notify(failure_notice(worker.error), severity="error", markup=False, timeout=8)
+
+    def push_unless_locked(self, screen: Screen[Any], callback: Callable[[Any], None] | None = None) -> None:
+        """Push what a worker thread prepared, unless the lock came down meanwhile: then it is
+        dropped (the person it was read for has gone), and the lock screen stays on top."""
+        if not self.locked:
+            self.push_screen(screen, callback)
 
     def progress(self, status: str) -> None:
         """From a worker thread: what the job is doing now ("" when done)."""
