@@ -107,3 +107,46 @@ async def test_make_app_on_a_new_path_starts_at_setup(tmp_path: Path) -> None:
         assert isinstance(app.screen, SetupScreen) and app.session is None
         await pilot.press("slash", "n", "o")  # no way past the gate
         assert isinstance(app.screen, SetupScreen)
+
+
+async def test_hardening_06_ctrl_q_on_a_changed_form_asks_first(demo_db: Database) -> None:
+    from textual.widgets import TextArea
+
+    from wijkwerk_tui.queries.search import search_residents
+    from wijkwerk_tui.ui.dialogs.confirm import ConfirmDialog
+    from wijkwerk_tui.ui.screens.resident.contact_form import ContactForm
+
+    app = make_app(db=demo_db, now=FROZEN_NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_resident(search_residents(demo_db, "", limit=1)[0].id)
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, ContactForm)
+        form.query_one("#note", TextArea).text = "Uitgebreid gesprek over de buren."
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog) and app.return_code is None
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen is form and form.query_one("#note", TextArea).text.startswith("Uitgebreid")
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        await pilot.press("j")
+        await settle(pilot)
+        assert app.return_code == 0
+
+
+async def test_ctrl_q_on_an_unchanged_form_stops_at_once(demo_db: Database) -> None:
+    from wijkwerk_tui.queries.search import search_residents
+
+    app = make_app(db=demo_db, now=FROZEN_NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_resident(search_residents(demo_db, "", limit=1)[0].id)
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert app.return_code == 0

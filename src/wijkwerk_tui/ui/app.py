@@ -234,6 +234,25 @@ class WijkwerkApp(Navigation):
         return [w for s in self.screen_stack if isinstance(s, IntakeScreen) for w in [s.flush_draft()] if w]
 
     async def action_quit(self) -> None:
+        """Stop; a form with unsaved changes asks first, as Escape does (an intake keeps its draft)."""
+        from wijkwerk_tui.ui.dialogs.confirm import ConfirmDialog
+        from wijkwerk_tui.ui.dialogs.form import FormScreen
+
+        changed = [s for s in self.screen_stack if isinstance(s, FormScreen) and s.asks_before_quit and s.dirty]
+        if changed and not isinstance(self.screen, ConfirmDialog):
+
+            async def answered(stop: bool | None) -> None:
+                if stop:
+                    await self._stop()
+
+            self.push_screen(
+                ConfirmDialog("Wijzigingen niet opslaan en Wijkwerk stoppen?", yes="Stoppen (j)", no="Terug (n)"),
+                answered,
+            )
+            return
+        await self._stop()
+
+    async def _stop(self) -> None:
         for writing in self._keep_drafts():
             await writing.wait()
         self.exit()

@@ -53,6 +53,7 @@ class FormScreen(AppModal[bool]):
     ]
 
     form_title = "Formulier"
+    asks_before_quit = True  # Ctrl+Q on a changed form asks first (gates and the intake need not)
     writing = False  # a save is running in its thread: a second Ctrl+S or Escape waits for it
 
     def compose(self) -> ComposeResult:

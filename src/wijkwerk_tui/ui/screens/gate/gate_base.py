@@ -21,6 +21,7 @@ class GateScreen(FormScreen):
         Binding("escape", "cancel", "Terug", id="gate.cancel", show=False),
     ]
     hint = "Enter volgend veld · Ctrl+S verder"
+    asks_before_quit = False  # a name or a passphrase typed here is nothing to lose
 
     def on_mount(self) -> None:
         super().on_mount()

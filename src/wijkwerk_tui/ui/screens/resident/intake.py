@@ -91,6 +91,7 @@ class IntakeScreen(FormScreen):
     ]
 
     form_title = "Snelle intake"
+    asks_before_quit = False  # its draft is written before the app stops
 
     def __init__(self, setup: IntakeSetup, draft: dict[str, Any] | None = None) -> None:
         super().__init__()
