@@ -280,3 +280,54 @@ async def test_quitting_writes_the_draft_first(office, counted_drafts) -> None:
         assert app.return_code == 0
     assert counted_drafts == ["Truus"]
     assert drafts.load(db, worker.id, "intake")["name"] == "Truus"
+
+
+@pytest.mark.parametrize(
+    ("paste", "expected"),
+    [
+        ("AAA\x1b\x11BBB", "AAA BBB"),  # an escape and Ctrl+Q inside a paste: text, not keys
+        ("geplakte tekst\x1b\x13", "geplakte tekst "),  # nor Ctrl+S
+        ("AAA\x1b[31mBBB", "AAA [31mBBB"),  # a colour code is no colour and keeps its place
+        ("regel een\nregel twee", "regel een regel twee"),  # one line: the lines joined, none lost
+    ],
+)
+async def test_hardening_07_a_paste_is_text_and_only_text(office, paste: str, expected: str) -> None:
+    from textual import events
+
+    db, _ = office
+    app = make_app(db=db, now=FROZEN_NOW)
+    notices: list[str] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n")
+        await settle(pilot)
+        screen = app.screen
+        note = screen.query_one("#note", Input)
+        note.focus()
+        real_notify = app.notify
+        app.notify = lambda message, *a, **k: (notices.append(str(message)), real_notify(message, *a, **k))
+        app.post_message(events.Paste(paste))
+        await settle(pilot)
+        assert app.return_code is None and app.screen is screen  # nothing quit, nothing saved
+        assert note.value == expected
+        assert any("Geplakte tekst" in n for n in notices)
+    with db.reading() as session:
+        assert session.execute(text("SELECT count(*) FROM contact")).scalar() == 0
+
+
+async def test_hardening_07_a_multi_line_paste_into_a_note_keeps_its_lines(office) -> None:
+    from textual import events
+    from textual.widgets import TextArea
+
+    db, worker = office
+    someone = residents.add_resident(db, worker.id, PersonalData("Jan", "", "Jansen", 1951), None, True)
+    app = make_app(db=db, now=FROZEN_NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_resident(someone.id)
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        area = app.screen.query_one("#note", TextArea)
+        area.focus()
+        app.post_message(events.Paste("eerste regel\nAAA\x1b\x11tweede\u202e regel"))
+        await settle(pilot)
+        assert area.text == "eerste regel\nAAAtweede regel" and app.return_code is None

@@ -70,3 +70,17 @@ def strip_controls(value: str) -> tuple[str, bool]:
     if not any(ch in _SEPARATORS or _invisible(ch) for ch in value):
         return value, False
     return re.sub(r" {2,}", " ", _one_line(value)), True
+
+
+def pasted(text: str, *, one_line: bool) -> tuple[str, bool]:
+    """A paste is text and only text: for a one-line field, line breaks and controls become
+    spaces (an escape byte can no longer act as a key); for a note, line breaks stay. Format
+    characters go in both. Says whether anything was changed."""
+    if one_line:
+        cleaned = re.sub(r" {2,}", " ", _one_line(text))
+    else:
+        kept = text.replace("\r\n", "\n")
+        cleaned = "".join(
+            "\n" if ch in _LINE_BREAKS else ch for ch in kept if ch in _LINE_BREAKS or ch == "\t" or not _invisible(ch)
+        )
+    return cleaned, cleaned != text

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import uuid
+import weakref
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -19,6 +20,7 @@ from textual import events, work
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.screen import Screen
+from textual.widget import Widget
 
 from wijkwerk_tui.domain.clock import Clock, system_clock
 from wijkwerk_tui.ui import memory
@@ -69,6 +71,7 @@ class WijkwerkApp(Navigation):
         super().__init__(session, db_path, clock)
         self.last_activity = clock()
         self.quiet_collector = memory.QuietCollector()
+        self._cleaned_pastes: weakref.WeakSet[events.Paste] = weakref.WeakSet()
 
     # -- the gate ---------------------------------------------------------------------------
     def get_default_screen(self) -> Screen[Any]:
@@ -182,7 +185,27 @@ class WijkwerkApp(Navigation):
         if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)):
             self.last_activity = self.clock()
             self.quiet_collector.touched()
+        if isinstance(event, events.Paste) and not event.is_forwarded:
+            if event in self._cleaned_pastes:
+                return  # ours, bubbled back up from the field that took it
+            if self.focused is not None:
+                self._paste(self.focused, event.text)
+                return
         await super().on_event(event)
+
+    def _paste(self, target: Widget, text: str) -> None:
+        """A paste is text: no control character in it acts as a key or lands in the data, and
+        a one-line field gets one line. The worker hears when something was taken out."""
+        from textual.widgets import TextArea  # not before the first frame: it is a large import
+
+        from wijkwerk_tui.domain.text import pasted
+
+        cleaned, changed = pasted(text, one_line=not isinstance(target, TextArea))
+        if changed:
+            self.notify("Geplakte tekst: regeleinden samengevoegd of onzichtbare tekens weggehaald.", markup=False)
+        paste = events.Paste(cleaned)
+        self._cleaned_pastes.add(paste)
+        target.post_message(paste)
 
     def check_auto_lock(self) -> None:
         if self.session is not None and not self.locked and self.clock() - self.last_activity >= self.lock_after():
