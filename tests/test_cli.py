@@ -177,11 +177,11 @@ def test_full_export_is_for_coordinators_and_marks_deleted_rows(office, clock, t
 
     path, resident_id = office
     session = vault.login(path, "Sanne Kuiper", PASS, clock)
-    vault.add_account(session, "Piet", "worker", "piet-wachtwoord", "piet-wachtwoord")
+    vault.add_account(session, "Piet", "worker", "groene-piet-op-de-fiets", "groene-piet-op-de-fiets")
     residents.delete_resident(session.db, session.worker_id, resident_id)
     session.db.close()
     refused = _run(
-        "--db", str(path), "export", "--output", str(tmp_path / "x"), user="Piet", passphrase="piet-wachtwoord"
+        "--db", str(path), "export", "--output", str(tmp_path / "x"), user="Piet", passphrase="groene-piet-op-de-fiets"
     )
     assert refused.returncode == 1 and "coördinator" in refused.stderr
     done = _run("--db", str(path), "export", "--output", str(tmp_path / "out"))
@@ -199,3 +199,14 @@ def test_full_export_is_for_coordinators_and_marks_deleted_rows(office, clock, t
     from openpyxl import load_workbook
 
     assert "resident" in load_workbook(tmp_path / "xl" / "wijkwerk-export.xlsx").sheetnames
+
+
+def test_hardening_18_passphrase_from_a_file(office, tmp_path: Path) -> None:
+    path, _resident = office
+    secret = tmp_path / "wachtwoord.txt"
+    secret.write_text(PASS + "\n")
+    secret.chmod(0o600)
+    done = _run("--db", str(path), "check", "--passphrase-file", str(secret), passphrase=None)
+    assert done.returncode == 0, done.stderr
+    missing = _run("--db", str(path), "check", "--passphrase-file", str(tmp_path / "weg.txt"), passphrase=None)
+    assert missing.returncode == 1 and "wachtwoordbestand" in missing.stderr

@@ -23,7 +23,7 @@ from wijkwerk_tui.security import vault
 from wijkwerk_tui.services import privacy
 from wijkwerk_tui.store import residents, settings, workers
 
-WORKER, WORKER_PASS = "Piet de Boer", "piet-wachtwoord"
+WORKER, WORKER_PASS = "Piet de Boer", "groene-piet-op-de-fiets"
 
 Call = Callable[[Any, uuid.UUID, uuid.UUID, Path], object]
 

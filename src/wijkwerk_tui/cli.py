@@ -31,10 +31,14 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"wijkwerk {__version__}")
     parser.add_argument("--db", metavar="PAD", help="databasebestand (standaard: WIJKWERK_DB of de gebruikersmap)")
     parser.add_argument("--user", metavar="NAAM", help="medewerker (standaard: WIJKWERK_USER)")
+    parser.add_argument(
+        "--passphrase-file", metavar="PAD", help="lees het wachtwoord uit dit bestand (alleen voor u leesbaar)"
+    )
     # --db and --user may also follow the subcommand (`wijkwerk demo --db x.db`).
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", metavar="PAD", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     common.add_argument("--user", metavar="NAAM", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    common.add_argument("--passphrase-file", metavar="PAD", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="OPDRACHT")
     sub.add_parser("run", help="open de app (standaard)", parents=[common])
     demo = sub.add_parser("demo", help="maak of hergebruik een demodatabase en open de app", parents=[common])
@@ -114,6 +118,21 @@ class CliError(Exception):
     """A refusal (login, bad option) reported in Dutch; the exit status is 1."""
 
 
+def _passphrase_from_file(args: argparse.Namespace) -> str:
+    """The first line of --passphrase-file (a file only its owner can read beats an environment
+    variable, which every program of the same user can read)."""
+    name = getattr(args, "passphrase_file", None)
+    if not name:
+        return ""
+    try:
+        lines = Path(name).expanduser().read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        raise CliError("het wachtwoordbestand kon niet worden gelezen.") from None
+    if not lines or not lines[0]:
+        raise CliError("het wachtwoordbestand is leeg.")
+    return lines[0]
+
+
 def _credentials(args: argparse.Namespace, path: Path) -> tuple[str, str]:
     from wijkwerk_tui.security import vault
     from wijkwerk_tui.security.gate import state
@@ -122,7 +141,7 @@ def _credentials(args: argparse.Namespace, path: Path) -> tuple[str, str]:
         raise CliError("deze database is nog niet ingericht: start `wijkwerk` om dat te doen.")
     keyfile = vault.load_keyfile(path)
     user = getattr(args, "user", None) or os.environ.get("WIJKWERK_USER") or ""
-    passphrase = os.environ.get("WIJKWERK_PASSPHRASE", "")
+    passphrase = _passphrase_from_file(args) or os.environ.get("WIJKWERK_PASSPHRASE", "")
     if keyfile.is_demo and not user:
         user, passphrase = keyfile.demo_user, passphrase or keyfile.demo_passphrase
     if not user:

@@ -79,45 +79,45 @@ def test_recovery_code_sets_a_new_passphrase(setup_db, clock) -> None:
     session.db.close()
     with pytest.raises(vault.LoginError) as bad:
         vault.recover(
-            path, "AAAA-BBBB-CCCC-DDDD-EEEE-FFFF", "Sanne Kuiper", "nieuw-wachtwoord", "nieuw-wachtwoord", clock
+            path, "AAAA-BBBB-CCCC-DDDD-EEEE-FFFF", "Sanne Kuiper", "nieuwe-groene-fietsbel", "nieuwe-groene-fietsbel", clock
         )
     assert bad.value.field == "code"
     opened = vault.recover(
-        path, code.lower().replace("-", " "), "Sanne Kuiper", "nieuw-wachtwoord", "nieuw-wachtwoord", clock
+        path, code.lower().replace("-", " "), "Sanne Kuiper", "nieuwe-groene-fietsbel", "nieuwe-groene-fietsbel", clock
     )
     opened.db.close()
     with pytest.raises(vault.LoginError):
         vault.login(path, "Sanne Kuiper", PASS, clock)
-    vault.login(path, "Sanne Kuiper", "nieuw-wachtwoord", clock).db.close()
+    vault.login(path, "Sanne Kuiper", "nieuwe-groene-fietsbel", clock).db.close()
 
 
 def test_only_coordinators_manage_accounts(setup_db, clock) -> None:
     session, _code, path = setup_db
-    piet = vault.add_account(session, "Piet", "worker", "piet-wachtwoord", "piet-wachtwoord")
+    piet = vault.add_account(session, "Piet", "worker", "groene-piet-op-de-fiets", "groene-piet-op-de-fiets")
     session.db.close()
-    as_piet = vault.login(path, "Piet", "piet-wachtwoord", clock)
+    as_piet = vault.login(path, "Piet", "groene-piet-op-de-fiets", clock)
     assert as_piet.role == "worker"
     with pytest.raises(PermissionDenied):
-        vault.add_account(as_piet, "Kees", "worker", "kees-wachtwoord", "kees-wachtwoord")
+        vault.add_account(as_piet, "Kees", "worker", "kees-rijdt-een-rode-bus", "kees-rijdt-een-rode-bus")
     coordinator = workers.find_by_name(as_piet.db, "Sanne Kuiper")
     with pytest.raises(PermissionDenied):
-        vault.set_passphrase(as_piet, coordinator.id, "overgenomen!!", "overgenomen!!")
+        vault.set_passphrase(as_piet, coordinator.id, "ik-neem-het-over-vandaag", "ik-neem-het-over-vandaag")
     # One's own passphrase needs the current one.
     with pytest.raises(ValidationError):
-        vault.set_passphrase(as_piet, piet.id, "nieuw-wachtwoord", "nieuw-wachtwoord", current="fout")
-    vault.set_passphrase(as_piet, piet.id, "nieuw-wachtwoord", "nieuw-wachtwoord", current="piet-wachtwoord")
+        vault.set_passphrase(as_piet, piet.id, "nieuwe-groene-fietsbel", "nieuwe-groene-fietsbel", current="fout")
+    vault.set_passphrase(as_piet, piet.id, "nieuwe-groene-fietsbel", "nieuwe-groene-fietsbel", current="groene-piet-op-de-fiets")
     as_piet.db.close()
-    vault.login(path, "Piet", "nieuw-wachtwoord", clock).db.close()
+    vault.login(path, "Piet", "nieuwe-groene-fietsbel", clock).db.close()
 
 
 def test_lock_screen_unlock_same_or_other_worker(setup_db) -> None:
     session, _code, _path = setup_db
-    vault.add_account(session, "Piet", "worker", "piet-wachtwoord", "piet-wachtwoord")
+    vault.add_account(session, "Piet", "worker", "groene-piet-op-de-fiets", "groene-piet-op-de-fiets")
     vault.lock(session)
     with pytest.raises(vault.LoginError):
         vault.unlock(session, "Sanne Kuiper", "fout wachtwoord")
     assert vault.unlock(session, "Sanne Kuiper", PASS) is True
-    assert vault.unlock(session, "Piet", "piet-wachtwoord") is False
+    assert vault.unlock(session, "Piet", "groene-piet-op-de-fiets") is False
     assert session.worker_name == "Piet" and session.role == "worker"
     actions = _actions(session.db)
     assert actions[-4:] == ["lock", "unlock.failed", "unlock", "unlock.switch"]

@@ -52,9 +52,9 @@ def test_database_wal_drafts_and_backup_are_encrypted(setup_db) -> None:
 
 def test_any_active_account_opens_a_deactivated_one_does_not(setup_db, clock) -> None:
     session, _code, path = setup_db
-    other = vault.add_account(session, "Piet de Boer", "worker", "piet-wachtwoord", "piet-wachtwoord")
+    other = vault.add_account(session, "Piet de Boer", "worker", "groene-piet-op-de-fiets", "groene-piet-op-de-fiets")
     session.db.close()
-    for name, passphrase in (("piet de boer", "piet-wachtwoord"), ("Sanne Kuiper", PASS)):
+    for name, passphrase in (("piet de boer", "groene-piet-op-de-fiets"), ("Sanne Kuiper", PASS)):
         opened = vault.login(path, name, passphrase, clock)
         assert residents.count_residents(opened.db) == 0
     made = backup.make_backup(opened.db, opened.worker_id)
@@ -68,7 +68,7 @@ def test_any_active_account_opens_a_deactivated_one_does_not(setup_db, clock) ->
     key = keyfile.find_by_name("Sanne Kuiper").open(PASS)
     assert backup.is_good(made, key) and not backup.is_good(made, bytes(32))
     with pytest.raises(vault.LoginError):
-        vault.login(path, "Piet de Boer", "piet-wachtwoord", clock)
+        vault.login(path, "Piet de Boer", "groene-piet-op-de-fiets", clock)
     assert "Piet de Boer" not in keyfile_path(path).read_text()
 
 

@@ -64,7 +64,7 @@ async def test_first_run_setup_shows_the_recovery_code_once(tmp_path: Path) -> N
         assert isinstance(app.screen, StartScreen) and app.worker_name == "Sanne Kuiper" and app.is_coordinator
     assert vault.state(path) == "ready"
     # The code opens the database on its own.
-    vault.recover(path, code, "Sanne Kuiper", "ander wachtwoord", "ander wachtwoord").db.close()
+    vault.recover(path, code, "Sanne Kuiper", "een ander groen fietsje", "een ander groen fietsje").db.close()
 
 
 async def test_login_with_type_ahead_and_a_growing_delay(setup_db, clock) -> None:
@@ -142,7 +142,7 @@ async def test_auto_lock_hides_everything_and_unlock_returns_to_the_half_filled_
 
 async def test_another_worker_unlocking_starts_fresh(setup_db, clock) -> None:
     session, _code, _path = setup_db
-    vault.add_account(session, "Piet de Boer", "worker", "piet-wachtwoord", "piet-wachtwoord")
+    vault.add_account(session, "Piet de Boer", "worker", "groene-piet-op-de-fiets", "groene-piet-op-de-fiets")
     resident = residents.add_resident(
         session.db, session.worker_id, PersonalData("Gerrit", "", "Hoekstra", 1951), None, True
     )
@@ -164,7 +164,7 @@ async def test_another_worker_unlocking_starts_fresh(setup_db, clock) -> None:
         name.focus()
         await type_text(pilot, "Piet de Boer")
         await pilot.press("enter")
-        await type_text(pilot, "piet-wachtwoord")
+        await type_text(pilot, "groene-piet-op-de-fiets")
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, StartScreen) and len(app.screen_stack) == 1
@@ -176,7 +176,7 @@ async def test_another_worker_unlocking_starts_fresh(setup_db, clock) -> None:
 
 async def test_a_worker_sees_only_what_the_role_allows(setup_db, clock) -> None:
     session, _code, _path = setup_db
-    piet = vault.add_account(session, "Piet", "worker", "piet-wachtwoord", "piet-wachtwoord")
+    piet = vault.add_account(session, "Piet", "worker", "groene-piet-op-de-fiets", "groene-piet-op-de-fiets")
     resident = residents.add_resident(
         session.db, session.worker_id, PersonalData("Gerrit", "", "Hoekstra", 1951), None, True
     )
@@ -221,9 +221,9 @@ async def test_coordinator_adds_and_deactivates_an_account(setup_db, clock) -> N
         assert "10 tekens" in _error(app, "passphrase")
         app.screen.query_one("#passphrase", Input).value = ""
         app.screen.query_one("#passphrase", Input).focus()
-        await type_text(pilot, "piet-wachtwoord")
+        await type_text(pilot, "groene-piet-op-de-fiets")
         await pilot.press("tab")
-        await type_text(pilot, "piet-wachtwoord")
+        await type_text(pilot, "groene-piet-op-de-fiets")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, AccountsScreen)
@@ -235,7 +235,7 @@ async def test_coordinator_adds_and_deactivates_an_account(setup_db, clock) -> N
         await settle(pilot)
         assert ["Piet de Boer", "medewerker", "nee"] in cells(app.screen.query_one("#accounts", DataTable))
     try:
-        vault.login(path, "Piet de Boer", "piet-wachtwoord", clock)
+        vault.login(path, "Piet de Boer", "groene-piet-op-de-fiets", clock)
         raise AssertionError("a deactivated account logged in")
     except vault.LoginError:
         pass
@@ -264,7 +264,7 @@ async def test_settings_lock_minutes_and_a_worker_cannot_open_them(setup_db, clo
         app.check_auto_lock()
         await pilot.pause()
         assert app.locked
-    piet = vault.add_account(session, "Piet", "worker", "piet-wachtwoord", "piet-wachtwoord")
+    piet = vault.add_account(session, "Piet", "worker", "groene-piet-op-de-fiets", "groene-piet-op-de-fiets")
     app = WijkwerkApp(vault.Unlocked(session.db, piet.id, piet.name, piet.role), clock=clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

@@ -98,9 +98,9 @@ def setup(
         organisation, "organisation", max_len=120, required=True, what="de naam van de organisatie"
     )
     name = clean_line(name, "name", max_len=120, required=True, what="uw naam")
-    check_passphrase(passphrase, repeat)
     cleaned = [clean_line(a, "areas", max_len=80) for a in area_names]
     cleaned = [a for a in dict.fromkeys(cleaned) if a]
+    check_passphrase(passphrase, repeat, personal=(organisation, name, *cleaned))
     if not cleaned:
         raise ValidationError("areas", "Vul minstens één gebied in (wijk, dorp of kern).")
     key, code = new_database_key(), new_recovery_code()
@@ -205,7 +205,7 @@ def recover(db_path: Path, code: str, name: str, passphrase: str, repeat: str, c
     keyfile = load_keyfile(db_path)
     now = clock()
     _refuse_if_waiting(keyfile, RECOVERY_SLOT, now)
-    check_passphrase(passphrase, repeat)
+    check_passphrase(passphrase, repeat, personal=(name,))
     slot = keyfile.slot(RECOVERY_SLOT)
     key = slot.open(normalise_recovery_code(code)) if slot else None
     if key is None:
@@ -267,8 +267,14 @@ def _sealer(session: Unlocked, passphrase: str) -> Callable[[Worker], None]:
     return seal
 
 
+def _personal(session: Unlocked, *names: str) -> tuple[str, ...]:
+    """Names a passphrase must not lean on: the worker's, the organisation's, the areas'."""
+    areas = [a.name for a in area_store.list_areas(session.db, include_inactive=True)]
+    return (*names, settings.get(session.db, settings.ORGANISATION_KEY), *areas)
+
+
 def add_account(session: Unlocked, name: str, role: str, passphrase: str, repeat: str) -> Worker:
-    check_passphrase(passphrase, repeat)
+    check_passphrase(passphrase, repeat, personal=_personal(session, name))
     return workers.add_worker(
         session.db, session.worker_id, name, role, kdf.hash_passphrase(passphrase), then=_sealer(session, passphrase)
     )
@@ -278,7 +284,7 @@ def set_passphrase(
     session: Unlocked, worker_id: uuid.UUID, passphrase: str, repeat: str, current: str | None = None
 ) -> None:
     """Reset someone's passphrase (coordinator), or change one's own (with the current one)."""
-    check_passphrase(passphrase, repeat)
+    check_passphrase(passphrase, repeat, personal=_personal(session, workers.get_worker(session.db, worker_id).name))
     if worker_id == session.worker_id:
         stored = workers.passphrase_hash(session.db, worker_id)
         if current is None or not kdf.verify_passphrase(stored, current):
@@ -291,7 +297,7 @@ def set_passphrase(
 def set_active(session: Unlocked, worker_id: uuid.UUID, active: bool, passphrase: str = "") -> None:
     """Deactivate (its wrapped key is removed) or reactivate (needs a new passphrase)."""
     if active:
-        check_passphrase(passphrase)
+        check_passphrase(passphrase, personal=_personal(session, workers.get_worker(session.db, worker_id).name))
 
     def update_slot(worker: Worker) -> None:
         if session.keyfile is None or session.db.key is None:
