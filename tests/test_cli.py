@@ -210,3 +210,18 @@ def test_hardening_18_passphrase_from_a_file(office, tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     missing = _run("--db", str(path), "check", "--passphrase-file", str(tmp_path / "weg.txt"), passphrase=None)
     assert missing.returncode == 1 and "wachtwoordbestand" in missing.stderr
+
+
+def test_hardening_01_demo_never_replaces_a_real_database(office, clock) -> None:
+    path, _resident = office
+    keys = path.with_name(path.name + ".keys")
+    before = (path.read_bytes(), keys.read_bytes())
+    refused = _run("--db", str(path), "demo", "--no-run", "--residents", "5")
+    assert refused.returncode == 1 and "demo" in refused.stderr and "Traceback" not in refused.stderr
+    assert (path.read_bytes(), keys.read_bytes()) == before
+    vault.login(path, "Sanne Kuiper", PASS, clock).db.close()  # still opens
+    # Without its key file the database is not the demo's to take either: nothing is deleted.
+    keys.rename(keys.with_name("elders.keys"))
+    database = path.read_bytes()
+    again = _run("--db", str(path), "demo", "--no-run", "--residents", "5")
+    assert again.returncode == 1 and path.read_bytes() == database and not keys.exists()
