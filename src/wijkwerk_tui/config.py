@@ -33,9 +33,8 @@ EXPORT_ENV = "WIJKWERK_EXPORTS"
 
 
 def export_dir() -> Path:
-    """Where inzage documents go: WIJKWERK_EXPORTS, else Documents/wijkwerk."""
+    """Where exports go unless a coordinator chose a folder: WIJKWERK_EXPORTS, else `exports/`
+    in the app's own data folder (Documents is often synced to a cloud: OneDrive, iCloud)."""
     if os.environ.get(EXPORT_ENV):
         return Path(os.environ[EXPORT_ENV]).expanduser()
-    import platformdirs
-
-    return platformdirs.user_documents_path() / APP_NAME
+    return data_dir() / "exports"

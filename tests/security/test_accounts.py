@@ -79,7 +79,12 @@ def test_recovery_code_sets_a_new_passphrase(setup_db, clock) -> None:
     session.db.close()
     with pytest.raises(vault.LoginError) as bad:
         vault.recover(
-            path, "AAAA-BBBB-CCCC-DDDD-EEEE-FFFF", "Sanne Kuiper", "nieuwe-groene-fietsbel", "nieuwe-groene-fietsbel", clock
+            path,
+            "AAAA-BBBB-CCCC-DDDD-EEEE-FFFF",
+            "Sanne Kuiper",
+            "nieuwe-groene-fietsbel",
+            "nieuwe-groene-fietsbel",
+            clock,
         )
     assert bad.value.field == "code"
     opened = vault.recover(
@@ -105,7 +110,9 @@ def test_only_coordinators_manage_accounts(setup_db, clock) -> None:
     # One's own passphrase needs the current one.
     with pytest.raises(ValidationError):
         vault.set_passphrase(as_piet, piet.id, "nieuwe-groene-fietsbel", "nieuwe-groene-fietsbel", current="fout")
-    vault.set_passphrase(as_piet, piet.id, "nieuwe-groene-fietsbel", "nieuwe-groene-fietsbel", current="groene-piet-op-de-fiets")
+    vault.set_passphrase(
+        as_piet, piet.id, "nieuwe-groene-fietsbel", "nieuwe-groene-fietsbel", current="groene-piet-op-de-fiets"
+    )
     as_piet.db.close()
     vault.login(path, "Piet", "nieuwe-groene-fietsbel", clock).db.close()
 

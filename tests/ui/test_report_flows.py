@@ -17,6 +17,7 @@ from wijkwerk_tui.ui.screens.lists.activity_form import ActivityForm
 from wijkwerk_tui.ui.screens.lists.report import ReportScreen
 from wijkwerk_tui.ui.screens.resident.contact_form import ContactForm
 from wijkwerk_tui.ui.widgets.bar_chart import BarChart, bar
+from wijkwerk_tui.ui.widgets.row_list import RowList
 
 
 def test_bar_lengths_are_proportional() -> None:
@@ -116,3 +117,55 @@ async def test_a_contact_can_carry_a_story(db: Database) -> None:
         assert not isinstance(app.screen, ContactForm)
     saved = contacts.for_resident(db, jan.id)[0]
     assert saved.is_story and saved.story.startswith("Een oudere man")
+
+
+async def test_hardening_15_exports_screen_lists_and_clears_up_and_says_they_are_plain(
+    setup_db, clock, tmp_path: Path
+) -> None:
+    """A coordinator chooses the export folder in Instellingen; the report export says the files
+    are not encrypted; Exports lists them and clears them up, leaving other files alone."""
+    from wijkwerk_tui.ui.screens.admin.settings_form import SettingsForm
+    from wijkwerk_tui.ui.screens.lists.exports import ExportsScreen
+    from wijkwerk_tui.ui.screens.lists.report import ReportScreen
+
+    session, _code, _path = setup_db
+    chosen = tmp_path / "gekozen"
+    chosen.mkdir()
+    (chosen / "eigen-bestand.txt").write_text("niet van wijkwerk")
+    app = make_app(db=session.db, now=clock)
+    notices: list[str] = []
+    real_notify = app.notify
+    app.notify = lambda message, *a, **k: (notices.append(str(message)), real_notify(message, *a, **k))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.action_settings()
+        await settle(pilot)
+        assert isinstance(app.screen, SettingsForm)
+        app.screen.query_one("#export_folder", Input).value = "relatief"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "volledig pad" in app.screen.query_one("#field-export_folder").error
+        app.screen.query_one("#export_folder", Input).value = str(chosen)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.export_dir == chosen
+        app.action_report()
+        await settle(pilot)
+        assert isinstance(app.screen, ReportScreen)
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        assert any("niet versleuteld" in n for n in notices)
+        written = sorted(p.name for p in chosen.iterdir())
+        assert len(written) == 5 and "eigen-bestand.txt" in written
+        app.action_exports()
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ExportsScreen)
+        assert len(cells(screen.query_one("#exports", RowList))) == 4
+        await pilot.press("x", "j")
+        await settle(pilot)
+        assert len(cells(screen.query_one("#exports", RowList))) == 3
+        await pilot.press("o", "j")
+        await settle(pilot)
+        assert cells(screen.query_one("#exports", RowList)) == []
+        assert [p.name for p in chosen.iterdir()] == ["eigen-bestand.txt"]

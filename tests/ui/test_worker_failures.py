@@ -134,6 +134,14 @@ async def _reload_resident(pilot: Pilot[object], app: WijkwerkApp, rid: uuid.UUI
     await settle(pilot)
 
 
+async def _remove_export(pilot: Pilot[object], app: WijkwerkApp, rid: uuid.UUID) -> None:
+    app.export_dir.mkdir(parents=True, exist_ok=True)
+    (app.export_dir / "rapportage-20260101-20261231.md").write_text("# Rapportage")
+    app.action_exports()
+    await settle(pilot)
+    await _press(pilot, "x", "j")
+
+
 STARTUP = {"WijkwerkApp._session_start", "WijkwerkApp._daily_backup"}  # fail while the app starts
 
 DRIVERS: dict[str, Driver] = {
@@ -160,6 +168,7 @@ DRIVERS: dict[str, Driver] = {
     "ResidentScreen._remember": _resident,
     "ResidentScreen.load": _reload_resident,
     "WhoLookedScreen._load": keys("w", resident=True),
+    "ExportsScreen._remove": _remove_export,
     "AccountsScreen.load": call(lambda app: app.action_accounts()),
     "AccountsScreen._deactivate": _deactivate,
     "WijkwerkApp._audit_lock": keys("ctrl+l"),

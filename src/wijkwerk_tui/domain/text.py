@@ -84,3 +84,12 @@ def pasted(text: str, *, one_line: bool) -> tuple[str, bool]:
             "\n" if ch in _LINE_BREAKS else ch for ch in kept if ch in _LINE_BREAKS or ch == "\t" or not _invisible(ch)
         )
     return cleaned, cleaned != text
+
+
+def check_folder(value: str, field: str) -> str:
+    """A folder typed by a coordinator: empty (the default), or a full path (`/...`, `~/...`,
+    `C:\\...`) on one line."""
+    text = clean_line(value, field, max_len=400)
+    if text and not (text.startswith(("/", "~")) or re.match(r"^[A-Za-z]:[\\/]", text)):
+        raise ValidationError(field, "Geef een volledig pad, bijvoorbeeld ~/wijkwerk-exports, of laat het leeg.")
+    return text

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from wijkwerk_tui.db.engine import Database
+from wijkwerk_tui.exchange.private_files import private_file, private_folder
 from wijkwerk_tui.exchange.spreadsheet import cells
 from wijkwerk_tui.queries import full_export
 
@@ -28,15 +28,14 @@ def write(db: Database, actor: uuid.UUID | None, fmt: str, folder: Path) -> list
     if fmt not in FORMATS:
         raise ValueError(fmt)
     names = full_export.begin(db, actor, fmt)
-    folder.mkdir(parents=True, exist_ok=True)
+    private_folder(folder)
     if fmt == "jsonl":
         written = []
         for name in names:
-            path = folder / f"{name}.jsonl"
+            path = private_file(folder / f"{name}.jsonl")
             with path.open("w", encoding="utf-8") as out:
                 for row in _marked(full_export.rows(db, actor, name)):
                     out.write(json.dumps(row, ensure_ascii=False) + "\n")
-            os.chmod(path, 0o600)
             written.append(path)
         return written
     from openpyxl import Workbook
@@ -50,7 +49,6 @@ def write(db: Database, actor: uuid.UUID | None, fmt: str, folder: Path) -> list
                 header = list(row)
                 sheet.append(header)
             sheet.append(cells(sheet, [row[k] for k in header]))
-    path = folder / "wijkwerk-export.xlsx"
+    path = private_file(folder / "wijkwerk-export.xlsx")
     book.save(path)
-    os.chmod(path, 0o600)
     return [path]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import uuid
 from datetime import date, datetime
 from pathlib import Path
@@ -14,6 +13,7 @@ from wijkwerk_tui.domain.ladders import LADDER_NAMES, Ladder, steps
 from wijkwerk_tui.domain.referrals import STATUSES as REFERRAL_STATUSES
 from wijkwerk_tui.domain.signals import CATEGORIES, URGENCIES
 from wijkwerk_tui.domain.signals import STATUSES as SIGNAL_STATUSES
+from wijkwerk_tui.exchange.private_files import private_file, private_folder
 from wijkwerk_tui.queries.inzage import Inzage
 
 TITLES = {
@@ -179,13 +179,12 @@ def to_markdown(data: dict[str, Any], organisation: str = "") -> str:
 def write(found: Inzage, folder: Path, organisation: str = "") -> tuple[Path, Path]:
     """Write inzage-<date>-<id>.md and .json into `folder` (readable only by this user)."""
     data = as_dict(found)
-    folder.mkdir(parents=True, exist_ok=True)
+    private_folder(folder)
     stem = f"inzage-{data['gemaakt_op'][:10]}-{data['inwoner']['id'][:8]}"
     markdown, raw = folder / f"{stem}.md", folder / f"{stem}.json"
     for path, text in (
         (markdown, to_markdown(data, organisation)),
         (raw, json.dumps(data, ensure_ascii=False, indent=2)),
     ):
-        path.write_text(text, encoding="utf-8")
-        os.chmod(path, 0o600)
+        private_file(path).write_text(text, encoding="utf-8")
     return markdown, raw

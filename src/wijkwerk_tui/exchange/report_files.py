@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from wijkwerk_tui.domain.report import SMALL, Cell, Count, PeriodReport
+from wijkwerk_tui.exchange.private_files import private_file
 from wijkwerk_tui.exchange.spreadsheet import cells, csv_text
 
 FORMATS = ("md", "csv", "xlsx", "json")
@@ -143,7 +144,9 @@ def _sheet_name(title: str, used: set[str]) -> str:
 
 
 def write(report: PeriodReport, fmt: str, path: Path, suppress: bool = True) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if fmt not in FORMATS:
+        raise ValueError(fmt)
+    private_file(path)
     if fmt == "md":
         path.write_text(to_markdown(report, suppress), encoding="utf-8")
     elif fmt == "csv":

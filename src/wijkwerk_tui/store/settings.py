@@ -13,13 +13,14 @@ from wijkwerk_tui.domain.accounts import DEFAULT_LOCK_MINUTES, check_lock_minute
 from wijkwerk_tui.domain.errors import DomainError
 from wijkwerk_tui.domain.ladders import Ladder
 from wijkwerk_tui.domain.retention import DEFAULT_YEARS, check_years
-from wijkwerk_tui.domain.text import clean_line
+from wijkwerk_tui.domain.text import check_folder, clean_line
 from wijkwerk_tui.store import audit
 from wijkwerk_tui.store.access import require_role
 
 ORGANISATION_KEY = "organisation"
 LOCK_MINUTES_KEY = "lock_minutes"
 RETENTION_KEY = "retention_years"
+EXPORT_FOLDER_KEY = "export_folder"  # this laptop's choice; "" is the app's own data folder
 
 
 def get(db: Database, key: str, default: str = "") -> str:
@@ -73,14 +74,19 @@ def save_organisation_settings(
     organisation: str,
     lock_minutes: int | str,
     retention_years: int | str,
+    export_folder: str | None = None,
 ) -> None:
-    """The settings screen's one transaction (coordinators only)."""
+    """The settings screen's one transaction (coordinators only). `export_folder`: where this
+    laptop writes exports ("" for the app's own data folder; None leaves it as it is)."""
     name = clean_line(organisation, "organisation", max_len=120, required=True, what="de naam van de organisatie")
     minutes = check_lock_minutes(lock_minutes)
     years = check_years(retention_years)
+    folder = None if export_folder is None else check_folder(export_folder, "export_folder")
     with db.transaction() as session:
         require_role(session, actor, "settings")
         put(session, ORGANISATION_KEY, name)
         put(session, LOCK_MINUTES_KEY, str(minutes))
         put(session, RETENTION_KEY, str(years))
+        if folder is not None:
+            put(session, EXPORT_FOLDER_KEY, folder)
         audit.record(session, db, actor, "settings.update", detail=f"lock={minutes};retention={years}")

@@ -134,6 +134,7 @@ class WijkwerkApp(Navigation):
         from wijkwerk_tui.ui.screens.resident.intake import DRAFT
 
         self.lock_minutes = settings.lock_minutes(self.db)
+        self.export_folder = settings.get(self.db, settings.EXPORT_FOLDER_KEY)
         self._offer_draft(drafts.load(self.db, self.worker_id, DRAFT))
         self.call_from_thread(self._daily_backup)  # workers start on the UI thread
 

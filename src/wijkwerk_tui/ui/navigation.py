@@ -85,6 +85,17 @@ class Navigation(SessionApp):
 
         self._show_only(ActivitiesScreen, lambda: self.push_screen(ActivitiesScreen()))
 
+    def action_exports(self) -> None:
+        from wijkwerk_tui.ui.screens.lists.exports import ExportsScreen
+
+        folder = self.export_dir
+        self._show_only(
+            ExportsScreen,
+            lambda: self.push_loaded(
+                lambda db: ExportsScreen.load(db, folder), lambda found: ExportsScreen(folder, found)
+            ),
+        )
+
     def action_intake(self) -> None:
         from wijkwerk_tui.ui.screens.resident.intake import IntakeScreen
 

@@ -45,6 +45,7 @@ class SessionApp(App[object]):
         self.clock = clock
         self.lock_minutes = DEFAULT_LOCK_MINUTES  # read from the settings once signed in
         self.locked = False  # the lock screen covers everything; nothing is pushed over it
+        self.export_folder = ""  # a coordinator's choice for this laptop ("": the default)
         self.data_version = 0  # raised by every save; screens reload when it moved
         self._export_dir: Path | None = None
 
@@ -76,9 +77,11 @@ class SessionApp(App[object]):
 
     @property
     def export_dir(self) -> Path:
+        """Where exports go: the folder a coordinator chose, else WIJKWERK_EXPORTS or the app's own."""
         from wijkwerk_tui.config import export_dir
 
-        return self._export_dir or export_dir()
+        chosen = Path(self.export_folder).expanduser() if self.export_folder else None
+        return self._export_dir or chosen or export_dir()
 
     @export_dir.setter
     def export_dir(self, value: Path) -> None:

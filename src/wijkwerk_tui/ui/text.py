@@ -19,4 +19,7 @@ def day(value: date | None) -> Text:
     return Text(format_date(value))
 
 
+# Said with every export: the file leaves the encrypted database.
+NOT_ENCRYPTED = "Let op: exportbestanden zijn niet versleuteld. Bewaar ze niet langer dan nodig."
+
 ARROWS = {"up": "↑", "down": "↓", "same": "=", "new": "•"}

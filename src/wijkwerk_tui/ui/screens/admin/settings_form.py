@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.widgets import Input
 
+from wijkwerk_tui.config import export_dir as default_export_dir
 from wijkwerk_tui.domain.accounts import check_lock_minutes
+from wijkwerk_tui.domain.text import check_folder
 from wijkwerk_tui.store import settings
 from wijkwerk_tui.ui.dialogs.form import FormScreen, Write
 
@@ -21,6 +23,7 @@ class Current:
     organisation: str
     lock_minutes: int
     retention_years: int
+    export_folder: str
 
 
 class SettingsForm(FormScreen):
@@ -33,7 +36,10 @@ class SettingsForm(FormScreen):
     @staticmethod
     def load(db: Database) -> Current:
         return Current(
-            settings.get(db, settings.ORGANISATION_KEY), settings.lock_minutes(db), settings.retention_years(db)
+            settings.get(db, settings.ORGANISATION_KEY),
+            settings.lock_minutes(db),
+            settings.retention_years(db),
+            settings.get(db, settings.EXPORT_FOLDER_KEY),
         )
 
     def compose_fields(self) -> ComposeResult:
@@ -44,21 +50,30 @@ class SettingsForm(FormScreen):
         yield self.field("Vergrendelen na", minutes, "lock_minutes")
         years = Input(str(now.retention_years), id="retention_years", compact=True, max_length=2)
         yield self.field("Bewaartermijn (jaar)", years, "retention_years")
+        folder = Input(now.export_folder, placeholder=str(default_export_dir()), id="export_folder", compact=True)
+        yield self.field("Exportmap", folder, "export_folder")
 
     def save(self) -> Write:
         db, worker = self.app.db, self.app.worker_id
         organisation, retention = self.value_of("organisation"), self.value_of("retention_years")
         minutes = check_lock_minutes(self.value_of("lock_minutes"))
+        folder = check_folder(self.value_of("export_folder"), "export_folder")
 
         def write() -> str:
             settings.save_organisation_settings(
-                db, worker, organisation=organisation, lock_minutes=minutes, retention_years=retention
+                db,
+                worker,
+                organisation=organisation,
+                lock_minutes=minutes,
+                retention_years=retention,
+                export_folder=folder,
             )
             return "Instellingen opgeslagen."
 
-        self._minutes = minutes
+        self._minutes, self._folder = minutes, folder
         return write
 
     def after_save(self, message: str) -> None:
-        self.app.lock_minutes = self._minutes  # the idle lock follows at once
+        self.app.lock_minutes = self._minutes  # the idle lock follows at once, and so do exports
+        self.app.export_folder = self._folder
         super().after_save(message)

@@ -24,7 +24,7 @@ from wijkwerk_tui.exchange import report_files as export
 from wijkwerk_tui.queries import report_data
 from wijkwerk_tui.store import areas, settings
 from wijkwerk_tui.ui.base import AppScreen
-from wijkwerk_tui.ui.text import plain
+from wijkwerk_tui.ui.text import NOT_ENCRYPTED, plain
 from wijkwerk_tui.ui.widgets.bar_chart import BarChart
 from wijkwerk_tui.ui.widgets.choices import select
 from wijkwerk_tui.ui.widgets.footer import Footer
@@ -151,5 +151,5 @@ class ReportScreen(AppScreen[None]):
             self.app.progress(f"Exporteren {n}/{len(export.FORMATS)}")
             written.append(export.write(report, fmt, folder / export.default_name(report, fmt)))
         self.app.progress("")
-        message = f"Geschreven in {folder}: " + ", ".join(p.name for p in written)
+        message = f"Geschreven in {folder}: " + ", ".join(p.name for p in written) + f". {NOT_ENCRYPTED}"
         self.app.call_from_thread(self.app.notify, message, markup=False, timeout=10)

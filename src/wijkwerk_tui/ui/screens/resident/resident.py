@@ -28,7 +28,7 @@ from wijkwerk_tui.services import resident_file
 from wijkwerk_tui.services.resident_file import ResidentFile
 from wijkwerk_tui.store import settings
 from wijkwerk_tui.ui.base import AppScreen
-from wijkwerk_tui.ui.text import ARROWS, day, plain
+from wijkwerk_tui.ui.text import ARROWS, NOT_ENCRYPTED, day, plain
 from wijkwerk_tui.ui.widgets.footer import Footer
 from wijkwerk_tui.ui.widgets.ladder_view import LadderView
 from wijkwerk_tui.ui.widgets.row_list import Column, RowList
@@ -309,9 +309,8 @@ class ResidentScreen(AppScreen[None]):
         found = inzage.collect(db, self.app.worker_id, self.resident_id)
         markdown, _raw = document.write(found, folder, settings.get(db, settings.ORGANISATION_KEY))
         self.app.progress("")
-        self.app.call_from_thread(
-            self.app.notify, f"Inzage opgeslagen: {markdown} (en .json)", markup=False, timeout=10
-        )
+        message = f"Inzage opgeslagen: {markdown} (en .json). {NOT_ENCRYPTED}"
+        self.app.call_from_thread(self.app.notify, message, markup=False, timeout=10)
 
     def action_erase(self) -> None:
         from wijkwerk_tui.ui.dialogs.confirm import ConfirmDialog
