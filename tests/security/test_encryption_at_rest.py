@@ -125,3 +125,25 @@ def test_encrypted_engine_serves_many_threads(setup_db) -> None:
         counts = list(pool.map(lambda _: residents.count_residents(session.db), range(40)))
     assert counts == [0] * 40
     assert type(session.db.engine.pool).__name__ == "QueuePool"
+
+
+def test_hardening_08_a_key_file_of_another_database_is_named(tmp_path: Path, clock) -> None:
+    """The key file next to the database belongs to another database: say that, not "damaged"."""
+    here, there = tmp_path / "hier" / "wijkwerk.db", tmp_path / "daar" / "wijkwerk.db"
+    for path in (here, there):
+        session, _code = vault.setup(path, "Welzijn", ["Ruinen"], "Sanne Kuiper", PASS, PASS, clock)
+        session.db.close()
+    mine = here.with_name("wijkwerk.db.keys")
+    mine.write_bytes(there.with_name("wijkwerk.db.keys").read_bytes())
+    with pytest.raises(vault.LoginError) as refused:
+        vault.login(here, "Sanne Kuiper", PASS, clock)
+    assert not isinstance(refused.value, vault.DamagedDatabase)
+    assert "andere database" in refused.value.message and "beschadigd" not in refused.value.message
+
+
+def test_a_restored_backup_still_matches_its_key_file(setup_db, clock) -> None:
+    session, _code, path = setup_db
+    made = backup.make_backup(session.db, session.worker_id)
+    session.db.close()
+    vault.restore(path, made, "Sanne Kuiper", PASS, clock).db.close()
+    vault.login(path, "Sanne Kuiper", PASS, clock).db.close()

@@ -431,3 +431,18 @@ async def test_hardening_11_nothing_is_pushed_over_the_lock(setup_db, clock, mon
         assert not any(isinstance(s, (ResidentScreen, residents_screen.ResidentsScreen)) for s in app.screen_stack)
         await pilot.press("i", "s")  # what the resident screen would have done: nothing here
         assert isinstance(app.screen, LockScreen)
+
+
+async def test_hardening_08_a_missing_key_file_is_named_not_called_unencrypted(setup_db, clock) -> None:
+    from wijkwerk_tui.ui.screens.gate.notice import NoticeScreen
+
+    session, _code, path = setup_db
+    session.db.close()
+    path.with_name(path.name + ".keys").rename(path.with_name("ergens-anders.keys"))
+    app = make_app(path, now=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, NoticeScreen)
+        message = app.screen.message
+        assert "sleutelbestand" in message and "niet versleuteld" not in message
+        assert "wijkwerk.db.keys" in message  # says which file to put back

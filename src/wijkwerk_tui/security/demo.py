@@ -9,6 +9,7 @@ from wijkwerk_tui.domain.clock import Clock, system_clock
 from wijkwerk_tui.domain.errors import DomainError
 from wijkwerk_tui.ops.demo_file import build_or_reuse
 from wijkwerk_tui.security import kdf
+from wijkwerk_tui.security.gate import database_salt
 from wijkwerk_tui.security.keyfile import KeyFile, KeyFileError, Slot, keyfile_path, new_database_key
 from wijkwerk_tui.store import workers
 
@@ -65,6 +66,7 @@ def ensure_demo(path: Path, residents: int, seed: int, clock: Clock = system_clo
             keyfile.put(Slot.seal(str(worker.id), worker.name, DEMO_PASSPHRASE, key))
         first = workers.default_worker(db)
         keyfile.demo_user = first.name if first else ""
+        keyfile.database_salt = database_salt(db.path)
         keyfile.save()
 
     return build_or_reuse(path, residents, seed, clock, key, before_move=accounts)

@@ -91,6 +91,7 @@ class KeyFile:
     slots: list[Slot] = field(default_factory=list)
     demo_passphrase: str = ""  # set only for the demo database, and shown on its login screen
     demo_user: str = ""
+    database_salt: str = ""  # the database's own salt (gate.database_salt): whose key file this is
     failures: dict[str, FailedTries] = field(default_factory=dict)
     pending: list[dict[str, str]] = field(default_factory=list)
 
@@ -111,6 +112,7 @@ class KeyFile:
             slots,
             data.get("demo_passphrase", ""),
             data.get("demo_user", ""),
+            data.get("database_salt", ""),
             data.get("failures", {}),
             data.get("pending", []),
         )
@@ -121,6 +123,7 @@ class KeyFile:
             "version": VERSION,
             "demo_passphrase": self.demo_passphrase,
             "demo_user": self.demo_user,
+            "database_salt": self.database_salt,
             "slots": [slot.__dict__ for slot in self.slots],
             "failures": self.failures,
             "pending": self.pending,

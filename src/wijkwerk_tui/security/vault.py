@@ -20,7 +20,7 @@ from wijkwerk_tui.domain.errors import DomainError, ValidationError
 from wijkwerk_tui.domain.text import clean_line
 from wijkwerk_tui.ops import backup
 from wijkwerk_tui.security import kdf
-from wijkwerk_tui.security.gate import state
+from wijkwerk_tui.security.gate import database_salt, state
 from wijkwerk_tui.security.keyfile import (
     RECOVERY_SLOT,
     KeyFile,
@@ -111,6 +111,7 @@ def setup(
         def seal(worker: Worker) -> None:
             keyfile.put(Slot.seal(str(worker.id), worker.name, passphrase, key))
             keyfile.put(Slot.seal(RECOVERY_SLOT, "", normalise_recovery_code(code), key))
+            keyfile.database_salt = database_salt(db_path)
             keyfile.save()
 
         worker = workers.add_worker(db, None, name, COORDINATOR, kdf.hash_passphrase(passphrase), then=seal)
@@ -150,12 +151,26 @@ def _fail(keyfile: KeyFile, slot_id: str, now: datetime, message: str, field_nam
     return LoginError(message, login_delay(keyfile.failure_count(slot_id)), field_name)
 
 
-def _open(db_path: Path, key: bytes, clock: Clock) -> Database:
+def _open(db_path: Path, key: bytes, clock: Clock, keyfile: KeyFile) -> Database:
     try:
         return open_database(db_path, clock, key)
     except DatabaseError as error:
         good = backup.newest_good(db_path, key)
+        # No backup opens with this key either, and the file's salt is not the one this key file
+        # was made for: the key file belongs to another database (rather than this one damaged).
+        if good is None and keyfile.database_salt and database_salt(db_path) != keyfile.database_salt:
+            raise LoginError(
+                "Het sleutelbestand hoort bij een andere database dan deze. Zet het sleutelbestand dat bij "
+                f"{db_path.name} hoort terug (uit een kopie of een back-up); er is niets veranderd.",
+                field="name",
+            ) from error
         raise DamagedDatabase("De database is beschadigd of onleesbaar.", good) from error
+
+
+def remember_database(keyfile: KeyFile, db_path: Path) -> None:
+    """Write down whose key file this is (after setup, a demo build, a restore)."""
+    keyfile.database_salt = database_salt(db_path)
+    keyfile.save()
 
 
 def _flush_pending(db: Database, keyfile: KeyFile) -> None:
@@ -185,7 +200,7 @@ def _unwrap(db_path: Path, name: str, passphrase: str, clock: Clock) -> tuple[Ke
 
 def login(db_path: Path, name: str, passphrase: str, clock: Clock = system_clock) -> Unlocked:
     keyfile, slot_id, key = _unwrap(db_path, name, passphrase, clock)
-    db = _open(db_path, key, clock)
+    db = _open(db_path, key, clock, keyfile)
     try:
         worker = workers.get_worker(db, uuid.UUID(slot_id))
         if not worker.active:
@@ -210,7 +225,7 @@ def recover(db_path: Path, code: str, name: str, passphrase: str, repeat: str, c
     key = slot.open(normalise_recovery_code(code)) if slot else None
     if key is None:
         raise _fail(keyfile, RECOVERY_SLOT, now, "Deze herstelcode klopt niet.", "code")
-    db = _open(db_path, key, clock)
+    db = _open(db_path, key, clock, keyfile)
     try:
         worker = workers.find_by_name(db, name)
         if worker is None or not worker.active:
@@ -325,12 +340,13 @@ def restore(db_path: Path, backup_file: Path, name: str, passphrase: str, clock:
     Only a coordinator who is active in the backup itself may do this; the key comes
     from their slot, so the current database need not open.
     """
-    _keyfile, slot_id, key = _unwrap(db_path, name, passphrase, clock)
+    keyfile, slot_id, key = _unwrap(db_path, name, passphrase, clock)
     if not backup.is_good(backup_file, key):
         raise LoginError("Deze back-up is beschadigd of hoort niet bij deze database.", field="file")
     if backup.role_in(backup_file, key, slot_id) != COORDINATOR:
         raise LoginError("Alleen een coördinator mag een back-up terugzetten.", field="name")
     kept = backup.restore(backup_file, db_path, key)
+    remember_database(keyfile, db_path)  # the backup is a file of its own, with its own salt
     session = login(db_path, name, passphrase, clock)
     audit.log(session.db, session.worker_id, "backup.restore", detail=f"{backup_file.name}; vorige: {kept.name}")
     return session

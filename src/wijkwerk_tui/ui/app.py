@@ -89,6 +89,10 @@ class WijkwerkApp(Navigation):
             from wijkwerk_tui.ui.screens.gate.setup import SetupScreen
 
             return SetupScreen(self.db_path)
+        if state == "keys_missing":
+            from wijkwerk_tui.security.gate import keys_missing_message
+
+            return NoticeScreen(keys_missing_message(self.db_path))
         if state == "unprotected":
             return NoticeScreen(
                 "Dit databasebestand is niet versleuteld. Wijkwerk opent alleen versleutelde "
