@@ -47,7 +47,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--seed", type=int, default=DEMO_SEED, help="startgetal voor de demogegevens")
     demo.add_argument("--no-run", action="store_true", help="alleen aanmaken en het pad tonen")
-    sub.add_parser("check", help="controleer de database en de audit-keten", parents=[common])
+    check = sub.add_parser("check", help="controleer de database en de audit-keten", parents=[common])
+    check.add_argument(
+        "--head", metavar="REGEL:HASH", help="een eerder genoteerde kop van de audit-keten (zoals check hem toont)"
+    )
     sub.add_parser("backup", help="maak nu een versleutelde back-up", parents=[common])
     restore = sub.add_parser("restore", help="zet een back-up terug (alleen coördinator)", parents=[common])
     restore.add_argument("file", metavar="BESTAND", help="de back-up (zie de map backups naast de database)")
@@ -174,16 +177,30 @@ def _login(args: argparse.Namespace) -> Unlocked:
 
 def _check(args: argparse.Namespace) -> int:
     from wijkwerk_tui.ops.maintenance import check
+    from wijkwerk_tui.store.audit import format_head, parse_head
 
+    noted = None
+    if args.head:
+        noted = parse_head(args.head)
+        if noted is None:
+            raise CliError("geef de kop als REGEL:HASH, zoals check hem toont (minstens 12 tekens van de hash).")
     session = _login(args)
     try:
-        report = check(session.db)
+        report = check(session.db, noted)
     finally:
         session.db.close()
     print(f"Integriteit: {report.integrity}")
     print(f"Schemaversie: {report.revision}")
     chain = "in orde" if report.audit_broken_at is None else f"VERBROKEN bij regel {report.audit_broken_at}"
     print(f"Audit-keten: {report.audit_events} regels, {chain}")
+    if report.audit_head:
+        print(f"Kop van de keten nu: {format_head(report.audit_head)} (noteer hem op papier)")
+    if report.extends_backup is not None:
+        verdict = "ja" if report.extends_backup else "NIET: regels zijn weggehaald of herschreven"
+        print(f"Bevat de kop van back-up {report.backup_name}: {verdict}")
+    if report.extends_noted is not None:
+        verdict = "ja" if report.extends_noted else "NIET: regels zijn weggehaald of herschreven"
+        print(f"Bevat de genoteerde kop {args.head.strip()}: {verdict}")
     return 0 if report.ok else 1
 
 

@@ -251,6 +251,11 @@ async def test_settings_lock_minutes_and_a_worker_cannot_open_them(setup_db, clo
         app.action_settings()
         await settle(pilot)
         assert isinstance(app.screen, SettingsForm)
+        from wijkwerk_tui.store import audit
+
+        head = audit.head(session.db)
+        assert head is not None  # hardening 13: the head, to be noted on paper, is on the screen
+        assert audit.format_head(head) in str(app.screen.query_one("#audit-head").render())
         field = app.screen.query_one("#lock_minutes", Input)
         field.value = "99"
         await pilot.press("ctrl+s")

@@ -265,6 +265,7 @@ class AuditEvent(SQLModel, table=True):
     device_id: str = Field(default="", max_length=36)
     prev_hash: str = Field(default="", max_length=64)
     hash: str = Field(default="", max_length=64)
+    digest: int = 2  # which digest made `hash` (store.audit.digest): 1 before migration 0008
 
 
 class Draft(SQLModel, table=True):

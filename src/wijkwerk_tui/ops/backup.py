@@ -6,13 +6,15 @@ exactly like the original: no passphrase opens it that would not open the databa
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sqlite3
 import uuid
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from wijkwerk_tui.db.engine import Database, DatabaseError, cipher_connect, plain_connect
 from wijkwerk_tui.domain.clock import LOCAL_ZONE
@@ -36,6 +38,37 @@ def list_backups(db_path: Path) -> list[Path]:
     if not folder.is_dir():
         return []
     return sorted(folder.glob(f"{db_path.stem}-*.db"), reverse=True)
+
+
+def manifest_path(backup: Path) -> Path:
+    """Beside each backup: its audit head and when it was made (no personal data)."""
+    return backup.with_name(backup.name + ".manifest.json")
+
+
+def read_manifest(backup: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads(manifest_path(backup).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _write_manifest(backup: Path, head: tuple[int, str] | None, made_at: datetime) -> None:
+    manifest = {
+        "backup": backup.name,
+        "made_at": made_at.isoformat(),
+        # The audit chain's newest entry in this backup: `check` tells whether the live chain
+        # still extends it, so deleting or rebuilding entries behind the app's back shows.
+        "audit_head": {"seq": head[0], "hash": head[1]} if head else None,
+    }
+    path = manifest_path(backup)
+    path.write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+    os.chmod(path, 0o600)
+
+
+def _head_of(connection: sqlite3.Connection) -> tuple[int, str] | None:
+    row = connection.execute("SELECT seq, hash FROM auditevent ORDER BY seq DESC LIMIT 1").fetchone()
+    return (int(row[0]), str(row[1])) if row else None
 
 
 def taken_at(backup: Path) -> datetime | None:
@@ -71,12 +104,14 @@ def make_backup(db: Database, actor: uuid.UUID | None = None, progress: Progress
             # In steps of 4 MiB with a pause between: a 100k-resident database is ~700 MB, and
             # the app keeps answering keys while a backup runs in its thread.
             source.backup(destination, pages=1024, progress=step, sleep=0.002)
+            head = _head_of(destination)
         finally:
             destination.close()
     finally:
         raw.close()
     os.chmod(partial, 0o600)
     os.replace(partial, target)
+    _write_manifest(target, head, db.now())  # UTC, like the restore note it is compared with
     audit.log(db, actor, "backup.made", detail=target.name)
     return target
 
@@ -85,6 +120,7 @@ def prune(db_path: Path, keep: int = KEEP) -> list[Path]:
     removed = list_backups(db_path)[keep:]
     for old in removed:
         old.unlink(missing_ok=True)
+        manifest_path(old).unlink(missing_ok=True)
     return removed
 
 
@@ -131,7 +167,7 @@ def newest_good(db_path: Path, key: bytes | None) -> Path | None:
     return next((b for b in list_backups(db_path) if is_good(b, key)), None)
 
 
-def restore(backup: Path, db_path: Path, key: bytes | None) -> Path:
+def restore(backup: Path, db_path: Path, key: bytes | None, now: datetime | None = None) -> Path:
     """Put `backup` in place of the (closed) database. The replaced file is kept beside it.
 
     Returns where the replaced file went. Nothing changes when the backup is unreadable.
@@ -148,4 +184,32 @@ def restore(backup: Path, db_path: Path, key: bytes | None) -> Path:
     shutil.copyfile(backup, partial)
     os.chmod(partial, 0o600)
     os.replace(partial, db_path)
+    _note_restore(db_path, backup, now or datetime.now(UTC))
     return kept
+
+
+def _restore_note(db_path: Path) -> Path:
+    return backup_dir(db_path) / f"{db_path.stem}.restored.json"
+
+
+def _note_restore(db_path: Path, backup: Path, now: datetime) -> None:
+    """Which backup the database now continues: newer backups' heads no longer apply to it."""
+    note = {"backup": backup.name, "at": now.astimezone(UTC).isoformat()}
+    _restore_note(db_path).write_text(json.dumps(note), encoding="utf-8")
+
+
+def anchor_manifest(db_path: Path) -> tuple[Path, dict[str, Any]] | None:
+    """The newest backup manifest whose audit head the live chain must still hold: the newest
+    backup made since the last restore, else the backup that was restored."""
+    try:
+        restored = json.loads(_restore_note(db_path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        restored = None
+    for made in list_backups(db_path):
+        manifest = read_manifest(made)
+        if not manifest or not manifest.get("audit_head"):
+            continue
+        if restored and made.name != restored.get("backup") and str(manifest.get("made_at", "")) < restored["at"]:
+            continue  # made before the restore, of a chain that is no longer the live one
+        return made, manifest
+    return None

@@ -171,6 +171,10 @@ class KeyFile:
         self.failures[slot_id] = {"count": self.failure_count(slot_id) + 1, "last": at.isoformat()}
         self.pending.append({"at": at.isoformat(), "slot": slot_id, "action": action})
 
+    def note_refused(self, slot_id: str, at: datetime) -> None:
+        """A try refused during the login delay: audited later, not counted."""
+        self.pending.append({"at": at.isoformat(), "slot": slot_id, "action": "login.refused"})
+
     def clear_failures(self, slot_id: str) -> None:
         self.failures.pop(slot_id, None)
 

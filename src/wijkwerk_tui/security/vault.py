@@ -142,6 +142,10 @@ def wait_left(keyfile: KeyFile, slot_id: str, now: datetime) -> int:
 def _refuse_if_waiting(keyfile: KeyFile, slot_id: str, now: datetime) -> None:
     left = wait_left(keyfile, slot_id, now)
     if left:
+        # Not counted as a failure (the passphrase was not looked at), but not forgotten either:
+        # it enters the audit trail at the next login.
+        keyfile.note_refused(slot_id, now)
+        keyfile.save()
         raise LoginError(f"Te vaak een onjuist wachtwoord. Probeer het over {left} seconden opnieuw.", left)
 
 
@@ -345,7 +349,7 @@ def restore(db_path: Path, backup_file: Path, name: str, passphrase: str, clock:
         raise LoginError("Deze back-up is beschadigd of hoort niet bij deze database.", field="file")
     if backup.role_in(backup_file, key, slot_id) != COORDINATOR:
         raise LoginError("Alleen een coördinator mag een back-up terugzetten.", field="name")
-    kept = backup.restore(backup_file, db_path, key)
+    kept = backup.restore(backup_file, db_path, key, clock())
     remember_database(keyfile, db_path)  # the backup is a file of its own, with its own salt
     session = login(db_path, name, passphrase, clock)
     audit.log(session.db, session.worker_id, "backup.restore", detail=f"{backup_file.name}; vorige: {kept.name}")

@@ -1,7 +1,10 @@
 """The audit trail (in the spirit of NEN 7513): who did what to which resident, when.
 
-Append-only; each entry's hash covers its content and the previous hash, so an
-edit or deletion behind the app's back breaks the chain (`verify_chain`).
+Append-only; each entry's hash covers every column and the previous hash, so an edit or a
+deletion in the middle behind the app's back breaks the chain (`verify_chain`). Whoever
+can edit the database can also delete the newest entries, or rebuild the whole chain: that
+shows only against a head (sequence number and hash) kept outside the database, in each
+backup's manifest, on paper from `wijkwerk check` or the settings screen (`extends`).
 """
 
 from __future__ import annotations
@@ -17,7 +20,9 @@ from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.db.tables import AuditEvent
 
 
-def _digest(event: AuditEvent) -> str:
+def digest(event: AuditEvent) -> str:
+    """The entry's hash. Digest 2 (every entry since migration 0008) covers every column, the
+    sequence number and the digest number included; digest 1 left those two out."""
     parts = [
         str(event.id),
         event.at.isoformat(),
@@ -28,6 +33,8 @@ def _digest(event: AuditEvent) -> str:
         event.device_id,
         event.prev_hash,
     ]
+    if event.digest != 1:
+        parts = [str(event.seq), str(event.digest), *parts]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
@@ -44,17 +51,19 @@ def record(
 
     `at` is for events that happened while the database was closed (a failed login).
     """
-    last = session.exec(select(AuditEvent.hash).order_by(col(AuditEvent.seq).desc()).limit(1)).first()
+    last = session.exec(select(AuditEvent.seq, AuditEvent.hash).order_by(col(AuditEvent.seq).desc()).limit(1)).first()
     event = AuditEvent(
+        seq=(last[0] or 0) + 1 if last else 1,  # known before the insert: the hash covers it
+        digest=2,
         at=at or db.now(),
         worker_id=actor,
         action=action,
         resident_id=resident_id,
         detail=detail,
         device_id=db.device_id,
-        prev_hash=last or "",
+        prev_hash=last[1] if last else "",
     )
-    event.hash = _digest(event)
+    event.hash = digest(event)
     session.add(event)
 
 
@@ -82,10 +91,43 @@ def verify_chain(db: Database) -> ChainReport:
     with db.reading() as session:
         for event in session.exec(select(AuditEvent).order_by(col(AuditEvent.seq))):
             count += 1
-            if event.prev_hash != previous or _digest(event) != event.hash:
+            if event.prev_hash != previous or digest(event) != event.hash:
                 return ChainReport(count, event.seq)
             previous = event.hash
     return ChainReport(count, None)
+
+
+Head = tuple[int, str]  # (sequence number, hash) of the newest entry
+HEAD_SHOWN = 16  # hex digits of the hash to note on paper: 64 bits, not to be forged
+
+
+def head(db: Database) -> Head | None:
+    with db.reading() as session:
+        row = session.exec(
+            select(AuditEvent.seq, AuditEvent.hash).order_by(col(AuditEvent.seq).desc()).limit(1)
+        ).first()
+    return (int(row[0] or 0), row[1]) if row else None
+
+
+def format_head(value: Head) -> str:
+    return f"{value[0]}:{value[1][:HEAD_SHOWN]}"
+
+
+def parse_head(text: str) -> Head | None:
+    """'123:abcdef0123456789' (as printed; at least 12 hex digits of the hash), else None."""
+    seq, _, prefix = text.strip().partition(":")
+    prefix = prefix.strip().lower()
+    if not seq.isdigit() or len(prefix) < 12 or any(c not in "0123456789abcdef" for c in prefix):
+        return None
+    return int(seq), prefix
+
+
+def extends(db: Database, noted: Head) -> bool:
+    """Whether the chain still holds the entry `noted` (its hash starting with the noted digits).
+    With `verify_chain` ok, that entry and everything before it are as they were then."""
+    with db.reading() as session:
+        found = session.exec(select(AuditEvent.hash).where(AuditEvent.seq == noted[0])).first()
+    return found is not None and found.startswith(noted[1])
 
 
 def events_for_resident(db: Database, resident_id: uuid.UUID, limit: int = 200) -> list[AuditEvent]:

@@ -5,13 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from wijkwerk_tui.config import export_dir as default_export_dir
 from wijkwerk_tui.domain.accounts import check_lock_minutes
 from wijkwerk_tui.domain.text import check_folder
-from wijkwerk_tui.store import settings
+from wijkwerk_tui.store import audit, settings
+from wijkwerk_tui.store.audit import format_head
 from wijkwerk_tui.ui.dialogs.form import FormScreen, Write
 
 if TYPE_CHECKING:
@@ -24,6 +26,7 @@ class Current:
     lock_minutes: int
     retention_years: int
     export_folder: str
+    audit_head: str  # to note on paper: `wijkwerk check --head` tells whether the chain still holds it
 
 
 class SettingsForm(FormScreen):
@@ -40,6 +43,7 @@ class SettingsForm(FormScreen):
             settings.lock_minutes(db),
             settings.retention_years(db),
             settings.get(db, settings.EXPORT_FOLDER_KEY),
+            format_head(head) if (head := audit.head(db)) else "",
         )
 
     def compose_fields(self) -> ComposeResult:
@@ -52,6 +56,11 @@ class SettingsForm(FormScreen):
         yield self.field("Bewaartermijn (jaar)", years, "retention_years")
         folder = Input(now.export_folder, placeholder=str(default_export_dir()), id="export_folder", compact=True)
         yield self.field("Exportmap", folder, "export_folder")
+        if now.audit_head:
+            note = Text("Kop van de audit-keten: ")
+            note.append(now.audit_head, style="bold")
+            note.append("  (noteer op papier; `wijkwerk check --head` vergelijkt later)")
+            yield Static(note, id="audit-head", classes="field-note")
 
     def save(self) -> Write:
         db, worker = self.app.db, self.app.worker_id
