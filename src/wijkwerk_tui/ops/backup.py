@@ -185,7 +185,16 @@ def restore(backup: Path, db_path: Path, key: bytes | None, now: datetime | None
     os.chmod(partial, 0o600)
     os.replace(partial, db_path)
     _note_restore(db_path, backup, now or datetime.now(UTC))
+    prune_replaced(db_path)
     return kept
+
+
+def prune_replaced(db_path: Path, keep: int = KEEP) -> list[Path]:
+    """Files replaced by restores (`.voor-herstel-*`) are copies like backups: the newest kept."""
+    replaced = sorted(db_path.parent.glob(f"{db_path.name}.voor-herstel-*"), reverse=True)
+    for old in replaced[keep:]:
+        old.unlink(missing_ok=True)
+    return replaced[keep:]
 
 
 def _restore_note(db_path: Path) -> Path:

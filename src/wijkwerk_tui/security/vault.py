@@ -31,6 +31,7 @@ from wijkwerk_tui.security.keyfile import (
     new_recovery_code,
     normalise_recovery_code,
 )
+from wijkwerk_tui.services import privacy
 from wijkwerk_tui.store import areas as area_store
 from wijkwerk_tui.store import audit, settings, workers
 
@@ -213,6 +214,7 @@ def login(db_path: Path, name: str, passphrase: str, clock: Clock = system_clock
         _flush_pending(db, keyfile)
         keyfile.save()
         audit.log(db, worker.id, "login")
+        privacy.reapply_erasures(db)  # an older copy of the file may have been put in place
     except BaseException:
         db.close()
         raise

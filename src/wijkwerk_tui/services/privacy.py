@@ -9,6 +9,7 @@ SQLite overwrite the old bytes instead of leaving them in free pages.
 
 from __future__ import annotations
 
+import time
 import uuid
 from datetime import date, datetime
 
@@ -30,7 +31,7 @@ from wijkwerk_tui.db.tables import (
 from wijkwerk_tui.domain import referrals as referral_rules
 from wijkwerk_tui.domain import retention
 from wijkwerk_tui.domain import signals as signal_rules
-from wijkwerk_tui.store import audit, settings
+from wijkwerk_tui.store import audit, erased, settings
 from wijkwerk_tui.store.access import require_role
 
 
@@ -56,14 +57,38 @@ def _anonymise(session: Session, db: Database, resident: Resident, now: datetime
     session.execute(update(MeldcodeStep).where(col(MeldcodeStep.signal_id).in_(signal_ids)).values(note=""))
 
 
-def erase_resident(db: Database, actor: uuid.UUID | None, resident_id: uuid.UUID) -> None:
-    """Erasure on request: the audit keeps that it happened (resident id, no personal data)."""
+def erase_resident(db: Database, actor: uuid.UUID | None, resident_id: uuid.UUID) -> bool:
+    """Erasure on request: the audit keeps that it happened (resident id, no personal data), and
+    the register beside the database keeps the id, so no restore or older copy undoes it.
+
+    Returns whether the old text is gone from the WAL too (False: another window of Wijkwerk
+    is still reading; `fold_back` once it has closed)."""
     with db.transaction() as session:
         require_role(session, actor, "erase")
         resident = get_live(session, Resident, resident_id, "Inwoner")
         _anonymise(session, db, resident, db.now())
         audit.record(session, db, actor, "resident.erase", resident_id)
-    _checkpoint(db)
+    if db.path.exists():
+        erased.add(db.path, resident_id)
+    return fold_back(db)
+
+
+def reapply_erasures(db: Database) -> int:
+    """Erase again whoever is in the register but not erased in this file (a restored backup,
+    an older copy put in place). A decision a coordinator took: no role needed to enforce it."""
+    wanted = erased.erased_ids(db.path)
+    if not wanted:
+        return 0
+    with db.transaction() as session:
+        back = list(
+            session.exec(select(Resident).where(col(Resident.id).in_(wanted), col(Resident.anonymised_at).is_(None)))
+        )
+        for resident in back:
+            _anonymise(session, db, resident, db.now())
+            audit.record(session, db, None, "resident.erase.reapplied", resident.id)
+    if back:
+        fold_back(db)
+    return len(back)
 
 
 def _expired_query(cutoff: date) -> SelectOfScalar[Resident]:
@@ -102,20 +127,29 @@ def retention_sweep(db: Database, actor: uuid.UUID | None) -> int:
             _anonymise(session, db, resident, now)
             audit.record(session, db, actor, "resident.anonymise", resident.id, detail="retention")
         audit.record(session, db, actor, "retention.sweep", detail=f"count={len(expired)}")
-    _checkpoint(db)
+    fold_back(db)
     return len(expired)
 
 
-def _checkpoint(db: Database) -> None:
-    """Leave no copy of the old name behind.
+FOLD_TRIES = 20
+
+
+def fold_back(db: Database) -> bool:
+    """Leave no copy of the old name behind; True when that is done.
 
     FTS5 keeps deleted tokens in older index segments until they are merged, so the
-    index is merged now ('optimize'); then the WAL is folded back into the file so
-    old page versions do not linger in it.
+    index is merged now ('optimize'); then the WAL is folded back into the file and
+    emptied, so old page versions do not linger in it. Another connection that is reading
+    keeps the WAL: tried a few times, then the caller says so.
     """
     if db.engine.dialect.name != "sqlite":
-        return
+        return True
     with db.engine.connect() as connection:
         connection.exec_driver_sql("INSERT INTO resident_fts(resident_fts) VALUES ('optimize')")
         connection.commit()
-        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        for attempt in range(FOLD_TRIES):
+            busy = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").scalar()
+            if not busy:
+                return True
+            time.sleep(0.05 * (attempt + 1) / FOLD_TRIES)  # a reader finishing its statement
+    return False

@@ -333,12 +333,20 @@ class ResidentScreen(AppScreen[None]):
     def _erase(self) -> None:
         from wijkwerk_tui.services import privacy
 
-        privacy.erase_resident(self.app.db, self.app.worker_id, self.resident_id)
-        self.app.call_from_thread(self._erased)
+        folded = privacy.erase_resident(self.app.db, self.app.worker_id, self.resident_id)
+        self.app.call_from_thread(self._erased, folded)
 
-    def _erased(self) -> None:
+    def _erased(self, folded: bool) -> None:
         self.app.saved()
         self.app.notify("De gegevens zijn gewist. De telling in rapportages blijft kloppen.", markup=False)
+        if not folded:
+            self.app.notify(
+                "Nog een venster van Wijkwerk leest deze database: tot dat dicht is, staat de gewiste tekst nog "
+                "in het logbestand naast de database. Sluit het en wis opnieuw, of vraag de beheerder.",
+                severity="warning",
+                markup=False,
+                timeout=15,
+            )
         if self.is_current:
             self.dismiss()
 
