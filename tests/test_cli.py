@@ -14,6 +14,7 @@ from tests.conftest import PASS
 from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.ops import backup
 from wijkwerk_tui.security import vault
+from wijkwerk_tui.security.keyfile import RECOVERY_SLOT
 from wijkwerk_tui.store import audit, residents
 
 
@@ -225,3 +226,84 @@ def test_hardening_01_demo_never_replaces_a_real_database(office, clock) -> None
     database = path.read_bytes()
     again = _run("--db", str(path), "demo", "--no-run", "--residents", "5")
     assert again.returncode == 1 and path.read_bytes() == database and not keys.exists()
+
+
+def test_hardening_02_each_backup_carries_its_key_file(office, clock) -> None:
+    path, _resident = office
+    made = _run("--db", str(path), "backup")
+    assert made.returncode == 0, made.stderr
+    newest = backup.list_backups(path)[0]
+    keys = newest.with_name(newest.name + ".keys")
+    assert keys.read_bytes() == path.with_name(path.name + ".keys").read_bytes()
+    assert oct(keys.stat().st_mode)[-3:] == "600" and b"Hoekstra" not in keys.read_bytes()
+
+
+def test_hardening_02_restore_works_where_the_key_file_is_gone(office, clock) -> None:
+    path, resident_id = office
+    assert _run("--db", str(path), "backup").returncode == 0
+    newest = backup.list_backups(path)[0]
+    path.with_name(path.name + ".keys").unlink()  # lost, with the database damaged
+    path.write_bytes(b"\xff" * 8192)
+    restored = _run("--db", str(path), "restore", str(newest), "--yes")
+    assert restored.returncode == 0, restored.stderr
+    opened = vault.login(path, "Sanne Kuiper", PASS, clock)
+    try:
+        assert residents.get_resident(opened.db, opened.worker_id, resident_id, audited=False).family_name == "Hoekstra"
+    finally:
+        opened.db.close()
+
+
+def test_hardening_02_restore_with_the_recovery_code_of_that_time(setup_db, clock) -> None:
+    session, code, path = setup_db
+    made = backup.make_backup(session.db, session.worker_id)
+    session.db.close()
+    path.with_name(path.name + ".keys").unlink()
+    env_code = {"WIJKWERK_RECOVERY_CODE": code}
+    restored = subprocess.run(
+        [sys.executable, "-m", "wijkwerk_tui", "--db", str(path), "restore", str(made), "--yes", "--recovery-code"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+        env={**{k: v for k, v in os.environ.items() if not k.startswith("WIJKWERK_")}, **env_code},
+    )
+    assert restored.returncode == 0, restored.stderr
+    vault.login(path, "Sanne Kuiper", PASS, clock).db.close()
+
+
+def test_hardening_02_restore_puts_the_key_file_of_that_time_back(setup_db, clock) -> None:
+    session, _code, path = setup_db
+    made = backup.make_backup(session.db, session.worker_id)
+    at_backup = made.with_name(made.name + ".keys").read_bytes()
+    vault.set_passphrase(session, session.worker_id, "een heel ander wachtwoord", "een heel ander wachtwoord", PASS)
+    session.db.close()
+    vault.restore(path, made, "Sanne Kuiper", "een heel ander wachtwoord", clock).db.close()
+    import json
+
+    assert json.loads(path.with_name(path.name + ".keys").read_text())["slots"] == json.loads(at_backup)["slots"]
+    vault.login(path, "Sanne Kuiper", PASS, clock).db.close()  # the passphrase of that time
+
+
+def test_hardening_02_a_wrong_recovery_code_changes_nothing(setup_db, clock) -> None:
+    session, code, path = setup_db
+    made = backup.make_backup(session.db, session.worker_id)
+    session.db.close()
+    before = path.read_bytes()
+    wrong = "A" * len(code)
+    with pytest.raises(vault.LoginError) as refused:
+        vault.restore_with_recovery_code(path, made, wrong, clock)
+    assert refused.value.field == "code"
+    assert vault.load_keyfile(path).failure_count(RECOVERY_SLOT) == 1  # counted, and delayed like a login
+    assert path.read_bytes() == before and not list(path.parent.glob("*.voor-herstel-*"))
+
+
+def test_hardening_02_pruned_backups_take_their_key_files_along(setup_db, clock) -> None:
+    session, _code, path = setup_db
+    backup.daily_backup(session.db)
+    for _ in range(backup.KEEP + 2):
+        clock.advance(days=1)
+        backup.daily_backup(session.db)
+    session.db.close()
+    kept = backup.list_backups(path)
+    keys = sorted(backup.backup_dir(path).glob("*.keys"))
+    assert len(kept) == backup.KEEP and [k.name for k in keys] == sorted(b.name + ".keys" for b in kept)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from wijkwerk_tui import __version__
 
 if TYPE_CHECKING:
+    from wijkwerk_tui.security.keyfile import KeyFile
     from wijkwerk_tui.security.vault import Unlocked
 
 DEMO_SEED = 2026
@@ -55,6 +56,11 @@ def _parser() -> argparse.ArgumentParser:
     restore = sub.add_parser("restore", help="zet een back-up terug (alleen coördinator)", parents=[common])
     restore.add_argument("file", metavar="BESTAND", help="de back-up (zie de map backups naast de database)")
     restore.add_argument("--yes", action="store_true", help="niet om bevestiging vragen")
+    restore.add_argument(
+        "--recovery-code",
+        action="store_true",
+        help="met de herstelcode van de organisatie (WIJKWERK_RECOVERY_CODE of gevraagd) in plaats van een wachtwoord",
+    )
     report = sub.add_parser("report", help="rapportage over een periode (cijfers, geen namen)", parents=[common])
     report.add_argument("--from", dest="start", required=True, metavar="DATUM", help="eerste dag, bijv. 1-1-2026")
     report.add_argument("--to", dest="end", required=True, metavar="DATUM", help="laatste dag, bijv. 31-12-2026")
@@ -142,20 +148,25 @@ def _credentials(args: argparse.Namespace, path: Path) -> tuple[str, str]:
 
     if state(path) == "new":
         raise CliError("deze database is nog niet ingericht: start `wijkwerk` om dat te doen.")
-    keyfile = vault.load_keyfile(path)
+    return _user_and_passphrase(args, vault.load_keyfile(path))
+
+
+def _user_and_passphrase(args: argparse.Namespace, keyfile: KeyFile | None) -> tuple[str, str]:
     user = getattr(args, "user", None) or os.environ.get("WIJKWERK_USER") or ""
     passphrase = _passphrase_from_file(args) or os.environ.get("WIJKWERK_PASSPHRASE", "")
-    if keyfile.is_demo and not user:
+    if keyfile is not None and keyfile.is_demo and not user:
         user, passphrase = keyfile.demo_user, passphrase or keyfile.demo_passphrase
     if not user:
         raise CliError("geef een medewerker op met --user NAAM of WIJKWERK_USER.")
-    if not passphrase:
-        if not sys.stdin.isatty():
-            raise CliError("geen wachtwoord: zet WIJKWERK_PASSPHRASE of start vanuit een terminal.")
-        import getpass
+    return user, passphrase or _ask(f"Wachtwoord voor {user}: ", "WIJKWERK_PASSPHRASE")
 
-        passphrase = getpass.getpass(f"Wachtwoord voor {user}: ")
-    return user, passphrase
+
+def _ask(prompt: str, variable: str) -> str:
+    if not sys.stdin.isatty():
+        raise CliError(f"niets ingevuld: zet {variable} of start vanuit een terminal.")
+    import getpass
+
+    return getpass.getpass(prompt)
 
 
 def _login(args: argparse.Namespace) -> Unlocked:
@@ -218,12 +229,19 @@ def _backup(args: argparse.Namespace) -> int:
 
 
 def _restore(args: argparse.Namespace) -> int:
+    """Works where the database is damaged or gone and where the key file is lost: the backup's
+    own key file copy then opens it (with the passphrase or recovery code of that time)."""
     from wijkwerk_tui.security import vault
+    from wijkwerk_tui.security.keyfile import keyfile_path
 
     path, file = _db_path(args), Path(args.file).expanduser()
     if not file.is_file():
         raise CliError("dat back-upbestand bestaat niet.")
-    user, passphrase = _credentials(args, path)
+    if args.recovery_code:
+        code = os.environ.get("WIJKWERK_RECOVERY_CODE", "") or _ask("Herstelcode: ", "WIJKWERK_RECOVERY_CODE")
+    else:
+        keys = next((k for k in (keyfile_path(path), keyfile_path(file)) if k.exists()), None)
+        user, passphrase = _user_and_passphrase(args, vault.load_keys(keys) if keys else None)
     if not args.yes:
         if not sys.stdin.isatty():
             raise CliError("bevestig met --yes (er is geen terminal om het te vragen).")
@@ -232,11 +250,16 @@ def _restore(args: argparse.Namespace) -> int:
             print("Niets veranderd.", file=sys.stderr)
             return 1
     try:
-        session = vault.restore(path, file, user, passphrase)
+        if args.recovery_code:
+            vault.restore_with_recovery_code(path, file, code)
+        else:
+            vault.restore(path, file, user, passphrase).db.close()
     except vault.LoginError as refused:
         raise CliError(refused.message) from None
-    session.db.close()
-    print(f"Teruggezet: {file.name}. De vorige database staat ernaast (.voor-herstel-...).")
+    print(
+        f"Teruggezet: {file.name}, met het sleutelbestand van toen. "
+        "De vorige database staat ernaast (.voor-herstel-...)."
+    )
     return 0
 
 

@@ -24,6 +24,11 @@ def default_db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     return data_dir() / "wijkwerk.db"
 
 
+def keyfile_path(db_path: Path) -> Path:
+    """The key file beside a database (or beside a backup: the one of that time)."""
+    return db_path.with_name(db_path.name + ".keys")
+
+
 def demo_db_path(residents: int, seed: int) -> Path:
     """Demo databases live in their own folder, one file per size and seed."""
     return data_dir() / "demo" / f"demo-{residents}-{seed}.db"

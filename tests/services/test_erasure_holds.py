@@ -65,8 +65,11 @@ def test_hardening_14_files_replaced_by_a_restore_are_pruned_like_backups(setup_
     for n in range(backup.KEEP + 5):  # left from earlier restores
         path.with_name(f"{path.name}.voor-herstel-20250101-0000{n:02d}").write_bytes(b"oud")
     vault.restore(path, made, "Sanne Kuiper", PASS, clock).db.close()
-    kept = list(path.parent.glob(f"{path.name}.voor-herstel-*"))
+    kept = [p for p in path.parent.glob(f"{path.name}.voor-herstel-*") if not p.name.endswith(".keys")]
     assert len(kept) == backup.KEEP
+    # each kept file keeps its key file; none is left for a file pruned away
+    keys = {p.name.removesuffix(".keys") for p in path.parent.glob(f"{path.name}.voor-herstel-*.keys")}
+    assert keys <= {p.name for p in kept} and keys
 
 
 def test_hardening_14_a_reader_holding_the_wal_is_reported(db) -> None:

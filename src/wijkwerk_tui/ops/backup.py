@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from wijkwerk_tui.config import keyfile_path
 from wijkwerk_tui.db.engine import Database, DatabaseError, cipher_connect, plain_connect
 from wijkwerk_tui.domain.clock import LOCAL_ZONE
 from wijkwerk_tui.store import audit
@@ -66,6 +67,17 @@ def _write_manifest(backup: Path, head: tuple[int, str] | None, made_at: datetim
     os.chmod(path, 0o600)
 
 
+def _copy_keys(source: Path, target: Path) -> None:
+    """The key file as it is now goes with the backup: it holds only wrapped keys, and without
+    it neither the database nor any backup opens when the live key file is lost."""
+    if not source.exists():
+        return
+    partial = target.with_name(target.name + ".partial")
+    shutil.copyfile(source, partial)
+    os.chmod(partial, 0o600)
+    os.replace(partial, target)
+
+
 def _head_of(connection: sqlite3.Connection) -> tuple[int, str] | None:
     row = connection.execute("SELECT seq, hash FROM auditevent ORDER BY seq DESC LIMIT 1").fetchone()
     return (int(row[0]), str(row[1])) if row else None
@@ -111,7 +123,8 @@ def make_backup(db: Database, actor: uuid.UUID | None = None, progress: Progress
         raw.close()
     os.chmod(partial, 0o600)
     os.replace(partial, target)
-    _write_manifest(target, head, db.now())  # UTC, like the restore note it is compared with
+    _write_manifest(target, head, db.now())
+    _copy_keys(keyfile_path(db.path), keyfile_path(target))  # UTC, like the restore note it is compared with
     audit.log(db, actor, "backup.made", detail=target.name)
     return target
 
@@ -121,6 +134,7 @@ def prune(db_path: Path, keep: int = KEEP) -> list[Path]:
     for old in removed:
         old.unlink(missing_ok=True)
         manifest_path(old).unlink(missing_ok=True)
+        keyfile_path(old).unlink(missing_ok=True)
     return removed
 
 
@@ -184,6 +198,14 @@ def restore(backup: Path, db_path: Path, key: bytes | None, now: datetime | None
     shutil.copyfile(backup, partial)
     os.chmod(partial, 0o600)
     os.replace(partial, db_path)
+    # The key file of that time comes back with it (the replaced one is kept beside it too):
+    # the accounts and passphrases in the database and the key file belong together.
+    keys, live_keys = keyfile_path(backup), keyfile_path(db_path)
+    if keys.exists():
+        if live_keys.exists():
+            shutil.copyfile(live_keys, keyfile_path(kept))
+            os.chmod(keyfile_path(kept), 0o600)
+        _copy_keys(keys, live_keys)
     _note_restore(db_path, backup, now or datetime.now(UTC))
     prune_replaced(db_path)
     return kept
@@ -191,9 +213,13 @@ def restore(backup: Path, db_path: Path, key: bytes | None, now: datetime | None
 
 def prune_replaced(db_path: Path, keep: int = KEEP) -> list[Path]:
     """Files replaced by restores (`.voor-herstel-*`) are copies like backups: the newest kept."""
-    replaced = sorted(db_path.parent.glob(f"{db_path.name}.voor-herstel-*"), reverse=True)
+    replaced = sorted(
+        (p for p in db_path.parent.glob(f"{db_path.name}.voor-herstel-*") if not p.name.endswith(".keys")),
+        reverse=True,
+    )
     for old in replaced[keep:]:
         old.unlink(missing_ok=True)
+        keyfile_path(old).unlink(missing_ok=True)
     return replaced[keep:]
 
 

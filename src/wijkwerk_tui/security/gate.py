@@ -39,6 +39,7 @@ def keys_missing_message(db_path: Path) -> str:
     keys = keyfile_path(db_path).name
     return (
         f"Het sleutelbestand {keys} naast de database ontbreekt; zonder dat bestand opent de database "
-        f"niet. Zet {keys} terug naast {db_path.name} (uit een kopie, of een back-up in de map backups) en "
-        "start Wijkwerk opnieuw. Er is niets veranderd."
+        f"niet. Zet {keys} terug naast {db_path.name} (uit een kopie) en start Wijkwerk opnieuw, of laat "
+        "een coördinator een back-up terugzetten: elke back-up heeft zijn eigen sleutelbestand "
+        "(wijkwerk restore BESTAND, met het wachtwoord of de herstelcode van toen). Er is niets veranderd."
     )

@@ -23,16 +23,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import TypedDict
 
+from wijkwerk_tui.config import keyfile_path as keyfile_path  # re-exported: the gate and vault use it
 from wijkwerk_tui.domain.errors import DomainError
 from wijkwerk_tui.security.kdf import KdfParams, current_params, derive_key
 
 VERSION = 1
 RECOVERY_SLOT = "recovery"
 KEY_BYTES = 32
-
-
-def keyfile_path(db_path: Path) -> Path:
-    return db_path.with_name(db_path.name + ".keys")
 
 
 def new_database_key() -> bytes:

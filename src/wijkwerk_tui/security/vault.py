@@ -76,8 +76,12 @@ class Unlocked:
 
 
 def load_keyfile(db_path: Path) -> KeyFile:
+    return load_keys(keyfile_path(db_path))
+
+
+def load_keys(path: Path) -> KeyFile:
     try:
-        return KeyFile.load(keyfile_path(db_path))
+        return KeyFile.load(path)
     except KeyFileError as error:
         raise LoginError(str(error), field="name") from error
 
@@ -340,19 +344,86 @@ def set_active(session: Unlocked, worker_id: uuid.UUID, active: bool, passphrase
 
 
 # -- restoring a backup ----------------------------------------------------------------
+def _key_for_backup(
+    db_path: Path, backup_file: Path, find: Callable[[KeyFile], Slot | None], secret: str, clock: Clock, field_name: str
+) -> tuple[str, bytes]:
+    """The slot id and database key that open `backup_file`.
+
+    The live key file is tried first (the current passphrase), then the backup's own copy (the
+    passphrase or recovery code of that time): a restore works where the key file was lost with
+    the laptop's disk, or after a passphrase change. A wrong try counts in the first of the two.
+    """
+    files = [p for p in (keyfile_path(db_path), keyfile_path(backup_file)) if p.exists()]
+    if not files:
+        raise LoginError(
+            "Er is geen sleutelbestand: niet naast de database en niet naast deze back-up. "
+            "Zonder sleutelbestand opent geen enkele kopie. Er is niets veranderd.",
+            field="file",
+        )
+    counting = load_keys(files[0])
+    now = clock()
+    first = find(counting)
+    slot_id = first.slot_id if first else UNKNOWN
+    _refuse_if_waiting(counting, slot_id, now)
+    opened = False
+    for path in files:
+        keyfile = counting if path == files[0] else load_keys(path)
+        slot = find(keyfile)
+        key = slot.open(secret) if slot else None
+        if slot is None or key is None:
+            continue
+        opened = True
+        if backup.is_good(backup_file, key):
+            counting.clear_failures(slot_id)
+            counting.save()
+            return slot.slot_id, key
+    if opened:
+        raise LoginError("Deze back-up is beschadigd of hoort niet bij deze database.", field="file")
+    message = "Deze herstelcode klopt niet." if field_name == "code" else "Onbekende naam of onjuist wachtwoord."
+    raise _fail(counting, slot_id, now, message, field_name)
+
+
+def _put_back(db_path: Path, backup_file: Path, key: bytes, clock: Clock, actor: uuid.UUID | None) -> Database:
+    """Swap the backup in (with its key file), open it with the key and record the restore."""
+    kept = backup.restore(backup_file, db_path, key, clock())
+    keyfile = load_keyfile(db_path)  # the backup's own key file, when it had one
+    remember_database(keyfile, db_path)  # the backup is a file of its own, with its own salt
+    db = _open(db_path, key, clock, keyfile)
+    try:
+        audit.log(db, actor, "backup.restore", detail=f"{backup_file.name}; vorige: {kept.name}")
+        privacy.reapply_erasures(db)  # residents erased after the backup was made stay erased
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
 def restore(db_path: Path, backup_file: Path, name: str, passphrase: str, clock: Clock = system_clock) -> Unlocked:
     """Put a backup in place of the database (even a damaged one) and log in to it.
 
-    Only a coordinator who is active in the backup itself may do this; the key comes
-    from their slot, so the current database need not open.
+    Only a coordinator who is active in the backup itself may do this; the key comes from their
+    slot, so the current database need not open. The key file of that time comes back with it,
+    so afterwards the passphrases of that time hold.
     """
-    keyfile, slot_id, key = _unwrap(db_path, name, passphrase, clock)
-    if not backup.is_good(backup_file, key):
-        raise LoginError("Deze back-up is beschadigd of hoort niet bij deze database.", field="file")
+    slot_id, key = _key_for_backup(
+        db_path, backup_file, lambda k: k.find_by_name(name), passphrase, clock, "passphrase"
+    )
     if backup.role_in(backup_file, key, slot_id) != COORDINATOR:
         raise LoginError("Alleen een coördinator mag een back-up terugzetten.", field="name")
-    kept = backup.restore(backup_file, db_path, key, clock())
-    remember_database(keyfile, db_path)  # the backup is a file of its own, with its own salt
-    session = login(db_path, name, passphrase, clock)
-    audit.log(session.db, session.worker_id, "backup.restore", detail=f"{backup_file.name}; vorige: {kept.name}")
-    return session
+    db = _put_back(db_path, backup_file, key, clock, uuid.UUID(slot_id))
+    try:
+        worker = workers.get_worker(db, uuid.UUID(slot_id))
+        audit.log(db, worker.id, "login")
+    except BaseException:
+        db.close()
+        raise
+    return Unlocked(db, worker.id, worker.name, worker.role, load_keyfile(db_path))
+
+
+def restore_with_recovery_code(db_path: Path, backup_file: Path, code: str, clock: Clock = system_clock) -> None:
+    """Put a backup back with the organisation's recovery code (when no coordinator's passphrase
+    opens it any more). The recovery code is the coordinators' own, kept on paper; nobody is
+    logged in afterwards and the audit trail records the restore without a worker."""
+    normalised = normalise_recovery_code(code)
+    _slot_id, key = _key_for_backup(db_path, backup_file, lambda k: k.slot(RECOVERY_SLOT), normalised, clock, "code")
+    _put_back(db_path, backup_file, key, clock, None).close()
