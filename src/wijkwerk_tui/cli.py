@@ -90,11 +90,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception as error:  # noqa: BLE001 - never a traceback (it could hold personal data)
         from wijkwerk_tui.db.engine import DatabaseError
+        from wijkwerk_tui.db.faults import explain
         from wijkwerk_tui.domain.errors import DomainError
         from wijkwerk_tui.security.keyfile import KeyFileError
 
         if isinstance(error, (DomainError, DatabaseError, KeyFileError, CliError)):
             print(f"wijkwerk: {error}", file=sys.stderr)
+        elif explain(error):
+            print(f"wijkwerk: {explain(error)}", file=sys.stderr)
         else:
             print(f"wijkwerk: er ging iets mis ({type(error).__name__}).", file=sys.stderr)
         return 1
@@ -188,7 +191,7 @@ def _login(args: argparse.Namespace) -> Unlocked:
 
 def _check(args: argparse.Namespace) -> int:
     from wijkwerk_tui.ops.maintenance import check
-    from wijkwerk_tui.store.audit import format_head, parse_head
+    from wijkwerk_tui.store.audit import parse_head
 
     noted = None
     if args.head:
@@ -200,18 +203,8 @@ def _check(args: argparse.Namespace) -> int:
         report = check(session.db, noted)
     finally:
         session.db.close()
-    print(f"Integriteit: {report.integrity}")
-    print(f"Schemaversie: {report.revision}")
-    chain = "in orde" if report.audit_broken_at is None else f"VERBROKEN bij regel {report.audit_broken_at}"
-    print(f"Audit-keten: {report.audit_events} regels, {chain}")
-    if report.audit_head:
-        print(f"Kop van de keten nu: {format_head(report.audit_head)} (noteer hem op papier)")
-    if report.extends_backup is not None:
-        verdict = "ja" if report.extends_backup else "NIET: regels zijn weggehaald of herschreven"
-        print(f"Bevat de kop van back-up {report.backup_name}: {verdict}")
-    if report.extends_noted is not None:
-        verdict = "ja" if report.extends_noted else "NIET: regels zijn weggehaald of herschreven"
-        print(f"Bevat de genoteerde kop {args.head.strip()}: {verdict}")
+    for line in report.lines(args.head.strip() if args.head else ""):
+        print(line)
     return 0 if report.ok else 1
 
 
@@ -221,10 +214,12 @@ def _backup(args: argparse.Namespace) -> int:
     session = _login(args)
     try:
         made = backup.make_backup(session.db, session.worker_id)
-        backup.prune(session.db.path)
+        pruned = backup.prune(session.db.path)
     finally:
         session.db.close()
     print(made)
+    if pruned.notice:
+        print(f"wijkwerk: {pruned.notice}", file=sys.stderr)
     return 0
 
 

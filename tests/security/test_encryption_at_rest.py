@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PASS
+from wijkwerk_tui.domain.clock import LOCAL_ZONE
 from wijkwerk_tui.domain.names import PersonalData
+from wijkwerk_tui.domain.restore_points import to_keep
 from wijkwerk_tui.ops import backup
 from wijkwerk_tui.security import vault
 from wijkwerk_tui.security.keyfile import keyfile_path
@@ -103,15 +105,17 @@ def _key_of(path: Path) -> bytes:
     return key
 
 
-def test_daily_backup_once_a_day_keeping_fourteen(setup_db, clock) -> None:
+def test_daily_backup_once_a_day_keeping_the_restore_points(setup_db, clock) -> None:
     session, _code, path = setup_db
     assert backup.daily_backup(session.db) is not None
     assert backup.daily_backup(session.db) is None  # same day
-    for _ in range(16):
+    made = [clock.now]
+    for _ in range(60):
         clock.advance(days=1)
         backup.daily_backup(session.db)
+        made.append(clock.now)
     kept = backup.list_backups(path)
-    assert len(kept) == backup.KEEP
+    assert len(kept) == len(to_keep([m.astimezone(LOCAL_ZONE).replace(tzinfo=None) for m in made]))
     assert all(backup.is_good(b, session.db.key) for b in kept[:2])
 
 

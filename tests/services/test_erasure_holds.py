@@ -62,11 +62,11 @@ def test_hardening_14_files_replaced_by_a_restore_are_pruned_like_backups(setup_
     session, _code, path = setup_db
     made = backup.make_backup(session.db, session.worker_id)
     session.db.close()
-    for n in range(backup.KEEP + 5):  # left from earlier restores
+    for n in range(backup.KEEP_REPLACED + 5):  # left from earlier restores
         path.with_name(f"{path.name}.voor-herstel-20250101-0000{n:02d}").write_bytes(b"oud")
     vault.restore(path, made, "Sanne Kuiper", PASS, clock).db.close()
     kept = [p for p in path.parent.glob(f"{path.name}.voor-herstel-*") if not p.name.endswith(".keys")]
-    assert len(kept) == backup.KEEP
+    assert len(kept) == backup.KEEP_REPLACED
     # each kept file keeps its key file; none is left for a file pruned away
     keys = {p.name.removesuffix(".keys") for p in path.parent.glob(f"{path.name}.voor-herstel-*.keys")}
     assert keys <= {p.name for p in kept} and keys

@@ -170,6 +170,7 @@ DRIVERS: dict[str, Driver] = {
     "WhoLookedScreen._load": keys("w", resident=True),
     "ExportsScreen._remove": _remove_export,
     "AccountsScreen.load": call(lambda app: app.action_accounts()),
+    "CheckScreen.run_check": call(lambda app: app.action_check()),
     "AccountsScreen._deactivate": _deactivate,
     "WijkwerkApp._audit_lock": keys("ctrl+l"),
     "WijkwerkApp._daily_backup": keys(),
@@ -260,13 +261,13 @@ async def test_a_failed_save_keeps_the_form_and_can_be_tried_again(demo_db: Data
 
 
 async def test_a_store_call_failing_in_the_search_worker(demo_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The store itself fails (as on a damaged page): a notice, the screen stays, the next key searches."""
+    """The store itself fails: a notice, the screen stays, the next key searches."""
     import wijkwerk_tui.ui.screens.lists.residents as screen_module
 
     real = screen_module.search_residents
 
     def broken(*args: Any, **kwargs: Any) -> Any:
-        raise RuntimeError(f"database disk image is malformed near '{SECRET}'")
+        raise RuntimeError(f"no such column near '{SECRET}'")
 
     app = make_app(db=demo_db, now=FROZEN_NOW)
     notices: list[str] = []

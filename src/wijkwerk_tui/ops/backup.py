@@ -12,16 +12,21 @@ import shutil
 import sqlite3
 import uuid
 from collections.abc import Callable
+from contextlib import suppress
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from wijkwerk_tui.config import keyfile_path
 from wijkwerk_tui.db.engine import Database, DatabaseError, cipher_connect, plain_connect
+from wijkwerk_tui.db.faults import DAMAGED, explain, kind
 from wijkwerk_tui.domain.clock import LOCAL_ZONE
+from wijkwerk_tui.domain.errors import DomainError
+from wijkwerk_tui.domain.restore_points import PLAN, Plan, to_keep, within_budget
 from wijkwerk_tui.store import audit
 
-KEEP = 14
+KEEP_REPLACED = 3  # files replaced by restores: full copies, and rarely wanted
 STAMP = "%Y%m%d-%H%M%S"
 
 
@@ -29,7 +34,7 @@ def backup_dir(db_path: Path) -> Path:
     return db_path.parent / "backups"
 
 
-def _connect(path: Path, key: bytes | None) -> sqlite3.Connection:
+def connect_file(path: Path, key: bytes | None) -> sqlite3.Connection:
     return cipher_connect(path, key) if key is not None else plain_connect(path)
 
 
@@ -94,14 +99,79 @@ def taken_at(backup: Path) -> datetime | None:
 Progress = Callable[[float], None]  # the share copied so far, 0.0 to 1.0
 
 
+class BackupRefused(DomainError):
+    """No backup was kept (the database is damaged, the disk too full); the message is Dutch
+    and the backups that were there are all still there."""
+
+
+# Backups may use at most this share of what the disk has free (counting what they use now),
+# and a backup is not started when less than RESERVE would stay free after it.
+BUDGET_SHARE = 0.5
+RESERVE = 256 * 1024 * 1024
+
+
+def free_bytes(folder: Path) -> int:
+    return shutil.disk_usage(folder).free
+
+
+def _megabytes(size: float) -> str:
+    return f"{size / 1_000_000:,.0f} MB".replace(",", ".")
+
+
+def _size_of(db_path: Path) -> int:
+    return sum(p.stat().st_size for p in (db_path, Path(f"{db_path}-wal")) if p.exists())
+
+
+def _remove(backup: Path) -> None:
+    for path in (backup, manifest_path(backup), keyfile_path(backup)):
+        path.unlink(missing_ok=True)
+
+
 def make_backup(db: Database, actor: uuid.UUID | None = None, progress: Progress | None = None) -> Path:
-    """Copy the open database to backups/NAME-YYYYMMDD-HHMMSS.db (written under a temp name)."""
+    """Copy the open database to backups/NAME-YYYYMMDD-HHMMSS.db (written under a temp name).
+
+    It counts only after SQLite's quick check passes on the copy: a damaged database gives no
+    backup (BackupRefused), so it can never take the place of a good one. Nothing half-written
+    stays behind, whatever fails (a full disk included).
+    """
     folder = backup_dir(db.path)
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        os.chmod(folder, 0o700)  # like the exports: only this account may look in
+    except OSError as error:
+        raise BackupRefused(explain(error) or "De map voor back-ups kon niet worden gemaakt.") from None
+    need, free = _size_of(db.path), free_bytes(folder)
+    if free - need < RESERVE:
+        raise BackupRefused(
+            f"Te weinig schijfruimte voor een back-up: nodig ongeveer {_megabytes(need + RESERVE)}, vrij "
+            f"{_megabytes(free)}. Er is niets veranderd; de bestaande back-ups blijven staan. Maak ruimte vrij."
+        )
     stamp = db.clock().astimezone(LOCAL_ZONE).strftime(STAMP)
     target = folder / f"{db.path.stem}-{stamp}.db"
     partial = target.with_suffix(".partial")
+    try:
+        head = _copy_checked(db, partial, progress)
+        _write_manifest(target, head, db.now())  # UTC, like the restore note it is compared with
+        _copy_keys(keyfile_path(db.path), keyfile_path(target))
+        os.replace(partial, target)
+    except BaseException as error:
+        partial.unlink(missing_ok=True)
+        _remove(target)
+        if isinstance(error, BackupRefused):
+            with suppress(Exception):  # on a damaged file the trail may not take it: the refusal stands
+                audit.log(db, actor, "backup.refused", detail="beschadigd")
+            raise
+        message = explain(error)
+        if message is None:
+            raise
+        raise BackupRefused(f"De back-up is niet gemaakt. {message}") from None
+    audit.log(db, actor, "backup.made", detail=target.name)
+    return target
+
+
+def _copy_checked(db: Database, partial: Path, progress: Progress | None) -> tuple[int, str] | None:
     partial.unlink(missing_ok=True)
+    os.close(os.open(partial, os.O_CREAT | os.O_WRONLY, 0o600))  # never readable by others, not even empty
 
     def step(_status: int, remaining: int, total: int) -> None:
         if progress is not None and total:
@@ -111,47 +181,84 @@ def make_backup(db: Database, actor: uuid.UUID | None = None, progress: Progress
     try:
         source = raw.driver_connection
         assert source is not None
-        destination = _connect(partial, db.key)
+        destination = connect_file(partial, db.key)
         try:
             # In steps of 4 MiB with a pause between: a 100k-resident database is ~700 MB, and
             # the app keeps answering keys while a backup runs in its thread.
             source.backup(destination, pages=1024, progress=step, sleep=0.002)
-            head = _head_of(destination)
+            verdict = _quick_check(destination)
+            head = _head_of(destination) if verdict == "ok" else None
         finally:
             destination.close()
+        if verdict != "ok":
+            # SQLCipher leaves a connection that read a page failing its check unable to write:
+            # the pool must not lend it out again.
+            raw.invalidate()
     finally:
         raw.close()
-    os.chmod(partial, 0o600)
-    os.replace(partial, target)
-    _write_manifest(target, head, db.now())
-    _copy_keys(keyfile_path(db.path), keyfile_path(target))  # UTC, like the restore note it is compared with
-    audit.log(db, actor, "backup.made", detail=target.name)
-    return target
+    if verdict != "ok":
+        raise BackupRefused(
+            "De back-up is niet bewaard: de database is beschadigd (de controle van de kopie vond fouten). "
+            "De bestaande back-ups blijven staan. Voer de controle uit (Database controleren, of wijkwerk "
+            "check) en zet zo nodig de nieuwste goede back-up terug."
+        )
+    return head
 
 
-def prune(db_path: Path, keep: int = KEEP) -> list[Path]:
-    removed = list_backups(db_path)[keep:]
+def _quick_check(connection: sqlite3.Connection) -> str:
+    try:
+        return str(connection.execute("PRAGMA quick_check").fetchone()[0])
+    except Exception as error:  # sqlite3 and sqlcipher3 errors are unrelated classes
+        if kind(error) == DAMAGED:
+            return "damaged"
+        raise
+
+
+@dataclass(frozen=True)
+class Pruned:
+    removed: list[Path]
+    kept: int
+    wanted: int  # what the plan would keep without the disk budget
+
+    @property
+    def notice(self) -> str:
+        """Said when the disk budget, not the plan, decided: fewer restore points than usual."""
+        if self.kept >= self.wanted:
+            return ""
+        return (
+            f"Door de beperkte schijfruimte blijven {self.kept} back-ups bewaard in plaats van {self.wanted}: "
+            "er zijn minder herstelpunten. Maak ruimte vrij op de schijf."
+        )
+
+
+def prune(db_path: Path, plan: Plan = PLAN) -> Pruned:
+    """Keep the restore points of `plan` (by age and count), then only as many of them as fit
+    in the disk budget; backups whose name carries no time are left alone."""
+    dated = [(b, t) for b in list_backups(db_path) if (t := taken_at(b)) is not None]
+    wanted = to_keep([t for _b, t in dated], plan)
+    sizes = [(t, b.stat().st_size) for b, t in dated if t in wanted]
+    used = sum(size for _t, size in sizes) + sum(b.stat().st_size for b, t in dated if t not in wanted)
+    budget = int(BUDGET_SHARE * (free_bytes(backup_dir(db_path)) + used)) if dated else 0
+    keep = within_budget(sizes, budget)
+    removed = [b for b, t in dated if t not in keep]
     for old in removed:
-        old.unlink(missing_ok=True)
-        manifest_path(old).unlink(missing_ok=True)
-        keyfile_path(old).unlink(missing_ok=True)
-    return removed
+        _remove(old)
+    return Pruned(removed, len(keep), len(wanted))
 
 
-def daily_backup(db: Database, actor: uuid.UUID | None = None) -> Path | None:
-    """On the first start of a day: one backup, keeping the newest `KEEP`."""
+def daily_backup(db: Database, actor: uuid.UUID | None = None) -> Pruned | None:
+    """On the first start of a day: one backup, then pruning. None when there is one today."""
     today = db.clock().astimezone(LOCAL_ZONE).strftime("%Y%m%d")
     if any(p.stem.rsplit("-", 2)[-2] == today for p in list_backups(db.path)):
         return None
-    made = make_backup(db, actor)
-    prune(db.path)
-    return made
+    make_backup(db, actor)
+    return prune(db.path)
 
 
 def is_good(path: Path, key: bytes | None) -> bool:
     """Opens with this key and passes SQLite's quick check."""
     try:
-        connection = _connect(path, key)
+        connection = connect_file(path, key)
         try:
             verdict: str = connection.execute("PRAGMA quick_check").fetchone()[0]
             return verdict == "ok"
@@ -164,7 +271,7 @@ def is_good(path: Path, key: bytes | None) -> bool:
 def role_in(path: Path, key: bytes | None, worker_id: str) -> str:
     """The role of an active worker as recorded in a backup file ("" when absent)."""
     try:
-        connection = _connect(path, key)
+        connection = connect_file(path, key)
         try:
             row = connection.execute(
                 "SELECT role FROM worker WHERE id = ? AND active = 1 AND deleted_at IS NULL",
@@ -211,7 +318,7 @@ def restore(backup: Path, db_path: Path, key: bytes | None, now: datetime | None
     return kept
 
 
-def prune_replaced(db_path: Path, keep: int = KEEP) -> list[Path]:
+def prune_replaced(db_path: Path, keep: int = KEEP_REPLACED) -> list[Path]:
     """Files replaced by restores (`.voor-herstel-*`) are copies like backups: the newest kept."""
     replaced = sorted(
         (p for p in db_path.parent.glob(f"{db_path.name}.voor-herstel-*") if not p.name.endswith(".keys")),

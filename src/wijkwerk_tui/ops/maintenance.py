@@ -1,29 +1,64 @@
 """The integrity check: SQLite's own, the schema revision and the audit chain, the chain
-measured against heads kept outside the database (a noted one, the newest backup's)."""
+measured against heads kept outside the database (a noted one, the newest backup's).
+
+On a damaged file every part is read on its own (a fresh connection each: a page that failed
+to decrypt must not spoil what is read next), so the report says what is affected and which
+backup to put back, instead of stopping at the first error.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
-
-from sqlalchemy import text
+from pathlib import Path
+from typing import TypeVar
 
 from wijkwerk_tui.db import migrate
 from wijkwerk_tui.db.engine import Database
+from wijkwerk_tui.db.faults import DAMAGED, kind
 from wijkwerk_tui.ops import backup
 from wijkwerk_tui.store import audit
 from wijkwerk_tui.store.audit import Head
 
+T = TypeVar("T")
+
+# What a worker recognises, per table (the search index and summaries can be rebuilt).
+LABELS = {
+    "resident": "inwoners",
+    "contact": "contactmomenten",
+    "ladderstep": "ladderstappen",
+    "ladder_summary": "ladderoverzicht (herstelbaar)",
+    "referral": "doorverwijzingen",
+    "signal": "signaleringen",
+    "meldcodestep": "meldcodestappen",
+    "goal": "doelen en afspraken",
+    "partner": "sociale kaart",
+    "groupactivity": "groepsactiviteiten",
+    "activityresident": "deelnemers aan groepsactiviteiten",
+    "auditevent": "audit-trail",
+    "worker": "accounts",
+    "area": "gebieden",
+    "setting": "instellingen",
+    "draft": "concepten",
+    "alembic_version": "schemaversie",
+}
+SEARCH_INDEX = "zoekindex (herstelbaar)"
+WHOLE_FILE = "de hele database"
+
 
 @dataclass(frozen=True)
 class CheckReport:
-    integrity: str
+    integrity: str  # "ok", or SQLite's first finding
     revision: str | None
     audit_events: int
-    audit_broken_at: int | None
+    audit_broken_at: int | None  # 0: the trail could not be read at all
     audit_head: Head | None = None  # the newest entry now: to note on paper
     extends_noted: bool | None = None  # None: no head was given
     extends_backup: bool | None = None  # against the newest backup's manifest; None: none there
     backup_name: str = ""
+    damaged: tuple[str, ...] = ()  # what a worker calls the parts that cannot be read
+    good_backup: Path | None = None  # when damaged: the newest backup that passes the check
 
     @property
     def ok(self) -> bool:
@@ -35,26 +70,122 @@ class CheckReport:
             and self.extends_backup is not False
         )
 
+    def lines(self, noted_text: str = "") -> list[str]:
+        """The report in Dutch, for the command line and the check screen (no personal data)."""
+        from wijkwerk_tui.store.audit import format_head
+
+        out = []
+        if self.integrity == "ok":
+            out.append("Integriteit: in orde")
+        else:
+            out.append("Integriteit: BESCHADIGD. De database is beschadigd; wat niet gelezen kan worden:")
+            out.append(f"  {', '.join(self.damaged) if self.damaged else 'onbekend (zie de back-up hieronder)'}")
+            if self.good_backup is not None:
+                out.append(
+                    f"Herstel: zet de nieuwste goede back-up terug, {self.good_backup.name}: wijkwerk restore "
+                    f"{self.good_backup} (of bij het inloggen). Wat daarna is vastgelegd, moet opnieuw worden "
+                    "ingevoerd; het beschadigde bestand blijft ernaast bewaard."
+                )
+            else:
+                out.append("Er is geen goede back-up. Verander niets aan het bestand; bel uw beheerder.")
+        out.append(f"Schemaversie: {self.revision or 'onleesbaar'}")
+        if self.audit_broken_at == 0:
+            out.append("Audit-keten: ONLEESBAAR")
+        else:
+            chain = "in orde" if self.audit_broken_at is None else f"VERBROKEN bij regel {self.audit_broken_at}"
+            out.append(f"Audit-keten: {self.audit_events} regels, {chain}")
+        if self.audit_head:
+            out.append(f"Kop van de keten nu: {format_head(self.audit_head)} (noteer hem op papier)")
+        if self.extends_backup is not None:
+            verdict = "ja" if self.extends_backup else "NIET: regels zijn weggehaald of herschreven"
+            out.append(f"Bevat de kop van back-up {self.backup_name}: {verdict}")
+        if self.extends_noted is not None:
+            verdict = "ja" if self.extends_noted else "NIET: regels zijn weggehaald of herschreven"
+            out.append(f"Bevat de genoteerde kop {noted_text}: {verdict}")
+        return out
+
+
+def _unless_damaged(read: Callable[[], T], fallback: T) -> T:
+    try:
+        return read()
+    except Exception as error:
+        if kind(error) == DAMAGED:
+            return fallback
+        raise
+
+
+def _integrity(db: Database) -> tuple[str, tuple[str, ...]]:
+    """SQLite's integrity check, and what its findings and a full read of each table touch."""
+    connection = backup.connect_file(db.path, db.key)
+    try:
+        found = [str(row[0]) for row in connection.execute("PRAGMA integrity_check").fetchall()]
+    except Exception as error:
+        if kind(error) != DAMAGED:
+            raise
+        return "onleesbaar", _affected(db, "")  # the check itself stopped: read table by table
+    finally:
+        connection.close()
+    if found == ["ok"]:
+        return "ok", ()
+    findings = "\n".join(found)
+    return findings.splitlines()[-1][:200], _affected(db, findings)
+
+
+def _affected(db: Database, findings: str) -> tuple[str, ...]:
+    try:
+        connection = backup.connect_file(db.path, db.key)
+        try:
+            schema = connection.execute("SELECT type, name, tbl_name, rootpage FROM sqlite_schema").fetchall()
+        finally:
+            connection.close()
+    except Exception as error:
+        if kind(error) != DAMAGED:
+            raise
+        return (WHOLE_FILE,)
+    by_root = {int(root): str(table) for _type, _name, table, root in schema if root}
+    tables = {by_root[int(root)] for root in re.findall(r"Tree (\d+)", findings) if int(root) in by_root}
+    for type_, name, _table, _root in schema:
+        if type_ == "table" and name not in tables and not _reads_whole(db, str(name)):
+            tables.add(str(name))
+    labels = {SEARCH_INDEX if t.startswith("resident_fts") else LABELS.get(t, t) for t in tables}
+    return tuple(sorted(labels))
+
+
+def _reads_whole(db: Database, table: str) -> bool:
+    connection = backup.connect_file(db.path, db.key)
+    try:
+        for _row in connection.execute(f'SELECT * FROM "{table}"'):  # a name from sqlite_schema
+            pass
+        return True
+    except Exception as error:
+        if kind(error) != DAMAGED:
+            raise
+        return False
+    finally:
+        connection.close()
+
 
 def check(db: Database, noted: Head | None = None) -> CheckReport:
     """SQLite's own integrity check, the schema revision, and the audit chain: whole, and still
     extending the head `noted` (on paper) and the one in the newest backup's manifest."""
-    with db.reading() as session:
-        integrity = str(session.execute(text("PRAGMA integrity_check")).scalar())
-    chain = audit.verify_chain(db)
+    integrity, damaged = _integrity(db)
+    chain = _unless_damaged(lambda: audit.verify_chain(db), None)
     extends_backup, backup_name = None, ""
     anchor = backup.anchor_manifest(db.path)
     if anchor is not None:
         made, manifest = anchor
         head = manifest["audit_head"]
-        extends_backup, backup_name = audit.extends(db, (int(head["seq"]), str(head["hash"]))), made.name
+        noted_head = (int(head["seq"]), str(head["hash"]))
+        extends_backup, backup_name = _unless_damaged(lambda: audit.extends(db, noted_head), False), made.name
     return CheckReport(
         integrity,
-        migrate.current_revision(db.engine),
-        chain.events,
-        chain.broken_at,
-        audit.head(db),
-        audit.extends(db, noted) if noted else None,
+        _unless_damaged(lambda: migrate.current_revision(db.engine), None),
+        chain.events if chain else 0,
+        (chain.broken_at if chain else 0),
+        _unless_damaged(lambda: audit.head(db), None),
+        _unless_damaged(lambda: audit.extends(db, noted), False) if noted else None,
         extends_backup,
         backup_name,
+        damaged,
+        backup.newest_good(db.path, db.key) if integrity != "ok" else None,
     )

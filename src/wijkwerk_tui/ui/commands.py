@@ -34,6 +34,7 @@ def main_actions(app: WijkwerkApp) -> list[tuple[str, str, Callable[[], object]]
         ("Vergrendelen", "Scherm op slot; met uw wachtwoord verder waar u was (Ctrl+L)", app.action_lock),
         ("Eigen wachtwoord wijzigen", "Uw huidige wachtwoord en een nieuw", app.action_change_passphrase),
         ("Back-up maken", "Nu een versleutelde back-up naast de database", app.action_backup_now),
+        ("Database controleren", "Is het bestand heel? Wat is beschadigd, welke back-up kan terug", app.action_check),
         ("Exports", "Rapportages en inzages op deze laptop: bekijken en opruimen", app.action_exports),
         *(
             [

@@ -156,6 +156,11 @@ class Navigation(SessionApp):
             self._show_only(ReportScreen, lambda: self.push_loaded(ReportScreen.load, ReportScreen))
 
     # -- jobs that take a while: in a thread, with progress in the footer -------------------
+    def action_check(self) -> None:
+        from wijkwerk_tui.ui.screens.admin.check import CheckScreen
+
+        self._show_only(CheckScreen, lambda: self.push_screen(CheckScreen()))
+
     def action_backup_now(self) -> None:
         self._backup_now()
 
@@ -168,9 +173,11 @@ class Navigation(SessionApp):
 
         step(0)
         made = backup.make_backup(self.db, self.worker_id, progress=step)
-        backup.prune(self.db.path)
+        pruned = backup.prune(self.db.path)
         self.progress("")
         self.call_from_thread(self.notify, f"Back-up gemaakt: {made.name}", markup=False)
+        if pruned.notice:
+            self.call_from_thread(self.notify, pruned.notice, severity="warning", markup=False, timeout=12)
 
     def action_retention(self) -> None:
         if self.coordinator_only("retention"):

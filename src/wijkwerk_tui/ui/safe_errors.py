@@ -12,6 +12,7 @@ import traceback
 
 from rich.text import Text
 
+from wijkwerk_tui.db.faults import explain
 from wijkwerk_tui.domain.errors import DomainError
 
 MESSAGE = "Wijkwerk is gestopt door een onverwachte fout. Er is niets half opgeslagen."
@@ -26,7 +27,8 @@ def safe_report(error: BaseException) -> Text:
 
 
 def failure_notice(error: BaseException | None) -> str:
-    """A DomainError's message is Dutch and written to be shown; anything else gets no details."""
+    """A DomainError's message is Dutch and written to be shown; a full disk, a folder that
+    cannot be written and a damaged file get their own; anything else gets no details."""
     if isinstance(error, DomainError):
         return error.message
-    return FAILED
+    return explain(error) or FAILED

@@ -21,6 +21,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from wijkwerk_tui.db.faults import DAMAGED, kind
 from wijkwerk_tui.domain.accounts import DEFAULT_LOCK_MINUTES
 from wijkwerk_tui.domain.clock import Clock, local_today, system_clock
 from wijkwerk_tui.ui.safe_errors import failure_notice
@@ -99,7 +100,28 @@ class SessionApp(App[object]):
 
     def worker_failed(self, worker: Worker[Any]) -> None:
         self.job_status = ""
+        if kind(worker.error) == DAMAGED and worker.group != "check":
+            self._offer_check(worker.description)
+            return
         self.notify(failure_notice(worker.error), severity="error", markup=False, timeout=8)
+
+    def _offer_check(self, what: str) -> None:
+        """Something could not be read because the file is damaged: say so, offer the check."""
+        from wijkwerk_tui.ui.dialogs.confirm import ConfirmDialog
+
+        part = "De gegevens van deze inwoner staan" if what == "open-resident" else "Deze gegevens staan"
+        question = (
+            f"{part} op een beschadigd deel van de database en konden niet worden gelezen. Er is niets "
+            "veranderd. De controle zegt wat er beschadigd is en welke back-up terug kan. Nu controleren?"
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                from wijkwerk_tui.ui.screens.admin.check import CheckScreen
+
+                self.push_unless_locked(CheckScreen())
+
+        self.push_unless_locked(ConfirmDialog(question, yes="Controleren (j)", no="Later (n)"), answered)
 
     def push_unless_locked(self, screen: Screen[Any], callback: Callable[[Any], None] | None = None) -> None:
         """Push what a worker thread prepared, unless the lock came down meanwhile: then it is
