@@ -307,3 +307,58 @@ def test_hardening_02_pruned_backups_take_their_key_files_along(setup_db, clock)
     kept = backup.list_backups(path)
     keys = sorted(backup.backup_dir(path).glob("*.keys"))
     assert 0 < len(kept) < 41 and [k.name for k in keys] == sorted(b.name + ".keys" for b in kept)
+
+
+def _without_root_powers() -> list[str]:
+    """Root may write anywhere, whatever the mode: as root, run without that capability."""
+    if os.geteuid() != 0:
+        return []
+    dropped = "-dac_override,-dac_read_search,-fowner"
+    return ["setpriv", f"--inh-caps={dropped}", f"--bounding-set={dropped}", "--"]
+
+
+def test_hardening_05_a_read_only_folder_is_named_not_called_damaged(office) -> None:
+    path, _resident = office
+    folder = path.parent
+    folder.chmod(0o500)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WIJKWERK_")}
+    env |= {"WIJKWERK_USER": "Sanne Kuiper", "WIJKWERK_KDF": "fast", "HOME": str(folder)}
+    try:
+        for passphrase in (PASS, "niet het wachtwoord"):
+            done = subprocess.run(
+                [*_without_root_powers(), sys.executable, "-m", "wijkwerk_tui", "--db", str(path), "check"],
+                capture_output=True,
+                text=True,
+                timeout=120,
+                stdin=subprocess.DEVNULL,
+                env=env | {"WIJKWERK_PASSPHRASE": passphrase},
+            )
+            assert done.returncode == 1
+            assert "kan niet worden geschreven" in done.stderr, done.stderr
+            assert "beschadigd" not in done.stderr and "OSError" not in done.stderr
+    finally:
+        folder.chmod(0o700)
+
+
+def test_hardening_05_the_login_delay_holds_when_the_key_file_cannot_be_written(office, clock, monkeypatch) -> None:
+    import errno
+
+    from wijkwerk_tui.domain.accounts import FREE_TRIES
+    from wijkwerk_tui.security.keyfile import KeyFile
+
+    path, _resident = office
+
+    def disk_full(self) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(KeyFile, "save", disk_full)
+    for _ in range(FREE_TRIES):
+        with pytest.raises(vault.LoginError):
+            vault.login(path, "Sanne Kuiper", "niet het wachtwoord", clock)
+    with pytest.raises(vault.LoginError) as waiting:
+        vault.login(path, "Sanne Kuiper", PASS, clock)  # even the right one waits
+    assert waiting.value.wait_s > 0 and "Probeer het over" in waiting.value.message
+    monkeypatch.undo()
+    clock.advance(minutes=10)
+    vault.login(path, "Sanne Kuiper", PASS, clock).db.close()
+    assert not vault._unsaved_failures

@@ -6,13 +6,17 @@ screens and the command line call these functions and never touch keys themselve
 
 from __future__ import annotations
 
+import os
+import tempfile
 import uuid
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from wijkwerk_tui.db.engine import Database, DatabaseError, open_database
+from wijkwerk_tui.db.faults import FULL, READ_ONLY, explain, kind
 from wijkwerk_tui.db.tables import Worker
 from wijkwerk_tui.domain.accounts import COORDINATOR, check_passphrase, login_delay
 from wijkwerk_tui.domain.clock import Clock, system_clock
@@ -81,9 +85,14 @@ def load_keyfile(db_path: Path) -> KeyFile:
 
 def load_keys(path: Path) -> KeyFile:
     try:
-        return KeyFile.load(path)
+        keyfile = KeyFile.load(path)
     except KeyFileError as error:
         raise LoginError(str(error), field="name") from error
+    for (where, slot_id), moments in _unsaved_failures.items():
+        if where == keyfile.path:
+            for moment in moments:
+                keyfile.note_failure(slot_id, moment)
+    return keyfile
 
 
 # -- first run ------------------------------------------------------------------------
@@ -148,22 +157,63 @@ def _refuse_if_waiting(keyfile: KeyFile, slot_id: str, now: datetime) -> None:
     left = wait_left(keyfile, slot_id, now)
     if left:
         # Not counted as a failure (the passphrase was not looked at), but not forgotten either:
-        # it enters the audit trail at the next login.
+        # it enters the audit trail at the next login (unless the disk is full: then it is not).
         keyfile.note_refused(slot_id, now)
-        keyfile.save()
+        with suppress(OSError):
+            keyfile.save()
         raise LoginError(f"Te vaak een onjuist wachtwoord. Probeer het over {left} seconden opnieuw.", left)
+
+
+# Failed tries the key file could not take (a full disk): the login delay still holds for as
+# long as this program runs, and they are written with the next save that works.
+_unsaved_failures: dict[tuple[Path, str], list[datetime]] = {}
 
 
 def _fail(keyfile: KeyFile, slot_id: str, now: datetime, message: str, field_name: str = "passphrase") -> LoginError:
     keyfile.note_failure(slot_id, now)
-    keyfile.save()
+    try:
+        keyfile.save()
+    except OSError:
+        _unsaved_failures.setdefault((keyfile.path, slot_id), []).append(now)
+    else:
+        _forget_unsaved(keyfile)
     return LoginError(message, login_delay(keyfile.failure_count(slot_id)), field_name)
+
+
+def _forget_unsaved(keyfile: KeyFile) -> None:
+    for path, slot_id in list(_unsaved_failures):
+        if path == keyfile.path:
+            del _unsaved_failures[(path, slot_id)]
+
+
+def _check_storage(db_path: Path) -> None:
+    """Before any passphrase is looked at: the folder, the database and the key file must be
+    writable. A read-only folder would open nothing (SQLite keeps its WAL beside the file) and
+    could not keep count of wrong passphrases: it is named as such, and no try is possible."""
+    try:
+        handle, probe = tempfile.mkstemp(dir=db_path.parent, prefix=".wijkwerk-schrijftest-")
+        os.close(handle)
+        os.unlink(probe)
+        for existing in (db_path, keyfile_path(db_path)):
+            if existing.exists():
+                os.close(os.open(existing, os.O_WRONLY))  # opened for writing, nothing written
+    except OSError as error:
+        if kind(error) == READ_ONLY:
+            raise LoginError(
+                f"In de map {db_path.parent} kan niet worden geschreven (alleen-lezen of geen rechten). "
+                "Wijkwerk moet daar schrijven: de database, het sleutelbestand en de back-ups staan er. "
+                "Er is niets veranderd; vraag uw beheerder de map schrijfbaar te maken.",
+                field="name",
+            ) from None
+        raise LoginError(explain(error) or "De map van Wijkwerk kon niet worden gebruikt.", field="name") from None
 
 
 def _open(db_path: Path, key: bytes, clock: Clock, keyfile: KeyFile) -> Database:
     try:
         return open_database(db_path, clock, key)
     except DatabaseError as error:
+        if kind(error) in (FULL, READ_ONLY):
+            raise LoginError(explain(error) or "", field="name") from None
         good = backup.newest_good(db_path, key)
         # No backup opens with this key either, and the file's salt is not the one this key file
         # was made for: the key file belongs to another database (rather than this one damaged).
@@ -196,6 +246,7 @@ def _flush_pending(db: Database, keyfile: KeyFile) -> None:
 
 def _unwrap(db_path: Path, name: str, passphrase: str, clock: Clock) -> tuple[KeyFile, str, bytes]:
     """The database key behind `name`'s slot; a wrong try is counted (and delayed)."""
+    _check_storage(db_path)
     keyfile = load_keyfile(db_path)
     now = clock()
     slot = keyfile.find_by_name(name)
@@ -217,6 +268,7 @@ def login(db_path: Path, name: str, passphrase: str, clock: Clock = system_clock
         keyfile.clear_failures(slot_id)
         _flush_pending(db, keyfile)
         keyfile.save()
+        _forget_unsaved(keyfile)
         audit.log(db, worker.id, "login")
         privacy.reapply_erasures(db)  # an older copy of the file may have been put in place
     except BaseException:
@@ -227,6 +279,7 @@ def login(db_path: Path, name: str, passphrase: str, clock: Clock = system_clock
 
 def recover(db_path: Path, code: str, name: str, passphrase: str, repeat: str, clock: Clock = system_clock) -> Unlocked:
     """A forgotten passphrase: the recovery code opens the database and sets a new one."""
+    _check_storage(db_path)
     keyfile = load_keyfile(db_path)
     now = clock()
     _refuse_if_waiting(keyfile, RECOVERY_SLOT, now)
@@ -353,6 +406,7 @@ def _key_for_backup(
     passphrase or recovery code of that time): a restore works where the key file was lost with
     the laptop's disk, or after a passphrase change. A wrong try counts in the first of the two.
     """
+    _check_storage(db_path)
     files = [p for p in (keyfile_path(db_path), keyfile_path(backup_file)) if p.exists()]
     if not files:
         raise LoginError(

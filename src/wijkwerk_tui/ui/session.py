@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from time import monotonic
 from typing import TYPE_CHECKING, Any
 
 from textual.app import App
@@ -25,6 +26,8 @@ from wijkwerk_tui.db.faults import DAMAGED, kind
 from wijkwerk_tui.domain.accounts import DEFAULT_LOCK_MINUTES
 from wijkwerk_tui.domain.clock import Clock, local_today, system_clock
 from wijkwerk_tui.ui.safe_errors import failure_notice
+
+REPEAT_S = 8  # a failure notice stays this long; the same one is not repeated meanwhile
 
 # The database layer (SQLAlchemy, SQLModel: a third of a second to import) is loaded only
 # after the first screen is drawn, so the login is on screen as fast as a bare Textual app.
@@ -49,6 +52,7 @@ class SessionApp(App[object]):
         self.export_folder = ""  # a coordinator's choice for this laptop ("": the default)
         self.data_version = 0  # raised by every save; screens reload when it moved
         self._export_dir: Path | None = None
+        self._last_notice = ("", 0.0)
 
     # -- who is signed in ----------------------------------------------------------------
     @property
@@ -103,7 +107,13 @@ class SessionApp(App[object]):
         if kind(worker.error) == DAMAGED and worker.group != "check":
             self._offer_check(worker.description)
             return
-        self.notify(failure_notice(worker.error), severity="error", markup=False, timeout=8)
+        notice, now = failure_notice(worker.error), monotonic()
+        # The same notice again within seconds (a draft written at every pause on a full disk):
+        # once is enough, the one on screen still says it.
+        if self._last_notice[0] == notice and now - self._last_notice[1] < REPEAT_S:
+            return
+        self._last_notice = (notice, now)
+        self.notify(notice, severity="error", markup=False, timeout=REPEAT_S)
 
     def _offer_check(self, what: str) -> None:
         """Something could not be read because the file is damaged: say so, offer the check."""

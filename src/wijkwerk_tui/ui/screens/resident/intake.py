@@ -49,6 +49,7 @@ if TYPE_CHECKING:
 DRAFT = "intake"
 # Drafts are written at most this often while typing (and at once on leaving a field).
 DRAFT_PAUSE_S = 0.3
+DRAFT_NOT_KEPT = "⚠ Het concept kon niet worden bewaard (zie de melding). Wat u typte staat er nog."
 
 # One key per category, shown next to it.
 SIGNAL_KEYS: list[tuple[str, str, str]] = [
@@ -105,6 +106,7 @@ class IntakeScreen(FormScreen):
         self._draft_seq = 0  # raised by every flush
         self._draft_written = 0  # the newest flush on disk (or overtaken by a save)
         self._draft_lock = threading.Lock()
+        self._draft_failed = False
 
     @staticmethod
     def load(db: Database) -> IntakeSetup:
@@ -243,6 +245,24 @@ class IntakeScreen(FormScreen):
             else:
                 drafts.save(self.app.db, self._owner, DRAFT, payload)
             self._draft_written = seq
+        if self._draft_failed:
+            self.app.call_from_thread(self._draft_kept_again)
+
+    def work_failed(self, worker: Worker[Any]) -> None:
+        if worker.group != "intake-draft":
+            super().work_failed(worker)
+            return
+        # The draft could not be written (a full disk): what is typed stays on screen, the next
+        # pause tries again, and Ctrl+Q asks before the typing is lost.
+        self._draft_failed = True
+        self._draft_dirty = True
+        self.asks_before_quit = True
+        self.query_one("#form-error", Static).update(Text(DRAFT_NOT_KEPT))
+
+    def _draft_kept_again(self) -> None:
+        self._draft_failed = False
+        self.asks_before_quit = False
+        self.query_one("#form-error", Static).update(Text(""))
 
     def on_descendant_blur(self, _event: DescendantBlur) -> None:
         self.flush_draft()
