@@ -25,7 +25,6 @@ from textual.widget import Widget
 from wijkwerk_tui.domain.clock import Clock, system_clock
 from wijkwerk_tui.ui import memory
 from wijkwerk_tui.ui.commands import WijkwerkCommands
-from wijkwerk_tui.ui.dialogs.help import HelpScreen, screen_keys
 from wijkwerk_tui.ui.navigation import Navigation
 from wijkwerk_tui.ui.safe_errors import safe_report
 from wijkwerk_tui.ui.textual_private import fail_without_locals
@@ -81,7 +80,11 @@ class WijkwerkApp(Navigation):
             return StartScreen()
         from wijkwerk_tui.security.gate import state as gate_state
         from wijkwerk_tui.security.keyfile import KeyFile, KeyFileError, keyfile_path
-        from wijkwerk_tui.ui.screens.gate.notice import NoticeScreen
+
+        def notice(message: str) -> Screen[Any]:  # imported only when one is shown
+            from wijkwerk_tui.ui.screens.gate.notice import NoticeScreen
+
+            return NoticeScreen(message)
 
         assert self.db_path is not None
         state = gate_state(self.db_path)
@@ -92,9 +95,9 @@ class WijkwerkApp(Navigation):
         if state == "keys_missing":
             from wijkwerk_tui.security.gate import keys_missing_message
 
-            return NoticeScreen(keys_missing_message(self.db_path))
+            return notice(keys_missing_message(self.db_path))
         if state == "unprotected":
-            return NoticeScreen(
+            return notice(
                 "Dit databasebestand is niet versleuteld. Wijkwerk opent alleen versleutelde "
                 "databases; kies een ander bestand met --db."
             )
@@ -103,14 +106,18 @@ class WijkwerkApp(Navigation):
         try:  # a small file, read before the first frame: the login needs the names in it
             keyfile = KeyFile.load(keyfile_path(self.db_path))
         except KeyFileError as error:
-            return NoticeScreen(error.message)
+            return notice(error.message)
         return LoginScreen(self.db_path, keyfile)
 
     def on_mount(self) -> None:
         if self.session is not None:
             self._start_session()
 
+    def on_load(self) -> None:
+        memory.pause_for_first_frame()
+
     def on_ready(self) -> None:
+        memory.first_frame_drawn()
         if self.session is None:
             threading.Thread(target=_preload, name="preload", daemon=True).start()
 
@@ -290,6 +297,8 @@ class WijkwerkApp(Navigation):
             self.push_screen(CommandPalette(placeholder="Zoek een opdracht of een inwoner…"))
 
     def action_help(self) -> None:
+        from wijkwerk_tui.ui.dialogs.help import HelpScreen, screen_keys
+
         screen = self.screen
         if isinstance(screen, HelpScreen):
             return

@@ -6,6 +6,10 @@ frees them, and at the default settings one ran every few screens, at a random m
 screen is up, freeze what lives as long as the app (Textual, SQLAlchemy, the screens
 opened most) out of the collector's sight; make automatic full collections rare; and
 collect fully once the keyboard has been quiet for a moment.
+
+Before the first frame there is no collection at all: what the app builds then (the
+stylesheet, the first screen's widgets) lives on, and the twenty-odd young collections
+that would walk it only delayed the first frame (~7 ms of a ~300 ms start).
 """
 
 from __future__ import annotations
@@ -19,6 +23,15 @@ THRESHOLDS = (700, 10, 1000)  # young collections as usual; full ones (almost) o
 
 
 _frozen = False
+
+
+def pause_for_first_frame() -> None:
+    """From the app's start (its Load event) until its first frame: no automatic collection."""
+    gc.disable()
+
+
+def first_frame_drawn() -> None:
+    gc.enable()
 
 
 def freeze_long_lived() -> None:

@@ -10,8 +10,9 @@ because the store rolled back. Anything else is the app's notice, and the form s
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import work
@@ -19,7 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, OptionList, Select, Static, TextArea
+from textual.widgets import Input, Static
 from textual.worker import Worker
 
 from wijkwerk_tui.domain.errors import DomainError
@@ -28,9 +29,20 @@ from wijkwerk_tui.ui.dialogs.confirm import ConfirmDialog
 from wijkwerk_tui.ui.widgets.field import FormField
 from wijkwerk_tui.ui.widgets.footer import Footer
 
+if TYPE_CHECKING:
+    from textual.widgets import Checkbox, OptionList, Select, TextArea
+
 # The store call a form makes, ready to run in a thread: returns the confirmation.
 Write = Callable[[], str]
 NOT_SAVED = "⚠ Opslaan is niet gelukt. Er is niets opgeslagen; uw invoer staat er nog."
+
+
+def _if_loaded(module: str, name: str) -> Any:
+    """Textual's widget class `name` if its module is loaded, else () (nothing is an instance
+    of it): no widget of a class not yet imported can be on screen. The login, drawn before
+    anything else, has none of these, and importing them would hold back its first frame."""
+    loaded = sys.modules.get(f"textual.widgets.{module}")
+    return getattr(loaded, name) if loaded is not None else ()
 
 
 class FormScreen(AppModal[bool]):
@@ -89,6 +101,8 @@ class FormScreen(AppModal[bool]):
         return FormField(label, body, name)
 
     def value_of(self, name: str) -> Any:
+        from textual.widgets import Select, TextArea
+
         body = self.query_one(f"#field-{name}", FormField).body
         if isinstance(body, TextArea):
             return body.text
@@ -98,12 +112,16 @@ class FormScreen(AppModal[bool]):
 
     def snapshot(self) -> tuple[Any, ...]:
         values: list[Any] = []
+        text_area: type[TextArea] = _if_loaded("_text_area", "TextArea")
+        select: type[Select[Any]] = _if_loaded("_select", "Select")
+        checkbox: type[Checkbox] = _if_loaded("_checkbox", "Checkbox")
+        option_list: type[OptionList] = _if_loaded("_option_list", "OptionList")
         for widget in self.query("*"):
-            if isinstance(widget, TextArea):
+            if isinstance(widget, text_area):
                 values.append(widget.text)
-            elif isinstance(widget, (Input, Select, Checkbox)):
+            elif isinstance(widget, (Input, select, checkbox)):
                 values.append(widget.value)
-            elif isinstance(widget, OptionList):
+            elif isinstance(widget, option_list):
                 values.append(widget.highlighted)
             elif hasattr(widget, "form_value"):
                 values.append(widget.form_value)
