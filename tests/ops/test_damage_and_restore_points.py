@@ -197,3 +197,25 @@ def test_backup_folder_is_private(office) -> None:
 
 
 _ = UTC
+
+
+def test_hardening_03_after_a_damaged_read_saves_elsewhere_still_work(office, clock) -> None:
+    """SQLCipher leaves a connection that read a damaged page unable to write; the pool must
+    not lend it again, or every later save would fail as 'read-only'."""
+    from wijkwerk_tui.queries.search import search_residents
+    from wijkwerk_tui.store import partners
+    from wijkwerk_tui.store.partners import PartnerData
+
+    session, path, _good = office
+    key = session.db.key
+    session.db.close()
+    damage_table(path, key, "contact")
+    opened = vault.login(path, "Sanne Kuiper", PASS, clock)
+    try:
+        someone = search_residents(opened.db, "", limit=1)[0].id
+        with pytest.raises(Exception, match="malformed"):
+            contacts.for_resident(opened.db, someone)
+        for n in range(3):
+            partners.add_partner(opened.db, opened.worker_id, PartnerData(f"Buurtzorg {n}"))
+    finally:
+        opened.db.close()

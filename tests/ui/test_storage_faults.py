@@ -190,3 +190,17 @@ async def test_hardening_05_a_failed_daily_backup_is_not_silent(setup_db, notice
         await _until(pilot, lambda: any("schijfruimte" in n for n in notices))
         assert app.return_code is None and not backup.list_backups(path)
         assert not list(backup.backup_dir(path).glob("*.partial"))
+
+
+async def test_hardening_03_the_daily_backup_says_when_the_budget_keeps_fewer(setup_db, notices, monkeypatch) -> None:
+    session, _code, path = setup_db
+    folder = backup.backup_dir(path)
+    folder.mkdir()
+    for day in range(1, 6):  # older daily backups, 400 kB each
+        (folder / f"{path.stem}-202610{10 + day:02d}-090000.db").write_bytes(b"x" * 400_000)
+    monkeypatch.setattr(backup, "RESERVE", 0)
+    monkeypatch.setattr(backup, "free_bytes", lambda _folder: 1_000_000)  # budget: under 1.5 MB
+    app = make_app(db=session.db, now=FROZEN_NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _until(pilot, lambda: any("minder herstelpunten" in n for n in notices))
+        assert app.return_code is None and 1 < len(backup.list_backups(path)) < 6

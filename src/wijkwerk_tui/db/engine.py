@@ -24,10 +24,12 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.pool import QueuePool
 from sqlmodel import Session
 
 from wijkwerk_tui.db import migrate
+from wijkwerk_tui.db.faults import DAMAGED, kind
 from wijkwerk_tui.domain.clock import Clock, local_today, system_clock
 from wijkwerk_tui.domain.errors import DomainError
 
@@ -68,6 +70,14 @@ def _configure_sqlite(engine: Engine) -> None:
         # which worker threads (a backup, an audit entry) make likely.
         immediate = connection.get_execution_options().get(IMMEDIATE)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context: ExceptionContext) -> None:
+        # A page that fails SQLCipher's check leaves that connection unable to write
+        # ("readonly database") for good: treated like a lost connection, the pool closes its
+        # connections, and the next unit of work (a save elsewhere) gets a fresh one.
+        if kind(context.original_exception) == DAMAGED:
+            context.is_disconnect = True
 
 
 def cipher_connect(path: Path | str, key: bytes) -> sqlite3.Connection:

@@ -154,7 +154,9 @@ class WijkwerkApp(Navigation):
         from wijkwerk_tui.ops import backup
 
         if self.session is not None and self.session.db.encrypted:
-            backup.daily_backup(self.session.db, self.session.worker_id)
+            pruned = backup.daily_backup(self.session.db, self.session.worker_id)
+            if pruned is not None and pruned.notice:  # the disk budget keeps fewer restore points
+                self.call_from_thread(self.notify, pruned.notice, severity="warning", markup=False, timeout=12)
 
     @work(thread=True, exclusive=True, group="draft-offer", exit_on_error=False, description="draft-offer")
     def _load_draft(self) -> None:

@@ -28,6 +28,7 @@ from wijkwerk_tui.domain.clock import Clock, local_today, system_clock
 from wijkwerk_tui.ui.safe_errors import failure_notice
 
 REPEAT_S = 8  # a failure notice stays this long; the same one is not repeated meanwhile
+REPEATED = frozenset({"intake-draft"})  # worker groups the app starts again by itself
 
 # The database layer (SQLAlchemy, SQLModel: a third of a second to import) is loaded only
 # after the first screen is drawn, so the login is on screen as fast as a bare Textual app.
@@ -52,7 +53,7 @@ class SessionApp(App[object]):
         self.export_folder = ""  # a coordinator's choice for this laptop ("": the default)
         self.data_version = 0  # raised by every save; screens reload when it moved
         self._export_dir: Path | None = None
-        self._last_notice = ("", 0.0)
+        self._last_notice, self._last_notice_at = ("", ""), 0.0
 
     # -- who is signed in ----------------------------------------------------------------
     @property
@@ -108,11 +109,12 @@ class SessionApp(App[object]):
             self._offer_check(worker.description)
             return
         notice, now = failure_notice(worker.error), monotonic()
-        # The same notice again within seconds (a draft written at every pause on a full disk):
-        # once is enough, the one on screen still says it.
-        if self._last_notice[0] == notice and now - self._last_notice[1] < REPEAT_S:
+        # A write the app repeats by itself (the intake's draft, at every pause in the typing)
+        # failing again the same way within seconds: once is enough, the notice is still there.
+        again = worker.group in REPEATED and self._last_notice == (notice, worker.group)
+        if again and now - self._last_notice_at < REPEAT_S:
             return
-        self._last_notice = (notice, now)
+        self._last_notice, self._last_notice_at = (notice, worker.group), now
         self.notify(notice, severity="error", markup=False, timeout=REPEAT_S)
 
     def _offer_check(self, what: str) -> None:
