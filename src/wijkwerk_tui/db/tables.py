@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Column, Index, Text, text
+from sqlalchemy import Column, Index, Text, event, text
 from sqlmodel import Field, SQLModel
 
 from wijkwerk_tui.db.types import UTCDateTime, new_id, utcnow
@@ -25,6 +25,10 @@ class Stamped(SQLModel):
     created_by: uuid.UUID | None = Field(default=None, foreign_key="worker.id")
     device_id: str = Field(default="", max_length=36)
     deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Raised by every change to the row (`_raise_version`): an edit form compares it with the
+    # one it opened, so a stale form cannot overwrite someone else's change unseen; sync sends
+    # it as the base version of a change.
+    version: int = Field(default=1, nullable=False)
 
 
 class Row(Stamped):
@@ -276,3 +280,10 @@ class Draft(SQLModel, table=True):
     kind: str = Field(max_length=20)
     payload: str = Field(default="{}", sa_type=Text)
     updated_at: datetime = Field(default_factory=_stamp, sa_type=UTCDateTime, nullable=False)
+
+
+@event.listens_for(Stamped, "before_update", propagate=True)
+def _raise_version(_mapper: object, _connection: object, target: Stamped) -> None:
+    """Any ORM update of any table, whichever store function makes it. (The few bulk UPDATE
+    statements, in services.privacy, raise it themselves.)"""
+    target.version = (target.version or 0) + 1

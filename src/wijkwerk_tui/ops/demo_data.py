@@ -252,6 +252,7 @@ class _Builder:
             "created_by": worker,
             "device_id": self.db.device_id,
             "deleted_at": None,
+            "version": 1,
         }
 
     def add(self, model: type[SQLModel], row: dict[str, Any]) -> dict[str, Any]:

@@ -52,9 +52,17 @@ def _anonymise(session: Session, db: Database, resident: Resident, now: datetime
         (Referral, {"reason": "", "feedback": "", "no_consent_reason": ""}),
         (Goal, {"description": "(geanonimiseerd)"}),
     ):
-        session.execute(update(table).where(col(table.resident_id) == resident_id).values(**fields, updated_at=now))
+        session.execute(
+            update(table)
+            .where(col(table.resident_id) == resident_id)
+            .values(**fields, updated_at=now, version=col(table.version) + 1)
+        )
     signal_ids = select(Signal.id).where(Signal.resident_id == resident_id)
-    session.execute(update(MeldcodeStep).where(col(MeldcodeStep.signal_id).in_(signal_ids)).values(note=""))
+    session.execute(
+        update(MeldcodeStep)
+        .where(col(MeldcodeStep.signal_id).in_(signal_ids))
+        .values(note="", updated_at=now, version=col(MeldcodeStep.version) + 1)
+    )
 
 
 def erase_resident(db: Database, actor: uuid.UUID | None, resident_id: uuid.UUID) -> bool:

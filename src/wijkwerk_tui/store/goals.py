@@ -12,6 +12,7 @@ from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.db.rows import get_live, stamp_new, touch
 from wijkwerk_tui.db.tables import Goal, Resident
 from wijkwerk_tui.domain.activities import GOAL_CONTRIBUTORS, GOAL_STATUSES
+from wijkwerk_tui.domain.edits import Base, changes
 from wijkwerk_tui.domain.errors import ValidationError
 from wijkwerk_tui.domain.text import clean_line
 from wijkwerk_tui.domain.vocab import check_code
@@ -54,10 +55,14 @@ def add_goal(db: Database, actor: uuid.UUID | None, resident_id: uuid.UUID, data
         return goal
 
 
-def set_status(db: Database, actor: uuid.UUID | None, goal_id: uuid.UUID, status: str) -> Goal:
+def set_status(
+    db: Database, actor: uuid.UUID | None, goal_id: uuid.UUID, status: str, *, base: Base | None = None
+) -> Goal:
     status = check_code(GOAL_STATUSES, status, "status", "status")
     with db.transaction() as session:
         goal = get_live(session, Goal, goal_id, "Doel")
+        if not changes(base, {"status": status}, {"status": goal.status}, goal.version):
+            return goal
         goal.status = status
         session.add(touch(db, goal))
         audit.record(session, db, actor, "goal.status", goal.resident_id, status)

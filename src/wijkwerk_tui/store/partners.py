@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from sqlmodel import col, select
 
 from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.db.rows import get_live, stamp_new, touch
 from wijkwerk_tui.db.tables import Partner
+from wijkwerk_tui.domain.edits import Base, changes
 from wijkwerk_tui.domain.errors import ValidationError
 from wijkwerk_tui.domain.ladders import Ladder, validate_step
 from wijkwerk_tui.domain.text import clean_line, fold
@@ -67,13 +68,22 @@ def add_partner(db: Database, actor: uuid.UUID | None, data: PartnerData) -> Par
         return partner
 
 
-def update_partner(db: Database, actor: uuid.UUID | None, partner_id: uuid.UUID, data: PartnerData) -> Partner:
+def edit_values(partner: Partner) -> dict[str, Any]:
+    return {f: getattr(partner, f) for f in PartnerData.__dataclass_fields__}
+
+
+def update_partner(
+    db: Database, actor: uuid.UUID | None, partner_id: uuid.UUID, data: PartnerData, *, base: Base | None = None
+) -> Partner:
+    """Only what changed (with `base`: what the worker changed; see `domain.edits`)."""
     clean = _check(data)
     with db.transaction() as session:
         partner = get_live(session, Partner, partner_id, "Partner")
-        for key, value in clean.items():
+        changed = changes(base, clean, edit_values(partner), partner.version)
+        for key, value in changed.items():
             setattr(partner, key, value)
-        session.add(touch(db, partner))
+        if changed:
+            session.add(touch(db, partner))
         return partner
 
 

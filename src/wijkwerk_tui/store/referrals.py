@@ -13,6 +13,7 @@ from wijkwerk_tui.db.rows import get_live, stamp_new, touch
 from wijkwerk_tui.db.tables import Partner, Referral, Resident, Signal
 from wijkwerk_tui.domain import referrals as rules
 from wijkwerk_tui.domain import signals as signal_rules
+from wijkwerk_tui.domain.edits import Base, changes
 from wijkwerk_tui.domain.errors import ValidationError
 from wijkwerk_tui.domain.text import clean_line, clean_text
 from wijkwerk_tui.store import audit
@@ -95,9 +96,13 @@ def _link_signal(session: Session, db: Database, referral: Referral, signal_id: 
     session.add(touch(db, signal))
 
 
-def change_status(db: Database, actor: uuid.UUID | None, referral_id: uuid.UUID, new_status: str) -> Referral:
+def change_status(
+    db: Database, actor: uuid.UUID | None, referral_id: uuid.UUID, new_status: str, *, base: Base | None = None
+) -> Referral:
     with db.transaction() as session:
         referral = get_live(session, Referral, referral_id, "Doorverwijzing")
+        if not changes(base, {"status": new_status}, {"status": referral.status}, referral.version):
+            return referral
         rules.check_status_change(referral.status, new_status, referral.consent_share)
         referral.status = new_status
         session.add(touch(db, referral))
@@ -112,8 +117,11 @@ def record_feedback(
     feedback: str,
     feedback_on: date,
     new_status: str | None = None,
+    *,
+    base: Base | None = None,
 ) -> Referral:
-    """The partner's answer, with its date; optionally moves the status on in the same step."""
+    """The partner's answer, with its date; optionally moves the status on in the same step.
+    With `base`, a status or answer someone else changed since refuses (`domain.edits`)."""
     text = clean_text(feedback, "feedback", max_len=4000)
     if not text:
         raise ValidationError("feedback", "Vul de terugkoppeling in.")
@@ -123,6 +131,11 @@ def record_feedback(
         referral = get_live(session, Referral, referral_id, "Doorverwijzing")
         if feedback_on < referral.referred_on:
             raise ValidationError("feedback_on", "De terugkoppeling ligt vóór de doorverwijzing.")
+        current = {"status": referral.status, "feedback": referral.feedback, "feedback_on": referral.feedback_on}
+        mine = {"status": new_status or referral.status, "feedback": text, "feedback_on": feedback_on}
+        if base is not None and not new_status:
+            mine["status"] = base.values.get("status", referral.status)  # not touched here
+        new_status = changes(base, mine, current, referral.version).get("status")
         if new_status and new_status != referral.status:
             rules.check_status_change(referral.status, new_status, referral.consent_share)
             referral.status = new_status

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import asdict
 from datetime import date
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -12,6 +13,7 @@ from sqlmodel import Session, col, select
 from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.db.rows import get_live, stamp_new, touch
 from wijkwerk_tui.db.tables import Area, Resident
+from wijkwerk_tui.domain.edits import Base, changes
 from wijkwerk_tui.domain.errors import ValidationError
 from wijkwerk_tui.domain.names import PersonalData, check_personal_data, phonetic_key, search_key
 from wijkwerk_tui.store import audit
@@ -78,6 +80,12 @@ def create_in(
     return resident
 
 
+def edit_values(resident: Resident) -> dict[str, Any]:
+    """The fields the edit form shows, as the store compares them (`domain.edits`)."""
+    values: dict[str, Any] = {f: getattr(resident, f) for f in PersonalData.__dataclass_fields__}
+    return {**values, "area_id": resident.area_id, "consent_register": resident.consent_register}
+
+
 def update_resident(
     db: Database,
     actor: uuid.UUID | None,
@@ -86,22 +94,25 @@ def update_resident(
     area_id: uuid.UUID | None,
     consent_register: bool | None,
     consent_on: date | None = None,
+    *,
+    base: Base | None = None,
 ) -> Resident:
+    """Write what changed; with `base` (what the form showed) only what the worker changed, and
+    refuse (EditConflict) where someone else changed the same field since."""
     clean = check_personal_data(data, db.today())
+    mine = {**asdict(clean), "area_id": area_id, "consent_register": consent_register}
     with db.transaction() as session:
         resident = get_live(session, Resident, resident_id, "Inwoner")
-        if consent_register != resident.consent_register:
-            consent_on = _check_consent(consent_register, consent_on, db.today())
-        else:
-            consent_on = resident.consent_on
-        area_name = _area_name(session, area_id)
-        for key, value in asdict(clean).items():
+        changed = changes(base, mine, edit_values(resident), resident.version)
+        if not changed:
+            return resident
+        if "consent_register" in changed:
+            resident.consent_on = _check_consent(consent_register, consent_on, db.today())
+        for key, value in changed.items():
             setattr(resident, key, value)
-        resident.area_id = area_id
-        resident.consent_register = consent_register
-        resident.consent_on = consent_on
-        resident.search_key = search_key(clean, area_name)
-        resident.name_key = phonetic_key(clean.family_name)
+        merged = PersonalData(**{f: getattr(resident, f) for f in PersonalData.__dataclass_fields__})
+        resident.search_key = search_key(merged, _area_name(session, resident.area_id))
+        resident.name_key = phonetic_key(resident.family_name)
         session.add(touch(db, resident))
         audit.record(session, db, actor, "resident.update", resident.id)
         return resident

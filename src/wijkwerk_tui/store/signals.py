@@ -14,6 +14,7 @@ from wijkwerk_tui.db.rows import NotFound, get_live, stamp_new, touch
 from wijkwerk_tui.db.tables import MeldcodeStep, Referral, Resident, Signal
 from wijkwerk_tui.domain import signals as rules
 from wijkwerk_tui.domain.accounts import Viewer, can_see_signal
+from wijkwerk_tui.domain.edits import Base, changes
 from wijkwerk_tui.domain.errors import ValidationError
 from wijkwerk_tui.domain.text import clean_line, clean_text
 from wijkwerk_tui.domain.vocab import check_code
@@ -123,10 +124,19 @@ def update_signal(
     close_reason: str | None = None,
     referral_id: uuid.UUID | None = None,
     meldcode: dict[int, date] | None = None,
+    *,
+    base: Base | None = None,
 ) -> Signal:
-    """Status, link to a referral and meldcode steps, saved together or not at all."""
+    """Status, link to a referral and meldcode steps, saved together or not at all. With `base`
+    (what the dialog showed), a status or link it did not change is left as it is now, and one
+    someone else changed since refuses (`domain.edits`)."""
     with db.transaction() as session:
         signal = get_live(session, Signal, signal_id, "Signaal")
+        current = {"status": signal.status, "referral_id": signal.referral_id}
+        mine = {"status": new_status, "referral_id": referral_id or signal.referral_id}
+        changed = changes(base, mine, current, signal.version)
+        new_status = changed.get("status", signal.status)
+        referral_id = changed.get("referral_id")
         if new_status != signal.status:
             rules.check_status_change(signal.status, new_status, close_reason)
             signal.status = new_status

@@ -9,16 +9,21 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Input, Select
 
+from wijkwerk_tui.domain.edits import Base, EditConflict
+from wijkwerk_tui.domain.errors import DomainError
 from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.store import areas, residents
+from wijkwerk_tui.ui.dialogs.conflict import plain_value, show_conflict
 from wijkwerk_tui.ui.dialogs.form import FormScreen, Write
 from wijkwerk_tui.ui.widgets.choices import select
+from wijkwerk_tui.ui.widgets.field import FormField
 
 if TYPE_CHECKING:
     from wijkwerk_tui.db.engine import Database
     from wijkwerk_tui.db.tables import Area, Resident
 
 CONSENT = {"yes": "ja", "no": "nee"}
+FORM_FIELDS = {"area_id": "area", "consent_register": "consent"}  # store field -> form field
 
 
 class ResidentForm(FormScreen):
@@ -31,6 +36,8 @@ class ResidentForm(FormScreen):
         self.open_when_saved = open_when_saved
         self.form_title = "Gegevens inwoner" if resident else "Nieuwe inwoner"
         self.saved_id = resident.id if resident else None
+        # What the form showed: saving writes only what the worker changed (domain.edits).
+        self.base = Base(resident.version, residents.edit_values(resident)) if resident else None
 
     @staticmethod
     def load(db: Database) -> list[Area]:
@@ -56,7 +63,7 @@ class ResidentForm(FormScreen):
         yield self.field("Toestemming registratie", consent_select, "consent")
 
     def save(self) -> Write:
-        db, worker, existing = self.app.db, self.app.worker_id, self.resident
+        db, worker, existing, base = self.app.db, self.app.worker_id, self.resident, self.base
         data = PersonalData(
             self.value_of("given_name"),
             self.value_of("family_prefix"),
@@ -75,10 +82,24 @@ class ResidentForm(FormScreen):
             if existing is None:
                 self.saved_id = residents.add_resident(db, worker, data, area_id, consent_value).id
                 return "Inwoner toegevoegd."
-            residents.update_resident(db, worker, existing.id, data, area_id, consent_value)
+            residents.update_resident(db, worker, existing.id, data, area_id, consent_value, base=base)
             return "Gegevens opgeslagen."
 
         return write
+
+    def refused(self, error: DomainError) -> None:
+        if isinstance(error, EditConflict) and self.base is not None:
+            self.base = self.base.seen(error.theirs)
+            show_conflict(list(self.query(FormField)), error, self._describe, FORM_FIELDS)
+            return
+        super().refused(error)
+
+    def _describe(self, field: str, value: Any) -> str:
+        if field == "area_id":
+            return next((a.name for a in self.area_list if a.id == value), "(geen gebied)")
+        if field == "consent_register":
+            return "nog niet gevraagd" if value is None else CONSENT["yes" if value else "no"]
+        return plain_value(field, value)
 
     def after_save(self, message: str) -> None:
         super().after_save(message)

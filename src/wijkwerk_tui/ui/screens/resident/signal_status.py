@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -12,10 +13,14 @@ from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.db.tables import MeldcodeStep, Signal
 from wijkwerk_tui.domain import signals as rules
 from wijkwerk_tui.domain.dates import format_date
+from wijkwerk_tui.domain.edits import Base, EditConflict
+from wijkwerk_tui.domain.errors import DomainError
 from wijkwerk_tui.store import signals
+from wijkwerk_tui.ui.dialogs.conflict import show_conflict
 from wijkwerk_tui.ui.dialogs.form import FormScreen, Write
 from wijkwerk_tui.ui.screens.resident.signal_form import MeldcodeChecklist, meldcode_values
 from wijkwerk_tui.ui.widgets.choices import select
+from wijkwerk_tui.ui.widgets.field import FormField
 
 
 class SignalStatusDialog(FormScreen):
@@ -26,6 +31,7 @@ class SignalStatusDialog(FormScreen):
         self.referrals = referrals
         self.taken = taken
         self.form_title = f"Signaal: {rules.CATEGORIES.get(signal.category, signal.category)}"
+        self.base = Base(signal.version, {"status": signal.status, "referral_id": signal.referral_id})
 
     def compose_fields(self) -> ComposeResult:
         allowed = [self.signal.status, *sorted(rules.TRANSITIONS[self.signal.status])]
@@ -57,7 +63,7 @@ class SignalStatusDialog(FormScreen):
         self.rebaseline()
 
     def save(self) -> Write:
-        db, worker, signal_id = self.app.db, self.app.worker_id, self.signal.id
+        db, worker, signal_id, base = self.app.db, self.app.worker_id, self.signal.id, self.base
         status, reason, referral = self.value_of("status"), self.value_of("close_reason"), self.value_of("referral")
         meldcode = (
             meldcode_values(self, self.app.today()) if self.signal.category in rules.MELDCODE_CATEGORIES else None
@@ -65,7 +71,19 @@ class SignalStatusDialog(FormScreen):
 
         def write() -> str:
             linked = uuid.UUID(referral) if referral else None
-            signals.update_signal(db, worker, signal_id, status, reason, linked, meldcode)
+            signals.update_signal(db, worker, signal_id, status, reason, linked, meldcode, base=base)
             return f"Signaal bijgewerkt: {rules.STATUSES[status]}."
 
         return write
+
+    def refused(self, error: DomainError) -> None:
+        if isinstance(error, EditConflict):
+            self.base = self.base.seen(error.theirs)
+            show_conflict(list(self.query(FormField)), error, self._describe, {"referral_id": "referral"})
+            return
+        super().refused(error)
+
+    def _describe(self, field: str, value: Any) -> str:
+        if field == "status":
+            return rules.STATUSES.get(value, str(value))
+        return next((name or "doorverwijzing" for rid, name in self.referrals if rid == value), "geen doorverwijzing")
