@@ -4,6 +4,7 @@ database afterwards, and after `kill -9` mid-intake the restart offers the draft
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import shutil
 import signal
@@ -165,3 +166,28 @@ def test_kill_mid_intake_then_restart_offers_the_draft(demo_path: Path) -> None:
         assert _resident(demo_path, "Killtest") is None  # a draft, not a record
     finally:
         again.close()
+
+
+def test_hardening_07_a_paste_with_escape_bytes_fires_no_key_in_a_real_terminal(
+    demo_path: Path, tmp_path: Path
+) -> None:
+    """tmux sends a real bracketed paste; before the guard, `Jan<ESC><Ctrl+Q>` quit the app
+    and `<ESC><Ctrl+S>` saved the form."""
+    term = Terminal(demo_path)
+    try:
+        term.login(demo_path)
+        term.wait_for("Vandaag te doen")
+        term.keys("n")
+        term.wait_for("Snelle intake")
+        for payload in ("Jan\x1b\x11", "Piet\x1b\x13", "\x1b\x1bx"):
+            clip = tmp_path / "clip"
+            clip.write_bytes(payload.encode())
+            subprocess.run(["tmux", "load-buffer", "-b", "clip", str(clip)], check=True)
+            subprocess.run(["tmux", "paste-buffer", "-p", "-b", "clip", "-t", term.name], check=True)
+            time.sleep(0.5)
+        shown = term.wait_for("Snelle intake")  # still running, still the intake, nothing saved
+        assert re.search(r"Jan Piet +x", shown) and "Opgeslagen" not in shown and "niet opslaan" not in shown
+        assert subprocess.run(["tmux", "has-session", "-t", term.name], capture_output=True).returncode == 0
+    finally:
+        term.close()
+    assert _resident(demo_path, "Piet") is None

@@ -27,7 +27,7 @@ from wijkwerk_tui.ui import memory
 from wijkwerk_tui.ui.commands import WijkwerkCommands
 from wijkwerk_tui.ui.navigation import Navigation
 from wijkwerk_tui.ui.safe_errors import safe_report
-from wijkwerk_tui.ui.textual_private import fail_without_locals
+from wijkwerk_tui.ui.textual_private import fail_without_locals, guard_pastes
 
 if TYPE_CHECKING:
     from wijkwerk_tui.db.engine import Database
@@ -68,6 +68,7 @@ class WijkwerkApp(Navigation):
         self, session: Unlocked | None = None, db_path: Path | None = None, clock: Clock = system_clock
     ) -> None:
         super().__init__(session, db_path, clock)
+        guard_pastes()  # an ESC in a paste would otherwise become key presses
         self.last_activity = clock()
         self.quiet_collector = memory.QuietCollector()
         self._cleaned_pastes: weakref.WeakSet[events.Paste] = weakref.WeakSet()
