@@ -15,7 +15,7 @@ from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.ops import backup
 from wijkwerk_tui.security import vault
 from wijkwerk_tui.security.keyfile import RECOVERY_SLOT
-from wijkwerk_tui.store import audit, residents
+from wijkwerk_tui.store import audit, residents, workers
 
 
 def _run(
@@ -362,3 +362,47 @@ def test_hardening_05_the_login_delay_holds_when_the_key_file_cannot_be_written(
     clock.advance(minutes=10)
     vault.login(path, "Sanne Kuiper", PASS, clock).db.close()
     assert not vault._unsaved_failures
+
+
+def test_hardening_02_a_backup_of_another_database_is_not_restored(setup_db, clock, tmp_path) -> None:
+    session, _code, _path = setup_db
+    made = backup.make_backup(session.db, session.worker_id)
+    session.db.close()
+    other = tmp_path / "elders" / "wijkwerk.db"
+    other.parent.mkdir()
+    other.write_bytes(b"\x01" * 4096)  # some other database
+    with pytest.raises(vault.LoginError) as refused:
+        vault.restore(other, made, "Sanne Kuiper", PASS, clock)
+    assert "hoort niet bij" in refused.value.message and other.read_bytes() == b"\x01" * 4096
+
+
+def test_hardening_02_a_deactivated_coordinator_cannot_restore_with_a_backups_old_slot(setup_db, clock) -> None:
+    session, _code, path = setup_db
+    leaving = "Piet Vertrekt"
+    vault.add_account(session, leaving, "coordinator", "paarse-fietspomp-in-de-regen", "paarse-fietspomp-in-de-regen")
+    made = backup.make_backup(session.db, session.worker_id)  # its key file still has Piet's slot
+    piet = next(w for w in workers.list_workers(session.db) if w.name == leaving)
+    vault.set_active(session, piet.id, False)
+    session.db.close()
+    before = path.read_bytes()
+    with pytest.raises(vault.LoginError):
+        vault.restore(path, made, leaving, "paarse-fietspomp-in-de-regen", clock)
+    assert path.read_bytes() == before and not list(path.parent.glob("*.voor-herstel-*"))
+
+
+def test_hardening_02_wrong_tries_leave_the_backups_key_file_as_it_was(setup_db, clock) -> None:
+    session, _code, path = setup_db
+    made = backup.make_backup(session.db, session.worker_id)
+    session.db.close()
+    path.with_name(path.name + ".keys").unlink()  # lost: the backup's copy is all there is
+    copy = made.with_name(made.name + ".keys")
+    before = copy.read_bytes()
+    for _ in range(7):
+        with pytest.raises(vault.LoginError):
+            vault.restore(path, made, "Sanne Kuiper", "niet het wachtwoord", clock)
+    assert copy.read_bytes() == before
+    with pytest.raises(vault.LoginError) as waiting:  # the delay holds all the same
+        vault.restore(path, made, "Sanne Kuiper", PASS, clock)
+    assert "Probeer het over" in waiting.value.message
+    clock.advance(minutes=10)
+    vault.restore(path, made, "Sanne Kuiper", PASS, clock).db.close()

@@ -79,10 +79,10 @@ def test_hardening_03_check_says_what_is_damaged_and_which_backup_to_restore(off
         report = maintenance.check(opened.db)
     finally:
         opened.db.close()
-    assert not report.ok and "contactmomenten" in report.damaged and "inwoners" not in report.damaged
+    assert not report.ok and report.damaged == ("contactmomenten",)  # that table, and nothing else
     assert report.good_backup == good
     text = "\n".join(report.lines())
-    assert "BESCHADIGD" in text and f"wijkwerk restore {good}" in text and "Hoekstra" not in text
+    assert "BESCHADIGD" in text and f"wijkwerk --db {path} restore {good}" in text and "Hoekstra" not in text
 
 
 def test_hardening_03_the_check_command_reports_damage_in_dutch(office, clock) -> None:
@@ -102,7 +102,7 @@ def test_hardening_03_the_check_command_reports_damage_in_dutch(office, clock) -
     )
     assert done.returncode == 1
     assert "er ging iets mis" not in done.stderr and "Traceback" not in done.stderr
-    assert "BESCHADIGD" in done.stdout and "inwoners" in done.stdout and "wijkwerk restore" in done.stdout
+    assert "BESCHADIGD" in done.stdout and "inwoners" in done.stdout and f"wijkwerk --db {path} restore" in done.stdout
 
 
 # -- restore points ------------------------------------------------------------------------

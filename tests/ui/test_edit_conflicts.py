@@ -92,3 +92,23 @@ async def test_hardening_04_the_same_field_is_refused_with_the_other_value(demo_
             assert (stored.phone, stored.email) == ("0699999999", "bewoner@example.nl")
     finally:
         db.close()
+
+
+async def test_the_edit_form_shows_what_is_stored_now_not_what_the_screen_read(demo_file: Path, tmp_path: Path) -> None:
+    path = tmp_path / "demo.db"
+    shutil.copy(demo_file, path)
+    db = open_database(path, lambda: FROZEN_NOW)
+    try:
+        rid = search_residents(db, "", limit=1)[0].id
+        app = make_app(db=db, now=FROZEN_NOW)
+        async with app.run_test(size=(80, 24)) as pilot:
+            app.open_resident(rid)
+            await settle(pilot)
+            assert isinstance(app.screen, ResidentScreen)
+            _other_instance_sets_phone(path, rid, "0612345678")  # after the screen was read
+            await pilot.press("e")
+            await settle(pilot)
+            assert isinstance(app.screen, ResidentForm)
+            assert app.screen.query_one("#phone", Input).value == "0612345678"
+    finally:
+        db.close()

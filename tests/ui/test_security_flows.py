@@ -451,3 +451,31 @@ async def test_hardening_08_a_missing_key_file_is_named_not_called_unencrypted(s
         message = app.screen.message
         assert "sleutelbestand" in message and "niet versleuteld" not in message
         assert "wijkwerk.db.keys" in message  # says which file to put back
+
+
+async def test_hardening_05_a_folder_that_cannot_be_written_keeps_the_focus_off_the_name(
+    setup_db, clock, monkeypatch
+) -> None:
+    """The message is about no field: the focus stays in the (emptied) passphrase field, so a
+    worker who types the passphrase again never types it into Naam, in clear."""
+    import errno
+    import tempfile
+
+    session, _code, path = setup_db
+    session.db.close()
+
+    def read_only(*_args, **_kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    app = make_app(path, now=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await type_text(pilot, "Sanne Kuiper")
+        await pilot.press("enter")
+        monkeypatch.setattr(tempfile, "mkstemp", read_only)
+        await type_text(pilot, PASS)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "kan niet worden geschreven" in str(app.screen.query_one("#form-error").render())
+        assert app.focused is app.screen.query_one("#passphrase", Input)
+        assert app.screen.query_one("#name", Input).value == "Sanne Kuiper"

@@ -204,3 +204,29 @@ async def test_hardening_03_the_daily_backup_says_when_the_budget_keeps_fewer(se
     async with app.run_test(size=(80, 24)) as pilot:
         await _until(pilot, lambda: any("minder herstelpunten" in n for n in notices))
         assert app.return_code is None and 1 < len(backup.list_backups(path)) < 6
+
+
+async def test_hardening_03_the_check_is_offered_once_not_at_every_reload(
+    demo_file: Path, tmp_path: Path, notices
+) -> None:
+    """The start screen reads signals and reloads whenever it is shown again: answering the
+    question must not bring it straight back."""
+    copy = tmp_path / "demo.db"
+    shutil.copy(demo_file, copy)
+    damage_table(copy, None, "signal")
+    db = open_database(copy, lambda: FROZEN_NOW)
+    try:
+        app = make_app(db=db, now=FROZEN_NOW)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            assert isinstance(app.screen, ConfirmDialog)
+            await pilot.press("n")
+            await settle(pilot)
+            await settle(pilot)
+            assert not isinstance(app.screen, ConfirmDialog) and app.return_code is None
+            assert any("beschadigd" in n for n in notices)  # said, without the question again
+            app.action_check()  # still there for whoever wants it
+            await settle(pilot)
+            assert isinstance(app.screen, CheckScreen)
+    finally:
+        db.close()

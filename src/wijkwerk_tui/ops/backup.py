@@ -337,7 +337,9 @@ def _restore_note(db_path: Path) -> Path:
 def _note_restore(db_path: Path, backup: Path, now: datetime) -> None:
     """Which backup the database now continues: newer backups' heads no longer apply to it."""
     note = {"backup": backup.name, "at": now.astimezone(UTC).isoformat()}
-    _restore_note(db_path).write_text(json.dumps(note), encoding="utf-8")
+    path = _restore_note(db_path)
+    path.write_text(json.dumps(note), encoding="utf-8")
+    os.chmod(path, 0o600)
 
 
 def anchor_manifest(db_path: Path) -> tuple[Path, dict[str, Any]] | None:

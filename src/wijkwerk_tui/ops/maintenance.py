@@ -8,7 +8,6 @@ backup to put back, instead of stopping at the first error.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,6 +58,7 @@ class CheckReport:
     backup_name: str = ""
     damaged: tuple[str, ...] = ()  # what a worker calls the parts that cannot be read
     good_backup: Path | None = None  # when damaged: the newest backup that passes the check
+    db_path: Path | None = None
 
     @property
     def ok(self) -> bool:
@@ -81,10 +81,11 @@ class CheckReport:
             out.append("Integriteit: BESCHADIGD. De database is beschadigd; wat niet gelezen kan worden:")
             out.append(f"  {', '.join(self.damaged) if self.damaged else 'onbekend (zie de back-up hieronder)'}")
             if self.good_backup is not None:
+                command = f"wijkwerk --db {self.db_path} restore {self.good_backup}"
                 out.append(
-                    f"Herstel: zet de nieuwste goede back-up terug, {self.good_backup.name}: wijkwerk restore "
-                    f"{self.good_backup} (of bij het inloggen). Wat daarna is vastgelegd, moet opnieuw worden "
-                    "ingevoerd; het beschadigde bestand blijft ernaast bewaard."
+                    f"Herstel: zet de nieuwste goede back-up terug, {self.good_backup.name}, met: {command} "
+                    "(een coördinator; het venster van Wijkwerk eerst sluiten). Wat daarna is vastgelegd, moet "
+                    "opnieuw worden ingevoerd; het beschadigde bestand blijft ernaast bewaard."
                 )
             else:
                 out.append("Er is geen goede back-up. Verander niets aan het bestand; bel uw beheerder.")
@@ -115,48 +116,50 @@ def _unless_damaged(read: Callable[[], T], fallback: T) -> T:
 
 
 def _integrity(db: Database) -> tuple[str, tuple[str, ...]]:
-    """SQLite's integrity check, and what its findings and a full read of each table touch."""
+    """SQLite's integrity check; when it finds anything, which tables are affected."""
     connection = backup.connect_file(db.path, db.key)
     try:
         found = [str(row[0]) for row in connection.execute("PRAGMA integrity_check").fetchall()]
     except Exception as error:
         if kind(error) != DAMAGED:
             raise
-        return "onleesbaar", _affected(db, "")  # the check itself stopped: read table by table
+        return "onleesbaar", _affected(db)  # the check itself stopped: table by table
     finally:
         connection.close()
     if found == ["ok"]:
         return "ok", ()
-    findings = "\n".join(found)
-    return findings.splitlines()[-1][:200], _affected(db, findings)
+    return "\n".join(found).splitlines()[-1][:200], _affected(db)
 
 
-def _affected(db: Database, findings: str) -> tuple[str, ...]:
+def _affected(db: Database) -> tuple[str, ...]:
+    """Each table checked on its own, on a fresh connection: once a page has failed, SQLite's
+    whole-file check reports every tree it meets afterwards, so its list would name far more
+    than is damaged."""
     try:
         connection = backup.connect_file(db.path, db.key)
         try:
-            schema = connection.execute("SELECT type, name, tbl_name, rootpage FROM sqlite_schema").fetchall()
+            schema = connection.execute("SELECT name, sql FROM sqlite_schema WHERE type = 'table'").fetchall()
         finally:
             connection.close()
     except Exception as error:
         if kind(error) != DAMAGED:
             raise
         return (WHOLE_FILE,)
-    by_root = {int(root): str(table) for _type, _name, table, root in schema if root}
-    tables = {by_root[int(root)] for root in re.findall(r"Tree (\d+)", findings) if int(root) in by_root}
-    for type_, name, _table, _root in schema:
-        if type_ == "table" and name not in tables and not _reads_whole(db, str(name)):
-            tables.add(str(name))
+    virtual = {str(name) for name, sql in schema if str(sql or "").upper().startswith("CREATE VIRTUAL")}
+    tables = {str(name) for name, _sql in schema if not _table_is_whole(db, str(name), str(name) in virtual)}
     labels = {SEARCH_INDEX if t.startswith("resident_fts") else LABELS.get(t, t) for t in tables}
     return tuple(sorted(labels))
 
 
-def _reads_whole(db: Database, table: str) -> bool:
+def _table_is_whole(db: Database, table: str, virtual: bool) -> bool:
+    """Every row reads, and (for a real table) SQLite's check of it and its indexes passes."""
     connection = backup.connect_file(db.path, db.key)
     try:
         for _row in connection.execute(f'SELECT * FROM "{table}"'):  # a name from sqlite_schema
             pass
-        return True
+        if virtual:
+            return True
+        return [row[0] for row in connection.execute(f'PRAGMA integrity_check("{table}")')] == ["ok"]
     except Exception as error:
         if kind(error) != DAMAGED:
             raise
@@ -188,4 +191,5 @@ def check(db: Database, noted: Head | None = None) -> CheckReport:
         backup_name,
         damaged,
         backup.newest_good(db.path, db.key) if integrity != "ok" else None,
+        db.path,
     )

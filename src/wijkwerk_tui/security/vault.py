@@ -87,7 +87,7 @@ def load_keys(path: Path) -> KeyFile:
     try:
         keyfile = KeyFile.load(path)
     except KeyFileError as error:
-        raise LoginError(str(error), field="name") from error
+        raise LoginError(str(error), field="") from error
     for (where, slot_id), moments in _unsaved_failures.items():
         if where == keyfile.path:
             for moment in moments:
@@ -153,15 +153,19 @@ def wait_left(keyfile: KeyFile, slot_id: str, now: datetime) -> int:
     return max(0, int(login_delay(keyfile.failure_count(slot_id)) - waited + 0.999))
 
 
-def _refuse_if_waiting(keyfile: KeyFile, slot_id: str, now: datetime) -> None:
+def _refuse_if_waiting(
+    keyfile: KeyFile, slot_id: str, now: datetime, what: str = "wachtwoord", *, persist: bool = True
+) -> None:
     left = wait_left(keyfile, slot_id, now)
     if left:
         # Not counted as a failure (the passphrase was not looked at), but not forgotten either:
         # it enters the audit trail at the next login (unless the disk is full: then it is not).
-        keyfile.note_refused(slot_id, now)
-        with suppress(OSError):
-            keyfile.save()
-        raise LoginError(f"Te vaak een onjuist wachtwoord. Probeer het over {left} seconden opnieuw.", left)
+        if persist:
+            keyfile.note_refused(slot_id, now)
+            with suppress(OSError):
+                keyfile.save()
+        wrong = "onjuiste herstelcode" if what == "herstelcode" else "onjuist wachtwoord"
+        raise LoginError(f"Te vaak een {wrong}. Probeer het over {left} seconden opnieuw.", left)
 
 
 # Failed tries the key file could not take (a full disk): the login delay still holds for as
@@ -169,9 +173,13 @@ def _refuse_if_waiting(keyfile: KeyFile, slot_id: str, now: datetime) -> None:
 _unsaved_failures: dict[tuple[Path, str], list[datetime]] = {}
 
 
-def _fail(keyfile: KeyFile, slot_id: str, now: datetime, message: str, field_name: str = "passphrase") -> LoginError:
+def _fail(
+    keyfile: KeyFile, slot_id: str, now: datetime, message: str, field_name: str = "passphrase", *, persist: bool = True
+) -> LoginError:
     keyfile.note_failure(slot_id, now)
     try:
+        if not persist:  # a backup's own copy of the key file: the restore point stays as it was
+            raise OSError("not written")
         keyfile.save()
     except OSError:
         _unsaved_failures.setdefault((keyfile.path, slot_id), []).append(now)
@@ -203,9 +211,9 @@ def _check_storage(db_path: Path) -> None:
                 f"In de map {db_path.parent} kan niet worden geschreven (alleen-lezen of geen rechten). "
                 "Wijkwerk moet daar schrijven: de database, het sleutelbestand en de back-ups staan er. "
                 "Er is niets veranderd; vraag uw beheerder de map schrijfbaar te maken.",
-                field="name",
+                field="",  # about no field: the focus stays (a passphrase is never typed into Naam)
             ) from None
-        raise LoginError(explain(error) or "De map van Wijkwerk kon niet worden gebruikt.", field="name") from None
+        raise LoginError(explain(error) or "De map van Wijkwerk kon niet worden gebruikt.", field="") from None
 
 
 def _open(db_path: Path, key: bytes, clock: Clock, keyfile: KeyFile) -> Database:
@@ -213,7 +221,7 @@ def _open(db_path: Path, key: bytes, clock: Clock, keyfile: KeyFile) -> Database
         return open_database(db_path, clock, key)
     except DatabaseError as error:
         if kind(error) in (FULL, READ_ONLY):
-            raise LoginError(explain(error) or "", field="name") from None
+            raise LoginError(explain(error) or "", field="") from None
         good = backup.newest_good(db_path, key)
         # No backup opens with this key either, and the file's salt is not the one this key file
         # was made for: the key file belongs to another database (rather than this one damaged).
@@ -221,7 +229,7 @@ def _open(db_path: Path, key: bytes, clock: Clock, keyfile: KeyFile) -> Database
             raise LoginError(
                 "Het sleutelbestand hoort bij een andere database dan deze. Zet het sleutelbestand dat bij "
                 f"{db_path.name} hoort terug (uit een kopie of een back-up); er is niets veranderd.",
-                field="name",
+                field="",
             ) from error
         raise DamagedDatabase("De database is beschadigd of onleesbaar.", good) from error
 
@@ -282,7 +290,7 @@ def recover(db_path: Path, code: str, name: str, passphrase: str, repeat: str, c
     _check_storage(db_path)
     keyfile = load_keyfile(db_path)
     now = clock()
-    _refuse_if_waiting(keyfile, RECOVERY_SLOT, now)
+    _refuse_if_waiting(keyfile, RECOVERY_SLOT, now, "herstelcode")
     check_passphrase(passphrase, repeat, personal=(name,))
     slot = keyfile.slot(RECOVERY_SLOT)
     key = slot.open(normalise_recovery_code(code)) if slot else None
@@ -402,39 +410,57 @@ def _key_for_backup(
 ) -> tuple[str, bytes]:
     """The slot id and database key that open `backup_file`.
 
-    The live key file is tried first (the current passphrase), then the backup's own copy (the
-    passphrase or recovery code of that time): a restore works where the key file was lost with
-    the laptop's disk, or after a passphrase change. A wrong try counts in the first of the two.
+    The live key file decides while it is there: a worker deactivated since the backup cannot
+    use the slot the backup's copy still has. Only when it is lost or damaged does the backup's
+    own copy open it (the passphrase or recovery code of that time); wrong tries against that
+    copy are counted in memory, the restore point itself is not written to.
     """
     _check_storage(db_path)
-    files = [p for p in (keyfile_path(db_path), keyfile_path(backup_file)) if p.exists()]
-    if not files:
-        raise LoginError(
-            "Er is geen sleutelbestand: niet naast de database en niet naast deze back-up. "
-            "Zonder sleutelbestand opent geen enkele kopie. Er is niets veranderd.",
-            field="file",
-        )
-    counting = load_keys(files[0])
+    _check_belongs(db_path, backup_file)
+    live = keyfile_path(db_path)
+    keyfile = None
+    if live.exists():
+        with suppress(LoginError):
+            keyfile = load_keys(live)
+    own = keyfile is None
+    if keyfile is None:
+        if not keyfile_path(backup_file).exists():
+            raise LoginError(
+                "Er is geen sleutelbestand: niet naast de database en niet naast deze back-up. "
+                "Zonder sleutelbestand opent geen enkele kopie. Er is niets veranderd.",
+                field="file",
+            )
+        keyfile = load_keys(keyfile_path(backup_file))
     now = clock()
-    first = find(counting)
-    slot_id = first.slot_id if first else UNKNOWN
-    _refuse_if_waiting(counting, slot_id, now)
-    opened = False
-    for path in files:
-        keyfile = counting if path == files[0] else load_keys(path)
-        slot = find(keyfile)
-        key = slot.open(secret) if slot else None
-        if slot is None or key is None:
-            continue
-        opened = True
-        if backup.is_good(backup_file, key):
-            counting.clear_failures(slot_id)
-            counting.save()
-            return slot.slot_id, key
-    if opened:
+    slot = find(keyfile)
+    slot_id = slot.slot_id if slot else UNKNOWN
+    what = "herstelcode" if field_name == "code" else "wachtwoord"
+    _refuse_if_waiting(keyfile, slot_id, now, what, persist=not own)
+    key = slot.open(secret) if slot else None
+    if key is None:
+        message = "Deze herstelcode klopt niet." if field_name == "code" else "Onbekende naam of onjuist wachtwoord."
+        raise _fail(keyfile, slot_id, now, message, field_name, persist=not own)
+    if not backup.is_good(backup_file, key):
         raise LoginError("Deze back-up is beschadigd of hoort niet bij deze database.", field="file")
-    message = "Deze herstelcode klopt niet." if field_name == "code" else "Onbekende naam of onjuist wachtwoord."
-    raise _fail(counting, slot_id, now, message, field_name)
+    keyfile.clear_failures(slot_id)
+    if not own:
+        keyfile.save()
+    _forget_unsaved(keyfile)
+    return slot_id, key
+
+
+def _check_belongs(db_path: Path, backup_file: Path) -> None:
+    """A backup is restored only over the database it was made of: it lies in that database's
+    backups folder under its name (a copy from elsewhere is put there first, on purpose)."""
+    here = backup.backup_dir(db_path).resolve() == backup_file.parent.resolve()
+    if here and backup_file.name.startswith(f"{db_path.stem}-"):
+        return
+    raise LoginError(
+        f"Deze back-up hoort niet bij {db_path}: back-ups van die database staan in "
+        f"{backup.backup_dir(db_path)} en beginnen met {db_path.stem}-. Kies de database met --db, "
+        "of zet een kopie van elders eerst in die map. Er is niets veranderd.",
+        field="file",
+    )
 
 
 def _put_back(db_path: Path, backup_file: Path, key: bytes, clock: Clock, actor: uuid.UUID | None) -> Database:

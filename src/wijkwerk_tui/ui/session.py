@@ -54,6 +54,7 @@ class SessionApp(App[object]):
         self.data_version = 0  # raised by every save; screens reload when it moved
         self._export_dir: Path | None = None
         self._last_notice, self._last_notice_at = ("", ""), 0.0
+        self._check_offered = False  # the check is offered at the first damage met, not again
 
     # -- who is signed in ----------------------------------------------------------------
     @property
@@ -105,13 +106,17 @@ class SessionApp(App[object]):
 
     def worker_failed(self, worker: Worker[Any]) -> None:
         self.job_status = ""
-        if kind(worker.error) == DAMAGED and worker.group != "check":
+        damaged = kind(worker.error) == DAMAGED
+        if damaged and worker.group != "check" and not self._check_offered:
+            # Offered once: a screen that reloads on every return (the start screen) would
+            # otherwise bring the question back each time it is answered.
+            self._check_offered = True
             self._offer_check(worker.description)
             return
         notice, now = failure_notice(worker.error), monotonic()
-        # A write the app repeats by itself (the intake's draft, at every pause in the typing)
-        # failing again the same way within seconds: once is enough, the notice is still there.
-        again = worker.group in REPEATED and self._last_notice == (notice, worker.group)
+        # A write the app repeats by itself (the intake's draft, at every pause in the typing), or
+        # damage met again, failing the same way within seconds: once is enough.
+        again = (damaged or worker.group in REPEATED) and self._last_notice == (notice, worker.group)
         if again and now - self._last_notice_at < REPEAT_S:
             return
         self._last_notice, self._last_notice_at = (notice, worker.group), now

@@ -280,9 +280,13 @@ class ResidentScreen(AppScreen[None]):
         from wijkwerk_tui.ui.screens.resident.resident_form import ResidentForm
 
         if self.file is not None:
-            resident = self.file.resident
+            resident_id = self.file.resident.id
+            # Read afresh: another window may have saved since this screen was read, and the
+            # form should show (and compare with) what is stored now.
             self.app.push_loaded(
-                ResidentForm.load, lambda area_list: ResidentForm(area_list, resident), self._reload_after
+                lambda db: ResidentForm.load_for(db, resident_id),
+                lambda loaded: ResidentForm(*loaded),
+                self._reload_after,
             )
 
     # -- privacy ------------------------------------------------------------------

@@ -43,6 +43,11 @@ class ResidentForm(FormScreen):
     def load(db: Database) -> list[Area]:
         return areas.list_areas(db)
 
+    @staticmethod
+    def load_for(db: Database, resident_id: uuid.UUID) -> tuple[list[Area], Resident]:
+        """The areas, and the resident as stored now (not as a screen read it earlier)."""
+        return areas.list_areas(db), residents.get_resident(db, None, resident_id, audited=False)
+
     def compose_fields(self) -> ComposeResult:
         r = self.resident
         area_options = [(Text(a.name), str(a.id)) for a in self.area_list]
