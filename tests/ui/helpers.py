@@ -76,3 +76,20 @@ async def draft_kept(pilot: Pilot[object]) -> None:
         await pilot.pause(0.05)
     await settle(pilot)
     assert not screen.draft_pending
+
+
+class KeyCounter:
+    """Presses keys through the pilot and counts characters typed and other key presses."""
+
+    def __init__(self, pilot) -> None:
+        self.pilot = pilot
+        self.typed = 0
+        self.other = 0
+
+    async def type(self, value: str) -> None:
+        await self.pilot.press(*[{" ": "space", ";": "semicolon"}.get(ch, ch) for ch in value])
+        self.typed += len(value)
+
+    async def key(self, *keys: str) -> None:
+        await self.pilot.press(*keys)
+        self.other += len(keys)

@@ -10,12 +10,11 @@ from sqlalchemy import text
 from textual.widgets import DataTable, Input
 
 from tests.conftest import FROZEN_NOW
-from tests.ui.helpers import cells, draft_kept, settle
-from wijkwerk_tui.db.engine import Database
+from tests.ui.helpers import KeyCounter, cells, draft_kept, settle
 from wijkwerk_tui.domain.ladders import Ladder
 from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.queries.search import search_residents
-from wijkwerk_tui.store import areas, contacts, drafts, ladders, residents, signals, workers
+from wijkwerk_tui.store import areas, contacts, drafts, ladders, residents, signals
 from wijkwerk_tui.ui.app import make_app
 from wijkwerk_tui.ui.dialogs.confirm import ConfirmDialog
 from wijkwerk_tui.ui.screens.resident.intake import IntakeScreen
@@ -25,31 +24,6 @@ NAME = "Gerrit Hoekstra"
 YEAR = "1951"
 NOTE = "Komt voor hulp met DigiD; woont alleen sinds overlijden vrouw"
 EXTRA_KEY_BUDGET = 15
-
-
-@pytest.fixture
-def office(db: Database):
-    worker = workers.add_worker(db, None, "Sanne Kuiper", "coordinator")
-    for name in ("Zuidwolde", "Ruinen", "Ruinerwold", "de Wijk", "Echten"):
-        areas.add_area(db, worker.id, name)
-    return db, worker
-
-
-class KeyCounter:
-    """Presses keys through the pilot and counts characters typed and other key presses."""
-
-    def __init__(self, pilot) -> None:
-        self.pilot = pilot
-        self.typed = 0
-        self.other = 0
-
-    async def type(self, value: str) -> None:
-        await self.pilot.press(*[{" ": "space", ";": "semicolon"}.get(ch, ch) for ch in value])
-        self.typed += len(value)
-
-    async def key(self, *keys: str) -> None:
-        await self.pilot.press(*keys)
-        self.other += len(keys)
 
 
 async def test_reference_case_within_the_keystroke_budget(office) -> None:

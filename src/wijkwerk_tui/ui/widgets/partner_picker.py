@@ -9,6 +9,7 @@ from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
@@ -22,6 +23,18 @@ class PartnerPicker(Vertical):
     PartnerPicker { height: auto; }
     PartnerPicker OptionList { height: auto; max-height: 6; }
     """
+
+    class Changed(Message):
+        """The search text changed (its Input's own Changed stays inside the picker)."""
+
+        def __init__(self, picker: PartnerPicker, query: str) -> None:
+            super().__init__()
+            self.picker = picker
+            self.query = query
+
+        @property
+        def control(self) -> PartnerPicker:
+            return self.picker
 
     def __init__(self, partners: list[Partner], *, id: str | None = None, optional: bool = False) -> None:
         """`optional`: nothing is chosen until something is typed, and the list stays out of the Tab order."""
@@ -57,6 +70,7 @@ class PartnerPicker(Vertical):
         if event.input.id == "partner-search":
             event.stop()
             self._fill(event.value)
+            self.post_message(self.Changed(self, event.value))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "partner-search":

@@ -278,12 +278,17 @@ class IntakeScreen(FormScreen):
                     "Regeleinden en onzichtbare tekens zijn weggehaald; controleer de notitie."
                 )
                 return
-        if field == "partner-search":
-            # The sharing question only joins the Tab order when there is a referral.
-            self.query_one("#referral_consent", YesNo).can_focus = bool(event.value.strip())
         if field in ("name", "birth_year") and self._existing is None:
             self.find_duplicates(self.query_one("#name", Input).value, self.query_one("#birth_year", Input).value)
         self._update_hints()
+        self._keep_draft()
+
+    def on_partner_picker_changed(self, event: PartnerPicker.Changed) -> None:
+        # The sharing question only joins the Tab order when there is a referral.
+        self.query_one("#referral_consent", YesNo).can_focus = bool(event.query.strip())
+        if event.query.strip():  # the matches below the field, in view while typing
+            sharing = self.query_one("#field-referral_consent")
+            self.call_after_refresh(sharing.scroll_visible, animate=False)
         self._keep_draft()
 
     def on_select_changed(self, _event: Select.Changed) -> None:

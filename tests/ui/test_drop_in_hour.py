@@ -1,0 +1,83 @@
+"""The drop-in hour as a new worker meets it (issue 14): a referral from the intake, the area
+and kind of an existing resident, consent on file, a signal's follow-up, help on F1."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from tests.conftest import FROZEN_NOW
+from tests.ui.helpers import KeyCounter, settle, type_text
+from wijkwerk_tui.db.engine import Database
+from wijkwerk_tui.queries.search import search_residents
+from wijkwerk_tui.store import partners, referrals, signals
+from wijkwerk_tui.store.partners import PartnerData
+from wijkwerk_tui.ui.app import make_app
+from wijkwerk_tui.ui.screens.resident.intake import IntakeScreen
+
+REFERRAL_KEY_BUDGET = 20
+
+
+@pytest.fixture
+def social_map(office):
+    db, worker = office
+    partners.add_partner(db, worker.id, PartnerData("Humanitas Thuisadministratie", "vrijwilligers"))
+    debts = partners.add_partner(db, worker.id, PartnerData("Schuldhulp Meppel", "schuldhulpverlening"))
+    return db, worker, debts
+
+
+async def test_issue14_01_a_referral_is_made_from_the_intake(social_map) -> None:
+    db, worker, debts = social_map
+    app = make_app(db=db, now=FROZEN_NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        keys = KeyCounter(pilot)
+        await keys.key("n")
+        await settle(pilot)
+        assert isinstance(app.screen, IntakeScreen)
+        await keys.type("Fatma Yilmaz")
+        await keys.key("tab")
+        await keys.type("1979")
+        await keys.key("tab", "r", "tab", "tab")  # area Ruinen; kind stays inloop
+        await keys.key("2", "3", "s")  # both ladders, signal: schulden
+        await keys.key("tab", "tab")  # past the note, to "Doorverwijzen naar"
+        await keys.type("schuld")
+        await settle(pilot)
+        listing = app.screen.query_one("#partner-list")
+        assert listing.display and listing.region.bottom <= 24  # the matches are on screen
+        await keys.key("tab")  # the sharing question is next now
+        assert app.focused is not None and app.focused.id == "referral_consent"
+        await keys.key("j", "tab", "j", "ctrl+s")
+        await settle(pilot)
+        errors = {f.field: f.error for f in app.screen.query("FormField") if f.error}
+        assert errors == {}, errors
+        assert "doorverwijzing" in str(app.screen.query_one("#form-error").render())
+        assert keys.other <= REFERRAL_KEY_BUDGET, f"{keys.other} other keys besides {keys.typed} characters"
+        [row] = search_residents(db, "fatma yilmaz")
+        [referral] = referrals.for_resident(db, row.id)
+        assert (referral.partner_id, referral.consent_share) == (debts.id, True)
+        assert [s.category for s in signals.for_resident(db, worker.id, row.id)] == ["debts"]
+
+
+async def test_issue14_01_a_referral_without_sharing_is_asked_at_a_reachable_field(social_map) -> None:
+    db, _worker, _debts = social_map
+    app = make_app(db=db, now=FROZEN_NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n")
+        await settle(pilot)
+        screen = app.screen
+        await type_text(pilot, "Kees Smit")
+        await pilot.press("tab", *"1960", "tab", "r")
+        screen.query_one("#partner-search").focus()
+        await pilot.press(*"schuld")
+        screen.query_one("#consent").focus()
+        await pilot.press("j", "ctrl+s")
+        await settle(pilot)
+        assert "toestemming" in (screen.query_one("#field-referral_consent").error or "")
+        assert app.focused is not None and app.focused.id == "referral_consent"
+        await pilot.press("n", "ctrl+s")  # no consent to share: the referral is proposed, not sent
+        await settle(pilot)
+        assert not screen.query_one("#field-referral_consent").error
+    with db.reading() as session:
+        rows = session.execute(text("SELECT consent_share, status FROM referral")).all()
+    assert rows == [(0, "proposed")]
