@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import text
+from textual.widgets import Input
 
 from tests.conftest import FROZEN_NOW
 from tests.ui.helpers import KeyCounter, settle, type_text
-from wijkwerk_tui.db.engine import Database
+from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.queries.search import search_residents
-from wijkwerk_tui.store import partners, referrals, signals
+from wijkwerk_tui.store import areas, partners, referrals, residents, signals
 from wijkwerk_tui.store.partners import PartnerData
 from wijkwerk_tui.ui.app import make_app
 from wijkwerk_tui.ui.screens.resident.intake import IntakeScreen
+from wijkwerk_tui.ui.widgets.key_toggles import KeyToggles, YesNo
 
 REFERRAL_KEY_BUDGET = 20
 
@@ -81,3 +83,46 @@ async def test_issue14_01_a_referral_without_sharing_is_asked_at_a_reachable_fie
     with db.reading() as session:
         rows = session.execute(text("SELECT consent_share, status FROM referral")).all()
     assert rows == [(0, "proposed")]
+
+
+async def test_issue14_02_an_existing_resident_gets_his_own_area_and_a_kept_kind_is_marked(office) -> None:
+    db, worker = office
+    echten = next(a for a in areas.list_areas(db) if a.name == "Echten")
+    gerrit = residents.add_resident(db, worker.id, PersonalData("Gerrit", "", "Janssen", 1935), echten.id, True)
+    app = make_app(db=db, now=FROZEN_NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n")
+        await settle(pilot)
+        screen = app.screen
+        assert "vorige intake" not in str(screen.query_one("#kind").render())  # nothing kept yet
+        await type_text(pilot, "Ida Bos")
+        await pilot.press("tab", *"1950", "tab", "r", "tab", "h")  # one letter: huisbezoek
+        assert screen.value_of("kind") == "home_visit"
+        screen.query_one("#consent", YesNo).focus()
+        await pilot.press("j", "ctrl+s")
+        await settle(pilot)
+        # The next intake keeps huisbezoek in Ruinen, and says so.
+        assert screen.value_of("kind") == "home_visit"
+        assert "vorige intake" in str(screen.query_one("#kind").render())
+        assert "vorige intake" in str(screen.query_one("#area-hint").render())
+        await type_text(pilot, "Gerrit Jansen")
+        await settle(pilot)
+        await pilot.press("ctrl+d", "enter")  # the existing Gerrit Janssen
+        await settle(pilot)
+        assert screen.query_one("#area", Input).value == "Echten"
+        assert "waar de inwoner woont" in str(screen.query_one("#area-hint").render())
+        screen.query_one("#kind").focus()
+        await pilot.press("i")  # this time at the drop-in hour
+        assert "vorige intake" not in str(screen.query_one("#kind").render())
+        screen.query_one("#signals", KeyToggles).focus()
+        await pilot.press("e")
+        screen.query_one("#consent", YesNo).focus()
+        await pilot.press("j", "ctrl+s")
+        await settle(pilot)
+    with db.reading() as session:
+        contact_area, kind = session.execute(
+            text("SELECT area_id, kind FROM contact WHERE resident_id = :r"), {"r": gerrit.id.hex}
+        ).one()
+        signal_area = session.execute(text("SELECT area_id FROM signal WHERE resident_id = :r"), {"r": gerrit.id.hex})
+        assert (contact_area, kind) == (echten.id.hex, "walk_in")
+        assert signal_area.scalar_one() == echten.id.hex

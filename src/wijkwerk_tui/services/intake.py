@@ -111,7 +111,10 @@ def save_intake(
                 ladders.record_in(session, db, actor, resident.id, ladder, step, today)
                 steps += 1
         for code in data.categories:
-            signals.add_in(session, db, actor, resident.id, SignalData(code, source="resident", noticed_on=today))
+            # Made at this visit: in the visit's area (a resident may come to another village's hour).
+            signals.add_in(
+                session, db, actor, resident.id, SignalData(code, source="resident", noticed_on=today), data.area_id
+            )
         referral = False
         if data.partner_id is not None:
             if data.referral_consent is None:

@@ -1,9 +1,12 @@
-"""Single-key choices for fast entry: signal categories toggled by a letter, and a j/n answer.
+"""Single-key choices for fast entry: signal categories toggled by a letter, one of a few
+options picked by its first letter, and a j/n answer.
 
-Both say their state in words, not only in colour.
+Each shows its state in words or marks, not only in colour.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from rich.text import Text
 from textual import events
@@ -99,3 +102,61 @@ class YesNo(Widget, can_focus=True):
             self.value = event.character != "n"
             self.refresh()
             self.post_message(self.Changed(self))
+
+
+class KeyChoice(Widget, can_focus=True):
+    """One of a few options, picked by its first letter (underlined); the choice in reverse.
+
+    `note` is a short remark after the options (e.g. that the choice was carried over from the
+    previous intake); choosing again clears it.
+    """
+
+    DEFAULT_CSS = """
+    KeyChoice { height: auto; }
+    KeyChoice:focus { background: $boost; }
+    """
+
+    class Changed(Message):
+        def __init__(self, choice: KeyChoice) -> None:
+            super().__init__()
+            self.choice = choice
+
+    def __init__(self, options: Mapping[str, str], value: str, *, id: str | None = None) -> None:
+        """`options`: code -> label; each label's first letter is its key and must be unique."""
+        super().__init__(id=id)
+        self._options = dict(options)
+        self._keys = {label[0].lower(): code for code, label in self._options.items()}
+        assert len(self._keys) == len(self._options), "two options start with the same letter"
+        self.value = value
+        self.note = ""
+
+    @property
+    def form_value(self) -> str:
+        return self.value
+
+    def set_value(self, value: str, note: str = "") -> None:
+        if value in self._options:
+            self.value = value
+        self.note = note
+        self.refresh(layout=True)
+
+    def render(self) -> Text:
+        text = Text()
+        for i, (code, label) in enumerate(self._options.items()):
+            chosen = code == self.value
+            word = label.replace(" ", "-")  # no spaces inside an option, so a wrap never splits one
+            text.append(word[0], style="bold underline reverse" if chosen else "bold underline")
+            text.append(word[1:], style="bold reverse" if chosen else "")
+            text.append(" " if i < len(self._options) - 1 else "")
+        if self.note:
+            text.append(f"  {self.note}", style="italic")
+        return text
+
+    def on_key(self, event: events.Key) -> None:
+        code = self._keys.get((event.character or "").lower())
+        if code is None:
+            return
+        event.stop()
+        event.prevent_default()
+        self.set_value(code)
+        self.post_message(self.Changed(self))

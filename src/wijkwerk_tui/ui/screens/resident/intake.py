@@ -1,9 +1,9 @@
 """Snelle intake: the fastest path in the app, and it never loses what was typed.
 
-Tab order: name, year, area, contact kind, both ladder steps (a digit each, which moves on
-by itself), signals (one key each), note, optional referral, consent. Every change is kept
-as a draft in the database; Ctrl+S saves everything in one transaction and starts a fresh
-intake with the area and contact kind kept.
+Tab order: name, year, area, contact kind (one letter), both ladder steps (a digit each,
+which moves on by itself), signals (one key each), note, optional referral, consent. Every
+change is kept as a draft in the database; Ctrl+S saves everything in one transaction and
+starts a fresh intake with the area and contact kind kept, and marked as kept.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from textual.binding import Binding
 from textual.events import DescendantBlur
 from textual.suggester import SuggestFromList
 from textual.timer import Timer
-from textual.widgets import DataTable, Input, Select, Static
+from textual.widgets import DataTable, Input, Static
 from textual.worker import Worker
 
 from wijkwerk_tui.domain import signals as signal_rules
@@ -36,9 +36,8 @@ from wijkwerk_tui.services.intake import IntakeData, IntakeResult
 from wijkwerk_tui.store import areas, drafts, partners
 from wijkwerk_tui.ui.dialogs.form import FormScreen, Write
 from wijkwerk_tui.ui.text import plain
-from wijkwerk_tui.ui.widgets.choices import select
 from wijkwerk_tui.ui.widgets.field import FormField
-from wijkwerk_tui.ui.widgets.key_toggles import KeyToggles, YesNo
+from wijkwerk_tui.ui.widgets.key_toggles import KeyChoice, KeyToggles, YesNo
 from wijkwerk_tui.ui.widgets.partner_picker import PartnerPicker
 from wijkwerk_tui.ui.widgets.step_input import StepInput
 
@@ -49,6 +48,8 @@ if TYPE_CHECKING:
 DRAFT = "intake"
 # Drafts are written at most this often while typing (and at once on leaving a field).
 DRAFT_PAUSE_S = 0.3
+# Marks a value kept from the previous intake, so a huisbezoek in Ruinen is not carried on unnoticed.
+CARRIED = "↻ als vorige intake"
 DRAFT_NOT_KEPT = "⚠ Het concept kon niet worden bewaard (zie de melding). Wat u typte staat er nog."
 
 # One key per category, shown next to it.
@@ -107,6 +108,7 @@ class IntakeScreen(FormScreen):
         self._draft_written = 0  # the newest flush on disk (or overtaken by a save)
         self._draft_lock = threading.Lock()
         self._draft_failed = False
+        self._area_note: tuple[str, str] | None = None  # (value, why it is there) for the area hint
 
     @staticmethod
     def load(db: Database) -> IntakeSetup:
@@ -117,6 +119,11 @@ class IntakeScreen(FormScreen):
         self._areas = self.setup.areas
         last_area, last_kind = self.setup.last_area, self.setup.last_kind
         area_name = next((a.name for a in self._areas if a.id == last_area), "")
+        if area_name:
+            self._area_note = (area_name, CARRIED)
+        kind = last_kind if last_kind in CONTACT_KINDS else "walk_in"
+        kind_choice = KeyChoice(CONTACT_KINDS, kind, id="kind")
+        kind_choice.note = CARRIED if kind != "walk_in" else ""
         yield self.field("Naam", Input(placeholder="voornaam achternaam", id="name", compact=True), "name")
         yield Static(id="duplicates-title")
         table: DataTable[Text] = DataTable(id="duplicates", cursor_type="row")
@@ -136,11 +143,7 @@ class IntakeScreen(FormScreen):
             "area",
         )
         yield Static(id="area-hint", classes="hint")
-        yield self.field(
-            "Soort contact",
-            select(CONTACT_KINDS, last_kind if last_kind in CONTACT_KINDS else "walk_in", id="kind", allow_blank=False),
-            "kind",
-        )
+        yield self.field("Soort (letter)", kind_choice, "kind")
         yield self.field("Participatie 1-6", StepInput(6, id="participation"), "participation")
         yield self.field("Verantw. 1-5", StepInput(5, id="support"), "support")
         yield Static(id="steps-hint", classes="hint")
@@ -187,7 +190,7 @@ class IntakeScreen(FormScreen):
             self.query_one(f"#{name}", Input).value = str(data.get(name) or "")
         self.query_one("#partner-search", Input).value = str(data.get("partner_query") or "")
         if data.get("kind") in CONTACT_KINDS:
-            self.query_one("#kind", Select).value = data["kind"]
+            self.query_one("#kind", KeyChoice).set_value(data["kind"])
         self.query_one("#signals", KeyToggles).set_value(data.get("signals") or [])
         self.query_one("#referral_consent", YesNo).set_value(data.get("referral_consent"))
         self.query_one("#consent", YesNo).set_value(data.get("consent"))
@@ -261,6 +264,7 @@ class IntakeScreen(FormScreen):
 
     def _draft_kept_again(self) -> None:
         self._draft_failed = False
+        self._area_note: tuple[str, str] | None = None  # (value, why it is there) for the area hint
         self.asks_before_quit = False
         self.query_one("#form-error", Static).update(Text(""))
 
@@ -291,7 +295,7 @@ class IntakeScreen(FormScreen):
             self.call_after_refresh(sharing.scroll_visible, animate=False)
         self._keep_draft()
 
-    def on_select_changed(self, _event: Select.Changed) -> None:
+    def on_key_choice_changed(self, _event: KeyChoice.Changed) -> None:
         self._keep_draft()
 
     def on_key_toggles_changed(self, _event: KeyToggles.Changed) -> None:
@@ -311,6 +315,8 @@ class IntakeScreen(FormScreen):
         hint = Text()
         if area is not None:
             hint.append(f"→ {area.name}")
+            if self._area_note is not None and self._area_note[0] == typed:
+                hint.append(f"  {self._area_note[1]}", style="italic")
         elif typed:
             hint.append("geen gebied met deze naam", style="italic")
         self.query_one("#area-hint", Static).update(hint)
@@ -357,9 +363,9 @@ class IntakeScreen(FormScreen):
         row = event.data_table.get_row(event.row_key)
         self._existing = ResidentRow(uuid.UUID(event.row_key.value), str(row[0]), "", None, str(row[2]), None, None)
         event.data_table.can_focus = False
-        area = self.query_one("#area", Input)
-        if not area.value.strip() and self._existing.area:
-            area.value = self._existing.area  # the visit's area defaults to where they live
+        if self._existing.area:  # the visit's area is where they live, not the previous intake's
+            self._area_note = (self._existing.area, "waar de inwoner woont")
+            self.query_one("#area", Input).value = self._existing.area
         self._show_existing()
         self._keep_draft()
         self.query_one("#area", Input).focus()
@@ -427,6 +433,9 @@ class IntakeScreen(FormScreen):
         self.query_one("#signals", KeyToggles).set_value([])
         self.query_one("#referral_consent", YesNo).set_value(None)
         self.query_one("#consent", YesNo).set_value(None)
+        kind = self.query_one("#kind", KeyChoice)
+        kind.set_value(kind.value, CARRIED if kind.value != "walk_in" else "")
+        self._area_note = (self.query_one("#area", Input).value, CARRIED)
         self._existing = None
         self.query_one("#duplicates", DataTable).display = False
         self.query_one("#duplicates-title", Static).update("")
