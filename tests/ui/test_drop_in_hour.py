@@ -88,6 +88,7 @@ async def test_issue14_01_a_referral_without_sharing_is_asked_at_a_reachable_fie
 async def test_issue14_02_an_existing_resident_gets_his_own_area_and_a_kept_kind_is_marked(office) -> None:
     db, worker = office
     echten = next(a for a in areas.list_areas(db) if a.name == "Echten")
+    ruinen = next(a for a in areas.list_areas(db) if a.name == "Ruinen")
     gerrit = residents.add_resident(db, worker.id, PersonalData("Gerrit", "", "Janssen", 1935), echten.id, True)
     app = make_app(db=db, now=FROZEN_NOW)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -111,6 +112,7 @@ async def test_issue14_02_an_existing_resident_gets_his_own_area_and_a_kept_kind
         await settle(pilot)
         assert screen.query_one("#area", Input).value == "Echten"
         assert "waar de inwoner woont" in str(screen.query_one("#area-hint").render())
+        await pilot.press("ctrl+u", *"ruinen")  # changeable: he came to Ruinen's drop-in hour
         screen.query_one("#kind").focus()
         await pilot.press("i")  # this time at the drop-in hour
         assert "vorige intake" not in str(screen.query_one("#kind").render())
@@ -124,5 +126,6 @@ async def test_issue14_02_an_existing_resident_gets_his_own_area_and_a_kept_kind
             text("SELECT area_id, kind FROM contact WHERE resident_id = :r"), {"r": gerrit.id.hex}
         ).one()
         signal_area = session.execute(text("SELECT area_id FROM signal WHERE resident_id = :r"), {"r": gerrit.id.hex})
-        assert (contact_area, kind) == (echten.id.hex, "walk_in")
-        assert signal_area.scalar_one() == echten.id.hex
+        # Contact and signal of one visit both in the visit's area.
+        assert (contact_area, kind) == (ruinen.id.hex, "walk_in")
+        assert signal_area.scalar_one() == ruinen.id.hex
