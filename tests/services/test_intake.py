@@ -9,8 +9,9 @@ from sqlalchemy import text
 
 from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.domain.errors import ValidationError
+from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.services.intake import LAST_AREA, IntakeData, save_intake
-from wijkwerk_tui.store import areas, drafts, partners, settings, workers
+from wijkwerk_tui.store import areas, contacts, drafts, partners, residents, settings, workers
 from wijkwerk_tui.store.partners import PartnerData
 
 TABLES = ("resident", "contact", "ladderstep", "ladder_summary", "signal", "referral", "auditevent", "draft")
@@ -72,3 +73,32 @@ def test_a_save_writes_everything_and_takes_its_draft_along(office) -> None:
     assert grown["signal"] == 2 and grown["referral"] == 1 and grown["draft"] == -1
     assert drafts.load(db, worker, "intake") is None
     assert settings.get(db, LAST_AREA) == str(area)
+
+
+@pytest.mark.parametrize(
+    ("on_file", "answered", "outcome"),
+    [
+        (True, None, "contact"),  # a yes on file counts
+        (None, None, "refused"),  # missing: asked
+        (False, None, "refused"),  # withdrawn: asked again
+        (False, True, "consent again"),  # given again at this visit: on file from today
+        (True, False, "anonymous"),  # a no at the visit: only an anonymous contact
+    ],
+)
+def test_issue14_04_consent_on_file(office, on_file: bool | None, answered: bool | None, outcome: str) -> None:
+    db, worker, area, _partner = office
+    gerrit = residents.add_resident(db, worker, PersonalData("Gerrit", "", "Janssen", 1935), area, on_file)
+    visit = IntakeData(area_id=area, existing_resident_id=gerrit.id, consent=answered)
+    if outcome == "refused":
+        with pytest.raises(ValidationError) as refused:
+            save_intake(db, worker, visit)
+        assert refused.value.field == "consent"
+        assert _counts(db)["contact"] == 0
+        return
+    result = save_intake(db, worker, visit)
+    assert (result.resident_id is None) == (outcome == "anonymous")
+    assert len(contacts.for_resident(db, gerrit.id)) == (0 if outcome == "anonymous" else 1)
+    given, since = residents.consent_on_file(db, gerrit.id)
+    assert given is (True if outcome == "consent again" else on_file)
+    if outcome == "consent again":
+        assert since == db.today()

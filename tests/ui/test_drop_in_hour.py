@@ -3,6 +3,8 @@ and kind of an existing resident, consent on file, a signal's follow-up, help on
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import text
 from textual.widgets import Input
@@ -11,7 +13,7 @@ from tests.conftest import FROZEN_NOW
 from tests.ui.helpers import KeyCounter, settle, type_text
 from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.queries.search import search_residents
-from wijkwerk_tui.store import areas, partners, referrals, residents, signals
+from wijkwerk_tui.store import areas, contacts, partners, referrals, residents, signals
 from wijkwerk_tui.store.partners import PartnerData
 from wijkwerk_tui.ui.app import make_app
 from wijkwerk_tui.ui.screens.resident.intake import IntakeScreen
@@ -55,7 +57,7 @@ async def test_issue14_01_a_referral_is_made_from_the_intake(social_map) -> None
         assert errors == {}, errors
         assert "doorverwijzing" in str(app.screen.query_one("#form-error").render())
         assert keys.other <= REFERRAL_KEY_BUDGET, f"{keys.other} other keys besides {keys.typed} characters"
-        [row] = search_residents(db, "fatma yilmaz")
+        [row] = [r for r in search_residents(db, "fatma yilmaz") if r.name == "Fatma Yilmaz"]
         [referral] = referrals.for_resident(db, row.id)
         assert (referral.partner_id, referral.consent_share) == (debts.id, True)
         assert [s.category for s in signals.for_resident(db, worker.id, row.id)] == ["debts"]
@@ -129,3 +131,44 @@ async def test_issue14_02_an_existing_resident_gets_his_own_area_and_a_kept_kind
         # Contact and signal of one visit both in the visit's area.
         assert (contact_area, kind) == (ruinen.id.hex, "walk_in")
         assert signal_area.scalar_one() == ruinen.id.hex
+
+
+async def test_issue14_04_consent_on_file_is_shown_not_asked_again(office) -> None:
+    db, worker = office
+    ruinen = next(a for a in areas.list_areas(db) if a.name == "Ruinen")
+    gerrit = residents.add_resident(
+        db, worker.id, PersonalData("Gerrit", "", "Janssen", 1935), ruinen.id, True, date(2024, 1, 17)
+    )
+    residents.add_resident(db, worker.id, PersonalData("Gerda", "", "Janssen", 1940), ruinen.id, None)
+    app = make_app(db=db, now=FROZEN_NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n")
+        await settle(pilot)
+        screen = app.screen
+        await type_text(pilot, "Gerrit Jansen")
+        await pilot.press("tab", *"1935")
+        await settle(pilot)
+        await pilot.press("ctrl+d", "enter")  # Gerrit, the best match for the year
+        await settle(pilot)
+        consent = screen.query_one("#consent", YesNo)
+        assert "ja, sinds 17-01-2024" in str(consent.render())
+        assert not consent.can_focus  # out of the Tab order: nothing to answer
+        await pilot.press("ctrl+s")  # no j needed
+        await settle(pilot)
+        assert not {f.field: f.error for f in screen.query("FormField") if f.error}
+        assert len(contacts.for_resident(db, gerrit.id)) == 1
+        # Gerda's consent is missing: asked, and refused without an answer.
+        await type_text(pilot, "Gerda Jansen")
+        await pilot.press("tab", *"1940")
+        await settle(pilot)
+        await pilot.press("ctrl+d", "enter")
+        await settle(pilot)
+        assert "Gerda" in str(screen.query_one("#duplicates-title").render())
+        assert "bekend" not in str(consent.render()) and consent.can_focus
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "toestemming" in (screen.query_one("#field-consent").error or "")
+        await pilot.press("j", "ctrl+s")  # the focus is at the question
+        await settle(pilot)
+        [gerda] = [r for r in search_residents(db, "gerda janssen") if r.name == "Gerda Janssen"]
+        assert residents.consent_on_file(db, gerda.id) == (True, FROZEN_NOW.date())

@@ -6,8 +6,9 @@ import uuid
 from dataclasses import dataclass
 
 from wijkwerk_tui.db.engine import Database
-from wijkwerk_tui.db.rows import get_live
+from wijkwerk_tui.db.rows import get_live, touch
 from wijkwerk_tui.db.tables import Area, Resident
+from wijkwerk_tui.domain import consent as consent_rules
 from wijkwerk_tui.domain import referrals as referral_rules
 from wijkwerk_tui.domain import signals as signal_rules
 from wijkwerk_tui.domain.activities import CONTACT_KINDS
@@ -65,8 +66,8 @@ def save_intake(
     so a crash right after the save never offers the saved visit again.
     """
     today = db.today()
-    if data.consent is None:
-        raise ValidationError("consent", "Vraag of de inwoner toestemming geeft voor registratie (j of n).")
+    if data.consent is None and data.existing_resident_id is None:
+        raise ValidationError("consent", consent_rules.ASK)
     kind = check_code(CONTACT_KINDS, data.kind, "kind", "soort contact")
     note = clean_line(data.note, "note", max_len=NOTE_MAX)
     for code in data.categories:
@@ -81,7 +82,11 @@ def save_intake(
         settings.put(session, LAST_KIND, kind)
         if draft is not None:
             drafts.clear_in(session, *draft)
-        if not data.consent:
+        existing = None
+        if data.existing_resident_id is not None:
+            existing = get_live(session, Resident, data.existing_resident_id, "Inwoner")
+        # An existing resident's yes on file counts; missing or withdrawn consent is asked.
+        if not consent_rules.for_visit(data.consent, existing.consent_register if existing else None):
             # No consent to register: only an anonymous contact, so the visit still counts.
             if data.partner_id is not None:
                 raise ValidationError(
@@ -91,9 +96,12 @@ def save_intake(
             contact.signal_categories = ",".join(data.categories)
             session.add(contact)
             return IntakeResult(None, False, 0, 0, False)
-        if data.existing_resident_id is not None:
-            resident = get_live(session, Resident, data.existing_resident_id, "Inwoner")
+        if existing is not None:
+            resident = existing
             new = False
+            if data.consent and not existing.consent_register:  # given again at this visit
+                resident.consent_register, resident.consent_on = True, today
+                session.add(touch(db, resident))
         else:
             given, prefix, family = split_full_name(clean_line(data.name, "name", max_len=200))
             if not (given or family):

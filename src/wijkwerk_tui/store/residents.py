@@ -127,6 +127,13 @@ def get_resident(db: Database, actor: uuid.UUID | None, resident_id: uuid.UUID, 
         return resident
 
 
+def consent_on_file(db: Database, resident_id: uuid.UUID) -> tuple[bool | None, date | None]:
+    """The registration consent on file and its date (not an audited view: no personal data)."""
+    with db.reading() as session:
+        resident = get_live(session, Resident, resident_id, "Inwoner")
+        return resident.consent_register, resident.consent_on
+
+
 def delete_resident(db: Database, actor: uuid.UUID | None, resident_id: uuid.UUID) -> None:
     """Soft delete: the row stays as a tombstone for sync and audit, but leaves every list."""
     with db.transaction() as session:

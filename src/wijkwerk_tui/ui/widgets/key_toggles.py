@@ -78,6 +78,14 @@ class YesNo(Widget, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.value: bool | None = None
+        self.on_file = ""  # an answer already on file, shown instead of the question
+
+    def show_on_file(self, answer: str) -> None:
+        """Show `answer` instead of asking (and leave the Tab order); "" asks again."""
+        self.on_file = answer
+        self.value = None
+        self.can_focus = not answer
+        self.refresh()
 
     @property
     def form_value(self) -> bool | None:
@@ -88,6 +96,8 @@ class YesNo(Widget, can_focus=True):
         self.refresh()
 
     def render(self) -> Text:
+        if self.on_file and self.value is None:
+            return Text(f"bekend: {self.on_file}", style="bold")
         text = Text("j = ja · n = nee  → ")
         if self.value is None:
             text.append("nog niet beantwoord", style="italic")

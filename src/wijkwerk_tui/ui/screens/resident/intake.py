@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 import uuid
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -23,9 +24,11 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
 from textual.worker import Worker
 
+from wijkwerk_tui.domain import consent as consent_rules
 from wijkwerk_tui.domain import signals as signal_rules
 from wijkwerk_tui.domain.activities import CONTACT_KINDS
 from wijkwerk_tui.domain.areas import resolve_area
+from wijkwerk_tui.domain.dates import format_date
 from wijkwerk_tui.domain.errors import ValidationError
 from wijkwerk_tui.domain.ladders import Ladder, steps
 from wijkwerk_tui.domain.text import strip_controls
@@ -33,7 +36,7 @@ from wijkwerk_tui.queries import search
 from wijkwerk_tui.queries.search import ResidentRow
 from wijkwerk_tui.services import intake
 from wijkwerk_tui.services.intake import IntakeData, IntakeResult
-from wijkwerk_tui.store import areas, drafts, partners
+from wijkwerk_tui.store import areas, drafts, partners, residents
 from wijkwerk_tui.ui.dialogs.form import FormScreen, Write
 from wijkwerk_tui.ui.text import plain
 from wijkwerk_tui.ui.widgets.field import FormField
@@ -370,6 +373,19 @@ class IntakeScreen(FormScreen):
         self._keep_draft()
         self.query_one("#area", Input).focus()
 
+    @work(thread=True, exclusive=True, exit_on_error=False, group="consent", description="consent")
+    def _load_consent(self, resident_id: uuid.UUID) -> None:
+        given, since = residents.consent_on_file(self.app.db, resident_id)
+        self.app.call_from_thread(self._show_consent, resident_id, given, since)
+
+    def _show_consent(self, resident_id: uuid.UUID, given: bool | None, since: date | None) -> None:
+        """A yes on file is shown, not asked again; missing or withdrawn consent is asked."""
+        if self._existing is None or self._existing.id != resident_id:
+            return
+        on_file = "" if consent_rules.needs_asking(given) else "ja" + (f", sinds {format_date(since)}" if since else "")
+        self.query_one("#consent", YesNo).show_on_file(on_file)
+        self.query_one("#field-consent", FormField).set_error(None)
+
     def _existing_label(self) -> str:
         return self._existing.name if self._existing else ""
 
@@ -377,7 +393,9 @@ class IntakeScreen(FormScreen):
         table = self.query_one("#duplicates", DataTable)
         title = self.query_one("#duplicates-title", Static)
         if self._existing is None:
+            self.query_one("#consent", YesNo).show_on_file("")
             return
+        self._load_consent(self._existing.id)
         table.display = False
         title.update(
             Text(f"Nieuw contact voor bestaande inwoner: {self._existing.name} (Ctrl+D = toch nieuw)", style="bold")
@@ -432,7 +450,7 @@ class IntakeScreen(FormScreen):
             self.query_one(f"#{name}", Input).value = ""
         self.query_one("#signals", KeyToggles).set_value([])
         self.query_one("#referral_consent", YesNo).set_value(None)
-        self.query_one("#consent", YesNo).set_value(None)
+        self.query_one("#consent", YesNo).show_on_file("")
         kind = self.query_one("#kind", KeyChoice)
         kind.set_value(kind.value, CARRIED if kind.value != "walk_in" else "")
         self._area_note = (self.query_one("#area", Input).value, CARRIED)
