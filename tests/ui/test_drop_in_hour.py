@@ -3,18 +3,20 @@ and kind of an existing resident, consent on file, a signal's follow-up, help on
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import text
-from textual.widgets import Input
+from textual.widgets import DataTable, Input
 
 from tests.conftest import FROZEN_NOW
-from tests.ui.helpers import KeyCounter, settle, type_text
+from tests.ui.helpers import KeyCounter, cells, settle, type_text
+from wijkwerk_tui.domain import signals as signal_rules
 from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.queries.search import search_residents
 from wijkwerk_tui.store import areas, contacts, partners, referrals, residents, signals
 from wijkwerk_tui.store.partners import PartnerData
+from wijkwerk_tui.store.signals import SignalData
 from wijkwerk_tui.ui.app import make_app
 from wijkwerk_tui.ui.screens.resident.intake import IntakeScreen
 from wijkwerk_tui.ui.widgets.key_toggles import KeyToggles, YesNo
@@ -172,3 +174,41 @@ async def test_issue14_04_consent_on_file_is_shown_not_asked_again(office) -> No
         await settle(pilot)
         [gerda] = [r for r in search_residents(db, "gerda janssen") if r.name == "Gerda Janssen"]
         assert residents.consent_on_file(db, gerda.id) == (True, FROZEN_NOW.date())
+
+
+async def test_issue14_05_a_signal_from_the_intake_comes_back_in_vandaag(office) -> None:
+    db, worker = office
+    app = make_app(db=db, now=FROZEN_NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n")
+        await settle(pilot)
+        screen = app.screen
+        await type_text(pilot, "Wim Mulder")
+        await pilot.press("tab", *"1944", "tab", "r")
+        screen.query_one("#signals", KeyToggles).focus()
+        await pilot.press("e")
+        screen.query_one("#consent", YesNo).focus()
+        await pilot.press("j", "ctrl+s")
+        await settle(pilot)
+        [wim] = [r for r in search_residents(db, "wim mulder") if r.name == "Wim Mulder"]
+        [signal] = signals.for_resident(db, worker.id, wim.id)
+        assert signal.follow_up_on == FROZEN_NOW.date() + timedelta(days=signal_rules.FOLLOW_UP_DAYS)
+    two_weeks_on = FROZEN_NOW + timedelta(days=signal_rules.FOLLOW_UP_DAYS + 1)
+    db.clock = lambda: two_weeks_on
+    later = make_app(db=db, now=two_weeks_on)
+    async with later.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        rows = cells(later.screen.query_one("#agenda", DataTable))
+        assert ["Signaal opvolgen", "07-12-2026", "Wim Mulder"] in [row[:3] for row in rows], rows
+
+
+def test_issue14_05_every_new_signal_gets_the_default_follow_up(office) -> None:
+    db, worker = office
+    area = areas.list_areas(db)[0]
+    today = db.today()
+    anonymous = signals.add_signal(db, worker.id, None, SignalData("debts", subject="man bij de bushalte"), area.id)
+    chosen = signals.add_signal(
+        db, worker.id, None, SignalData("debts", subject="vrouw", follow_up_on=today + timedelta(days=3)), area.id
+    )
+    assert anonymous.follow_up_on == signal_rules.default_follow_up(today) == today + timedelta(days=14)
+    assert chosen.follow_up_on == today + timedelta(days=3)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from wijkwerk_tui.domain.errors import TransitionError, ValidationError
 
 # Default categories (DESIGN.md §2). Codes are stored; labels can be renamed.
@@ -56,6 +58,15 @@ STATUSES: dict[str, str] = {
 }
 
 OPEN_STATUSES = frozenset({"open", "in_progress", "referred"})
+
+# A new signal is looked at again after two weeks unless the worker sets another date: without
+# one it would never come up in "Vandaag".
+FOLLOW_UP_DAYS = 14
+
+
+def default_follow_up(noticed_on: date) -> date:
+    return noticed_on + timedelta(days=FOLLOW_UP_DAYS)
+
 
 # Which status may follow which. Closing is possible from every open status;
 # a closed signal may be reopened when the concern returns.

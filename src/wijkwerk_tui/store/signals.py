@@ -85,7 +85,8 @@ def add_in(
     noticed_on = data.noticed_on or today
     if noticed_on > today:
         raise ValidationError("noticed_on", "Een signaal kan niet in de toekomst zijn opgemerkt.")
-    if data.follow_up_on is not None and data.follow_up_on < noticed_on:
+    follow_up_on = data.follow_up_on or rules.default_follow_up(noticed_on)
+    if follow_up_on < noticed_on:
         raise ValidationError("follow_up_on", "De opvolgdatum ligt vóór de datum van het signaal.")
     if resident_id is not None:
         resident = get_live(session, Resident, resident_id, "Inwoner")
@@ -104,7 +105,7 @@ def add_in(
             source=source,
             description=description,
             noticed_on=noticed_on,
-            follow_up_on=data.follow_up_on,
+            follow_up_on=follow_up_on,
             confidential=data.confidential,
             worker_id=actor,
         ),

@@ -4,7 +4,7 @@ geweld / mishandeling the five meldcode steps show as a checklist with a date ea
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import date
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -77,7 +77,7 @@ class SignalForm(FormScreen):
         yield self.field("Opgemerkt op", Input(format_date(today), id="noticed_on", compact=True), "noticed_on")
         yield self.field(
             "Opvolgen op",
-            Input(format_date(today + timedelta(days=14)), id="follow_up_on", compact=True),
+            Input(format_date(rules.default_follow_up(today)), id="follow_up_on", compact=True),
             "follow_up_on",
         )
         yield self.field(
