@@ -38,7 +38,7 @@ async def test_help_lists_the_keys_and_escape_closes(demo_db: Database) -> None:
         assert isinstance(app.screen, HelpScreen)
         keys = _cells(app.screen.query_one("#help-keys", DataTable))
         described = {description for _, description in keys}
-        assert {"Stoppen", "Help", "Vernieuwen", "Opdrachten"} <= described
+        assert {"Stoppen", "Hulp", "Vernieuwen", "Opdrachten"} <= described
         assert "Cursor up" not in described  # Textual's English is translated
         await pilot.press("escape")
         await pilot.pause()

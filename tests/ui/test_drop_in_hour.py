@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import text
+from textual.command import CommandList
 from textual.widgets import DataTable, Input
 
 from tests.conftest import FROZEN_NOW
@@ -18,6 +19,8 @@ from wijkwerk_tui.store import areas, contacts, partners, referrals, residents, 
 from wijkwerk_tui.store.partners import PartnerData
 from wijkwerk_tui.store.signals import SignalData
 from wijkwerk_tui.ui.app import make_app
+from wijkwerk_tui.ui.dialogs.help import HelpScreen
+from wijkwerk_tui.ui.screens.gate.login import LoginScreen
 from wijkwerk_tui.ui.screens.resident.intake import IntakeScreen
 from wijkwerk_tui.ui.widgets.key_toggles import KeyToggles, YesNo
 
@@ -212,3 +215,48 @@ def test_issue14_05_every_new_signal_gets_the_default_follow_up(office) -> None:
     )
     assert anonymous.follow_up_on == signal_rules.default_follow_up(today) == today + timedelta(days=14)
     assert chosen.follow_up_on == today + timedelta(days=3)
+
+
+async def test_issue14_06_f1_opens_the_help_on_every_screen(office, setup_db, clock) -> None:
+    db, _worker = office
+    app = make_app(db=db, now=FROZEN_NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")  # no text field has the focus on Vandaag
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("f1")  # F1 again closes it
+        assert not isinstance(app.screen, HelpScreen)
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.focused is not None and app.focused.id == "name"
+        await pilot.press("question_mark")  # in a text field ? is a character
+        assert app.screen.query_one("#name", Input).value == "?"
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        keys = cells(app.screen.query_one("#help-keys", DataTable))
+        assert ["Ctrl+S", "Opslaan"] in keys and ["Ctrl+D", "Bestaande kiezen"] in keys
+        await pilot.press("escape")
+        assert isinstance(app.screen, IntakeScreen)
+        # The palette finds it under "hulp".
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await type_text(pilot, "hulp")
+        found = app.screen.query_one(CommandList)
+        for _ in range(200):  # the palette searches in the background: wait for its first hit
+            if found.option_count:
+                break
+            await pilot.pause(0.02)
+        assert "Hulp" in str(found.get_option_at_index(0).prompt)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+    # And before anyone logs in.
+    session, _code, path = setup_db
+    session.db.close()
+    gate = make_app(path, now=clock)
+    async with gate.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(gate.screen, LoginScreen)
+        await pilot.press("f1")
+        assert isinstance(gate.screen, HelpScreen)
+        assert "Inloggen" in str(gate.screen.query_one("#help-title").render())

@@ -43,8 +43,8 @@ def _preload() -> None:
 
 IDLE_CHECK_S = 10
 # The app's own actions that work before login and while locked (gate screens have their own
-# keys): stopping, and Tab / Shift+Tab between the name and passphrase fields.
-LOCKED_ACTIONS = {"quit", "focus_next", "focus_previous"}
+# keys): stopping, the key help, and Tab / Shift+Tab between the name and passphrase fields.
+LOCKED_ACTIONS = {"quit", "help", "focus_next", "focus_previous"}
 
 
 class WijkwerkApp(Navigation):
@@ -53,7 +53,9 @@ class WijkwerkApp(Navigation):
     COMMANDS = {WijkwerkCommands}
     BINDINGS = [
         Binding("ctrl+q", "quit", "Stoppen", id="app.quit", priority=True),
-        Binding("question_mark", "help", "Help", id="app.help", key_display="?"),
+        # F1 everywhere, also inside a text field; ? where the focused widget does not type it.
+        Binding("f1", "help", "Hulp", id="app.help", key_display="F1", priority=True),
+        Binding("question_mark", "help", "Hulp", id="app.help_mark", key_display="?", show=False),
         Binding("slash", "residents", "Zoeken", id="app.residents", key_display="/"),
         Binding("n", "intake", "Intake", id="app.intake"),
         # Shown in the help (?) and the palette; the footer keeps to what matters on each screen
@@ -303,9 +305,11 @@ class WijkwerkApp(Navigation):
         from wijkwerk_tui.ui.dialogs.help import HelpScreen, screen_keys
 
         screen = self.screen
-        if isinstance(screen, HelpScreen):
+        if isinstance(screen, HelpScreen):  # F1 again closes it
+            screen.dismiss()
             return
-        self.push_screen(HelpScreen(str(screen.title or self.title), screen_keys(screen)))
+        title = getattr(screen, "form_title", None) or screen.title or self.title  # forms name themselves
+        self.push_screen(HelpScreen(str(title), screen_keys(screen)))
 
     def _handle_exception(self, error: Exception) -> None:
         # Replaces Textual's crash report, which prints locals (residents' data).

@@ -46,7 +46,7 @@ def main_actions(app: WijkwerkApp) -> list[tuple[str, str, Callable[[], object]]
             if app.is_coordinator
             else []
         ),
-        ("Help", "Alle toetsen van dit scherm (?)", app.action_help),
+        ("Hulp: alle toetsen van dit scherm", "F1, of ? buiten een tekstveld", app.action_help),
         ("Thema wisselen", "Licht, donker of hoog contrast", app.action_change_theme),
         ("Stoppen", "Wijkwerk afsluiten (Ctrl+Q)", app.action_quit),
     ]

@@ -1,4 +1,4 @@
-"""`?`: every key of the screen the worker was on, with what it does."""
+"""F1 (or `?`): every key of the screen the worker was on, with what it does."""
 
 from __future__ import annotations
 
@@ -22,6 +22,12 @@ _KEY_NAMES = {
     "right": "→",
     "tab": "Tab",
     "shift+tab": "Shift+Tab",
+    "pageup": "PgUp",
+    "pagedown": "PgDn",
+    "home": "Home",
+    "end": "End",
+    "delete": "Del",
+    "backspace": "Backspace",
 }
 
 
@@ -63,8 +69,25 @@ def screen_keys(screen: Screen) -> list[tuple[str, str]]:
     return own + widget
 
 
+_MODIFIERS = {"ctrl": "Ctrl", "shift": "Shift", "alt": "Alt", "super": "Super"}
+
+
+def _one_key(key: str) -> str:
+    if key in _KEY_NAMES:
+        return _KEY_NAMES[key]
+    *modifiers, name = key.split("+")
+    if name in _KEY_NAMES:
+        name = _KEY_NAMES[name]
+    elif len(name) == 1:  # a letter alone is typed as is; with Ctrl it is printed on the key
+        name = name.upper() if modifiers else name
+    else:
+        name = name.upper() if name[:1] == "f" and name[1:].isdigit() else name.capitalize()
+    return "+".join([*(_MODIFIERS.get(m, m) for m in modifiers), name])
+
+
 def key_label(key: str) -> str:
-    return ", ".join(_KEY_NAMES.get(part, part.replace("ctrl+", "Ctrl+")) for part in key.split(","))
+    """As printed on the keyboard: `ctrl+s` is Ctrl+S, `pageup` PgUp."""
+    return ", ".join(_one_key(part) for part in key.split(","))
 
 
 class HelpScreen(ModalScreen[None]):
@@ -87,7 +110,7 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll():
             yield Static(Text(f"Toetsen: {self._title}", style="bold"), id="help-title")
             yield DataTable(id="help-keys", cursor_type="row", zebra_stripes=True)
-            yield Static(Text("Esc of ? sluit deze hulp.", style="dim"))
+            yield Static(Text("Esc, F1 of ? sluit deze hulp.", style="dim"))
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
