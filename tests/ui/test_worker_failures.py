@@ -142,6 +142,21 @@ async def _remove_export(pilot: Pilot[object], app: WijkwerkApp, rid: uuid.UUID)
     await _press(pilot, "x", "j")
 
 
+async def _existing_chosen(pilot: Pilot[object], app: WijkwerkApp, rid: uuid.UUID) -> None:
+    [row] = search_residents(app.db, "", limit=1)
+    await _press(pilot, "n")
+    await type_text(pilot, row.name)
+    await settle(pilot)
+    await _press(pilot, "ctrl+d", "enter")  # the existing resident: his consent on file is read
+
+
+async def _undone(pilot: Pilot[object], app: WijkwerkApp, rid: uuid.UUID) -> None:
+    await _resident(pilot, app, rid)
+    await _press(pilot, "c", "ctrl+s")  # a contact moment saved
+    await settle(pilot)
+    await _press(pilot, "ctrl+o", "j")  # and taken back
+
+
 STARTUP = {"WijkwerkApp._session_start", "WijkwerkApp._daily_backup"}  # fail while the app starts
 
 DRIVERS: dict[str, Driver] = {
@@ -177,6 +192,8 @@ DRIVERS: dict[str, Driver] = {
     "WijkwerkApp._load_draft": call(lambda app: app._load_draft()),
     "WijkwerkApp._session_start": keys(),
     "WijkwerkApp.drop_draft": _intake_discarded,
+    "IntakeScreen._load_consent": _existing_chosen,
+    "UndoLastSave._undo": _undone,
 }
 
 

@@ -24,6 +24,7 @@ ACTIONS: dict[str, str] = {
     "contact.create": "contactmoment vastgelegd",
     "goal.create": "doel vastgelegd",
     "goal.status": "status doel gewijzigd",
+    "save.undo": "opslag ongedaan gemaakt",
 }
 
 

@@ -9,10 +9,11 @@ the calendar arithmetic for months and years.
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 
+from wijkwerk_tui.domain.clock import LOCAL_ZONE
 from wijkwerk_tui.domain.errors import ValidationError
 
 MONTHS = (
@@ -172,6 +173,11 @@ def parse_optional_date(text: str, today: date, field: str = "date") -> date | N
 def format_date(value: date | None) -> str:
     """dd-mm-jjjj, the form used on every screen; empty for no date."""
     return value.strftime("%d-%m-%Y") if value else ""
+
+
+def format_time(moment: datetime) -> str:
+    """hh:mm in the Netherlands."""
+    return moment.astimezone(LOCAL_ZONE).strftime("%H:%M")
 
 
 WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")

@@ -93,3 +93,8 @@ def check_folder(value: str, field: str) -> str:
     if text and not (text.startswith(("/", "~")) or re.match(r"^[A-Za-z]:[\\/]", text)):
         raise ValidationError(field, "Geef een volledig pad, bijvoorbeeld ~/wijkwerk-exports, of laat het leeg.")
     return text
+
+
+def counted(number: int, one: str, many: str) -> str:
+    """'1 trede', '2 treden': Dutch singular and plural, never 'trede(n)'."""
+    return f"{number} {one if number == 1 else many}"

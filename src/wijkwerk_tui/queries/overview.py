@@ -5,15 +5,15 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy import Row, case, func
 from sqlmodel import col, select
 
 from wijkwerk_tui.db.engine import Database
-from wijkwerk_tui.db.tables import Area, Goal, Partner, Referral, Resident, Signal, Worker
+from wijkwerk_tui.db.tables import Area, Contact, Goal, LadderStep, Partner, Referral, Resident, Signal, Worker
 from wijkwerk_tui.domain import referrals as referral_rules
 from wijkwerk_tui.domain import signals as signal_rules
 from wijkwerk_tui.domain.names import full_name
@@ -178,6 +178,70 @@ def goals_to_review(
     return [GoalRow(g.id, g.resident_id, _name(r), g.description, g.review_on) for g, r in rows]
 
 
+@dataclass
+class RecordedRow:
+    """What one worker recorded today about one resident (None: anonymous visits)."""
+
+    resident_id: uuid.UUID | None
+    who: str
+    last_at: datetime
+    contact_kinds: list[str] = field(default_factory=list)
+    steps: int = 0
+    signal_categories: list[str] = field(default_factory=list)
+    partners: list[str] = field(default_factory=list)
+
+
+def recorded_today(db: Database, worker_id: uuid.UUID | None, limit: int = 100) -> list[RecordedRow]:
+    """Contacts, signals and referrals dated today and made by `worker_id` (each read through its
+    date index), with the ladder steps of the same residents: the hour's work, newest first."""
+    today = db.today()
+    rows: dict[uuid.UUID | None, RecordedRow] = {}
+    with db.reading() as session:
+
+        def entry(resident: Resident | None, subject: str, at: datetime) -> RecordedRow:
+            key = resident.id if resident is not None else None
+            row = rows.get(key) or rows.setdefault(key, RecordedRow(key, _name(resident) or subject, at))
+            row.last_at = max(row.last_at, at)
+            return row
+
+        mine = (col(Resident.deleted_at).is_(None),)
+        for contact, resident in session.exec(
+            select(Contact, Resident)
+            .join(Resident, col(Resident.id) == col(Contact.resident_id), isouter=True)
+            .where(Contact.contact_on == today, Contact.created_by == worker_id, col(Contact.deleted_at).is_(None))
+            .where(*mine)
+            .limit(limit)
+        ):
+            entry(resident, "", contact.created_at).contact_kinds.append(contact.kind)
+        for signal, resident in session.exec(
+            select(Signal, Resident)
+            .join(Resident, col(Resident.id) == col(Signal.resident_id), isouter=True)
+            .where(Signal.noticed_on == today, Signal.created_by == worker_id, col(Signal.deleted_at).is_(None))
+            .where(*mine)
+            .limit(limit)
+        ):
+            entry(resident, signal.subject, signal.created_at).signal_categories.append(signal.category)
+        for referral, resident, partner in session.exec(
+            select(Referral, Resident, Partner.name)
+            .join(Resident, col(Resident.id) == col(Referral.resident_id))
+            .join(Partner, col(Partner.id) == col(Referral.partner_id))
+            .where(Referral.referred_on == today, Referral.created_by == worker_id, col(Referral.deleted_at).is_(None))
+            .where(*mine)
+            .limit(limit)
+        ):
+            entry(resident, "", referral.created_at).partners.append(partner)
+        known = [key for key in rows if key is not None]
+        if known:
+            for resident_id, count in session.exec(
+                select(LadderStep.resident_id, func.count())
+                .where(col(LadderStep.resident_id).in_(known), LadderStep.measured_on == today)
+                .where(LadderStep.created_by == worker_id, col(LadderStep.deleted_at).is_(None))
+                .group_by(col(LadderStep.resident_id))
+            ):
+                rows[resident_id].steps = count
+    return sorted(rows.values(), key=lambda r: r.last_at, reverse=True)
+
+
 @dataclass(frozen=True)
 class Agenda:
     """What the start screen shows the logged-in worker."""
@@ -186,6 +250,7 @@ class Agenda:
     feedback: list[ReferralRow]
     goals: list[GoalRow]
     recent: list[tuple[uuid.UUID, str]]
+    recorded: list[RecordedRow] = field(default_factory=list)
 
 
 def agenda(db: Database, worker_id: uuid.UUID | None) -> Agenda:
@@ -195,6 +260,7 @@ def agenda(db: Database, worker_id: uuid.UUID | None) -> Agenda:
         feedback=awaiting_feedback_rows(db, worker_id=worker_id, due_before=today + timedelta(days=7), limit=50),
         goals=goals_to_review(db, today + timedelta(days=7), worker_id=worker_id, limit=50),
         recent=recent_residents(db, worker_id),
+        recorded=recorded_today(db, worker_id),
     )
 
 

@@ -17,6 +17,8 @@ from wijkwerk_tui.domain.ladders import Ladder, validate_step
 from wijkwerk_tui.domain.names import PersonalData, check_personal_data, full_name, split_full_name
 from wijkwerk_tui.domain.text import clean_line
 from wijkwerk_tui.domain.vocab import check_code
+from wijkwerk_tui.services import undo
+from wijkwerk_tui.services.undo import Saved
 from wijkwerk_tui.store import contacts, drafts, ladders, referrals, residents, settings, signals
 from wijkwerk_tui.store.contacts import ContactData
 from wijkwerk_tui.store.referrals import ReferralData
@@ -51,6 +53,7 @@ class IntakeResult:
     signals: int
     referral: bool
     resident_name: str = ""  # for the screen's confirmation line
+    undo: Saved | None = None  # what "Laatste opslag ongedaan maken" takes back
 
 
 def _step(ladder: Ladder, value: str, name: str) -> int | None:
@@ -95,7 +98,8 @@ def save_intake(
             contact = contacts.add_in(session, db, actor, None, ContactData(today, kind), data.area_id)
             contact.signal_categories = ",".join(data.categories)
             session.add(contact)
-            return IntakeResult(None, False, 0, 0, False)
+            session.flush()
+            return IntakeResult(None, False, 0, 0, False, undo=undo.saved(db, actor, "het anonieme contact", [contact]))
         if existing is not None:
             resident = existing
             new = False
@@ -112,38 +116,42 @@ def save_intake(
                 raise ValidationError("birth_year" if error.field == "birth_year" else "name", error.message) from None
             resident = residents.create_in(session, db, actor, person, data.area_id, True, today)
             new = True
-        contacts.add_in(session, db, actor, resident.id, ContactData(today, kind, note=note), data.area_id)
+        made: list[undo.Undoable] = [resident] if new else []
+        made.append(contacts.add_in(session, db, actor, resident.id, ContactData(today, kind, note=note), data.area_id))
         steps = 0
         for ladder, step in ((Ladder.PARTICIPATION, participation), (Ladder.SUPPORT, support)):
             if step is not None:
-                ladders.record_in(session, db, actor, resident.id, ladder, step, today)
+                made.append(ladders.record_in(session, db, actor, resident.id, ladder, step, today))
                 steps += 1
         for code in data.categories:
             # Made at this visit: in the visit's area (a resident may come to another village's hour).
-            signals.add_in(
-                session, db, actor, resident.id, SignalData(code, source="resident", noticed_on=today), data.area_id
-            )
+            signal = SignalData(code, source="resident", noticed_on=today)
+            made.append(signals.add_in(session, db, actor, resident.id, signal, data.area_id))
         referral = False
         if data.partner_id is not None:
             if data.referral_consent is None:
                 raise ValidationError(
                     "referral_consent", "Geef aan of de inwoner toestemming geeft om gegevens te delen."
                 )
-            referrals.add_in(
-                session,
-                db,
-                actor,
-                resident.id,
-                ReferralData(
-                    data.partner_id,
-                    note or referral_rules.FROM_DROP_IN,
-                    data.referral_consent,
-                    "" if data.referral_consent else referral_rules.NO_CONSENT_AT_DROP_IN,
-                ),
+            made.append(
+                referrals.add_in(
+                    session,
+                    db,
+                    actor,
+                    resident.id,
+                    ReferralData(
+                        data.partner_id,
+                        note or referral_rules.FROM_DROP_IN,
+                        data.referral_consent,
+                        "" if data.referral_consent else referral_rules.NO_CONSENT_AT_DROP_IN,
+                    ),
+                )
             )
             referral = True
         name = full_name(resident.given_name, resident.family_prefix, resident.family_name)
-        return IntakeResult(resident.id, new, steps, len(data.categories), referral, name)
+        session.flush()
+        last = undo.saved(db, actor, f"de intake van {name}", made, resident.id)
+        return IntakeResult(resident.id, new, steps, len(data.categories), referral, name, last)
 
 
 def last_choices(db: Database) -> tuple[uuid.UUID | None, str]:

@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from wijkwerk_tui.db.engine import Database
@@ -93,6 +94,17 @@ def add_in(
     session.flush()
     audit.record(session, db, actor, "contact.create", resident_id, kind)
     return contact
+
+
+def refresh_last_contact(session: Session, db: Database, resident_id: uuid.UUID) -> None:
+    """After contacts were removed in the caller's transaction: the resident's last contact date."""
+    resident = get_live(session, Resident, resident_id, "Inwoner")
+    resident.last_contact_on = session.exec(
+        select(func.max(Contact.contact_on)).where(
+            Contact.resident_id == resident_id, col(Contact.deleted_at).is_(None)
+        )
+    ).one()
+    session.add(touch(db, resident))
 
 
 def for_resident(db: Database, resident_id: uuid.UUID, limit: int = 100) -> list[Contact]:

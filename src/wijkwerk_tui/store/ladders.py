@@ -105,6 +105,11 @@ def delete_step(db: Database, actor: uuid.UUID | None, step_id: uuid.UUID) -> No
         audit.record(session, db, actor, "ladder.delete", row.resident_id, row.ladder)
 
 
+def refresh_current(session: Session, db: Database, resident_id: uuid.UUID, ladder: Ladder) -> None:
+    """After placements were removed in the caller's transaction: the resident's current step."""
+    _refresh_cache(session, touch(db, get_live(session, Resident, resident_id, "Inwoner")), ladder)
+
+
 def history(db: Database, resident_id: uuid.UUID, ladder: Ladder) -> list[LadderStep]:
     """Oldest first; the last item is the current step."""
     with db.reading() as session:

@@ -25,9 +25,9 @@ from textual.widget import Widget
 from wijkwerk_tui.domain.clock import Clock, system_clock
 from wijkwerk_tui.ui import memory
 from wijkwerk_tui.ui.commands import WijkwerkCommands
-from wijkwerk_tui.ui.navigation import Navigation
 from wijkwerk_tui.ui.safe_errors import safe_report
 from wijkwerk_tui.ui.textual_private import fail_without_locals, guard_pastes
+from wijkwerk_tui.ui.undo_last import UndoLastSave
 
 if TYPE_CHECKING:
     from wijkwerk_tui.db.engine import Database
@@ -47,7 +47,7 @@ IDLE_CHECK_S = 10
 LOCKED_ACTIONS = {"quit", "help", "focus_next", "focus_previous"}
 
 
-class WijkwerkApp(Navigation):
+class WijkwerkApp(UndoLastSave):
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses elsewhere (benchmarks) find it too
     TITLE = "Wijkwerk"
     COMMANDS = {WijkwerkCommands}
@@ -64,6 +64,8 @@ class WijkwerkApp(Navigation):
         Binding("k", "partners", "Kaart", id="app.partners", show=False),
         Binding("ctrl+p", "command_palette", "Opdrachten", id="app.palette", show=False, priority=True),
         Binding("ctrl+l", "lock", "Vergrendel", id="app.lock", priority=True, show=False),
+        # Ctrl+O: no text field uses it (TextArea has Ctrl+Z and Ctrl+Y for its own typing).
+        Binding("ctrl+o", "undo_last_save", "Ongedaan maken", id="app.undo", priority=True, show=False),
     ]
 
     def __init__(

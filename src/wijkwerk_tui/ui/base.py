@@ -34,6 +34,9 @@ class AppScreen(Screen[R]):
     def work_failed(self, worker: Worker[Any]) -> None:
         """Hook: after one of this screen's workers failed, make the screen usable again."""
 
+    def data_changed(self, gone: set[Any]) -> None:
+        """Hook: records were changed under this screen (an undo); `gone`: ids no longer there."""
+
 
 class AppModal(ModalScreen[R]):
     """A dialog or form over the current screen."""

@@ -46,6 +46,11 @@ def main_actions(app: WijkwerkApp) -> list[tuple[str, str, Callable[[], object]]
             if app.is_coordinator
             else []
         ),
+        (
+            "Laatste opslag ongedaan maken",
+            "Uw eigen laatste opslag, tot enkele minuten erna (Ctrl+O)",
+            app.action_undo_last_save,
+        ),
         ("Hulp: alle toetsen van dit scherm", "F1, of ? buiten een tekstveld", app.action_help),
         ("Thema wisselen", "Licht, donker of hoog contrast", app.action_change_theme),
         ("Stoppen", "Wijkwerk afsluiten (Ctrl+Q)", app.action_quit),

@@ -35,6 +35,7 @@ REPEATED = frozenset({"intake-draft"})  # worker groups the app starts again by 
 if TYPE_CHECKING:
     from wijkwerk_tui.db.engine import Database
     from wijkwerk_tui.security.vault import Unlocked
+    from wijkwerk_tui.services.undo import Saved
 
 
 class SessionApp(App[object]):
@@ -55,6 +56,8 @@ class SessionApp(App[object]):
         self._export_dir: Path | None = None
         self._last_notice, self._last_notice_at = ("", ""), 0.0
         self._check_offered = False  # the check is offered at the first damage met, not again
+        # Each worker's last save, for "Laatste opslag ongedaan maken" (never another worker's).
+        self.last_saves: dict[uuid.UUID | None, Saved] = {}
 
     # -- who is signed in ----------------------------------------------------------------
     @property
@@ -97,6 +100,9 @@ class SessionApp(App[object]):
     def saved(self) -> None:
         """Something was written: screens below reload when they come back into view."""
         self.data_version += 1
+
+    def remember_save(self, last: Saved) -> None:
+        self.last_saves[last.worker_id] = last
 
     # -- background work -------------------------------------------------------------------
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

@@ -32,7 +32,7 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(Text(self._question))
+            yield Static(Text(self._question), id="question")
             with Horizontal():
                 yield Button(self._no, id="no", variant="primary")
                 yield Button(self._yes, id="yes", variant="warning")

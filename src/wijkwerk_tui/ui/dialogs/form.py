@@ -32,8 +32,11 @@ from wijkwerk_tui.ui.widgets.footer import Footer
 if TYPE_CHECKING:
     from textual.widgets import Checkbox, OptionList, Select, TextArea
 
-# The store call a form makes, ready to run in a thread: returns the confirmation.
-Write = Callable[[], str]
+    from wijkwerk_tui.services.undo import Done
+
+# The store call a form makes, ready to run in a thread: returns the confirmation, or that with
+# what an undo would take back (`services.undo.Done`).
+Write = Callable[[], "str | Done"]
 NOT_SAVED = "⚠ Opslaan is niet gelukt. Er is niets opgeslagen; uw invoer staat er nog."
 
 
@@ -184,10 +187,14 @@ class FormScreen(AppModal[bool]):
         """Hook: the store (or the vault) said no."""
         self.show_error(error)
 
-    def _written(self, message: str) -> None:
+    def _written(self, result: str | Done) -> None:
         self.writing = False
         self.app.saved()
-        self.after_save(message)
+        if not isinstance(result, str):
+            if result.undo is not None:
+                self.app.remember_save(result.undo)
+            result = result.message
+        self.after_save(result)
 
     def work_failed(self, worker: Worker[Any]) -> None:
         self.writing = False

@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from wijkwerk_tui.domain.clock import LOCAL_ZONE
+from wijkwerk_tui.domain.text import counted
 from wijkwerk_tui.exchange import export_folder
 from wijkwerk_tui.exchange.export_folder import ExportFile
 from wijkwerk_tui.ui.base import AppScreen
@@ -86,4 +87,6 @@ class ExportsScreen(AppScreen[None]):
         gone = export_folder.remove(paths)
         left = export_folder.list_exports(self.folder)
         self.app.call_from_thread(self._show, left)
-        self.app.call_from_thread(self.app.notify, f"{gone} exportbestand(en) verwijderd.", markup=False)
+        self.app.call_from_thread(
+            self.app.notify, f"{counted(gone, 'exportbestand', 'exportbestanden')} verwijderd.", markup=False
+        )

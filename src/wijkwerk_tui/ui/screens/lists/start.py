@@ -13,9 +13,11 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from wijkwerk_tui.domain import signals as signal_rules
-from wijkwerk_tui.domain.dates import format_date, format_day_long
+from wijkwerk_tui.domain.activities import CONTACT_KINDS
+from wijkwerk_tui.domain.dates import format_date, format_day_long, format_time
+from wijkwerk_tui.domain.text import counted
 from wijkwerk_tui.queries import overview
-from wijkwerk_tui.queries.overview import Agenda, AreaCount
+from wijkwerk_tui.queries.overview import Agenda, AreaCount, RecordedRow
 from wijkwerk_tui.store import settings
 from wijkwerk_tui.ui.base import AppScreen
 from wijkwerk_tui.ui.text import plain
@@ -99,6 +101,9 @@ class StartScreen(AppScreen[None]):
             add(Text("Doel evalueren"), g.resident_id, g.who, g.description, format_date(g.review_on))
         for resident_id, name in todo.recent:
             add(Text("Recent geopend", style="dim"), resident_id, name, "", "")
+        for done in todo.recorded:  # the hour's own work, to check before leaving
+            who = done.who or "anoniem"
+            add(Text("Vastgelegd", style="italic"), done.resident_id, who, recorded(done), format_time(done.last_at))
         if n == 0:
             table.add_row(Text("Niets te doen. Zoek een inwoner met /."), Text(""), Text(""), Text(""), key="#empty")
         if counts is not None:
@@ -106,7 +111,20 @@ class StartScreen(AppScreen[None]):
             line.append(" · ".join(f"{c.name} {c.residents}" for c in counts) or "nog geen gebieden")
             self.query_one("#area-counts", Static).update(line)
 
+    def data_changed(self, gone: set[object]) -> None:
+        self.load()
+
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         resident = (event.row_key.value or "").split("#")[0]
         if resident:
             self.app.open_resident(uuid.UUID(resident))
+
+
+def recorded(done: RecordedRow) -> str:
+    """'inloop, 2 treden, Eenzaamheid, naar Schuldhulp': what one line of today's work holds."""
+    parts = [CONTACT_KINDS.get(kind, kind) for kind in done.contact_kinds]
+    if done.steps:
+        parts.append(counted(done.steps, "trede", "treden"))
+    parts += [signal_rules.CATEGORIES.get(c, c).split(" /")[0] for c in done.signal_categories]
+    parts += [f"naar {partner}" for partner in done.partners]
+    return ", ".join(parts)

@@ -9,6 +9,8 @@ from textual.widgets import Checkbox, Input, TextArea
 
 from wijkwerk_tui.domain.activities import CONTACT_KINDS
 from wijkwerk_tui.domain.dates import format_date, parse_date
+from wijkwerk_tui.services import undo
+from wijkwerk_tui.services.undo import Done
 from wijkwerk_tui.store import contacts
 from wijkwerk_tui.store.contacts import ContactData
 from wijkwerk_tui.ui.dialogs.form import FormScreen, Write
@@ -56,8 +58,9 @@ class ContactForm(FormScreen):
             story=self.value_of("story"),
         )
 
-        def write() -> str:
-            contacts.add_contact(db, worker, resident_id, data)
-            return f"Contactmoment opgeslagen ({CONTACT_KINDS[data.kind]})."
+        def write() -> Done:
+            contact = contacts.add_contact(db, worker, resident_id, data)
+            last = undo.saved(db, worker, f"het contactmoment ({CONTACT_KINDS[data.kind]})", [contact], resident_id)
+            return Done(f"Contactmoment opgeslagen ({CONTACT_KINDS[data.kind]}).", last)
 
         return write

@@ -31,11 +31,12 @@ from wijkwerk_tui.domain.areas import resolve_area
 from wijkwerk_tui.domain.dates import format_date
 from wijkwerk_tui.domain.errors import ValidationError
 from wijkwerk_tui.domain.ladders import Ladder, steps
-from wijkwerk_tui.domain.text import strip_controls
+from wijkwerk_tui.domain.text import counted, strip_controls
 from wijkwerk_tui.queries import search
 from wijkwerk_tui.queries.search import ResidentRow
 from wijkwerk_tui.services import intake
 from wijkwerk_tui.services.intake import IntakeData, IntakeResult
+from wijkwerk_tui.services.undo import Done
 from wijkwerk_tui.store import areas, drafts, partners, residents
 from wijkwerk_tui.ui.dialogs.form import FormScreen, Write
 from wijkwerk_tui.ui.text import plain
@@ -267,7 +268,6 @@ class IntakeScreen(FormScreen):
 
     def _draft_kept_again(self) -> None:
         self._draft_failed = False
-        self._area_note: tuple[str, str] | None = None  # (value, why it is there) for the area hint
         self.asks_before_quit = False
         self.query_one("#form-error", Static).update(Text(""))
 
@@ -429,11 +429,11 @@ class IntakeScreen(FormScreen):
         self._draft_dirty = False
         seq = self._draft_seq
 
-        def write() -> str:
+        def write() -> Done:
             with self._draft_lock:  # the draft goes in the same transaction as the intake
                 result = intake.save_intake(db, worker, data, draft=(owner, DRAFT))
                 self._draft_written = max(self._draft_written, seq)
-            return intake_summary(result)
+            return Done(intake_summary(result), result.undo)
 
         return write
 
@@ -482,8 +482,8 @@ def intake_summary(result: IntakeResult) -> str:
         return "Anoniem contact opgeslagen (geen toestemming voor registratie)."
     parts = [
         "nieuwe inwoner" if result.new_resident else "contact",
-        f"{result.steps} trede(n)" if result.steps else "",
-        f"{result.signals} signaal/signalen" if result.signals else "",
+        counted(result.steps, "trede", "treden") if result.steps else "",
+        counted(result.signals, "signaal", "signalen") if result.signals else "",
         "doorverwijzing" if result.referral else "",
     ]
     return f"Opgeslagen: {result.resident_name} — " + ", ".join(p for p in parts if p) + "."

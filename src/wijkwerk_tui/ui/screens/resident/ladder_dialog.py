@@ -14,6 +14,8 @@ from wijkwerk_tui.domain.dates import format_date, parse_date
 from wijkwerk_tui.domain.errors import ValidationError
 from wijkwerk_tui.domain.ladders import LADDER_NAMES, Ladder, top_step
 from wijkwerk_tui.domain.ladders import steps as ladder_steps
+from wijkwerk_tui.services import undo
+from wijkwerk_tui.services.undo import Done
 from wijkwerk_tui.store import ladders
 from wijkwerk_tui.ui.dialogs.form import FormScreen, Write
 from wijkwerk_tui.ui.widgets.field import FormField
@@ -117,8 +119,13 @@ class LadderDialog(FormScreen):
         measured_on = parse_date(self.value_of("measured_on"), self.app.today(), "measured_on")
         potential, note = self.value_of("potential").strip() or None, self.value_of("note")
 
-        def write() -> str:
-            ladders.record_step(db, worker, resident_id, ladder, step, measured_on, potential=potential, note=note)
-            return f"{LADDER_NAMES[ladder]}: trede {step} opgeslagen."
+        def write() -> Done:
+            row = ladders.record_step(
+                db, worker, resident_id, ladder, step, measured_on, potential=potential, note=note
+            )
+            what = f"{LADDER_NAMES[ladder]} trede {step}"
+            return Done(
+                f"{LADDER_NAMES[ladder]}: trede {step} opgeslagen.", undo.saved(db, worker, what, [row], resident_id)
+            )
 
         return write

@@ -14,6 +14,8 @@ from wijkwerk_tui.db.tables import Partner, Signal
 from wijkwerk_tui.domain import referrals as rules
 from wijkwerk_tui.domain import signals as signal_rules
 from wijkwerk_tui.domain.dates import format_date, parse_date, parse_optional_date
+from wijkwerk_tui.services import undo
+from wijkwerk_tui.services.undo import Done
 from wijkwerk_tui.store import partners, referrals
 from wijkwerk_tui.store.referrals import ReferralData
 from wijkwerk_tui.ui.dialogs.form import FormScreen, Write
@@ -84,8 +86,9 @@ class ReferralForm(FormScreen):
             signal_id=uuid.UUID(signal) if signal else None,
         )
 
-        def write() -> str:
-            referrals.add_referral(db, worker, resident_id, data)
-            return f"Doorverwijzing opgeslagen ({rules.STATUSES[data.status]})."
+        def write() -> Done:
+            referral = referrals.add_referral(db, worker, resident_id, data)
+            last = undo.saved(db, worker, "de doorverwijzing", [referral], resident_id)
+            return Done(f"Doorverwijzing opgeslagen ({rules.STATUSES[data.status]}).", last)
 
         return write

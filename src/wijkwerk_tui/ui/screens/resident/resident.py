@@ -240,6 +240,18 @@ class ResidentScreen(AppScreen[None]):
         if saved:
             self.load()
 
+    def data_changed(self, gone: set[object]) -> None:
+        if self.resident_id not in gone:
+            self.load()
+        elif self.is_current:  # an undone intake took this resident back: back to where we were
+            self.dismiss()
+        else:
+            self._gone = True
+
+    def on_screen_resume(self) -> None:
+        if getattr(self, "_gone", False):
+            self.dismiss()
+
     def action_ladder(self, ladder: str) -> None:
         from wijkwerk_tui.ui.screens.resident.ladder_dialog import LadderDialog
 

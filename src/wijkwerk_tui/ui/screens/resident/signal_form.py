@@ -13,6 +13,8 @@ from textual.widgets import Checkbox, Input, Select, Static, TextArea
 
 from wijkwerk_tui.domain import signals as rules
 from wijkwerk_tui.domain.dates import format_date, parse_date, parse_optional_date
+from wijkwerk_tui.services import undo
+from wijkwerk_tui.services.undo import Done
 from wijkwerk_tui.store import signals
 from wijkwerk_tui.store.signals import SignalData
 from wijkwerk_tui.ui.dialogs.form import FormScreen, Write
@@ -110,8 +112,12 @@ class SignalForm(FormScreen):
             meldcode=meldcode_values(self, today) if category in rules.MELDCODE_CATEGORIES else {},
         )
 
-        def write() -> str:
-            signals.add_signal(db, worker, resident_id, data)
-            return f"Signaal opgeslagen: {rules.CATEGORIES[data.category]}."
+        def write() -> Done:
+            signal = signals.add_signal(db, worker, resident_id, data)
+            what = f"het signaal {rules.CATEGORIES[data.category]}"
+            return Done(
+                f"Signaal opgeslagen: {rules.CATEGORIES[data.category]}.",
+                undo.saved(db, worker, what, [signal], resident_id),
+            )
 
         return write
