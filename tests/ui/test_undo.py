@@ -100,6 +100,8 @@ async def test_issue14_12_the_palette_undoes_a_step_and_the_file_shows_the_one_b
         await pilot.press("j")
         await settle(pilot)
         assert ladders.current(db, wim.id, ladders.Ladder.PARTICIPATION).step == 2  # the intake's
+        [row] = [r for r in search_residents(db, "wim mulder") if r.id == wim.id]
+        assert row.participation_step == 2  # the list's copy of the current step too
         head = str(app.screen.query_one("#resident-head").render())
         assert "trede 2" in head and "trede 4" not in head  # the open file was read again
 
