@@ -260,3 +260,28 @@ async def test_issue14_06_f1_opens_the_help_on_every_screen(office, setup_db, cl
         await pilot.press("f1")
         assert isinstance(gate.screen, HelpScreen)
         assert "Inloggen" in str(gate.screen.query_one("#help-title").render())
+
+
+async def test_issue14_09_a_note_for_a_visitor_without_consent_is_not_dropped_silently(office) -> None:
+    db, _worker = office
+    app = make_app(db=db, now=FROZEN_NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n")
+        await settle(pilot)
+        screen = app.screen
+        await type_text(pilot, "Onbekende Meneer")
+        await pilot.press("tab", "tab", "r")
+        screen.query_one("#note", Input).focus()
+        await type_text(pilot, "zoekt werk")
+        screen.query_one("#consent", YesNo).focus()
+        await pilot.press("n")
+        hint = screen.query_one("#consent-hint")
+        assert "alleen een anoniem contact" in str(hint.render()) and "notitie niet" in str(hint.render())
+        assert hint.region.bottom <= 24  # in view, before saving
+        await pilot.press("j")  # changed their mind: no warning
+        assert str(hint.render()) == ""
+        await pilot.press("n", "ctrl+s")
+        await settle(pilot)
+        assert "notitie zijn niet bewaard" in str(screen.query_one("#form-error").render())
+    with db.reading() as session:
+        assert session.execute(text("SELECT note FROM contact")).scalars().all() == [""]

@@ -54,6 +54,10 @@ DRAFT = "intake"
 DRAFT_PAUSE_S = 0.3
 # Marks a value kept from the previous intake, so a huisbezoek in Ruinen is not carried on unnoticed.
 CARRIED = "↻ als vorige intake"
+ANONYMOUS_ONLY = (
+    "Zonder toestemming wordt alleen een anoniem contact bewaard (soort, gebied, signalen); "
+    "naam, geboortejaar, treden en notitie niet."
+)
 DRAFT_NOT_KEPT = "⚠ Het concept kon niet worden bewaard (zie de melding). Wat u typte staat er nog."
 
 # One key per category, shown next to it.
@@ -157,6 +161,7 @@ class IntakeScreen(FormScreen):
         yield self.field("Doorverwijzen naar", PartnerPicker(found, id="partner", optional=True), "partner")
         yield self.field("Delen met partner", YesNo(id="referral_consent"), "referral_consent")
         yield self.field("Toestemming reg.", YesNo(id="consent"), "consent")
+        yield Static(id="consent-hint", classes="hint")
 
     def prepare(self) -> None:
         # The draft belongs to whoever started the intake, even if another worker unlocks later.
@@ -308,6 +313,7 @@ class IntakeScreen(FormScreen):
         self._keep_draft()
         if event.answer.id == "consent":
             self.query_one("#field-consent", FormField).set_error(None)
+            self._update_hints()
 
     def _area(self, typed: str) -> Area | None:
         return resolve_area(typed, self._areas, lambda a: a.name)
@@ -330,6 +336,12 @@ class IntakeScreen(FormScreen):
             if match:
                 labels.append(f"{'P' if ladder is Ladder.PARTICIPATION else 'V'}{value} {match[0].label}")
         self.query_one("#steps-hint", Static).update(Text(" · ".join(labels)))
+        # Said before saving: without consent only an anonymous contact is kept.
+        refused = self.query_one("#consent", YesNo).value is False
+        hint = self.query_one("#consent-hint", Static)
+        hint.update(Text(ANONYMOUS_ONLY if refused else "", style="bold"))
+        if refused:
+            hint.scroll_visible(animate=False)
 
     # -- duplicates first ---------------------------------------------------------------
     @work(thread=True, exclusive=True, exit_on_error=False, group="duplicates", description="duplicates")
@@ -479,7 +491,7 @@ class IntakeScreen(FormScreen):
 def intake_summary(result: IntakeResult) -> str:
     """The one-line confirmation after a save."""
     if result.resident_id is None:
-        return "Anoniem contact opgeslagen (geen toestemming voor registratie)."
+        return "Anoniem contact opgeslagen (geen toestemming voor registratie); naam en notitie zijn niet bewaard."
     parts = [
         "nieuwe inwoner" if result.new_resident else "contact",
         counted(result.steps, "trede", "treden") if result.steps else "",
