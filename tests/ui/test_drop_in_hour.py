@@ -285,3 +285,22 @@ async def test_issue14_09_a_note_for_a_visitor_without_consent_is_not_dropped_si
         assert "notitie zijn niet bewaard" in str(screen.query_one("#form-error").render())
     with db.reading() as session:
         assert session.execute(text("SELECT note FROM contact")).scalars().all() == [""]
+
+
+async def test_issue14_01_letters_that_match_no_partner_are_said_and_never_dropped(social_map) -> None:
+    db, _worker, _debts = social_map
+    app = make_app(db=db, now=FROZEN_NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n")
+        await settle(pilot)
+        screen = app.screen
+        await type_text(pilot, "Kees Smit")
+        await pilot.press("tab", *"1960", "tab", "r")
+        screen.query_one("#partner-search").focus()
+        await pilot.press(*"xyz")
+        assert screen.query_one("#partner-none").display and not screen.query_one("#partner-list").display
+        screen.query_one("#consent", YesNo).focus()
+        await pilot.press("j", "ctrl+s")
+        await settle(pilot)
+        assert "Geen partner gekozen" in (screen.query_one("#field-partner").error or "")
+    assert search_residents(db, "kees smit") == []

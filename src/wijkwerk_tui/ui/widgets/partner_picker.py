@@ -10,18 +10,20 @@ from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Input, OptionList
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wijkwerk_tui.domain.text import fold
 
 Partner = tuple[uuid.UUID, str, str]  # id, name, kind
+NONE_FOUND = "Geen partner op de sociale kaart gevonden met deze letters."
 
 
 class PartnerPicker(Vertical):
     DEFAULT_CSS = """
     PartnerPicker { height: auto; }
     PartnerPicker OptionList { height: auto; max-height: 6; }
+    PartnerPicker #partner-none { color: $text-warning; height: auto; }
     """
 
     class Changed(Message):
@@ -45,6 +47,7 @@ class PartnerPicker(Vertical):
     def compose(self) -> ComposeResult:
         yield Input(placeholder="typ om te zoeken op de sociale kaart", id="partner-search", compact=True)
         yield OptionList(id="partner-list")
+        yield Static(Text(NONE_FOUND, style="italic"), id="partner-none")
 
     def on_mount(self) -> None:
         if self._optional:
@@ -57,6 +60,7 @@ class PartnerPicker(Vertical):
         listing.clear_options()
         listing.display = not (self._optional and not needle)
         if self._optional and not needle:
+            self.query_one("#partner-none", Static).display = False
             return
         for pid, name, kind in self._partners:
             if not needle or needle in fold(f"{name} {kind}"):
@@ -65,6 +69,9 @@ class PartnerPicker(Vertical):
                     label.append(f"  ({kind})", style="dim")
                 listing.add_option(Option(label, id=str(pid)))
         listing.highlighted = 0 if listing.option_count else None
+        # An empty list would be an empty box: say that nothing matches instead.
+        listing.display = bool(listing.option_count)
+        self.query_one("#partner-none", Static).display = bool(needle) and not listing.option_count
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "partner-search":

@@ -420,6 +420,8 @@ class IntakeScreen(FormScreen):
             raise ValidationError("area", "Kies het gebied (typ de eerste letters).")
         picker = self.query_one("#partner", PartnerPicker)
         partner = picker.value if self.query_one("#partner-search", Input).value.strip() else None
+        if self.query_one("#partner-search", Input).value.strip() and partner is None:  # never dropped unseen
+            raise ValidationError("partner", "Geen partner gekozen: typ een deel van de naam, of maak het veld leeg.")
         return IntakeData(
             name=self.query_one("#name", Input).value,
             birth_year=self.query_one("#birth_year", Input).value,
