@@ -6,7 +6,6 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Input
-from textual.widgets._footer import FooterKey
 
 from wijkwerk_tui.ui.widgets.footer import Footer
 
@@ -28,7 +27,7 @@ class Keys(Screen[None]):
 
 
 def _shown(screen: Screen) -> list[str]:
-    return [key.description for key in screen.query(FooterKey)]
+    return [description for _key, description in screen.query_one(Footer).shown]
 
 
 async def test_rebuilds_only_when_the_keys_on_show_change() -> None:

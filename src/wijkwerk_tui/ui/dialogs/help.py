@@ -9,49 +9,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
 
-# Textual's own names for keys, as a Dutch keyboard user reads them.
-_KEY_NAMES = {
-    "question_mark": "?",
-    "slash": "/",
-    "escape": "Esc",
-    "enter": "Enter",
-    "space": "Spatie",
-    "up": "↑",
-    "down": "↓",
-    "left": "←",
-    "right": "→",
-    "tab": "Tab",
-    "shift+tab": "Shift+Tab",
-    "pageup": "PgUp",
-    "pagedown": "PgDn",
-    "home": "Home",
-    "end": "End",
-    "delete": "Del",
-    "backspace": "Backspace",
-}
-
-
-# Textual's built-in widget bindings describe themselves in English.
-_DUTCH = {
-    "Cursor up": "Omhoog",
-    "Cursor down": "Omlaag",
-    "Cursor left": "Naar links",
-    "Cursor right": "Naar rechts",
-    "Home": "Naar het begin",
-    "End": "Naar het eind",
-    "Page up": "Pagina omhoog",
-    "Page down": "Pagina omlaag",
-    "Page Left": "Pagina naar links",
-    "Page Right": "Pagina naar rechts",
-    "Select": "Kiezen / openen",
-    "Top": "Helemaal bovenaan",
-    "Bottom": "Helemaal onderaan",
-    "Focus Next": "Volgend veld",
-    "Focus Previous": "Vorig veld",
-    "Copy selected text": "Geselecteerde tekst kopiëren",
-    "Scroll Up": "Omhoog schuiven",
-    "Scroll Down": "Omlaag schuiven",
-}
+from wijkwerk_tui.ui.dutch_keys import describe, key_label
 
 
 def screen_keys(screen: Screen) -> list[tuple[str, str]]:
@@ -64,30 +22,9 @@ def screen_keys(screen: Screen) -> list[tuple[str, str]]:
         if binding.system or not binding.description or binding.action in seen:
             continue
         seen.add(binding.action)
-        entry = (binding.key_display or key, _DUTCH.get(binding.description, binding.description))
+        entry = (binding.key_display or key, describe(binding.description))
         (own if active.node is screen or active.node is screen.app else widget).append(entry)
     return own + widget
-
-
-_MODIFIERS = {"ctrl": "Ctrl", "shift": "Shift", "alt": "Alt", "super": "Super"}
-
-
-def _one_key(key: str) -> str:
-    if key in _KEY_NAMES:
-        return _KEY_NAMES[key]
-    *modifiers, name = key.split("+")
-    if name in _KEY_NAMES:
-        name = _KEY_NAMES[name]
-    elif len(name) == 1:  # a letter alone is typed as is; with Ctrl it is printed on the key
-        name = name.upper() if modifiers else name
-    else:
-        name = name.upper() if name[:1] == "f" and name[1:].isdigit() else name.capitalize()
-    return "+".join([*(_MODIFIERS.get(m, m) for m in modifiers), name])
-
-
-def key_label(key: str) -> str:
-    """As printed on the keyboard: `ctrl+s` is Ctrl+S, `pageup` PgUp."""
-    return ", ".join(_one_key(part) for part in key.split(","))
 
 
 class HelpScreen(ModalScreen[None]):

@@ -338,10 +338,10 @@ class IntakeScreen(FormScreen):
         self.query_one("#steps-hint", Static).update(Text(" · ".join(labels)))
         # Said before saving: without consent only an anonymous contact is kept.
         refused = self.query_one("#consent", YesNo).value is False
-        hint = self.query_one("#consent-hint", Static)
-        hint.update(Text(ANONYMOUS_ONLY if refused else "", style="bold"))
+        consent_hint = self.query_one("#consent-hint", Static)
+        consent_hint.update(Text(ANONYMOUS_ONLY if refused else "", style="bold"))
         if refused:
-            hint.scroll_visible(animate=False)
+            consent_hint.scroll_visible(animate=False)
 
     # -- duplicates first ---------------------------------------------------------------
     @work(thread=True, exclusive=True, exit_on_error=False, group="duplicates", description="duplicates")
