@@ -11,9 +11,11 @@ from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 if TYPE_CHECKING:
+    from wijkwerk_tui.queries.search import ResidentRow
     from wijkwerk_tui.ui.app import WijkwerkApp
 
 MIN_NAME_QUERY = 2
+NOTHING_FOUND = "Niets gevonden: geen opdracht of inwoner met deze letters"
 
 
 def main_actions(app: WijkwerkApp) -> list[tuple[str, str, Callable[[], object]]]:
@@ -68,22 +70,33 @@ class WijkwerkCommands(Provider):
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
+        found = False
         for title, help_text, callback in main_actions(self.wijkwerk):
             score = matcher.match(title)
             if score > 0:
+                found = True
                 yield Hit(score, matcher.highlight(title), callback, text=title, help=help_text)
-        if len(query.strip()) < MIN_NAME_QUERY:
-            return
-        from wijkwerk_tui.queries.search import search_residents
-
-        try:  # a thread, as every read from the UI; a failed search finds nobody
-            rows = await asyncio.to_thread(search_residents, self.wijkwerk.db, query, limit=10)
-        except Exception:  # noqa: BLE001 - the palette stays usable; no details (they could hold data)
-            return
+        rows = await self._residents(query)
         for rank, row in enumerate(rows):
             label = Text(f"Open inwoner: {row.name}")
             label.append(f"  ({row.birth_year or '?'}, {row.area or 'geen gebied'})", style="dim")
             yield Hit(0.9 - rank * 0.01, label, _opener(self.wijkwerk, row.id), text=f"Open inwoner: {row.name}")
+        if not found and not rows:  # said in Dutch here, before Textual says "No matches found"
+            yield Hit(0.01, Text(NOTHING_FOUND, style="italic"), _nothing, text=NOTHING_FOUND)
+
+    async def _residents(self, query: str) -> list[ResidentRow]:
+        if len(query.strip()) < MIN_NAME_QUERY:
+            return []
+        from wijkwerk_tui.queries.search import search_residents
+
+        try:  # a thread, as every read from the UI; a failed search finds nobody
+            return await asyncio.to_thread(search_residents, self.wijkwerk.db, query, limit=10)
+        except Exception:  # noqa: BLE001 - the palette stays usable; no details (they could hold data)
+            return []
+
+
+def _nothing() -> None:
+    """Choosing "niets gevonden" only closes the palette."""
 
 
 def _opener(app: WijkwerkApp, resident_id: uuid.UUID) -> Callable[[], None]:

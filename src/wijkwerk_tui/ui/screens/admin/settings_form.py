@@ -53,7 +53,7 @@ class SettingsForm(FormScreen):
         minutes = Input(str(now.lock_minutes), id="lock_minutes", compact=True, max_length=2)
         yield self.field("Vergrendelen na", minutes, "lock_minutes")
         years = Input(str(now.retention_years), id="retention_years", compact=True, max_length=2)
-        yield self.field("Bewaartermijn (jaar)", years, "retention_years")
+        yield self.field("Bewaartermijn jaren", years, "retention_years")
         folder = Input(now.export_folder, placeholder=str(default_export_dir()), id="export_folder", compact=True)
         yield self.field("Exportmap", folder, "export_folder")
         if now.audit_head:

@@ -30,7 +30,7 @@ class ContactForm(FormScreen):
         yield self.field("Duur (minuten)", Input(id="duration_min", compact=True, max_length=3), "duration_min")
         yield self.field("Notitie", TextArea(id="note", soft_wrap=True, tab_behavior="focus"), "note")
         yield self.field(
-            "Verhaal voor rapport",
+            "Verhaal (rapport)",
             Checkbox("ja, dit is een verhaal uit de wijk", id="is_story", compact=True),
             "is_story",
         )

@@ -36,7 +36,7 @@ class ReferralUpdateDialog(FormScreen):
         area = TextArea(self.referral.feedback, id="feedback", soft_wrap=True, tab_behavior="focus")
         yield self.field("Terugkoppeling", area, "feedback")
         yield self.field(
-            "Datum terugkoppeling",
+            "Teruggekoppeld op",
             Input(format_date(self.referral.feedback_on or today), id="feedback_on", compact=True),
             "feedback_on",
         )

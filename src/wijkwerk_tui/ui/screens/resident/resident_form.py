@@ -61,11 +61,11 @@ class ResidentForm(FormScreen):
         yield text("birth_year", "Geboortejaar", str(r.birth_year or "") if r else "", max_length=4)
         area = str(r.area_id) if r and r.area_id else Select.NULL
         yield self.field("Gebied", select(area_options, area, id="area", prompt="kies een gebied"), "area")
-        yield text("phone", "Telefoon (als nodig)", r.phone if r else "")
+        yield text("phone", "Telefoon (zo nodig)", r.phone if r else "")
         yield text("email", "E-mail (als nodig)", r.email if r else "")
         consent = Select.NULL if not r or r.consent_register is None else ("yes" if r.consent_register else "no")
         consent_select = select(CONSENT, consent, id="consent", prompt="nog niet gevraagd")
-        yield self.field("Toestemming registratie", consent_select, "consent")
+        yield self.field("Toestemming reg.", consent_select, "consent")
 
     def save(self) -> Write:
         db, worker, existing, base = self.app.db, self.app.worker_id, self.resident, self.base
