@@ -29,7 +29,7 @@ from textual.binding import Binding
 from textual.command import CommandList
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import Select, Static
+from textual.widgets import DataTable, Select, Static
 
 import wijkwerk_tui.ui
 from tests.conftest import FROZEN_NOW, PASS, FakeClock
@@ -130,7 +130,9 @@ class Visits:
         name = type(screen).__name__
         assert name == expected, f"expected {expected}, on {name}"
         self.seen.add(name)
-        text = "\n".join(screen_lines(app))
+        # What is drawn, and every row of every table (also the rows scrolled out of view).
+        tables = [" | ".join(map(str, t.get_row_at(i))) for t in screen.query(DataTable) for i in range(t.row_count)]
+        text = "\n".join(screen_lines(app) + tables)
         english = english_in(text, TEXTUAL_ENGLISH)
         keys = [k for k in KEY_NAMES if re.search(rf"(?<![\w+]){re.escape(k)}(?!\w)", text)]
         if english or keys:
