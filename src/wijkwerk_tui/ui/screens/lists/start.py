@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
+from textual.widgets.data_table import ColumnKey
 
 from wijkwerk_tui.domain import signals as signal_rules
 from wijkwerk_tui.domain.activities import CONTACT_KINDS
@@ -22,6 +23,10 @@ from wijkwerk_tui.store import settings
 from wijkwerk_tui.ui.base import AppScreen
 from wijkwerk_tui.ui.text import plain
 from wijkwerk_tui.ui.widgets.footer import Footer
+
+
+WHAT_WIDTH = 21  # "Terugkoppeling (laat)"
+WHO_WIDTH = 18
 
 
 class StartScreen(AppScreen[None]):
@@ -38,9 +43,10 @@ class StartScreen(AppScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#agenda", DataTable)
-        table.add_column("Wat", key="kind")
-        table.add_column("Datum", key="date")
-        table.add_column("Inwoner", key="who")
+        # Fixed widths, so a long name never squeezes "Waarover" (it gets the rest of the line).
+        table.add_column("Wat", key="kind", width=WHAT_WIDTH)
+        table.add_column("Datum", key="date", width=10)
+        table.add_column("Inwoner", key="who", width=WHO_WIDTH)
         table.add_column("Waarover", key="about")
         self.load()
 
@@ -73,13 +79,24 @@ class StartScreen(AppScreen[None]):
         table.clear()
         n = 0
 
+        # The rest of the line for "Waarover": the table less its other columns, cell padding, scroll bar.
+        about_width = max(12, table.size.width - WHAT_WIDTH - 10 - WHO_WIDTH - 8 - 2)
+
+        column = table.columns[ColumnKey("about")]
+        column.width, column.auto_width = about_width, False
+
         def add(kind: Text, resident_id: uuid.UUID | None, who: str, about: str, when: str) -> None:
             nonlocal n
             n += 1
-            table.add_row(kind, plain(when), plain(who), plain(about), key=f"{resident_id or ''}#{n}")
+            name = plain(who)
+            name.truncate(WHO_WIDTH, overflow="ellipsis")
+            # A long "Waarover" wraps onto a second line of its row rather than being cut.
+            about_text = plain(about)
+            rows = max(1, len(about_text.wrap(self.app.console, about_width)))
+            table.add_row(kind, plain(when), name, about_text, key=f"{resident_id or ''}#{n}", height=rows)
 
         for s in todo.overdue_signals:
-            label = signal_rules.CATEGORIES.get(s.category, s.category)
+            label = signal_rules.CATEGORIES.get(s.category, s.category).split(" /")[0]  # the short form
             urgency = signal_rules.URGENCIES[s.urgency]
             add(
                 Text("Signaal opvolgen", style="bold"),
@@ -91,7 +108,7 @@ class StartScreen(AppScreen[None]):
         for r in todo.feedback:
             late = r.feedback_due_on is not None and r.feedback_due_on < today
             add(
-                Text("Terugkoppeling " + ("te laat" if late else "deze week"), style="bold" if late else ""),
+                Text("Terugkoppeling" + (" (laat)" if late else ""), style="bold" if late else ""),
                 r.resident_id,
                 r.who,
                 r.partner,
