@@ -24,7 +24,6 @@ from wijkwerk_tui.ui.base import AppScreen
 from wijkwerk_tui.ui.text import plain
 from wijkwerk_tui.ui.widgets.footer import Footer
 
-
 WHAT_WIDTH = 21  # "Terugkoppeling (laat)"
 WHO_WIDTH = 18
 
