@@ -2,11 +2,17 @@
 
 Deterministic for a given seed and reference date. Rows go in with bulk inserts in
 one transaction, so 100 000 residents take seconds rather than minutes.
+
+The data should look like a well-run organisation to a worker who knows the field:
+ladder steps fit the resident's age (paid work only at working age), and the agenda is
+kept up: open signals, referrals awaiting feedback and open goals have their next date in
+the recent past or the near future, a few overdue and none by more than `MOST_OVERDUE`.
 """
 
 from __future__ import annotations
 
 import random
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -214,6 +220,13 @@ NOTES = (
 
 CONTACT_KIND_WEIGHTS = {"walk_in": 5, "home_visit": 3, "phone": 4, "activity": 2, "outreach": 1}
 
+# Participatieladder steps 5 and 6 are paid work: only from 18 until the state pension age.
+WORKING_AGES = range(18, 67)
+NO_PAID_WORK_STEP = 4
+# The agenda of a well-run organisation: what is overdue is overdue by weeks, not years.
+MOST_OVERDUE = timedelta(days=42)
+OVERDUE_EVERY = 6
+
 
 @dataclass
 class DemoSummary:
@@ -230,6 +243,8 @@ class _Builder:
         self.today = today
         self.rows: dict[type[SQLModel], list[dict[str, Any]]] = {}
         self.counter = seed << 20
+        self.looked_at: Counter[tuple[str, bool]] = Counter()
+        self.lead = ""  # the demo coordinator: who the demo logs in as
 
     def uid(self) -> str:
         """A version-4 UUID in SQLAlchemy's stored form (32 hex digits).
@@ -262,9 +277,37 @@ class _Builder:
     def day_between(self, start: date, end: date) -> date:
         return start + timedelta(days=self.rng.randrange(max(1, (end - start).days + 1)))
 
+    def next_date(self, planned: date, kind: str, worker: str, ahead_days: int) -> date:
+        """When an open item (signal, referral, goal) of `worker` comes up next.
+
+        The planned date while it is still ahead. Once it has passed, the worker has looked at
+        it and set a new date within `ahead_days`; one in OVERDUE_EVERY waits for that, overdue
+        by at most MOST_OVERDUE. Counted apart for the demo coordinator, whose first one of each
+        kind is overdue, so that even a small demo opens on a start screen with work on it.
+        """
+        if planned >= self.today:
+            return planned
+        key = (kind, worker == self.lead)
+        self.looked_at[key] += 1
+        if self.looked_at[key] % OVERDUE_EVERY == 1:
+            return max(planned, self.today - timedelta(days=self.rng.randint(1, MOST_OVERDUE.days)))
+        return self.today + timedelta(days=self.rng.randint(0, ahead_days))
+
 
 def _walk(rng: random.Random, step: int, top: int) -> int:
     return max(1, min(top, step + rng.choice((-1, 0, 0, 1, 1))))
+
+
+def age_in(birth_year: int, on: date) -> int:
+    """The age a resident reaches in the year of `on`: with only a birth year, the highest it can be."""
+    return on.year - birth_year
+
+
+def highest_step(ladder: Ladder, birth_year: int, on: date) -> int:
+    """The highest step that is plausible at that age (paid work only at working age)."""
+    if ladder is Ladder.PARTICIPATION and age_in(birth_year, on) not in WORKING_AGES:
+        return NO_PAID_WORK_STEP
+    return top_step(ladder)
 
 
 def build_demo(db: Database, residents: int = 600, seed: int = 2026, today: date | None = None) -> DemoSummary:
@@ -283,6 +326,7 @@ def build_demo(db: Database, residents: int = 600, seed: int = 2026, today: date
         ]
         for n, r in WORKERS
     ]
+    b.lead = worker_ids[0]  # the first coordinator by name: the one the demo logs in as
     partner_ids = [
         b.add(
             Partner,
@@ -309,7 +353,9 @@ def build_demo(db: Database, residents: int = 600, seed: int = 2026, today: date
         area_id = area_ids[area_index]
         worker = rng.choice(worker_ids)
         prefix, family = rng.choice(FAMILY)
-        person = PersonalData(rng.choice(GIVEN), prefix, family, rng.randint(1932, 2008))
+        given = rng.choice(GIVEN)
+        birth_year = rng.randint(1932, 2008)
+        person = PersonalData(given, prefix, family, birth_year)
         first_on = today - timedelta(days=rng.randint(365, 3 * 365))
         resident = b.add(
             Resident,
@@ -319,7 +365,7 @@ def build_demo(db: Database, residents: int = 600, seed: int = 2026, today: date
                 "given_name": person.given_name,
                 "family_prefix": prefix,
                 "family_name": family,
-                "birth_year": person.birth_year,
+                "birth_year": birth_year,
                 "birth_date": None,
                 "area_id": area_id,
                 "phone": "",
@@ -341,7 +387,13 @@ def build_demo(db: Database, residents: int = 600, seed: int = 2026, today: date
         ):
             step, on = start_step, first_on
             while on <= today:
-                potential = min(top_step(ladder), step + 1) if rng.random() < 0.4 else None
+                # The step has to fit for as long as it is the current one: until the next
+                # placement, or today (a resident who turns 67 meanwhile has stopped working).
+                next_on = on + timedelta(days=rng.randint(120, 240))
+                until = min(next_on, today)
+                highest = min(highest_step(ladder, birth_year, on), highest_step(ladder, birth_year, until))
+                step = min(step, highest)  # retired, or not yet of working age
+                potential = min(highest, step + 1) if rng.random() < 0.4 else None
                 if ladder is Ladder.SUPPORT and potential is not None:
                     potential = max(1, step - 1)
                 b.add(
@@ -358,7 +410,7 @@ def build_demo(db: Database, residents: int = 600, seed: int = 2026, today: date
                     },
                 )
                 resident[f"{ladder.value}_step"] = step
-                on += timedelta(days=rng.randint(120, 240))
+                on = next_on
                 step = _walk(rng, step, top_step(ladder))
         last_contact = first_on
         for _ in range(rng.randint(1, 5)):
@@ -463,7 +515,14 @@ def _signal(
     noticed = b.day_between(first_on, today)
     age = (today - noticed).days
     urgency = rng.choices(list(signal_rules.URGENCIES), (3, 6, 2, 1 if category == "domestic_violence" else 0))[0]
-    status = "closed" if age > 120 and rng.random() < 0.8 else rng.choice(("open", "in_progress", "referred"))
+    # Most signals are closed within months; what stays open that long is being worked on.
+    if rng.random() < (0.9 if age > 120 else 0.4 if age > 30 else 0.0):
+        status = "closed"
+    else:
+        status = rng.choice(("in_progress", "referred") if age > 60 else ("open", "in_progress", "referred"))
+    follow_up = noticed + timedelta(days=rng.choice((7, 14, 21, 28)))
+    if status != "closed":
+        follow_up = b.next_date(follow_up, "signal", worker, ahead_days=28)
     referral_id = None
     if status == "referred" or (status == "closed" and rng.random() < 0.3):
         referral_id = _referral(b, rid, worker, noticed, partner_ids)
@@ -483,7 +542,7 @@ def _signal(
             else None,
             "description": f"Signaal: {signal_rules.CATEGORIES[category].lower()}.",
             "noticed_on": noticed,
-            "follow_up_on": noticed + timedelta(days=rng.choice((7, 14, 21, 28))),
+            "follow_up_on": follow_up,
             "closed_on": min(today, noticed + timedelta(days=rng.randint(5, 90))) if status == "closed" else None,
             "confidential": category == "domestic_violence",
             "referral_id": referral_id,
@@ -508,7 +567,10 @@ def _referral(b: _Builder, rid: str, worker: str, on: date, partner_ids: list[st
     rng, today = b.rng, b.today
     due = referral_rules.default_feedback_due(on)
     if due >= today or rng.random() < 0.25:  # recent ones, and some older ones, still wait for feedback
-        status, feedback_on = rng.choice(("sent", "accepted")), None
+        # A long one (debt counselling, a care path) is accepted, with a feedback date agreed anew.
+        status = rng.choice(("sent", "accepted")) if (today - on).days <= 60 else "accepted"
+        feedback_on = None
+        due = b.next_date(due, "referral", worker, ahead_days=42)
     else:
         status = rng.choices(("completed", "rejected", "accepted"), (6, 1, 2))[0]
         feedback_on = min(today, on + timedelta(days=rng.randint(3, 30)))
@@ -538,6 +600,9 @@ def _goal(b: _Builder, rid: str, worker: str, first_on: date) -> None:
     rng, today = b.rng, b.today
     set_on = b.day_between(first_on, today)
     review = set_on + timedelta(days=rng.choice((30, 60, 90)))
+    status = "open" if review >= today else rng.choice(("achieved", "partly", "open"))
+    if status == "open":
+        review = b.next_date(review, "goal", worker, ahead_days=60)
     b.add(
         Goal,
         {
@@ -555,7 +620,7 @@ def _goal(b: _Builder, rid: str, worker: str, first_on: date) -> None:
             "contributor": rng.choice(list(GOAL_CONTRIBUTORS)),
             "set_on": set_on,
             "review_on": review,
-            "status": "open" if review >= today - timedelta(days=30) else rng.choice(("achieved", "partly", "open")),
+            "status": status,
             "worker_id": worker,
         },
     )
