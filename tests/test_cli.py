@@ -406,3 +406,175 @@ def test_hardening_02_wrong_tries_leave_the_backups_key_file_as_it_was(setup_db,
     assert "Probeer het over" in waiting.value.message
     clock.advance(minutes=10)
     vault.restore(path, made, "Sanne Kuiper", PASS, clock).db.close()
+
+
+# Issue 14, item 13: `--demo` runs any command on the default demo, and the README's demo
+# examples run as they stand.
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+SMALL_DEMO = 40
+
+
+@pytest.fixture
+def demo_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A data folder of the test's own (never the real home), a small default demo, a fresh
+    working folder, and none of the WIJKWERK_ variables of whoever runs the tests."""
+    import platformdirs
+
+    from wijkwerk_tui import cli
+
+    data = tmp_path / "data"
+    monkeypatch.setattr(platformdirs, "user_data_path", lambda *args, **kwargs: data)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "home" / "share"))
+    for name in [n for n in os.environ if n.startswith("WIJKWERK_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setattr(cli, "DEMO_RESIDENTS", SMALL_DEMO)
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    return data
+
+
+def _demo_file(data: Path) -> Path:
+    return data / "demo" / f"demo-{SMALL_DEMO}-2026.db"
+
+
+def _readme_demo_examples() -> list[str]:
+    """Every `wijkwerk --demo ...` in the README, in code blocks and inline code, except the
+    synopsis (`wijkwerk --demo OPDRACHT ...`)."""
+    import re
+
+    readme = README.read_text(encoding="utf-8")
+    lines = [line.strip() for line in readme.splitlines() if line.startswith("wijkwerk --demo ")]
+    inline = [" ".join(m.split()) for m in re.findall(r"`(wijkwerk --demo [^`]*)`", readme)]
+    return [e for e in dict.fromkeys(lines + inline) if "..." not in e]
+
+
+def test_readme_demo_examples_run_as_they_stand(demo_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import shlex
+
+    from openpyxl import load_workbook
+
+    from wijkwerk_tui.cli import main
+
+    examples = _readme_demo_examples()
+    assert {shlex.split(e)[2] for e in examples} >= {"check", "report", "export", "backup"}
+    for number, example in enumerate(examples):
+        words = shlex.split(example)
+        assert main(words[1:]) == 0, f"{example}: {capsys.readouterr().err}"
+        out, err = capsys.readouterr()
+        # Only the first one builds the demo; the others reuse it.
+        assert ("Demodatabase voorbereiden" in err) == (number == 0), f"{example}: {err}"
+        output = Path(words[words.index("--output") + 1]) if "--output" in words else None
+        command = words[2]
+        if command == "check":
+            assert "Integriteit: in orde" in out and "Audit-keten" in out
+        elif command == "report" and output is None:
+            assert "Participatieladder" in out
+            if "--area" in words:
+                assert f"Gebied: {words[words.index('--area') + 1]}" in out
+        elif command == "report":
+            assert output.is_file() and out.strip().endswith(output.name), example
+            if output.suffix == ".xlsx":
+                assert "Over" in load_workbook(output).sheetnames
+            else:
+                assert "sectie;rij;subrij;kenmerk;waarde" in output.read_text(encoding="utf-8-sig")
+        elif command == "export":
+            assert output is not None and output.is_dir(), example
+            written = [Path(line) for line in out.split()]
+            assert written and all(p.is_file() and p.parent == output for p in written)
+            if words[words.index("--format") + 1] == "xlsx":
+                assert len(list(load_workbook(written[0], read_only=True)["resident"].rows)) > SMALL_DEMO
+            else:
+                assert len((output / "resident.jsonl").read_text(encoding="utf-8").splitlines()) >= SMALL_DEMO
+        elif command == "backup":
+            assert Path(out.strip()).is_file() and Path(out.strip()).parent.parent == _demo_file(demo_home).parent
+        else:
+            pytest.fail(f"no check for the README example {example!r}")
+    # All of it on the default demo, none on the real database.
+    assert _demo_file(demo_home).is_file() and not (demo_home / "wijkwerk.db").exists()
+
+
+def test_demo_option_is_the_demo_that_wijkwerk_demo_opens(
+    demo_home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from wijkwerk_tui import cli
+
+    opened: list[Path] = []
+    monkeypatch.setattr(cli, "_run", lambda path: opened.append(path) or 0)
+    assert cli.main(["demo"]) == 0
+    assert cli.main(["--demo"]) == 0
+    assert cli.main(["--demo", "run"]) == 0
+    assert opened == [_demo_file(demo_home)] * 3
+    assert capsys.readouterr().err.count("Demodatabase voorbereiden") == 1
+
+
+def test_demo_option_passes_the_real_databases_variables_by(
+    demo_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from wijkwerk_tui.cli import main
+
+    real = tmp_path / "echt.db"
+    monkeypatch.setenv("WIJKWERK_DB", str(real))
+    monkeypatch.setenv("WIJKWERK_USER", "Iemand Anders")
+    monkeypatch.setenv("WIJKWERK_PASSPHRASE", "niet het demowachtwoord")
+    assert main(["--demo", "check"]) == 0, capsys.readouterr().err
+    # Another demo worker by name, without a passphrase; the option may follow the command too.
+    assert main(["check", "--demo", "--user", "Ineke Oosting"]) == 0, capsys.readouterr().err
+    assert "Integriteit: in orde" in capsys.readouterr().out
+    assert not real.exists()
+    # Without --demo the same variables point at the real database, which is not set up.
+    assert main(["check"]) == 1
+    assert "nog niet ingericht" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["--demo", "--db", "x.db", "check"], ["check", "--demo", "--db", "x.db"], ["--db", "x.db", "report", "--demo"]],
+)
+def test_demo_option_with_db_is_refused_in_dutch(
+    demo_home: Path, argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from wijkwerk_tui.cli import main
+
+    if "report" in argv:
+        argv = [*argv, "--from", "1-1-2026", "--to", "31-12-2026"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "kies --demo of --db, niet allebei" in err and "Traceback" not in err
+    assert not Path("x.db").exists() and not demo_home.exists()  # nothing built, nothing opened
+
+
+def test_demo_option_with_the_demo_command_is_refused(demo_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from wijkwerk_tui.cli import main
+
+    assert main(["--demo", "demo", "--no-run"]) == 2
+    assert "opent de demo al" in capsys.readouterr().err and not demo_home.exists()
+
+
+def test_readme_report_timing_example_runs_on_a_demo_built_with_db(
+    demo_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`wijkwerk --db PATH demo --no-run ...` then `time wijkwerk --db PATH report ...`, smaller."""
+    import json
+    import re
+    import shlex
+
+    from wijkwerk_tui.cli import main
+
+    readme = " ".join(README.read_text(encoding="utf-8").split())
+    build = re.search(r"`(wijkwerk --db PATH demo --no-run [^`]*)`", readme)
+    report = re.search(r"`time (wijkwerk --db PATH report [^`]*)`", readme)
+    assert build and report
+    path, result = tmp_path / "d.db", tmp_path / "r.json"
+
+    def argv(example: str) -> list[str]:
+        words = [w.replace("PATH", str(path)).replace("/tmp/r.json", str(result)) for w in shlex.split(example)]
+        if "--residents" in words:
+            words[words.index("--residents") + 1] = "30"
+        return words[1:]
+
+    assert main(argv(build.group(1))) == 0 and capsys.readouterr().out.strip() == str(path)
+    assert main(argv(report.group(1))) == 0, capsys.readouterr().err
+    assert json.loads(result.read_text(encoding="utf-8"))

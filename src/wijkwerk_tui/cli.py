@@ -2,7 +2,8 @@
 
 Subcommands that open the database log in like the app: `--user NAME` and a
 passphrase prompt, or WIJKWERK_USER and WIJKWERK_PASSPHRASE for scripted use. The
-demo database lets its demo coordinator in without either.
+demo database lets its demo coordinator in without either; `--demo` points any
+subcommand at the default demo (the one `wijkwerk demo` opens), built first if needed.
 """
 
 from __future__ import annotations
@@ -31,13 +32,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"wijkwerk {__version__}")
     parser.add_argument("--db", metavar="PAD", help="databasebestand (standaard: WIJKWERK_DB of de gebruikersmap)")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="gebruik de standaard-demodatabase (van `wijkwerk demo`; wordt zo nodig eerst gemaakt)",
+    )
     parser.add_argument("--user", metavar="NAAM", help="medewerker (standaard: WIJKWERK_USER)")
     parser.add_argument(
         "--passphrase-file", metavar="PAD", help="lees het wachtwoord uit dit bestand (alleen voor u leesbaar)"
     )
-    # --db and --user may also follow the subcommand (`wijkwerk demo --db x.db`).
+    # --db, --demo and --user may also follow the subcommand (`wijkwerk demo --db x.db`).
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", metavar="PAD", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    common.add_argument("--demo", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     common.add_argument("--user", metavar="NAAM", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     common.add_argument("--passphrase-file", metavar="PAD", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="OPDRACHT")
@@ -82,7 +89,13 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     command = args.command or "run"
+    if args.demo and (args.db or command == "demo"):
+        problem = "kies --demo of --db, niet allebei" if args.db else "`wijkwerk demo` opent de demo al, zonder --demo"
+        print(f"wijkwerk: {problem}.", file=sys.stderr)
+        return 2
     try:
+        if args.demo:
+            args.db = str(_default_demo())
         if command in COMMANDS:
             return COMMANDS[command](args)
         return _run(_db_path(args))
@@ -126,6 +139,22 @@ def _demo(args: argparse.Namespace) -> int:
     return _run(path)
 
 
+def _default_demo() -> Path:
+    """The demo `wijkwerk demo` opens (default size and seed), built now if it is not there yet.
+
+    A demo file is moved into place only when it is complete, key file and all, so one that
+    exists is used as it is (the login that follows checks it).
+    """
+    from wijkwerk_tui.config import demo_db_path
+    from wijkwerk_tui.security.demo import ensure_demo
+
+    path = demo_db_path(DEMO_RESIDENTS, DEMO_SEED)
+    if path.exists():
+        return path
+    print(f"Demodatabase voorbereiden ({DEMO_RESIDENTS} inwoners, eenmalig)...", file=sys.stderr)
+    return ensure_demo(path, DEMO_RESIDENTS, DEMO_SEED)[0]
+
+
 class CliError(Exception):
     """A refusal (login, bad option) reported in Dutch; the exit status is 1."""
 
@@ -155,10 +184,13 @@ def _credentials(args: argparse.Namespace, path: Path) -> tuple[str, str]:
 
 
 def _user_and_passphrase(args: argparse.Namespace, keyfile: KeyFile | None) -> tuple[str, str]:
-    user = getattr(args, "user", None) or os.environ.get("WIJKWERK_USER") or ""
-    passphrase = _passphrase_from_file(args) or os.environ.get("WIJKWERK_PASSPHRASE", "")
-    if keyfile is not None and keyfile.is_demo and not user:
-        user, passphrase = keyfile.demo_user, passphrase or keyfile.demo_passphrase
+    # WIJKWERK_USER and WIJKWERK_PASSPHRASE belong to the real database: --demo passes them by.
+    environ = {} if getattr(args, "demo", False) else os.environ
+    user = getattr(args, "user", None) or environ.get("WIJKWERK_USER") or ""
+    passphrase = _passphrase_from_file(args) or environ.get("WIJKWERK_PASSPHRASE", "")
+    if keyfile is not None and keyfile.is_demo:
+        # Every demo worker has the demo passphrase (the login screen shows it).
+        user, passphrase = user or keyfile.demo_user, passphrase or keyfile.demo_passphrase
     if not user:
         raise CliError("geef een medewerker op met --user NAAM of WIJKWERK_USER.")
     return user, passphrase or _ask(f"Wachtwoord voor {user}: ", "WIJKWERK_PASSPHRASE")
