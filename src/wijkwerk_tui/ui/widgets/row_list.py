@@ -140,7 +140,9 @@ class RowList(Widget, can_focus=True):
         self._sized = None
         self._top = 0
         self.cursor_row = 0
-        self.refresh(layout=True)
+        # A list whose size the screen sets (`height: 1fr`) only needs painting again; a full
+        # layout of the screen took as long as the search itself in the residents list.
+        self.refresh(layout=self.styles.auto_dimensions)
 
     @property
     def row_count(self) -> int:

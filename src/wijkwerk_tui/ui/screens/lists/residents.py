@@ -1,6 +1,8 @@
 """Find a resident: search as you type (name parts, birth year, area) with filters.
 
-The database does the searching and returns one page; the table never holds more.
+The database does the searching and returns one page; the table never holds more. After
+the exact matches come the residents whose family name only sounds like the typed one
+(Jansen for "janssen"), marked "≈" ("lijkt op").
 """
 
 from __future__ import annotations
@@ -28,6 +30,23 @@ if TYPE_CHECKING:
     from wijkwerk_tui.db.tables import Area
 
 PAGE = 100
+SIMILAR = "≈"  # before a name found by the spelling-tolerant key only
+
+
+def _status(rows: list[ResidentRow]) -> str:
+    """What the list shows, in one line that leaves room for the keys at 80 columns."""
+    page = rows[:PAGE]
+    similar = sum(row.tolerant for row in page)
+    exact = len(page) - similar
+    if not rows:
+        return "Geen inwoners gevonden."
+    if similar:
+        more = "+" if len(rows) > PAGE else ""
+        alike = f"{similar}{more} met een gelijkende naam ({SIMILAR})."
+        return f"{exact} gevonden, {alike}" if exact else alike
+    if len(rows) > PAGE:
+        return f"De eerste {PAGE}; typ verder om te verfijnen."
+    return f"{len(rows)} gevonden."
 
 
 class ResidentsScreen(AppScreen[None]):
@@ -49,6 +68,7 @@ class ResidentsScreen(AppScreen[None]):
     def __init__(self, area_list: list[Area]) -> None:
         super().__init__()
         self.area_list = area_list
+        self._tolerant: list[bool] = []  # per row shown: found by the spelling-tolerant key only
 
     @staticmethod
     def load(db: Database) -> list[Area]:
@@ -97,7 +117,7 @@ class ResidentsScreen(AppScreen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="search", description="search")
     def search(self, query: str, filters: ResidentFilter) -> None:
-        rows = search_residents(self.app.db, query, filters, limit=PAGE + 1, actor=self.app.worker_id)
+        rows = search_residents(self.app.db, query, filters, limit=PAGE + 1, actor=self.app.worker_id, tolerant=True)
         self.app.call_from_thread(self._show, query, rows)
 
     def _show(self, query: str, rows: list[ResidentRow]) -> None:
@@ -106,18 +126,20 @@ class ResidentsScreen(AppScreen[None]):
         page = rows[:PAGE]
         self.query_one("#results", RowList).set_rows(
             [
-                (row.sort_name, row.birth_year or "", row.area, row.participation_step or "-", row.support_step or "-")
+                (
+                    Text(f"{SIMILAR} {row.sort_name}", style="italic") if row.tolerant else row.sort_name,
+                    row.birth_year or "",
+                    row.area,
+                    row.participation_step or "-",
+                    row.support_step or "-",
+                )
                 for row in page
             ],
             [str(row.id) for row in page],
         )
-        if not rows:
-            status = "Geen inwoners gevonden."
-        elif len(rows) > PAGE:
-            status = f"De eerste {PAGE} treffers; typ verder om te verfijnen."
-        else:
-            status = f"{len(rows)} gevonden."
-        self.query_one("#result-status", Static).update(Text(status + "  ↓ naar de lijst, Enter opent"))
+        self._tolerant = [row.tolerant for row in page]
+        status = Text(_status(rows) + "  ↓ naar de lijst, Enter opent")
+        self.query_one("#result-status", Static).update(status, layout=False)  # one line, always
         self.shown_query = query  # what the list now shows (tests and benchmarks wait for it)
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -128,8 +150,8 @@ class ResidentsScreen(AppScreen[None]):
         results = self.query_one("#results", RowList)
         if results.row_count:
             results.focus()
-            if results.row_count == 1:
-                self._open(results.key_at(0))
+            if results.row_count == 1 and not self._tolerant[0]:
+                self._open(results.key_at(0))  # a name that only sounds alike opens with a second Enter
 
     def on_select_changed(self, _event: Select.Changed) -> None:
         self.refresh_results()
