@@ -93,3 +93,8 @@ class KeyCounter:
     async def key(self, *keys: str) -> None:
         await self.pilot.press(*keys)
         self.other += len(keys)
+
+
+def screen_text(app: object) -> str:
+    """The screen on top as drawn, one line per row (what a person sees)."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())  # type: ignore[attr-defined]

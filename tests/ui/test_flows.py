@@ -9,7 +9,7 @@ import pytest
 from textual.widgets import DataTable, Input
 
 from tests.conftest import FROZEN_NOW
-from tests.ui.helpers import cells, open_resident_by_search, settle, type_text
+from tests.ui.helpers import cells, open_resident_by_search, screen_text, settle, type_text
 from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.domain.ladders import Ladder
 from wijkwerk_tui.domain.names import PersonalData
@@ -103,7 +103,7 @@ async def test_record_a_step_on_each_ladder(office, key: str, ladder: Ladder, di
         ]
         table = pilot.app.screen.query_one(f"#history-{ladder.value}", RowList)
         assert cells(table)[0][:2] == [(db.today() - timedelta(days=1)).strftime("%d-%m-%Y"), f"{digit} •"]
-        drawing = str(pilot.app.screen.query_one(f"#ladder-{ladder.value}").render())
+        drawing = screen_text(pilot.app)
         assert f"▶ nu {digit} " in drawing and "◇" in drawing
 
 
@@ -386,7 +386,7 @@ async def test_help_on_resident_screen_lists_its_keys(office) -> None:
         await pilot.press("question_mark")
         await settle(pilot)
         keys = {row[0] for row in cells(pilot.app.screen.query_one("#help-keys", DataTable))}
-        assert {"p", "v", "s", "d", "c", "g", "e", "Esc", "?"} <= keys
+        assert {"p", "v", "s", "d", "c", "g", "e", "Esc", "F1"} <= keys
 
 
 async def test_palette_jumps_to_a_resident_by_name(office) -> None:

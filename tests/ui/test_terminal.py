@@ -191,3 +191,65 @@ def test_hardening_07_a_paste_with_escape_bytes_fires_no_key_in_a_real_terminal(
     finally:
         term.close()
     assert _resident(demo_path, "Piet") is None
+
+
+def test_issue14_01_a_referral_made_in_the_intake_in_a_real_terminal(demo_path: Path) -> None:
+    term = Terminal(demo_path)
+    try:
+        term.login(demo_path)
+        term.wait_for("Vandaag te doen")
+        term.keys("n")
+        term.wait_for("Snelle intake")
+        term.type("Rinske Referraltest")
+        term.keys("Tab")
+        term.type("1979")
+        term.keys("Tab")
+        term.type("ruin")
+        term.keys("Tab")
+        term.type("h")  # huisbezoek, one letter
+        term.keys("Tab")
+        term.type("23s")  # both ladders, signal: schulden
+        term.keys("Tab", "Tab")
+        term.type("schuld")
+        assert "Schuldhulpverlening gemeente" in term.wait_for("Schuldhulpverlening")  # the match, in view
+        term.keys("Tab")  # the sharing question
+        term.type("j")
+        term.keys("Tab")
+        term.type("j")
+        term.keys("C-s")
+        assert "doorverwijzing" in term.wait_for("Opgeslagen: Rinske Referraltest")
+    finally:
+        term.close()
+    keyfile = KeyFile.load(keyfile_path(demo_path))
+    db = open_database(demo_path, key=keyfile.slots[0].open(DEMO_PASSPHRASE))
+    try:
+        with db.reading() as session:
+            row = session.execute(
+                text(
+                    "SELECT p.name, f.consent_share, f.status, c.kind FROM referral f"
+                    " JOIN resident r ON r.id = f.resident_id JOIN partner p ON p.id = f.partner_id"
+                    " JOIN contact c ON c.resident_id = r.id WHERE r.family_name = 'Referraltest'"
+                )
+            ).one()
+    finally:
+        db.close()
+    assert tuple(row) == ("Schuldhulpverlening gemeente", 1, "proposed", "home_visit")
+
+
+def test_keys_typed_in_one_burst_land_in_the_field_they_were_meant_for(demo_path: Path) -> None:
+    """Tab and Enter move the focus before the next key is handed out: a name, Enter and a
+    passphrase arriving together never put the passphrase in the name field (in clear)."""
+    term = Terminal(demo_path)
+    try:
+        term.wait_for("Inloggen")
+        time.sleep(0.5)  # the first frame is drawn before focus lands in the name field
+        user = KeyFile.load(keyfile_path(demo_path)).demo_user
+        term.type(f"{user}\r{DEMO_PASSPHRASE}\r")
+        term.wait_for("Vandaag te doen")
+        term.keys("n")
+        term.wait_for("Snelle intake")
+        term.type("Snel Typer\t1950\truin")
+        shown = term.wait_for("→ Ruinen")
+        assert re.search(r"Naam +Snel Typer\n", shown) and re.search(r"Geboortejaar +1950", shown), shown
+    finally:
+        term.close()

@@ -53,6 +53,11 @@ class WijkwerkApp(UndoLastSave):
     COMMANDS = {WijkwerkCommands}
     BINDINGS = [
         Binding("ctrl+q", "quit", "Stoppen", id="app.quit", priority=True),
+        # Tab moves the focus at once, before the next key is handed out (Textual's own Tab
+        # waits until the key has passed the focused field: "Jan<Tab>1950" typed fast put
+        # 1950 in the name). No field here uses Tab itself.
+        Binding("tab", "focus_next", "Volgend veld", id="app.next", priority=True, show=False),
+        Binding("shift+tab", "focus_previous", "Vorig veld", id="app.previous", priority=True, show=False),
         # F1 everywhere, also inside a text field; ? where the focused widget does not type it.
         Binding("f1", "help", "Hulp", id="app.help", key_display="F1", priority=True),
         Binding("question_mark", "help", "Hulp", id="app.help_mark", key_display="?", show=False),

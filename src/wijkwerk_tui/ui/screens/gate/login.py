@@ -49,11 +49,9 @@ class LoginScreen(GateScreen):
         yield self.field("Naam", name, "name")
         yield self.field("Wachtwoord", Input(password=True, id="passphrase", compact=True), "passphrase")
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        # Runs before GateScreen's handler (Textual calls each class's handler in MRO order):
-        # Enter accepts the name the type-ahead shows.
-        if event.input.id == "name":
-            event.input.value = complete_name(event.input.value, self.names)
+    def completed(self, field: Input) -> None:
+        if field.id == "name":  # Enter accepts the name the type-ahead shows
+            field.value = complete_name(field.value, self.names)
 
     def save(self) -> Write:
         from wijkwerk_tui.security import vault
