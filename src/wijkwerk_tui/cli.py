@@ -25,12 +25,17 @@ DEMO_SEED = 2026
 DEMO_RESIDENTS = 600
 
 
-def _parser() -> argparse.ArgumentParser:
+def build_parser() -> argparse.ArgumentParser:
+    from wijkwerk_tui import cli_dutch
+
+    cli_dutch.install()  # before the parser is built: its -h help line is looked up then
     parser = argparse.ArgumentParser(
         prog="wijkwerk",
         description="Wijkwerk: registratie voor sociaal werk en welzijn, in de terminal.",
     )
-    parser.add_argument("--version", action="version", version=f"wijkwerk {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"wijkwerk {__version__}", help="toon het versienummer en stop"
+    )
     parser.add_argument("--db", metavar="PAD", help="databasebestand (standaard: WIJKWERK_DB of de gebruikersmap)")
     parser.add_argument(
         "--demo",
@@ -87,7 +92,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = build_parser().parse_args(argv)
     command = args.command or "run"
     if args.demo and (args.db or command == "demo"):
         problem = "kies --demo of --db, niet allebei" if args.db else "`wijkwerk demo` opent de demo al, zonder --demo"

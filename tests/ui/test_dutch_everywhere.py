@@ -338,3 +338,9 @@ def test_issue14_07_the_command_line_speaks_dutch(args: list[str], capsys: pytes
     text = out.out + out.err
     assert text.strip()
     assert english_in(text, ARGPARSE_ENGLISH) == []
+
+
+def test_issue14_07_every_argparse_message_has_a_dutch_line() -> None:
+    from wijkwerk_tui.cli_dutch import DUTCH as CLI_DUTCH
+
+    assert sorted(_gettext_literals(Path(argparse.__file__)) - set(CLI_DUTCH)) == []
