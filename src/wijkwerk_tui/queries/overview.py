@@ -256,7 +256,10 @@ class Agenda:
 def agenda(db: Database, worker_id: uuid.UUID | None) -> Agenda:
     today = db.today()
     return Agenda(
-        overdue_signals=open_signal_rows(db, worker_id, worker_id=worker_id, follow_up_before=today, limit=50),
+        # Due today counts as to do today.
+        overdue_signals=open_signal_rows(
+            db, worker_id, worker_id=worker_id, follow_up_before=today + timedelta(days=1), limit=50
+        ),
         feedback=awaiting_feedback_rows(db, worker_id=worker_id, due_before=today + timedelta(days=7), limit=50),
         goals=goals_to_review(db, today + timedelta(days=7), worker_id=worker_id, limit=50),
         recent=recent_residents(db, worker_id),
