@@ -100,3 +100,18 @@ def test_report_screen(snap_compare, demo_file: Path, tmp_path: Path) -> None:
         await settle(pilot)
 
     assert snap_compare(_app(demo_file, tmp_path), terminal_size=(80, 24), run_before=open_report)
+
+
+def test_intake_with_a_referral(snap_compare, demo_file: Path, tmp_path: Path) -> None:
+    """The intake at 80x24 with likely duplicates, a signal and a partner chosen: the matches in view."""
+
+    async def fill(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await type_text(pilot, "Jan de Vries")
+        await pilot.press("tab", *"1950", "tab", "r", "tab", "h", "2", "3", "s", "tab", "tab")  # h moves on
+        await type_text(pilot, "schuld")
+        await settle(pilot)
+
+    assert snap_compare(_app(demo_file, tmp_path), terminal_size=(80, 24), run_before=fill)

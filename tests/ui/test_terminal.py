@@ -206,8 +206,7 @@ def test_issue14_01_a_referral_made_in_the_intake_in_a_real_terminal(demo_path: 
         term.keys("Tab")
         term.type("ruin")
         term.keys("Tab")
-        term.type("h")  # huisbezoek, one letter
-        term.keys("Tab")
+        term.type("h")  # huisbezoek, one letter, which moves on
         term.type("23s")  # both ladders, signal: schulden
         term.keys("Tab", "Tab")
         term.type("schuld")

@@ -115,7 +115,8 @@ class YesNo(Widget, can_focus=True):
 
 
 class KeyChoice(Widget, can_focus=True):
-    """One of a few options, picked by its first letter (underlined); the choice in reverse.
+    """One of a few options, picked by its first letter (underlined), which moves on to the next
+    field; the choice in reverse.
 
     `note` is a short remark after the options (e.g. that the choice was carried over from the
     previous intake); choosing again clears it.
@@ -170,3 +171,4 @@ class KeyChoice(Widget, can_focus=True):
         event.prevent_default()
         self.set_value(code)
         self.post_message(self.Changed(self))
+        self.screen.focus_next()  # chosen: on to the next field, as a ladder digit does
