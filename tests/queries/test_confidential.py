@@ -81,6 +81,7 @@ READS: dict[str, Callable[[Office, uuid.UUID], Any]] = {
     "overview.goals_to_review": lambda o, me: overview.goals_to_review(o.db, date(2027, 1, 1)),
     "overview.agenda": lambda o, me: overview.agenda(o.db, me),
     "overview.recent_residents": lambda o, me: overview.recent_residents(o.db, me),
+    "overview.recorded_today": lambda o, me: overview.recorded_today(o.db, me),
     "overview.area_counts": lambda o, me: overview.area_counts(o.db, me),
     "search.search_residents": lambda o, me: search.search_residents(
         o.db, "", ResidentFilter(open_signals=True), actor=me

@@ -217,7 +217,7 @@ def recorded_today(db: Database, worker_id: uuid.UUID | None, limit: int = 100) 
             select(Signal, Resident)
             .join(Resident, col(Resident.id) == col(Signal.resident_id), isouter=True)
             .where(Signal.noticed_on == today, Signal.created_by == worker_id, col(Signal.deleted_at).is_(None))
-            .where(*mine)
+            .where(*mine, visible_to(viewer(session, worker_id)))
             .limit(limit)
         ):
             entry(resident, signal.subject, signal.created_at).signal_categories.append(signal.category)
