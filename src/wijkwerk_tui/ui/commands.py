@@ -78,7 +78,7 @@ class WijkwerkCommands(Provider):
                 yield Hit(score, matcher.highlight(title), callback, text=title, help=help_text)
         rows = await self._residents(query)
         for rank, row in enumerate(rows):
-            label = Text(f"Open inwoner: {row.name}")
+            label = Text(f"Open inwoner: {'≈ ' if row.tolerant else ''}{row.name}")  # ≈: sounds alike
             label.append(f"  ({row.birth_year or '?'}, {row.area or 'geen gebied'})", style="dim")
             yield Hit(0.9 - rank * 0.01, label, _opener(self.wijkwerk, row.id), text=f"Open inwoner: {row.name}")
         if not found and not rows:  # said in Dutch here, before Textual says "No matches found"
@@ -90,7 +90,7 @@ class WijkwerkCommands(Provider):
         from wijkwerk_tui.queries.search import search_residents
 
         try:  # a thread, as every read from the UI; a failed search finds nobody
-            return await asyncio.to_thread(search_residents, self.wijkwerk.db, query, limit=10)
+            return await asyncio.to_thread(search_residents, self.wijkwerk.db, query, limit=10, tolerant=True)
         except Exception:  # noqa: BLE001 - the palette stays usable; no details (they could hold data)
             return []
 
