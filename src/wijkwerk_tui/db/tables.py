@@ -105,6 +105,17 @@ class Resident(Stamped, table=True):
             sqlite_where=text("deleted_at IS NULL AND anonymised_at IS NULL"),
             postgresql_where=text("deleted_at IS NULL AND anonymised_at IS NULL"),
         ),
+        # ...and its spelling-tolerant matches by the sound of the family name (migration 0010).
+        Index(
+            "ix_resident_sound",
+            "name_key",
+            "family_name",
+            "given_name",
+            "pk",
+            "birth_year",
+            sqlite_where=text("deleted_at IS NULL AND anonymised_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL AND anonymised_at IS NULL"),
+        ),
     )
 
 
