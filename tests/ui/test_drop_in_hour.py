@@ -302,3 +302,23 @@ async def test_issue14_01_letters_that_match_no_partner_are_said_and_never_dropp
         await settle(pilot)
         assert "Geen partner gekozen" in (screen.query_one("#field-partner").error or "")
     assert search_residents(db, "kees smit") == []
+
+
+async def test_a_field_message_goes_once_the_field_is_changed(office) -> None:
+    db, worker = office
+    echten = next(a for a in areas.list_areas(db) if a.name == "Echten")
+    residents.add_resident(db, worker.id, PersonalData("Gerrit", "", "Janssen", 1935), echten.id, True)
+    app = make_app(db=db, now=FROZEN_NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n")
+        await settle(pilot)
+        screen = app.screen
+        await type_text(pilot, "Gerrit Jansen")
+        await settle(pilot)
+        await pilot.press("ctrl+s")  # no area yet
+        await settle(pilot)
+        assert "gebied" in screen.query_one("#field-area").error
+        await pilot.press("ctrl+d", "enter")  # his own area fills the field
+        await settle(pilot)
+        assert screen.query_one("#area", Input).value == "Echten"
+        assert not screen.query_one("#field-area").error

@@ -290,6 +290,8 @@ class IntakeScreen(FormScreen):
                     "Regeleinden en onzichtbare tekens zijn weggehaald; controleer de notitie."
                 )
                 return
+        if field in ("name", "birth_year", "area", "participation", "support"):
+            self.query_one(f"#field-{field}", FormField).set_error(None)  # changed: the old message no longer holds
         if field in ("name", "birth_year") and self._existing is None:
             self.find_duplicates(self.query_one("#name", Input).value, self.query_one("#birth_year", Input).value)
         self._update_hints()
