@@ -176,7 +176,7 @@ class ResidentScreen(AppScreen[None]):
                 (
                     day(item.measured_on),
                     f"{item.step} {arrow}",
-                    data.workers.get(item.worker_id, "") if item.worker_id else "",
+                    short_name(data.workers.get(item.worker_id, "")) if item.worker_id else "",
                     item.note,
                 )
             )
@@ -394,3 +394,11 @@ class ResidentScreen(AppScreen[None]):
 
             goal = next(g for g in self.file.goals if g.id == row_id)
             self.app.push_screen(GoalStatusDialog(goal), self._reload_after)
+
+
+def short_name(name: str, width: int = 14) -> str:
+    """'Lotte Brinkman' fits; 'Lotte van den Brinkman' becomes 'Lotte B.' rather than 'Lotte van d…'."""
+    parts = name.split()
+    if len(name) <= width or len(parts) < 2:
+        return name
+    return f"{parts[0]} {parts[-1][0]}."
