@@ -322,3 +322,24 @@ async def test_a_field_message_goes_once_the_field_is_changed(office) -> None:
         await settle(pilot)
         assert screen.query_one("#area", Input).value == "Echten"
         assert not screen.query_one("#field-area").error
+
+
+async def test_a_burst_of_keys_lands_in_the_fields_it_was_typed_for(office) -> None:
+    """All keys arrive before the first is handled (a paste-fast typist, a busy laptop): the
+    fields that move on after one key (kind, both steps) still pass the next keys on."""
+    from textual import events
+
+    db, _worker = office
+    app = make_app(db=db, now=FROZEN_NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n")
+        await settle(pilot)
+        for ch in "Snel Typer\t1950\truin\th32se\tnotitie snel":
+            app.post_message(events.Key({"\t": "tab", " ": "space"}.get(ch, ch), ch))
+        await settle(pilot)
+        screen = app.screen
+        values = {k: screen.query_one(f"#{k}", Input).value for k in ("name", "birth_year", "participation", "support")}
+        assert values == {"name": "Snel Typer", "birth_year": "1950", "participation": "3", "support": "2"}
+        assert screen.value_of("kind") == "home_visit"
+        assert screen.query_one("#signals", KeyToggles).form_value == ("loneliness", "debts")
+        assert screen.query_one("#note", Input).value == "notitie snel"

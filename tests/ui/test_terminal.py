@@ -247,8 +247,12 @@ def test_keys_typed_in_one_burst_land_in_the_field_they_were_meant_for(demo_path
         term.wait_for("Vandaag te doen")
         term.keys("n")
         term.wait_for("Snelle intake")
-        term.type("Snel Typer\t1950\truin")
-        shown = term.wait_for("→ Ruinen")
+        # Also through the fields that move on by themselves after one key (kind, both steps).
+        term.type("Snel Typer\t1950\truin\th32se\tnotitie snel")
+        shown = term.wait_for("notitie snel")
         assert re.search(r"Naam +Snel Typer\n", shown) and re.search(r"Geboortejaar +1950", shown), shown
+        assert re.search(r"Participatie 1-6 +3\n", shown) and re.search(r"Verantw. 1-5 +2\n", shown), shown
+        assert "s☒schulden" in shown and "e☒eenzaam" in shown and "l☒" not in shown, shown
+        assert re.search(r"Notitie +notitie snel", shown), shown
     finally:
         term.close()

@@ -71,6 +71,12 @@ class WijkwerkApp(UndoLastSave):
         Binding("ctrl+l", "lock", "Vergrendel", id="app.lock", priority=True, show=False),
         # Ctrl+O: no text field uses it (TextArea has Ctrl+Z and Ctrl+Y for its own typing).
         Binding("ctrl+o", "undo_last_save", "Ongedaan maken", id="app.undo", priority=True, show=False),
+        # A field that moves on after one key (a ladder digit, the contact kind's letter) takes
+        # it here, as the key arrives, like Tab: keys typed right after it go to the next field.
+        *(
+            Binding(key, f"quick_key('{key}')", show=False, priority=True, system=True)
+            for key in "0123456789abcdefghijklmnopqrstuvwxyz"
+        ),
     ]
 
     def __init__(
@@ -270,6 +276,9 @@ class WijkwerkApp(UndoLastSave):
         self._load_draft()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "quick_key":  # only for a field that takes this key and moves on
+            takes = getattr(self.screen.focused, "takes_quick_key", None)
+            return bool(takes and takes(str(parameters[0])))
         if (self.session is None or self.locked) and action not in LOCKED_ACTIONS:
             return False
         return super().check_action(action, parameters)
@@ -307,6 +316,9 @@ class WijkwerkApp(UndoLastSave):
     def action_command_palette(self) -> None:
         if self.session is not None and not self.locked and not CommandPalette.is_open(self):
             self.push_screen(CommandPalette(placeholder="Zoek een opdracht of een inwoner…"))
+
+    def action_quick_key(self, key: str) -> None:
+        self.screen.focused.take_quick_key(key)  # type: ignore[union-attr]  # checked in check_action
 
     def action_help(self) -> None:
         from wijkwerk_tui.ui.dialogs.help import HelpScreen, screen_keys

@@ -163,6 +163,16 @@ class KeyChoice(Widget, can_focus=True):
             text.append(f"  {self.note}", style="italic")
         return text
 
+    def takes_quick_key(self, character: str) -> bool:
+        return character.lower() in self._keys
+
+    def take_quick_key(self, character: str) -> None:
+        """Called by the app as the key arrives (`WijkwerkApp.action_quick_key`), so keys typed
+        after it already go to the next field."""
+        self.set_value(self._keys[character.lower()])
+        self.post_message(self.Changed(self))
+        self.screen.focus_next()
+
     def on_key(self, event: events.Key) -> None:
         code = self._keys.get((event.character or "").lower())
         if code is None:

@@ -13,6 +13,23 @@ class StepInput(Input):
         super().__init__(max_length=1, compact=True, **kwargs)
         self.top = top
 
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        # A digit is not this Input's to consume: the app's binding for it (`quick_key`) must
+        # stay in the chain, or Textual drops it as a key the focused Input would type.
+        if character is not None and character.isdigit():
+            return False
+        return super().check_consume_key(key, character)
+
+    def takes_quick_key(self, character: str) -> bool:
+        return character.isdigit()
+
+    def take_quick_key(self, character: str) -> None:
+        """The digit, and on to the next field when it is a step: called by the app as the key
+        arrives (`WijkwerkApp.action_quick_key`), so keys typed after it go to the next field."""
+        self.value = character
+        if 1 <= int(character) <= self.top:
+            self.screen.focus_next()
+
     def on_key(self, event: events.Key) -> None:
         # Runs before Input's own key handling (this class comes first in the MRO), which
         # `prevent_default` then skips.
