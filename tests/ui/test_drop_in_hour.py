@@ -343,3 +343,32 @@ async def test_a_burst_of_keys_lands_in_the_fields_it_was_typed_for(office) -> N
         assert screen.value_of("kind") == "home_visit"
         assert screen.query_one("#signals", KeyToggles).form_value == ("loneliness", "debts")
         assert screen.query_one("#note", Input).value == "notitie snel"
+
+
+async def test_the_chosen_partner_is_named_and_the_halls_area_stays_for_the_next_visitor(social_map) -> None:
+    db, worker, debts = social_map
+    echten = next(a for a in areas.list_areas(db) if a.name == "Echten")
+    gerrit = residents.add_resident(db, worker.id, PersonalData("Gerrit", "", "Janssen", 1935), echten.id, True)
+    app = make_app(db=db, now=FROZEN_NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n")
+        await settle(pilot)
+        screen = app.screen
+        screen.query_one("#area", Input).value = "Ruinen"  # the drop-in hour in Ruinen
+        screen.query_one("#name", Input).focus()
+        await type_text(pilot, "Gerrit Jansen")
+        await settle(pilot)
+        await pilot.press("ctrl+d", "enter")  # lives in Echten
+        await settle(pilot)
+        screen.query_one("#partner-search", Input).focus()
+        await type_text(pilot, "hu")  # two partners match: which one is chosen is said
+        chosen = screen.query_one("#partner-chosen")
+        assert "→ Humanitas Thuisadministratie" in str(chosen.render()) and "2 gevonden" in str(chosen.render())
+        await pilot.press("down")
+        assert "→ Schuldhulp Meppel" in str(chosen.render())
+        await pilot.press("tab", "j", "ctrl+s")  # consent on file
+        await settle(pilot)
+        [referral] = referrals.for_resident(db, gerrit.id)
+        assert referral.partner_id == debts.id
+        # The next visitor is at the same hall: Ruinen, not Gerrit's Echten.
+        assert screen.query_one("#area", Input).value == "Ruinen"

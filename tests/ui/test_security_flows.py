@@ -479,3 +479,23 @@ async def test_hardening_05_a_folder_that_cannot_be_written_keeps_the_focus_off_
         assert "kan niet worden geschreven" in str(app.screen.query_one("#form-error").render())
         assert app.focused is app.screen.query_one("#passphrase", Input)
         assert app.screen.query_one("#name", Input).value == "Sanne Kuiper"
+
+
+async def test_the_lock_screen_completes_a_name_on_enter_as_the_login_does(setup_db, clock) -> None:
+    session, _code, _path = setup_db
+    vault.add_account(session, "Piet de Boer", "worker", "groene-piet-op-de-fiets", "groene-piet-op-de-fiets")
+    app = WijkwerkApp(session, clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+l")
+        await settle(pilot)  # the other workers' names are read for the type-ahead
+        assert isinstance(app.screen, LockScreen)
+        name = app.screen.query_one("#name", Input)
+        name.value = ""
+        name.focus()
+        await type_text(pilot, "pi")
+        await pilot.press("enter")
+        await type_text(pilot, "groene-piet-op-de-fiets")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.worker_name == "Piet de Boer"

@@ -61,6 +61,7 @@ async def test_issue14_12_ctrl_o_takes_back_the_intake_just_saved(office) -> Non
         await pilot.press("j")
         await settle(pilot)
         assert [_live(db, t) for t in ("resident", "contact", "ladderstep", "signal")] == [0, 0, 0, 0]
+        assert "Opgeslagen" not in str(app.screen.query_one("#form-error").render())  # the line no longer holds
         assert search_residents(db, "wim mulder") == []
         with db.reading() as session:
             assert session.execute(text("SELECT count(*) FROM auditevent WHERE action = 'save.undo'")).scalar() == 1
@@ -172,3 +173,13 @@ async def test_issue14_12_vandaag_lists_what_was_recorded_today(office) -> None:
         rows = cells(app.screen.query_one("#agenda", DataTable))
         done = [row for row in rows if row[0] == "Vastgelegd"]
         assert done == [["Vastgelegd", "10:00", "Wim Mulder", "inloop, 2 treden, Eenzaamheid"]], rows
+
+
+def test_todays_work_keeps_an_anonymous_visits_signal_categories(office) -> None:
+    from wijkwerk_tui.queries import overview
+
+    db, worker = office
+    area = areas.list_areas(db)[0]
+    save_intake(db, worker.id, IntakeData(area_id=area.id, categories=("loneliness",), consent=False))
+    [row] = overview.recorded_today(db, worker.id)
+    assert (row.resident_id, row.contact_kinds, row.signal_categories) == (None, ["walk_in"], ["loneliness"])

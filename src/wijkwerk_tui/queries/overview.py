@@ -212,7 +212,10 @@ def recorded_today(db: Database, worker_id: uuid.UUID | None, limit: int = 100) 
             .where(*mine)
             .limit(limit)
         ):
-            entry(resident, "", contact.created_at).contact_kinds.append(contact.kind)
+            row = entry(resident, "", contact.created_at)
+            row.contact_kinds.append(contact.kind)
+            if contact.resident_id is None and contact.signal_categories:  # an anonymous visit keeps its categories
+                row.signal_categories += contact.signal_categories.split(",")
         for signal, resident in session.exec(
             select(Signal, Resident)
             .join(Resident, col(Resident.id) == col(Signal.resident_id), isouter=True)

@@ -51,3 +51,6 @@ class AppModal(ModalScreen[R]):
 
     def work_failed(self, worker: Worker[Any]) -> None:
         """Hook: after one of this dialog's workers failed, make it usable again."""
+
+    def data_changed(self, gone: set[Any]) -> None:
+        """Hook: records were changed under this dialog (an undo); `gone`: ids no longer there."""

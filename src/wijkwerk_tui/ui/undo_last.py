@@ -11,7 +11,7 @@ from textual import work
 
 from wijkwerk_tui.domain import undo as undo_rules
 from wijkwerk_tui.domain.dates import format_time
-from wijkwerk_tui.ui.base import AppScreen
+from wijkwerk_tui.ui.base import AppModal, AppScreen
 from wijkwerk_tui.ui.navigation import Navigation
 
 if TYPE_CHECKING:
@@ -54,5 +54,5 @@ class UndoLastSave(Navigation):
         self.notify(f"Ongedaan gemaakt: {last.what}.", markup=False)
         gone = {ref.id for ref in last.rows}
         for screen in self.screen_stack:
-            if isinstance(screen, AppScreen):
+            if isinstance(screen, (AppScreen, AppModal)):
                 screen.data_changed(gone)

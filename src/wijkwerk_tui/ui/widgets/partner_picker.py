@@ -48,6 +48,7 @@ class PartnerPicker(Vertical):
         yield Input(placeholder="typ om te zoeken op de sociale kaart", id="partner-search", compact=True)
         yield OptionList(id="partner-list")
         yield Static(Text(NONE_FOUND, style="italic"), id="partner-none")
+        yield Static(id="partner-chosen")
 
     def on_mount(self) -> None:
         if self._optional:
@@ -61,6 +62,7 @@ class PartnerPicker(Vertical):
         listing.display = not (self._optional and not needle)
         if self._optional and not needle:
             self.query_one("#partner-none", Static).display = False
+            self.query_one("#partner-chosen", Static).display = False
             return
         for pid, name, kind in self._partners:
             if not needle or needle in fold(f"{name} {kind}"):
@@ -72,6 +74,31 @@ class PartnerPicker(Vertical):
         # An empty list would be an empty box: say that nothing matches instead.
         listing.display = bool(listing.option_count)
         self.query_one("#partner-none", Static).display = bool(needle) and not listing.option_count
+        self._show_chosen()
+
+    def on_option_list_option_highlighted(self, _event: OptionList.OptionHighlighted) -> None:
+        self._show_chosen()
+
+    def _show_chosen(self) -> None:
+        """Which partner a save would refer to, in words: with several matches the first is
+        highlighted, and a worker answering the sharing question must see whom it is for."""
+        chosen = self.query_one("#partner-chosen", Static)
+        listing = self.query_one("#partner-list", OptionList)
+        several = listing.option_count > 1
+        chosen.display = self._optional and listing.highlighted is not None and listing.display
+        if not chosen.display:
+            return
+        name = next((n for pid, n, _k in self._partners if str(pid) == self._highlighted_id()), "")
+        line = Text(f"→ {name}", style="bold")
+        if several:
+            line.append(f"  ({listing.option_count} gevonden: ↑/↓ kiest)", style="italic")
+        chosen.update(line)
+
+    def _highlighted_id(self) -> str:
+        listing = self.query_one("#partner-list", OptionList)
+        if listing.highlighted is None:
+            return ""
+        return listing.get_option_at_index(listing.highlighted).id or ""
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "partner-search":

@@ -12,11 +12,12 @@ from wijkwerk_tui.security import vault
 from wijkwerk_tui.store import workers
 from wijkwerk_tui.ui.dialogs.form import Write
 from wijkwerk_tui.ui.screens.gate.gate_base import GateScreen
+from wijkwerk_tui.ui.screens.gate.login import complete_name
 
 
 class LockScreen(GateScreen):
     form_title = "Vergrendeld"
-    hint = "Enter ontgrendelen · een andere naam: als andere medewerker verder · Ctrl+Q stoppen"
+    hint = "Enter ontgrendelen · andere naam: andere medewerker · Ctrl+Q stoppen"
 
     def compose_fields(self) -> ComposeResult:
         note = Text("Wijkwerk is vergrendeld. Typ uw wachtwoord om verder te gaan waar u was.")
@@ -35,7 +36,12 @@ class LockScreen(GateScreen):
         self.app.call_from_thread(self._suggest, names)
 
     def _suggest(self, names: list[str]) -> None:
+        self._names = names
         self.query_one("#name", Input).suggester = SuggestFromList(names, case_sensitive=False)
+
+    def completed(self, field: Input) -> None:
+        if field.id == "name":  # Enter accepts the name the type-ahead shows, as at the login
+            field.value = complete_name(field.value, getattr(self, "_names", []))
 
     def save(self) -> Write:
         session = self.app.session

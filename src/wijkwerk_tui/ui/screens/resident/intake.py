@@ -117,6 +117,7 @@ class IntakeScreen(FormScreen):
         self._draft_lock = threading.Lock()
         self._draft_failed = False
         self._area_note: tuple[str, str] | None = None  # (value, why it is there) for the area hint
+        self._hall_area: str | None = None  # the area before a chosen resident's own replaced it
 
     @staticmethod
     def load(db: Database) -> IntakeSetup:
@@ -366,6 +367,7 @@ class IntakeScreen(FormScreen):
         table = self.query_one("#duplicates", DataTable)
         if self._existing is not None:  # Ctrl+D again: back to a new resident
             self._existing = None
+            self._restore_hall_area()
             self._show_existing()
             self.find_duplicates(self.query_one("#name", Input).value, self.query_one("#birth_year", Input).value)
             self._keep_draft()
@@ -381,8 +383,11 @@ class IntakeScreen(FormScreen):
         self._existing = ResidentRow(uuid.UUID(event.row_key.value), str(row[0]), "", None, str(row[2]), None, None)
         event.data_table.can_focus = False
         if self._existing.area:  # the visit's area is where they live, not the previous intake's
+            area = self.query_one("#area", Input)
+            if self._hall_area is None:
+                self._hall_area = area.value
             self._area_note = (self._existing.area, "waar de inwoner woont")
-            self.query_one("#area", Input).value = self._existing.area
+            area.value = self._existing.area
         self._show_existing()
         self._keep_draft()
         self.query_one("#area", Input).focus()
@@ -399,6 +404,15 @@ class IntakeScreen(FormScreen):
         on_file = "" if consent_rules.needs_asking(given) else "ja" + (f", sinds {format_date(since)}" if since else "")
         self.query_one("#consent", YesNo).show_on_file(on_file)
         self.query_one("#field-consent", FormField).set_error(None)
+
+    def data_changed(self, gone: set[Any]) -> None:
+        # An undo: the last save's confirmation line no longer holds.
+        self.query_one("#form-error", Static).update(Text(""))
+
+    def _restore_hall_area(self) -> None:
+        if self._hall_area is not None:
+            self.query_one("#area", Input).value = self._hall_area
+            self._hall_area = None
 
     def _existing_label(self) -> str:
         return self._existing.name if self._existing else ""
@@ -469,6 +483,8 @@ class IntakeScreen(FormScreen):
         self.query_one("#consent", YesNo).show_on_file("")
         kind = self.query_one("#kind", KeyChoice)
         kind.set_value(kind.value, CARRIED if kind.value != "walk_in" else "")
+        # The next visitor is at the same hall: a chosen resident's home area is not kept.
+        self._restore_hall_area()
         self._area_note = (self.query_one("#area", Input).value, CARRIED)
         self._existing = None
         self.query_one("#duplicates", DataTable).display = False
