@@ -19,6 +19,7 @@ from typing import Any
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widget import Widget
@@ -145,4 +146,14 @@ def _keys(screen: Screen[Any]) -> Keys:
             continue
         actions.add(binding.action)
         found.append((key, key_display(binding), describe(binding.description), active.enabled))
+    # A dialog's bindings leave the app's out, but the palette and the help work there too.
+    for binding in getattr(type(screen.app), "BINDINGS", []):
+        if (
+            isinstance(binding, Binding)
+            and binding.key in _FIRST
+            and binding.action not in actions
+            and screen.app.check_action(binding.action, ()) is not False
+        ):
+            actions.add(binding.action)
+            found.append((binding.key, key_display(binding), describe(binding.description), True))
     return tuple(found)
