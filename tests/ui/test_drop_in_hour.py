@@ -372,3 +372,14 @@ async def test_the_chosen_partner_is_named_and_the_halls_area_stays_for_the_next
         assert referral.partner_id == debts.id
         # The next visitor is at the same hall: Ruinen, not Gerrit's Echten.
         assert screen.query_one("#area", Input).value == "Ruinen"
+
+
+async def test_a_letter_is_not_taken_by_a_ladder_step_field(office) -> None:
+    db, _worker = office
+    app = make_app(db=db, now=FROZEN_NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n")
+        await settle(pilot)
+        app.screen.query_one("#support", Input).focus()
+        await pilot.press("s", "x")
+        assert app.screen.query_one("#support", Input).value == ""

@@ -10,7 +10,9 @@ from textual.widgets import Input
 
 class StepInput(Input):
     def __init__(self, top: int, **kwargs: Any) -> None:
-        super().__init__(max_length=1, compact=True, **kwargs)
+        # Digits only: a letter typed here (a key meant for the signals) is refused as typed,
+        # not kept for a save to refuse.
+        super().__init__(max_length=1, compact=True, restrict=r"[0-9]*", **kwargs)
         self.top = top
 
     def check_consume_key(self, key: str, character: str | None) -> bool:
