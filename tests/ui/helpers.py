@@ -98,3 +98,32 @@ class KeyCounter:
 def screen_text(app: object) -> str:
     """The screen on top as drawn, one line per row (what a person sees)."""
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())  # type: ignore[attr-defined]
+
+
+async def switch_worker(pilot: Pilot[object], name: str, passphrase: str) -> None:
+    """Ctrl+L, then another worker's name (as typed, Enter completes it) and passphrase."""
+    from textual.widgets import Input
+
+    from wijkwerk_tui.ui.screens.gate.lock import LockScreen
+
+    await pilot.press("ctrl+l")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, LockScreen)
+    field = pilot.app.screen.query_one("#name", Input)
+    field.value = ""
+    field.focus()
+    await type_text(pilot, name)
+    await pilot.press("enter")
+    await type_text(pilot, passphrase)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def open_intake(pilot: Pilot[object]):
+    """`n` from the start screen, and the intake once it is there."""
+    from wijkwerk_tui.ui.screens.resident.intake import IntakeScreen
+
+    await pilot.press("n")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, IntakeScreen)
+    return pilot.app.screen

@@ -11,7 +11,7 @@ from textual.command import CommandList
 from textual.widgets import DataTable, Input
 
 from tests.conftest import FROZEN_NOW
-from tests.ui.helpers import KeyCounter, cells, settle, type_text
+from tests.ui.helpers import KeyCounter, cells, open_intake, settle, type_text
 from wijkwerk_tui.domain import signals as signal_rules
 from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.queries.search import search_residents
@@ -72,9 +72,7 @@ async def test_issue14_01_a_referral_without_sharing_is_asked_at_a_reachable_fie
     db, _worker, _debts = social_map
     app = make_app(db=db, now=FROZEN_NOW)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("n")
-        await settle(pilot)
-        screen = app.screen
+        screen = await open_intake(pilot)
         await type_text(pilot, "Kees Smit")
         await pilot.press("tab", *"1960", "tab", "r")
         screen.query_one("#partner-search").focus()
@@ -99,9 +97,7 @@ async def test_issue14_02_an_existing_resident_gets_his_own_area_and_a_kept_kind
     gerrit = residents.add_resident(db, worker.id, PersonalData("Gerrit", "", "Janssen", 1935), echten.id, True)
     app = make_app(db=db, now=FROZEN_NOW)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("n")
-        await settle(pilot)
-        screen = app.screen
+        screen = await open_intake(pilot)
         assert "vorige intake" not in str(screen.query_one("#kind").render())  # nothing kept yet
         await type_text(pilot, "Ida Bos")
         await pilot.press("tab", *"1950", "tab", "r", "tab", "h")  # one letter: huisbezoek
@@ -145,9 +141,7 @@ async def test_issue14_04_consent_on_file_is_shown_not_asked_again(office) -> No
     residents.add_resident(db, worker.id, PersonalData("Gerda", "", "Janssen", 1940), ruinen.id, None)
     app = make_app(db=db, now=FROZEN_NOW)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("n")
-        await settle(pilot)
-        screen = app.screen
+        screen = await open_intake(pilot)
         await type_text(pilot, "Gerrit Jansen")
         await pilot.press("tab", *"1935")
         await settle(pilot)
@@ -181,9 +175,7 @@ async def test_issue14_05_a_signal_from_the_intake_comes_back_in_vandaag(office)
     db, worker = office
     app = make_app(db=db, now=FROZEN_NOW)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("n")
-        await settle(pilot)
-        screen = app.screen
+        screen = await open_intake(pilot)
         await type_text(pilot, "Wim Mulder")
         await pilot.press("tab", *"1944", "tab", "r")
         screen.query_one("#signals", KeyToggles).focus()
@@ -264,9 +256,7 @@ async def test_issue14_09_a_note_for_a_visitor_without_consent_is_not_dropped_si
     db, _worker = office
     app = make_app(db=db, now=FROZEN_NOW)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("n")
-        await settle(pilot)
-        screen = app.screen
+        screen = await open_intake(pilot)
         await type_text(pilot, "Onbekende Meneer")
         await pilot.press("tab", "tab", "r")
         screen.query_one("#note", Input).focus()
@@ -289,9 +279,7 @@ async def test_issue14_01_letters_that_match_no_partner_are_said_and_never_dropp
     db, _worker, _debts = social_map
     app = make_app(db=db, now=FROZEN_NOW)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("n")
-        await settle(pilot)
-        screen = app.screen
+        screen = await open_intake(pilot)
         await type_text(pilot, "Kees Smit")
         await pilot.press("tab", *"1960", "tab", "r")
         screen.query_one("#partner-search").focus()
@@ -310,9 +298,7 @@ async def test_a_field_message_goes_once_the_field_is_changed(office) -> None:
     residents.add_resident(db, worker.id, PersonalData("Gerrit", "", "Janssen", 1935), echten.id, True)
     app = make_app(db=db, now=FROZEN_NOW)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("n")
-        await settle(pilot)
-        screen = app.screen
+        screen = await open_intake(pilot)
         await type_text(pilot, "Gerrit Jansen")
         await settle(pilot)
         await pilot.press("ctrl+s")  # no area yet
@@ -351,9 +337,7 @@ async def test_the_chosen_partner_is_named_and_the_halls_area_stays_for_the_next
     gerrit = residents.add_resident(db, worker.id, PersonalData("Gerrit", "", "Janssen", 1935), echten.id, True)
     app = make_app(db=db, now=FROZEN_NOW)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("n")
-        await settle(pilot)
-        screen = app.screen
+        screen = await open_intake(pilot)
         screen.query_one("#area", Input).value = "Ruinen"  # the drop-in hour in Ruinen
         screen.query_one("#name", Input).focus()
         await type_text(pilot, "Gerrit Jansen")

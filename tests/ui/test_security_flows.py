@@ -8,7 +8,7 @@ import pytest
 from textual.widgets import DataTable, Input, TextArea
 
 from tests.conftest import PASS, FakeClock
-from tests.ui.helpers import cells, settle, type_text
+from tests.ui.helpers import cells, settle, switch_worker, type_text
 from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.security import vault
@@ -487,15 +487,5 @@ async def test_the_lock_screen_completes_a_name_on_enter_as_the_login_does(setup
     app = WijkwerkApp(session, clock=clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+l")
-        await settle(pilot)  # the other workers' names are read for the type-ahead
-        assert isinstance(app.screen, LockScreen)
-        name = app.screen.query_one("#name", Input)
-        name.value = ""
-        name.focus()
-        await type_text(pilot, "pi")
-        await pilot.press("enter")
-        await type_text(pilot, "groene-piet-op-de-fiets")
-        await pilot.press("enter")
-        await settle(pilot)
+        await switch_worker(pilot, "pi", "groene-piet-op-de-fiets")  # Enter completes "pi"
         assert app.worker_name == "Piet de Boer"

@@ -10,7 +10,7 @@ from sqlalchemy import text
 from textual.widgets import DataTable, Input
 
 from tests.conftest import FROZEN_NOW
-from tests.ui.helpers import cells, settle, type_text
+from tests.ui.helpers import cells, settle, switch_worker, type_text
 from wijkwerk_tui.domain import undo as undo_rules
 from wijkwerk_tui.domain.errors import DomainError
 from wijkwerk_tui.queries.search import search_residents
@@ -20,7 +20,6 @@ from wijkwerk_tui.services.intake import IntakeData, save_intake
 from wijkwerk_tui.store import areas, ladders, signals, workers
 from wijkwerk_tui.ui.app import WijkwerkApp, make_app
 from wijkwerk_tui.ui.dialogs.confirm import ConfirmDialog
-from wijkwerk_tui.ui.screens.gate.lock import LockScreen
 from wijkwerk_tui.ui.screens.lists.start import StartScreen
 from wijkwerk_tui.ui.screens.resident.intake import IntakeScreen
 from wijkwerk_tui.ui.widgets.key_toggles import YesNo
@@ -114,17 +113,7 @@ async def test_issue14_12_undo_never_reaches_another_workers_save(setup_db, cloc
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await _intake(pilot, "Truus Bakker")
-        await pilot.press("ctrl+l")
-        await pilot.pause()
-        assert isinstance(app.screen, LockScreen)
-        name = app.screen.query_one("#name", Input)
-        name.value = ""
-        name.focus()
-        await type_text(pilot, "Piet de Boer")
-        await pilot.press("enter")
-        await type_text(pilot, PIET)
-        await pilot.press("enter")
-        await settle(pilot)
+        await switch_worker(pilot, "Piet de Boer", PIET)
         assert app.worker_name == "Piet de Boer"
         await pilot.press("ctrl+o")
         await settle(pilot)
