@@ -53,6 +53,7 @@ async def test_issue14_12_ctrl_o_takes_back_the_intake_just_saved(office) -> Non
         await settle(pilot)
         await _intake(pilot)
         assert [_live(db, t) for t in ("resident", "contact", "ladderstep", "signal")] == [1, 1, 2, 1]
+        assert "Opgeslagen: Wim Mulder" in str(app.screen.query_one("#form-error").render())
         await pilot.press("ctrl+o")  # also from inside the intake's name field
         await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog)
