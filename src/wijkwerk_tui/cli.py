@@ -77,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--from", dest="start", required=True, metavar="DATUM", help="eerste dag, bijv. 1-1-2026")
     report.add_argument("--to", dest="end", required=True, metavar="DATUM", help="laatste dag, bijv. 31-12-2026")
     report.add_argument("--area", metavar="GEBIED", help="alleen dit gebied")
-    report.add_argument("--format", choices=("md", "csv", "xlsx", "json"), default="md")
+    report.add_argument("--format", choices=("md", "csv", "xlsx", "json", "html"), default="md")
     report.add_argument("--output", metavar="BESTAND", help="bestand (standaard: het scherm; xlsx vraagt een bestand)")
     report.add_argument("--no-suppress", action="store_true", help="ook aantallen onder de 5 tonen")
     export = sub.add_parser(
@@ -355,10 +355,16 @@ def _report(args: argparse.Namespace) -> int:
     suppress = not args.no_suppress
     if args.output:
         print(export.write(built, args.format, Path(args.output).expanduser(), suppress))
-    elif args.format == "csv":
-        sys.stdout.buffer.write(export.to_csv(built, suppress))
+        return 0
+    published = built.view(protect=suppress)
+    if args.format == "csv":
+        sys.stdout.buffer.write(export.to_csv(published))
+    elif args.format == "html":
+        from wijkwerk_tui.exchange.report_html import to_html
+
+        print(to_html(published), end="")
     else:
-        print(export.to_json(built, suppress) if args.format == "json" else export.to_markdown(built, suppress))
+        print(export.to_json(published) if args.format == "json" else export.to_markdown(published))
     return 0
 
 

@@ -60,11 +60,22 @@ def test_valid_steps() -> None:
         ([Placement(date(2025, 12, 1), 2), Placement(date(2026, 3, 1), 3)], Movement.UP),
         ([Placement(date(2025, 12, 1), 4), Placement(date(2026, 3, 1), 3)], Movement.DOWN),
         ([Placement(date(2025, 12, 1), 3), Placement(date(2026, 3, 1), 3)], Movement.SAME),
-        ([Placement(START, 2), Placement(END, 2)], Movement.SAME),
+        ([Placement(START - timedelta(days=1), 2), Placement(END, 2)], Movement.SAME),
+        # first placed on the first day: new in this period (issue 15, point 1)
+        ([Placement(START, 2), Placement(END, 2)], Movement.NEW),
+        # a change on the first day belongs to the period
+        ([Placement(date(2025, 12, 1), 2), Placement(START, 3)], Movement.UP),
         # twice on one day: the later entry wins
-        ([Placement(START, 2, 1), Placement(date(2026, 5, 1), 1, 1), Placement(date(2026, 5, 1), 4, 2)], Movement.UP),
+        (
+            [
+                Placement(START - timedelta(days=1), 2, 1),
+                Placement(date(2026, 5, 1), 1, 1),
+                Placement(date(2026, 5, 1), 4, 2),
+            ],
+            Movement.UP,
+        ),
         # placements after the period do not count
-        ([Placement(START, 2), Placement(END + timedelta(days=3), 6)], Movement.SAME),
+        ([Placement(START - timedelta(days=3), 2), Placement(END + timedelta(days=3), 6)], Movement.SAME),
     ],
 )
 def test_classify_movement(history: list[Placement], expected: Movement) -> None:
@@ -91,7 +102,7 @@ placements = st.lists(
 def test_movement_agrees_with_steps_in_force(history: list[Placement], start: date, days: int) -> None:
     end = start + timedelta(days=days)
     movement = classify_movement(history, start, end)
-    before_start = [p for p in history if p.measured_on <= start]
+    before_start = [p for p in history if p.measured_on < start]
     before_end = [p for p in history if p.measured_on <= end]
     if not before_end:
         assert movement is Movement.NO_DATA

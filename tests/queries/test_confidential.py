@@ -99,8 +99,12 @@ READS: dict[str, Callable[[Office, uuid.UUID], Any]] = {
 # Public functions that read no signal data: pure helpers, writes, and table names.
 NOT_READS = {
     "search.fts_match",
-    "report_data.step_on",
-    "report_data.ladder_pairs_portable",
+    "report_ladders.step_on",
+    "report_ladders.ladder_groups",
+    "report_ladders.stored",
+    "report_ladders.in_view_from",
+    "report_ladders.cursor_rows",
+    "report_ladders.area_names",
     "overview.remember_opened",
     "full_export.tables",
 }

@@ -55,13 +55,10 @@ def test_movements_add_up_and_match_the_domain(tmp_path_factory, histories) -> N
 
 def test_portable_fold_gives_what_the_sqlite_fold_gives(demo_db) -> None:
     """Other databases use the portable fold (ordered rows, folded in Python): same answers."""
-    from wijkwerk_tui.queries.report_data import Period, _ladder_pairs_sqlite, ladder_pairs_portable
-    from wijkwerk_tui.store import areas
+    from wijkwerk_tui.domain.report import Period
+    from wijkwerk_tui.queries.report_ladders import ladder_groups
 
-    for chosen in (
-        Period(date(2025, 6, 1), date(2026, 6, 30)),
-        Period(date(2024, 1, 1), date(2026, 11, 23), areas.list_areas(demo_db)[0].id),
-    ):
-        portable = ladder_pairs_portable(demo_db, chosen)
-        assert sorted(portable, key=repr) == sorted(_ladder_pairs_sqlite(demo_db, chosen), key=repr)
+    for chosen in (Period(date(2025, 6, 1), date(2026, 6, 30)), Period(date(2024, 1, 1), date(2026, 11, 23))):
+        portable = ladder_groups(demo_db, chosen, portable=True)
+        assert sorted(portable, key=repr) == sorted(ladder_groups(demo_db, chosen), key=repr)
         assert sum(n for *_, n in portable) > 0

@@ -16,10 +16,11 @@ from wijkwerk_tui.db.engine import Database, open_database
 from wijkwerk_tui.domain import report as period
 from wijkwerk_tui.domain.ladders import Ladder
 from wijkwerk_tui.domain.names import PersonalData
-from wijkwerk_tui.domain.report import ALL, Count
+from wijkwerk_tui.domain.report import ALL, Count, Measure
 from wijkwerk_tui.exchange import report_files as export
 from wijkwerk_tui.queries import report_data
-from wijkwerk_tui.services import privacy
+from wijkwerk_tui.services import intake, privacy
+from wijkwerk_tui.services.intake import IntakeData
 from wijkwerk_tui.store import activities, areas, contacts, ladders, partners, referrals, residents, signals, workers
 from wijkwerk_tui.store.activities import ActivityData
 from wijkwerk_tui.store.contacts import ContactData
@@ -52,18 +53,23 @@ def office(tmp_path: Path):
     r1, r2, r7 = person("Een", a), person("Twee", a), person("Zeven", a)
     r3, r4, r5 = person("Drie", b), person("Vier", b), person("Vijf", b)
     r6 = person("Zes", a)
+    r8, r10 = person("Acht", a), person("Tien", a)
+    r9 = person("Negen", b)
     P, S = Ladder.PARTICIPATION, Ladder.SUPPORT
 
     def step(resident, ladder, day, value):
         at(clock, day)
         ladders.record_step(db, boss, resident, ladder, value, day)
 
+    step(r8, P, date(2024, 3, 1), 2)  # r8: same; in beeld by a contact on 1-8-2025
+    step(r10, P, date(2024, 3, 1), 2)  # r10: no placement or contact since 30-6-2025: not in beeld
+    step(r9, P, date(2026, 2, 1), 5)  # r9: new, in Echten at the end (moves to Ruinen in September)
     step(r6, P, date(2025, 1, 1), 2)
     step(r1, S, date(2025, 1, 1), 4)
     step(r7, P, date(2025, 5, 5), 1)
     step(r1, P, date(2025, 6, 1), 2)
     step(r2, P, date(2025, 12, 31), 3)
-    step(r3, P, date(2026, 1, 1), 1)  # on the start day: counts as the step at the start
+    step(r3, P, date(2026, 1, 1), 1)  # first placed on the start day: new
     step(r6, P, date(2026, 2, 2), 6)
     step(r1, P, date(2026, 3, 1), 4)  # r1: 2 -> 4, up
     step(r7, P, date(2026, 3, 3), 2)  # r7: 1 -> 2, up (anonymised later, still counted)
@@ -90,6 +96,14 @@ def office(tmp_path: Path):
     ).id
     at(clock, date(2026, 7, 5))
     signals.update_signal(db, boss, s4, "closed", "resolved")  # after the end: open then
+    at(clock, date(2026, 4, 1))
+    s5 = signals.add_signal(db, boss, r1, SignalData("debts", noticed_on=date(2026, 4, 1))).id
+    at(clock, date(2026, 6, 15))
+    signals.update_signal(db, boss, s5, "closed", "resolved")  # 75 days; reopened after the end
+    at(clock, date(2026, 8, 1))
+    signals.update_signal(db, boss, s5, "open")
+    at(clock, date(2026, 5, 20))  # an anonymous visitor who is lonely (no consent to register)
+    intake.save_intake(db, boss, IntakeData(area_id=b, categories=("loneliness",), consent=False))
 
     def refer(resident, partner, day, due, status="sent"):
         at(clock, day)
@@ -118,12 +132,24 @@ def office(tmp_path: Path):
     referrals.record_feedback(db, boss, f2, "geen plek", date(2026, 3, 20), "rejected")  # late, 19 days
     refer(r3, p2, date(2026, 6, 20), date(2026, 7, 4))  # due after the end: not judged
     refer(r4, p2, date(2026, 5, 1), date(2026, 5, 15), status="proposed")  # not sent
+    g = refer(r4, p1, date(2026, 6, 25), date(2026, 7, 9))
+    at(clock, date(2026, 7, 5))
+    referrals.record_feedback(db, boss, g, "ja", date(2026, 7, 5), "accepted")  # after the end: not yet due then
+    at(clock, date(2026, 4, 1))
+    unsent = referrals.add_referral(
+        db, boss, r2, ReferralData(p2, "reden", True, referred_on=date(2026, 4, 1), feedback_due_on=date(2026, 4, 15))
+    ).id
+    at(clock, date(2026, 4, 10))
+    referrals.change_status(db, boss, unsent, "rejected")  # never sent
+    refer(r3, p1, date(2026, 11, 20), date(2026, 11, 30))  # due after the run date (23-11): not late
 
     def contact(resident, day, kind, area=None, story=""):
         at(clock, day)
         contacts.add_contact(db, boss, resident, ContactData(day, kind, is_story=bool(story), story=story), area)
 
     contact(r1, date(2025, 12, 31), "walk_in")  # before the period
+    contact(r8, date(2025, 8, 1), "phone")  # before the period; puts r8 in beeld
+    contact(r10, date(2025, 6, 15), "phone")  # before the twelve months up to the end
     contact(r1, date(2026, 1, 10), "walk_in")
     contact(r1, date(2026, 2, 10), "phone")
     contact(r6, date(2026, 2, 2), "walk_in")  # deleted resident
@@ -135,6 +161,9 @@ def office(tmp_path: Path):
         at(clock, day)
         activities.add_activity(db, boss, ActivityData("Soos", area, day, n, v))
 
+    at(clock, date(2026, 9, 1))
+    moved = residents.get_resident(db, boss, r9)
+    residents.update_resident(db, boss, r9, PersonalData("Negen", "", "Test", 1950), a, moved.consent_register)
     at(clock, date(2026, 11, 23))
     residents.delete_resident(db, boss, r6)
     privacy.erase_resident(db, boss, r7)
@@ -146,57 +175,120 @@ def _boss(db: Database) -> uuid.UUID:
     return next(w.id for w in workers.list_workers(db) if w.role == "coordinator")
 
 
-def _report(db: Database, area_id=None) -> period.PeriodReport:
-    return period.build(report_data.load(db, _boss(db), report_data.Period(START, END, area_id)), "Welzijn")
+def _report(db: Database, area_id=None, start=START, end=END) -> period.PeriodReport:
+    """The report as the coordinator sees it on screen: every figure, the asked area's rows."""
+    return _built(db, area_id, start, end).view(protect=False)
+
+
+def _built(db: Database, area_id=None, start=START, end=END) -> period.PeriodReport:
+    return period.build(report_data.load(db, _boss(db), report_data.Period(start, end, area_id)), "Welzijn")
 
 
 def _row(report: period.PeriodReport, key: str, *labels: str) -> list:
     table = report.table(key)
     row = next(r for r in table.rows if r[: len(labels)] == list(labels))
-    return [c.n if isinstance(c, Count) else c for c in row[len(labels) :]]
+    return [c.n if isinstance(c, Count) else c.value if isinstance(c, Measure) else c for c in row[len(labels) :]]
 
 
 def test_ladders_by_hand(office) -> None:
     db, _ = office
     report = _report(db)
-    # End steps: r1 4, r2 2, r3 1, r4 3, r7 2 (r5 only after, r6 deleted).
-    assert _row(report, "participation_distribution", ALL) == [1, 2, 1, 1, 0, 0, 5]
-    assert _row(report, "participation_distribution", "Ruinen") == [0, 2, 0, 1, 0, 0, 3]
-    # up r1 r7, down r2, same r3, new r4; average change (2 - 1 + 0 + 1) / 4.
-    assert _row(report, "participation_movement", ALL) == [2, 1, 1, 1, 5, 0.5]
-    assert _row(report, "participation_movement", "Ruinen") == [2, 1, 0, 0, 3, 0.67]
-    assert _row(report, "participation_movement", "Echten") == [0, 0, 1, 1, 2, 0.0]
-    assert _row(report, "support_movement", ALL) == [0, 1, 0, 0, 1, -1.0]
-    assert _row(report, "support_distribution", ALL) == [0, 0, 1, 0, 0, 1]
+    # In beeld at the end (30-6-2026): r1 4, r2 2, r3 1, r4 3, r7 2 (anonymised, still counted), r8 2,
+    # r9 5. r10 is placed but out of view; r5 only after the period; r6 deleted.
+    assert _row(report, "participation_distribution", ALL) == [1, 3, 1, 1, 1, 0, 7, 8]
+    assert _row(report, "participation_distribution", "Ruinen") == [0, 3, 0, 1, 0, 0, 4, 5]
+    assert _row(report, "participation_distribution", "Echten") == [1, 0, 1, 0, 1, 0, 3, 3]
+    # up r1 (2->4) r7 (1->2), down r2 (3->2), same r8, new r3 (first placed on the start
+    # day) r4 r9; average change (2 + 1 - 1 + 0) / 4.
+    assert _row(report, "participation_movement", ALL) == [2, 1, 1, 3, 7, 0.5]
+    assert _row(report, "participation_movement", "Ruinen") == [2, 1, 1, 0, 4, 0.5]
+    assert _row(report, "participation_movement", "Echten") == [0, 0, 0, 3, 3, None]
+    # Support: r1 4 -> 3 on the end day is lighter ("lichter" comes first on this ladder).
+    assert report.table("support_movement").columns[1:5] == ["lichter", "zwaarder", "gelijk", "nieuw"]
+    assert report.table("participation_movement").columns[1:5] == ["omhoog", "omlaag", "gelijk", "nieuw"]
+    assert _row(report, "support_movement", ALL) == [1, 0, 0, 0, 1, -1.0]
+    assert _row(report, "support_distribution", ALL) == [0, 0, 1, 0, 0, 1, 1]
+
+
+def test_issue15_01_a_change_on_the_first_day_counts_in_that_period(office) -> None:
+    """r3 is first placed on 1-1-2026: new in the first half of 2026, not in 2025."""
+    db, _ = office
+    assert _row(_report(db), "participation_movement", "Echten")[3] == 3  # r3, r4, r9 new
+    year_before = _report(db, start=date(2025, 1, 1), end=date(2025, 12, 31))
+    echten = [r for r in year_before.table("participation_movement").rows if r[0] == "Echten"]
+    assert echten == []  # nobody in Echten was placed by the end of 2025
+
+
+def test_issue15_02_a_move_leaves_past_periods_alone(office) -> None:
+    """r9 moved from Echten to Ruinen on 1-9-2026: the first half of 2026 still counts him in Echten,
+    a report ending after the move in Ruinen."""
+    db, _ = office
+    assert _row(_report(db), "participation_distribution", "Echten")[4] == 1
+    later = _report(db, start=date(2026, 1, 1), end=date(2026, 10, 31))
+    assert _row(later, "participation_distribution", "Echten")[4] == 0
+    assert _row(later, "participation_distribution", "Ruinen")[4] == 1
 
 
 def test_signals_by_hand(office) -> None:
     db, _ = office
     report = _report(db)
-    assert _row(report, "signals", ALL, "Eenzaamheid / sociaal isolement") == [1, 0, 1]
-    assert _row(report, "signals", ALL, "Schulden / armoede") == [1, 1, 1]
-    assert _row(report, "signals", ALL, "Wonen / overlast") == [1, 1, 0]
-    assert _row(report, "signals", "Echten", "Wonen / overlast") == [1, 1, 0]
-    # Closed in the period: 10 and 51 days; one of the two by referral.
-    assert _row(report, "signals_closed", ALL) == [2, 30.5, 50.0]
+    # new, of which anonymous, open at the end, closed at the end
+    # loneliness: s1 (closed 11-2) and the anonymous visitor of 20-5 (r6's is left out: deleted).
+    assert _row(report, "signals", ALL, "Eenzaamheid / sociaal isolement") == [2, 1, 0, 1]
+    # debts: r3's (open) and s5 (closed 15-6, reopened only in August: closed at the end); s2 from
+    # 2025, closed in January.
+    assert _row(report, "signals", ALL, "Schulden / armoede") == [2, 0, 1, 2]
+    assert _row(report, "signals", ALL, "Wonen / overlast") == [1, 1, 1, 0]
+    assert _row(report, "signals", "Echten", "Wonen / overlast") == [1, 1, 1, 0]
+    assert _row(report, "signals", "Echten", "Eenzaamheid / sociaal isolement") == [1, 1, 0, 0]
+    # Closed in the period: 10, 51 and 75 days; one of the three by referral.
+    assert _row(report, "signals_closed", ALL) == [3, 51.0, 33.3]
     assert [r[0] for r in report.table("signals_closed").rows] == [ALL, "Ruinen"]  # areas without any: no row
+    # New signals (as signal cards) by urgency: all "normaal".
+    assert _row(report, "signals_urgency", ALL) == [0, 4, 0, 0, 4]
+
+
+def test_issue15_05_anonymous_signals_count(office) -> None:
+    db, _ = office
+    report = _report(db)
+    assert _row(report, "signals", ALL, "Eenzaamheid / sociaal isolement")[:2] == [2, 1]
 
 
 def test_referrals_by_hand(office) -> None:
     db, _ = office
     report = _report(db)
-    assert _row(report, "referrals", "Schuldhulp") == [2, 1, 1, 1, 50.0, 14.0]
-    assert _row(report, "referrals", "Taalhuis") == [1, 0, 0, 0, None, None]
+    # made, without consent, sent, accepted, rejected, completed, on time, late, not yet due, %, median days
+    # Schuldhulp: f1 on time (9 days), f2 late (19 days), g answered only after the end: not yet due then.
+    assert _row(report, "referrals", ALL, "Schuldhulp") == [3, 0, 3, 2, 1, 1, 1, 1, 1, 50.0, 14.0]
+    # Taalhuis: r3's not yet due, r4's proposed without consent, r2's rejected while only proposed.
+    assert _row(report, "referrals", ALL, "Taalhuis") == [3, 1, 1, 0, 1, 0, 0, 0, 1, None, None]
+    assert _row(report, "referrals", "Echten", "Taalhuis") == [2, 1, 1, 0, 0, 0, 0, 0, 1, None, None]
+
+
+def test_issue15_03_a_referral_not_yet_due_is_not_late(office) -> None:
+    """Run on 23-11-2026: the referral due 30-11-2026 is not late in a report for 2026."""
+    db, _ = office
+    report = _report(db, start=date(2026, 1, 1), end=date(2026, 12, 31))
+    # Schuldhulp over 2026: f1 on time, f2 late, g (answered 5-7, due 9-7) on time, r3's pending.
+    assert _row(report, "referrals", ALL, "Schuldhulp")[6:9] == [2, 1, 1]
+
+
+def test_issue15_04_a_referral_never_sent_is_neither_sent_nor_late(office) -> None:
+    db, _ = office
+    row = _row(_report(db), "referrals", "Ruinen", "Taalhuis")
+    assert row[:9] == [1, 0, 0, 0, 1, 0, 0, 0, 0]  # made, rejected, not sent, not judged
 
 
 def test_reach_and_stories_by_hand(office) -> None:
     db, _ = office
     report = _report(db)
     # walk_in, home_visit, phone, activity, outreach | total, unique, anonymous, activities, participants, volunteers
-    assert _row(report, "reach", ALL) == [2, 1, 1, 1, 0, 5, 3, 1, 1, 12, 3]
+    assert _row(report, "reach", ALL) == [3, 1, 1, 1, 0, 6, 3, 2, 1, 12, 3]
     assert _row(report, "reach", "Ruinen") == [1, 0, 1, 1, 0, 3, 2, 0, 1, 12, 3]
-    assert _row(report, "reach", "Echten") == [1, 1, 0, 0, 0, 2, 1, 1, 0, 0, 0]
-    assert [r[1].n for r in report.table("contacts_per_month").rows] == [1, 1, 2, 0, 0, 1]
+    assert _row(report, "reach", "Echten") == [2, 1, 0, 0, 0, 3, 1, 2, 0, 0, 0]
+    months = [r[2].n for r in report.table("contacts_per_month").rows if r[0] == ALL]
+    assert months == [1, 1, 2, 0, 1, 1]
+    assert [r[2].n for r in report.table("contacts_per_month").rows if r[0] == "Echten"] == [0, 0, 2, 0, 1, 0]
     assert report.stories == [("Ruinen", date(2026, 6, 30), STORY)]
 
 
@@ -205,42 +297,66 @@ def test_area_filter_by_hand(office) -> None:
     report = _report(db, ids["b"])
     assert report.area == "Echten"
     assert [r[0] for r in report.table("participation_movement").rows] == ["Echten"]
-    assert _row(report, "participation_movement", "Echten") == [0, 0, 1, 1, 2, 0.0]
-    assert _row(report, "reach", "Echten") == [1, 1, 0, 0, 0, 2, 1, 1, 0, 0, 0]
-    assert report.table("referrals").rows == [["Taalhuis", Count(1), Count(0), Count(0), Count(0), None, None]]
+    assert _row(report, "participation_movement", "Echten") == [0, 0, 0, 3, 3, None]
+    assert _row(report, "reach", "Echten") == [2, 1, 0, 0, 0, 3, 1, 2, 0, 0, 0]
+    assert [r[1] for r in report.table("referrals").rows] == ["Schuldhulp", "Taalhuis"]
     assert report.stories == []
+
+
+def _tidy(raw: bytes) -> list[dict[str, str]]:
+    """The CSV's value lines, below its header block."""
+    text = raw.decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text[text.index("sectie;") :]), delimiter=";"))
 
 
 def test_exports_parse_and_hold_no_names(office, tmp_path: Path) -> None:
     db, _ = office
-    report = _report(db)
-    raw = export.to_csv(report)
+    built = _built(db)
+    published = built.view()
+    raw = export.to_csv(published)
     assert raw.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    header = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))[:5]
+    assert header == [
+        ["organisatie", "Welzijn"],
+        ["periode", "01-01-2026 t/m 30-06-2026"],
+        ["gebied", ALL],
+        ["kleine aantallen", export.LEGEND],
+        ["gemaakt op", "23-11-2026"],
+    ]
+    rows = _tidy(raw)
     assert list(rows[0]) == ["sectie", "rij", "subrij", "kenmerk", "waarde"]
-    average = next(
-        r
-        for r in rows
-        if r["rij"] == ALL and r["kenmerk"] == "gem. verandering" and r["sectie"].startswith("Participatieladder")
-    )
-    assert average["waarde"] == "0,50"  # decimal comma
     walk_ins = next(
         r for r in rows if r["sectie"] == "Bereik" and r["rij"] == ALL and r["kenmerk"] == "contact: inloop"
     )
-    assert walk_ins["waarde"] == "<5"  # 2 walk-ins: suppressed
+    assert walk_ins["waarde"] == "x"  # 3 walk-ins: hidden
     assert "Test" not in raw.decode("utf-8-sig") and "1950" not in raw.decode("utf-8-sig")
-    unsuppressed = export.to_csv(report, suppress=False).decode("utf-8-sig")
-    assert "contact: inloop;2" in unsuppressed
+    unsuppressed = _tidy(export.to_csv(built.view(protect=False)))
+    average = next(
+        r
+        for r in unsuppressed
+        if r["rij"] == ALL and r["kenmerk"] == "gem. verandering" and r["sectie"].startswith("Participatieladder")
+    )
+    assert average["waarde"] == "0,50"  # decimal comma, two decimals as rounded
+    closing = {r["kenmerk"]: r["waarde"] for r in unsuppressed if r["sectie"].startswith("Signalen gesloten")}
+    assert closing["mediaan dagen tot sluiten"] == "51,0"  # medians: always one decimal
+    assert closing["aandeel via doorverwijzing (%)"] == "33,3"  # not 33,30
+    assert any(r["kenmerk"] == "contact: inloop" and r["waarde"] == "3" for r in unsuppressed)
 
     from openpyxl import load_workbook
 
-    path = export.write(report, "xlsx", tmp_path / "r.xlsx")
+    path = export.write(built, "xlsx", tmp_path / "r.xlsx")
     book = load_workbook(path)
+    assert all(len(name) <= 31 for name in book.sheetnames)
+    assert len(set(book.sheetnames)) == len(book.sheetnames)
+    assert "Verantwoordelijkheid beweging" in book.sheetnames and "Participatieladder treden" in book.sheetnames
     sheet = book["Bereik"]
     assert [c.value for c in sheet[1]][:2] == ["Gebied", "contact: inloop"]
-    assert sheet["A2"].value == ALL and sheet["B2"].value == "<5" and sheet["G2"].value == 5
+    assert sheet["A2"].value == ALL and sheet["B2"].value == "x" and sheet["G2"].value == 6
     assert book["Verhalen"]["C2"].value == STORY
-    data = json.loads(export.to_json(report, suppress=False))
+    data = json.loads(export.to_json(built.view(protect=False)))
     reach = next(t for t in data["tabellen"] if t["sleutel"] == "reach")
-    assert reach["rijen"][0][:3] == [ALL, 2, 1]
-    assert "| Alle gebieden |" in export.to_markdown(report)
+    assert reach["rijen"][0][:3] == [ALL, 3, 1]
+    assert "| Alle gebieden |" in export.to_markdown(published)
+    page = export.write(built, "html", tmp_path / "r.html").read_text(encoding="utf-8")
+    assert page.count("<svg") >= 3 and "<script" not in page and "http" not in page
+    assert "Test" not in page and "<td>x</td>" in page

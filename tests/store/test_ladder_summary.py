@@ -14,7 +14,7 @@ from sqlalchemy import text
 from wijkwerk_tui.db.engine import Database, open_database
 from wijkwerk_tui.domain.ladders import Ladder
 from wijkwerk_tui.domain.names import PersonalData
-from wijkwerk_tui.queries.report_data import step_on
+from wijkwerk_tui.queries.report_ladders import step_on
 from wijkwerk_tui.store import ladders, residents, workers
 
 BASE = date(2025, 1, 1)

@@ -48,7 +48,7 @@ async def test_report_screen_shows_bars_and_exports(demo_db: Database, tmp_path:
         await settle(pilot)
         await pilot.press("ctrl+e")
         await settle(pilot)
-    assert sorted(p.suffix for p in (tmp_path / "uit").iterdir()) == [".csv", ".json", ".md", ".xlsx"]
+    assert sorted(p.suffix for p in (tmp_path / "uit").iterdir()) == [".csv", ".html", ".json", ".md", ".xlsx"]
 
 
 async def test_a_worker_cannot_open_the_report(demo_db: Database) -> None:
@@ -156,15 +156,15 @@ async def test_hardening_15_exports_screen_lists_and_clears_up_and_says_they_are
         await settle(pilot)
         assert any("niet versleuteld" in n for n in notices)
         written = sorted(p.name for p in chosen.iterdir())
-        assert len(written) == 5 and "eigen-bestand.txt" in written
+        assert len(written) == 6 and "eigen-bestand.txt" in written
         app.action_exports()
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ExportsScreen)
-        assert len(cells(screen.query_one("#exports", RowList))) == 4
+        assert len(cells(screen.query_one("#exports", RowList))) == 5
         await pilot.press("x", "j")
         await settle(pilot)
-        assert len(cells(screen.query_one("#exports", RowList))) == 3
+        assert len(cells(screen.query_one("#exports", RowList))) == 4
         await pilot.press("o", "j")
         await settle(pilot)
         assert cells(screen.query_one("#exports", RowList)) == []

@@ -165,6 +165,10 @@ class Referral(Row, table=True):
     feedback_on: date | None = None
     feedback: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     worker_id: uuid.UUID | None = Field(default=None, foreign_key="worker.id")
+    # Where it was made (the resident's area then), so a later move leaves past reports alone.
+    area_id: uuid.UUID | None = Field(default=None, foreign_key="area.id")
+    # The day it went to the partner; None: never sent (proposed, perhaps rejected unsent).
+    sent_on: date | None = None
 
 
 class Signal(Row, table=True):
@@ -265,6 +269,37 @@ class GroupActivity(Row, table=True):
 class ActivityResident(Row, table=True):
     activity_id: uuid.UUID = Field(foreign_key="groupactivity.id", index=True)
     resident_id: uuid.UUID = Field(foreign_key="resident.id", index=True)
+
+
+class ResidentMove(Row, table=True):
+    """A resident's area changed: reports of past periods keep counting him where he lived."""
+
+    resident_id: uuid.UUID = Field(foreign_key="resident.id", index=True)
+    from_area_id: uuid.UUID | None = Field(default=None, foreign_key="area.id")
+    to_area_id: uuid.UUID | None = Field(default=None, foreign_key="area.id")
+    moved_on: date = Field(index=True)
+
+
+class SignalReopening(Row, table=True):
+    """A closing undone: the signal was closed from `closed_on` until `reopened_on`."""
+
+    signal_id: uuid.UUID = Field(foreign_key="signal.id", index=True)
+    closed_on: date = Field(index=True)
+    close_reason: str | None = Field(default=None, max_length=40)
+    reopened_on: date
+
+
+class FrozenReport(Row, table=True):
+    """A report as it was sent (vastgesteld): its figures, what each counted, and a hash."""
+
+    start_on: date
+    end_on: date
+    area_id: uuid.UUID | None = Field(default=None, foreign_key="area.id")
+    run_on: date
+    # JSON: every figure unsuppressed, and per figure the records it counted (ids, no names).
+    figures: str = Field(default="{}", sa_type=Text)
+    evidence: str = Field(default="{}", sa_type=Text)
+    digest: str = Field(default="", max_length=64)
 
 
 class AuditEvent(SQLModel, table=True):

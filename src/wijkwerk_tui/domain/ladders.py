@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 
 from wijkwerk_tui.domain.errors import ValidationError
@@ -115,12 +115,13 @@ def latest_on_or_before(history: Iterable[Placement], day: date | None = None) -
 
 
 def classify_movement(history: Iterable[Placement], start: date, end: date) -> Movement:
-    """Compare the step in force at `start` with the step in force at `end`."""
+    """Compare the step in force before the period (at the end of the day before `start`) with
+    the step in force at the end of `end`: a change on the first day belongs to the period."""
     if end < start:
         raise ValueError("end before start")
     items = list(history)
     at_end = latest_on_or_before(items, end)
-    at_start = latest_on_or_before(items, start)
+    at_start = latest_on_or_before(items, start - timedelta(days=1))
     return movement_between(at_start.step if at_start else None, at_end.step if at_end else None)
 
 

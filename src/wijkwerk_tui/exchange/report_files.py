@@ -1,8 +1,10 @@
-"""The period report as Markdown, CSV (for Dutch Excel), XLSX and JSON.
+"""The period report as Markdown, CSV (for Dutch Excel), XLSX, JSON and HTML.
 
-CSV for Dutch Excel: semicolons, UTF-8 with a byte-order mark (else Excel reads it as
-ANSI and breaks ë and ï), and a decimal comma. It is long ("tidy"): one value per line
-with its section, row, sub-row and column, so a pivot table makes any view.
+Every format gets the report as published (`PeriodReport.view`): hidden figures show as
+"x", the sign Statistics Netherlands uses. CSV for Dutch Excel: semicolons, UTF-8 with a
+byte-order mark (else Excel reads it as ANSI and breaks ë and ï), a decimal comma, a header
+block saying what the figures are, then one value per line with its section, row, sub-row
+and column ("tidy"), so a pivot table makes any view.
 """
 
 from __future__ import annotations
@@ -13,25 +15,47 @@ import json
 from pathlib import Path
 from typing import Any
 
-from wijkwerk_tui.domain.report import SMALL, Cell, Count, PeriodReport
+from wijkwerk_tui.domain.report import SMALL, Cell, Count, Hidden, Measure, PeriodReport, Table
 from wijkwerk_tui.exchange.private_files import private_file
 from wijkwerk_tui.exchange.spreadsheet import cells, csv_text
 
-FORMATS = ("md", "csv", "xlsx", "json")
+FORMATS = ("md", "csv", "xlsx", "json", "html")
+HIDDEN = "x"
+LEGEND = f"x: niet gepubliceerd (minder dan {SMALL}, of zou zo'n klein aantal verraden)"
+# Readable sheet names within Excel's 31 characters.
+SHEET_NAMES = {
+    "participation_distribution": "Participatieladder treden",
+    "participation_movement": "Participatieladder beweging",
+    "support_distribution": "Verantwoordelijkheid treden",
+    "support_movement": "Verantwoordelijkheid beweging",
+    "signals": "Signalen per soort",
+    "signals_urgency": "Signalen naar urgentie",
+    "signals_source": "Signalen naar bron",
+    "signals_closed": "Signalen gesloten",
+    "referrals": "Doorverwijzingen",
+    "reach": "Bereik",
+    "effort": "Inzet in uren",
+    "contacts_per_month": "Contacten per maand",
+}
 
 
-def show(cell: Cell, suppress: bool) -> str | int | float | None:
-    """A cell's value for output: small counts become "<5" when suppression is on."""
+def show(cell: Cell) -> str | int | float | None:
+    """A cell's value for output."""
+    if isinstance(cell, Hidden):
+        return HIDDEN
     if isinstance(cell, Count):
-        return f"<{SMALL}" if suppress and 0 < cell.n < SMALL else cell.n
+        return cell.n
+    if isinstance(cell, Measure):
+        return cell.value
     return cell
 
 
-def _text(value: str | int | float | None, decimal_comma: bool = True) -> str:
+def number_text(value: str | int | float | None, digits: int = 1, decimal_comma: bool = True) -> str:
+    """Numbers at the precision they were rounded to (23,7; a median 8,0; an average 0,50)."""
     if value is None:
         return "–"
     if isinstance(value, float):
-        text = f"{value:.2f}"  # always two decimals, so a column lines up
+        text = f"{value:.{digits}f}"
         return text.replace(".", ",") if decimal_comma else text
     return str(value)
 
@@ -40,21 +64,28 @@ def _period(report: PeriodReport) -> str:
     return f"{report.start:%d-%m-%Y} t/m {report.end:%d-%m-%Y}"
 
 
-def to_markdown(report: PeriodReport, suppress: bool = True) -> str:
-    lines = [
-        f"# Rapportage {report.organisation}".rstrip(),
-        "",
-        f"Periode: {_period(report)} · Gebied: {report.area}"
-        + (" · Aantallen onder de 5 staan als <5." if suppress else ""),
-        "",
+def about(report: PeriodReport) -> list[tuple[str, str]]:
+    """What the figures are: the header of every format."""
+    return [
+        ("organisatie", report.organisation),
+        ("periode", _period(report)),
+        ("gebied", report.area),
+        ("kleine aantallen", LEGEND if report.protected else "niet onderdrukt"),
+        ("gemaakt op", f"{report.run_on:%d-%m-%Y}"),
     ]
+
+
+def to_markdown(report: PeriodReport) -> str:
+    lines = [f"# Rapportage {report.organisation}".rstrip(), ""]
+    lines += [f"- {name.capitalize()}: {value}" for name, value in about(report)[1:]] + [""]
     for table in report.tables:
         lines += [f"## {table.title}", ""]
         if table.note:
             lines += [table.note, ""]
         lines += ["| " + " | ".join(table.columns) + " |", "|" + "---|" * len(table.columns)]
         lines += [
-            "| " + " | ".join(_text(show(c, suppress)).replace("|", "\\|") for c in row) + " |" for row in table.rows
+            "| " + " | ".join(number_text(show(c), table.digits).replace("|", "\\|") for c in row) + " |"
+            for row in table.rows
         ]
         lines.append("")
     lines += ["## Verhalen uit de wijk", ""]
@@ -62,17 +93,20 @@ def to_markdown(report: PeriodReport, suppress: bool = True) -> str:
     return "\n".join(lines) + "\n"
 
 
-def to_csv(report: PeriodReport, suppress: bool = True) -> bytes:
+def to_csv(report: PeriodReport) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    for name, value in about(report):
+        writer.writerow([name, csv_text(value)])
+    writer.writerow([])
     writer.writerow(["sectie", "rij", "subrij", "kenmerk", "waarde"])
     for table in report.tables:
         for row in table.rows:
             labels = [csv_text(str(c)) for c in row[: table.labels]]
             row_label, sub_label = labels[0], (labels[1] if len(labels) > 1 else "")
             for column, cell in zip(table.columns[table.labels :], row[table.labels :], strict=True):
-                value = _text(show(cell, suppress))
-                # Text (a name, "<5") is quoted where it starts like a formula; numbers stay numbers.
+                value = number_text(show(cell), table.digits)
+                # Text (a name) is quoted where it starts like a formula; numbers stay numbers.
                 writer.writerow(
                     [table.title, row_label, sub_label, column, csv_text(value) if isinstance(cell, str) else value]
                 )
@@ -81,19 +115,22 @@ def to_csv(report: PeriodReport, suppress: bool = True) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-def to_json(report: PeriodReport, suppress: bool = True) -> str:
+def to_json(report: PeriodReport) -> str:
     data: dict[str, Any] = {
         "organisatie": report.organisation,
         "van": report.start.isoformat(),
         "tot_en_met": report.end.isoformat(),
         "gebied": report.area,
-        "kleine_aantallen_onderdrukt": suppress,
+        "gemaakt_op": report.run_on.isoformat(),
+        "kleine_aantallen_onderdrukt": report.protected,
+        "verborgen": f'"{HIDDEN}": {LEGEND}',
         "tabellen": [
             {
                 "sleutel": t.key,
                 "titel": t.title,
+                "toelichting": t.note,
                 "kolommen": t.columns,
-                "rijen": [[show(c, suppress) for c in row] for row in t.rows],
+                "rijen": [[show(c) for c in row] for row in t.rows],
             }
             for t in report.tables
         ],
@@ -102,30 +139,30 @@ def to_json(report: PeriodReport, suppress: bool = True) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
-def to_xlsx(report: PeriodReport, path: Path, suppress: bool = True) -> None:
+def to_xlsx(report: PeriodReport, path: Path) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     book = Workbook()
-    about = book.active
-    assert about is not None  # a new workbook has one sheet, and it is active
-    about.title = "Over"
-    for line in (
-        ["Rapportage", report.organisation],
-        ["Periode", _period(report)],
-        ["Gebied", report.area],
-        ["Kleine aantallen", f"onder de {SMALL} als <{SMALL}" if suppress else "niet onderdrukt"],
-    ):
-        about.append(cells(about, line))
-    used: set[str] = {"Over"}
+    first = book.active
+    assert first is not None  # a new workbook has one sheet, and it is active
+    first.title = "Over"
+    first.append(["Rapportage", report.organisation])
+    for name, value in about(report)[1:]:
+        first.append(cells(first, [name, value]))
+    used: set[str] = {"Over", "Verhalen"}
     for table in report.tables:
-        name = _sheet_name(table.title, used)
-        sheet = book.create_sheet(name)
+        sheet = book.create_sheet(sheet_name(table, used))
         sheet.append(cells(sheet, table.columns))
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in table.rows:
-            sheet.append(cells(sheet, [show(c, suppress) for c in row]))
+            sheet.append(cells(sheet, [show(c) for c in row]))
+        decimals = "0." + "0" * table.digits
+        for column in sheet.iter_cols(min_row=2):
+            for cell in column:
+                if isinstance(cell.value, float):
+                    cell.number_format = decimals
         sheet.column_dimensions["A"].width = 28
     stories = book.create_sheet("Verhalen")
     stories.append(["Gebied", "Datum", "Verhaal"])
@@ -134,29 +171,33 @@ def to_xlsx(report: PeriodReport, path: Path, suppress: bool = True) -> None:
     book.save(path)
 
 
-def _sheet_name(title: str, used: set[str]) -> str:
-    base = "".join(c for c in title if c not in "[]:*?/\\")[:28].strip()
-    name, n = base, 2
+def sheet_name(table: Table, used: set[str]) -> str:
+    base = SHEET_NAMES.get(table.key) or "".join(c for c in table.title if c not in "[]:*?/\\")[:28].strip()
+    name, n = base[:31], 2
     while name in used:
-        name, n = f"{base[:25]} {n}", n + 1
+        name, n = f"{base[:27]} {n}", n + 1
     used.add(name)
     return name
 
 
 def write(report: PeriodReport, fmt: str, path: Path, suppress: bool = True) -> Path:
+    """The report as published (protected unless `suppress` is off) in one format."""
     if fmt not in FORMATS:
         raise ValueError(fmt)
+    published = report.view(protect=suppress)
     private_file(path)
     if fmt == "md":
-        path.write_text(to_markdown(report, suppress), encoding="utf-8")
+        path.write_text(to_markdown(published), encoding="utf-8")
     elif fmt == "csv":
-        path.write_bytes(to_csv(report, suppress))
+        path.write_bytes(to_csv(published))
     elif fmt == "json":
-        path.write_text(to_json(report, suppress), encoding="utf-8")
-    elif fmt == "xlsx":
-        to_xlsx(report, path, suppress)
+        path.write_text(to_json(published), encoding="utf-8")
+    elif fmt == "html":
+        from wijkwerk_tui.exchange.report_html import to_html
+
+        path.write_text(to_html(published), encoding="utf-8")
     else:
-        raise ValueError(fmt)
+        to_xlsx(published, path)
     return path
 
 

@@ -525,7 +525,7 @@ def _signal(
         follow_up = b.next_date(follow_up, "signal", worker, ahead_days=28)
     referral_id = None
     if status == "referred" or (status == "closed" and rng.random() < 0.3):
-        referral_id = _referral(b, rid, worker, noticed, partner_ids)
+        referral_id = _referral(b, rid, area_id, worker, noticed, partner_ids)
     signal = b.add(
         Signal,
         {
@@ -563,7 +563,7 @@ def _signal(
             )
 
 
-def _referral(b: _Builder, rid: str, worker: str, on: date, partner_ids: list[str]) -> str:
+def _referral(b: _Builder, rid: str, area_id: str, worker: str, on: date, partner_ids: list[str]) -> str:
     rng, today = b.rng, b.today
     due = referral_rules.default_feedback_due(on)
     if due >= today or rng.random() < 0.25:  # recent ones, and some older ones, still wait for feedback
@@ -590,6 +590,8 @@ def _referral(b: _Builder, rid: str, worker: str, on: date, partner_ids: list[st
             "feedback_on": feedback_on,
             "feedback": "Inwoner is in beeld en wordt geholpen." if feedback_on else "",
             "worker_id": worker,
+            "area_id": area_id,
+            "sent_on": on,
         },
     )
     referral_id: str = row["id"]

@@ -57,7 +57,7 @@ def add_in(
         raise ValidationError("status", "Een nieuwe doorverwijzing is voorgesteld of verstuurd.")
     if data.status == "sent":
         rules.check_status_change("proposed", "sent", bool(data.consent_share))
-    get_live(session, Resident, resident_id, "Inwoner")
+    resident = get_live(session, Resident, resident_id, "Inwoner")
     partner = get_live(session, Partner, data.partner_id, "Partner")
     if not partner.active:
         raise ValidationError("partner", "Deze partner is niet meer actief.")
@@ -75,6 +75,8 @@ def add_in(
             feedback_due_on=due,
             worker_id=actor,
             status=data.status,
+            area_id=resident.area_id,  # where it was made, for the reports
+            sent_on=referred_on if data.status == "sent" else None,
         ),
     )
     session.add(referral)
@@ -96,6 +98,14 @@ def _link_signal(session: Session, db: Database, referral: Referral, signal_id: 
     session.add(touch(db, signal))
 
 
+def _set_status(db: Database, referral: Referral, new_status: str) -> None:
+    """The first time it leaves for the partner is its sent date (a referral rejected while
+    only proposed was never sent)."""
+    if new_status in rules.SHARING_STATUSES and referral.sent_on is None:
+        referral.sent_on = db.today()
+    referral.status = new_status
+
+
 def change_status(
     db: Database, actor: uuid.UUID | None, referral_id: uuid.UUID, new_status: str, *, base: Base | None = None
 ) -> Referral:
@@ -104,7 +114,7 @@ def change_status(
         if not changes(base, {"status": new_status}, {"status": referral.status}, referral.version):
             return referral
         rules.check_status_change(referral.status, new_status, referral.consent_share)
-        referral.status = new_status
+        _set_status(db, referral, new_status)
         session.add(touch(db, referral))
         audit.record(session, db, actor, "referral.status", referral.resident_id, new_status)
         return referral
@@ -138,7 +148,7 @@ def record_feedback(
         new_status = changes(base, mine, current, referral.version).get("status")
         if new_status and new_status != referral.status:
             rules.check_status_change(referral.status, new_status, referral.consent_share)
-            referral.status = new_status
+            _set_status(db, referral, new_status)
         referral.feedback = text
         referral.feedback_on = feedback_on
         session.add(touch(db, referral))

@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.db.rows import get_live, stamp_new, touch
-from wijkwerk_tui.db.tables import Area, Resident
+from wijkwerk_tui.db.tables import Area, Resident, ResidentMove
 from wijkwerk_tui.domain.edits import Base, changes
 from wijkwerk_tui.domain.errors import ValidationError
 from wijkwerk_tui.domain.names import PersonalData, check_personal_data, phonetic_key, search_key
@@ -108,6 +108,12 @@ def update_resident(
             return resident
         if "consent_register" in changed:
             resident.consent_on = _check_consent(consent_register, consent_on, db.today())
+        if "area_id" in changed and changed["area_id"] != resident.area_id:
+            # The move is kept: a report of a past period counts him where he lived then.
+            move = ResidentMove(
+                resident_id=resident.id, from_area_id=resident.area_id, to_area_id=area_id, moved_on=db.today()
+            )
+            session.add(stamp_new(db, actor, move))
         for key, value in changed.items():
             setattr(resident, key, value)
         merged = PersonalData(**{f: getattr(resident, f) for f in PersonalData.__dataclass_fields__})

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.db.rows import NotFound, get_live, stamp_new, touch
-from wijkwerk_tui.db.tables import MeldcodeStep, Referral, Resident, Signal
+from wijkwerk_tui.db.tables import MeldcodeStep, Referral, Resident, Signal, SignalReopening
 from wijkwerk_tui.domain import signals as rules
 from wijkwerk_tui.domain.accounts import Viewer, can_see_signal
 from wijkwerk_tui.domain.edits import Base, changes
@@ -140,6 +140,20 @@ def update_signal(
         referral_id = changed.get("referral_id")
         if new_status != signal.status:
             rules.check_status_change(signal.status, new_status, close_reason)
+            if signal.status == "closed" and signal.closed_on is not None:
+                # Reopened: the closing stays on record, so a report of the past still sees it.
+                session.add(
+                    stamp_new(
+                        db,
+                        actor,
+                        SignalReopening(
+                            signal_id=signal.id,
+                            closed_on=signal.closed_on,
+                            close_reason=signal.close_reason,
+                            reopened_on=db.today(),
+                        ),
+                    )
+                )
             signal.status = new_status
             signal.close_reason = close_reason if new_status == "closed" else None
             signal.closed_on = db.today() if new_status == "closed" else None

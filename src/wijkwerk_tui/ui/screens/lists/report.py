@@ -20,6 +20,7 @@ from wijkwerk_tui.domain import report as period
 from wijkwerk_tui.domain.dates import format_date, parse_date
 from wijkwerk_tui.domain.errors import DomainError
 from wijkwerk_tui.domain.report import Period, PeriodReport
+from wijkwerk_tui.domain.report_tables import charts
 from wijkwerk_tui.exchange import report_files as export
 from wijkwerk_tui.queries import report_data
 from wijkwerk_tui.store import areas, settings
@@ -73,7 +74,7 @@ class ReportScreen(AppScreen[None]):
             yield Input(format_date(today), id="end", compact=True)
             yield select(options, id="area", prompt="alle gebieden")
         yield Static(
-            Text("Ctrl+R berekent · Ctrl+E schrijft md, csv, xlsx en json (kleine aantallen als <5)"),
+            Text("Ctrl+R berekent · Ctrl+E schrijft md, csv, xlsx, json en html (kleine aantallen als x)"),
             id="report-status",
         )
         yield VerticalScroll(id="report-body")
@@ -119,7 +120,8 @@ class ReportScreen(AppScreen[None]):
         self.report = built
         body = self.query_one("#report-body", VerticalScroll)
         await body.remove_children()
-        widgets: list[Widget] = [BarChart(chart.title, chart.bars) for chart in built.charts]
+        shown = built.view(protect=False)
+        widgets: list[Widget] = [BarChart(chart.title, chart.bars) for chart in charts(shown)]
         for key in SHOWN_TABLES:
             table = built.table(key)
             widgets.append(Static(Text(table.title), classes="report-table-title"))
@@ -127,13 +129,13 @@ class ReportScreen(AppScreen[None]):
             widgets.append(grid)
         await body.mount_all(widgets)
         for grid, key in zip(body.query(DataTable), SHOWN_TABLES, strict=True):
-            table = built.table(key)
+            table = shown.table(key)
             grid.add_columns(*table.columns)
             for row in table.rows:
-                grid.add_row(*[plain(export.show(c, suppress=False) if c is not None else "–") for c in row])
+                grid.add_row(*[plain(export.number_text(export.show(c), table.digits)) for c in row])
         self._status(
             f"{format_date(built.start)} t/m {format_date(built.end)} · {built.area} · "
-            "Ctrl+E exporteert (kleine aantallen als <5)"
+            "Ctrl+E exporteert (kleine aantallen als x)"
         )
 
     def work_failed(self, worker: Worker[Any]) -> None:

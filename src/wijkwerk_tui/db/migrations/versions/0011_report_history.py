@@ -1,0 +1,82 @@
+"""What past reports need to stay true: where a referral was made and whether it was ever
+sent, residents' moves between areas, undone signal closings, and frozen (vastgestelde)
+reports. Existing referrals get the resident's current area (the one approximation) and a
+sent date when their status or a partner's answer shows they went out.
+
+Revision ID: 0011
+Revises: 0010
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0011"
+down_revision = "0010"
+branch_labels = None
+depends_on = None
+
+
+def _stamped() -> list[sa.Column[object]]:
+    """The columns every synced row has (db.tables.Row)."""
+    return [
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.Column("created_by", sa.Uuid(), sa.ForeignKey("worker.id"), nullable=True),
+        sa.Column("device_id", sa.String(length=36), nullable=False),
+        sa.Column("deleted_at", sa.DateTime(), nullable=True),
+        sa.Column("version", sa.Integer(), nullable=False, server_default="1"),
+        sa.Column("id", sa.Uuid(), primary_key=True),
+    ]
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("referral") as batch:
+        batch.add_column(sa.Column("area_id", sa.Uuid(), nullable=True))
+        batch.add_column(sa.Column("sent_on", sa.Date(), nullable=True))
+        batch.create_foreign_key("fk_referral_area_id_area", "area", ["area_id"], ["id"])
+    op.execute("UPDATE referral SET area_id = (SELECT area_id FROM resident WHERE resident.id = referral.resident_id)")
+    op.execute(
+        "UPDATE referral SET sent_on = referred_on WHERE status IN ('sent', 'accepted', 'completed')"
+        " OR (status = 'rejected' AND feedback_on IS NOT NULL)"
+    )
+    op.create_table(
+        "residentmove",
+        *_stamped(),
+        sa.Column("resident_id", sa.Uuid(), sa.ForeignKey("resident.id"), nullable=False),
+        sa.Column("from_area_id", sa.Uuid(), sa.ForeignKey("area.id"), nullable=True),
+        sa.Column("to_area_id", sa.Uuid(), sa.ForeignKey("area.id"), nullable=True),
+        sa.Column("moved_on", sa.Date(), nullable=False),
+    )
+    op.create_index("ix_residentmove_resident_id", "residentmove", ["resident_id"])
+    op.create_index("ix_residentmove_moved_on", "residentmove", ["moved_on"])
+    op.create_table(
+        "signalreopening",
+        *_stamped(),
+        sa.Column("signal_id", sa.Uuid(), sa.ForeignKey("signal.id"), nullable=False),
+        sa.Column("closed_on", sa.Date(), nullable=False),
+        sa.Column("close_reason", sa.String(length=40), nullable=True),
+        sa.Column("reopened_on", sa.Date(), nullable=False),
+    )
+    op.create_index("ix_signalreopening_signal_id", "signalreopening", ["signal_id"])
+    op.create_index("ix_signalreopening_closed_on", "signalreopening", ["closed_on"])
+    op.create_table(
+        "frozenreport",
+        *_stamped(),
+        sa.Column("start_on", sa.Date(), nullable=False),
+        sa.Column("end_on", sa.Date(), nullable=False),
+        sa.Column("area_id", sa.Uuid(), sa.ForeignKey("area.id"), nullable=True),
+        sa.Column("run_on", sa.Date(), nullable=False),
+        sa.Column("figures", sa.Text(), nullable=False),
+        sa.Column("evidence", sa.Text(), nullable=False),
+        sa.Column("digest", sa.String(length=64), nullable=False),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("frozenreport")
+    op.drop_table("signalreopening")
+    op.drop_table("residentmove")
+    with op.batch_alter_table("referral") as batch:
+        batch.drop_constraint("fk_referral_area_id_area", type_="foreignkey")
+        batch.drop_column("sent_on")
+        batch.drop_column("area_id")
