@@ -193,6 +193,10 @@ def signals(data: ReportData, report: PeriodReport) -> None:
             by.rows.append([area, *[Count(counts[c]) for c in vocabulary], Count(sum(counts.values()))])
         _row_relations(report, by, len(vocabulary) + 1, range(1, len(vocabulary) + 1))
         _area_relations(report, by, range(1, len(vocabulary) + 2))
+    urgency, source = report.table("signals_urgency"), report.table("signals_source")
+    for i in range(len(urgency.rows)):  # the same signals, counted twice
+        total = ((source.key, i, len(SOURCES) + 1),)
+        report.relations.append(Relation((urgency.key, i, len(URGENCIES) + 1), total))
     _closing(data, report)
 
 
