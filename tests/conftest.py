@@ -12,6 +12,9 @@ import pytest
 from wijkwerk_tui.db.engine import Database, open_database
 from wijkwerk_tui.ops.demo_data import build_demo
 
+# The period report's hand-computed office, used by the report and frozen-report tests.
+pytest_plugins = ["tests.queries.report_office"]
+
 # Monday 23 November 2026, 10:00 in the Netherlands.
 FROZEN_NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 

@@ -296,10 +296,11 @@ class FrozenReport(Row, table=True):
     end_on: date
     area_id: uuid.UUID | None = Field(default=None, foreign_key="area.id")
     run_on: date
-    # JSON: every figure unsuppressed, and per figure the records it counted (ids, no names).
+    organisation: str = Field(default="", max_length=200)
+    # JSON (counts only, no names): every figure as computed, and which ones the sent report hid.
     figures: str = Field(default="{}", sa_type=Text)
-    evidence: str = Field(default="{}", sa_type=Text)
-    digest: str = Field(default="", max_length=64)
+    hidden: str = Field(default="[]", sa_type=Text)
+    digest: str = Field(default="", max_length=64)  # sha256 over both: a changed copy shows
 
 
 class AuditEvent(SQLModel, table=True):

@@ -25,6 +25,7 @@ ACTIONS: dict[str, str] = {
     "goal.create": "doel vastgelegd",
     "goal.status": "status doel gewijzigd",
     "save.undo": "opslag ongedaan gemaakt",
+    "report.freeze": "rapportage vastgesteld",
 }
 
 

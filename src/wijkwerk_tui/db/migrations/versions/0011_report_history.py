@@ -66,8 +66,9 @@ def upgrade() -> None:
         sa.Column("end_on", sa.Date(), nullable=False),
         sa.Column("area_id", sa.Uuid(), sa.ForeignKey("area.id"), nullable=True),
         sa.Column("run_on", sa.Date(), nullable=False),
+        sa.Column("organisation", sa.String(length=200), nullable=False),
         sa.Column("figures", sa.Text(), nullable=False),
-        sa.Column("evidence", sa.Text(), nullable=False),
+        sa.Column("hidden", sa.Text(), nullable=False),
         sa.Column("digest", sa.String(length=64), nullable=False),
     )
 
