@@ -175,6 +175,21 @@ def test_report_csv_to_stdout_and_xlsx_to_a_file(office, tmp_path: Path) -> None
     assert unknown.returncode == 1 and "gebied" in unknown.stderr
 
 
+def test_issue15_02_freeze_list_and_compare_from_the_command_line(office) -> None:
+    path, _ = office
+    html = _run("--db", str(path), "report", "--from", "1-1-2026", "--to", "31-12-2026", "--format", "html", "--freeze")
+    assert html.returncode == 0, html.stderr
+    assert html.stdout.startswith("<!DOCTYPE html>") and "Hoekstra" not in html.stdout
+    kenmerk = html.stderr.split("kenmerk ")[1].split()[0]
+    listed = _run("--db", str(path), "frozen")
+    assert listed.returncode == 0 and listed.stdout.startswith(kenmerk) and "01-01-2026 t/m 31-12-2026" in listed.stdout
+    same = _run("--db", str(path), "frozen", kenmerk)
+    assert same.returncode == 0, same.stderr
+    assert "Vingerafdruk klopt." in same.stdout and "Geen verschillen" in same.stdout
+    wrong = _run("--db", str(path), "frozen", "zzzz")
+    assert wrong.returncode == 1 and "geen vastgestelde rapportage" in wrong.stderr
+
+
 def test_full_export_is_for_coordinators_and_marks_deleted_rows(office, clock, tmp_path: Path) -> None:
     import json
 

@@ -80,6 +80,13 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--format", choices=("md", "csv", "xlsx", "json", "html"), default="md")
     report.add_argument("--output", metavar="BESTAND", help="bestand (standaard: het scherm; xlsx vraagt een bestand)")
     report.add_argument("--no-suppress", action="store_true", help="ook aantallen onder de 5 tonen")
+    report.add_argument(
+        "--freeze", action="store_true", help="de rapportage vaststellen zoals ze verstuurd wordt (toont het kenmerk)"
+    )
+    frozen = sub.add_parser(
+        "frozen", help="vastgestelde rapportages; met KENMERK: wat er sindsdien veranderde en waarom", parents=[common]
+    )
+    frozen.add_argument("id", nargs="?", metavar="KENMERK", help="(het begin van) het kenmerk van de rapportage")
     export = sub.add_parser(
         "export", help="alle gegevens exporteren (coördinator; met persoonsgegevens)", parents=[common]
     )
@@ -350,6 +357,11 @@ def _report(args: argparse.Namespace) -> int:
             report_data.load(session.db, session.worker_id, period.Period(start, end, area_id)),
             settings.get(session.db, "organisation"),
         )
+        if args.freeze:
+            from wijkwerk_tui.store import frozen_reports
+
+            frozen_id = frozen_reports.freeze(session.db, session.worker_id, built, area_id)
+            print(f"Vastgesteld: kenmerk {str(frozen_id)[:8]}", file=sys.stderr)
     finally:
         session.db.close()
     suppress = not args.no_suppress
@@ -381,7 +393,34 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _frozen(args: argparse.Namespace) -> int:
+    from wijkwerk_tui.services import report_compare
+    from wijkwerk_tui.store import frozen_reports
+
+    session = _login(args)
+    try:
+        kept = frozen_reports.list_frozen(session.db, session.worker_id)
+        if not args.id:
+            for item in kept:
+                print(
+                    f"{str(item.id)[:8]}  {item.start:%d-%m-%Y} t/m {item.end:%d-%m-%Y}  {item.area}  "
+                    f"vastgesteld {item.frozen_at:%d-%m-%Y} door {item.by}"
+                )
+            if not kept:
+                print("Nog geen vastgestelde rapportages.")
+            return 0
+        match = [item for item in kept if str(item.id).startswith(args.id.strip().lower())]
+        if len(match) != 1:
+            raise CliError("geen vastgestelde rapportage met dat kenmerk." if not match else "dat kenmerk is te kort.")
+        for line in report_compare.compare(session.db, session.worker_id, match[0].id).lines():
+            print(line)
+    finally:
+        session.db.close()
+    return 0
+
+
 COMMANDS = {
+    "frozen": _frozen,
     "demo": _demo,
     "check": _check,
     "backup": _backup,

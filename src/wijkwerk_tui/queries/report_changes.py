@@ -51,7 +51,7 @@ def changes_since(db: Database, actor: Any, since: datetime, start: date, end: d
     with db.reading() as session:
         require_role(session, actor, "report")
         names = {a.id: a.name for a in session.exec(select(Area)).all()}
-        home = {rid: area_id for rid, area_id in session.execute(select(col(Resident.id), col(Resident.area_id)))}
+        home: dict[Any, Any] = dict(session.execute(select(col(Resident.id), col(Resident.area_id))).all())
 
         def area(area_id: Any) -> frozenset[str]:
             return frozenset({names[area_id]}) if area_id in names else frozenset()
