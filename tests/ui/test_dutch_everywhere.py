@@ -249,6 +249,7 @@ async def _signed_in(pilot: Pilot[object], visits: Visits) -> None:
         ("activities", "ActivitiesScreen"),
         ("exports", "ExportsScreen"),
         ("report", "ReportScreen"),
+        ("frozen_reports", "FrozenReportsScreen"),
         ("accounts", "AccountsScreen"),
         ("check", "CheckScreen"),
         ("settings", "SettingsForm"),

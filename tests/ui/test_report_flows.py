@@ -12,8 +12,10 @@ from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.store import activities, contacts, residents, workers
 from wijkwerk_tui.ui.app import make_app
+from wijkwerk_tui.ui.dialogs.confirm import ConfirmDialog
 from wijkwerk_tui.ui.screens.lists.activities import ActivitiesScreen
 from wijkwerk_tui.ui.screens.lists.activity_form import ActivityForm
+from wijkwerk_tui.ui.screens.lists.frozen_reports import FrozenReportsScreen
 from wijkwerk_tui.ui.screens.lists.report import ReportScreen
 from wijkwerk_tui.ui.screens.resident.contact_form import ContactForm
 from wijkwerk_tui.ui.widgets.bar_chart import BarChart, bar
@@ -49,6 +51,34 @@ async def test_report_screen_shows_bars_and_exports(demo_db: Database, tmp_path:
         await pilot.press("ctrl+e")
         await settle(pilot)
     assert sorted(p.suffix for p in (tmp_path / "uit").iterdir()) == [".csv", ".html", ".json", ".md", ".xlsx"]
+
+
+async def test_issue15_02_freeze_from_the_report_screen_and_compare(demo_db: Database) -> None:
+    notices: list[str] = []
+    app = make_app(db=demo_db, now=FROZEN_NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.notify = lambda message, **_kw: notices.append(str(message))  # type: ignore[method-assign]
+        await settle(pilot)
+        app.action_report()
+        await settle(pilot)
+        assert isinstance(app.screen, ReportScreen)
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog) and "vaststellen?" in str(
+            app.screen.query_one("#question").render()
+        )
+        await pilot.press("j")
+        await settle(pilot)
+        assert any(n.startswith("Vastgesteld: kenmerk ") for n in notices)
+        app.action_frozen_reports()
+        await settle(pilot)
+        assert isinstance(app.screen, FrozenReportsScreen)
+        listed = cells(app.screen.query_one("#frozen", RowList))
+        assert len(listed) == 1 and listed[0][0] in notices[-1]
+        await pilot.press("enter")
+        await settle(pilot)
+        shown = str(app.screen.query_one("#comparison").render())
+        assert "Vingerafdruk klopt." in shown and "Geen verschillen" in shown
 
 
 async def test_a_worker_cannot_open_the_report(demo_db: Database) -> None:

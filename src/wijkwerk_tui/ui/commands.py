@@ -41,6 +41,11 @@ def main_actions(app: WijkwerkApp) -> list[tuple[str, str, Callable[[], object]]
         *(
             [
                 ("Rapportage", "Cijfers over een periode voor de gemeente, met grafieken en export", app.action_report),
+                (
+                    "Vastgestelde rapportages",
+                    "Verstuurde rapportages: wat is er sindsdien veranderd, en waarom",
+                    app.action_frozen_reports,
+                ),
                 ("Medewerkers", "Accounts toevoegen, wachtwoord opnieuw instellen, deactiveren", app.action_accounts),
                 ("Instellingen", "Organisatie, vergrendelen na, bewaartermijn", app.action_settings),
                 ("Bewaartermijn toepassen", "Inwoners na de bewaartermijn anonimiseren", app.action_retention),

@@ -96,6 +96,15 @@ class Navigation(SessionApp):
             ),
         )
 
+    def action_frozen_reports(self) -> None:
+        from wijkwerk_tui.ui.screens.lists.frozen_reports import FrozenReportsScreen
+
+        actor = self.worker_id
+        self._show_only(
+            FrozenReportsScreen,
+            lambda: self.push_loaded(lambda db: FrozenReportsScreen.load(db, actor), FrozenReportsScreen),
+        )
+
     def action_intake(self) -> None:
         from wijkwerk_tui.ui.screens.resident.intake import IntakeScreen
 

@@ -23,8 +23,9 @@ from wijkwerk_tui.domain.report import Period, PeriodReport
 from wijkwerk_tui.domain.report_tables import charts
 from wijkwerk_tui.exchange import report_files as export
 from wijkwerk_tui.queries import report_data
-from wijkwerk_tui.store import areas, settings
+from wijkwerk_tui.store import areas, frozen_reports, settings
 from wijkwerk_tui.ui.base import AppScreen
+from wijkwerk_tui.ui.dialogs.confirm import ConfirmDialog
 from wijkwerk_tui.ui.text import NOT_ENCRYPTED, plain
 from wijkwerk_tui.ui.widgets.bar_chart import BarChart
 from wijkwerk_tui.ui.widgets.choices import select
@@ -52,6 +53,7 @@ class ReportScreen(AppScreen[None]):
         Binding("escape", "app.pop_screen", "Terug", id="report.back"),
         Binding("ctrl+r", "run", "Berekenen", id="report.run", priority=True),
         Binding("ctrl+e", "export", "Exporteren", id="report.export", priority=True),
+        Binding("ctrl+t", "freeze", "Vaststellen", id="report.freeze", priority=True),
     ]
 
     def __init__(self, area_list: list[Area]) -> None:
@@ -59,6 +61,7 @@ class ReportScreen(AppScreen[None]):
         self.title = "Rapportage"
         self.area_list = area_list
         self.report: PeriodReport | None = None
+        self.report_period: Period | None = None  # what `report` was computed for
 
     @staticmethod
     def load(db: Database) -> list[Area]:
@@ -114,10 +117,10 @@ class ReportScreen(AppScreen[None]):
     def _compute(self, chosen: Period) -> None:
         db = self.app.db
         built = period.build(report_data.load(db, self.app.worker_id, chosen), settings.get(db, "organisation"))
-        self.app.call_from_thread(self.call_next, self._show, built)
+        self.app.call_from_thread(self.call_next, self._show, built, chosen)
 
-    async def _show(self, built: PeriodReport) -> None:
-        self.report = built
+    async def _show(self, built: PeriodReport, chosen: Period) -> None:
+        self.report, self.report_period = built, chosen
         body = self.query_one("#report-body", VerticalScroll)
         await body.remove_children()
         shown = built.view(protect=False)
@@ -141,6 +144,27 @@ class ReportScreen(AppScreen[None]):
     def work_failed(self, worker: Worker[Any]) -> None:
         if worker.group == "report":
             self._status("⚠ Berekenen is niet gelukt. Ctrl+R probeert het opnieuw.")
+
+    def action_freeze(self) -> None:
+        report = self.report
+        if report is None:
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._freeze(report, self.report_period)
+
+        question = (
+            f"Rapportage {format_date(report.start)} t/m {format_date(report.end)} ({report.area}) vaststellen? "
+            "De cijfers worden bewaard zoals ze nu zijn; later ziet u per cijfer wat er veranderde en waarom."
+        )
+        self.app.push_screen(ConfirmDialog(question, yes="Vaststellen (j)", no="Niet (n)"), answered)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="report-freeze", description="report-freeze")
+    def _freeze(self, report: PeriodReport, chosen: Period | None) -> None:
+        frozen_id = frozen_reports.freeze(self.app.db, self.app.worker_id, report, chosen.area_id if chosen else None)
+        message = f"Vastgesteld: kenmerk {str(frozen_id)[:8]}. Terug te vinden onder 'Vastgestelde rapportages'."
+        self.app.call_from_thread(self.app.notify, message, markup=False, timeout=10)
 
     def action_export(self) -> None:
         if self.report is not None:
