@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from wijkwerk_tui.domain.clock import LOCAL_ZONE
 from wijkwerk_tui.domain.report import ALL, Count, Hidden, Measure, PeriodReport
 
 SEP = " · "
@@ -128,7 +129,8 @@ def lines(explained: list[Explained], titles: dict[str, str]) -> list[str]:
         title = titles.get(change.table, change.table)
         out.append(f"{title}{SEP}{change.label}: {_number(change.then)} → {_number(change.now)}")
         for record in item.records:
-            out.append(f"    {record.kind} {record.record} {record.what} op {record.at:%d-%m-%Y %H:%M}")
+            at = record.at.astimezone(LOCAL_ZONE)
+            out.append(f"    {record.kind} {record.record} {record.what} op {at:%d-%m-%Y %H:%M}")
         if not item.records:
             out.append(
                 "    geen gewijzigde gegevens: de tijd verstreek (bijv. een terugkoppeldatum die sindsdien verliep)"

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.domain import report as period
 from wijkwerk_tui.domain import report_diff
+from wijkwerk_tui.domain.clock import LOCAL_ZONE
 from wijkwerk_tui.domain.report import ALL
 from wijkwerk_tui.queries import report_changes, report_data
 from wijkwerk_tui.store import frozen_reports
@@ -21,8 +22,9 @@ class Comparison:
     titles: dict[str, str]  # table key -> title
 
     def lines(self) -> list[str]:
+        at = self.frozen.frozen_at.astimezone(LOCAL_ZONE)
         head = [
-            f"Vastgesteld {self.frozen.frozen_at:%d-%m-%Y %H:%M} door {self.frozen.by or 'onbekend'}: "
+            f"Vastgesteld {at:%d-%m-%Y %H:%M} door {self.frozen.by or 'onbekend'}: "
             f"{self.frozen.start:%d-%m-%Y} t/m {self.frozen.end:%d-%m-%Y}, {self.frozen.area}",
             "Vingerafdruk klopt."
             if self.frozen.intact
