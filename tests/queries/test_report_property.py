@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from wijkwerk_tui.db.engine import open_database
@@ -315,7 +315,23 @@ COLUMNS = {  # the columns the naive recomputation covers
 }
 
 
+EDGE_CASES = [
+    # first placed on the first day of the past period; a change on its first day
+    [("place", 0, "participation", 2, 90), ("place", 1, "participation", 3, 40), ("place", 1, "participation", 4, 90)],
+    # a signal closed in the past period and reopened after its end; one closed on its last day
+    [("signal", 0, "debts", 200, 30, 60), ("signal", 1, "loneliness", 250, 22, None)],
+    # a referral still running when the report is made: due after the run day, within the period
+    [("refer", 0, 0, 395, 20, 0, None), ("refer", 1, 1, 380, 10, 1, None)],
+    # a move after the past period; a contact that keeps an old placement in view
+    [("place", 2, "support", 3, 10), ("move", 2, 1, 300), ("contact", 2, "phone", 200, 0)],
+]
+
+
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@example(plan=EDGE_CASES[0], homes=[0, 0, 0, 0], deleted=set())
+@example(plan=EDGE_CASES[1], homes=[0, 1, 0, 1], deleted=set())
+@example(plan=EDGE_CASES[2], homes=[0, 1, 0, 1], deleted=set())
+@example(plan=EDGE_CASES[3], homes=[0, 0, 0, 0], deleted=set())
 @given(plan=events, homes=st.lists(st.integers(0, 1), min_size=4, max_size=4), deleted=st.sets(resident, max_size=1))
 def test_issue15_report_equals_a_naive_recomputation_from_the_export(tmp_path_factory, plan, homes, deleted) -> None:
     folder = Path(tmp_path_factory.mktemp("prop"))
