@@ -68,6 +68,24 @@ def test_issue15_02_an_altered_frozen_report_no_longer_matches_its_digest(office
     assert "kloppen niet" in report_compare.compare(db, boss, frozen_id).lines()[1]
 
 
+def test_issue15_02_figures_and_digest_rewritten_together_still_show(office) -> None:
+    """Someone with the key rewrites the figures and computes a fresh digest: the audit trail
+    still holds the digest of the freezing."""
+    from wijkwerk_tui.domain import report_diff
+
+    db, _ = office
+    boss = _boss(db)
+    frozen_id = frozen_reports.freeze(db, boss, _built(db), None)
+    with db.transaction() as session:
+        figures, hidden = session.execute(text("SELECT figures, hidden FROM frozenreport")).one()
+        forged = figures.replace('"reach · Ruinen · contacten":3', '"reach · Ruinen · contacten":4')
+        session.execute(
+            text("UPDATE frozenreport SET figures = :f, digest = :d"),
+            {"f": forged, "d": report_diff.digest(forged, hidden)},
+        )
+    assert frozen_reports.get_frozen(db, boss, frozen_id).intact is False
+
+
 def test_issue15_02_a_reopened_signal_stays_closed_in_the_past(office) -> None:
     """s5 was closed on 15-6-2026 and reopened on 1-8-2026: closed at the end of June."""
     db, _ = office

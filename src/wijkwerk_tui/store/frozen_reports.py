@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.db.rows import get_live, stamp_new
-from wijkwerk_tui.db.tables import Area, FrozenReport, Worker
+from wijkwerk_tui.db.tables import Area, AuditEvent, FrozenReport, Worker
 from wijkwerk_tui.domain import report_diff
 from wijkwerk_tui.domain.errors import ValidationError
 from wijkwerk_tui.domain.report import ALL, PeriodReport
@@ -34,7 +34,7 @@ class Frozen:
     figures: dict[str, int | float | None]
     hidden: list[str]
     digest: str
-    intact: bool  # the stored figures still match the digest
+    intact: bool  # the stored figures still match the digest, and the audit chain holds that digest
 
 
 def freeze(db: Database, actor: uuid.UUID | None, report: PeriodReport, area_id: uuid.UUID | None) -> uuid.UUID:
@@ -61,7 +61,9 @@ def freeze(db: Database, actor: uuid.UUID | None, report: PeriodReport, area_id:
         )
         session.add(row)
         session.flush()
-        audit.record(session, db, actor, "report.freeze", None, f"{report.start}..{report.end}")
+        # The digest goes into the audit chain too: rewriting the figures and their digest
+        # together then shows as a frozen report the chain does not know (`intact`).
+        audit.record(session, db, actor, "report.freeze", None, f"{report.start}..{report.end} {row.digest}")
         return row.id
 
 
@@ -98,5 +100,14 @@ def _frozen(session: Session, row: FrozenReport) -> Frozen:
         json.loads(row.figures),
         json.loads(row.hidden),
         row.digest,
-        report_diff.digest(row.figures, row.hidden) == row.digest,
+        report_diff.digest(row.figures, row.hidden) == row.digest and _in_chain(session, row),
     )
+
+
+def _in_chain(session: Session, row: FrozenReport) -> bool:
+    """The audit trail holds this report's freezing with this digest."""
+    detail = f"{row.start_on}..{row.end_on} {row.digest}"
+    found = session.exec(
+        select(AuditEvent.seq).where(AuditEvent.action == "report.freeze", AuditEvent.detail == detail)
+    ).first()
+    return found is not None
