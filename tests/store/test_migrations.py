@@ -93,3 +93,55 @@ def test_not_a_database_gives_a_dutch_error(tmp_path: Path) -> None:
         open_database(path)
     assert "geen wijkwerk-database" in str(info.value)
     sqlite3.connect(tmp_path / "x.db").close()
+
+
+def test_revision_0011_upgrades_a_file_whose_signals_point_at_referrals(tmp_path: Path) -> None:
+    """The benchmark's old file failed here once: a copy-and-move of `referral` cannot drop the
+    table while signals point at it. Existing referrals get the resident's area and a sent date."""
+    path = tmp_path / "0010.db"
+    engine = make_engine(path)
+    migrate.upgrade(engine, "0010")
+    stamp = "'dev', '2025-01-01 10:00:00.000000', '2025-01-01 10:00:00.000000'"
+    area, rid, partner = "0" * 31 + "a", RESIDENTS[0][0], "0" * 31 + "b"
+    with engine.begin() as connection:
+        for sql in (
+            f"INSERT INTO area (id, name, sort_order, active, device_id, created_at, updated_at) VALUES ('{area}',"
+            f" 'Ruinen', 0, 1, {stamp})",
+            f"INSERT INTO resident (pk, id, given_name, family_prefix, family_name, phone, email, search_key, area_id,"
+            f" name_key, device_id, created_at, updated_at) VALUES (1, '{rid}', 'A', '', 'B', '', '', 'a b', '{area}',"
+            f" 'b', {stamp})",
+            f"INSERT INTO partner (id, name, kind, phone, email, website, address, active, device_id, created_at,"
+            f" updated_at) VALUES ('{partner}', 'P', '', '', '', '', '', 1, {stamp})",
+        ):
+            connection.execute(text(sql))
+        for n, (status, feedback) in enumerate((("sent", None), ("rejected", None), ("rejected", "2025-02-01"))):
+            connection.execute(
+                text(
+                    "INSERT INTO referral (id, resident_id, partner_id, reason, consent_share, no_consent_reason,"
+                    f" status, referred_on, feedback_on, feedback, device_id, created_at, updated_at) VALUES"
+                    f" ('{n:032d}', '{rid}', '{partner}', 'r', 1, '', '{status}', '2025-01-10', :fb, '', {stamp})"
+                ),
+                {"fb": feedback},
+            )
+        connection.execute(
+            text(
+                "INSERT INTO signal (id, resident_id, subject, area_id, category, urgency, source, status,"
+                f" description, noticed_on, confidential, referral_id, device_id, created_at, updated_at) VALUES"
+                f" ('{'9' * 32}', '{rid}', '', '{area}', 'debts', 'normal', 'own', 'referred', '', '2025-01-09', 0,"
+                f" '{0:032d}', {stamp})"
+            )
+        )
+    engine.dispose()
+    db = open_database(path, frozen_clock)
+    try:
+        assert migrate.current_revision(db.engine) == migrate.HEAD
+        with db.reading() as session:
+            rows = session.execute(text("SELECT status, area_id, sent_on FROM referral ORDER BY id")).all()
+        # Sent, rejected unanswered (never sent), rejected with an answer (it went out).
+        assert [tuple(r) for r in rows] == [
+            ("sent", area, "2025-01-10"),
+            ("rejected", area, None),
+            ("rejected", area, "2025-01-10"),
+        ]
+    finally:
+        db.close()

@@ -30,10 +30,14 @@ def _stamped() -> list[sa.Column[object]]:
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("referral") as batch:
-        batch.add_column(sa.Column("area_id", sa.Uuid(), nullable=True))
-        batch.add_column(sa.Column("sent_on", sa.Date(), nullable=True))
-        batch.create_foreign_key("fk_referral_area_id_area", "area", ["area_id"], ["id"])
+    # Added in place (no batch copy of the table: signals point at referrals, and SQLite may
+    # not drop a table others point at while foreign keys are enforced).
+    if op.get_bind().dialect.name == "sqlite":  # Alembic adds no constraint there: the column carries it
+        op.execute("ALTER TABLE referral ADD COLUMN area_id CHAR(32) REFERENCES area (id)")
+    else:
+        op.add_column("referral", sa.Column("area_id", sa.Uuid(), nullable=True))
+        op.create_foreign_key("fk_referral_area_id_area", "referral", "area", ["area_id"], ["id"])
+    op.add_column("referral", sa.Column("sent_on", sa.Date(), nullable=True))
     op.execute("UPDATE referral SET area_id = (SELECT area_id FROM resident WHERE resident.id = referral.resident_id)")
     op.execute(
         "UPDATE referral SET sent_on = referred_on WHERE status IN ('sent', 'accepted', 'completed')"
@@ -77,7 +81,5 @@ def downgrade() -> None:
     op.drop_table("frozenreport")
     op.drop_table("signalreopening")
     op.drop_table("residentmove")
-    with op.batch_alter_table("referral") as batch:
-        batch.drop_constraint("fk_referral_area_id_area", type_="foreignkey")
-        batch.drop_column("sent_on")
-        batch.drop_column("area_id")
+    op.drop_column("referral", "sent_on")
+    op.drop_column("referral", "area_id")
