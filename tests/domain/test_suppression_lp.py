@@ -19,8 +19,8 @@ from scipy.sparse import csr_matrix
 from tests.conftest import frozen_clock
 from wijkwerk_tui.db.engine import Database, open_database
 from wijkwerk_tui.domain import report as period
-from wijkwerk_tui.domain.activities import CONTACT_KINDS
-from wijkwerk_tui.domain.report import ALL, SMALL, Count, Hidden, PeriodReport
+from wijkwerk_tui.domain.activities import CONTACT_KINDS, GOAL_STATUSES
+from wijkwerk_tui.domain.report import AGE_GROUPS, ALL, SMALL, Count, Hidden, PeriodReport
 from wijkwerk_tui.domain.signals import SOURCES, URGENCIES
 from wijkwerk_tui.ops.demo_data import build_demo
 from wijkwerk_tui.queries import report_data
@@ -36,8 +36,15 @@ ROW_SUMS: dict[str, tuple[str, list[str]]] = {
     "signals_source": ("totaal", list(SOURCES.values())),
     "reach": ("contacten", [f"contact: {k}" for k in CONTACT_KINDS.values()]),
     "referrals": ("verstuurd", ["terugkoppeling op tijd", "te laat", "nog niet verlopen"]),
+    "goals": ("gesteld", list(GOAL_STATUSES.values())),
+    "reached": ("totaal", list(AGE_GROUPS)),
 }
-NOT_ADDITIVE = {("reach", "unieke inwoners")}  # distinct residents: all areas is not the sum
+# Distinct residents: all areas is not the sum of the areas.
+NOT_ADDITIVE = {
+    ("reach", "unieke inwoners"),
+    ("caseload", "inwoners met contact (3 mnd)"),
+    *[("reached", column) for column in [*AGE_GROUPS, "totaal", "voor het eerst bereikt"]],
+}
 # part <= whole, in every row
 AT_MOST = [
     ("signals", "waarvan anoniem", "nieuw in periode"),
@@ -49,6 +56,7 @@ AT_MOST = [
     ("referrals", "aangenomen", "gemaakt"),
     ("referrals", "afgewezen", "gemaakt"),
     *[(f"{lad}_distribution", "in beeld", "ooit geplaatst") for lad in STEPS],
+    ("reached", "voor het eerst bereikt", "totaal"),
 ]
 
 
@@ -111,6 +119,16 @@ class Attack:
         urgency, source = report.table("signals_urgency"), report.table("signals_source")
         for i in range(len(urgency.rows)):  # both count the new signal cards
             self.equal.append({self.var(urgency.key, i, "totaal"): 1, self.var(source.key, i, "totaal"): -1})
+        self._same(("reached", "totaal"), ("reach", "unieke inwoners"))
+        signals = report.table("signals")
+        for i, row in enumerate(report.table("caseload").rows):  # open signals: over the categories
+            parts = [j for j, s in enumerate(signals.rows) if s[0] == row[0]]
+            self.equal.append(
+                {
+                    self.var("caseload", i, "open signalen"): 1,
+                    **{self.var("signals", j, "open aan eind"): -1 for j in parts},
+                }
+            )
         months = report.table("contacts_per_month")
         for i, row in enumerate(report.table("reach").rows):  # the months add up to the contacts
             parts = [j for j, m in enumerate(months.rows) if m[0] == row[0]]
@@ -130,6 +148,14 @@ class Attack:
             return csr_matrix((data, ([r for r, _j, _v in cells], [j for _r, j, _v in cells])), shape=(len(rows), n))
 
         self.a_eq, self.a_ub = sparse(self.equal), sparse(self.less)
+
+    def _same(self, a: tuple[str, str], b: tuple[str, str]) -> None:
+        """Column a of table a counts what column b of table b counts, row by row (same areas)."""
+        first, second = self.report.table(a[0]), self.report.table(b[0])
+        rows = {row[0]: i for i, row in enumerate(second.rows)}
+        for i, row in enumerate(first.rows):
+            if row[0] in rows:
+                self.equal.append({self.var(a[0], i, a[1]): 1, self.var(b[0], rows[row[0]], b[1]): -1})
 
     def range_of(self, variable: int) -> tuple[float, float]:
         ends = []

@@ -17,9 +17,21 @@ from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.queries import report_data
 from wijkwerk_tui.services import intake, privacy
 from wijkwerk_tui.services.intake import IntakeData
-from wijkwerk_tui.store import activities, areas, contacts, ladders, partners, referrals, residents, signals, workers
+from wijkwerk_tui.store import (
+    activities,
+    areas,
+    contacts,
+    goals,
+    ladders,
+    partners,
+    referrals,
+    residents,
+    signals,
+    workers,
+)
 from wijkwerk_tui.store.activities import ActivityData
 from wijkwerk_tui.store.contacts import ContactData
+from wijkwerk_tui.store.goals import GoalData
 from wijkwerk_tui.store.partners import PartnerData
 from wijkwerk_tui.store.referrals import ReferralData
 from wijkwerk_tui.store.signals import SignalData
@@ -98,6 +110,27 @@ def office(tmp_path: Path):
     signals.update_signal(db, boss, s5, "closed", "resolved")  # 75 days; reopened after the end
     at(clock, date(2026, 8, 1))
     signals.update_signal(db, boss, s5, "open")
+    at(clock, date(2026, 5, 12))  # meldcode steps 1 and 2 in the period
+    signals.add_signal(
+        db,
+        boss,
+        r4,
+        SignalData(
+            "domestic_violence",
+            urgency="high",
+            source="neighbour",
+            noticed_on=date(2026, 5, 10),
+            meldcode={1: date(2026, 5, 10), 2: date(2026, 5, 12)},
+        ),
+    )
+    at(clock, date(2025, 11, 1))  # goals: one before the period, two in it (one achieved since)
+    goals.add_goal(db, boss, r2, GoalData("Naar de soos"))
+    at(clock, date(2026, 2, 1))
+    achieved = goals.add_goal(db, boss, r1, GoalData("Wekelijks wandelen")).id
+    at(clock, date(2026, 3, 1))
+    goals.add_goal(db, boss, r3, GoalData("Administratie op orde"))
+    at(clock, date(2026, 5, 1))
+    goals.set_status(db, boss, achieved, "achieved")
     at(clock, date(2026, 5, 20))  # an anonymous visitor who is lonely (no consent to register)
     intake.save_intake(db, boss, IntakeData(area_id=b, categories=("loneliness",), consent=False))
 

@@ -12,7 +12,7 @@ import pkgutil
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,16 @@ from wijkwerk_tui.domain.accounts import PermissionDenied
 from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.domain.report import Period
 from wijkwerk_tui.exchange import inzage_document
-from wijkwerk_tui.queries import full_export, inzage, overview, report_data, search, who_looked
+from wijkwerk_tui.queries import (
+    full_export,
+    inzage,
+    overview,
+    report_changes,
+    report_data,
+    report_extra,
+    search,
+    who_looked,
+)
 from wijkwerk_tui.queries.search import ResidentFilter
 from wijkwerk_tui.services import resident_file
 from wijkwerk_tui.store import areas, residents, signals, workers
@@ -74,6 +83,12 @@ def _inzage(o: Office, me: uuid.UUID) -> object:
     return [found, inzage_document.as_dict(found), *(p.read_text() for p in paths)]
 
 
+def _extra(o: Office, me: uuid.UUID) -> object:
+    """Counts for the report (called by report_data.load, which checks the role)."""
+    with o.db.reading() as session:
+        return report_extra.extra(session.connection(), Period(date(2026, 1, 1), date(2026, 12, 31)))
+
+
 # Every public read function, called as `me`. (Coordinator-only ones are expected to refuse.)
 READS: dict[str, Callable[[Office, uuid.UUID], Any]] = {
     "overview.open_signal_rows": lambda o, me: overview.open_signal_rows(o.db, me),
@@ -87,6 +102,10 @@ READS: dict[str, Callable[[Office, uuid.UUID], Any]] = {
         o.db, "", ResidentFilter(open_signals=True), actor=me
     ),
     "search.likely_duplicates": lambda o, me: search.likely_duplicates(o.db, "Jan Jansen"),
+    "report_changes.changes_since": lambda o, me: report_changes.changes_since(
+        o.db, me, datetime(2026, 1, 1, tzinfo=UTC), date(2026, 1, 1), date(2026, 12, 31)
+    ),
+    "report_extra.extra": _extra,
     "report_data.load": lambda o, me: report_data.load(o.db, me, Period(date(2026, 1, 1), date(2026, 12, 31))),
     "inzage.collect": _inzage,
     "full_export.begin": lambda o, me: full_export.begin(o.db, me, "jsonl"),
@@ -100,6 +119,7 @@ READS: dict[str, Callable[[Office, uuid.UUID], Any]] = {
 NOT_READS = {
     "search.fts_match",
     "report_ladders.step_on",
+    "report_ladders.moved_since",
     "report_ladders.ladder_groups",
     "report_ladders.stored",
     "report_ladders.in_view_from",

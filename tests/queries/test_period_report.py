@@ -74,14 +74,42 @@ def test_signals_by_hand(office) -> None:
     # Closed in the period: 10, 51 and 75 days; one of the three by referral.
     assert _row(report, "signals_closed", ALL) == [3, 51.0, 33.3]
     assert [r[0] for r in report.table("signals_closed").rows] == [ALL, "Ruinen"]  # areas without any: no row
-    # New signals (as signal cards) by urgency: all "normaal".
-    assert _row(report, "signals_urgency", ALL) == [0, 4, 0, 0, 4]
+    # New signals (as signal cards) by urgency and source: r4's "huiselijk geweld" is urgent, from a
+    # neighbour; the others normal, own observation.
+    assert _row(report, "signals_urgency", ALL) == [0, 4, 1, 0, 5]
+    assert _row(report, "signals_source", ALL) == [4, 0, 1, 0, 0, 5]
+    assert _row(report, "signals", "Echten", "Huiselijk geweld / kindermishandeling / ouderenmishandeling") == [
+        1,
+        0,
+        1,
+        0,
+    ]
 
 
 def test_issue15_05_anonymous_signals_count(office) -> None:
     db, _ = office
     report = _report(db)
     assert _row(report, "signals", ALL, "Eenzaamheid / sociaal isolement")[:2] == [2, 1]
+
+
+def test_issue15_10_the_figures_a_policy_officer_asks_for(office) -> None:
+    db, _ = office
+    report = _report(db)
+    # Goals set in the period (r1 achieved since, r3 running; r2's is from 2025): set, then by status now.
+    assert _row(report, "goals", ALL) == [2, 1, 1, 0, 0, 0]
+    assert _row(report, "goals", "Echten") == [1, 1, 0, 0, 0, 0]
+    # Reached: r1, r2, r3, all born 1950 (76 at the end); r2 and r3 for the first time (r1 came in 2025).
+    assert _row(report, "reached", ALL) == [0, 0, 0, 3, 0, 3, 2]
+    assert _row(report, "reached", "Ruinen") == [0, 0, 0, 2, 0, 2, 1]
+    # Caseload at 30-6: open signals (r3's debts, the housing one, r4's), running referrals (r1's
+    # from December, r3's to Taalhuis, r4's answered only in July), seen in April-June (r2).
+    assert _row(report, "caseload", ALL) == [3, 3, 1]
+    assert _row(report, "caseload", "Echten") == [3, 2, 0]
+    assert _row(report, "caseload", "Ruinen") == [0, 1, 1]
+    # Meldcode: steps 1 and 2 for r4's signal.
+    assert _row(report, "meldcode", ALL) == [1, 1, 0, 0, 0]
+    # Hours of effort: no durations recorded in this office.
+    assert _row(report, "effort", ALL) == [0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
 
 
 def test_referrals_by_hand(office) -> None:

@@ -41,6 +41,35 @@ ReferralRow = tuple[AreaName, str, str, date, date | None, date | None, date | N
 ContactGroup = tuple[AreaName, str, str, bool, int, int]
 
 
+AgeGroup = str
+AGE_GROUPS = ("0-17", "18-26", "27-66", "67+", "onbekend")
+
+
+def age_group(birth_year: int | None, birth_date: date | None, on: date) -> AgeGroup:
+    """Age on `on` (the period's end): from the birth date, else from the year alone."""
+    if birth_date is not None:
+        age = on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
+    elif birth_year:
+        age = on.year - birth_year
+    else:
+        return "onbekend"
+    return "0-17" if age < 18 else "18-26" if age < 27 else "27-66" if age < 67 else "67+"
+
+
+@dataclass
+class ExtraData:
+    """Goals, residents reached by age, the caseload at the end, meldcode steps."""
+
+    goals: list[tuple[AreaName, str, int]] = field(default_factory=list)  # (area, status now, goals set)
+    # (area, age group, first reached in the period, residents) and the same over all areas
+    reached_by_area: list[tuple[AreaName, AgeGroup, bool, int]] = field(default_factory=list)
+    reached_everyone: list[tuple[AgeGroup, bool, int]] = field(default_factory=list)
+    running_referrals: list[tuple[AreaName, int]] = field(default_factory=list)
+    seen_recently: list[tuple[AreaName, int]] = field(default_factory=list)  # distinct, per area
+    seen_recently_total: int = 0
+    meldcode: list[tuple[AreaName, int, int]] = field(default_factory=list)  # (area, step, taken)
+
+
 @dataclass
 class ReportData:
     """Raw groups for one period over all areas; each tuple starts with the area name."""
@@ -59,6 +88,7 @@ class ReportData:
     reached_total: int  # distinct over all areas
     activities: list[tuple[AreaName, int, int, int]]  # (area, activities, participants, volunteers)
     stories: list[tuple[AreaName, date, str]]
+    extra: ExtraData = field(default_factory=ExtraData)
 
 
 @dataclass(frozen=True)
@@ -182,6 +212,12 @@ def build(data: ReportData, organisation: str = "") -> PeriodReport:
     tables.signals(data, report)
     tables.referrals(data, report)
     tables.reach(data, report)
+    from wijkwerk_tui.domain import report_more
+
+    report_more.goals(data, report)
+    report_more.reached(data, report)
+    report_more.caseload(data, report)
+    report_more.meldcode(data, report)
     return report
 
 

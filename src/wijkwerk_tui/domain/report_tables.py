@@ -40,18 +40,18 @@ MOVES_SHOWN = {
 MOVE_WORDS = {Movement.SAME: "gelijk", Movement.NEW: "nieuw"}
 
 
-def _add(report: PeriodReport, table: Table) -> Table:
+def add_table(report: PeriodReport, table: Table) -> Table:
     report.tables.append(table)
     return table
 
 
-def _row_relations(report: PeriodReport, table: Table, total: int, parts: Sequence[int]) -> None:
+def row_relations(report: PeriodReport, table: Table, total: int, parts: Sequence[int]) -> None:
     """In every row, column `total` is the sum of columns `parts`."""
     for i in range(len(table.rows)):
         report.relations.append(Relation((table.key, i, total), tuple((table.key, i, p) for p in parts)))
 
 
-def _area_relations(report: PeriodReport, table: Table, columns: Sequence[int]) -> None:
+def area_relations(report: PeriodReport, table: Table, columns: Sequence[int]) -> None:
     """For each column, the all-areas row is the sum of the areas' rows with the same other labels."""
     by_labels: dict[tuple[Cell, ...], list[int]] = defaultdict(list)
     for i, row in enumerate(table.rows):
@@ -78,7 +78,7 @@ def ladders(data: ReportData, report: PeriodReport) -> None:
         numbers = [s.number for s in steps(ladder)]
         shown = MOVES_SHOWN[ladder]
         words = {**DIRECTION_WORDS[ladder], **MOVE_WORDS}
-        dist = _add(
+        dist = add_table(
             report,
             Table(
                 f"{ladder.value}_distribution",
@@ -87,7 +87,7 @@ def ladders(data: ReportData, report: PeriodReport) -> None:
                 note="In beeld: geplaatst, met een plaatsing of contact in de 12 maanden tot het eind van de periode.",
             ),
         )
-        move = _add(
+        move = add_table(
             report,
             Table(
                 f"{ladder.value}_movement",
@@ -123,10 +123,10 @@ def ladders(data: ReportData, report: PeriodReport) -> None:
                 ]
             )
         width = len(numbers)
-        _row_relations(report, dist, width + 1, range(1, width + 1))
-        _row_relations(report, move, 5, range(1, 5))
-        _area_relations(report, dist, range(1, width + 3))
-        _area_relations(report, move, range(1, 6))
+        row_relations(report, dist, width + 1, range(1, width + 1))
+        row_relations(report, move, 5, range(1, 5))
+        area_relations(report, dist, range(1, width + 3))
+        area_relations(report, move, range(1, 6))
         for i in range(len(dist.rows)):  # the same residents in beeld, in both tables
             report.relations.append(Relation((dist.key, i, width + 1), ((move.key, i, 5),)))
         for i, row in enumerate(move.rows):
@@ -144,7 +144,7 @@ def signals(data: ReportData, report: PeriodReport) -> None:
     """New in the period (anonymous ones too: walk-ins without a name, signals about someone
     not known by name), open or closed at the end (a closing undone later still counts), and
     the ones closed in the period."""
-    table = _add(
+    table = add_table(
         report,
         Table(
             "signals",
@@ -178,12 +178,12 @@ def signals(data: ReportData, report: PeriodReport) -> None:
                         Count(closed_end[code]),
                     ]
                 )
-    _area_relations(report, table, range(2, 6))
+    area_relations(report, table, range(2, 6))
     for key, title, vocabulary, index in (
         ("signals_urgency", "Nieuwe signalen naar urgentie", URGENCIES, 2),
         ("signals_source", "Nieuwe signalen naar bron", SOURCES, 3),
     ):
-        by = _add(report, Table(key, title, ["Gebied", *vocabulary.values(), "totaal"]))
+        by = add_table(report, Table(key, title, ["Gebied", *vocabulary.values(), "totaal"]))
         by.note = "Signalen vastgelegd als signaal (anonieme inloop zonder signaalkaart telt hier niet)."
         new_only = [g for g in data.signals if g[5]]
         for area in area_rows(data, new_only):
@@ -191,8 +191,8 @@ def signals(data: ReportData, report: PeriodReport) -> None:
             for group in pick(new_only, area):
                 counts[str(group[index])] += group[-1]
             by.rows.append([area, *[Count(counts[c]) for c in vocabulary], Count(sum(counts.values()))])
-        _row_relations(report, by, len(vocabulary) + 1, range(1, len(vocabulary) + 1))
-        _area_relations(report, by, range(1, len(vocabulary) + 2))
+        row_relations(report, by, len(vocabulary) + 1, range(1, len(vocabulary) + 1))
+        area_relations(report, by, range(1, len(vocabulary) + 2))
     urgency, source = report.table("signals_urgency"), report.table("signals_source")
     for i in range(len(urgency.rows)):  # the same signals, counted twice
         total = ((source.key, i, len(SOURCES) + 1),)
@@ -201,7 +201,7 @@ def signals(data: ReportData, report: PeriodReport) -> None:
 
 
 def _closing(data: ReportData, report: PeriodReport) -> None:
-    table = _add(
+    table = add_table(
         report,
         Table(
             "signals_closed",
@@ -227,7 +227,7 @@ def _closing(data: ReportData, report: PeriodReport) -> None:
                 ),
             ]
         )
-    _area_relations(report, table, [1])
+    area_relations(report, table, [1])
 
 
 def referral_outcome(row: tuple[object, ...], end: date, run_on: date) -> str:
@@ -247,7 +247,7 @@ def referral_outcome(row: tuple[object, ...], end: date, run_on: date) -> str:
 
 def referrals(data: ReportData, report: PeriodReport) -> None:
     """Referrals made in the period, in the area where they were made, per partner."""
-    table = _add(
+    table = add_table(
         report,
         Table(
             "referrals",
@@ -310,8 +310,8 @@ def referrals(data: ReportData, report: PeriodReport) -> None:
                     Measure(round(float(median(waits)), 1) if waits else None, len(waits), ((table.key, i, 4),)),
                 ]
             )
-    _row_relations(report, table, 4, [8, 9, 10])
-    _area_relations(report, table, range(2, 11))
+    row_relations(report, table, 4, [8, 9, 10])
+    area_relations(report, table, range(2, 11))
 
 
 def outcome_sent(row: tuple[object, ...], end: date) -> bool:
@@ -323,7 +323,7 @@ def reach(data: ReportData, report: PeriodReport) -> None:
     """Contacts per kind, unique residents, anonymous contacts, group activities; hours of
     effort per kind; contacts per month."""
     kinds = list(CONTACT_KINDS)
-    table = _add(
+    table = add_table(
         report,
         Table(
             "reach",
@@ -340,7 +340,7 @@ def reach(data: ReportData, report: PeriodReport) -> None:
             ],
         ),
     )
-    effort = _add(
+    effort = add_table(
         report,
         Table(
             "effort",
@@ -386,14 +386,16 @@ def reach(data: ReportData, report: PeriodReport) -> None:
             ]
         )
     total = 1 + len(kinds)
-    _row_relations(report, table, total, range(1, total))
-    _area_relations(report, table, [*range(1, total + 1), total + 2, total + 3, total + 4, total + 5])
+    row_relations(report, table, total, range(1, total))
+    area_relations(report, table, [*range(1, total + 1), total + 2, total + 3, total + 4, total + 5])
     _months(data, report, total)
 
 
 def _months(data: ReportData, report: PeriodReport, contacts_column: int) -> None:
     months = month_range(data.period.start, data.period.end)
-    table = _add(report, Table("contacts_per_month", "Contacten per maand", ["Gebied", "Maand", "contacten"], labels=2))
+    table = add_table(
+        report, Table("contacts_per_month", "Contacten per maand", ["Gebied", "Maand", "contacten"], labels=2)
+    )
     reach_rows = {row[0]: i for i, row in enumerate(report.table("reach").rows)}
     for area in area_rows(data, data.contacts, data.activities):
         per_month: Counter[str] = Counter()
@@ -403,7 +405,7 @@ def _months(data: ReportData, report: PeriodReport, contacts_column: int) -> Non
         table.rows += [[area, m, Count(per_month[m])] for m in months]
         parts = tuple((table.key, first + j, 2) for j in range(len(months)))
         report.relations.append(Relation(("reach", reach_rows[area], contacts_column), parts))
-    _area_relations(report, table, [2])
+    area_relations(report, table, [2])
 
 
 def charts(report: PeriodReport) -> list[Chart]:

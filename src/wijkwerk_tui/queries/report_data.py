@@ -38,6 +38,7 @@ from wijkwerk_tui.domain.report import (
     ReportData,
     SignalGroup,
 )
+from wijkwerk_tui.queries.report_extra import extra
 from wijkwerk_tui.queries.report_ladders import area_names, cursor_rows, ladder_groups, stored
 from wijkwerk_tui.store.access import require_role
 
@@ -75,6 +76,7 @@ def load(db: Database, actor: uuid.UUID | None, period: Period) -> ReportData:
         referrals = _referrals(session, period)
         contacts, reached, reached_total, stories = _contacts(db, session, period)
         activities = _activities(session, period)
+        more = extra(session.connection(), period)
     return ReportData(
         period,
         db.today(),
@@ -90,6 +92,7 @@ def load(db: Database, actor: uuid.UUID | None, period: Period) -> ReportData:
         reached_total,
         activities,
         stories,
+        more,
     )
 
 

@@ -72,7 +72,7 @@ def step_on(history: str, day: str) -> int | None:
     return int(history[i + 10]) if i >= 0 else None
 
 
-def _areas_then(connection: Connection, end: date) -> dict[object, object]:
+def moved_since(connection: Connection, end: date) -> dict[object, object]:
     """Raw resident id -> raw area id at the end of `end`, for residents who moved after it:
     the area they left in their first move after that day."""
     rows = connection.execute(
@@ -112,7 +112,7 @@ def ladder_groups(db: Database, period: Period, *, portable: bool = False) -> li
     with db.reading() as session:
         connection = session.connection()
         names = area_names(connection)
-        then = _areas_then(connection, period.end)
+        then = moved_since(connection, period.end)
         contacted = _contacted(connection, since, period.end)
         histories = _fold(connection, before, end) if portable else _histories(db, connection, before, end)
         for resident_id, area_id, ladder, at_start, at_end, last_on in histories:

@@ -1,0 +1,132 @@
+"""The figures a policy officer asks for beside the ladders, signals and reach: goals, who was
+reached (age at the period's end, first reached), the caseload at the end, meldcode steps.
+
+Goals count in the area where the resident lived at the period's end (goals carry no area);
+the rest in the area recorded on the contact, signal or referral."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import Connection, or_
+from sqlmodel import col, select
+
+from wijkwerk_tui.db.tables import Contact, Goal, MeldcodeStep, Referral, Resident, Signal
+from wijkwerk_tui.domain.report import AgeGroup, AreaName, ExtraData, Period, age_group
+from wijkwerk_tui.queries.report_ladders import area_names, cursor_rows, moved_since, stored
+
+CASELOAD_MONTHS = 3
+
+
+def extra(connection: Connection, period: Period) -> ExtraData:
+    names = area_names(connection)
+    deleted = select(col(Resident.id)).where(col(Resident.deleted_at).is_not(None))
+    start, end = period.start, period.end
+    data = ExtraData()
+
+    # Goals set in the period, by their status now, where the resident lived at the end.
+    then = moved_since(connection, end)
+    rows = connection.execute(
+        select(stored("goal.resident_id"), stored("resident.area_id"), col(Goal.status))
+        .select_from(Goal)
+        .join(Resident, col(Resident.id) == col(Goal.resident_id))
+        .where(
+            col(Goal.deleted_at).is_(None),
+            col(Resident.deleted_at).is_(None),
+            col(Goal.set_on) >= start,
+            col(Goal.set_on) <= end,
+        )
+    )
+    goals: Counter[tuple[AreaName, str]] = Counter()
+    for resident_id, area_id, status in cursor_rows(rows):
+        goals[(names.get(then.get(resident_id, area_id)), status)] += 1
+    data.goals = [(a, s, n) for (a, s), n in goals.items()]
+
+    # Residents reached: age at the end, and whether their first contact ever is in the period.
+    first_seen: dict[object, object] = dict(
+        cursor_rows(
+            connection.execute(
+                select(stored("contact.resident_id"), stored("min(contact.contact_on)"))
+                .select_from(Contact)
+                .where(col(Contact.deleted_at).is_(None), col(Contact.resident_id).is_not(None))
+                .group_by(stored("contact.resident_id"))
+            )
+        )
+    )
+    pairs = connection.execute(
+        select(
+            stored("contact.area_id"), stored("contact.resident_id"), col(Resident.birth_year), col(Resident.birth_date)
+        )
+        .select_from(Contact)
+        .join(Resident, col(Resident.id) == col(Contact.resident_id))
+        .where(
+            col(Contact.deleted_at).is_(None),
+            col(Resident.deleted_at).is_(None),
+            col(Contact.contact_on) >= start,
+            col(Contact.contact_on) <= end,
+        )
+        .distinct()
+    )
+    by_area: Counter[tuple[AreaName, AgeGroup, bool]] = Counter()
+    everyone: dict[object, tuple[AgeGroup, bool]] = {}
+    for area_id, resident_id, birth_year, birth_date in cursor_rows(pairs):
+        born = date.fromisoformat(str(birth_date)[:10]) if birth_date else None
+        group = age_group(birth_year, born, end)
+        new = str(first_seen.get(resident_id, ""))[:10] >= start.isoformat()
+        by_area[(names.get(area_id), group, new)] += 1
+        everyone[resident_id] = (group, new)
+    data.reached_by_area = [(a, g, new, n) for (a, g, new), n in by_area.items()]
+    data.reached_everyone = [(g, new, n) for (g, new), n in Counter(everyone.values()).items()]
+
+    # Caseload at the end: referrals sent by then and not yet answered, residents seen lately.
+    running = connection.execute(
+        select(stored("referral.area_id"))
+        .select_from(Referral)
+        .join(Resident, col(Resident.id) == col(Referral.resident_id))
+        .where(
+            col(Referral.deleted_at).is_(None),
+            col(Resident.deleted_at).is_(None),
+            col(Referral.sent_on) <= end,
+            or_(col(Referral.feedback_on).is_(None), col(Referral.feedback_on) > end),
+            col(Referral.status).not_in(("rejected", "completed")),
+        )
+    )
+    data.running_referrals = list(Counter(names.get(a) for (a,) in cursor_rows(running)).items())
+    recent_from = end - relativedelta(months=CASELOAD_MONTHS) + timedelta(days=1)
+    recent = connection.execute(
+        select(stored("contact.area_id"), stored("contact.resident_id"))
+        .select_from(Contact)
+        .where(
+            col(Contact.deleted_at).is_(None),
+            col(Contact.resident_id).is_not(None),
+            col(Contact.resident_id).not_in(deleted),
+            col(Contact.contact_on) >= recent_from,
+            col(Contact.contact_on) <= end,
+        )
+        .distinct()
+    )
+    seen: Counter[AreaName] = Counter()
+    seen_anyone: set[object] = set()
+    for area_id, resident_id in cursor_rows(recent):
+        seen[names.get(area_id)] += 1
+        seen_anyone.add(resident_id)
+    data.seen_recently = list(seen.items())
+    data.seen_recently_total = len(seen_anyone)
+
+    # Meldcode steps taken (huiselijk geweld), where the signal was made.
+    steps = connection.execute(
+        select(stored("signal.area_id"), col(MeldcodeStep.step))
+        .select_from(MeldcodeStep)
+        .join(Signal, col(Signal.id) == col(MeldcodeStep.signal_id))
+        .where(
+            col(MeldcodeStep.deleted_at).is_(None),
+            col(Signal.deleted_at).is_(None),
+            or_(col(Signal.resident_id).is_(None), col(Signal.resident_id).not_in(deleted)),
+            col(MeldcodeStep.done_on) >= start,
+            col(MeldcodeStep.done_on) <= end,
+        )
+    )
+    data.meldcode = [(a, s, n) for (a, s), n in Counter((names.get(a), s) for a, s in cursor_rows(steps)).items()]
+    return data
