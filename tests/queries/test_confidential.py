@@ -33,6 +33,7 @@ from wijkwerk_tui.queries import (
     report_data,
     report_extra,
     search,
+    story_names,
     who_looked,
 )
 from wijkwerk_tui.queries.search import ResidentFilter
@@ -86,7 +87,7 @@ def _inzage(o: Office, me: uuid.UUID) -> object:
 def _extra(o: Office, me: uuid.UUID) -> object:
     """Counts for the report (called by report_data.load, which checks the role)."""
     with o.db.reading() as session:
-        return report_extra.extra(session.connection(), Period(date(2026, 1, 1), date(2026, 12, 31)))
+        return report_extra.extra(session.connection(), Period(date(2026, 1, 1), date(2026, 12, 31)), [])
 
 
 # Every public read function, called as `me`. (Coordinator-only ones are expected to refuse.)
@@ -106,6 +107,7 @@ READS: dict[str, Callable[[Office, uuid.UUID], Any]] = {
         o.db, me, datetime(2026, 1, 1, tzinfo=UTC), date(2026, 1, 1), date(2026, 12, 31)
     ),
     "report_extra.extra": _extra,
+    "story_names.known_names": lambda o, me: story_names.known_names(o.db, me),
     "report_data.load": lambda o, me: report_data.load(o.db, me, Period(date(2026, 1, 1), date(2026, 12, 31))),
     "inzage.collect": _inzage,
     "full_export.begin": lambda o, me: full_export.begin(o.db, me, "jsonl"),

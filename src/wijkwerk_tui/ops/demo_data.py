@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -32,7 +32,9 @@ from wijkwerk_tui.db.tables import (
     Partner,
     Referral,
     Resident,
+    ResidentMove,
     Signal,
+    SignalReopening,
     Worker,
 )
 from wijkwerk_tui.domain import referrals as referral_rules
@@ -218,6 +220,35 @@ NOTES = (
     "Voelt zich minder alleen sinds de wandelgroep.",
 )
 
+# Stories for the report (anekdotische verantwoording): most written as they should be, without
+# anything that names someone; some with a name, an age, a birth year or a house number in them,
+# which the check before an export must flag (tests/ops/test_demo_stories.py).
+CLEAN_STORIES = (
+    "Meneer durft weer naar de soos sinds de buurtbus hem ophaalt.",
+    "Een oudere dame die alleen woonde, helpt nu mee bij de koffieochtend.",
+    "Na de verhuizing van haar dochter zat mevrouw veel thuis; nu wandelt ze wekelijks met de buurvrouw.",
+    "De bakker op de hoek belde ons: een vaste klant kwam niet meer. We zijn langsgegaan en er is nu hulp.",
+    "Een jonge moeder vond via de inloop de weg naar de schuldhulp en heeft weer overzicht.",
+    "Twee buurmannen repareren nu samen fietsen in het dorpshuis.",
+    "Een mantelzorger kreeg respijtzorg en kan weer op adem komen.",
+    "Dankzij de vrijwilliger van het taalcafé durft mevrouw nu zelf de huisarts te bellen.",
+    "De boer van de zorgboerderij heeft een nieuwe deelnemer verwelkomd.",
+    "Meneer komt sinds de zomer elke week naar het repaircafé en voelt zich weer nuttig.",
+    "De visser bij de haven vertelde over een buurman die vereenzaamt; we zijn samen op bezoek gegaan.",
+    "Een gezin met schulden heeft na drie gesprekken een plan gemaakt met de budgetcoach.",
+    "Mevrouw had al maanden niemand gesproken. Nu schuift ze aan bij de maaltijd in het buurthuis.",
+    "Door de wandelgroep kent meneer nu de halve straat.",
+)
+PLANTED_STORIES = (
+    "{given} {family} ({age}) uit {area} durfde weer naar de markt.",
+    "Mevrouw van de Kerkstraat {number} heeft weer contact met haar kinderen.",
+    "Meneer {family} komt elke week naar de soos.",
+    "Mevrouw is {age} jaar en doet mee met de gymgroep.",
+    "Geboren in {year}, en nu voor het eerst op de computercursus.",
+    "{given} kwam met een vraag over de energietoeslag en gaat nu naar het spreekuur.",
+)
+STORY_SHARE, PLANTED_SHARE = 0.05, 0.3
+
 CONTACT_KIND_WEIGHTS = {"walk_in": 5, "home_visit": 3, "phone": 4, "activity": 2, "outreach": 1}
 
 # Participatieladder steps 5 and 6 are paid work: only from 18 until the state pension age.
@@ -356,7 +387,8 @@ def build_demo(db: Database, residents: int = 600, seed: int = 2026, today: date
         given = rng.choice(GIVEN)
         birth_year = rng.randint(1932, 2008)
         person = PersonalData(given, prefix, family, birth_year)
-        first_on = today - timedelta(days=rng.randint(365, 3 * 365))
+        # Most have been known for one to three years; some came in this year (new on the ladders).
+        first_on = today - timedelta(days=rng.randint(365, 3 * 365) if rng.random() < 0.85 else rng.randint(20, 364))
         resident = b.add(
             Resident,
             {
@@ -409,25 +441,65 @@ def build_demo(db: Database, residents: int = 600, seed: int = 2026, today: date
                         "note": "",
                     },
                 )
+                if rng.random() < 0.02:  # corrected the same day: the later entry wins
+                    corrected = _walk(rng, step, min(top_step(ladder), highest))
+                    later = b.stamp(on, worker)
+                    later["created_at"] = later["updated_at"] = f"{on.isoformat()} 19:00:00.000000"
+                    b.add(
+                        LadderStep,
+                        {
+                            **later,
+                            "resident_id": rid,
+                            "ladder": ladder.value,
+                            "step": corrected,
+                            "potential": None,
+                            "measured_on": on,
+                            "worker_id": worker,
+                            "note": "Gecorrigeerd",
+                        },
+                    )
+                    step = corrected
                 resident[f"{ladder.value}_step"] = step
                 on = next_on
                 step = _walk(rng, step, top_step(ladder))
+        # Some move to another village: what was recorded before stays where it was made.
+        moved_on, home_before = None, area_id
+        if rng.random() < 0.04:
+            moved_on = b.day_between(first_on + timedelta(days=30), today)
+            area_index = rng.choice([i for i in range(len(AREAS)) if area_ids[i] != area_id])
+            area_id = area_ids[area_index]
+            resident["area_id"] = area_id
+            resident["search_key"] = search_key(person, AREAS[area_index])
+            b.add(
+                ResidentMove,
+                {
+                    **b.stamp(moved_on, worker),
+                    "resident_id": rid,
+                    "from_area_id": home_before,
+                    "to_area_id": area_id,
+                    "moved_on": moved_on,
+                },
+            )
         last_contact = first_on
         for _ in range(rng.randint(1, 5)):
             on = b.day_between(first_on, today)
             last_contact = max(last_contact, on)
+            where = home_before if moved_on and on < moved_on else area_id
+            story = ""
+            if rng.random() < STORY_SHARE:
+                story = _story(b, person, birth_year, AREAS[area_ids.index(where)])
             b.add(
                 Contact,
                 {
                     **b.stamp(on, worker),
                     "resident_id": rid,
-                    "area_id": area_id,
+                    "area_id": where,
                     "kind": rng.choices(kinds, kind_weights)[0],
                     "contact_on": on,
                     "duration_min": rng.choice((10, 15, 20, 30, 45, 60)),
                     "note": rng.choice(NOTES),
-                    "is_story": False,
-                    "story": "",
+                    "is_story": bool(story),
+                    "story": story,
                     "signal_categories": "",
                     "worker_id": worker,
                 },
@@ -436,9 +508,19 @@ def build_demo(db: Database, residents: int = 600, seed: int = 2026, today: date
         # Every category at least once, then about a third of residents with a signal.
         if index < len(categories) or rng.random() < 0.3:
             category = categories[index] if index < len(categories) else rng.choice(categories)
-            _signal(b, rid, area_id, worker, category, first_on, partner_ids)
+            _signal(
+                b,
+                rid,
+                _area_on(home_before, area_id, moved_on),
+                worker,
+                category,
+                first_on,
+                partner_ids,
+            )
         if rng.random() < 0.2:
             _goal(b, rid, worker, first_on)
+        if index >= len(categories) and rng.random() < 0.01:  # entered by mistake, deleted later
+            resident["deleted_at"] = f"{b.day_between(first_on, today).isoformat()} 16:00:00.000000"
 
     _activities(b, area_ids, worker_ids, start_of_history)
     for _i in range(max(10, residents // 20)):  # anonymous walk-ins: no consent to register
@@ -456,13 +538,28 @@ def build_demo(db: Database, residents: int = 600, seed: int = 2026, today: date
                 "note": "",
                 "is_story": False,
                 "story": "",
-                "signal_categories": "",
+                # A third say what worries them, without giving a name: anonymous signals.
+                "signal_categories": rng.choice(categories) if rng.random() < 0.33 else "",
                 "worker_id": worker,
             },
         )
 
     summary = DemoSummary(residents=residents)
-    order = (Area, Worker, Partner, Resident, LadderStep, Referral, Signal, MeldcodeStep, Contact, Goal, GroupActivity)
+    order = (
+        Area,
+        Worker,
+        Partner,
+        Resident,
+        ResidentMove,
+        LadderStep,
+        Referral,
+        Signal,
+        SignalReopening,
+        MeldcodeStep,
+        Contact,
+        Goal,
+        GroupActivity,
+    )
     with db.transaction() as session:
         if db.engine.dialect.name == "sqlite":
             # Random UUID keys scatter index writes: a big page cache keeps the bulk load linear.
@@ -509,10 +606,18 @@ def _chunks(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, An
 
 
 def _signal(
-    b: _Builder, rid: str, area_id: str, worker: str, category: str, first_on: date, partner_ids: list[str]
+    b: _Builder,
+    rid: str,
+    area_of: Callable[[date], str],
+    worker: str,
+    category: str,
+    first_on: date,
+    partner_ids: list[str],
 ) -> None:
+    """A signal, noticed in the area the resident lived in then (`area_of`)."""
     rng, today = b.rng, b.today
     noticed = b.day_between(first_on, today)
+    area_id = area_of(noticed)
     age = (today - noticed).days
     urgency = rng.choices(list(signal_rules.URGENCIES), (3, 6, 2, 1 if category == "domestic_violence" else 0))[0]
     # Most signals are closed within months; what stays open that long is being worked on.
@@ -549,6 +654,21 @@ def _signal(
             "worker_id": worker,
         },
     )
+    if status == "closed" and rng.random() < 0.05:
+        # Closed once before, then reopened when the concern came back: the closing is kept.
+        first_closed = noticed + timedelta(days=rng.randint(2, 20))
+        reopened = first_closed + timedelta(days=rng.randint(5, 40))
+        if reopened < signal["closed_on"]:
+            b.add(
+                SignalReopening,
+                {
+                    **b.stamp(reopened, worker),
+                    "signal_id": signal["id"],
+                    "closed_on": first_closed,
+                    "close_reason": "resolved",
+                    "reopened_on": reopened,
+                },
+            )
     if category in signal_rules.MELDCODE_CATEGORIES:
         for step in range(1, rng.randint(1, 5) + 1):
             b.add(
@@ -574,6 +694,9 @@ def _referral(b: _Builder, rid: str, area_id: str, worker: str, on: date, partne
     else:
         status = rng.choices(("completed", "rejected", "accepted"), (6, 1, 2))[0]
         feedback_on = min(today, on + timedelta(days=rng.randint(3, 30)))
+    sent_on: date | None = on
+    if rng.random() < 0.05:  # talked through, then turned down before it was ever sent
+        status, feedback_on, sent_on = "rejected", None, None
     row = b.add(
         Referral,
         {
@@ -591,11 +714,30 @@ def _referral(b: _Builder, rid: str, area_id: str, worker: str, on: date, partne
             "feedback": "Inwoner is in beeld en wordt geholpen." if feedback_on else "",
             "worker_id": worker,
             "area_id": area_id,
-            "sent_on": on,
+            "sent_on": sent_on,
         },
     )
     referral_id: str = row["id"]
     return referral_id
+
+
+def _area_on(before: str, after: str, moved_on: date | None) -> Callable[[date], str]:
+    """Where a resident lived on a day: before his move, or after it."""
+    return lambda on: before if moved_on is not None and on < moved_on else after
+
+
+def _story(b: _Builder, person: PersonalData, birth_year: int, area: str) -> str:
+    rng = b.rng
+    if rng.random() >= PLANTED_SHARE:
+        return rng.choice(CLEAN_STORIES)
+    return rng.choice(PLANTED_STORIES).format(
+        given=person.given_name,
+        family=f"{person.family_prefix} {person.family_name}".strip(),
+        age=b.today.year - birth_year,
+        area=area,
+        number=rng.randint(1, 120),
+        year=birth_year,
+    )
 
 
 def _goal(b: _Builder, rid: str, worker: str, first_on: date) -> None:

@@ -74,9 +74,9 @@ def load(db: Database, actor: uuid.UUID | None, period: Period) -> ReportData:
             area_name = session.execute(select(col(Area.name)).where(col(Area.id) == period.area_id)).scalar() or ""
         signal_groups, closed, anonymous = _signals(db, session, period)
         referrals = _referrals(session, period)
-        contacts, reached, reached_total, stories = _contacts(db, session, period)
+        contacts, reached, reached_total, stories, pairs = _contacts(db, session, period)
         activities = _activities(session, period)
-        more = extra(session.connection(), period)
+        more = extra(session.connection(), period, pairs)
     return ReportData(
         period,
         db.today(),
@@ -206,7 +206,13 @@ def _referrals(session: Session, period: Period) -> list[ReferralRow]:
 
 def _contacts(
     db: Database, session: Session, period: Period
-) -> tuple[list[ContactGroup], list[tuple[str | None, int]], int, list[tuple[str | None, date, str]]]:
+) -> tuple[
+    list[ContactGroup],
+    list[tuple[str | None, int]],
+    int,
+    list[tuple[str | None, date, str]],
+    list[tuple[object, object]],
+]:
     start, end = period.start, period.end
     deleted = _deleted_residents()
     in_period = (
@@ -242,7 +248,8 @@ def _contacts(
     )
     seen_ids: Counter[object] = Counter()
     everyone: set[object] = set()
-    for area_id, resident_id in cursor_rows(connection.execute(pairs)):
+    distinct = [(area_id, resident_id) for area_id, resident_id in cursor_rows(connection.execute(pairs))]
+    for area_id, resident_id in distinct:
         seen_ids[area_id] += 1
         everyone.add(resident_id)
     names = area_names(connection)
@@ -263,7 +270,7 @@ def _contacts(
             .order_by(area, col(Contact.contact_on))
         )
     ]
-    return contacts, list(seen.items()), len(everyone), stories
+    return contacts, list(seen.items()), len(everyone), stories, distinct
 
 
 def _activities(session: Session, period: Period) -> list[tuple[str | None, int, int, int]]:

@@ -20,7 +20,8 @@ from wijkwerk_tui.queries.report_ladders import area_names, cursor_rows, moved_s
 CASELOAD_MONTHS = 3
 
 
-def extra(connection: Connection, period: Period) -> ExtraData:
+def extra(connection: Connection, period: Period, pairs: list[tuple[object, object]]) -> ExtraData:
+    """`pairs`: the distinct (raw area id, raw resident id) of the period's contacts."""
     names = area_names(connection)
     deleted = select(col(Resident.id)).where(col(Resident.deleted_at).is_not(None))
     start, end = period.start, period.end
@@ -44,37 +45,47 @@ def extra(connection: Connection, period: Period) -> ExtraData:
         goals[(names.get(then.get(resident_id, area_id)), status)] += 1
     data.goals = [(a, s, n) for (a, s), n in goals.items()]
 
-    # Residents reached: age at the end, and whether their first contact ever is in the period.
-    first_seen: dict[object, object] = dict(
-        cursor_rows(
-            connection.execute(
-                select(stored("contact.resident_id"), stored("min(contact.contact_on)"))
-                .select_from(Contact)
-                .where(col(Contact.deleted_at).is_(None), col(Contact.resident_id).is_not(None))
-                .group_by(stored("contact.resident_id"))
+    # Residents reached (the reach's distinct pairs): age at the end from the covering index of
+    # live residents, and whether they had a contact before the period (an index seek each).
+    born: dict[object, tuple[object, object]] = {
+        rid: (year, day)
+        for rid, year, day in cursor_rows(
+            connection.exec_driver_sql(
+                "SELECT id, birth_year, birth_date FROM resident INDEXED BY ix_resident_live_area"
+                " WHERE deleted_at IS NULL"
+            )
+            if connection.dialect.name == "sqlite"
+            else connection.execute(
+                select(stored("resident.id"), col(Resident.birth_year), col(Resident.birth_date)).where(
+                    col(Resident.deleted_at).is_(None)
+                )
             )
         )
-    )
-    pairs = connection.execute(
-        select(
-            stored("contact.area_id"), stored("contact.resident_id"), col(Resident.birth_year), col(Resident.birth_date)
+    }
+    reached_ids = {resident_id for _area, resident_id in pairs}
+    earlier = {
+        rid
+        for (rid,) in cursor_rows(
+            connection.execute(
+                select(stored("contact.resident_id"))
+                .select_from(Contact)
+                .where(
+                    col(Contact.deleted_at).is_(None),
+                    col(Contact.resident_id).is_not(None),
+                    col(Contact.contact_on) < start,
+                )
+                .distinct()
+            )
         )
-        .select_from(Contact)
-        .join(Resident, col(Resident.id) == col(Contact.resident_id))
-        .where(
-            col(Contact.deleted_at).is_(None),
-            col(Resident.deleted_at).is_(None),
-            col(Contact.contact_on) >= start,
-            col(Contact.contact_on) <= end,
-        )
-        .distinct()
-    )
+        if rid in reached_ids
+    }
     by_area: Counter[tuple[AreaName, AgeGroup, bool]] = Counter()
     everyone: dict[object, tuple[AgeGroup, bool]] = {}
-    for area_id, resident_id, birth_year, birth_date in cursor_rows(pairs):
-        born = date.fromisoformat(str(birth_date)[:10]) if birth_date else None
-        group = age_group(birth_year, born, end)
-        new = str(first_seen.get(resident_id, ""))[:10] >= start.isoformat()
+    for area_id, resident_id in pairs:
+        year, day = born.get(resident_id, (None, None))
+        birth_date = date.fromisoformat(str(day)[:10]) if day else None
+        group = age_group(int(str(year)) if year else None, birth_date, end)
+        new = resident_id not in earlier
         by_area[(names.get(area_id), group, new)] += 1
         everyone[resident_id] = (group, new)
     data.reached_by_area = [(a, g, new, n) for (a, g, new), n in by_area.items()]
