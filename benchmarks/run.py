@@ -47,6 +47,7 @@ TARGETS = {  # key: (limit, unit); lower is better
     "search_ratio": (1.5, "x"),
     "open_ratio": (2.0, "x"),
     "report_ratio": (1.5, "x"),
+    "compare_ratio": (2.0, "x"),  # a frozen report compared with a new run, against the report
     "backup_key_p95_ms": (100, "ms"),
     "peak_rss_mb": (150, "MB"),
 }
@@ -557,31 +558,47 @@ WITH placed AS (
     FROM ladderstep NOT INDEXED
     WHERE deleted_at IS NULL AND measured_on <= :end
 ),
-moved AS (  -- per resident and ladder: the step at the end, and at the start (none: new)
+moved AS (  -- per resident and ladder: the step at the end (and its date), and before the start (none: new)
     SELECT resident_id, ladder,
            max(CASE WHEN next_on IS NULL THEN step END) AS end_step,
-           max(CASE WHEN measured_on <= :start AND (next_on IS NULL OR next_on > :start) THEN step END) AS start_step
+           max(CASE WHEN next_on IS NULL THEN measured_on END) AS end_on,
+           max(CASE WHEN measured_on <= :before AND (next_on IS NULL OR next_on > :before) THEN step END) AS start_step
     FROM placed
-    WHERE next_on IS NULL OR (measured_on <= :start AND next_on > :start)
+    WHERE next_on IS NULL OR (measured_on <= :before AND next_on > :before)
     GROUP BY resident_id, ladder
+),
+seen AS (SELECT DISTINCT resident_id FROM contact WHERE deleted_at IS NULL AND contact_on BETWEEN :since AND :end),
+back AS (  -- where a resident who moved after the end lived at the end
+    SELECT resident_id, from_area_id FROM (
+        SELECT resident_id, from_area_id,
+               row_number() OVER (PARTITION BY resident_id ORDER BY moved_on, created_at) AS n
+        FROM residentmove WHERE deleted_at IS NULL AND moved_on > :end) WHERE n = 1
 )
 SELECT a.name, m.ladder, m.end_step, count(*),
        count(CASE WHEN m.end_step > m.start_step THEN 1 END),
        count(CASE WHEN m.end_step < m.start_step THEN 1 END),
        count(CASE WHEN m.end_step = m.start_step THEN 1 END),
        count(CASE WHEN m.start_step IS NULL THEN 1 END)
-FROM moved m JOIN resident r ON r.id = m.resident_id LEFT JOIN area a ON a.id = r.area_id
+FROM moved m JOIN resident r ON r.id = m.resident_id
+LEFT JOIN back b ON b.resident_id = m.resident_id
+LEFT JOIN area a ON a.id = coalesce(b.from_area_id, r.area_id)
 WHERE r.deleted_at IS NULL
-GROUP BY r.area_id, m.ladder, m.end_step
+  AND (m.end_on >= :since OR m.resident_id IN (SELECT resident_id FROM seen))  -- in beeld
+GROUP BY coalesce(b.from_area_id, r.area_id), m.ladder, m.end_step
 """
 
 
 def report_sql(db, period) -> list[tuple]:  # type: ignore[no-untyped-def]
     """(area name, ladder, end step, residents, up, down, same, new) on the app's own connection."""
     with db.reading() as session:
-        result = session.connection().exec_driver_sql(
-            REPORT_SQL, {"start": period.start.isoformat(), "end": period.end.isoformat()}
-        )
+        from wijkwerk_tui.queries.report_ladders import in_view_from
+
+        values = {
+            "before": (period.start - timedelta(days=1)).isoformat(),
+            "end": period.end.isoformat(),
+            "since": in_view_from(period.end).isoformat(),
+        }
+        result = session.connection().exec_driver_sql(REPORT_SQL, values)
         return [tuple(row) for row in result]
 
 
@@ -600,9 +617,11 @@ def ladder_figures_of_sql(rows: list[tuple]) -> dict[tuple[str, str], tuple[dict
 
 
 def ladder_figures_of_report(built) -> dict[tuple[str, str], tuple[dict[int, int], tuple[int, ...]]]:  # type: ignore[no-untyped-def]
-    """The same figures, read from the app's report tables."""
+    """The same figures, read from the app's report tables (in beeld; moves by their words)."""
     from wijkwerk_tui.domain.ladders import Ladder
     from wijkwerk_tui.domain.report import Count
+
+    words = {"participation": ("omhoog", "omlaag"), "support": ("zwaarder", "lichter")}
 
     def number(cell) -> int:  # type: ignore[no-untyped-def]
         return cell.n if isinstance(cell, Count) else int(cell)
@@ -610,12 +629,16 @@ def ladder_figures_of_report(built) -> dict[tuple[str, str], tuple[dict[int, int
     figures = {}
     for ladder in Ladder:
         distribution = built.table(f"{ladder.value}_distribution")
-        steps = [int(label.split()[-1]) for label in distribution.columns[1:-1]]  # "trede 3"
-        movement = {
-            row[0]: tuple(number(cell) for cell in row[1:5]) for row in built.table(f"{ladder.value}_movement").rows
-        }
+        steps = [c for c in distribution.columns if c.startswith("trede ")]
+        table = built.table(f"{ladder.value}_movement")
+        order = [*words[ladder.value], "gelijk", "nieuw"]
+        movement = {row[0]: tuple(number(row[table.columns.index(name)]) for name in order) for row in table.rows}
         for row in distribution.rows:
-            at_end = {step: number(cell) for step, cell in zip(steps, row[1:-1], strict=True) if number(cell)}
+            at_end = {
+                int(step.split()[-1]): number(row[distribution.columns.index(step)])
+                for step in steps
+                if number(row[distribution.columns.index(step)])
+            }
             if at_end or any(movement[row[0]]):
                 figures[(ladder.value, row[0])] = (at_end, movement[row[0]])
     return figures
@@ -680,12 +703,21 @@ def measure_store(session, heavy, repeat: int) -> dict[str, list[float]]:  # typ
     for _ in range(3):  # interleaved, so machine noise hits both alike
         start = time.perf_counter()
         built = period.build(report_data.load(db, session.worker_id, year))
-        export.to_csv(built)
+        export.to_csv(built.view())  # protected, as it is written
         out["report"].append(time.perf_counter() - start)
         start = time.perf_counter()
         rows = report_sql(db, year)
         out["report_sql"].append(time.perf_counter() - start)
     check_report_sql(built, rows)
+    from wijkwerk_tui.services import report_compare
+    from wijkwerk_tui.store import frozen_reports
+
+    frozen_id = frozen_reports.freeze(db, session.worker_id, built, None)
+    out["compare"] = []
+    for _ in range(3):  # a frozen report against a new run: the report, the diff, the records since
+        start = time.perf_counter()
+        report_compare.compare(db, session.worker_id, frozen_id)
+        out["compare"].append(time.perf_counter() - start)
     with tempfile.TemporaryDirectory() as folder:
         for _ in range(3):
             start = time.perf_counter()
@@ -779,6 +811,8 @@ def run(residents: int, repeat: int, cache: Path) -> dict[str, object]:
         "report_year_s": round(report, 3),
         "report_sql_s": round(report_floor, 4),
         "report_ratio": round(report / report_floor, 2),
+        "compare_s": round(med(store["compare"]), 3),
+        "compare_ratio": round(med(store["compare"]) / report, 2),
         "backup_key_p50_ms": round(med(during_backup["keys"]) * ms, 1),
         "backup_key_p95_ms": round(pct(during_backup["keys"], 95) * ms, 1),
         "backup_s": round(during_backup["backup"][0], 2),

@@ -67,7 +67,49 @@ def main() -> int:
             print(OUT / f"{name}.svg")
         asyncio.run(_shoot_login(Path(tmp) / "login" / "demo.db"))
         print(OUT / "login.svg")
+        for made in _report_example(db_path):
+            print(made)
     return 0
+
+
+def _report_example(db_path: Path) -> list[Path]:
+    """The demo's report for 2026 as the municipality gets it (HTML, protected), and a PNG of
+    its first page when a headless Chromium is installed (`apt-get install chromium`)."""
+    import shutil
+    import subprocess
+    from dataclasses import replace
+    from datetime import date
+
+    from wijkwerk_tui.domain import report as period
+    from wijkwerk_tui.domain import story_check
+    from wijkwerk_tui.exchange import report_files
+    from wijkwerk_tui.queries import report_data, story_names
+    from wijkwerk_tui.store import workers
+
+    db = open_database(db_path, lambda: NOW)
+    try:
+        boss = next(w.id for w in workers.list_workers(db) if w.role == "coordinator")
+        data = report_data.load(db, boss, report_data.Period(date(2026, 1, 1), date(2026, 10, 31)))
+        built = period.build(data, "Welzijn De Wolden (demo)")
+        names = story_names.known_names(db, boss)  # flagged stories stay out, as `wijkwerk report` does
+        clean = [s for s in built.stories if not story_check.check(s[2], names, NOW.date())]
+        built = replace(built, stories=clean)
+        html = report_files.write(built, "html", OUT / "report-example.html")
+    finally:
+        db.close()
+    made = [html]
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser:
+        png = OUT / "report-example.png"
+        subprocess.run(
+            [browser, "--headless", "--no-sandbox", "--hide-scrollbars", f"--screenshot={png}",
+             "--window-size=900,2400", html.as_uri()],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )  # fmt: skip
+        made.append(png)
+    return made
 
 
 async def _shoot_login(path: Path) -> None:

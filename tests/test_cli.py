@@ -190,6 +190,33 @@ def test_issue15_02_freeze_list_and_compare_from_the_command_line(office) -> Non
     assert wrong.returncode == 1 and "geen vastgestelde rapportage" in wrong.stderr
 
 
+def test_issue15_09_flagged_stories_stay_out_unless_confirmed(office, clock) -> None:
+    from datetime import date
+
+    from wijkwerk_tui.store import contacts
+    from wijkwerk_tui.store.contacts import ContactData
+
+    path, resident_id = office
+    session = vault.login(path, "Sanne Kuiper", PASS, clock)
+    story = "Meneer Hoekstra (75) kwam weer naar de soos."
+    clean = "Een buurman helpt nu mee bij de koffieochtend."
+    for text_ in (story, clean):
+        contacts.add_contact(
+            session.db,
+            session.worker_id,
+            resident_id,
+            ContactData(date(2026, 3, 3), "walk_in", is_story=True, story=text_),
+        )
+    session.db.close()
+    period = ("--from", "1-1-2026", "--to", "31-10-2026")
+    left_out = _run("--db", str(path), "report", *period)
+    assert left_out.returncode == 0, left_out.stderr
+    assert story not in left_out.stdout and clean in left_out.stdout
+    assert "weggelaten: leeftijd, naam" in left_out.stderr and "Hoekstra" not in left_out.stderr
+    confirmed = _run("--db", str(path), "report", *period, "--confirm-stories")
+    assert story in confirmed.stdout and "weggelaten" not in confirmed.stderr
+
+
 def test_full_export_is_for_coordinators_and_marks_deleted_rows(office, clock, tmp_path: Path) -> None:
     import json
 

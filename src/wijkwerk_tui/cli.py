@@ -18,6 +18,9 @@ from typing import TYPE_CHECKING
 from wijkwerk_tui import __version__
 
 if TYPE_CHECKING:
+    from datetime import date
+
+    from wijkwerk_tui.domain.report import PeriodReport
     from wijkwerk_tui.security.keyfile import KeyFile
     from wijkwerk_tui.security.vault import Unlocked
 
@@ -80,6 +83,11 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--format", choices=("md", "csv", "xlsx", "json", "html"), default="md")
     report.add_argument("--output", metavar="BESTAND", help="bestand (standaard: het scherm; xlsx vraagt een bestand)")
     report.add_argument("--no-suppress", action="store_true", help="ook aantallen onder de 5 tonen")
+    report.add_argument(
+        "--confirm-stories",
+        action="store_true",
+        help="verhalen met een mogelijke naam, leeftijd of huisnummer toch opnemen (anders weggelaten)",
+    )
     report.add_argument(
         "--freeze", action="store_true", help="de rapportage vaststellen zoals ze verstuurd wordt (toont het kenmerk)"
     )
@@ -357,6 +365,8 @@ def _report(args: argparse.Namespace) -> int:
             report_data.load(session.db, session.worker_id, period.Period(start, end, area_id)),
             settings.get(session.db, "organisation"),
         )
+        if not args.confirm_stories:
+            built = _without_flagged_stories(session, built, today)
         if args.freeze:
             from wijkwerk_tui.store import frozen_reports
 
@@ -391,6 +401,31 @@ def _export(args: argparse.Namespace) -> int:
     for path in written:
         print(path)
     return 0
+
+
+def _without_flagged_stories(session: Unlocked, built: PeriodReport, today: date) -> PeriodReport:
+    """Stories that could name someone are left out and listed (not repeated) on stderr."""
+    from dataclasses import replace
+
+    from wijkwerk_tui.domain import story_check
+    from wijkwerk_tui.domain.report import ALL
+    from wijkwerk_tui.queries import story_names
+
+    if not built.stories:
+        return built
+    names = story_names.known_names(session.db, session.worker_id)
+    kept = []
+    for area, day, story in built.stories:
+        flags = story_check.check(story, names, today)
+        if flags and built.area in (ALL, area):
+            print(
+                f"Verhaal van {day:%d-%m-%Y} ({area}) weggelaten: {story_check.describe(flags)}. "
+                "Pas het aan in het contactmoment, of neem het op met --confirm-stories.",
+                file=sys.stderr,
+            )
+        elif not flags:
+            kept.append((area, day, story))
+    return replace(built, stories=kept)
 
 
 def _frozen(args: argparse.Namespace) -> int:

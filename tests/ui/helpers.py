@@ -9,6 +9,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable
 from textual.worker import WorkerCancelled, WorkerFailed
 
+from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.ui.widgets.row_list import RowList
 
 
@@ -127,3 +128,22 @@ async def open_intake(pilot: Pilot[object]):
     await settle(pilot)
     assert isinstance(pilot.app.screen, IntakeScreen)
     return pilot.app.screen
+
+
+def planted_story(db: Database) -> str:
+    """A story this year naming a resident of the demo, with an age."""
+    from datetime import date
+
+    from sqlmodel import col, select
+
+    from wijkwerk_tui.db.tables import Resident
+
+    with db.reading() as session:
+        person = session.exec(select(Resident).where(col(Resident.deleted_at).is_(None)).limit(1)).one()
+    story = f"{person.given_name} {person.family_name} (81) kwam weer naar de soos."
+    from wijkwerk_tui.store import contacts, workers
+    from wijkwerk_tui.store.contacts import ContactData
+
+    boss = next(w.id for w in workers.list_workers(db) if w.role == "coordinator")
+    contacts.add_contact(db, boss, person.id, ContactData(date(2026, 3, 3), "walk_in", is_story=True, story=story))
+    return story

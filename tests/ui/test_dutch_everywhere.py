@@ -33,7 +33,7 @@ from textual.widgets import DataTable, Select, Static
 
 import wijkwerk_tui.ui
 from tests.conftest import FROZEN_NOW, PASS, FakeClock
-from tests.ui.helpers import settle, type_text
+from tests.ui.helpers import planted_story, settle, type_text
 from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.store import workers
 from wijkwerk_tui.ui.app import make_app
@@ -257,6 +257,10 @@ async def _signed_in(pilot: Pilot[object], visits: Visits) -> None:
     ):
         await app.run_action(action)
         await visits.check(pilot, screen)
+        if screen == "ReportScreen":  # the stories the demo names someone in, before an export
+            await _press(pilot, "ctrl+e")
+            await visits.check(pilot, "StoryReviewDialog")
+            await _press(pilot, "escape")
         if screen in ("PartnersScreen", "ActivitiesScreen", "AccountsScreen"):
             await _press(pilot, "ctrl+n" if screen == "PartnersScreen" else "a")
             await visits.check(
@@ -273,6 +277,7 @@ async def test_issue14_07_08_every_screen_in_dutch_and_whole(
     demo_db: Database, setup_db: tuple, clock: FakeClock, tmp_path: Path
 ) -> None:
     visits = Visits()
+    planted_story(demo_db)  # so the export stops at the story check
     coordinator = next(w for w in workers.list_workers(demo_db) if w.role == "coordinator")
     app = make_app(db=demo_db, now=FROZEN_NOW, worker=coordinator)
     app.export_dir = tmp_path / "export"

@@ -7,12 +7,13 @@ from pathlib import Path
 from textual.widgets import Checkbox, DataTable, Input, TextArea
 
 from tests.conftest import FROZEN_NOW
-from tests.ui.helpers import cells, settle, type_text
+from tests.ui.helpers import cells, planted_story, settle, type_text
 from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.store import activities, contacts, residents, workers
 from wijkwerk_tui.ui.app import make_app
 from wijkwerk_tui.ui.dialogs.confirm import ConfirmDialog
+from wijkwerk_tui.ui.dialogs.story_review import StoryReviewDialog
 from wijkwerk_tui.ui.screens.lists.activities import ActivitiesScreen
 from wijkwerk_tui.ui.screens.lists.activity_form import ActivityForm
 from wijkwerk_tui.ui.screens.lists.frozen_reports import FrozenReportsScreen
@@ -50,6 +51,9 @@ async def test_report_screen_shows_bars_and_exports(demo_db: Database, tmp_path:
         await settle(pilot)
         await pilot.press("ctrl+e")
         await settle(pilot)
+        while isinstance(app.screen, StoryReviewDialog):  # the demo's stories that name someone
+            await pilot.press("ctrl+d")
+            await settle(pilot)
     assert sorted(p.suffix for p in (tmp_path / "uit").iterdir()) == [".csv", ".html", ".json", ".md", ".xlsx"]
 
 
@@ -79,6 +83,55 @@ async def test_issue15_02_freeze_from_the_report_screen_and_compare(demo_db: Dat
         await settle(pilot)
         shown = str(app.screen.query_one("#comparison").render())
         assert "Vingerafdruk klopt." in shown and "Geen verschillen" in shown
+
+
+async def test_issue15_09_flagged_stories_are_edited_or_left_out_before_the_export(
+    demo_db: Database, tmp_path: Path
+) -> None:
+    planted = planted_story(demo_db)
+    app = make_app(db=demo_db, now=FROZEN_NOW)
+    app.export_dir = tmp_path / "uit"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.action_report()
+        await settle(pilot)
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, StoryReviewDialog)
+        assert any(story == planted for _i, _a, _d, story, _f in dialog.flagged)
+        kinds = {f.kind for _i, _a, _d, story, flags in dialog.flagged if story == planted for f in flags}
+        assert kinds == {"naam", "leeftijd"}
+        while isinstance(app.screen, StoryReviewDialog):
+            current = app.screen.flagged[app.screen.position][3]
+            if current == planted:  # rewritten without the name and the age
+                app.screen.query_one("#story-text", TextArea).load_text("Een buurman kwam weer naar de soos.")
+                await pilot.press("ctrl+s")
+            else:
+                await pilot.press("ctrl+d")
+            await settle(pilot)
+        assert isinstance(app.screen, ReportScreen)
+    written = (tmp_path / "uit").glob("*.md")
+    text = next(written).read_text(encoding="utf-8")
+    assert "Een buurman kwam weer naar de soos." in text and planted not in text
+
+
+async def test_issue15_09_escape_stops_the_export(demo_db: Database, tmp_path: Path) -> None:
+    planted_story(demo_db)
+    app = make_app(db=demo_db, now=FROZEN_NOW)
+    app.export_dir = tmp_path / "uit"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.action_report()
+        await settle(pilot)
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        assert isinstance(app.screen, StoryReviewDialog)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ReportScreen)
+        assert "niets geschreven" in str(app.screen.query_one("#report-status").render())
+    assert not (tmp_path / "uit").exists() or not list((tmp_path / "uit").iterdir())
 
 
 async def test_a_worker_cannot_open_the_report(demo_db: Database) -> None:

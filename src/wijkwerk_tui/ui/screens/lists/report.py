@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,15 +18,17 @@ from textual.widgets import DataTable, Input, Select, Static
 from textual.worker import Worker
 
 from wijkwerk_tui.domain import report as period
+from wijkwerk_tui.domain import story_check
 from wijkwerk_tui.domain.dates import format_date, parse_date
 from wijkwerk_tui.domain.errors import DomainError
-from wijkwerk_tui.domain.report import Period, PeriodReport
+from wijkwerk_tui.domain.report import ALL, Period, PeriodReport
 from wijkwerk_tui.domain.report_tables import charts
 from wijkwerk_tui.exchange import report_files as export
-from wijkwerk_tui.queries import report_data
+from wijkwerk_tui.queries import report_data, story_names
 from wijkwerk_tui.store import areas, frozen_reports, settings
 from wijkwerk_tui.ui.base import AppScreen
 from wijkwerk_tui.ui.dialogs.confirm import ConfirmDialog
+from wijkwerk_tui.ui.dialogs.story_review import Flagged, StoryReviewDialog
 from wijkwerk_tui.ui.text import NOT_ENCRYPTED, plain
 from wijkwerk_tui.ui.widgets.bar_chart import BarChart
 from wijkwerk_tui.ui.widgets.choices import select
@@ -168,7 +171,35 @@ class ReportScreen(AppScreen[None]):
 
     def action_export(self) -> None:
         if self.report is not None:
-            self._export(self.report, self.app.export_dir)
+            self._status("Verhalen nalezen…")
+            self._check_stories(self.report, self.app.export_dir)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="report-export", description="report-stories")
+    def _check_stories(self, report: PeriodReport, folder: Path) -> None:
+        """Stories go out verbatim: the ones that could name someone are shown first."""
+        names = story_names.known_names(self.app.db, self.app.worker_id)
+        today = self.app.today()
+        flagged = [
+            (i, area, day, story, flags)
+            for i, (area, day, story) in enumerate(report.stories)
+            if report.area in (ALL, area) and (flags := story_check.check(story, names, today))
+        ]
+        self.app.call_from_thread(self._review, report, flagged, folder)
+
+    def _review(self, report: PeriodReport, flagged: list[Flagged], folder: Path) -> None:
+        if not flagged:
+            self._export(report, folder)
+            return
+
+        def answered(answers: dict[int, str | None] | None) -> None:
+            if answers is None:
+                self._status("Export gestopt: er is niets geschreven.")
+                return
+            kept = [(area, day, answers.get(i, story)) for i, (area, day, story) in enumerate(report.stories)]
+            stories = [(area, day, story) for area, day, story in kept if story]
+            self._export(replace(report, stories=stories), folder)
+
+        self.app.push_screen(StoryReviewDialog(flagged), answered)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="report-export", description="report-export")
     def _export(self, report: PeriodReport, folder: Path) -> None:
