@@ -123,13 +123,16 @@ def test_hardening_03_restore_points_are_few_and_keep_the_newest(taken) -> None:
 @settings(max_examples=150, deadline=None)
 @given(moments, st.integers(min_value=1, max_value=40))
 def test_hardening_03_repeated_backups_never_push_out_older_restore_points(taken, repeats) -> None:
-    """However often a backup is made later the same day, what was kept from earlier days stays."""
+    """However often a backup is made later the same day, each earlier day keeps the restore
+    point it had: its newest kept backup. (A second one of an earlier day, kept only as one of
+    the newest few, may give way: hypothesis found two backups a microsecond apart.)"""
     before = to_keep(taken)
     newest = max(taken)
     later = [newest + timedelta(seconds=s + 1) for s in range(repeats)]
     later = [t for t in later if t.date() == newest.date()]
     after = to_keep(taken + later)
-    assert {t for t in before if t.date() != newest.date()} <= after
+    earlier_days = {t.date() for t in before if t.date() != newest.date()}
+    assert {max(t for t in before if t.date() == day) for day in earlier_days} <= after
 
 
 @given(
