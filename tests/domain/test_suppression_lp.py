@@ -56,6 +56,7 @@ AT_MOST = [
     ("referrals", "aangenomen", "gemaakt"),
     ("referrals", "afgewezen", "gemaakt"),
     *[(f"{lad}_distribution", "in beeld", "ooit geplaatst") for lad in STEPS],
+    *[(f"{lad}_distribution", "met groeipotentieel", "in beeld") for lad in STEPS],
     ("reached", "voor het eerst bereikt", "totaal"),
 ]
 

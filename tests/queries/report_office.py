@@ -65,9 +65,9 @@ def office(tmp_path: Path):
     r9 = person("Negen", b)
     P, S = Ladder.PARTICIPATION, Ladder.SUPPORT
 
-    def step(resident, ladder, day, value):
+    def step(resident, ladder, day, value, potential=None):
         at(clock, day)
-        ladders.record_step(db, boss, resident, ladder, value, day)
+        ladders.record_step(db, boss, resident, ladder, value, day, potential)
 
     step(r8, P, date(2024, 3, 1), 2)  # r8: same; in beeld by a contact on 1-8-2025
     step(r10, P, date(2024, 3, 1), 2)  # r10: no placement or contact since 30-6-2025: not in beeld
@@ -79,12 +79,12 @@ def office(tmp_path: Path):
     step(r2, P, date(2025, 12, 31), 3)
     step(r3, P, date(2026, 1, 1), 1)  # first placed on the start day: new
     step(r6, P, date(2026, 2, 2), 6)
-    step(r1, P, date(2026, 3, 1), 4)  # r1: 2 -> 4, up
+    step(r1, P, date(2026, 3, 1), 4, 5)  # r1: 2 -> 4, up; room to grow (5)
     step(r7, P, date(2026, 3, 3), 2)  # r7: 1 -> 2, up (anonymised later, still counted)
-    step(r4, P, date(2026, 4, 1), 3)  # r4: new
+    step(r4, P, date(2026, 4, 1), 3, 4)  # r4: new; room to grow (4)
     step(r2, P, date(2026, 5, 5), 5)
-    step(r2, P, date(2026, 5, 5), 2)  # same day, later entry wins: r2 3 -> 2, down
-    step(r1, S, date(2026, 6, 30), 3)  # support: 4 -> 3 on the end day, down (lighter)
+    step(r2, P, date(2026, 5, 5), 2, 1)  # same day, later entry wins: r2 3 -> 2, down (potential lower: no room)
+    step(r1, S, date(2026, 6, 30), 3, 2)  # support: 4 -> 3 on the end day, down (lighter); room: 2
     step(r5, P, date(2026, 8, 1), 4)  # only after the period: not counted
 
     at(clock, date(2025, 12, 1))

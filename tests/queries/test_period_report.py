@@ -25,9 +25,11 @@ def test_ladders_by_hand(office) -> None:
     report = _report(db)
     # In beeld at the end (30-6-2026): r1 4, r2 2, r3 1, r4 3, r7 2 (anonymised, still counted), r8 2,
     # r9 5. r10 is placed but out of view; r5 only after the period; r6 deleted.
-    assert _row(report, "participation_distribution", ALL) == [1, 3, 1, 1, 1, 0, 7, 8]
-    assert _row(report, "participation_distribution", "Ruinen") == [0, 3, 0, 1, 0, 0, 4, 5]
-    assert _row(report, "participation_distribution", "Echten") == [1, 0, 1, 0, 1, 0, 3, 3]
+    # ... then in beeld, ever placed, with room to grow (groeipotentieel: r1 4 -> 5, r4 3 -> 4; r2's
+    # potential 1 is below her step 2) and its share.
+    assert _row(report, "participation_distribution", ALL) == [1, 3, 1, 1, 1, 0, 7, 8, 2, 28.6]
+    assert _row(report, "participation_distribution", "Ruinen") == [0, 3, 0, 1, 0, 0, 4, 5, 1, 25.0]
+    assert _row(report, "participation_distribution", "Echten") == [1, 0, 1, 0, 1, 0, 3, 3, 1, 33.3]
     # up r1 (2->4) r7 (1->2), down r2 (3->2), same r8, new r3 (first placed on the start
     # day) r4 r9; average change (2 + 1 - 1 + 0) / 4.
     assert _row(report, "participation_movement", ALL) == [2, 1, 1, 3, 7, 0.5]
@@ -37,7 +39,8 @@ def test_ladders_by_hand(office) -> None:
     assert report.table("support_movement").columns[1:5] == ["lichter", "zwaarder", "gelijk", "nieuw"]
     assert report.table("participation_movement").columns[1:5] == ["omhoog", "omlaag", "gelijk", "nieuw"]
     assert _row(report, "support_movement", ALL) == [1, 0, 0, 0, 1, -1.0]
-    assert _row(report, "support_distribution", ALL) == [0, 0, 1, 0, 0, 1, 1]
+    # On the verantwoordelijkheidsladder room to grow is a lighter step: r1 3 -> 2.
+    assert _row(report, "support_distribution", ALL) == [0, 0, 1, 0, 0, 1, 1, 1, 100.0]
 
 
 def test_issue15_01_a_change_on_the_first_day_counts_in_that_period(office) -> None:

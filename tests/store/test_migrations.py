@@ -70,7 +70,7 @@ def test_revision_one_file_upgrades_without_loss(tmp_path: Path) -> None:
             keys = dict(session.execute(text("SELECT family_name, name_key FROM resident")).all())
             summary = session.execute(text("SELECT ladder, history FROM ladder_summary")).all()
         assert note == "eerste meting" and fk == 1
-        assert [tuple(r) for r in summary] == [("participation", "2025-01-012")]  # backfilled by 0007
+        assert [tuple(r) for r in summary] == [("participation", "2025-01-0120")]  # backfilled (0007, 0012)
         assert keys == {"Özdemir": "osdemir", "Jansen": "jansen"}  # backfilled by revision 0003
         # And the upgraded file takes new work.
         residents.add_resident(db, None, PersonalData("Piet", "", "Bakker", 1970), None, True)

@@ -27,8 +27,9 @@ class Period:
     area_id: uuid.UUID | None = None
 
 
-# (area at the end, ladder, step before the period | None, step at the end, in beeld, residents)
-LadderGroup = tuple[AreaName, str, int | None, int, bool, int]
+# (area at the end, ladder, step before the period | None, step at the end, in beeld,
+# groeipotentieel recorded with the step at the end (0: none), residents)
+LadderGroup = tuple[AreaName, str, int | None, int, bool, int, int]
 # (area, category, urgency, source, anonymous, noticed in the period, open at the end, signals)
 SignalGroup = tuple[AreaName, str, str, str, bool, bool, bool, int]
 # (area, days from noticed to closed, close reason) of signals closed in the period, still closed at its end

@@ -38,6 +38,17 @@ MOVES_SHOWN = {
     ladder: [*words, Movement.SAME, Movement.NEW] for ladder, words in DIRECTION_WORDS.items()
 }  # the good direction first
 MOVE_WORDS = {Movement.SAME: "gelijk", Movement.NEW: "nieuw"}
+GROWTH_NOTES = {
+    Ladder.PARTICIPATION: "Groeipotentieel: de trede die bij de laatste plaatsing haalbaar werd geacht ligt hoger.",
+    Ladder.SUPPORT: "Groeipotentieel: de trede die bij de laatste plaatsing haalbaar werd geacht is lichter (lager).",
+}
+
+
+def has_room(ladder: Ladder, step: int, potential: int) -> bool:
+    """The potential recorded with the step in force lies in the good direction (0: none)."""
+    if not potential:
+        return False
+    return potential > step if ladder is Ladder.PARTICIPATION else potential < step
 
 
 def add_table(report: PeriodReport, table: Table) -> Table:
@@ -83,8 +94,16 @@ def ladders(data: ReportData, report: PeriodReport) -> None:
             Table(
                 f"{ladder.value}_distribution",
                 f"{LADDER_NAMES[ladder]}: treden aan het eind van de periode",
-                ["Gebied", *[f"trede {n}" for n in numbers], "in beeld", "ooit geplaatst"],
-                note="In beeld: geplaatst, met een plaatsing of contact in de 12 maanden tot het eind van de periode.",
+                [
+                    "Gebied",
+                    *[f"trede {n}" for n in numbers],
+                    "in beeld",
+                    "ooit geplaatst",
+                    "met groeipotentieel",
+                    "groeipotentieel (%)",
+                ],
+                note="In beeld: geplaatst, met een plaatsing of contact in de 12 maanden tot het eind van de periode. "
+                + GROWTH_NOTES[ladder],
             ),
         )
         move = add_table(
@@ -104,16 +123,27 @@ def ladders(data: ReportData, report: PeriodReport) -> None:
             at_end: Counter[int] = Counter()
             moves: Counter[Movement] = Counter()
             changes: list[int] = []
-            ever = 0
-            for _a, _l, before, end_step, in_view, n in mine:
+            ever = grows = 0
+            for _a, _l, before, end_step, in_view, potential, n in mine:
                 ever += n
                 if not in_view:
                     continue
+                grows += n if has_room(ladder, end_step, potential) else 0
                 at_end[end_step] += n
                 moves[movement_between(before, end_step)] += n
                 if before is not None:
                     changes += [end_step - before] * n
-            dist.rows.append([area, *[Count(at_end[n]) for n in numbers], Count(sum(at_end.values())), Count(ever)])
+            seen = sum(at_end.values())
+            i = len(dist.rows)
+            share = Measure(
+                round(100 * grows / seen, 1) if seen else None,
+                seen,
+                ((dist.key, i, len(numbers) + 1), (dist.key, i, len(numbers) + 3)),
+                (grows, seen - grows),
+            )
+            dist.rows.append(
+                [area, *[Count(at_end[n]) for n in numbers], Count(seen), Count(ever), Count(grows), share]
+            )
             move.rows.append(
                 [
                     area,
@@ -125,7 +155,7 @@ def ladders(data: ReportData, report: PeriodReport) -> None:
         width = len(numbers)
         row_relations(report, dist, width + 1, range(1, width + 1))
         row_relations(report, move, 5, range(1, 5))
-        area_relations(report, dist, range(1, width + 3))
+        area_relations(report, dist, range(1, width + 4))
         area_relations(report, move, range(1, 6))
         for i in range(len(dist.rows)):  # the same residents in beeld, in both tables
             report.relations.append(Relation((dist.key, i, width + 1), ((move.key, i, 5),)))

@@ -55,7 +55,7 @@ SELECT r.id, r.area_id, s.ladder, s.history
 FROM ladder_summary s JOIN resident r INDEXED BY ix_resident_live_area ON r.id = s.resident_id
 WHERE r.deleted_at IS NULL
 """
-_ENTRY = 11  # "yyyy-mm-dd" + one digit
+_ENTRY = 12  # "yyyy-mm-dd" + step + groeipotentieel (0: none), migration 0012
 
 
 def _last_on(history: str, day: str) -> int:
@@ -104,38 +104,41 @@ def _contacted(connection: Connection, since: date, end: date) -> set[object]:
 
 
 def ladder_groups(db: Database, period: Period, *, portable: bool = False) -> list[LadderGroup]:
-    """(area at the end, ladder, step before the period | None, step at the end, in beeld, count).
+    """(area at the end, ladder, step before the period | None, step at the end, in beeld,
+    groeipotentieel at the end (recorded with the step then in force, 0: none), count).
     `portable`: fold the history rows even on SQLite (what other databases do)."""
     before = (period.start - timedelta(days=1)).isoformat()
     end, since = period.end.isoformat(), in_view_from(period.end)
-    counts: Counter[tuple[object, str, int | None, int, bool]] = Counter()
+    counts: Counter[tuple[object, str, int | None, int, bool, int]] = Counter()
     with db.reading() as session:
         connection = session.connection()
         names = area_names(connection)
         then = moved_since(connection, period.end)
         contacted = _contacted(connection, since, period.end)
         histories = _fold(connection, before, end) if portable else _histories(db, connection, before, end)
-        for resident_id, area_id, ladder, at_start, at_end, last_on in histories:
+        for resident_id, area_id, ladder, at_start, at_end, last_on, potential in histories:
             in_view = last_on >= since.isoformat() or resident_id in contacted
-            counts[(then.get(resident_id, area_id), ladder, at_start, at_end, in_view)] += 1
-    return [(names.get(area), ladder, s, e, v, n) for (area, ladder, s, e, v), n in counts.items()]
+            counts[(then.get(resident_id, area_id), ladder, at_start, at_end, in_view, potential)] += 1
+    return [(names.get(area), ladder, s, e, v, p, n) for (area, ladder, s, e, v, p), n in counts.items()]
 
 
-def _histories(
-    db: Database, connection: Connection, before: str, end: str
-) -> Iterator[tuple[object, object, str, int | None, int, str]]:
-    """(raw resident id, raw area id, ladder, step before, step at the end, date of that step)
-    for every live resident placed by the end."""
+History = tuple[object, object, str, int | None, int, str, int]
+
+
+def _histories(db: Database, connection: Connection, before: str, end: str) -> Iterator[History]:
+    """(raw resident id, raw area id, ladder, step before, step at the end, date of that step,
+    potential recorded with it or 0) for every live resident placed by the end."""
     if db.engine.dialect.name == "sqlite":
         for resident_id, area_id, ladder, history in cursor_rows(connection.exec_driver_sql(_SUMMARY)):
             i = _last_on(history, end)
             if i >= 0:  # placed on or before the end
-                yield resident_id, area_id, ladder, step_on(history, before), int(history[i + 10]), history[i : i + 10]
+                step, potential = int(history[i + 10]), int(history[i + 11])
+                yield resident_id, area_id, ladder, step_on(history, before), step, history[i : i + 10], potential
     else:
         yield from _fold(connection, before, end)
 
 
-def _fold(connection: Connection, before: str, end: str) -> Iterator[tuple[object, object, str, int | None, int, str]]:
+def _fold(connection: Connection, before: str, end: str) -> Iterator[History]:
     """Portable: one pass over the history rows in (resident, ladder, date, entry time) order;
     the last row of a resident on or before a day is the step in force then."""
     live: dict[object, object] = dict(
@@ -148,7 +151,7 @@ def _fold(connection: Connection, before: str, end: str) -> Iterator[tuple[objec
         )
     )
     result = connection.execute(
-        select(stored("resident_id"), stored("ladder"), stored("measured_on"), stored("step"))
+        select(stored("resident_id"), stored("ladder"), stored("measured_on"), stored("step"), stored("potential"))
         .select_from(LadderStep)
         .where(col(LadderStep.deleted_at).is_(None), col(LadderStep.measured_on) <= date.fromisoformat(end))
         .order_by(
@@ -157,14 +160,14 @@ def _fold(connection: Connection, before: str, end: str) -> Iterator[tuple[objec
     )
     current: tuple[object, str] | None = None
     at_start: int | None = None
-    at_end, last_on = 0, ""
-    for resident_id, ladder, measured_on, step in cursor_rows(result):
+    at_end, last_on, grows = 0, "", 0
+    for resident_id, ladder, measured_on, step, potential in cursor_rows(result):
         if (resident_id, ladder) != current:
             if current is not None and current[0] in live:
-                yield current[0], live[current[0]], current[1], at_start, at_end, last_on
+                yield current[0], live[current[0]], current[1], at_start, at_end, last_on, grows
             current, at_start = (resident_id, ladder), None
-        at_end, last_on = step, str(measured_on)[:10]
+        at_end, last_on, grows = step, str(measured_on)[:10], potential or 0
         if last_on <= before:
             at_start = step
     if current is not None and current[0] in live:
-        yield current[0], live[current[0]], current[1], at_start, at_end, last_on
+        yield current[0], live[current[0]], current[1], at_start, at_end, last_on, grows
