@@ -334,6 +334,7 @@ def _inzage(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace) -> int:
     from wijkwerk_tui.domain import report as period
+    from wijkwerk_tui.domain import report_build
     from wijkwerk_tui.domain.dates import parse_date
     from wijkwerk_tui.domain.errors import DomainError
     from wijkwerk_tui.exchange import report_files as export
@@ -361,7 +362,7 @@ def _report(args: argparse.Namespace) -> int:
             if not match:
                 raise CliError("dat gebied bestaat niet.")
             area_id = match[0].id
-        built = period.build(
+        built = report_build.build(
             report_data.load(session.db, session.worker_id, period.Period(start, end, area_id)),
             settings.get(session.db, "organisation"),
         )

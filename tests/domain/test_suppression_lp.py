@@ -18,7 +18,7 @@ from scipy.sparse import csr_matrix
 
 from tests.conftest import frozen_clock
 from wijkwerk_tui.db.engine import Database, open_database
-from wijkwerk_tui.domain import report as period
+from wijkwerk_tui.domain import report_build
 from wijkwerk_tui.domain.activities import CONTACT_KINDS, GOAL_STATUSES
 from wijkwerk_tui.domain.report import AGE_GROUPS, ALL, SMALL, Count, Hidden, PeriodReport
 from wijkwerk_tui.domain.signals import SOURCES, URGENCIES
@@ -199,7 +199,7 @@ def narrow_cells(
 
 def _report(db: Database, start: date, end: date, area=None) -> PeriodReport:
     boss = next(w.id for w in workers.list_workers(db) if w.role == "coordinator")
-    return period.build(report_data.load(db, boss, report_data.Period(start, end, area)), "Welzijn")
+    return report_build.build(report_data.load(db, boss, report_data.Period(start, end, area)), "Welzijn")
 
 
 @pytest.fixture(scope="module")

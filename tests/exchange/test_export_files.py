@@ -13,7 +13,7 @@ import pytest
 
 from wijkwerk_tui import config
 from wijkwerk_tui.db.engine import Database
-from wijkwerk_tui.domain import report as period
+from wijkwerk_tui.domain import report_build
 from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.domain.report import Period
 from wijkwerk_tui.exchange import full_export, inzage_document, report_files
@@ -33,7 +33,7 @@ def _office(db: Database) -> tuple:
 
 def test_hardening_15_report_exports_are_private_in_a_private_folder(db: Database, tmp_path: Path) -> None:
     boss, _ = _office(db)
-    built = period.build(report_data.load(db, boss, Period(date(2026, 1, 1), date(2026, 12, 31))))
+    built = report_build.build(report_data.load(db, boss, Period(date(2026, 1, 1), date(2026, 12, 31))))
     folder = tmp_path / "nieuw"
     for fmt in report_files.FORMATS:
         written = report_files.write(built, fmt, folder / report_files.default_name(built, fmt))

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.domain import report as period
+from wijkwerk_tui.domain import report_build
 from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.domain.report import Period
 from wijkwerk_tui.exchange import full_export, report_files
@@ -38,7 +39,7 @@ def _boss(db: Database) -> uuid.UUID:
 
 
 def _report(db: Database) -> period.PeriodReport:
-    return period.build(report_data.load(db, _boss(db), Period(date(2026, 1, 1), db.today())), "Welzijn")
+    return report_build.build(report_data.load(db, _boss(db), Period(date(2026, 1, 1), db.today())), "Welzijn")
 
 
 def _texts(path: Path) -> dict[str, str]:

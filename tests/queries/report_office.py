@@ -12,6 +12,7 @@ import pytest
 from tests.conftest import FakeClock
 from wijkwerk_tui.db.engine import Database, open_database
 from wijkwerk_tui.domain import report as period
+from wijkwerk_tui.domain import report_build
 from wijkwerk_tui.domain.ladders import Ladder
 from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.queries import report_data
@@ -210,4 +211,4 @@ def _report(db: Database, area_id=None, start=START, end=END) -> period.PeriodRe
 
 
 def _built(db: Database, area_id=None, start=START, end=END) -> period.PeriodReport:
-    return period.build(report_data.load(db, _boss(db), report_data.Period(start, end, area_id)), "Welzijn")
+    return report_build.build(report_data.load(db, _boss(db), report_data.Period(start, end, area_id)), "Welzijn")

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from wijkwerk_tui.db.engine import open_database
-from wijkwerk_tui.domain import report as period
+from wijkwerk_tui.domain import report_build
 from wijkwerk_tui.domain.ladders import Ladder, Movement, Placement, classify_movement
 from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.domain.report import ALL
@@ -41,7 +41,7 @@ def test_movements_add_up_and_match_the_domain(tmp_path_factory, histories) -> N
                 ladders.record_step(db, worker, rid, Ladder.PARTICIPATION, step, day)
                 placements.append(Placement(day, step, order))
             expected[classify_movement(placements, START, END)] += 1
-        report = period.build(report_data.load(db, worker, report_data.Period(START, END)))
+        report = report_build.build(report_data.load(db, worker, report_data.Period(START, END)))
         row = next(r for r in report.table("participation_movement").rows if r[0] == ALL)
         up, down, same, new, total = (c.n for c in row[1:6])
         placed_by_end = sum(1 for h in histories if any(BASE + timedelta(days=o) <= END for o, _s in h))

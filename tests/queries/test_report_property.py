@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from wijkwerk_tui.db.engine import open_database
-from wijkwerk_tui.domain import report as period
+from wijkwerk_tui.domain import report_build
 from wijkwerk_tui.domain.activities import CONTACT_KINDS
 from wijkwerk_tui.domain.ladders import Ladder
 from wijkwerk_tui.domain.names import PersonalData
@@ -361,7 +361,7 @@ def test_issue15_report_equals_a_naive_recomputation_from_the_export(tmp_path_fa
         ]
         partner_ids = [partners.add_partner(db, boss, PartnerData(name)).id for name in ("Schuldhulp", "Taalhuis")]
         _play(db, boss, area_ids, people, partner_ids, clock, plan, deleted)
-        built = [period.build(report_data.load(db, boss, report_data.Period(*p)), "") for p in PERIODS]
+        built = [report_build.build(report_data.load(db, boss, report_data.Period(*p)), "") for p in PERIODS]
         full_export.write(db, boss, "jsonl", folder / "export")
         rows = _read(folder / "export")
     finally:

@@ -49,14 +49,15 @@ def test_retention_sweep_anonymises_expired_residents_and_keeps_the_counts(demo_
     before = _counts(demo_db)
     from datetime import date
 
-    from wijkwerk_tui.domain import report as period
+    from wijkwerk_tui.domain import report_build
     from wijkwerk_tui.queries import report_data
 
     def report() -> list:  # the municipality's report for the past three years
-        built = period.build(
+        built = report_build.build(
             report_data.load(demo_db, boss.id, report_data.Period(date(2023, 11, 23), date(2026, 11, 23)))
         )
-        return [(t.key, t.rows) for t in built.tables]
+        # Age groups need a birth year, which anonymisation removes: there only the totals stay.
+        return [(t.key, [r[:1] + r[-2:] for r in t.rows] if t.key == "reached" else t.rows) for t in built.tables]
 
     report_before = report()
     expected = privacy.expired_count(demo_db)

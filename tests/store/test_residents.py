@@ -105,7 +105,8 @@ def test_search_key_follows_an_update(db: Database, setup: tuple[uuid.UUID, uuid
 
 def test_filters_and_paging(demo_db: Database) -> None:
     everyone = search_residents(demo_db, "", limit=1000)
-    assert len(everyone) == 80
+    # 80 built; the demo deletes one in a hundred (entered by mistake): those are not found.
+    assert len(everyone) == residents.count_residents(demo_db) and 75 <= len(everyone) <= 80
     first_page = search_residents(demo_db, "", limit=30)
     second_page = search_residents(demo_db, "", limit=30, offset=30)
     assert [r.id for r in first_page + second_page] == [r.id for r in everyone[:60]]

@@ -18,6 +18,7 @@ def _cells(table: DataTable) -> list[list[str]]:
 
 async def test_start_screen_shows_areas_and_counts(demo_db: Database) -> None:
     from wijkwerk_tui.queries.overview import area_counts
+    from wijkwerk_tui.store import residents
 
     app = make_app(db=demo_db, now=FROZEN_NOW)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -25,7 +26,7 @@ async def test_start_screen_shows_areas_and_counts(demo_db: Database) -> None:
         counts = str(app.screen.query_one("#area-counts").render())
         for row in area_counts(demo_db, None):
             assert f"{row.name} {row.residents}" in counts
-        assert sum(r.residents for r in area_counts(demo_db, None)) == 80
+        assert sum(r.residents for r in area_counts(demo_db, None)) == residents.count_residents(demo_db)
         title = str(app.screen.query_one("#start-title").render())
         assert "Welzijn De Wolden (demo)" in title and "maandag 23 november 2026" in title
 

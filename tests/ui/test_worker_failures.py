@@ -157,6 +157,31 @@ async def _undone(pilot: Pilot[object], app: WijkwerkApp, rid: uuid.UUID) -> Non
     await _press(pilot, "ctrl+o", "j")  # and taken back
 
 
+async def _report_export(pilot: Pilot[object], app: WijkwerkApp, rid: uuid.UUID) -> None:
+    from wijkwerk_tui.ui.dialogs.story_review import StoryReviewDialog
+
+    app.action_report()
+    await settle(pilot)
+    await _press(pilot, "ctrl+e")
+    while isinstance(app.screen, StoryReviewDialog):  # the demo's stories that name someone
+        await _press(pilot, "ctrl+d")
+
+
+async def _frozen_compare(pilot: Pilot[object], app: WijkwerkApp, rid: uuid.UUID) -> None:
+    from datetime import date
+
+    from wijkwerk_tui.domain import report_build
+    from wijkwerk_tui.queries import report_data
+    from wijkwerk_tui.store import frozen_reports
+
+    period = report_data.Period(date(2026, 1, 1), date(2026, 6, 30))
+    built = report_build.build(report_data.load(app.db, app.worker_id, period))
+    frozen_reports.freeze(app.db, app.worker_id, built, None)
+    app.action_frozen_reports()
+    await settle(pilot)
+    await _press(pilot, "enter")
+
+
 STARTUP = {"WijkwerkApp._session_start", "WijkwerkApp._daily_backup"}  # fail while the app starts
 
 DRIVERS: dict[str, Driver] = {
@@ -177,7 +202,10 @@ DRIVERS: dict[str, Driver] = {
     "Navigation._retention_count": call(lambda app: app.action_retention()),
     "Navigation._retention_sweep": call(lambda app: app._retention_sweep()),
     "ReportScreen._compute": call(lambda app: app.action_report()),
-    "ReportScreen._export": call(lambda app: app.action_report(), "ctrl+e"),
+    "ReportScreen._check_stories": call(lambda app: app.action_report(), "ctrl+e"),
+    "ReportScreen._export": _report_export,
+    "ReportScreen._freeze": call(lambda app: app.action_report(), "ctrl+t", "j"),
+    "FrozenReportsScreen._compare": _frozen_compare,
     "ResidentScreen._erase": keys("x", "j", resident=True),
     "ResidentScreen._inzage": keys("i", resident=True),
     "ResidentScreen._remember": _resident,

@@ -14,10 +14,13 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, TypeVar
 
+from wijkwerk_tui.domain.report_cells import SMALL, Cell, CellRef, Count, Hidden, Measure, Relation
+
+__all__ = ["SMALL", "Cell", "CellRef", "Count", "Hidden", "Measure", "Relation"]  # for the report's readers
+
 AreaName = str | None  # None: recorded without an area (counted under NO_AREA)
 ALL = "Alle gebieden"
 NO_AREA = "(geen gebied)"  # rows recorded without an area
-SMALL = 5  # counts from 1 to SMALL-1 are never published, nor what would give them away
 
 
 @dataclass(frozen=True)
@@ -92,33 +95,6 @@ class ReportData:
     extra: ExtraData = field(default_factory=ExtraData)
 
 
-@dataclass(frozen=True)
-class Count:
-    """A number of people or events: not published when small (`domain.suppression`)."""
-
-    n: int
-
-
-CellRef = tuple[str, int, int]  # (table key, row index, column index)
-
-
-@dataclass(frozen=True)
-class Measure:
-    """A median, percentage or average: hidden when it stands on fewer than SMALL cases, when a
-    count it rests on is hidden, or when it would show a part between 1 and SMALL-1."""
-
-    value: float | None
-    n: int
-    base: tuple[CellRef, ...] = ()
-    parts: tuple[int, ...] = ()
-
-
-@dataclass(frozen=True)
-class Hidden:
-    """A value left out of a published report."""
-
-
-Cell = str | int | float | Count | Measure | Hidden | None
 Group = TypeVar("Group", bound=tuple[Any, ...])  # one raw group (a row of ReportData)
 
 
@@ -131,15 +107,6 @@ class Table:
     labels: int = 1  # how many leading columns are row labels (the rest are values)
     note: str = ""
     digits: int = 1  # decimals of its measures (a column's numbers line up)
-
-
-@dataclass(frozen=True)
-class Relation:
-    """Published counts that add up: total = sum of parts (suppression keeps them from
-    giving a hidden count away)."""
-
-    total: CellRef
-    parts: tuple[CellRef, ...]
 
 
 @dataclass
@@ -194,32 +161,6 @@ def area_rows(data: ReportData, *groups: list[Any]) -> list[str]:
 
 def pick(rows: list[Group], area: str) -> list[Group]:
     return rows if area == ALL else [r for r in rows if area_label(r[0]) == area]
-
-
-def build(data: ReportData, organisation: str = "") -> PeriodReport:
-    """The whole report over all areas; `view()` gives what is shown or sent."""
-    from wijkwerk_tui.domain import report_tables as tables
-
-    report = PeriodReport(
-        organisation,
-        data.period.start,
-        data.period.end,
-        data.area_name or ALL,
-        data.run_on,
-        [],
-        [(area_label(area), day, story) for area, day, story in data.stories],
-    )
-    tables.ladders(data, report)
-    tables.signals(data, report)
-    tables.referrals(data, report)
-    tables.reach(data, report)
-    from wijkwerk_tui.domain import report_more
-
-    report_more.goals(data, report)
-    report_more.reached(data, report)
-    report_more.caseload(data, report)
-    report_more.meldcode(data, report)
-    return report
 
 
 def month_range(start: date, end: date) -> list[str]:

@@ -13,8 +13,12 @@ than SMALL cases, on a hidden count, or that would show a small part, are hidden
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from wijkwerk_tui.domain.report import SMALL, Cell, CellRef, Count, Hidden, Measure, PeriodReport, Relation
+from wijkwerk_tui.domain.report_cells import SMALL, Cell, CellRef, Count, Hidden, Measure, Relation
+
+if TYPE_CHECKING:
+    from wijkwerk_tui.domain.report import PeriodReport
 
 HIDDEN = Hidden()
 

@@ -15,13 +15,13 @@ import json
 from pathlib import Path
 from typing import Any
 
-from wijkwerk_tui.domain.report import SMALL, Cell, Count, Hidden, Measure, PeriodReport, Table
+from wijkwerk_tui.domain.report import PeriodReport, Table
 from wijkwerk_tui.exchange.private_files import private_file
+from wijkwerk_tui.exchange.report_text import HIDDEN, LEGEND, about, number_text, show
 from wijkwerk_tui.exchange.spreadsheet import cells, csv_text
 
 FORMATS = ("md", "csv", "xlsx", "json", "html")
-HIDDEN = "x"
-LEGEND = f"x: niet gepubliceerd (minder dan {SMALL}, of zou zo'n klein aantal verraden)"
+__all__ = ["FORMATS", "HIDDEN", "LEGEND", "about", "number_text", "show", "write"]  # the report's readers use these
 # Readable sheet names within Excel's 31 characters.
 SHEET_NAMES = {
     "participation_distribution": "Participatieladder treden",
@@ -37,42 +37,6 @@ SHEET_NAMES = {
     "effort": "Inzet in uren",
     "contacts_per_month": "Contacten per maand",
 }
-
-
-def show(cell: Cell) -> str | int | float | None:
-    """A cell's value for output."""
-    if isinstance(cell, Hidden):
-        return HIDDEN
-    if isinstance(cell, Count):
-        return cell.n
-    if isinstance(cell, Measure):
-        return cell.value
-    return cell
-
-
-def number_text(value: str | int | float | None, digits: int = 1, decimal_comma: bool = True) -> str:
-    """Numbers at the precision they were rounded to (23,7; a median 8,0; an average 0,50)."""
-    if value is None:
-        return "–"
-    if isinstance(value, float):
-        text = f"{value:.{digits}f}"
-        return text.replace(".", ",") if decimal_comma else text
-    return str(value)
-
-
-def _period(report: PeriodReport) -> str:
-    return f"{report.start:%d-%m-%Y} t/m {report.end:%d-%m-%Y}"
-
-
-def about(report: PeriodReport) -> list[tuple[str, str]]:
-    """What the figures are: the header of every format."""
-    return [
-        ("organisatie", report.organisation),
-        ("periode", _period(report)),
-        ("gebied", report.area),
-        ("kleine aantallen", LEGEND if report.protected else "niet onderdrukt"),
-        ("gemaakt op", f"{report.run_on:%d-%m-%Y}"),
-    ]
 
 
 def to_markdown(report: PeriodReport) -> str:

@@ -8,7 +8,7 @@ from html import escape
 from wijkwerk_tui.domain.ladders import Ladder
 from wijkwerk_tui.domain.report import ALL, Count, PeriodReport
 from wijkwerk_tui.domain.report_tables import charts
-from wijkwerk_tui.exchange.report_files import about, number_text, show
+from wijkwerk_tui.exchange.report_text import about, number_text, show
 
 COLOURS = ("#2b6cb0", "#c05621", "#718096", "#2f855a", "#6b46c1", "#b83280")
 STYLE = """

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.domain import report as period
-from wijkwerk_tui.domain import report_diff
+from wijkwerk_tui.domain import report_build, report_diff
 from wijkwerk_tui.domain.clock import LOCAL_ZONE
 from wijkwerk_tui.domain.report import ALL
 from wijkwerk_tui.queries import report_changes, report_data
@@ -35,7 +35,7 @@ class Comparison:
 
 def compare(db: Database, actor: uuid.UUID | None, frozen_id: uuid.UUID) -> Comparison:
     frozen = frozen_reports.get_frozen(db, actor, frozen_id)
-    now = period.build(report_data.load(db, actor, period.Period(frozen.start, frozen.end)), frozen.organisation)
+    now = report_build.build(report_data.load(db, actor, period.Period(frozen.start, frozen.end)), frozen.organisation)
     changes = report_diff.diff(frozen.figures, report_diff.figures(now))
     if frozen.area != ALL:  # what was sent: that area's rows
         changes = [c for c in changes if c.area == frozen.area]

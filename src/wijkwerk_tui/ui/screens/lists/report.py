@@ -17,8 +17,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Input, Select, Static
 from textual.worker import Worker
 
-from wijkwerk_tui.domain import report as period
-from wijkwerk_tui.domain import story_check
+from wijkwerk_tui.domain import report_build, story_check
 from wijkwerk_tui.domain.dates import format_date, parse_date
 from wijkwerk_tui.domain.errors import DomainError
 from wijkwerk_tui.domain.report import ALL, Period, PeriodReport
@@ -119,7 +118,7 @@ class ReportScreen(AppScreen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="report", description="report")
     def _compute(self, chosen: Period) -> None:
         db = self.app.db
-        built = period.build(report_data.load(db, self.app.worker_id, chosen), settings.get(db, "organisation"))
+        built = report_build.build(report_data.load(db, self.app.worker_id, chosen), settings.get(db, "organisation"))
         self.app.call_from_thread(self.call_next, self._show, built, chosen)
 
     async def _show(self, built: PeriodReport, chosen: Period) -> None:
