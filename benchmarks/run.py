@@ -670,7 +670,7 @@ def measure_queries(db) -> dict[str, list[float]]:  # type: ignore[no-untyped-de
 
 
 def measure_store(session, heavy, repeat: int) -> dict[str, list[float]]:  # type: ignore[no-untyped-def]
-    from wijkwerk_tui.domain import report as period
+    from wijkwerk_tui.domain import report_build
     from wijkwerk_tui.exchange import inzage_document as inzage_doc
     from wijkwerk_tui.exchange import report_files as export
     from wijkwerk_tui.queries import inzage, report_data
@@ -702,7 +702,7 @@ def measure_store(session, heavy, repeat: int) -> dict[str, list[float]]:  # typ
     year = report_data.Period(today - timedelta(days=365), today)
     for _ in range(3):  # interleaved, so machine noise hits both alike
         start = time.perf_counter()
-        built = period.build(report_data.load(db, session.worker_id, year))
+        built = report_build.build(report_data.load(db, session.worker_id, year))
         export.to_csv(built.view())  # protected, as it is written
         out["report"].append(time.perf_counter() - start)
         start = time.perf_counter()

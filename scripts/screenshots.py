@@ -80,8 +80,7 @@ def _report_example(db_path: Path) -> list[Path]:
     from dataclasses import replace
     from datetime import date
 
-    from wijkwerk_tui.domain import report as period
-    from wijkwerk_tui.domain import story_check
+    from wijkwerk_tui.domain import report_build, story_check
     from wijkwerk_tui.exchange import report_files
     from wijkwerk_tui.queries import report_data, story_names
     from wijkwerk_tui.store import workers
@@ -90,7 +89,7 @@ def _report_example(db_path: Path) -> list[Path]:
     try:
         boss = next(w.id for w in workers.list_workers(db) if w.role == "coordinator")
         data = report_data.load(db, boss, report_data.Period(date(2026, 1, 1), date(2026, 10, 31)))
-        built = period.build(data, "Welzijn De Wolden (demo)")
+        built = report_build.build(data, "Welzijn De Wolden (demo)")
         names = story_names.known_names(db, boss)  # flagged stories stay out, as `wijkwerk report` does
         clean = [s for s in built.stories if not story_check.check(s[2], names, NOW.date())]
         built = replace(built, stories=clean)
