@@ -42,6 +42,7 @@ ROW_SUMS: dict[str, tuple[str, list[str]]] = {
 # Distinct residents: all areas is not the sum of the areas.
 NOT_ADDITIVE = {
     ("reach", "unieke inwoners"),
+    ("reach", "unieke vrijwilligers (bij naam)"),
     ("caseload", "inwoners met contact (3 mnd)"),
     *[("reached", column) for column in [*AGE_GROUPS, "totaal", "voor het eerst bereikt"]],
 }

@@ -187,9 +187,14 @@ def office(tmp_path: Path):
     contact(None, date(2026, 3, 11), "walk_in", area=b)  # anonymous
     contact(r2, date(2026, 6, 30), "activity", story=STORY)
 
-    for day, area, n, v in ((date(2025, 12, 1), a, 9, 9), (date(2026, 4, 4), a, 12, 3), (date(2026, 7, 1), b, 8, 2)):
+    # The soos in April: r1 came, r8 helped (linked by name: one unique volunteer).
+    for day, area, n, v, came, helpers in (
+        (date(2025, 12, 1), a, 9, 9, (), ()),
+        (date(2026, 4, 4), a, 12, 3, (r1,), (r8,)),
+        (date(2026, 7, 1), b, 8, 2, (), ()),
+    ):
         at(clock, day)
-        activities.add_activity(db, boss, ActivityData("Soos", area, day, n, v))
+        activities.add_activity(db, boss, ActivityData("Soos", area, day, n, v), came, helpers)
 
     at(clock, date(2026, 9, 1))
     moved = residents.get_resident(db, boss, r9)

@@ -143,10 +143,11 @@ def test_issue15_04_a_referral_never_sent_is_neither_sent_nor_late(office) -> No
 def test_reach_and_stories_by_hand(office) -> None:
     db, _ = office
     report = _report(db)
-    # walk_in, home_visit, phone, activity, outreach | total, unique, anonymous, activities, participants, volunteers
-    assert _row(report, "reach", ALL) == [3, 1, 1, 1, 0, 6, 3, 2, 1, 12, 3]
-    assert _row(report, "reach", "Ruinen") == [1, 0, 1, 1, 0, 3, 2, 0, 1, 12, 3]
-    assert _row(report, "reach", "Echten") == [2, 1, 0, 0, 0, 3, 1, 2, 0, 0, 0]
+    # walk_in, home_visit, phone, activity, outreach | total, unique, anonymous, activities, participants,
+    # volunteers (counted per activity), unique volunteers by name (r8)
+    assert _row(report, "reach", ALL) == [3, 1, 1, 1, 0, 6, 3, 2, 1, 12, 3, 1]
+    assert _row(report, "reach", "Ruinen") == [1, 0, 1, 1, 0, 3, 2, 0, 1, 12, 3, 1]
+    assert _row(report, "reach", "Echten") == [2, 1, 0, 0, 0, 3, 1, 2, 0, 0, 0, 0]
     months = [r[2].n for r in report.table("contacts_per_month").rows if r[0] == ALL]
     assert months == [1, 1, 2, 0, 1, 1]
     assert [r[2].n for r in report.table("contacts_per_month").rows if r[0] == "Echten"] == [0, 0, 2, 0, 1, 0]
@@ -159,7 +160,7 @@ def test_area_filter_by_hand(office) -> None:
     assert report.area == "Echten"
     assert [r[0] for r in report.table("participation_movement").rows] == ["Echten"]
     assert _row(report, "participation_movement", "Echten") == [0, 0, 0, 3, 3, None]
-    assert _row(report, "reach", "Echten") == [2, 1, 0, 0, 0, 3, 1, 2, 0, 0, 0]
+    assert _row(report, "reach", "Echten") == [2, 1, 0, 0, 0, 3, 1, 2, 0, 0, 0, 0]
     assert [r[1] for r in report.table("referrals").rows] == ["Schuldhulp", "Taalhuis"]
     assert report.stories == []
 

@@ -144,9 +144,10 @@ async def test_a_worker_cannot_open_the_report(demo_db: Database) -> None:
         assert not isinstance(app.screen, ReportScreen)
 
 
-async def test_register_a_group_activity_with_a_linked_resident(db: Database) -> None:
+async def test_issue15_10_register_a_group_activity_with_a_participant_and_a_volunteer(db: Database) -> None:
     boss = workers.add_worker(db, None, "Sanne", "coordinator")
     jan = residents.add_resident(db, boss.id, PersonalData("Jan", "", "Jansen", 1951), None, True)
+    piet = residents.add_resident(db, boss.id, PersonalData("Piet", "", "Bakker", 1960), None, True)
     app = make_app(db=db, now=FROZEN_NOW)
     async with app.run_test(size=(80, 30)) as pilot:
         await settle(pilot)
@@ -166,6 +167,12 @@ async def test_register_a_group_activity_with_a_linked_resident(db: Database) ->
         await pilot.press("enter")
         await settle(pilot)
         assert "Jan Jansen" in str(app.screen.query_one("#picked").render())
+        app.screen.query_one("#helpers #people-search", Input).focus()  # and Piet helped
+        await type_text(pilot, "bakk")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Piet Bakker" in str(app.screen.query_one("#helpers #picked").render())
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, ActivitiesScreen)
@@ -175,8 +182,8 @@ async def test_register_a_group_activity_with_a_linked_resident(db: Database) ->
     from sqlalchemy import text
 
     with db.reading() as session:
-        linked = session.execute(text("SELECT resident_id FROM activityresident")).scalars().all()
-    assert linked == [jan.id.hex]
+        linked = session.execute(text("SELECT resident_id, role FROM activityresident ORDER BY role")).all()
+    assert [tuple(r) for r in linked] == [(jan.id.hex, "participant"), (piet.id.hex, "volunteer")]
 
 
 async def test_a_contact_can_carry_a_story(db: Database) -> None:

@@ -274,6 +274,8 @@ class GroupActivity(Row, table=True):
 class ActivityResident(Row, table=True):
     activity_id: uuid.UUID = Field(foreign_key="groupactivity.id", index=True)
     resident_id: uuid.UUID = Field(foreign_key="resident.id", index=True)
+    # "participant", or "volunteer": a resident who helped (the report counts unique volunteers).
+    role: str = Field(default="participant", max_length=20)
 
 
 class ResidentMove(Row, table=True):

@@ -72,6 +72,8 @@ class ExtraData:
     seen_recently: list[tuple[AreaName, int]] = field(default_factory=list)  # distinct, per area
     seen_recently_total: int = 0
     meldcode: list[tuple[AreaName, int, int]] = field(default_factory=list)  # (area, step, taken)
+    volunteers: list[tuple[AreaName, int]] = field(default_factory=list)  # distinct volunteers by name, per area
+    volunteers_total: int = 0
 
 
 @dataclass

@@ -367,7 +367,10 @@ def reach(data: ReportData, report: PeriodReport) -> None:
                 "groepsactiviteiten",
                 "deelnemers",
                 "vrijwilligers",
+                "unieke vrijwilligers (bij naam)",
             ],
+            note="Vrijwilligers: opgeteld per activiteit. Unieke vrijwilligers: inwoners die bij naam als "
+            "vrijwilliger aan een activiteit zijn gekoppeld, ieder één keer.",
         ),
     )
     effort = add_table(
@@ -380,6 +383,7 @@ def reach(data: ReportData, report: PeriodReport) -> None:
         ),
     )
     reached = {area_label(a): n for a, n in data.reached}
+    helpers = {area_label(a): n for a, n in data.extra.volunteers}
     for i, area in enumerate(area_rows(data, data.contacts, data.activities)):
         per_kind: Counter[str] = Counter()
         minutes: Counter[str] = Counter()
@@ -401,6 +405,7 @@ def reach(data: ReportData, report: PeriodReport) -> None:
                 Count(sum(a[1] for a in acts)),
                 Count(sum(a[2] for a in acts)),
                 Count(sum(a[3] for a in acts)),
+                Count(data.extra.volunteers_total if area == ALL else helpers.get(area, 0)),
             ]
         )
         effort.rows.append(

@@ -23,6 +23,7 @@ from sqlmodel import Session, SQLModel
 
 from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.db.tables import (
+    ActivityResident,
     Area,
     Contact,
     Goal,
@@ -379,6 +380,7 @@ def build_demo(db: Database, residents: int = 600, seed: int = 2026, today: date
     kinds = list(CONTACT_KIND_WEIGHTS)
     kind_weights = list(CONTACT_KIND_WEIGHTS.values())
 
+    living: dict[str, list[str]] = {}  # residents per area (volunteers come from them)
     for index in range(residents):
         area_index = rng.choices(range(len(AREAS)), AREA_WEIGHTS)[0]
         area_id = area_ids[area_index]
@@ -413,6 +415,7 @@ def build_demo(db: Database, residents: int = 600, seed: int = 2026, today: date
             },
         )
         rid = resident["id"]
+        living.setdefault(area_id, []).append(rid)
         for ladder, start_step in (
             (Ladder.PARTICIPATION, rng.choices((1, 2, 3, 4), (3, 4, 3, 1))[0]),
             (Ladder.SUPPORT, rng.choices((1, 2, 3, 4, 5), (1, 3, 4, 2, 1))[0]),
@@ -522,7 +525,7 @@ def build_demo(db: Database, residents: int = 600, seed: int = 2026, today: date
         if index >= len(categories) and rng.random() < 0.01:  # entered by mistake, deleted later
             resident["deleted_at"] = f"{b.day_between(first_on, today).isoformat()} 16:00:00.000000"
 
-    _activities(b, area_ids, worker_ids, start_of_history)
+    _activities(b, area_ids, worker_ids, start_of_history, living)
     for _i in range(max(10, residents // 20)):  # anonymous walk-ins: no consent to register
         on = b.day_between(today - timedelta(days=365), today)
         worker = rng.choice(worker_ids)
@@ -559,6 +562,7 @@ def build_demo(db: Database, residents: int = 600, seed: int = 2026, today: date
         Contact,
         Goal,
         GroupActivity,
+        ActivityResident,
     )
     with db.transaction() as session:
         if db.engine.dialect.name == "sqlite":
@@ -770,12 +774,17 @@ def _goal(b: _Builder, rid: str, worker: str, first_on: date) -> None:
     )
 
 
-def _activities(b: _Builder, area_ids: list[str], worker_ids: list[str], start: date) -> None:
+def _activities(
+    b: _Builder, area_ids: list[str], worker_ids: list[str], start: date, living: dict[str, list[str]]
+) -> None:
+    """Weekly activities in three villages; each village has a few residents who volunteer
+    (linked by name, so the report can count unique volunteers)."""
     rng, today = b.rng, b.today
+    helpers = {area: rng.sample(people, min(len(people), 3)) for area, people in living.items()}
     on = max(start, today - timedelta(days=365))
     while on <= today:
         for area_id in rng.sample(area_ids, 3):
-            b.add(
+            activity = b.add(
                 GroupActivity,
                 {
                     **b.stamp(on, rng.choice(worker_ids)),
@@ -787,4 +796,15 @@ def _activities(b: _Builder, area_ids: list[str], worker_ids: list[str], start: 
                     "note": "",
                 },
             )
+            named = helpers.get(area_id, [])[: rng.randint(0, activity["volunteers"])]
+            for resident_id in named:
+                b.add(
+                    ActivityResident,
+                    {
+                        **b.stamp(on, activity["created_by"]),
+                        "activity_id": activity["id"],
+                        "resident_id": resident_id,
+                        "role": "volunteer",
+                    },
+                )
         on += timedelta(days=7)

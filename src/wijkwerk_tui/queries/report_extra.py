@@ -13,7 +13,16 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import Connection, or_
 from sqlmodel import col, select
 
-from wijkwerk_tui.db.tables import Contact, Goal, MeldcodeStep, Referral, Resident, Signal
+from wijkwerk_tui.db.tables import (
+    ActivityResident,
+    Contact,
+    Goal,
+    GroupActivity,
+    MeldcodeStep,
+    Referral,
+    Resident,
+    Signal,
+)
 from wijkwerk_tui.domain.report import AgeGroup, AreaName, ExtraData, Period, age_group
 from wijkwerk_tui.queries.report_ladders import area_names, cursor_rows, moved_since, stored
 
@@ -130,6 +139,29 @@ def extra(connection: Connection, period: Period, pairs: list[tuple[object, obje
         seen_anyone.add(resident_id)
     data.seen_recently = list(seen.items())
     data.seen_recently_total = len(seen_anyone)
+
+    # Unique volunteers: residents linked by name as volunteers to activities held in the period.
+    helpers = connection.execute(
+        select(stored("groupactivity.area_id"), stored("activityresident.resident_id"))
+        .select_from(ActivityResident)
+        .join(GroupActivity, col(GroupActivity.id) == col(ActivityResident.activity_id))
+        .where(
+            col(ActivityResident.deleted_at).is_(None),
+            col(GroupActivity.deleted_at).is_(None),
+            col(ActivityResident.role) == "volunteer",
+            col(ActivityResident.resident_id).not_in(deleted),
+            col(GroupActivity.held_on) >= start,
+            col(GroupActivity.held_on) <= end,
+        )
+        .distinct()
+    )
+    per_area: Counter[AreaName] = Counter()
+    anyone: set[object] = set()
+    for area_id, resident_id in cursor_rows(helpers):
+        per_area[names.get(area_id)] += 1
+        anyone.add(resident_id)
+    data.volunteers = list(per_area.items())
+    data.volunteers_total = len(anyone)
 
     # Meldcode steps taken (huiselijk geweld), where the signal was made.
     steps = connection.execute(

@@ -33,8 +33,13 @@ def _count(value: int | str, field: str) -> int:
 
 
 def add_activity(
-    db: Database, actor: uuid.UUID | None, data: ActivityData, resident_ids: tuple[uuid.UUID, ...] = ()
+    db: Database,
+    actor: uuid.UUID | None,
+    data: ActivityData,
+    resident_ids: tuple[uuid.UUID, ...] = (),
+    volunteer_ids: tuple[uuid.UUID, ...] = (),
 ) -> GroupActivity:
+    """The activity with the residents linked to it: as participants, and as volunteers."""
     name = clean_line(data.name, "name", max_len=120, required=True, what="een naam")
     participants = _count(data.participants, "participants")
     volunteers = _count(data.volunteers, "volunteers")
@@ -42,6 +47,8 @@ def add_activity(
         raise ValidationError("held_on", "Registreer een activiteit als die heeft plaatsgevonden.")
     if len(resident_ids) > participants:
         raise ValidationError("participants", "Er zijn meer inwoners gekoppeld dan deelnemers geteld.")
+    if len(volunteer_ids) > volunteers:
+        raise ValidationError("volunteers", "Er zijn meer vrijwilligers gekoppeld dan vrijwilligers geteld.")
     with db.transaction() as session:
         if data.area_id is not None:
             get_live(session, Area, data.area_id, "Gebied")
@@ -59,9 +66,11 @@ def add_activity(
         )
         session.add(activity)
         session.flush()
-        for resident_id in resident_ids:
-            get_live(session, Resident, resident_id, "Inwoner")
-            session.add(stamp_new(db, actor, ActivityResident(activity_id=activity.id, resident_id=resident_id)))
+        for role, ids in (("participant", resident_ids), ("volunteer", volunteer_ids)):
+            for resident_id in ids:
+                get_live(session, Resident, resident_id, "Inwoner")
+                link = ActivityResident(activity_id=activity.id, resident_id=resident_id, role=role)
+                session.add(stamp_new(db, actor, link))
         return activity
 
 

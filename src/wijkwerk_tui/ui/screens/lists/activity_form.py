@@ -42,6 +42,7 @@ class ActivityForm(FormScreen):
         yield self.field("Deelnemers", Input("0", id="participants", compact=True, max_length=5), "participants")
         yield self.field("Vrijwilligers", Input("0", id="volunteers", compact=True, max_length=5), "volunteers")
         yield self.field("Inwoners (optie)", PeoplePicker(id="people"), "residents")
+        yield self.field("Namen vrijwilligers", PeoplePicker(id="helpers"), "volunteer_ids")
 
     def on_people_picker_lookup(self, event: PeoplePicker.Lookup) -> None:
         self._find(event.picker, event.query)
@@ -62,9 +63,10 @@ class ActivityForm(FormScreen):
             volunteers=self.value_of("volunteers"),
         )
         people = self.query_one("#people", PeoplePicker).form_value
+        helpers = self.query_one("#helpers", PeoplePicker).form_value
 
         def write() -> str:
-            activities.add_activity(db, worker, data, people)
+            activities.add_activity(db, worker, data, people, helpers)
             return "Groepsactiviteit geregistreerd."
 
         return write
