@@ -188,7 +188,9 @@ def narrow_cells(
     attack.matrices()
     found = []
     for ref, variable in attack.index.items():
-        if attack.bounds[variable] == (0, None):
+        # A hidden zero may come out as zero: it counts nobody (zeros are hidden only so that
+        # no x is known to be at least 1).
+        if attack.bounds[variable] == (0, None) and attack.truth[variable] > 0:
             low, high = attack.range_of(variable)
             assert low - 1e-6 <= attack.truth[variable] <= high + 1e-6  # the attacker's model holds
             if high - low < SMALL - 1e-6:
@@ -223,6 +225,25 @@ def test_issue15_08_no_hidden_count_can_be_narrowed(demo_db, bigger_demo, start,
         hidden = sum(isinstance(c, Hidden) for t in published.tables for r in t.rows for c in r)
         assert hidden > 0  # there is something to protect
         assert narrow_cells(published, truth) == []
+
+
+def test_issue15_08_no_zero_is_shown_beside_a_hidden_count(demo_db) -> None:
+    """Else every x beside it is known to be at least 1 (the review found 19 x's pinned down
+    exactly that way: five hidden areas summing to 11 over 11 hidden cells)."""
+    truth = _report(demo_db, *PERIODS[0])
+    published = truth.view()
+    shown_zero_beside_x = []
+    for relation in truth.relations:
+        members = [relation.total, *relation.parts]
+        cells = [published.cell(m) for m in members]
+        if any(isinstance(c, Hidden) for c in cells):
+            shown_zero_beside_x += [m for m, c in zip(members, cells, strict=True) if isinstance(c, Count) and c.n == 0]
+    assert shown_zero_beside_x == []
+    assert any(isinstance(published.cell(r), Hidden) and truth.cell(r) == Count(0) for r in _refs(truth))
+
+
+def _refs(report: PeriodReport) -> list[tuple[str, int, int]]:
+    return [(t.key, i, c) for t in report.tables for i, row in enumerate(t.rows) for c in range(len(row))]
 
 
 def test_issue15_08_each_areas_report_is_the_all_areas_report_cut(demo_db) -> None:

@@ -3,7 +3,9 @@
 Counts from 1 to SMALL-1 are hidden (primary). Hiding them alone is not enough: a hidden
 count that is the only hidden one in a sum (a row total, the all-areas row) is that sum
 minus the rest. So in every sum with a hidden count, more counts are hidden until the hidden
-ones together come to at least SMALL (secondary), repeated until every sum holds; an
+ones together come to at least SMALL (secondary), and the zeros in it are hidden too (a
+shown zero tells that every x beside it is at least 1, enough to pin several x's down at
+once), repeated until every sum holds; an
 attacker who solves all published sums together is then left with a range of at least SMALL
 for each hidden count (tests/domain/test_suppression_lp.py checks this by linear programming
 over the report of every area at once). Measures (medians, percentages, averages) on fewer
@@ -52,7 +54,11 @@ def _cover(report: PeriodReport, relation: Relation, hidden: set[CellRef]) -> bo
     mine = [m for m in members if m in hidden]
     if not mine:
         return False
-    added = False
+    # Zeros beside a hidden count are hidden too: were they shown, every x in this sum would
+    # be known to be at least 1, and an attacker could pin several x's down at once.
+    zeros = [m for m in members if m not in hidden and _value(report, m) == 0]
+    hidden.update(zeros)
+    added = bool(zeros)
     while True:
         mine = [m for m in members if m in hidden]
         # What the published figures leave for the hidden ones: the hidden parts' sum (with
