@@ -188,6 +188,16 @@ def test_issue15_02_freeze_list_and_compare_from_the_command_line(office) -> Non
     assert "Vingerafdruk klopt." in same.stdout and "Geen verschillen" in same.stdout
     wrong = _run("--db", str(path), "frozen", "zzzz")
     assert wrong.returncode == 1 and "geen vastgestelde rapportage" in wrong.stderr
+    # Nothing written, nothing frozen: an output path under a file fails in Dutch first.
+    blocker = path.parent / "een-bestand"
+    blocker.write_text("x")
+    failed = _run(
+        "--db", str(path), "report", "--from", "1-1-2026", "--to", "31-12-2026",
+        "--output", str(blocker / "r.md"), "--freeze",
+    )  # fmt: skip
+    assert failed.returncode == 1 and "kon niet worden geschreven" in failed.stderr
+    assert "Vastgesteld" not in failed.stderr and "NotADirectoryError" not in failed.stderr
+    assert _run("--db", str(path), "frozen").stdout.count("01-01-2026 t/m 31-12-2026") == 1
 
 
 def test_issue15_09_flagged_stories_stay_out_unless_confirmed(office, clock) -> None:

@@ -337,7 +337,6 @@ def _report(args: argparse.Namespace) -> int:
     from wijkwerk_tui.domain import report_build
     from wijkwerk_tui.domain.dates import parse_date
     from wijkwerk_tui.domain.errors import DomainError
-    from wijkwerk_tui.exchange import report_files as export
     from wijkwerk_tui.queries import report_data
     from wijkwerk_tui.store import areas, settings
 
@@ -368,17 +367,27 @@ def _report(args: argparse.Namespace) -> int:
         )
         if not args.confirm_stories:
             built = _without_flagged_stories(session, built, today)
-        if args.freeze:
+        _write_report(built, args)
+        if args.freeze:  # only what was written is frozen
             from wijkwerk_tui.store import frozen_reports
 
             frozen_id = frozen_reports.freeze(session.db, session.worker_id, built, area_id)
             print(f"Vastgesteld: kenmerk {str(frozen_id)[:8]}", file=sys.stderr)
     finally:
         session.db.close()
+    return 0
+
+
+def _write_report(built: PeriodReport, args: argparse.Namespace) -> None:
+    from wijkwerk_tui.exchange import report_files as export
+
     suppress = not args.no_suppress
     if args.output:
-        print(export.write(built, args.format, Path(args.output).expanduser(), suppress))
-        return 0
+        try:
+            print(export.write(built, args.format, Path(args.output).expanduser(), suppress))
+        except OSError as error:
+            raise CliError(f"het bestand kon niet worden geschreven ({error.strerror or 'onbekende fout'}).") from None
+        return
     published = built.view(protect=suppress)
     if args.format == "csv":
         sys.stdout.buffer.write(export.to_csv(published))
@@ -388,7 +397,6 @@ def _report(args: argparse.Namespace) -> int:
         print(to_html(published), end="")
     else:
         print(export.to_json(published) if args.format == "json" else export.to_markdown(published))
-    return 0
 
 
 def _export(args: argparse.Namespace) -> int:

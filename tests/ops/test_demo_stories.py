@@ -20,7 +20,8 @@ from wijkwerk_tui.store import workers
 
 TODAY = date(2026, 11, 23)
 NAMES = Names(
-    frozenset({"jan", "gerda", "anna"}), frozenset(phonetic_key(n) for n in ("Jansen", "Bakker", "Müller", "de Vries"))
+    frozenset({"jan", "gerda", "anna", "aaltje"}),
+    frozenset(phonetic_key(n) for n in ("Jansen", "Bakker", "Müller", "de Vries", "Hoekstra", "Yilmaz", "Visser")),
 )
 
 
@@ -69,6 +70,17 @@ def test_issue15_09_what_is_flagged_by_hand() -> None:
     assert kinds("Mevrouw de Vriess helpt mee.") == ["naam"]  # spelling-tolerant: Vriess ~ Vries
     assert kinds("Meneer Janssen durft weer.") == ["naam"]  # Janssen ~ Jansen
     assert kinds("Meneer Muller durft weer.") == ["naam"]  # Muller ~ Müller
+    # What the review found slipping through (each failed before this was added):
+    assert kinds("jan de vries kwam langs.") == ["naam"]  # in lower case, after a given name
+    assert kinds("De buurvrouw van mevr. jansen belde.") == ["naam"]
+    assert kinds("Yılmaz kwam langs.") == kinds("Yilmaz kwam langs.") == ["naam"]  # dotless i
+    assert kinds("Aaltje's dochter en Hoekstra's zoon.") == ["naam"]  # possessives
+    assert kinds("Familie Visser helpt mee.") == kinds("Fam. Bakker helpt mee.") == ["naam"]
+    assert kinds("Ze is tachtig jaar.") == kinds("De tachtigjarige buurman.") == ["leeftijd"]
+    assert kinds("Ze is 92 geworden.") == kinds("Haar 90e verjaardag.") == ["leeftijd"]
+    assert kinds("Geboren in '42, nu op de cursus.") == ["leeftijd"]
+    assert kinds("Oosteinde 12 belde.") == kinds("Hij woont op kerkstraat 12.") == ["huisnummer"]
+    assert kinds("Op no. 12 woont een gezin.") == ["huisnummer"]
 
 
 lower_words = st.lists(

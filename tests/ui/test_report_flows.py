@@ -104,7 +104,13 @@ async def test_issue15_09_flagged_stories_are_edited_or_left_out_before_the_expo
         assert kinds == {"naam", "leeftijd"}
         while isinstance(app.screen, StoryReviewDialog):
             current = app.screen.flagged[app.screen.position][3]
-            if current == planted:  # rewritten without the name and the age
+            if current == planted:  # first an edit that still names him: said once, then rewritten
+                named = " ".join(planted.split()[:2]) + " kwam weer."
+                app.screen.query_one("#story-text", TextArea).load_text(named)
+                await pilot.press("ctrl+s")
+                await settle(pilot)
+                assert "Nog steeds herkenbaar: naam" in str(app.screen.query_one("#story-flags").render())
+                assert app.screen.flagged[app.screen.position][3] == planted  # still this story
                 app.screen.query_one("#story-text", TextArea).load_text("Een buurman kwam weer naar de soos.")
                 await pilot.press("ctrl+s")
             else:

@@ -30,14 +30,25 @@ WORD_NAMES = frozenset(
 # Given names that are also everyday words, at the start of a sentence.
 WORD_GIVEN = frozenset({"wil", "roos", "mark", "bas", "geert", "hoop", "vera", "ben", "kees", "eva", "iris", "lotte"})
 PREFIX_WORDS = frozenset(word for prefix in PREFIXES for word in prefix.split())
-TITLES = frozenset({"meneer", "mevrouw", "mevr", "dhr", "mw", "heer", "juffrouw", "tante", "oom", "opa", "oma"})
+TITLES = frozenset(
+    {"meneer", "mevrouw", "mevr", "dhr", "mw", "heer", "juffrouw", "tante", "oom", "opa", "oma", "fam", "familie"}
+)
 STREET = (
     r"(?:straat|weg|laan|plein|dijk|pad|steeg|hof|kade|singel|gracht|dreef|erf|markt|veld|park|ring|brink|es"
-    r"|akker|wijk|stede)"
+    r"|akker|wijk|stede|einde|kamp|kampen|zate|hoeve|weide|horst|brug|oord|wold|zijde|hoek|dal|berg|haven)"
 )
-_HOUSE = re.compile(rf"\b[A-Z][\w'-]*{STREET}\s+\d+\s?[a-zA-Z]?\b|\b(?:nr|nummer|huisnummer)\.?\s*\d+", re.UNICODE)
+_HOUSE = re.compile(
+    rf"\b[A-Za-z][\w'-]*{STREET}\s+\d+(?:\s?-?\s?[a-zA-Z]\b)?|\b(?:nr|no|nummer|huisnummer)\.?\s*\d+",
+    re.UNICODE | re.IGNORECASE,
+)
+_TENS = r"(?:twintig|dertig|veertig|vijftig|zestig|zeventig|tachtig|negentig|honderd)"
 _AGE = re.compile(
-    r"\(\s*\d{1,3}\s*\)|\b\d{1,3}\s*(?:jaar|jr)\b|\b\d{1,3}-jarige?\b|\bvan\s+\d{2,3}\b(?!\s*(?:minuten|uur|euro|procent|%))"
+    r"\(\s*\d{1,3}\s*\)|\b\d{1,3}\s*(?:jaar|jr)\b|\b\d{1,3}-jarige?\b"
+    r"|\bvan\s+\d{2,3}\b(?!\s*(?:minuten|uur|euro|procent|%))"
+    rf"|\b(?:\w+en)?{_TENS}(?:-?jarige?|\s+jaar)\b"
+    r"|\b(?:is|werd|wordt)\s+\d{2,3}\b(?!\s*(?:minuten|uur|euro|keer|procent|%))"
+    r"|\b\d{2,3}(?:e|ste)\s+verjaardag|\bgeboren\s+in\s+'\d{2}\b",
+    re.IGNORECASE,
 )
 _YEAR = re.compile(r"\b(19\d{2}|20\d{2})\b")
 _WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ][\w'-]*", re.UNICODE)
@@ -71,21 +82,41 @@ def check(story: str, names: Names, today: date) -> list[Flag]:
     return flags
 
 
+def _key(word: str) -> str:
+    """A word's family-name key: also without a possessive or plural ending ("Hoekstra's",
+    "de Jansens"), and with the Turkish dotless i read as i (Yılmaz, Yilmaz)."""
+    return phonetic_key(word.replace("ı", "i"))
+
+
+def _bare(word: str) -> list[str]:
+    """The word without a possessive or plural ending."""
+    endings = ("'s", "’s", "s")
+    return [word[: -len(e)] for e in endings if word.lower().endswith(e) and len(word) - len(e) >= 3]
+
+
+def _keys(word: str) -> set[str]:
+    return {_key(word), *(_key(w) for w in _bare(word))}
+
+
 def _names(story: str, names: Names) -> list[Flag]:
     words = [(m.group(0), m.start()) for m in _WORD.finditer(story)]
     found: list[Flag] = []
     for i, (word, at) in enumerate(words):
-        if not word[0].isupper():
-            continue
         folded = fold(word)
         j = i - 1
         while j >= 0 and fold(words[j][0]) in PREFIX_WORDS:  # "meneer van der Veen"
             j -= 1
-        before = fold(words[j][0]) if j >= 0 else ""
+        before = fold(words[j][0]).rstrip(".") if j >= 0 else ""
         named_before = before in names.given or before in TITLES
-        if (phonetic_key(word) in names.family_keys and (folded not in WORD_NAMES or named_before)) or (
-            folded in names.given and len(folded) > 2 and not (folded in WORD_GIVEN and _sentence_start(story, at))
-        ):
+        family = bool(_keys(word) & names.family_keys)
+        if not word[0].isupper():
+            # Written in lower case: a name only right after a given name or a title ("mevr. jansen").
+            if family and named_before and folded not in WORD_NAMES:
+                found.append(Flag("naam", word))
+            continue
+        given = any(len(g) > 2 for g in {folded, *(fold(w) for w in _bare(word))} & names.given)
+        everyday = folded in WORD_GIVEN and _sentence_start(story, at)
+        if (family and (folded not in WORD_NAMES or named_before)) or (given and not everyday):
             found.append(Flag("naam", word))
     return found
 

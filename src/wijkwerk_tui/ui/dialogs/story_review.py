@@ -3,6 +3,7 @@ house number), one by one, to edit or confirm, or to leave out. Escape stops the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from rich.text import Text
@@ -37,11 +38,13 @@ class StoryReviewDialog(AppModal[dict[int, str | None] | None]):
         Binding("escape", "stop", "Export stoppen", id="story.stop"),
     ]
 
-    def __init__(self, flagged: list[Flagged]) -> None:
+    def __init__(self, flagged: list[Flagged], check: Callable[[str], list[Flag]]) -> None:
         super().__init__()
         self.flagged = flagged
+        self.check = check  # the same check, for an edited story (pure: no database here)
         self.position = 0
         self.answers: dict[int, str | None] = {}
+        self.warned: str | None = None  # the edited text already shown as still flagged
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -66,6 +69,7 @@ class StoryReviewDialog(AppModal[dict[int, str | None] | None]):
         area_text.focus()
 
     def _next(self, answer: str | None) -> None:
+        self.warned = None
         self.answers[self.flagged[self.position][0]] = answer
         self.position += 1
         if self.position == len(self.flagged):
@@ -75,6 +79,15 @@ class StoryReviewDialog(AppModal[dict[int, str | None] | None]):
 
     def action_keep(self) -> None:
         text = " ".join(self.query_one("#story-text", TextArea).text.split())
+        original = self.flagged[self.position][3]
+        flags = self.check(text) if text and text != original else []
+        if flags and self.warned != text:  # an edit that still names someone: say so once
+            self.warned = text
+            found = ", ".join(f"{f.kind} '{f.text}'" for f in flags)
+            self.query_one("#story-flags", Static).update(
+                Text(f"Nog steeds herkenbaar: {found}. Ctrl+S nogmaals neemt het zo op.")
+            )
+            return
         self._next(text or None)
 
     def action_drop(self) -> None:

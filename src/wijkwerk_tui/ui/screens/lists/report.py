@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +24,7 @@ from wijkwerk_tui.domain.dates import format_date, parse_date
 from wijkwerk_tui.domain.errors import DomainError
 from wijkwerk_tui.domain.report import ALL, Period, PeriodReport
 from wijkwerk_tui.domain.report_tables import charts
+from wijkwerk_tui.domain.story_check import Flag
 from wijkwerk_tui.exchange import report_files as export
 from wijkwerk_tui.queries import report_data, story_names
 from wijkwerk_tui.store import areas, frozen_reports, settings
@@ -183,9 +186,13 @@ class ReportScreen(AppScreen[None]):
             for i, (area, day, story) in enumerate(report.stories)
             if report.area in (ALL, area) and (flags := story_check.check(story, names, today))
         ]
-        self.app.call_from_thread(self._review, report, flagged, folder)
+        self.app.call_from_thread(
+            self._review, report, flagged, folder, partial(story_check.check, names=names, today=today)
+        )
 
-    def _review(self, report: PeriodReport, flagged: list[Flagged], folder: Path) -> None:
+    def _review(
+        self, report: PeriodReport, flagged: list[Flagged], folder: Path, check: Callable[[str], list[Flag]]
+    ) -> None:
         if not flagged:
             self._export(report, folder)
             return
@@ -198,7 +205,7 @@ class ReportScreen(AppScreen[None]):
             stories = [(area, day, story) for area, day, story in kept if story]
             self._export(replace(report, stories=stories), folder)
 
-        self.app.push_screen(StoryReviewDialog(flagged), answered)
+        self.app.push_screen(StoryReviewDialog(flagged, check), answered)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="report-export", description="report-export")
     def _export(self, report: PeriodReport, folder: Path) -> None:
