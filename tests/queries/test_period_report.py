@@ -211,6 +211,7 @@ def test_exports_parse_and_hold_no_names(office, tmp_path: Path) -> None:
     assert all(len(name) <= 31 for name in book.sheetnames)
     assert len(set(book.sheetnames)) == len(book.sheetnames)
     assert "Verantwoordelijkheid beweging" in book.sheetnames and "Participatieladder treden" in book.sheetnames
+    assert {"Doelen", "Bereikte inwoners", "Caseload", "Meldcode"} <= set(book.sheetnames)  # no name cut mid-word
     sheet = book["Bereik"]
     assert [c.value for c in sheet[1]][:2] == ["Gebied", "contact: inloop"]
     assert sheet["A2"].value == ALL and sheet["B2"].value == "x" and sheet["G2"].value == 6

@@ -36,6 +36,10 @@ SHEET_NAMES = {
     "reach": "Bereik",
     "effort": "Inzet in uren",
     "contacts_per_month": "Contacten per maand",
+    "goals": "Doelen",
+    "reached": "Bereikte inwoners",
+    "caseload": "Caseload",
+    "meldcode": "Meldcode",
 }
 
 
@@ -87,7 +91,7 @@ def to_json(report: PeriodReport) -> str:
         "gebied": report.area,
         "gemaakt_op": report.run_on.isoformat(),
         "kleine_aantallen_onderdrukt": report.protected,
-        "verborgen": f'"{HIDDEN}": {LEGEND}',
+        "verborgen": LEGEND if report.protected else "",
         "tabellen": [
             {
                 "sleutel": t.key,

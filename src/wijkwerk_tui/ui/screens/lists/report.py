@@ -216,3 +216,4 @@ class ReportScreen(AppScreen[None]):
         self.app.progress("")
         message = f"Geschreven in {folder}: " + ", ".join(p.name for p in written) + f". {NOT_ENCRYPTED}"
         self.app.call_from_thread(self.app.notify, message, markup=False, timeout=10)
+        self.app.call_from_thread(self._status, f"Geëxporteerd: {len(written)} bestanden in {folder}.")
