@@ -111,7 +111,8 @@ async def test_issue15_09_flagged_stories_are_edited_or_left_out_before_the_expo
                 await settle(pilot)
                 assert "Nog steeds herkenbaar: naam" in str(app.screen.query_one("#story-flags").render())
                 assert app.screen.flagged[app.screen.position][3] == planted  # still this story
-                app.screen.query_one("#story-text", TextArea).load_text("Een buurman kwam weer naar de soos.")
+                # Rewritten, with a pasted bell and escape that must not reach the file.
+                app.screen.query_one("#story-text", TextArea).load_text("Een buurman\x07 kwam\x1b weer naar de soos.")
                 await pilot.press("ctrl+s")
             else:
                 await pilot.press("ctrl+d")
@@ -120,6 +121,7 @@ async def test_issue15_09_flagged_stories_are_edited_or_left_out_before_the_expo
     written = (tmp_path / "uit").glob("*.md")
     text = next(written).read_text(encoding="utf-8")
     assert "Een buurman kwam weer naar de soos." in text and planted not in text
+    assert "\x07" not in text and "\x1b" not in text
 
 
 async def test_issue15_09_escape_stops_the_export(demo_db: Database, tmp_path: Path) -> None:

@@ -7,7 +7,9 @@ the rest in the area recorded on the contact, signal or referral."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from datetime import date, timedelta
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import Connection, or_
@@ -132,13 +134,7 @@ def extra(connection: Connection, period: Period, pairs: list[tuple[object, obje
         )
         .distinct()
     )
-    seen: Counter[AreaName] = Counter()
-    seen_anyone: set[object] = set()
-    for area_id, resident_id in cursor_rows(recent):
-        seen[names.get(area_id)] += 1
-        seen_anyone.add(resident_id)
-    data.seen_recently = list(seen.items())
-    data.seen_recently_total = len(seen_anyone)
+    data.seen_recently, data.seen_recently_total = _distinct(cursor_rows(recent), names)
 
     # Unique volunteers: residents linked by name as volunteers to activities held in the period.
     helpers = connection.execute(
@@ -155,13 +151,7 @@ def extra(connection: Connection, period: Period, pairs: list[tuple[object, obje
         )
         .distinct()
     )
-    per_area: Counter[AreaName] = Counter()
-    anyone: set[object] = set()
-    for area_id, resident_id in cursor_rows(helpers):
-        per_area[names.get(area_id)] += 1
-        anyone.add(resident_id)
-    data.volunteers = list(per_area.items())
-    data.volunteers_total = len(anyone)
+    data.volunteers, data.volunteers_total = _distinct(cursor_rows(helpers), names)
 
     # Meldcode steps taken (huiselijk geweld), where the signal was made.
     steps = connection.execute(
@@ -178,3 +168,14 @@ def extra(connection: Connection, period: Period, pairs: list[tuple[object, obje
     )
     data.meldcode = [(a, s, n) for (a, s), n in Counter((names.get(a), s) for a, s in cursor_rows(steps)).items()]
     return data
+
+
+def _distinct(pairs: Iterable[tuple[Any, ...]], names: dict[object, str]) -> tuple[list[tuple[AreaName, int]], int]:
+    """Distinct (raw area id, raw resident id) pairs: residents per area, and over all areas
+    (not the sum: one resident can count in two areas)."""
+    per_area: Counter[AreaName] = Counter()
+    anyone: set[object] = set()
+    for area_id, resident_id in pairs:
+        per_area[names.get(area_id)] += 1
+        anyone.add(resident_id)
+    return list(per_area.items()), len(anyone)

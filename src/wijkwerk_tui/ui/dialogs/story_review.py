@@ -13,6 +13,7 @@ from textual.containers import Vertical
 from textual.widgets import Static, TextArea
 
 from wijkwerk_tui.domain.story_check import Flag
+from wijkwerk_tui.domain.text import visible_line
 from wijkwerk_tui.ui.base import AppModal
 from wijkwerk_tui.ui.widgets.footer import Footer
 
@@ -78,7 +79,8 @@ class StoryReviewDialog(AppModal[dict[int, str | None] | None]):
             self._show()
 
     def action_keep(self) -> None:
-        text = " ".join(self.query_one("#story-text", TextArea).text.split())
+        # One visible line, as every text field: a pasted escape or bell never reaches an export.
+        text = visible_line(self.query_one("#story-text", TextArea).text)
         original = self.flagged[self.position][3]
         flags = self.check(text) if text and text != original else []
         if flags and self.warned != text:  # an edit that still names someone: say so once
