@@ -341,3 +341,31 @@ def _raise_version(_mapper: object, _connection: object, target: Stamped) -> Non
     """Any ORM update of any table, whichever store function makes it. (The few bulk UPDATE
     statements, in services.privacy, raise it themselves.)"""
     target.version = (target.version or 0) + 1
+
+
+class ImportBatch(Row, table=True):
+    """One spreadsheet brought in (`services.importing`): what it added, and whether it was undone."""
+
+    file_name: str = Field(default="", max_length=255)  # shown to coordinators only, never audited
+    file_digest: str = Field(default="", max_length=64)  # sha256 of the file's bytes
+    rows: int = 0
+    counts: str = Field(default="{}", sa_type=Text)  # JSON: new residents, merged, facts by kind
+    mapping: str = Field(default="{}", sa_type=Text)  # JSON: header -> target, as confirmed
+    undone_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    undone_by: uuid.UUID | None = Field(default=None, foreign_key="worker.id")
+
+
+class ImportRecord(Row, table=True):
+    """A row an import made, under a key derived from the sheet's content (`Fact.key`): a
+    second import of the same sheet, on this laptop or another, finds it and adds nothing."""
+
+    __table_args__ = (
+        # One live record per key: two imports at once cannot both add the same fact.
+        Index("ix_importrecord_live_key", "import_key", unique=True, sqlite_where=_LIVE, postgresql_where=_LIVE),
+    )
+
+    batch_id: uuid.UUID = Field(foreign_key="importbatch.id", index=True)
+    import_key: str = Field(max_length=64)
+    table_name: str = Field(max_length=40)
+    record_id: uuid.UUID
+    record_version: int = 1  # the record's version when imported: undo leaves a changed one be

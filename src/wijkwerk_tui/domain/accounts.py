@@ -25,6 +25,7 @@ COORDINATOR_ONLY: dict[str, str] = {
     "full_export": "alle gegevens exporteren",
     "restore": "een back-up terugzetten",
     "report": "de rapportage maken",
+    "import": "een bestand importeren of een import ongedaan maken",
 }
 
 

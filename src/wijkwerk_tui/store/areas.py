@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from sqlalchemy import func
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.db.rows import stamp_new
@@ -24,15 +24,21 @@ def list_areas(db: Database, include_inactive: bool = False) -> list[Area]:
 
 
 def add_area(db: Database, actor: uuid.UUID | None, name: str) -> Area:
-    name = clean_line(name, "name", max_len=80, required=True, what="een naam")
     with db.transaction() as session:
-        exists = session.exec(select(Area).where(func.lower(Area.name) == name.lower())).first()
-        if exists is not None:
-            raise ValidationError("name", "Dit gebied bestaat al.")
-        count = session.exec(select(func.count()).select_from(Area)).one()
-        area = stamp_new(db, actor, Area(name=name, sort_order=count))
-        session.add(area)
-        return area
+        return create_in(session, db, actor, name)
+
+
+def create_in(session: Session, db: Database, actor: uuid.UUID | None, name: str) -> Area:
+    """A new area inside the caller's transaction (an import may make several)."""
+    name = clean_line(name, "name", max_len=80, required=True, what="een naam")
+    exists = session.exec(select(Area).where(func.lower(Area.name) == name.lower())).first()
+    if exists is not None:
+        raise ValidationError("name", "Dit gebied bestaat al.")
+    count = session.exec(select(func.count()).select_from(Area)).one()
+    area = stamp_new(db, actor, Area(name=name, sort_order=count))
+    session.add(area)
+    session.flush()
+    return area
 
 
 def resolve_area(db: Database, typed: str) -> Area | None:
