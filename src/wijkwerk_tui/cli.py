@@ -100,6 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--format", choices=("jsonl", "xlsx"), default="jsonl")
     export.add_argument("--output", metavar="MAP", required=True, help="map voor de bestanden")
+    from wijkwerk_tui import cli_import
+
+    cli_import.add_parser(sub, common)
     inzage = sub.add_parser("inzage", help="exporteer alles over één inwoner (AVG-inzage)", parents=[common])
     inzage.add_argument("resident", metavar="INWONER-ID", help="de id van de inwoner (zie het dossier)")
     inzage.add_argument("--output", metavar="MAP", default=".", help="map voor het .md- en .json-bestand")
@@ -463,6 +466,12 @@ def _frozen(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import_command(args: argparse.Namespace) -> int:
+    from wijkwerk_tui import cli_import
+
+    return cli_import.run(args, _login)
+
+
 COMMANDS = {
     "frozen": _frozen,
     "demo": _demo,
@@ -472,6 +481,7 @@ COMMANDS = {
     "inzage": _inzage,
     "report": _report,
     "export": _export,
+    "import": _import_command,
 }
 
 

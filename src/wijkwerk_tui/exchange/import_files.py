@@ -10,12 +10,19 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import python_calamine
 
 from wijkwerk_tui.domain.errors import DomainError
+from wijkwerk_tui.services import import_plan
+from wijkwerk_tui.services.import_plan import Preview
+
+if TYPE_CHECKING:
+    from wijkwerk_tui.db.engine import Database
 
 MAX_BYTES = 50 * 1024 * 1024  # far beyond any hand-made sheet; a mistaken file stops here
 SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -114,3 +121,11 @@ def _fill_merged(rows: Rows, ranges: list[tuple[tuple[int, int], tuple[int, int]
                 while len(rows[r]) <= c:
                     rows[r].append("")
                 rows[r][c] = value
+
+
+def preview(
+    db: Database, path: Path, overrides: Mapping[str, str] | None = None, separate: Collection[str] = ()
+) -> Preview:
+    """Read the file and make its dry run (nothing is written)."""
+    source = read(path)
+    return import_plan.plan(db, source.name, source.digest, source.sheets, overrides=overrides, separate=separate)
