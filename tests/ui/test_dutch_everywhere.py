@@ -250,6 +250,7 @@ async def _signed_in(pilot: Pilot[object], visits: Visits) -> None:
         ("exports", "ExportsScreen"),
         ("report", "ReportScreen"),
         ("frozen_reports", "FrozenReportsScreen"),
+        ("import", "ImportScreen"),
         ("accounts", "AccountsScreen"),
         ("check", "CheckScreen"),
         ("settings", "SettingsForm"),
@@ -260,6 +261,18 @@ async def _signed_in(pilot: Pilot[object], visits: Visits) -> None:
         if screen == "ReportScreen":  # the stories the demo names someone in, before an export
             await _press(pilot, "ctrl+e")
             await visits.check(pilot, "StoryReviewDialog")
+            await _press(pilot, "escape")
+        if screen == "ImportScreen":  # a file's dry run, a column's meaning, earlier imports
+            sheet = app.export_dir.parent / "lijst.csv"
+            sheet.write_text("naam;geboortejaar;wie;PL 2025\nBakker, Gerrit;1944;x;2\n", encoding="utf-8")
+            await type_text(pilot, str(sheet))
+            await _press(pilot, "enter")
+            await visits.check(pilot, "ImportScreen")
+            app.screen.query_one("#import-columns").focus()
+            await _press(pilot, "enter")
+            await visits.check(pilot, "ColumnMeaningDialog")
+            await _press(pilot, "escape", "i")
+            await visits.check(pilot, "ImportBatchesScreen")
             await _press(pilot, "escape")
         if screen in ("PartnersScreen", "ActivitiesScreen", "AccountsScreen"):
             await _press(pilot, "ctrl+n" if screen == "PartnersScreen" else "a")

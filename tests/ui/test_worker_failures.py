@@ -182,6 +182,38 @@ async def _frozen_compare(pilot: Pilot[object], app: WijkwerkApp, rid: uuid.UUID
     await _press(pilot, "enter")
 
 
+def _import_file() -> Path:
+    import tempfile
+
+    path = Path(tempfile.mkdtemp()) / "lijst.csv"
+    path.write_text("naam;geboortejaar;wie;PL 2025\nBakker, Gerrit;1944;x;2\n", encoding="utf-8")
+    return path
+
+
+async def _import_previewed(pilot: Pilot[object], app: WijkwerkApp, rid: uuid.UUID) -> None:
+    app.action_import()
+    await settle(pilot)
+    await type_text(pilot, str(_import_file()))
+    await _press(pilot, "enter")
+
+
+async def _import_remembered(pilot: Pilot[object], app: WijkwerkApp, rid: uuid.UUID) -> None:
+    await _import_previewed(pilot, app, rid)
+    app.screen.query_one("#import-columns").focus()
+    await _press(pilot, "down", "down", "enter", "end", "enter")  # "wie": not imported
+    await _press(pilot, "b")
+
+
+async def _import_applied(pilot: Pilot[object], app: WijkwerkApp, rid: uuid.UUID) -> None:
+    await _import_previewed(pilot, app, rid)
+    await _press(pilot, "ctrl+s", "j")
+
+
+async def _import_undone(pilot: Pilot[object], app: WijkwerkApp, rid: uuid.UUID) -> None:
+    await _import_applied(pilot, app, rid)
+    await _press(pilot, "i", "x", "j")
+
+
 STARTUP = {"WijkwerkApp._session_start", "WijkwerkApp._daily_backup"}  # fail while the app starts
 
 DRIVERS: dict[str, Driver] = {
@@ -222,6 +254,10 @@ DRIVERS: dict[str, Driver] = {
     "WijkwerkApp.drop_draft": _intake_discarded,
     "IntakeScreen._load_consent": _existing_chosen,
     "UndoLastSave._undo": _undone,
+    "ImportScreen._load": _import_previewed,
+    "ImportScreen._apply": _import_applied,
+    "ImportScreen._remember": _import_remembered,
+    "ImportBatchesScreen._undo": _import_undone,
 }
 
 

@@ -268,13 +268,13 @@ def _match(
     assert person is not None
     key = person_key(person)
     planned = Planned(person, key, row.area)
-    if row.ref in separate:
-        return planned, "als nieuwe inwoner (zo gekozen)"
     recorded = earlier.get(key)
-    if recorded is not None and recorded.record_id in earlier_residents:
+    if recorded is not None and recorded.record_id in earlier_residents:  # an earlier import made him
         found = earlier_residents[recorded.record_id]
         planned.resident_id, planned.on_file, planned.likeness = found.id, found.shown, Likeness.SAME
         return planned, ""
+    if row.ref in separate:
+        return planned, "als nieuwe inwoner (zo gekozen)"
     sound = phonetic_key(person.family)
     named = planned.named
     in_file = [(p, likeness(named, p.named)) for p in planned_by_sound.get(sound, [])]

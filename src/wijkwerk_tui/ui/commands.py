@@ -46,6 +46,11 @@ def main_actions(app: WijkwerkApp) -> list[tuple[str, str, Callable[[], object]]
                     "Verstuurde rapportages: wat is er sindsdien veranderd, en waarom",
                     app.action_frozen_reports,
                 ),
+                (
+                    "Importeren",
+                    "Inwoners, ladderscores en contacten uit Excel, ODS of CSV: eerst een proefrun",
+                    app.action_import,
+                ),
                 ("Medewerkers", "Accounts toevoegen, wachtwoord opnieuw instellen, deactiveren", app.action_accounts),
                 ("Instellingen", "Organisatie, vergrendelen na, bewaartermijn", app.action_settings),
                 ("Bewaartermijn toepassen", "Inwoners na de bewaartermijn anonimiseren", app.action_retention),

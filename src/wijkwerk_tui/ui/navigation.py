@@ -158,6 +158,12 @@ class Navigation(SessionApp):
 
         self.push_screen(PassphraseForm())
 
+    def action_import(self) -> None:
+        from wijkwerk_tui.ui.screens.admin.import_file import ImportScreen
+
+        if self.coordinator_only("import"):
+            self._show_only(ImportScreen, lambda: self.push_screen(ImportScreen()))
+
     def action_report(self) -> None:
         from wijkwerk_tui.ui.screens.lists.report import ReportScreen
 
