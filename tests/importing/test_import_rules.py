@@ -173,19 +173,18 @@ def test_issue16_one_transaction_a_failure_midway_leaves_nothing(db, boss: Worke
     path, _expected = sheets["villages.xlsx"]
     shown = preview(db, path)
     before = live(db)
-    calls = {"n": 0}
-    real = contacts.add_in
+    real = contacts.add_many_in
+    written: list[int] = []
 
-    def failing(*args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 7:
-            raise OSError("disk full")
-        return real(*args, **kwargs)
+    def fails_after_writing(*args, **kwargs):  # the residents, placements and contacts are flushed
+        made = real(*args, **kwargs)
+        written.append(len(made))
+        raise OSError("disk full")
 
-    monkeypatch.setattr(contacts, "add_in", failing)
+    monkeypatch.setattr(contacts, "add_many_in", fails_after_writing)
     with pytest.raises(OSError):
         import_apply.apply(db, boss.id, shown)
-    assert calls["n"] == 7
+    assert written == [18]
     assert live(db) == before
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from typing import TypeVar
 
 from sqlmodel import Session, col
@@ -42,3 +43,22 @@ def get_live(session: Session, model: type[Live], row_id: uuid.UUID, what: str) 
     if row is None or row.deleted_at is not None:
         raise NotFound(f"{what} niet gevonden.")
     return row
+
+
+CHUNK = 500  # ids per IN (...): well under SQLite's limit on bound parameters
+
+
+def get_live_many(session: Session, model: type[Live], ids: Iterable[uuid.UUID], what: str) -> dict[uuid.UUID, Live]:
+    """Load many live rows by UUID in a few queries, or raise NotFound if any is missing."""
+    from sqlmodel import select
+
+    wanted = list(dict.fromkeys(ids))
+    found: dict[uuid.UUID, Live] = {}
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start : start + CHUNK]
+        for row in session.exec(select(model).where(col(model.id).in_(chunk))):
+            if row.deleted_at is None:
+                found[row.id] = row
+    if len(found) != len(wanted):
+        raise NotFound(f"{what} niet gevonden.")
+    return found

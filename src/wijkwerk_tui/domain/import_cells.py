@@ -20,20 +20,25 @@ from wijkwerk_tui.domain.text import fold, visible_line
 
 EXCEL_EPOCH = date(1899, 12, 30)  # Excel's day 0 (it counts 1900 as a leap year; this absorbs it)
 FIRST_YEAR = 1900
-# Serial numbers from 1-1-1900 to 31-12-2199 (what a date column can hold).
-_SERIALS = range(1, (date(2199, 12, 31) - EXCEL_EPOCH).days + 1)
+# Serial numbers from 1-3-1900 (before it Excel counts a 29 February 1900 that never was) to
+# 31-12-2199. Whole numbers of four digits are years, never serials (1950 is not 3-5-1905).
+_SERIALS = range(61, (date(2199, 12, 31) - EXCEL_EPOCH).days + 1)
+_YEARS = range(1000, 10000)
 
 _MONTH_WORDS: dict[str, int] = {name: i for i, name in enumerate(MONTHS, start=1)}
 _MONTH_WORDS.update({name[:3]: i for i, name in enumerate(MONTHS, start=1)})
 _MONTH_WORDS.update({"mrt": 3, "mar": 3, "sept": 9, "okt": 10, "oct": 10, "may": 5, "mei": 5})
 
-_NUMERIC = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.]('?\d{2}|\d{4})$")
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t]\d{1,2}:\d{2}(?::\d{2})?)?$")
-_NAMED = re.compile(r"^(\d{1,2})[ -]?([a-z]+)\.?[ -]?('?\d{2}|\d{4})$")
-_YEAR = re.compile(r"^(\d{4})$")
+# ASCII digits only: other scripts' digits are no dates, and int() would not read them all.
+_NUMERIC = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.]('?\d{2}|\d{4})$", re.ASCII)
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t]\d{1,2}:\d{2}(?::\d{2})?)?$", re.ASCII)
+_NAMED = re.compile(r"^(\d{1,2})[ -]?([a-z]+)\.?[ -]?('?\d{2}|\d{4})$", re.ASCII)
+_YEAR = re.compile(r"^(\d{4})$", re.ASCII)
+_SERIAL_TEXT = re.compile(r"^\d{1,6}(?:\.\d{1,12})?$", re.ASCII)
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6}
 _WORDS = {"een": 1, "één": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6}
-_STEP_NUMBER = re.compile(r"^(?:trede|stap|niveau)?\s*(\d+)(?:[.,]0+)?(?:\s*[-:.)]\s*.*)?$")
+# "3", "3.0", "trede 3", "3 - Deelname..." or "3. Deelname"; not "2.5" (no step is half).
+_STEP_NUMBER = re.compile(r"^(?:trede|stap|niveau)?\s*(\d{1,3})(?:[.,]0+)?(?:\s*[-:.)]\s*(?!\d).*)?$", re.ASCII)
 
 YES = frozenset({"ja", "j", "yes", "y", "x", "1", "waar", "true", "akkoord", "gegeven", "v", "✓", "✔"})
 NO = frozenset({"nee", "n", "no", "0", "onwaar", "false", "geen", "niet", "geweigerd", "-"})
@@ -92,8 +97,8 @@ def read_date(value: object, today: date) -> tuple[date, bool]:
         raise CellError(f"{text_of(value)} is geen datum")
     if isinstance(value, int | float):
         number = float(value)
-        if number.is_integer() and FIRST_YEAR <= number <= today.year + 1:
-            return date(int(number), 1, 1), True  # a year typed as a number, not a serial
+        if number.is_integer() and int(number) in _YEARS:
+            return _build(1, 1, int(number), text_of(value)), True  # a year typed as a number
         if number.is_integer() and int(number) in _SERIALS:
             return EXCEL_EPOCH + timedelta(days=int(number)), False
         raise CellError(f"{text_of(value)} is geen datum")
@@ -112,7 +117,7 @@ def read_date(value: object, today: date) -> tuple[date, bool]:
         if month is None:
             raise CellError(f"{shown}: onbekende maand")
         return _build(int(m.group(1)), month, _full_year(m.group(3), today), shown), False
-    if text.replace(".", "", 1).isdigit():  # a serial number stored as text
+    if _SERIAL_TEXT.match(text):  # a serial number stored as text
         return read_date(float(text), today)
     raise CellError(f"{shown} is geen datum (bijv. 12-3-2024)")
 
@@ -124,7 +129,9 @@ def read_step(value: object, ladder: Ladder, labels: Mapping[int, str] | None = 
     shown = text_of(value)
     text = fold(shown)
     number: int | None = None
-    if isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer():
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if not float(value).is_integer() or abs(value) > 1000:
+            raise CellError(f"{shown} is geen trede (een getal van 1 tot en met {top})")
         number = int(value)
     elif m := _STEP_NUMBER.match(text):
         number = int(m.group(1))
@@ -135,18 +142,15 @@ def read_step(value: object, ladder: Ladder, labels: Mapping[int, str] | None = 
             raise CellError(f"trede {shown} bestaat niet (1 tot en met {top})")
         return number
     words = " ".join(re.sub(r"[^\w ]", " ", text).split())
-    if len(words) >= 4:
+    if words:
         named = [(s.number, " ".join(re.sub(r"[^\w ]", " ", fold(s.label)).split())) for s in steps(ladder, labels)]
         exact = [n for n, label in named if label == words]
-        if exact:
+        if exact:  # 'betaald werk' is step 6 itself, though step 5 holds the words too
             return exact[0]
-        within = [n for n, label in named if words in label]
+        # Whole words of one step's name ('werk met ondersteuning'); 'werk' alone fits three.
+        within = [n for n, label in named if f" {words} " in f" {label} "]
         if len(within) == 1:
             return within[0]
-        if len(within) > 1:
-            # 'betaald werk' is in 5 and 6: the one without more words wins.
-            shortest = min(within, key=lambda n: len(dict(named)[n]))
-            return shortest
     choices = f"een getal van 1 tot en met {top}, I-{_roman(top)} of de naam van de trede"
     raise CellError(f"{shown} is geen trede ({choices})")
 
@@ -169,7 +173,10 @@ def read_yes_no(value: object) -> bool | None:
 
 
 def read_birth_year(value: object, today: date) -> int:
-    day, _year_only = read_date(value, today)
+    try:
+        day, _year_only = read_date(value, today)
+    except CellError:
+        raise CellError(f"{text_of(value)}: een geboortejaar van {FIRST_YEAR} tot en met {today.year}") from None
     if not FIRST_YEAR <= day.year <= today.year:
         raise CellError(f"{text_of(value)}: een geboortejaar van {FIRST_YEAR} tot en met {today.year}")
     return day.year

@@ -52,13 +52,13 @@ for _target, _words in {
     "contact_on": "contactdatum, datum contact, contact, laatste contact, datum bezoek",
     "contact_kind": "soort contact, contactvorm, soort, vorm contact",
     "consent": "toestemming, akkoord, toestemming registratie, avg toestemming, toestemming avg",
-    "phone": "telefoon, telefoonnummer, tel, telnr, mobiel, telefoon mobiel",
+    "phone": "telefoon, telefoonnummer, tel, telnr, tel nr, mobiel, telefoon mobiel, gsm",
     "email": "e mail, email, mail, e mailadres, emailadres, mailadres",
     "signal": "signaal, signalen, signalering, signaleringen, hulpvraag, probleem",
     "note": "opmerking, opmerkingen, notitie, notities, toelichting, bijzonderheden",
 }.items():
     for _word in _words.split(","):
-        _HEADERS[_word.strip()] = _target
+        _HEADERS[" ".join(re.sub(r"[^\w]+", " ", fold(_word)).split())] = _target  # as `normal_header` makes them
 
 _LADDER_WORDS = {
     "pl": "participation",
@@ -130,15 +130,21 @@ def map_headers(headers: Sequence[str], saved: Mapping[str, str] | None = None) 
     """One target per column: what the coordinator saved for this header text, else a guess.
     A target other than a wide ladder column is used once: a second "naam" is left out."""
     remembered = saved or {}
-    result: list[str | None] = []
+    result: list[str | None] = [None] * len(headers)
     taken: set[str] = set()
-    for header in headers:
-        target = remembered.get(normal_header(header)) or guess(header)
-        if target is not None and target != IGNORE and target in taken:
-            target = None
-        if target is not None and target != IGNORE:
-            taken.add(target)
-        result.append(target)
+
+    def take(index: int, target: str | None) -> None:
+        if target is None or (target in taken and target != IGNORE):
+            return
+        taken.add(target)
+        result[index] = target
+
+    chosen = [remembered.get(normal_header(h)) for h in headers]
+    for index, target in enumerate(chosen):  # what the coordinator chose first, wherever it stands
+        take(index, target)
+    for index, header in enumerate(headers):
+        if chosen[index] is None:
+            take(index, guess(header))
     return result
 
 

@@ -12,19 +12,20 @@ import json
 import uuid
 from collections import Counter
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from wijkwerk_tui.db.engine import Database
-from wijkwerk_tui.db.rows import get_live, touch
+from wijkwerk_tui.db.rows import CHUNK, NotFound, get_live, get_live_many, touch
 from wijkwerk_tui.db.tables import (
     ActivityResident,
     Area,
     Contact,
     Goal,
+    GroupActivity,
     ImportBatch,
+    ImportRecord,
     LadderStep,
     Referral,
     Resident,
@@ -40,6 +41,8 @@ from wijkwerk_tui.store import areas as area_store
 from wijkwerk_tui.store import audit, contacts, imports, ladders, residents, signals
 from wijkwerk_tui.store.access import require_role
 from wijkwerk_tui.store.contacts import ContactData
+from wijkwerk_tui.store.ladders import Placement
+from wijkwerk_tui.store.residents import NewResident
 from wijkwerk_tui.store.signals import SignalData
 
 GONE = "Een inwoner uit de voorvertoning is intussen verwijderd. Bekijk de import opnieuw."
@@ -64,88 +67,17 @@ class Imported:
 
 def _area_ids(
     session: Session, db: Database, actor: uuid.UUID | None, preview: Preview
-) -> tuple[dict[str, uuid.UUID], list[uuid.UUID]]:
+) -> tuple[dict[str, uuid.UUID], list[Area]]:
     """Every area the import names, by folded name, and the ones it had to make."""
     found = {fold(a.name): a.id for a in session.exec(select(Area).where(col(Area.deleted_at).is_(None)))}
-    made: list[uuid.UUID] = []
+    made: list[Area] = []
     for person in preview.people:
         wanted = fold(person.area)
         if person.area and wanted not in found:
             area = area_store.create_in(session, db, actor, person.area)
             found[wanted] = area.id
-            made.append(area.id)
+            made.append(area)
     return found, made
-
-
-def _add_fact(
-    session: Session, db: Database, actor: uuid.UUID | None, resident_id: uuid.UUID, fact: Fact
-) -> LadderStep | Contact | Signal:
-    if fact.kind == "ladder":
-        assert fact.step is not None
-        return ladders.record_in(session, db, actor, resident_id, Ladder(fact.code), fact.step, fact.on, note=fact.note)
-    if fact.kind == "contact":
-        return contacts.add_in(session, db, actor, resident_id, ContactData(fact.on, fact.code, note=fact.note))
-    signal = SignalData(fact.code, noticed_on=fact.on, description=fact.note)
-    return signals.add_in(session, db, actor, resident_id, signal)
-
-
-def _resident(
-    session: Session, db: Database, actor: uuid.UUID | None, person: Planned, area_id: uuid.UUID | None
-) -> tuple[Resident, bool]:
-    if person.resident_id is not None:
-        resident = session.exec(select(Resident).where(Resident.id == person.resident_id)).first()
-        if resident is None or resident.deleted_at is not None or resident.anonymised_at is not None:
-            raise DomainError(GONE)
-        return resident, False
-    p = person.person
-    clean = check_personal_data(
-        PersonalData(p.given, p.prefix, p.family, p.birth_year, p.birth_date, p.phone, p.email), db.today()
-    )
-    consent_on = db.today() if p.consent else None
-    return residents.create_in(session, db, actor, clean, area_id, p.consent, consent_on), True
-
-
-def apply(db: Database, actor: uuid.UUID | None, preview: Preview) -> Imported:
-    """Write what the preview showed, all or nothing."""
-    with db.transaction() as session:
-        require_role(session, actor, "import")
-        batch = imports.new_batch(
-            session, db, actor, preview.file_name, preview.digest, len(preview.rows), preview.mapping
-        )
-        area_ids, new_areas = _area_ids(session, db, actor, preview)
-        wanted = [k for p in preview.people for _f, k in p.facts] + [p.key for p in preview.people]
-        done = imports.live_keys(session, wanted)  # again, inside the transaction
-        counts: Counter[str] = Counter()
-        new = added_to = 0
-        for person in preview.people:
-            facts = [(f, k) for f, k in person.facts if k not in done]
-            if person.resident_id is not None and not facts:
-                continue
-            if person.resident_id is None and person.key in done:
-                continue  # a second import of the same sheet got there first
-            resident, made = _resident(session, db, actor, person, area_ids.get(fold(person.area)))
-            if made:
-                new += 1
-                imports.remember(session, db, actor, batch.id, person.key, "resident", resident.id)
-            else:
-                added_to += 1
-            for fact, key in facts:
-                row = _add_fact(session, db, actor, resident.id, fact)
-                imports.remember(session, db, actor, batch.id, key, str(row.__tablename__), row.id)
-                counts[fact.kind] += 1
-        for area_id in new_areas:  # keyed by batch: an area is no fact of the sheet
-            imports.remember(session, db, actor, batch.id, f"area:{area_id}", "area", area_id)
-        result = Imported(batch.id, new, added_to, dict(counts), len(new_areas))
-        batch.counts = json.dumps(
-            {"new": new, "added_to": added_to, "areas": result.areas_new, **{k: counts[k] for k in sorted(counts)}}
-        )
-        session.add(batch)
-        session.flush()
-        _stamp_versions(session, batch.id)
-        # Counts and the batch id only: the file's name could name someone.
-        detail = f"{str(batch.id)[:8]} nieuw={new} bij={added_to} feiten={sum(counts.values())}"
-        audit.record(session, db, actor, "import.run", None, detail)
-        return result
 
 
 Made = Resident | LadderStep | Contact | Signal | Area
@@ -158,17 +90,133 @@ _MODELS: dict[str, type[Made]] = {
 }
 
 
-def _made(session: Session, table: str, row_id: uuid.UUID) -> Made:
-    model = _MODELS[table]
-    return cast("Made", session.exec(select(model).where(col(model.id) == row_id)).one())
+def _todo(session: Session, preview: Preview) -> list[tuple[Planned, list[tuple[Fact, str]]]]:
+    """Who gets what, leaving out keys already there (looked up again inside the transaction:
+    a second import of the same sheet, here or synced from elsewhere, may have come first)."""
+    wanted = [k for p in preview.people for _f, k in p.facts] + [p.key for p in preview.people]
+    done = imports.live_keys(session, wanted)
+    result = []
+    for person in preview.people:
+        facts = [(f, k) for f, k in person.facts if k not in done]
+        if person.resident_id is None and person.key in done:
+            continue
+        if person.resident_id is not None and not facts:
+            continue
+        result.append((person, facts))
+    return result
 
 
-def _stamp_versions(session: Session, batch_id: uuid.UUID) -> None:
-    """Note each made row's version once the import is complete (an undo compares it)."""
-    for record in imports.records(session, batch_id):
-        row = _made(session, record.table_name, record.record_id)
-        record.record_version = row.version
-        session.add(record)
+def _residents(
+    session: Session,
+    db: Database,
+    actor: uuid.UUID | None,
+    todo: list[tuple[Planned, list[tuple[Fact, str]]]],
+    area_ids: dict[str, uuid.UUID],
+) -> tuple[dict[int, uuid.UUID], list[tuple[str, Made]]]:
+    """Each person's resident id (new ones made), and the new residents under their keys."""
+    known = [p.resident_id for p, _f in todo if p.resident_id is not None]
+    try:
+        found = get_live_many(session, Resident, known, "Inwoner")
+    except NotFound:
+        raise DomainError(GONE) from None
+    if any(r.anonymised_at is not None for r in found.values()):
+        raise DomainError(GONE)
+    new = [p for p, _f in todo if p.resident_id is None]
+    items = []
+    for p in new:
+        person = p.person
+        clean = check_personal_data(
+            PersonalData(
+                person.given,
+                person.prefix,
+                person.family,
+                person.birth_year,
+                person.birth_date,
+                person.phone,
+                person.email,
+            ),
+            db.today(),
+        )
+        area_id = area_ids.get(fold(p.area)) if p.area else None
+        items.append(NewResident(clean, area_id, person.consent, db.today() if person.consent else None))
+    made = residents.create_many_in(session, db, actor, items)
+    ids = {id(p): p.resident_id for p, _f in todo if p.resident_id is not None}
+    ids.update({id(p): r.id for p, r in zip(new, made, strict=True)})
+    return ids, [(p.key, r) for p, r in zip(new, made, strict=True)]
+
+
+def _facts(
+    session: Session,
+    db: Database,
+    actor: uuid.UUID | None,
+    todo: list[tuple[Planned, list[tuple[Fact, str]]]],
+    ids: dict[int, uuid.UUID],
+) -> list[tuple[str, Made]]:
+    """Every fact through the store's own functions, a kind at a time."""
+    placements: list[tuple[str, Placement]] = []
+    visits: list[tuple[str, tuple[uuid.UUID | None, ContactData, uuid.UUID | None]]] = []
+    noticed: list[tuple[str, tuple[uuid.UUID | None, SignalData, uuid.UUID | None]]] = []
+    for person, facts in todo:
+        rid = ids[id(person)]
+        for fact, key in facts:
+            if fact.kind == "ladder":
+                assert fact.step is not None
+                placements.append((key, Placement(rid, Ladder(fact.code), fact.step, fact.on, note=fact.note)))
+            elif fact.kind == "contact":
+                visits.append((key, (rid, ContactData(fact.on, fact.code, note=fact.note), None)))
+            else:
+                noticed.append((key, (rid, SignalData(fact.code, noticed_on=fact.on, description=fact.note), None)))
+    made: list[tuple[str, Made]] = []
+    if placements:
+        rows = ladders.record_many_in(session, db, actor, [p for _k, p in placements])
+        made += [(k, r) for (k, _p), r in zip(placements, rows, strict=True)]
+    if visits:
+        rows_c = contacts.add_many_in(session, db, actor, [v for _k, v in visits])
+        made += [(k, r) for (k, _v), r in zip(visits, rows_c, strict=True)]
+    if noticed:
+        rows_s = signals.add_many_in(session, db, actor, [n for _k, n in noticed])
+        made += [(k, r) for (k, _n), r in zip(noticed, rows_s, strict=True)]
+    return made
+
+
+def apply(db: Database, actor: uuid.UUID | None, preview: Preview) -> Imported:
+    """Write what the preview showed, all or nothing."""
+    with db.transaction() as session:
+        require_role(session, actor, "import")
+        batch = imports.new_batch(
+            session, db, actor, preview.file_name, preview.digest, len(preview.rows), preview.mapping
+        )
+        area_ids, new_areas = _area_ids(session, db, actor, preview)
+        todo = _todo(session, preview)
+        ids, new_residents = _residents(session, db, actor, todo, area_ids)
+        facts = _facts(session, db, actor, todo, ids)
+        session.flush()  # every version final: an undo compares them
+        made: list[tuple[str, Made]] = [*new_residents, *facts]
+        made += [(f"area:{area.id}", area) for area in new_areas]  # keyed by batch: no fact of the sheet
+        imports.remember_all(session, db, actor, batch.id, made)
+        kinds = Counter(str(row.__tablename__) for _k, row in facts)
+        counts = {"ladder": kinds["ladderstep"], "contact": kinds["contact"], "signal": kinds["signal"]}
+        new = len(new_residents)
+        added_to = sum(1 for p, _f in todo if p.resident_id is not None)
+        result = Imported(batch.id, new, added_to, counts, len(new_areas))
+        batch.counts = json.dumps({"new": new, "added_to": added_to, "areas": len(new_areas), **counts})
+        session.add(batch)
+        # Counts and the batch id only: the file's name could name someone.
+        detail = f"{str(batch.id)[:8]} nieuw={new} bij={added_to} feiten={len(facts)}"
+        audit.record(session, db, actor, "import.run", None, detail)
+        return result
+
+
+def _made(session: Session, records: list[ImportRecord]) -> dict[uuid.UUID, Made]:
+    """The rows an import made, a table at a time."""
+    found: dict[uuid.UUID, Made] = {}
+    for table, model in _MODELS.items():
+        ids = [r.record_id for r in records if r.table_name == table]
+        for start in range(0, len(ids), CHUNK):
+            for row in session.exec(select(model).where(col(model.id).in_(ids[start : start + CHUNK]))):
+                made = cast("Made", row)
+                found[made.id] = made
+    return found
 
 
 @dataclass(frozen=True)
@@ -183,80 +231,72 @@ class Undone:
         return text
 
 
-def _in_use(session: Session, resident_id: uuid.UUID, made: set[uuid.UUID]) -> bool:
-    """Does anything live, not made by this import, hang on this resident?"""
-    for model in (LadderStep, Contact, Signal, Referral, Goal, ActivityResident):
-        query = (
-            select(func.count())
-            .select_from(model)
-            .where(col(model.resident_id) == resident_id, col(model.deleted_at).is_(None), col(model.id).not_in(made))
-        )
-        if session.exec(query).one():
-            return True
-    return False
-
-
-def _area_in_use(session: Session, area_id: uuid.UUID, made: set[uuid.UUID]) -> bool:
-    for model in (Resident, Contact, Signal, Referral):
-        query = (
-            select(func.count())
-            .select_from(model)
-            .where(col(model.area_id) == area_id, col(model.deleted_at).is_(None), col(model.id).not_in(made))
-        )
-        if session.exec(query).one():
-            return True
-    return False
+def _pointed_at(
+    session: Session, column: str, targets: list[uuid.UUID], leaving: set[uuid.UUID], models: tuple[type[Any], ...]
+) -> set[uuid.UUID]:
+    """Which targets a live row points at (by `column`) that is not among the rows leaving."""
+    busy: set[uuid.UUID] = set()
+    for model in models:
+        for start in range(0, len(targets), CHUNK):
+            query = select(getattr(model, column), model.id).where(
+                col(getattr(model, column)).in_(targets[start : start + CHUNK]), col(model.deleted_at).is_(None)
+            )
+            busy.update(target for target, row_id in session.exec(query) if row_id not in leaving)
+    return busy
 
 
 def undo(db: Database, actor: uuid.UUID | None, batch_id: uuid.UUID) -> Undone:
     """Remove what the import made (soft delete, as everywhere), in one transaction.
 
-    A row changed since the import stays (its version moved), and so does a new resident
-    with more on file than the import brought: undo must not take a worker's work with it."""
+    A row changed since the import stays (its version moved), and so does a new resident or
+    area something else now points at: undo must not take a worker's work with it."""
     with db.transaction() as session:
         require_role(session, actor, "import")
         batch = get_live(session, ImportBatch, batch_id, "Import")
         if batch.undone_at is not None:
             raise DomainError("Deze import is al ongedaan gemaakt.")
         records = imports.records(session, batch_id)
-        rows = {r.record_id: (r, _made(session, r.table_name, r.record_id)) for r in records}
-        made = set(rows)
+        rows = _made(session, records)
+        leaving = {
+            r.record_id
+            for r in records
+            if r.record_id in rows
+            and rows[r.record_id].deleted_at is None
+            and rows[r.record_id].version == r.record_version
+        }
+        new_residents = [r.record_id for r in records if r.table_name == "resident"]
+        leaving -= _pointed_at(
+            session,
+            "resident_id",
+            new_residents,
+            leaving,
+            (LadderStep, Contact, Signal, Referral, Goal, ActivityResident),
+        )
+        new_areas = [r.record_id for r in records if r.table_name == "area"]
+        leaving -= _pointed_at(
+            session, "area_id", new_areas, leaving, (Resident, Contact, Signal, Referral, GroupActivity)
+        )
         now = db.now()
-        removed = kept = 0
-        touched: set[tuple[uuid.UUID, str]] = set()
-        order = ("ladderstep", "contact", "signal", "resident", "area")
-        for table in order:
-            for record, row in [(r, x) for r, x in rows.values() if r.table_name == table]:
-                changed = row.deleted_at is not None or row.version != record.record_version
-                if table == "resident":
-                    assert isinstance(row, Resident)
-                    changed = changed or _in_use(session, row.id, made)
-                if table == "area":
-                    changed = changed or _area_in_use(session, row.id, made)
-                if changed:
-                    kept += 1
-                    if row.deleted_at is None:
-                        made.discard(row.id)
-                    continue
-                row.deleted_at = now
-                session.add(touch(db, row))
-                record.deleted_at = now
-                session.add(touch(db, record))
-                removed += 1
-                if isinstance(row, LadderStep):
-                    touched.add((row.resident_id, row.ladder))
-                if isinstance(row, Contact) and row.resident_id is not None:
-                    touched.add((row.resident_id, "contact"))
-            session.flush()
-        gone = {x.id for _r, x in rows.values() if isinstance(x, Resident) and x.deleted_at is not None}
-        for resident_id, what in touched:
-            if resident_id in gone:
+        placements: set[tuple[uuid.UUID, Ladder]] = set()
+        visited: set[uuid.UUID] = set()
+        for record in records:
+            if record.record_id not in leaving:
                 continue
-            if what == "contact":
-                contacts.refresh_last_contact(session, db, resident_id)
-            else:
-                ladders.refresh_current(session, db, resident_id, Ladder(what))
+            row = rows[record.record_id]
+            row.deleted_at = now
+            session.add(touch(db, row))
+            record.deleted_at = now  # the key is free again: the sheet may come in once more
+            session.add(touch(db, record))
+            if isinstance(row, LadderStep):
+                placements.add((row.resident_id, Ladder(row.ladder)))
+            if isinstance(row, Contact) and row.resident_id is not None:
+                visited.add(row.resident_id)
+        session.flush()
+        # What the residents who stay derive from the rows that went.
+        ladders.refresh_many(session, db, {(rid, ladder) for rid, ladder in placements if rid not in leaving})
+        contacts.refresh_last_contacts(session, db, visited - leaving)
         batch.undone_at, batch.undone_by = now, actor
         session.add(touch(db, batch))
-        audit.record(session, db, actor, "import.undo", None, f"{str(batch.id)[:8]} weg={removed} bleef={kept}")
-        return Undone(removed, kept)
+        kept = len(records) - len(leaving)
+        audit.record(session, db, actor, "import.undo", None, f"{str(batch.id)[:8]} weg={len(leaving)} bleef={kept}")
+        return Undone(len(leaving), kept)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -51,20 +52,37 @@ def record(
 
     `at` is for events that happened while the database was closed (a failed login).
     """
+    record_many(session, db, actor, [(action, resident_id, detail)], at)
+
+
+def record_many(
+    session: Session,
+    db: Database,
+    actor: uuid.UUID | None,
+    events: Sequence[tuple[str, uuid.UUID | None, str]],
+    at: datetime | None = None,
+) -> None:
+    """Append events (action, resident, detail) in order, chained as one `record` each would."""
     last = session.exec(select(AuditEvent.seq, AuditEvent.hash).order_by(col(AuditEvent.seq).desc()).limit(1)).first()
-    event = AuditEvent(
-        seq=(last[0] or 0) + 1 if last else 1,  # known before the insert: the hash covers it
-        digest=2,
-        at=at or db.now(),
-        worker_id=actor,
-        action=action,
-        resident_id=resident_id,
-        detail=detail,
-        device_id=db.device_id,
-        prev_hash=last[1] if last else "",
-    )
-    event.hash = digest(event)
-    session.add(event)
+    seq, prev = ((last[0] or 0), last[1]) if last else (0, "")
+    when = at or db.now()
+    made = []
+    for action, resident_id, detail in events:
+        seq += 1
+        event = AuditEvent(
+            seq=seq,  # known before the insert: the hash covers it
+            digest=2,
+            at=when,
+            worker_id=actor,
+            action=action,
+            resident_id=resident_id,
+            detail=detail,
+            device_id=db.device_id,
+            prev_hash=prev,
+        )
+        event.hash = prev = digest(event)
+        made.append(event)
+    session.add_all(made)
 
 
 def log(

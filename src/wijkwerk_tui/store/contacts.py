@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -10,7 +11,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from wijkwerk_tui.db.engine import Database
-from wijkwerk_tui.db.rows import get_live, stamp_new, touch
+from wijkwerk_tui.db.rows import CHUNK, get_live, get_live_many, stamp_new, touch
 from wijkwerk_tui.db.tables import Contact, Resident
 from wijkwerk_tui.domain.activities import CONTACT_KINDS
 from wijkwerk_tui.domain.errors import ValidationError
@@ -61,24 +62,27 @@ def add_in(
     data: ContactData,
     area_id: uuid.UUID | None = None,
 ) -> Contact:
-    kind = check_code(CONTACT_KINDS, data.kind, "kind", "soort contact")
-    duration = _duration(data.duration_min)
-    note = clean_text(data.note, "note", max_len=4000)
-    story = clean_text(data.story, "story", max_len=STORY_MAX) if data.is_story else ""
-    if data.is_story and not story:
-        raise ValidationError("story", "Schrijf het verhaal in een paar zinnen, zonder namen.")
-    if data.contact_on > db.today():
-        raise ValidationError("contact_on", "Een contactmoment kan niet in de toekomst liggen.")
-    if resident_id is not None:
-        resident = get_live(session, Resident, resident_id, "Inwoner")
-        area_id = area_id or resident.area_id
-        if resident.last_contact_on is None or data.contact_on > resident.last_contact_on:
-            resident.last_contact_on = data.contact_on
-            session.add(touch(db, resident))
-    contact = stamp_new(
-        db,
-        actor,
-        Contact(
+    return add_many_in(session, db, actor, [(resident_id, data, area_id)])[0]
+
+
+def add_many_in(
+    session: Session,
+    db: Database,
+    actor: uuid.UUID | None,
+    items: Sequence[tuple[uuid.UUID | None, ContactData, uuid.UUID | None]],
+) -> list[Contact]:
+    """Contacts (resident or None, what, area) inside the caller's transaction, in one flush."""
+    made: list[Contact] = []
+    for resident_id, data, area_id in items:
+        kind = check_code(CONTACT_KINDS, data.kind, "kind", "soort contact")
+        duration = _duration(data.duration_min)
+        note = clean_text(data.note, "note", max_len=4000)
+        story = clean_text(data.story, "story", max_len=STORY_MAX) if data.is_story else ""
+        if data.is_story and not story:
+            raise ValidationError("story", "Schrijf het verhaal in een paar zinnen, zonder namen.")
+        if data.contact_on > db.today():
+            raise ValidationError("contact_on", "Een contactmoment kan niet in de toekomst liggen.")
+        contact = Contact(
             resident_id=resident_id,
             area_id=area_id,
             kind=kind,
@@ -88,12 +92,21 @@ def add_in(
             is_story=data.is_story,
             story=story,
             worker_id=actor,
-        ),
-    )
-    session.add(contact)
+        )
+        made.append(stamp_new(db, actor, contact))
+    residents = get_live_many(session, Resident, [c.resident_id for c in made if c.resident_id is not None], "Inwoner")
+    for contact in made:
+        if contact.resident_id is None:
+            continue
+        resident = residents[contact.resident_id]
+        contact.area_id = contact.area_id or resident.area_id
+        if resident.last_contact_on is None or contact.contact_on > resident.last_contact_on:
+            resident.last_contact_on = contact.contact_on
+            session.add(touch(db, resident))
+    session.add_all(made)
     session.flush()
-    audit.record(session, db, actor, "contact.create", resident_id, kind)
-    return contact
+    audit.record_many(session, db, actor, [("contact.create", c.resident_id, c.kind) for c in made])
+    return made
 
 
 def refresh_last_contact(session: Session, db: Database, resident_id: uuid.UUID) -> None:
@@ -105,6 +118,23 @@ def refresh_last_contact(session: Session, db: Database, resident_id: uuid.UUID)
         )
     ).one()
     session.add(touch(db, resident))
+
+
+def refresh_last_contacts(session: Session, db: Database, resident_ids: set[uuid.UUID]) -> None:
+    """`refresh_last_contact` for many residents, in a few queries."""
+    wanted = list(resident_ids)
+    residents = get_live_many(session, Resident, wanted, "Inwoner")
+    last: dict[uuid.UUID, date] = {}
+    for start in range(0, len(wanted), CHUNK):
+        query = (
+            select(Contact.resident_id, func.max(Contact.contact_on))
+            .where(col(Contact.resident_id).in_(wanted[start : start + CHUNK]), col(Contact.deleted_at).is_(None))
+            .group_by(col(Contact.resident_id))
+        )
+        last.update({rid: day for rid, day in session.exec(query) if rid is not None})
+    for rid, resident in residents.items():
+        resident.last_contact_on = last.get(rid)
+        session.add(touch(db, resident))
 
 
 def for_resident(db: Database, resident_id: uuid.UUID, limit: int = 100) -> list[Contact]:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -65,17 +66,27 @@ def new_batch(
     return batch
 
 
-def remember(
+def remember_all(
     session: Session,
     db: Database,
     actor: uuid.UUID | None,
     batch_id: uuid.UUID,
-    key: str,
-    table: str,
-    row_id: uuid.UUID,
+    made: Sequence[tuple[str, Any]],
 ) -> None:
-    session.add(
-        stamp_new(db, actor, ImportRecord(batch_id=batch_id, import_key=key, table_name=table, record_id=row_id))
+    """Note each (key, row) an import made, with the row's version now (an undo compares it)."""
+    session.add_all(
+        stamp_new(
+            db,
+            actor,
+            ImportRecord(
+                batch_id=batch_id,
+                import_key=key,
+                table_name=str(row.__tablename__),
+                record_id=row.id,
+                record_version=row.version,
+            ),
+        )
+        for key, row in made
     )
 
 

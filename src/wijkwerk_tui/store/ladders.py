@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from sqlmodel import Session, col, select
 
 from wijkwerk_tui.db.engine import Database
-from wijkwerk_tui.db.rows import get_live, stamp_new, touch
+from wijkwerk_tui.db.rows import CHUNK, get_live, get_live_many, stamp_new, touch
 from wijkwerk_tui.db.tables import LadderStep, Resident
 from wijkwerk_tui.domain.dates import check_not_before_birth
 from wijkwerk_tui.domain.errors import ValidationError
@@ -65,33 +67,77 @@ def record_in(
     note: str = "",
 ) -> LadderStep:
     """Validate and add one placement inside the caller's transaction."""
-    number = validate_step(ladder, step, "step")
-    target = None
-    if potential not in (None, ""):
-        target = validate_step(ladder, potential, "potential")
-    if measured_on > db.today():
-        raise ValidationError("measured_on", "Een meting kan niet in de toekomst liggen.")
-    note = clean_text(note, "note", max_len=2000)
-    resident = get_live(session, Resident, resident_id, "Inwoner")
-    check_not_before_birth(measured_on, resident.birth_year, resident.birth_date, "measured_on")
-    row = stamp_new(
-        db,
-        actor,
-        LadderStep(
-            resident_id=resident_id,
-            ladder=ladder.value,
+    return record_many_in(session, db, actor, [Placement(resident_id, ladder, step, measured_on, potential, note)])[0]
+
+
+@dataclass(frozen=True)
+class Placement:
+    resident_id: uuid.UUID
+    ladder: Ladder
+    step: int | str
+    measured_on: date
+    potential: int | str | None = None
+    note: str = ""
+
+
+def record_many_in(
+    session: Session, db: Database, actor: uuid.UUID | None, placements: Sequence[Placement]
+) -> list[LadderStep]:
+    """Validate and add placements inside the caller's transaction: the same rules as one, in
+    one flush, each resident's current step worked out once (an import brings thousands)."""
+    checked = []
+    for p in placements:
+        number = validate_step(p.ladder, p.step, "step")
+        target = validate_step(p.ladder, p.potential, "potential") if p.potential not in (None, "") else None
+        if p.measured_on > db.today():
+            raise ValidationError("measured_on", "Een meting kan niet in de toekomst liggen.")
+        checked.append((p, number, target, clean_text(p.note, "note", max_len=2000)))
+    residents = get_live_many(session, Resident, [p.resident_id for p in placements], "Inwoner")
+    rows = []
+    for p, number, target, note in checked:
+        resident = residents[p.resident_id]
+        check_not_before_birth(p.measured_on, resident.birth_year, resident.birth_date, "measured_on")
+        row = LadderStep(
+            resident_id=p.resident_id,
+            ladder=p.ladder.value,
             step=number,
             potential=target,
-            measured_on=measured_on,
+            measured_on=p.measured_on,
             worker_id=actor,
             note=note,
-        ),
-    )
-    session.add(row)
+        )
+        rows.append(stamp_new(db, actor, row))
+    session.add_all(rows)
     session.flush()
-    _refresh_cache(session, touch(db, resident), ladder)
-    audit.record(session, db, actor, "ladder.record", resident_id, ladder.value)
-    return row
+    _refresh_caches(session, db, residents, {(p.resident_id, p.ladder) for p in placements})
+    audit.record_many(session, db, actor, [("ladder.record", p.resident_id, p.ladder.value) for p in placements])
+    return rows
+
+
+_FEW = 20  # below this many, each resident's history is read on its own (as one save always did)
+
+
+def _refresh_caches(
+    session: Session, db: Database, residents: dict[uuid.UUID, Resident], pairs: set[tuple[uuid.UUID, Ladder]]
+) -> None:
+    if len(pairs) < _FEW:
+        for resident_id, ladder in pairs:
+            _refresh_cache(session, touch(db, residents[resident_id]), ladder)
+        return
+    latest: dict[tuple[uuid.UUID, str], int] = {}
+    wanted = list({resident_id for resident_id, _ladder in pairs})
+    for start in range(0, len(wanted), CHUNK):
+        query = (
+            select(LadderStep.resident_id, LadderStep.ladder, LadderStep.step)
+            .where(col(LadderStep.resident_id).in_(wanted[start : start + CHUNK]), col(LadderStep.deleted_at).is_(None))
+            .order_by(col(LadderStep.measured_on), col(LadderStep.created_at))
+        )
+        for resident_id, ladder_code, step in session.exec(query):
+            latest[(resident_id, ladder_code)] = step  # the last by date wins, as in `_live_history`
+    for resident_id, ladder in pairs:
+        resident = touch(db, residents[resident_id])
+        setattr(resident, _CACHE_COLUMN[ladder], latest.get((resident_id, ladder.value)))
+        session.add(resident)
 
 
 def delete_step(db: Database, actor: uuid.UUID | None, step_id: uuid.UUID) -> None:
@@ -103,6 +149,13 @@ def delete_step(db: Database, actor: uuid.UUID | None, step_id: uuid.UUID) -> No
         resident = get_live(session, Resident, row.resident_id, "Inwoner")
         _refresh_cache(session, resident, Ladder(row.ladder))
         audit.record(session, db, actor, "ladder.delete", row.resident_id, row.ladder)
+
+
+def refresh_many(session: Session, db: Database, pairs: set[tuple[uuid.UUID, Ladder]]) -> None:
+    """After placements of many residents were removed in the caller's transaction (an import undone)."""
+    if pairs:
+        residents = get_live_many(session, Resident, [rid for rid, _ladder in pairs], "Inwoner")
+        _refresh_caches(session, db, residents, pairs)
 
 
 def refresh_current(session: Session, db: Database, resident_id: uuid.UUID, ladder: Ladder) -> None:

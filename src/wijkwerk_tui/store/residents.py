@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import asdict
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
@@ -61,23 +62,39 @@ def create_in(
     consent_on: date | None,
 ) -> Resident:
     """Insert a resident inside a caller's transaction (the intake saves more in the same one)."""
-    area_name = _area_name(session, area_id)
-    resident = stamp_new(
-        db,
-        actor,
-        Resident(
-            **asdict(clean),
-            area_id=area_id,
-            consent_register=consent_register,
-            consent_on=consent_on,
-            search_key=search_key(clean, area_name),
-            name_key=phonetic_key(clean.family_name),
-        ),
-    )
-    session.add(resident)
+    return create_many_in(session, db, actor, [NewResident(clean, area_id, consent_register, consent_on)])[0]
+
+
+@dataclass(frozen=True)
+class NewResident:
+    clean: PersonalData  # checked by `check_personal_data`
+    area_id: uuid.UUID | None
+    consent_register: bool | None
+    consent_on: date | None
+
+
+def create_many_in(
+    session: Session, db: Database, actor: uuid.UUID | None, items: Sequence[NewResident]
+) -> list[Resident]:
+    """Insert residents inside a caller's transaction, in one flush (an import brings many)."""
+    names: dict[uuid.UUID | None, str] = {}
+    made = []
+    for item in items:
+        if item.area_id not in names:
+            names[item.area_id] = _area_name(session, item.area_id)
+        resident = Resident(
+            **asdict(item.clean),
+            area_id=item.area_id,
+            consent_register=item.consent_register,
+            consent_on=item.consent_on,
+            search_key=search_key(item.clean, names[item.area_id]),
+            name_key=phonetic_key(item.clean.family_name),
+        )
+        made.append(stamp_new(db, actor, resident))
+    session.add_all(made)
     session.flush()
-    audit.record(session, db, actor, "resident.create", resident.id)
-    return resident
+    audit.record_many(session, db, actor, [("resident.create", r.id, "") for r in made])
+    return made
 
 
 def edit_values(resident: Resident) -> dict[str, Any]:

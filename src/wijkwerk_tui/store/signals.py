@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -10,7 +11,7 @@ from sqlalchemy import ColumnElement, or_, true
 from sqlmodel import Session, col, select
 
 from wijkwerk_tui.db.engine import Database
-from wijkwerk_tui.db.rows import NotFound, get_live, stamp_new, touch
+from wijkwerk_tui.db.rows import NotFound, get_live, get_live_many, stamp_new, touch
 from wijkwerk_tui.db.tables import MeldcodeStep, Referral, Resident, Signal, SignalReopening
 from wijkwerk_tui.domain import signals as rules
 from wijkwerk_tui.domain.accounts import Viewer, can_see_signal
@@ -76,27 +77,33 @@ def add_in(
     data: SignalData,
     area_id: uuid.UUID | None = None,
 ) -> Signal:
-    category = check_code(rules.CATEGORIES, data.category, "category", "categorie")
-    urgency = check_code(rules.URGENCIES, data.urgency, "urgency", "urgentie")
-    source = check_code(rules.SOURCES, data.source, "source", "bron")
-    description = clean_text(data.description, "description", max_len=4000)
-    subject = clean_line(data.subject, "subject", max_len=200)
+    return add_many_in(session, db, actor, [(resident_id, data, area_id)])[0]
+
+
+def add_many_in(
+    session: Session,
+    db: Database,
+    actor: uuid.UUID | None,
+    items: Sequence[tuple[uuid.UUID | None, SignalData, uuid.UUID | None]],
+) -> list[Signal]:
+    """Signals (resident or None, what, area) inside the caller's transaction, in one flush."""
     today = db.today()
-    noticed_on = data.noticed_on or today
-    if noticed_on > today:
-        raise ValidationError("noticed_on", "Een signaal kan niet in de toekomst zijn opgemerkt.")
-    follow_up_on = data.follow_up_on or rules.default_follow_up(noticed_on)
-    if follow_up_on < noticed_on:
-        raise ValidationError("follow_up_on", "De opvolgdatum ligt vóór de datum van het signaal.")
-    if resident_id is not None:
-        resident = get_live(session, Resident, resident_id, "Inwoner")
-        area_id = area_id or resident.area_id
-    elif not subject:
-        raise ValidationError("subject", "Beschrijf om wie het gaat als de inwoner nog niet bekend is.")
-    signal = stamp_new(
-        db,
-        actor,
-        Signal(
+    made: list[Signal] = []
+    for resident_id, data, area_id in items:
+        category = check_code(rules.CATEGORIES, data.category, "category", "categorie")
+        urgency = check_code(rules.URGENCIES, data.urgency, "urgency", "urgentie")
+        source = check_code(rules.SOURCES, data.source, "source", "bron")
+        description = clean_text(data.description, "description", max_len=4000)
+        subject = clean_line(data.subject, "subject", max_len=200)
+        noticed_on = data.noticed_on or today
+        if noticed_on > today:
+            raise ValidationError("noticed_on", "Een signaal kan niet in de toekomst zijn opgemerkt.")
+        follow_up_on = data.follow_up_on or rules.default_follow_up(noticed_on)
+        if follow_up_on < noticed_on:
+            raise ValidationError("follow_up_on", "De opvolgdatum ligt vóór de datum van het signaal.")
+        if resident_id is None and not subject:
+            raise ValidationError("subject", "Beschrijf om wie het gaat als de inwoner nog niet bekend is.")
+        signal = Signal(
             resident_id=resident_id,
             subject=subject,
             area_id=area_id,
@@ -108,13 +115,19 @@ def add_in(
             follow_up_on=follow_up_on,
             confidential=data.confidential,
             worker_id=actor,
-        ),
-    )
-    session.add(signal)
+        )
+        made.append(stamp_new(db, actor, signal))
+    residents = get_live_many(session, Resident, [s.resident_id for s in made if s.resident_id is not None], "Inwoner")
+    for signal in made:
+        if signal.resident_id is not None and signal.area_id is None:  # where the resident lives
+            signal.area_id = residents[signal.resident_id].area_id
+    session.add_all(made)
     session.flush()
-    _record_meldcode(session, db, actor, signal, data.meldcode)
-    audit.record(session, db, actor, "signal.create", resident_id, category)
-    return signal
+    for signal, (_resident_id, data, _area_id) in zip(made, items, strict=True):
+        if data.meldcode:
+            _record_meldcode(session, db, actor, signal, data.meldcode)
+    audit.record_many(session, db, actor, [("signal.create", s.resident_id, s.category) for s in made])
+    return made
 
 
 def update_signal(
