@@ -288,6 +288,20 @@ def ods_sheet(path: Path) -> Expected:
     return Expected(residents=2, ladder=2, areas={"Ruinen"})
 
 
+_CONSONANTS, _VOWELS = "bdfgklmnprstv", "aeiou"
+
+
+def _unique_word(n: int) -> str:
+    """A pronounceable suffix per number whose sound key differs from every other's (digits
+    would not do: 'Smit2552' and 'Smit2252' sound alike to the phonetic key)."""
+    syllables = []
+    while True:
+        n, rest = divmod(n, len(_CONSONANTS) * len(_VOWELS))
+        syllables.append(_CONSONANTS[rest // len(_VOWELS)] + _VOWELS[rest % len(_VOWELS)])
+        if n == 0:
+            return "".join(syllables)
+
+
 def big_sheet(path: Path, rows: int, seed: int = 9) -> Expected:
     """`rows` rows, long form, about three measurements per person (the benchmark's file)."""
     rng = random.Random(seed)
@@ -298,7 +312,7 @@ def big_sheet(path: Path, rows: int, seed: int = 9) -> Expected:
     expected = Expected()
     for p in range(people):
         given, (prefix, family) = rng.choice(GIVEN), rng.choice(FAMILY)
-        name = _comma_name(given, prefix, f"{family}{p}")
+        name = _comma_name(given, prefix, f"{family}{_unique_word(p)}")
         year = 1930 + p % 75
         for m in range(min(3, rows - 3 * p)):
             ws.append(

@@ -238,7 +238,7 @@ def plan(
             if match is not None:
                 born = (match.named.birth_year, match.named.birth_date)
         _check_facts(row, born)
-    all_keys = [f.key(row_person[r.ref].person) for r in good if r.ref in row_person for f in r.facts]
+    all_keys = [f.key(r.person) for r in good if r.person is not None for f in r.facts]
     done_before = imports.known_keys(db, all_keys)
     seen: set[str] = set()
     verdicts: list[RowVerdict] = []
@@ -308,8 +308,11 @@ def _verdict(
     if row.errors or planned is None:
         return RowVerdict(row.ref, row.sheet, row.number, ERROR, name, "; ".join(row.errors) or "fout")
     adds: list[str] = []
+    assert row.person is not None
     for fact in row.facts:
-        key = fact.key(planned.person)
+        # Keyed by the row's own person (as the sheet writes him), not by whom he was matched
+        # with: the match may differ next time (an earlier import's resident), the key may not.
+        key = fact.key(row.person)
         if key in done_before or key in seen:
             continue
         seen.add(key)

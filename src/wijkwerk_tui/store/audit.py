@@ -15,13 +15,31 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.db.tables import AuditEvent
+from wijkwerk_tui.db.types import new_id
 
 
-def digest(event: AuditEvent) -> str:
+@dataclass(frozen=True)
+class Entry:
+    """An event's columns before it is written (the hash is computed from these)."""
+
+    seq: int | None
+    digest: int
+    id: uuid.UUID
+    at: datetime
+    worker_id: uuid.UUID | None
+    action: str
+    resident_id: uuid.UUID | None
+    detail: str
+    device_id: str
+    prev_hash: str
+
+
+def digest(event: AuditEvent | Entry) -> str:
     """The entry's hash. Digest 2 (every entry since migration 0008) covers every column, the
     sequence number and the digest number included; digest 1 left those two out."""
     parts = [
@@ -62,27 +80,19 @@ def record_many(
     events: Sequence[tuple[str, uuid.UUID | None, str]],
     at: datetime | None = None,
 ) -> None:
-    """Append events (action, resident, detail) in order, chained as one `record` each would."""
+    """Append events (action, resident, detail) in order, chained as one `record` each would.
+    Written as plain rows (an import appends tens of thousands; no one edits them after)."""
     last = session.exec(select(AuditEvent.seq, AuditEvent.hash).order_by(col(AuditEvent.seq).desc()).limit(1)).first()
     seq, prev = ((last[0] or 0), last[1]) if last else (0, "")
     when = at or db.now()
-    made = []
+    rows = []
     for action, resident_id, detail in events:
-        seq += 1
-        event = AuditEvent(
-            seq=seq,  # known before the insert: the hash covers it
-            digest=2,
-            at=when,
-            worker_id=actor,
-            action=action,
-            resident_id=resident_id,
-            detail=detail,
-            device_id=db.device_id,
-            prev_hash=prev,
-        )
-        event.hash = prev = digest(event)
-        made.append(event)
-    session.add_all(made)
+        seq += 1  # known before the insert: the hash covers it
+        entry = Entry(seq, 2, new_id(), when, actor, action, resident_id, detail, db.device_id, prev)
+        prev = digest(entry)
+        rows.append({**vars(entry), "hash": prev})  # (not asdict: it deep-copies each value)
+    if rows:
+        session.connection().execute(insert(AuditEvent), rows)
 
 
 def log(

@@ -9,11 +9,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.db.rows import stamp_new
 from wijkwerk_tui.db.tables import ImportBatch, ImportRecord, Worker
+from wijkwerk_tui.db.types import new_id
 from wijkwerk_tui.domain.import_columns import is_target
 from wijkwerk_tui.store import settings
 
@@ -73,21 +75,28 @@ def remember_all(
     batch_id: uuid.UUID,
     made: Sequence[tuple[str, Any]],
 ) -> None:
-    """Note each (key, row) an import made, with the row's version now (an undo compares it)."""
-    session.add_all(
-        stamp_new(
-            db,
-            actor,
-            ImportRecord(
-                batch_id=batch_id,
-                import_key=key,
-                table_name=str(row.__tablename__),
-                record_id=row.id,
-                record_version=row.version,
-            ),
-        )
+    """Note each (key, row) an import made, with the row's version now (an undo compares it).
+    Written as plain rows: tens of thousands of them, each only ever read back by key."""
+    now = db.now()
+    rows = [
+        {
+            "id": new_id(),
+            "created_at": now,
+            "updated_at": now,
+            "created_by": actor,
+            "device_id": db.device_id,
+            "deleted_at": None,
+            "version": 1,
+            "batch_id": batch_id,
+            "import_key": key,
+            "table_name": str(row.__tablename__),
+            "record_id": row.id,
+            "record_version": row.version,
+        }
         for key, row in made
-    )
+    ]
+    if rows:
+        session.connection().execute(insert(ImportRecord), rows)
 
 
 def records(session: Session, batch_id: uuid.UUID) -> list[ImportRecord]:
