@@ -217,3 +217,17 @@ def test_issue16_audit_names_nobody(db, boss: Worker, sheets) -> None:
         event = session.exec(select(AuditEvent).where(AuditEvent.action == "import.run")).one()
         names = [r.family_name for r in session.exec(select(Resident))]
     assert "villages" not in event.detail and not any(n in event.detail for n in names)
+
+
+def test_issue16_two_spellings_in_one_sheet_are_one_resident_and_stay_imported(db, boss: Worker, tmp_path) -> None:
+    path = _sheet(
+        tmp_path / "s.xlsx",
+        ["naam", "geboortejaar", "datum", "PL"],
+        ["Jansen, Piet", 1935, "1-3-2025", 2],
+        ["Janssen, Piet", 1935, "1-4-2025", 3],
+    )
+    shown = preview(db, path)
+    assert [r.status for r in shown.rows] == [NEW, "same_file"]
+    import_apply.apply(db, boss.id, shown)
+    again = preview(db, path)
+    assert not again.writes and [r.status for r in again.rows] == [KNOWN, KNOWN]

@@ -61,6 +61,14 @@ async def test_issue16_import_screen_preview_map_decline_confirm_undo(db: Databa
         rows = cells(app.screen.query_one("#import-rows", RowList))
         assert rows[1][1] == "fout" and "rij 3, kolom Datum: 31-02-2025 bestaat niet" in rows[1][2]
         assert counts(db) == before  # the dry run wrote nothing
+        await pilot.press("f")  # only the rows with an error, the whole verdict under the list
+        await settle(pilot)
+        assert [r[0] for r in cells(app.screen.query_one("#import-rows", RowList))] == ["Ruinen r3"]
+        detail = str(app.screen.query_one("#import-detail").render())
+        assert detail == "Ruinen r3: rij 3, kolom Datum: 31-02-2025 bestaat niet"
+        await pilot.press("f")
+        await settle(pilot)
+        assert len(cells(app.screen.query_one("#import-rows", RowList))) == 3
 
         # "Wie weet" is the birth year: chosen from the list, and the preview made again.
         app.screen.query_one("#import-columns", RowList).focus()

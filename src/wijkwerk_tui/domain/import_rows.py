@@ -275,7 +275,8 @@ def _facts(reader: _RowReader, sheet_date: date | None) -> list[Fact]:
             if step is None:
                 continue
             if on is None:
-                reader.fail(cells.header(ladder.value), "geen datum bij de meting (voeg een kolom Datum toe)")
+                if not cells.has("date"):  # (a date that could not be read has its own message)
+                    reader.fail(cells.header(ladder.value), "geen datum bij de meting (voeg een kolom Datum toe)")
                 continue
             facts.append(Fact("ladder", ladder.value, on, step))
     for target, value, header in cells.wide:

@@ -18,7 +18,7 @@ from wijkwerk_tui.domain.errors import DomainError
 from wijkwerk_tui.domain.import_columns import describe, normal_header
 from wijkwerk_tui.exchange import import_files
 from wijkwerk_tui.services import import_apply
-from wijkwerk_tui.services.import_plan import ERROR, Preview
+from wijkwerk_tui.services.import_plan import ERROR, Preview, RowVerdict
 from wijkwerk_tui.store import imports
 from wijkwerk_tui.ui.base import AppScreen
 from wijkwerk_tui.ui.dialogs.column_meaning import ColumnMeaningDialog
@@ -40,7 +40,8 @@ STATUS_STYLE = {"error": "bold red", "merge": "bold", "skipped": "dim", "known":
 class ImportScreen(AppScreen[None]):
     TITLE = "Importeren"
     DEFAULT_CSS = """
-    ImportScreen #import-path { margin: 0 1; }
+    ImportScreen #import-path { margin: 0 1; width: 1fr; }
+    ImportScreen #import-detail { height: auto; max-height: 4; padding: 0 1; background: $panel; }
     ImportScreen #import-error { height: auto; padding: 0 1; color: $error; }
     ImportScreen #import-summary { height: auto; padding: 0 1; }
     ImportScreen #import-columns { height: auto; max-height: 7; margin: 0 1; }
@@ -50,6 +51,7 @@ class ImportScreen(AppScreen[None]):
         Binding("escape", "app.pop_screen", "Terug", id="import.back"),
         Binding("ctrl+s", "confirm", "Importeren", id="import.confirm", priority=True),
         Binding("n", "separate", "Toch nieuwe inwoner", id="import.separate"),
+        Binding("f", "only_errors", "Alleen fouten", id="import.errors"),
         Binding("b", "remember", "Kolommen onthouden", id="import.remember"),
         Binding("i", "batches", "Eerdere imports", id="import.batches"),
     ]
@@ -60,17 +62,34 @@ class ImportScreen(AppScreen[None]):
         self.path: Path | None = None
         self.overrides: dict[str, str] = {}  # header -> target, chosen on this screen
         self.separate: set[str] = set()
+        self.only_errors = False
+        self.by_ref: dict[str, RowVerdict] = {}
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="Pad naar het bestand (.xlsx, .xls, .ods of .csv), dan Enter", id="import-path")
+        yield Input(
+            placeholder="Pad naar het bestand (.xlsx, .xls, .ods of .csv), dan Enter", id="import-path", compact=True
+        )
         yield Static("", id="import-error")
         yield Static(Text("Eerst een proefrun: er wordt niets opgeslagen tot u Ctrl+S drukt."), id="import-summary")
         yield RowList("Kolom", Column("Betekenis", flex=True), id="import-columns")
         yield RowList("Rij", "Uitkomst", Column("Wat er gebeurt", flex=True, max_width=400), id="import-rows")
+        yield Static("", id="import-detail")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#import-path", Input).focus()
+        self.watch(self.query_one("#import-rows", RowList), "cursor_row", self._detail)
+
+    def _detail(self, _index: int = 0) -> None:
+        """The whole verdict of the row under the cursor (the list cuts it off at the edge)."""
+        rows = self.query_one("#import-rows", RowList)
+        found = self.by_ref.get(rows.key_at(rows.cursor_row) or "")
+        text = "" if found is None else f"{found.label}: {self._line(found)}"
+        self.query_one("#import-detail", Static).update(Text(text))
+
+    @staticmethod
+    def _line(row: RowVerdict) -> str:
+        return f"{row.name}: {row.text}" if row.name and row.status != ERROR else row.text
 
     @on(Input.Submitted, "#import-path")
     def _file_chosen(self, event: Input.Submitted) -> None:
@@ -112,13 +131,14 @@ class ImportScreen(AppScreen[None]):
         )
         rows = self.query_one("#import-rows", RowList)
         cells = []
-        for row in shown.rows:
-            style = STATUS_STYLE.get(row.status, "")
-            text = f"{row.name}: {row.text}" if row.name and row.status != ERROR else row.text
-            cells.append((row.label, Text(STATUS[row.status], style=style), text))
+        listed = [r for r in shown.rows if r.status == ERROR] if self.only_errors else shown.rows
+        for row in listed:
+            cells.append((row.label, Text(STATUS[row.status], style=STATUS_STYLE.get(row.status, "")), self._line(row)))
+        self.by_ref = {r.ref: r for r in shown.rows}
         cursor = rows.cursor_row
-        rows.set_rows(cells, [r.ref for r in shown.rows])
+        rows.set_rows(cells, [r.ref for r in listed])
         rows.cursor_row = min(cursor, max(0, rows.row_count - 1))
+        self._detail()
         skipped = [layout.name for layout in shown.layouts if not layout.header_row]
         note = f" Blad zonder kopregel overgeslagen: {', '.join(skipped)}." if skipped else ""
         areas = f" Nieuwe gebieden: {', '.join(shown.new_areas)}." if shown.new_areas else ""
@@ -144,6 +164,11 @@ class ImportScreen(AppScreen[None]):
                 self._load()
 
         self.app.push_screen(ColumnMeaningDialog(header, current), chosen)
+
+    def action_only_errors(self) -> None:
+        if self.preview is not None:
+            self.only_errors = not self.only_errors
+            self._show(self.preview)
 
     def action_separate(self) -> None:
         rows = self.query_one("#import-rows", RowList)
