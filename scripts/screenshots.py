@@ -6,16 +6,20 @@ Run: python scripts/screenshots.py   (deterministic: fixed seed, frozen clock, f
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from wijkwerk_tui.db.engine import open_database
-from wijkwerk_tui.ops.demo_data import build_demo
-from wijkwerk_tui.ui.app import make_app
-
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the example sheet comes from the tests' fixture script
+
+from tests.importing.make_fixtures import example_sheet  # noqa: E402
+from wijkwerk_tui.db.engine import Database, open_database  # noqa: E402
+from wijkwerk_tui.ops.demo_data import build_demo  # noqa: E402
+from wijkwerk_tui.ui.app import make_app  # noqa: E402
+
 OUT = ROOT / "screenshots"
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 SIZE = (100, 30)
@@ -37,6 +41,8 @@ SCREENS: dict[str, list[str]] = {
     "accounts": ["ctrl+p", *"Medewerkers", "enter"],
     "report": ["ctrl+p", *"Rapportage", "enter"],
     "activities": ["ctrl+p", *"Groepsactiviteiten", "enter"],
+    # The example sheet (tests/importing/make_fixtures.example_sheet) in the working folder.
+    "import-preview": ["ctrl+p", *"Importeren", "enter", *"voorbeeld.xlsx", "enter"],
 }
 
 
@@ -61,7 +67,10 @@ def main() -> int:
         db_path = Path(tmp) / "demo.db"
         db = open_database(db_path, lambda: NOW)
         build_demo(db, residents=600, seed=2026)
+        on_file = _someone(db)
         db.close()
+        os.chdir(tmp)
+        example_sheet(Path(tmp) / "voorbeeld.xlsx", on_file)
         for name, keys in SCREENS.items():
             asyncio.run(_shoot(db_path, name, keys))
             print(OUT / f"{name}.svg")
@@ -70,6 +79,17 @@ def main() -> int:
         for made in _report_example(db_path):
             print(made)
     return 0
+
+
+def _someone(db: Database) -> tuple[str, str, int]:
+    """A demo resident the example sheet names (spelled a little differently)."""
+    from wijkwerk_tui.queries.search import search_residents
+    from wijkwerk_tui.store import residents
+
+    row = next(r for r in search_residents(db, "bakker", limit=20) if r.birth_year)
+    found = residents.get_resident(db, None, row.id, audited=False)
+    assert found.birth_year is not None
+    return found.given_name, found.family_name, found.birth_year
 
 
 def _report_example(db_path: Path) -> list[Path]:

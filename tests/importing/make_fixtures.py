@@ -351,3 +351,37 @@ if __name__ == "__main__":
     target = Path(sys.argv[1] if len(sys.argv) > 1 else "import-fixtures")
     for name, (path, _expected) in make_all(target).items():
         print(f"{name}: {path}")
+
+
+def _respelled(family: str) -> str:
+    """Bakker -> Baker, Post -> Postt: a doubled letter undone, else the last one doubled
+    (the sound key is the same; the spelling is not)."""
+    for i in range(len(family) - 1):
+        if family[i] == family[i + 1]:
+            return family[:i] + family[i + 1 :]
+    return family + family[-1]
+
+
+def example_sheet(path: Path, on_file: tuple[str, str, int] = ("Jan", "Bakker", 1950)) -> Path:
+    """The README's and the screenshot's example: one village's list as kept by hand. The
+    first person is written as `on_file` (given, family, birth year) has him, spelled slightly
+    differently, so the preview shows a match."""
+    given, family, year = on_file
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Ruinen"
+    ws.append(["Deelnemers inloopspreekuur Ruinen"])
+    ws.append(["Naam", "Geb. jaar", "Datum", "PL", "VL", "Signaal", "Opmerking"])
+    variant = _respelled(family)
+    ws.append([f"{variant}, {given}", year, "12-3-'25", 3, "II", "eenzaamheid", "komt elke week"])
+    ws.append(["Vries, Anna de", 1948, (date(2025, 1, 14) - SERIAL_EPOCH).days, "werk met ondersteuning", 2])
+    ws.append([None, None, "12 mrt 2025", "IV", None, "schulden"])
+    ws.merge_cells("A4:A5")
+    ws.merge_cells("B4:B5")
+    ws.append(["Hoekstra, Gerrit", 1951, "31-02-2025", 2])
+    ws.append(["Kuipers, Truus", 1939, "3-4-2025", "II", "III", "mantelzorg"])
+    ws.append([])
+    ws.append(["Totaal", None, None, 19])
+    wb.save(path)
+    return path

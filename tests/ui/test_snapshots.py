@@ -115,3 +115,26 @@ def test_intake_with_a_referral(snap_compare, demo_file: Path, tmp_path: Path) -
         await settle(pilot)
 
     assert snap_compare(_app(demo_file, tmp_path), terminal_size=(80, 24), run_before=fill)
+
+
+def test_issue16_import_preview(snap_compare, demo_file: Path, tmp_path: Path, monkeypatch) -> None:
+    """The dry run of the example sheet at 80x24: a match, a merged name, an error, a total row."""
+    from tests.importing.make_fixtures import example_sheet
+    from wijkwerk_tui.queries.search import search_residents
+    from wijkwerk_tui.store import residents
+
+    monkeypatch.chdir(tmp_path)  # the path typed (and shown) is the same on every run
+    app = _app(demo_file, tmp_path)
+    row = next(r for r in search_residents(app.db, "bakker", limit=20) if r.birth_year)
+    someone = residents.get_resident(app.db, None, row.id, audited=False)
+    example_sheet(tmp_path / "voorbeeld.xlsx", (someone.given_name, someone.family_name, row.birth_year))
+
+    async def preview(pilot) -> None:
+        await settle(pilot)
+        pilot.app.action_import()
+        await settle(pilot)
+        await type_text(pilot, "voorbeeld.xlsx")
+        await pilot.press("enter")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=preview)
