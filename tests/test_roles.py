@@ -17,10 +17,11 @@ from tests.test_cli import _run
 from wijkwerk_tui.domain.accounts import COORDINATOR_ONLY, PermissionDenied
 from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.domain.report import Period
+from wijkwerk_tui.exchange import import_files
 from wijkwerk_tui.ops import backup
 from wijkwerk_tui.queries import full_export, report_data, who_looked
 from wijkwerk_tui.security import vault
-from wijkwerk_tui.services import privacy
+from wijkwerk_tui.services import import_apply, privacy
 from wijkwerk_tui.store import residents, settings, workers
 
 WORKER, WORKER_PASS = "Piet de Boer", "groene-piet-op-de-fiets"
@@ -39,7 +40,14 @@ STORE_CALLS: dict[str, Call] = {
     "full_export": lambda db, me, rid, path: full_export.begin(db, me, "jsonl"),
     "restore": lambda db, me, rid, path: vault.restore(path, backup.list_backups(path)[0], WORKER, WORKER_PASS),
     "report": lambda db, me, rid, path: report_data.load(db, me, Period(date(2026, 1, 1), date(2026, 12, 31))),
+    "import": lambda db, me, rid, path: import_apply.apply(db, me, _sheet_preview(db, path)),
 }
+
+
+def _sheet_preview(db: Any, path: Path) -> Any:
+    sheet = path.with_name("lijst.csv")
+    sheet.write_text("naam;geboortejaar;PL 2025\nBakker, Gerrit;1944;2\n", encoding="utf-8")
+    return import_files.preview(db, sheet)
 
 # ... and through the command line (None: the action has no command).
 CLI_ARGS: dict[str, list[str] | None] = {
@@ -51,6 +59,7 @@ CLI_ARGS: dict[str, list[str] | None] = {
     "full_export": ["export", "--output", "{tmp}/export"],
     "restore": ["restore", "{backup}", "--yes"],
     "report": ["report", "--from", "1-1-2026", "--to", "31-12-2026", "--format", "json"],
+    "import": ["import", "--list"],
 }
 
 

@@ -7,9 +7,13 @@ already imported, or the error and its cell. Nothing is written without --confir
 from __future__ import annotations
 
 import argparse
+import re
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from wijkwerk_tui.domain.errors import DomainError
 
 if TYPE_CHECKING:
     from wijkwerk_tui.security.vault import Unlocked
@@ -63,33 +67,30 @@ def _target(text: str) -> str:
         return IGNORE
     guessed = guess(value)
     if guessed is None:
-        from wijkwerk_tui.cli import CliError
-
         names = ", ".join(t.split(" (")[0].lower() for t in TARGETS.values())
-        raise CliError(f"onbekende betekenis '{value}'; kies uit: {names} (of bijv. 'PL 2024').")
+        raise DomainError(f"onbekende betekenis '{value}'; kies uit: {names} (of bijv. 'PL 2024').")
     return guessed
 
 
 def _overrides(args: argparse.Namespace) -> dict[str, str]:
-    from wijkwerk_tui.cli import CliError
-
     chosen: dict[str, str] = {}
     for item in args.map:
         column, sep, meaning = item.partition("=")
         if not sep or not column.strip():
-            raise CliError("geef --map als KOLOM=BETEKENIS, bijv. --map 'Geb=geboortejaar'.")
+            raise DomainError("geef --map als KOLOM=BETEKENIS, bijv. --map 'Geb=geboortejaar'.")
         chosen[column.strip()] = _target(meaning)
     return chosen
 
 
 def print_preview(shown: Preview, out: Callable[[str], None] = print) -> None:
     from wijkwerk_tui.domain.import_columns import describe
+    from wijkwerk_tui.domain.text import counted
 
     for layout in shown.layouts:
         if not layout.header_row:
             out(f"Blad {layout.name}: geen kopregel gevonden (naam, geboortejaar, PL, ...): overgeslagen.")
             continue
-        out(f"Blad {layout.name} (kopregel {layout.header_row}, {layout.data_rows} rijen):")
+        out(f"Blad {layout.name} (kopregel {layout.header_row}, {counted(layout.data_rows, 'rij', 'rijen')}):")
         for header, target in zip(layout.headers, layout.targets, strict=True):
             if header:
                 out(f"  {header:<24} -> {describe(target)}")
@@ -104,10 +105,8 @@ def print_preview(shown: Preview, out: Callable[[str], None] = print) -> None:
 
 
 def run(args: argparse.Namespace, login: Callable[[argparse.Namespace], Unlocked]) -> int:
-    from wijkwerk_tui.cli import CliError
-
     if not args.file and not args.list and not args.undo:
-        raise CliError("geef een bestand, of --list of --undo KENMERK.")
+        raise DomainError("geef een bestand, of --list of --undo KENMERK.")
     overrides = _overrides(args)
     session = login(args)
     try:
@@ -121,9 +120,11 @@ def run(args: argparse.Namespace, login: Callable[[argparse.Namespace], Unlocked
 
 
 def _list(session: Unlocked) -> int:
+    from wijkwerk_tui.domain.accounts import require
     from wijkwerk_tui.domain.clock import LOCAL_ZONE
     from wijkwerk_tui.store import imports
 
+    require(session.role, "import")  # the file names may name someone
     batches = imports.batches(session.db)
     for b in batches:
         state = f"ongedaan {b.undone_at:%d-%m-%Y}" if b.undone_at else ""
@@ -137,15 +138,27 @@ def _list(session: Unlocked) -> int:
 
 
 def _undo(session: Unlocked, prefix: str) -> int:
-    from wijkwerk_tui.cli import CliError
     from wijkwerk_tui.services import import_apply
     from wijkwerk_tui.store import imports
 
     match = [b for b in imports.batches(session.db) if str(b.id).startswith(prefix.strip().lower())]
     if len(match) != 1:
-        raise CliError("geen import met dat kenmerk." if not match else "dat kenmerk is te kort.")
+        raise DomainError("geen import met dat kenmerk." if not match else "dat kenmerk is te kort.")
     print(import_apply.undo(session.db, session.worker_id, match[0].id).message())
     return 0
+
+
+def _rows_named(shown: Preview, asked: list[str]) -> set[str]:
+    """--new values as the preview's rows: 'Ruinen:17', 'ruinen r17' or 'Ruinen rij 17'."""
+    refs = {(r.sheet.casefold(), r.number): r.ref for r in shown.rows}
+    found = set()
+    for text in asked:
+        m = re.fullmatch(r"\s*(.*?)\s*(?::|\s+r(?:ij)?\s*)(\d+)\s*", text, re.IGNORECASE)
+        ref = refs.get((m.group(1).casefold(), int(m.group(2)))) if m else None
+        if ref is None:
+            raise DomainError(f"--new {text}: die rij staat niet in de proefrun (schrijf BLAD:RIJ, bijv. Ruinen:17).")
+        found.add(ref)
+    return found
 
 
 def _import(session: Unlocked, args: argparse.Namespace, overrides: dict[str, str]) -> int:
@@ -156,17 +169,25 @@ def _import(session: Unlocked, args: argparse.Namespace, overrides: dict[str, st
     from wijkwerk_tui.store import imports
 
     require(session.role, "import")
-    shown = import_files.preview(session.db, Path(args.file).expanduser(), overrides, set(args.new))
+    path = Path(args.file).expanduser()
+    shown = import_files.preview(session.db, path, overrides)
+    if args.new:
+        shown = import_files.preview(session.db, path, overrides, _rows_named(shown, args.new))
+    headers = {normal_header(h) for layout in shown.layouts for h in layout.headers}
+    for column in overrides:
+        if normal_header(column) not in headers:
+            print(f"wijkwerk: let op: de kolom '{column}' (--map) komt in dit bestand niet voor.", file=sys.stderr)
     print_preview(shown)
     if args.save_mapping and overrides:
         imports.save_mapping(session.db, {normal_header(k): v for k, v in overrides.items()})
         print("De betekenis van deze kolommen is onthouden.")
-    if not args.confirm:
-        print("Dit was een proefrun: er is niets opgeslagen. Met --confirm wordt dit geïmporteerd.")
-        return 0
     if not shown.writes:
         print("Niets te importeren: alles staat er al (of elke rij heeft een fout).")
         return 0
+    if not args.confirm:
+        print("Dit was een proefrun: er is niets opgeslagen. Met --confirm wordt dit geïmporteerd.")
+        return 0
+    print("Importeren…", file=sys.stderr)
     done = import_apply.apply(session.db, session.worker_id, shown)
     print(done.message() + f" Ongedaan maken: wijkwerk import --undo {str(done.batch_id)[:8]}")
     return 0

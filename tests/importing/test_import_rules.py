@@ -104,7 +104,8 @@ def test_issue16_a_second_import_adds_nothing(db, boss: Worker, sheets) -> None:
     again = preview(db, path)
     assert not again.writes
     assert {r.status for r in again.rows} <= {KNOWN, "skipped"}
-    import_apply.apply(db, boss.id, again)
+    with pytest.raises(DomainError, match="Niets te importeren"):
+        import_apply.apply(db, boss.id, again)
     assert live(db) == before
 
 
@@ -231,3 +232,52 @@ def test_issue16_two_spellings_in_one_sheet_are_one_resident_and_stay_imported(d
     import_apply.apply(db, boss.id, shown)
     again = preview(db, path)
     assert not again.writes and [r.status for r in again.rows] == [KNOWN, KNOWN]
+
+
+def test_issue16_a_saved_column_meaning_is_used_for_the_next_file(db, boss: Worker, tmp_path) -> None:
+    from wijkwerk_tui.store import imports
+
+    path = _sheet(tmp_path / "w.xlsx", ["Wie", "Geboren", "PL 2025"], ["Bakker, Gerrit", 1944, 2])
+    first = preview(db, path)
+    assert first.rows == [] and first.layouts[0].header_row == 0  # "Wie", "Geboren": no header we know
+    imports.save_mapping(db, {"wie": "name", "geboren": "birth_year"})
+    again = preview(db, path)
+    assert again.rows[0].status == NEW and again.rows[0].name == "Gerrit Bakker (1944)"
+
+
+def test_issue16_two_imports_of_one_preview_add_it_once(db, boss: Worker, sheets) -> None:
+    """Two coordinators (or two app instances) confirm the same dry run: the second finds the
+    keys inside its own transaction and adds nothing."""
+    path, _expected = sheets["villages.xlsx"]
+    first, second = preview(db, path), preview(db, path)
+    import_apply.apply(db, boss.id, first)
+    before = live(db)
+    with pytest.raises(DomainError, match="Niets te importeren"):
+        import_apply.apply(db, boss.id, second)
+    assert live(db) == before
+
+
+def test_issue16_the_same_sheet_gives_the_same_keys_on_two_laptops(tmp_path, sheets) -> None:
+    from sqlmodel import select as sql_select
+
+    from tests.conftest import frozen_clock
+    from wijkwerk_tui.db.engine import open_database
+    from wijkwerk_tui.db.tables import ImportRecord
+
+    keys = []
+    for laptop in ("ruinen", "zuidwolde"):
+        other = open_database(tmp_path / f"{laptop}.db", frozen_clock)
+        try:
+            coordinator = workers.add_worker(other, None, f"Coördinator {laptop}", "coordinator")
+            import_apply.apply(other, coordinator.id, preview(other, sheets["long.xlsx"][0]))
+            with other.reading() as session:
+                keys.append(
+                    {
+                        (r.import_key, r.table_name)
+                        for r in session.exec(sql_select(ImportRecord))
+                        if r.table_name != "area"
+                    }
+                )
+        finally:
+            other.close()
+    assert keys[0] == keys[1] and len(keys[0]) > 40

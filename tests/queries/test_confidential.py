@@ -27,6 +27,7 @@ from wijkwerk_tui.domain.report import Period
 from wijkwerk_tui.exchange import inzage_document
 from wijkwerk_tui.queries import (
     full_export,
+    import_match,
     inzage,
     overview,
     report_changes,
@@ -116,6 +117,11 @@ READS: dict[str, Callable[[Office, uuid.UUID], Any]] = {
     "signals.for_resident": lambda o, me: signals.for_resident(o.db, me, o.resident),
     "signals.meldcode_steps": lambda o, me: signals.meldcode_steps(o.db, me, o.signal),
     "resident_file.load": lambda o, me: resident_file.load(o.db, me, o.resident),
+    # An import's matching reads names (coordinators only, by the service) and, of signals,
+    # only which categories a file holds: never a text or a signal's id.
+    "import_match.by_sound": lambda o, me: import_match.by_sound(o.db, ["jansen", "jantsen"]),
+    "import_match.live_residents": lambda o, me: import_match.live_residents(o.db, [o.resident]),
+    "import_match.facts_on_file": lambda o, me: import_match.facts_on_file(o.db, [o.resident]),
 }
 # Public functions that read no signal data: pure helpers, writes, and table names.
 NOT_READS = {

@@ -28,7 +28,7 @@ from wijkwerk_tui.domain.import_cells import (
     split_family,
     text_of,
 )
-from wijkwerk_tui.domain.import_columns import IGNORE, header_score, map_headers
+from wijkwerk_tui.domain.import_columns import IGNORE, header_score, map_headers, normal_header
 from wijkwerk_tui.domain.ladders import Ladder
 from wijkwerk_tui.domain.names import full_name
 from wijkwerk_tui.domain.text import fold
@@ -36,6 +36,8 @@ from wijkwerk_tui.domain.text import fold
 T = TypeVar("T")
 
 HEADER_SEARCH_ROWS = 15
+NOTE_MAX = 2000
+AREA_MAX = 80
 _TOTAL_WORDS = ("totaal", "total", "subtotaal", "gemiddeld", "gemiddelde", "som", "aantal")
 _DEFAULT_SHEET = re.compile(r"^(blad|sheet|tabel|tabblad|werkblad)\s*\d*$")
 _YEAR_NAME = re.compile(r"^(?:\D*\s)?((?:19|20)\d{2})$")
@@ -73,13 +75,21 @@ class Fact:
     on: date
     step: int | None = None
     note: str = ""
+    when: str = ""  # what the sheet said when it gave only a year ("2026"): the key's date
 
     def key(self, person: Person) -> str:
-        """The same fact about the same person gives the same key, in any file and on any
-        laptop: importing a sheet again, or its next year's version, adds only what is new.
-        The note is left out, so a corrected remark does not make a second contact."""
-        text = "|".join((person.identity, self.kind, self.code, str(self.step or ""), self.on.isoformat()))
-        return hashlib.sha256(text.encode()).hexdigest()[:32]
+        """The same fact about the same person gives the same key, in any file, on any laptop
+        and on any day: importing a sheet again, or its next year's version, adds only what is
+        new. Left out: the note (a corrected remark is no second contact); a date the import
+        chose rather than the sheet (the end of a year still running is today, which moves);
+        and a signal's date (a worry repeated on every row of a person is one signal)."""
+        when = self.when or self.on.isoformat()
+        parts = (
+            (person.identity, self.kind, self.code)
+            if self.kind == "signal"
+            else (person.identity, self.kind, self.code, str(self.step or ""), when)
+        )
+        return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
 
     def describe(self) -> str:
         if self.kind == "ladder":
@@ -131,11 +141,12 @@ def sheet_may_be_area(name: str) -> bool:
     return bool(folded) and not _DEFAULT_SHEET.match(folded) and sheet_year(name) is None
 
 
-def find_header(rows: Sequence[Sequence[object]]) -> int | None:
-    """Index of the header row: the first of the top rows with two or more known headers
-    (title lines above it are skipped)."""
+def find_header(rows: Sequence[Sequence[object]], saved: Mapping[str, str] | None = None) -> int | None:
+    """Index of the header row: the first of the top rows with two or more known headers, or
+    headers the coordinator gave a meaning (title lines above it are skipped)."""
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        if header_score([text_of(cell) for cell in row]) >= 2:
+        cells = [text_of(cell) for cell in row]
+        if header_score(cells) + sum(1 for c in cells if normal_header(c) in (saved or {})) >= 2:
             return index
     return None
 
@@ -211,17 +222,20 @@ class _RowReader:
             self.fail(self.cells.header(target), error.reason)
             return None
 
-    def day(self, target: str) -> date | None:
-        """A date cell; only a year: the end of that year."""
+    def day(self, target: str) -> tuple[date | None, str]:
+        """A date cell, and the year when it held only that (its date: the end of that year)."""
 
-        def reader(value: object) -> date:
+        def reader(value: object) -> tuple[date, str]:
             day, year_only = read_date(value, self.today)
-            day = _year_end(day.year, self.today) if year_only else day
+            if year_only and day.year > self.today.year:
+                raise CellError(f"{text_of(value)} ligt in de toekomst")
+            if year_only:
+                return _year_end(day.year, self.today), str(day.year)
             if day > self.today:
                 raise CellError(f"{text_of(value)} ligt in de toekomst")
-            return day
+            return day, ""
 
-        return self.read(target, reader)
+        return self.read(target, reader) or (None, "")
 
 
 def _person(reader: _RowReader) -> Person | None:
@@ -265,9 +279,11 @@ def _person(reader: _RowReader) -> Person | None:
     )
 
 
-def _facts(reader: _RowReader, sheet_date: date | None) -> list[Fact]:
+def _facts(reader: _RowReader, sheet_year: int | None) -> list[Fact]:
     cells, row = reader.cells, reader.row
-    on = reader.day("date") or sheet_date
+    on, said = reader.day("date")
+    if on is None and sheet_year is not None and not cells.has("date"):
+        on, said = _year_end(sheet_year, reader.today), str(sheet_year)  # a sheet per year
     facts: list[Fact] = []
     for ladder in Ladder:
         if cells.has(ladder.value):
@@ -278,7 +294,7 @@ def _facts(reader: _RowReader, sheet_date: date | None) -> list[Fact]:
                 if not cells.has("date"):  # (a date that could not be read has its own message)
                     reader.fail(cells.header(ladder.value), "geen datum bij de meting (voeg een kolom Datum toe)")
                 continue
-            facts.append(Fact("ladder", ladder.value, on, step))
+            facts.append(Fact("ladder", ladder.value, on, step, when=said))
     for target, value, header in cells.wide:
         ladder_code, _, when = target.partition("@")
         ladder = Ladder(ladder_code)
@@ -291,13 +307,13 @@ def _facts(reader: _RowReader, sheet_date: date | None) -> list[Fact]:
         if day > reader.today or (len(when) == 4 and int(when) > reader.today.year):
             reader.fail(header, "die datum ligt in de toekomst")
             continue
-        facts.append(Fact("ladder", ladder.value, day, step))
-    contact_on = reader.day("contact_on")
+        facts.append(Fact("ladder", ladder.value, day, step, when=when if len(when) == 4 else ""))
+    contact_on, contact_said = reader.day("contact_on")
     kind = reader.read("contact_kind", _contact_kind)
     if contact_on is None and kind is not None and "contact_on" not in cells.values:
-        contact_on = on  # "datum" and "soort contact": the date is the contact's
+        contact_on, contact_said = on, said  # "datum" and "soort contact": the date is the contact's
     if contact_on is not None:
-        facts.append(Fact("contact", kind or "walk_in", contact_on))
+        facts.append(Fact("contact", kind or "walk_in", contact_on, when=contact_said))
     if cells.has("signal"):
         for word in re.split(r"[,;/+\n]| en ", text_of(cells.get("signal"))):
             if not word.strip():
@@ -315,7 +331,10 @@ def _facts(reader: _RowReader, sheet_date: date | None) -> list[Fact]:
             row.warnings.append("opmerking niet overgenomen: geen meting, contact of signaal in deze rij")
         else:
             fact = facts[target_index]
-            facts[target_index] = Fact(fact.kind, fact.code, fact.on, fact.step, note)
+            if len(note) > NOTE_MAX:  # the shortest a fact keeps (a placement's note)
+                reader.fail(cells.header("note"), f"maximaal {NOTE_MAX} tekens (nu {len(note)})")
+                return facts
+            facts[target_index] = Fact(fact.kind, fact.code, fact.on, fact.step, note, fact.when)
     return facts
 
 
@@ -335,13 +354,13 @@ def read_sheet(
     labels: Mapping[Ladder, Mapping[int, str]] | None = None,
 ) -> tuple[SheetLayout, list[SheetRow]]:
     """Every data row below the header, read; empty rows are left out."""
-    header_index = find_header(rows)
+    header_index = find_header(rows, saved)
     if header_index is None:
         return SheetLayout(name, 0, (), (), 0), []
     headers = tuple(text_of(cell) for cell in rows[header_index])
     targets = tuple(map_headers(headers, saved))
     year = sheet_year(name)
-    sheet_date = _year_end(year, today) if year is not None and year <= today.year else None
+    sheet_date = year if year is not None and year <= today.year else None
     result: list[SheetRow] = []
     for offset, cells in enumerate(rows[header_index + 1 :], start=header_index + 2):
         if not any(text_of(c) for c in cells):
@@ -366,5 +385,9 @@ def read_sheet(
         reader = _RowReader(row, _Cells(values, wide), today, labels or {})
         row.person = _person(reader)
         row.area = text_of(reader.cells.get("area")) or (name.strip() if sheet_is_area else "")
+        if len(row.area) > AREA_MAX:
+            reader.fail(
+                reader.cells.header("area"), f"een gebied heeft maximaal {AREA_MAX} tekens (nu {len(row.area)})"
+            )
         row.facts = _facts(reader, sheet_date)
     return SheetLayout(name, header_index + 1, headers, targets, len(result)), result

@@ -44,16 +44,16 @@ class SourceFile:
 
 
 def read(path: Path) -> SourceFile:
+    if not path.is_file():
+        raise ImportFileError("Dit bestand bestaat niet of is geen gewoon bestand.")
+    too_big = f"Dit bestand is groter dan {MAX_BYTES // (1024 * 1024)} MB: zo groot is geen lijst."
     try:
-        size = path.stat().st_size
-    except OSError:
-        raise ImportFileError("Dit bestand bestaat niet of is niet te openen.") from None
-    if size > MAX_BYTES:
-        raise ImportFileError(f"Dit bestand is groter dan {MAX_BYTES // (1024 * 1024)} MB: zo groot is geen lijst.")
-    try:
-        data = path.read_bytes()
+        with path.open("rb") as file:
+            data = file.read(MAX_BYTES + 1)  # no further: a device or a huge file stops here
     except OSError:
         raise ImportFileError("Dit bestand is niet te lezen.") from None
+    if len(data) > MAX_BYTES:
+        raise ImportFileError(too_big)
     suffix = path.suffix.lower()
     if suffix in TEXT:
         sheets = [(path.stem, read_csv(data))]
@@ -68,6 +68,8 @@ def decode(data: bytes) -> str:
     """UTF-8 (a BOM is dropped), else Windows-1252: what Excel saves as 'CSV (gescheiden door lijstscheidingsteken)'."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode-tekst" (.txt, tabs)
+        return data.decode("utf-16", errors="replace")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlmodel import col, select
 
 from wijkwerk_tui.db.engine import Database
-from wijkwerk_tui.db.tables import Area, Resident
+from wijkwerk_tui.db.tables import Area, Contact, LadderStep, Resident, Signal
 from wijkwerk_tui.domain.names import full_name
 from wijkwerk_tui.domain.person_match import Named
 
@@ -67,4 +67,38 @@ def live_residents(db: Database, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, On
             for r, area in rows:
                 named = Named(r.given_name, r.family_prefix, r.family_name, r.birth_year, r.birth_date)
                 found[r.id] = OnFile(r.id, named, area or "")
+    return found
+
+
+def facts_on_file(db: Database, resident_ids: Iterable[uuid.UUID]) -> set[tuple[object, ...]]:
+    """What these residents' files hold, as an import compares it: (id, "ladder", ladder, step,
+    date), (id, "contact", kind, None, date) and (id, "signal", category). No text, no ids of
+    the rows (a confidential signal shows only that its category is on file)."""
+    wanted = list(set(resident_ids))
+    found: set[tuple[object, ...]] = set()
+    with db.reading() as session:
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            live = col(LadderStep.deleted_at).is_(None)
+            for placed, ladder, step, on in session.exec(
+                select(
+                    col(LadderStep.resident_id),
+                    col(LadderStep.ladder),
+                    col(LadderStep.step),
+                    col(LadderStep.measured_on),
+                ).where(col(LadderStep.resident_id).in_(chunk), live)
+            ):
+                found.add((placed, "ladder", ladder, step, on))
+            for visited, kind, on in session.exec(
+                select(col(Contact.resident_id), col(Contact.kind), col(Contact.contact_on)).where(
+                    col(Contact.resident_id).in_(chunk), col(Contact.deleted_at).is_(None)
+                )
+            ):
+                found.add((visited, "contact", kind, None, on))
+            for noticed, category in session.exec(
+                select(col(Signal.resident_id), col(Signal.category)).where(
+                    col(Signal.resident_id).in_(chunk), col(Signal.deleted_at).is_(None)
+                )
+            ):
+                found.add((noticed, "signal", category))
     return found

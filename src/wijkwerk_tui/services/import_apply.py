@@ -12,6 +12,7 @@ import json
 import uuid
 from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, cast
 
 from sqlmodel import Session, col, select
@@ -21,6 +22,7 @@ from wijkwerk_tui.db.rows import CHUNK, NotFound, get_live, get_live_many, touch
 from wijkwerk_tui.db.tables import (
     ActivityResident,
     Area,
+    AuditEvent,
     Contact,
     Goal,
     GroupActivity,
@@ -69,12 +71,20 @@ def _area_ids(
     session: Session, db: Database, actor: uuid.UUID | None, preview: Preview
 ) -> tuple[dict[str, uuid.UUID], list[Area]]:
     """Every area the import names, by folded name, and the ones it had to make."""
-    found = {fold(a.name): a.id for a in session.exec(select(Area).where(col(Area.deleted_at).is_(None)))}
+    every = list(session.exec(select(Area)))
+    found = {fold(a.name): a.id for a in every if a.deleted_at is None}
+    gone = {a.name.lower(): a for a in every if a.deleted_at is not None}
     made: list[Area] = []
     for person in preview.people:
         wanted = fold(person.area)
         if person.area and wanted not in found:
-            area = area_store.create_in(session, db, actor, person.area)
+            area = gone.pop(person.area.lower(), None)
+            if area is not None:  # made by an import since undone: it comes back
+                area.deleted_at = None
+                session.add(touch(db, area))
+                session.flush()
+            else:
+                area = area_store.create_in(session, db, actor, person.area)
             found[wanted] = area.id
             made.append(area)
     return found, made
@@ -188,6 +198,9 @@ def apply(db: Database, actor: uuid.UUID | None, preview: Preview) -> Imported:
         )
         area_ids, new_areas = _area_ids(session, db, actor, preview)
         todo = _todo(session, preview)
+        if not todo and not new_areas:
+            # Another import of this sheet (another window, or a colleague) was done first.
+            raise DomainError("Niets te importeren: alles uit dit bestand staat er al. Bekijk de proefrun opnieuw.")
         ids, new_residents = _residents(session, db, actor, todo, area_ids)
         facts = _facts(session, db, actor, todo, ids)
         session.flush()  # every version final: an undo compares them
@@ -245,6 +258,30 @@ def _pointed_at(
     return busy
 
 
+def _edited_since(session: Session, resident_ids: list[uuid.UUID], since: datetime) -> set[uuid.UUID]:
+    """Residents whose own data a worker changed (or erased) since `since`, by the audit trail."""
+    edited: set[uuid.UUID] = set()
+    for start in range(0, len(resident_ids), CHUNK):
+        query = select(AuditEvent.resident_id).where(
+            col(AuditEvent.resident_id).in_(resident_ids[start : start + CHUNK]),
+            col(AuditEvent.action).in_(("resident.update", "resident.erase", "resident.delete")),
+            col(AuditEvent.at) >= since,
+        )
+        edited.update(rid for rid in session.exec(query) if rid is not None)
+    return edited
+
+
+def _scrub(row: Made) -> None:
+    if isinstance(row, Resident):
+        row.given_name = row.family_prefix = row.family_name = row.phone = row.email = ""
+        row.birth_year, row.birth_date = None, None
+        row.search_key = row.name_key = ""
+    elif isinstance(row, LadderStep | Contact):
+        row.note = ""
+    elif isinstance(row, Signal):
+        row.description = ""
+
+
 def undo(db: Database, actor: uuid.UUID | None, batch_id: uuid.UUID) -> Undone:
     """Remove what the import made (soft delete, as everywhere), in one transaction.
 
@@ -257,14 +294,21 @@ def undo(db: Database, actor: uuid.UUID | None, batch_id: uuid.UUID) -> Undone:
             raise DomainError("Deze import is al ongedaan gemaakt.")
         records = imports.records(session, batch_id)
         rows = _made(session, records)
+        new_residents = [r.record_id for r in records if r.table_name == "resident"]
+        edited = _edited_since(session, new_residents, batch.created_at)
         leaving = {
             r.record_id
             for r in records
             if r.record_id in rows
             and rows[r.record_id].deleted_at is None
-            and rows[r.record_id].version == r.record_version
+            # A resident's version also moves with what is derived (his current step after a
+            # later import): his own data counts as changed only by an edit, in the audit.
+            and (
+                r.record_version == rows[r.record_id].version
+                if r.table_name != "resident"
+                else r.record_id not in edited
+            )
         }
-        new_residents = [r.record_id for r in records if r.table_name == "resident"]
         leaving -= _pointed_at(
             session,
             "resident_id",
@@ -284,6 +328,7 @@ def undo(db: Database, actor: uuid.UUID | None, batch_id: uuid.UUID) -> Undone:
                 continue
             row = rows[record.record_id]
             row.deleted_at = now
+            _scrub(row)  # an import taken back leaves no personal data behind (it was never meant to be here)
             session.add(touch(db, row))
             record.deleted_at = now  # the key is free again: the sheet may come in once more
             session.add(touch(db, record))
@@ -297,6 +342,8 @@ def undo(db: Database, actor: uuid.UUID | None, batch_id: uuid.UUID) -> Undone:
         contacts.refresh_last_contacts(session, db, visited - leaving)
         batch.undone_at, batch.undone_by = now, actor
         session.add(touch(db, batch))
+        gone = [rid for rid in new_residents if rid in leaving]
+        audit.record_many(session, db, actor, [("resident.delete", rid, "import ongedaan") for rid in gone])
         kept = len(records) - len(leaving)
         audit.record(session, db, actor, "import.undo", None, f"{str(batch.id)[:8]} weg={len(leaving)} bleef={kept}")
         return Undone(len(leaving), kept)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from wijkwerk_tui.db.engine import Database
@@ -22,7 +22,6 @@ from wijkwerk_tui.domain.import_rows import (
     Person,
     SheetLayout,
     SheetRow,
-    find_header,
     person_key,
     read_sheet,
     sheet_may_be_area,
@@ -140,12 +139,13 @@ class Preview:
 def _sheet_rows(
     db: Database, sheets: Sheets, mapping: Mapping[str, str], known_areas: Collection[str]
 ) -> tuple[list[SheetLayout], list[SheetRow]]:
-    data_sheets = sum(1 for _name, rows in sheets if find_header(rows) is not None)
     labels = {ladder: settings.ladder_labels(db, ladder) for ladder in Ladder}
     layouts: list[SheetLayout] = []
     found: list[SheetRow] = []
     for name, rows in sheets:
-        is_area = sheet_may_be_area(name) and (data_sheets > 1 or fold(name) in known_areas)
+        # A sheet per village: its name is the area when it is one of the organisation's
+        # (not "Actief" or "Archief": an area column says it then).
+        is_area = sheet_may_be_area(name) and fold(name) in known_areas
         layout, read = read_sheet(name, rows, db.today(), saved=mapping, sheet_is_area=is_area, labels=labels)
         layouts.append(layout)
         found.extend(read)
@@ -211,6 +211,7 @@ def plan(
     on_file = import_match.by_sound(db, {phonetic_key(r.person.family) for r in good if r.person})
     earlier = imports.known_keys(db, [person_key(r.person) for r in good if r.person])
     earlier_residents = import_match.live_residents(db, [rec.record_id for rec in earlier.values()])
+    by_id = {f.id: f for found in on_file.values() for f in found} | dict(earlier_residents)
     people: dict[str, Planned] = {}  # by identity
     planned_by_sound: dict[str, list[Planned]] = {}
     row_person: dict[str, Planned] = {}
@@ -220,26 +221,33 @@ def plan(
         planned = people.get(row.person.identity)
         if planned is None:
             planned, note = _match(row, on_file, earlier, earlier_residents, planned_by_sound, separate)
+            if row.errors:  # not sure who it is: this row is left out, and nobody is made of it
+                continue
             if note:
                 row_note[row.ref] = note
-            if planned.person is row.person:
-                people[row.person.identity] = planned
-                if planned.resident_id is None:
-                    planned_by_sound.setdefault(phonetic_key(row.person.family), []).append(planned)
-            else:
-                people[row.person.identity] = planned
+            people[row.person.identity] = planned
+            if planned.person is row.person and planned.resident_id is None:
+                planned_by_sound.setdefault(phonetic_key(row.person.family), []).append(planned)
+        if planned.resident_id is None and planned.person.birth_year is None and row.person.birth_year:
+            # "Piet Jansen" first, "Jansen, Piet 1943" below: the new resident gets the year.
+            planned.person = replace(planned.person, birth_year=row.person.birth_year, birth_date=row.person.birth_date)
         planned.rows.append(row.ref)
         row_person[row.ref] = planned
         born = (planned.person.birth_year, planned.person.birth_date)
-        if planned.resident_id is not None:
-            match = earlier_residents.get(planned.resident_id) or next(
-                (f for fs in on_file.values() for f in fs if f.id == planned.resident_id), None
-            )
-            if match is not None:
-                born = (match.named.birth_year, match.named.birth_date)
+        if planned.resident_id is not None and planned.resident_id in by_id:
+            born = (by_id[planned.resident_id].named.birth_year, by_id[planned.resident_id].named.birth_date)
         _check_facts(row, born)
     all_keys = [f.key(r.person) for r in good if r.person is not None for f in r.facts]
-    done_before = imports.known_keys(db, all_keys)
+    done_before: dict[str, object] = dict(imports.known_keys(db, all_keys))
+    # What a resident's file already holds counts as done too (typed by hand, or imported
+    # under a spelling since corrected in the sheet).
+    on_record = import_match.facts_on_file(db, {p.resident_id for p in row_person.values() if p.resident_id})
+    for row in good:
+        planned = row_person.get(row.ref)
+        if planned is not None and planned.resident_id is not None and row.person is not None:
+            for fact in row.facts:
+                if _on_record(planned.resident_id, fact) in on_record:
+                    done_before[fact.key(row.person)] = True
     seen: set[str] = set()
     verdicts: list[RowVerdict] = []
     for row in rows:
@@ -253,6 +261,13 @@ def plan(
     )
     planned_people = [p for p in dict.fromkeys(row_person.values()) if p.facts or p.resident_id is None]
     return Preview(file_name, digest, layouts, mapping, verdicts, planned_people, new_areas, frozenset(separate))
+
+
+def _on_record(resident_id: uuid.UUID, fact: Fact) -> tuple[object, ...]:
+    """A fact as `import_match.facts_on_file` lists a resident's history."""
+    if fact.kind == "signal":
+        return (resident_id, "signal", fact.code)
+    return (resident_id, fact.kind, fact.code, fact.step, fact.on)
 
 
 def _match(
@@ -274,7 +289,7 @@ def _match(
         planned.resident_id, planned.on_file, planned.likeness = found.id, found.shown, Likeness.SAME
         return planned, ""
     if row.ref in separate:
-        return planned, "als nieuwe inwoner (zo gekozen)"
+        return planned, "u koos: een nieuwe inwoner"
     sound = phonetic_key(person.family)
     named = planned.named
     in_file = [(p, likeness(named, p.named)) for p in planned_by_sound.get(sound, [])]

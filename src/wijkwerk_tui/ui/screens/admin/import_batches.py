@@ -61,7 +61,10 @@ class ImportBatchesScreen(AppScreen[None]):
         table = self.query_one("#batches", RowList)
         key = table.key_at(table.cursor_row)
         batch = next((b for b in self.found if str(b.id) == key), None)
-        if batch is None or batch.undone_at is not None:
+        if batch is None:
+            return
+        if batch.undone_at is not None:
+            self.app.notify("Deze import is al ongedaan gemaakt.", markup=False)
             return
 
         def answered(yes: bool | None) -> None:

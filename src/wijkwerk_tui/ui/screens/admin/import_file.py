@@ -16,6 +16,7 @@ from textual.widgets import Input, Static
 
 from wijkwerk_tui.domain.errors import DomainError
 from wijkwerk_tui.domain.import_columns import describe, normal_header
+from wijkwerk_tui.domain.text import counted
 from wijkwerk_tui.exchange import import_files
 from wijkwerk_tui.services import import_apply
 from wijkwerk_tui.services.import_plan import ERROR, Preview, RowVerdict
@@ -41,7 +42,7 @@ class ImportScreen(AppScreen[None]):
     TITLE = "Importeren"
     DEFAULT_CSS = """
     ImportScreen #import-path { margin: 0 1; width: 1fr; }
-    ImportScreen #import-detail { height: auto; max-height: 4; padding: 0 1; background: $panel; }
+    ImportScreen #import-detail { height: auto; max-height: 6; padding: 0 1; background: $panel; }
     ImportScreen #import-error { height: auto; padding: 0 1; color: $error; }
     ImportScreen #import-summary { height: auto; padding: 0 1; }
     ImportScreen #import-columns { height: auto; max-height: 7; margin: 0 1; }
@@ -63,6 +64,7 @@ class ImportScreen(AppScreen[None]):
         self.overrides: dict[str, str] = {}  # header -> target, chosen on this screen
         self.separate: set[str] = set()
         self.only_errors = False
+        self.loading = False
         self.by_ref: dict[str, RowVerdict] = {}
 
     def compose(self) -> ComposeResult:
@@ -98,11 +100,29 @@ class ImportScreen(AppScreen[None]):
             self._error("Typ het pad naar het bestand.")
             return
         self.path = Path(text).expanduser()
-        self.overrides, self.separate = {}, set()
+        self.overrides, self.separate, self.only_errors = {}, set(), False
+        self.preview = None  # what was shown of another file can no longer be imported
+        self.query_one("#import-columns", RowList).set_rows([])
+        self.query_one("#import-rows", RowList).set_rows([])
+        self.by_ref = {}
+        self._detail()
+        self._reload()
+
+    def _reload(self) -> None:
+        self.loading = True
+        self.query_one("#import-summary", Static).update(Text("Proefrun loopt…"))
         self._load()
 
+    def on_screen_resume(self) -> None:
+        """Back from "Eerdere imports" (an undo, perhaps): the dry run again, as things are now."""
+        if self.path is not None and self.preview is not None:
+            self._reload()
+
     def _error(self, message: str) -> None:
+        self.loading = False
         self.query_one("#import-error", Static).update(Text(message))
+        if message:
+            self.query_one("#import-summary", Static).update(Text(""))
 
     @work(thread=True, exclusive=True, group="import-preview", exit_on_error=False, description="import-preview")
     def _load(self) -> None:
@@ -120,6 +140,7 @@ class ImportScreen(AppScreen[None]):
     def _show(self, shown: Preview) -> None:
         self.preview = shown
         self._error("")
+        self.loading = False
         columns: dict[str, tuple[str, str | None]] = {}
         for layout in shown.layouts:
             for header, target in zip(layout.headers, layout.targets, strict=True):
@@ -161,14 +182,18 @@ class ImportScreen(AppScreen[None]):
         def chosen(target: str | None) -> None:
             if target is not None and target != current:
                 self.overrides[header] = target
-                self._load()
+                self._reload()
 
         self.app.push_screen(ColumnMeaningDialog(header, current), chosen)
 
     def action_only_errors(self) -> None:
-        if self.preview is not None:
-            self.only_errors = not self.only_errors
-            self._show(self.preview)
+        if self.preview is None:
+            return
+        if not self.only_errors and not self.preview.count(ERROR):
+            self.app.notify("Geen rijen met een fout.", markup=False)
+            return
+        self.only_errors = not self.only_errors
+        self._show(self.preview)
 
     def action_separate(self) -> None:
         rows = self.query_one("#import-rows", RowList)
@@ -176,7 +201,7 @@ class ImportScreen(AppScreen[None]):
         if ref is None or self.preview is None:
             return
         self.separate.symmetric_difference_update({ref})
-        self._load()
+        self._reload()
 
     def action_remember(self) -> None:
         if not self.overrides:
@@ -193,6 +218,9 @@ class ImportScreen(AppScreen[None]):
 
     def action_confirm(self) -> None:
         shown = self.preview
+        if self.loading:
+            self.app.notify("Even wachten: de proefrun loopt nog.", markup=False)
+            return
         if shown is None:
             self._error("Kies eerst een bestand: de proefrun laat zien wat er gebeurt.")
             return
@@ -200,14 +228,21 @@ class ImportScreen(AppScreen[None]):
             self.app.notify("Niets te importeren: alles staat er al, of elke rij heeft een fout.", markup=False)
             return
         errors = shown.count(ERROR)
-        left_out = f"\n\n{errors} rij(en) met een fout worden overgeslagen." if errors else ""
+        left_out = (
+            f"\n\n{counted(errors, 'rij met een fout wordt', 'rijen met een fout worden')} overgeslagen."
+            if errors
+            else ""
+        )
 
         def answered(yes: bool | None) -> None:
             if yes:
                 self._apply(shown)
 
         self.app.push_screen(
-            ConfirmDialog(f"Importeren: {shown.summary()}?{left_out}", yes="Importeren (j)", no="Niet (n)"), answered
+            ConfirmDialog(
+                f"{shown.file_name} importeren?\n\n{shown.summary()}.{left_out}", yes="Importeren (j)", no="Niet (n)"
+            ),
+            answered,
         )
 
     @work(thread=True, exclusive=True, group="import-apply", exit_on_error=False, description="import-apply")
@@ -221,7 +256,7 @@ class ImportScreen(AppScreen[None]):
         finally:
             self.app.progress("")
         self.app.call_from_thread(self.app.notify, done.message(), markup=False, timeout=10)
-        self._load()
+        self.app.call_from_thread(self._reload)
 
     def action_batches(self) -> None:
         from wijkwerk_tui.ui.screens.admin.import_batches import ImportBatchesScreen
