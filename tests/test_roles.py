@@ -49,6 +49,7 @@ def _sheet_preview(db: Any, path: Path) -> Any:
     sheet.write_text("naam;geboortejaar;PL 2025\nBakker, Gerrit;1944;2\n", encoding="utf-8")
     return import_files.preview(db, sheet)
 
+
 # ... and through the command line (None: the action has no command).
 CLI_ARGS: dict[str, list[str] | None] = {
     "accounts": None,

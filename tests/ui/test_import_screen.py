@@ -94,7 +94,9 @@ async def test_issue16_import_screen_preview_map_decline_confirm_undo(db: Databa
         await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog)
         question = str(app.screen.query_one("#question").render())
-        assert question.startswith("deelnemers.xlsx importeren?") and "1 rij met een fout wordt overgeslagen" in question
+        assert (
+            question.startswith("deelnemers.xlsx importeren?") and "1 rij met een fout wordt overgeslagen" in question
+        )
         await pilot.press("j")
         await settle(pilot)
         assert any(n.startswith("Geïmporteerd: 2 nieuwe inwoners") for n in notices), notices

@@ -49,9 +49,9 @@ class ImportBatchesScreen(AppScreen[None]):
         self.found = found
         rows = []
         for b in found:
-            made = f"{b.counts.get('new', 0)} nieuw, {b.counts.get('added_to', 0)} bestaand"
-            state = f"ongedaan {b.undone_at.astimezone(LOCAL_ZONE):%d-%m-%Y}" if b.undone_at else ""
-            when = b.made_at.astimezone(LOCAL_ZONE).strftime("%d-%m-%Y %H:%M")
+            made = f"{b.counts.get('new', 0)} nieuw, {b.counts.get('added_to', 0)} bij"
+            state = f"ongedaan {b.undone_at.astimezone(LOCAL_ZONE):%d-%m}" if b.undone_at else ""
+            when = b.made_at.astimezone(LOCAL_ZONE).strftime("%d-%m-%y %H:%M")
             rows.append((str(b.id)[:8], when, b.made_by, b.file_name, made, state))
         table = self.query_one("#batches", RowList)
         table.set_rows(rows, [str(b.id) for b in found])
