@@ -179,7 +179,7 @@ def _import(session: Unlocked, args: argparse.Namespace, overrides: dict[str, st
             print(f"wijkwerk: let op: de kolom '{column}' (--map) komt in dit bestand niet voor.", file=sys.stderr)
     print_preview(shown)
     if args.save_mapping and overrides:
-        imports.save_mapping(session.db, {normal_header(k): v for k, v in overrides.items()})
+        imports.save_mapping(session.db, {normal_header(k): v for k, v in overrides.items()}, session.worker_id)
         print("De betekenis van deze kolommen is onthouden.")
     if not shown.writes:
         print("Niets te importeren: alles staat er al (of elke rij heeft een fout).")

@@ -240,9 +240,12 @@ def test_issue16_a_saved_column_meaning_is_used_for_the_next_file(db, boss: Work
     path = _sheet(tmp_path / "w.xlsx", ["Wie", "Geboren", "PL 2025"], ["Bakker, Gerrit", 1944, 2])
     first = preview(db, path)
     assert first.rows == [] and first.layouts[0].header_row == 0  # "Wie", "Geboren": no header we know
-    imports.save_mapping(db, {"wie": "name", "geboren": "birth_year"})
+    imports.save_mapping(db, {"wie": "name", "geboren": "birth_year"}, boss.id)
     again = preview(db, path)
     assert again.rows[0].status == NEW and again.rows[0].name == "Gerrit Bakker (1944)"
+    with db.reading() as session:
+        event = session.exec(select(AuditEvent).where(AuditEvent.action == "import.mapping")).one()
+    assert (event.worker_id, event.detail) == (boss.id, "kolommen=2")
 
 
 def test_issue16_two_imports_of_one_preview_add_it_once(db, boss: Worker, sheets) -> None:

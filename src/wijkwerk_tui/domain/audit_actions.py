@@ -26,6 +26,9 @@ ACTIONS: dict[str, str] = {
     "goal.status": "status doel gewijzigd",
     "save.undo": "opslag ongedaan gemaakt",
     "report.freeze": "rapportage vastgesteld",
+    "import.run": "bestand geïmporteerd",
+    "import.undo": "import ongedaan gemaakt",
+    "import.mapping": "kolommen voor de import onthouden",
 }
 
 

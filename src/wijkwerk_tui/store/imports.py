@@ -17,7 +17,7 @@ from wijkwerk_tui.db.rows import stamp_new
 from wijkwerk_tui.db.tables import ImportBatch, ImportRecord, Worker
 from wijkwerk_tui.db.types import new_id
 from wijkwerk_tui.domain.import_columns import is_target
-from wijkwerk_tui.store import settings
+from wijkwerk_tui.store import audit, settings
 
 MAPPING_KEY = "import.mapping"
 _CHUNK = 500  # keys per IN (...): well under SQLite's limit on bound parameters
@@ -143,7 +143,10 @@ def saved_mapping(db: Database) -> dict[str, str]:
     return {str(k): str(v) for k, v in value.items() if is_target(str(v))}
 
 
-def save_mapping(db: Database, chosen: Mapping[str, str]) -> None:
+def save_mapping(db: Database, chosen: Mapping[str, str], actor: uuid.UUID | None = None) -> None:
     """Remember these headers' meanings for the next file (merged with what was saved)."""
     merged = {**saved_mapping(db), **{k: v for k, v in chosen.items() if is_target(v)}}
-    settings.set_value(db, MAPPING_KEY, json.dumps(merged, sort_keys=True))
+    with db.transaction() as session:
+        settings.put(session, MAPPING_KEY, json.dumps(merged, sort_keys=True))
+        # Which headers, never a value: headers are the organisation's words, not a resident's.
+        audit.record(session, db, actor, "import.mapping", None, f"kolommen={len(chosen)}")

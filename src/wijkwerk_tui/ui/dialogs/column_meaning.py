@@ -37,6 +37,7 @@ class ColumnMeaningDialog(AppModal[str | None]):
         with Vertical():
             yield Static(Text(f"Wat betekent de kolom '{self.header}'?", style="bold"))
             yield OptionList(*[Option(Text(label), id=code) for code, label in self.choices.items()])
+            yield Static(Text("Enter kiest · Escape laat de kolom zoals hij was", style="dim"))
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)

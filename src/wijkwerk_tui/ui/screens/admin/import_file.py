@@ -163,8 +163,9 @@ class ImportScreen(AppScreen[None]):
         skipped = [layout.name for layout in shown.layouts if not layout.header_row]
         note = f" Blad zonder kopregel overgeslagen: {', '.join(skipped)}." if skipped else ""
         areas = f" Nieuwe gebieden: {', '.join(shown.new_areas)}." if shown.new_areas else ""
+        only = " Alleen de rijen met een fout (f: alle)." if self.only_errors else ""
         self.query_one("#import-summary", Static).update(
-            Text(f"Proefrun: {shown.summary()}.{areas}{note} Ctrl+S importeert; Enter op een kolom wijzigt hem.")
+            Text(f"Proefrun: {shown.summary()}.{areas}{note}{only} Ctrl+S importeert; Enter op een kolom wijzigt hem.")
         )
         if self.focused is self.query_one("#import-path", Input):
             rows.focus()
@@ -211,7 +212,7 @@ class ImportScreen(AppScreen[None]):
 
     @work(thread=True, exclusive=True, group="import-remember", exit_on_error=False, description="import-remember")
     def _remember(self, chosen: dict[str, str]) -> None:
-        imports.save_mapping(self.app.db, {normal_header(k): v for k, v in chosen.items()})
+        imports.save_mapping(self.app.db, {normal_header(k): v for k, v in chosen.items()}, self.app.worker_id)
         self.app.call_from_thread(
             self.app.notify, "Onthouden: deze kolommen krijgen voortaan dezelfde betekenis.", markup=False
         )
