@@ -235,7 +235,7 @@ class Contact(Row, table=True):
             "ix_contact_story",
             "contact_on",
             sqlite_where=text("is_story = 1 AND deleted_at IS NULL"),
-            postgresql_where=text("is_story = 1 AND deleted_at IS NULL"),
+            postgresql_where=text("is_story AND deleted_at IS NULL"),
         ),
     )
 

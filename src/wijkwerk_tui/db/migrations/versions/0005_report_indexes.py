@@ -41,8 +41,14 @@ def upgrade() -> None:
         postgresql_where=LIVE,
     )
     op.create_index("ix_resident_live_area", "resident", ["id", "area_id"], sqlite_where=LIVE, postgresql_where=LIVE)
-    stories = sa.text("is_story = 1 AND deleted_at IS NULL")
-    op.create_index("ix_contact_story", "contact", ["contact_on"], sqlite_where=stories, postgresql_where=stories)
+    # SQLite keeps booleans as 0/1; PostgreSQL compares a boolean with no integer.
+    op.create_index(
+        "ix_contact_story",
+        "contact",
+        ["contact_on"],
+        sqlite_where=sa.text("is_story = 1 AND deleted_at IS NULL"),
+        postgresql_where=sa.text("is_story AND deleted_at IS NULL"),
+    )
     op.create_index(
         "ix_signal_report",
         "signal",
