@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlmodel import col, select
 
@@ -28,46 +29,37 @@ class OnFile:
         return f"{name} ({self.named.birth_year})" if self.named.birth_year else name
 
 
-def by_sound(db: Database, name_keys: Iterable[str]) -> dict[str, list[OnFile]]:
-    """Live residents per phonetic family-name key (`Resident.name_key`, indexed)."""
-    wanted = sorted({k for k in name_keys if len(k) >= 2})
-    found: dict[str, list[OnFile]] = {}
+def _live(db: Database, column: Any, values: list[Any]) -> list[tuple[str, OnFile]]:
+    """Live residents whose `column` is one of `values`, read in chunks: (name key, resident)."""
+    found: list[tuple[str, OnFile]] = []
     with db.reading() as session:
-        for start in range(0, len(wanted), _CHUNK):
+        for start in range(0, len(values), _CHUNK):
             rows = session.exec(
                 select(Resident, Area.name)
                 .join(Area, col(Area.id) == col(Resident.area_id), isouter=True)
                 .where(
-                    col(Resident.name_key).in_(wanted[start : start + _CHUNK]),
+                    col(column).in_(values[start : start + _CHUNK]),
                     col(Resident.deleted_at).is_(None),
                     col(Resident.anonymised_at).is_(None),
                 )
             ).all()
             for r, area in rows:
                 named = Named(r.given_name, r.family_prefix, r.family_name, r.birth_year, r.birth_date)
-                found.setdefault(r.name_key, []).append(OnFile(r.id, named, area or ""))
+                found.append((r.name_key, OnFile(r.id, named, area or "")))
+    return found
+
+
+def by_sound(db: Database, name_keys: Iterable[str]) -> dict[str, list[OnFile]]:
+    """Live residents per phonetic family-name key (`Resident.name_key`, indexed)."""
+    found: dict[str, list[OnFile]] = {}
+    for key, resident in _live(db, Resident.name_key, sorted({k for k in name_keys if len(k) >= 2})):
+        found.setdefault(key, []).append(resident)
     return found
 
 
 def live_residents(db: Database, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, OnFile]:
     """These residents, if still live (an earlier import's residents, found by key)."""
-    wanted = list(set(ids))
-    found: dict[uuid.UUID, OnFile] = {}
-    with db.reading() as session:
-        for start in range(0, len(wanted), _CHUNK):
-            rows = session.exec(
-                select(Resident, Area.name)
-                .join(Area, col(Area.id) == col(Resident.area_id), isouter=True)
-                .where(
-                    col(Resident.id).in_(wanted[start : start + _CHUNK]),
-                    col(Resident.deleted_at).is_(None),
-                    col(Resident.anonymised_at).is_(None),
-                )
-            ).all()
-            for r, area in rows:
-                named = Named(r.given_name, r.family_prefix, r.family_name, r.birth_year, r.birth_date)
-                found[r.id] = OnFile(r.id, named, area or "")
-    return found
+    return {resident.id: resident for _key, resident in _live(db, Resident.id, list(set(ids)))}
 
 
 def facts_on_file(db: Database, resident_ids: Iterable[uuid.UUID]) -> set[tuple[object, ...]]:
