@@ -103,6 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
     from wijkwerk_tui import cli_import
 
     cli_import.add_parser(sub, common)
+    from wijkwerk_tui import cli_hub
+
+    cli_hub.add_parsers(sub, common)
     inzage = sub.add_parser("inzage", help="exporteer alles over één inwoner (AVG-inzage)", parents=[common])
     inzage.add_argument("resident", metavar="INWONER-ID", help="de id van de inwoner (zie het dossier)")
     inzage.add_argument("--output", metavar="MAP", default=".", help="map voor het .md- en .json-bestand")
@@ -472,7 +475,21 @@ def _import_command(args: argparse.Namespace) -> int:
     return cli_import.run(args, _login)
 
 
+def _hub_command(args: argparse.Namespace) -> int:
+    from wijkwerk_tui import cli_hub
+
+    return cli_hub.run_hub(args, _login)
+
+
+def _sync_command(args: argparse.Namespace) -> int:
+    from wijkwerk_tui import cli_hub
+
+    return cli_hub.run_sync(args, _login)
+
+
 COMMANDS = {
+    "hub": _hub_command,
+    "sync": _sync_command,
     "frozen": _frozen,
     "demo": _demo,
     "check": _check,

@@ -28,10 +28,11 @@ from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.pool import QueuePool
 from sqlmodel import Session
 
-from wijkwerk_tui.db import migrate
+from wijkwerk_tui.db import capture, migrate
 from wijkwerk_tui.db.faults import DAMAGED, kind
 from wijkwerk_tui.domain.clock import Clock, local_today, system_clock
 from wijkwerk_tui.domain.errors import DomainError
+from wijkwerk_tui.domain.hlc import HybridClock, StampError, parse
 
 BUSY_TIMEOUT_MS = 5000
 IMMEDIATE = "wijkwerk_immediate"
@@ -163,6 +164,11 @@ class Database:
         self.clock = clock
         self.key = key  # the raw database key (backups are keyed with it); None: plain SQLite
         self.device_id = ""
+        # Sync (db.capture): on once this laptop joined a hub; the clock of its changes; who
+        # is signed in (the outbox says who made a change).
+        self.sync_on = False
+        self.hlc = HybridClock("")
+        self.actor: uuid.UUID | None = None
         self._writer = engine.execution_options(**{IMMEDIATE: True})
 
     @property
@@ -179,6 +185,7 @@ class Database:
     def transaction(self) -> Iterator[Session]:
         """One unit of work: commits at the end, rolls back everything on error."""
         with Session(self._writer, expire_on_commit=False) as session, session.begin():
+            session.info[capture.CAPTURE] = self
             yield session
 
     @contextmanager
@@ -213,6 +220,7 @@ def open_database(path: Path | str, clock: Clock = system_clock, key: bytes | No
         raise DatabaseError("De database kon niet worden geopend: beschadigd of onleesbaar.") from error
     db = Database(path, engine, clock, key)
     db.device_id = _ensure_device_id(db)
+    _start_sync_clock(db)
     return db
 
 
@@ -229,3 +237,23 @@ def _ensure_device_id(db: Database) -> str:
         device_id = str(uuid.uuid4())
         session.execute(text("INSERT INTO setting (key, value) VALUES ('device_id', :v)"), {"v": device_id})
         return device_id
+
+
+HUB_URL = "hub.url"  # setting: where this laptop syncs; set on joining (sync.client)
+HUB_CLOCK = "hub.hlc"  # setting: the latest clock stamp seen from the hub
+
+
+def _start_sync_clock(db: Database) -> None:
+    """Whether changes are captured, and a clock that goes on from the last stamp written."""
+    with db.reading() as session:
+        joined = session.execute(text("SELECT value FROM setting WHERE key = :k"), {"k": HUB_URL}).scalar()
+        mine = session.execute(text("SELECT max(hlc) FROM outbox")).scalar()
+        seen = session.execute(text("SELECT value FROM setting WHERE key = :k"), {"k": HUB_CLOCK}).scalar()
+    db.sync_on = bool(joined)
+    db.hlc = HybridClock(db.device_id)
+    for last in (mine, seen):
+        try:
+            if last:
+                db.hlc.seen(parse(str(last)), db.now())
+        except StampError:
+            continue

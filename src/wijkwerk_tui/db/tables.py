@@ -369,3 +369,7 @@ class ImportRecord(Row, table=True):
     table_name: str = Field(max_length=40)
     record_id: uuid.UUID
     record_version: int = 1  # the record's version when imported: undo leaves a changed one be
+
+
+# The sync's tables share the metadata (and so the migrations) with these.
+from wijkwerk_tui.db import sync_tables  # noqa: E402, F401

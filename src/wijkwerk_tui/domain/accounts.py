@@ -26,6 +26,7 @@ COORDINATOR_ONLY: dict[str, str] = {
     "restore": "een back-up terugzetten",
     "report": "de rapportage maken",
     "import": "een bestand importeren of een import ongedaan maken",
+    "hub.join": "deze laptop aan de hub van de organisatie koppelen",
 }
 
 

@@ -71,12 +71,16 @@ class Unlocked:
     # Failed unlocks of the lock screen, per name: (count, last try).
     unlock_failures: dict[str, tuple[int, datetime]] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        self.db.actor = self.worker_id  # the outbox says who made each change
+
     @property
     def is_coordinator(self) -> bool:
         return self.role == COORDINATOR
 
     def switch_to(self, worker: Worker) -> None:
         self.worker_id, self.worker_name, self.role = worker.id, worker.name, worker.role
+        self.db.actor = worker.id
 
 
 def load_keyfile(db_path: Path) -> KeyFile:

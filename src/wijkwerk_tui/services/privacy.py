@@ -13,21 +13,14 @@ import time
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import func, update
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
+from wijkwerk_tui.db import capture, erasure
 from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.db.rows import get_live
-from wijkwerk_tui.db.tables import (
-    Contact,
-    Goal,
-    LadderStep,
-    MeldcodeStep,
-    Referral,
-    Resident,
-    Signal,
-)
+from wijkwerk_tui.db.tables import Referral, Resident, Signal
 from wijkwerk_tui.domain import referrals as referral_rules
 from wijkwerk_tui.domain import retention
 from wijkwerk_tui.domain import signals as signal_rules
@@ -36,33 +29,15 @@ from wijkwerk_tui.store.access import require_role
 
 
 def _anonymise(session: Session, db: Database, resident: Resident, now: datetime) -> None:
-    resident_id = resident.id
-    resident.given_name = resident.family_prefix = resident.family_name = ""
-    resident.birth_year = None
-    resident.birth_date = None
-    resident.phone = resident.email = ""
-    resident.search_key = resident.name_key = ""
+    # Erasure travels to the hub as one change of its own, not as these edits (db.capture).
+    capture.skip_rows(session, {resident.id})
+    for name, value in erasure.RESIDENT_WIPE.items():
+        setattr(resident, name, value)
     resident.anonymised_at = now
     resident.updated_at = now
     session.add(resident)
-    for table, fields in (
-        (LadderStep, {"note": ""}),
-        (Contact, {"note": "", "story": "", "is_story": False}),
-        (Signal, {"description": "", "subject": ""}),
-        (Referral, {"reason": "", "feedback": "", "no_consent_reason": ""}),
-        (Goal, {"description": "(geanonimiseerd)"}),
-    ):
-        session.execute(
-            update(table)
-            .where(col(table.resident_id) == resident_id)
-            .values(**fields, updated_at=now, version=col(table.version) + 1)
-        )
-    signal_ids = select(Signal.id).where(Signal.resident_id == resident_id)
-    session.execute(
-        update(MeldcodeStep)
-        .where(col(MeldcodeStep.signal_id).in_(signal_ids))
-        .values(note="", updated_at=now, version=col(MeldcodeStep.version) + 1)
-    )
+    erasure.wipe_children(session, resident.id, now)
+    capture.record(session, db, [capture.Change("resident", resident.id, "erase")])
 
 
 def erase_resident(db: Database, actor: uuid.UUID | None, resident_id: uuid.UUID) -> bool:

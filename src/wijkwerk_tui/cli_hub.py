@@ -1,0 +1,111 @@
+"""`wijkwerk hub …` (the organisation's server) and `wijkwerk sync` (a laptop).
+
+On the server: `hub serve`, `hub invite` (a one-time code for one laptop), `hub devices`,
+`hub revoke`. The hub's database is named in WIJKWERK_HUB_DATABASE. On a laptop: `hub join
+URL` (a coordinator, with the code) and `sync`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from wijkwerk_tui.security.vault import Unlocked
+
+CODE_ENV = "WIJKWERK_HUB_CODE"
+
+
+def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
+    hub = sub.add_parser("hub", help="de hub van de organisatie (server) of deze laptop koppelen", parents=[common])
+    inner = hub.add_subparsers(dest="hub_command", metavar="HUB-OPDRACHT", required=True)
+    serve = inner.add_parser("serve", help="start de hub (PostgreSQL in WIJKWERK_HUB_DATABASE)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8750)
+    serve.add_argument("--certfile", metavar="PAD", help="TLS-certificaat (nodig buiten 127.0.0.1)")
+    serve.add_argument("--keyfile", metavar="PAD", help="sleutel bij het certificaat")
+    serve.add_argument("--achter-proxy", dest="proxied", action="store_true", help="TLS zit in een reverse proxy")
+    invite = inner.add_parser("invite", help="maak een eenmalige koppelcode voor één laptop (24 uur geldig)")
+    invite.add_argument("--label", default="", help="voor wie of welke laptop (alleen voor uzelf)")
+    inner.add_parser("devices", help="toon de gekoppelde laptops")
+    revoke = inner.add_parser("revoke", help="ontkoppel een laptop (zijn token werkt niet meer)")
+    revoke.add_argument("device", metavar="LAPTOP-ID")
+    join = inner.add_parser("join", help="koppel deze laptop aan de hub (coördinator)", parents=[common])
+    join.add_argument("url", metavar="ADRES", help="https://… van de hub")
+    join.add_argument("--name", default="", help="naam van deze laptop, bv. 'Dorpshuis Ruinen'")
+    sub.add_parser("sync", help="synchroniseer nu met de hub", parents=[common])
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def run_hub(args: argparse.Namespace, login: Callable[[argparse.Namespace], Unlocked]) -> int:
+    from wijkwerk_tui.hub import devices, serve
+
+    if args.hub_command == "serve":
+        serve.serve(None, args.host, args.port, args.certfile, args.keyfile, args.proxied)
+        return 0
+    if args.hub_command == "join":
+        return _join(args, login)
+    engine = serve.hub_engine(serve.database_url(None))
+    try:
+        if args.hub_command == "invite":
+            code = devices.make_invite(engine, args.label, _now())
+            print(f"Koppelcode (24 uur geldig, één keer te gebruiken): {code}")
+        elif args.hub_command == "devices":
+            for device in devices.devices(engine):
+                state = f"ontkoppeld {device.revoked_at:%d-%m-%Y}" if device.revoked_at else "actief"
+                seen = f"{device.last_seen_at:%d-%m-%Y %H:%M}" if device.last_seen_at else "nog niet"
+                print(f"{device.id}  {device.name or '-'}  {state}  laatst gezien: {seen}")
+        elif args.hub_command == "revoke":
+            if not devices.revoke(engine, args.device, _now()):
+                print("wijkwerk: geen actieve laptop met deze id.", file=sys.stderr)
+                return 1
+            print("Laptop ontkoppeld: zijn token werkt niet meer.")
+    finally:
+        engine.dispose()
+    return 0
+
+
+def _join(args: argparse.Namespace, login: Callable[[argparse.Namespace], Unlocked]) -> int:
+    from wijkwerk_tui.services import sync
+
+    code = os.environ.get(CODE_ENV) or (input("Koppelcode: ") if sys.stdin.isatty() else "")
+    if not code:
+        print(f"wijkwerk: geef de koppelcode (of zet {CODE_ENV}).", file=sys.stderr)
+        return 2
+    session = login(args)
+    try:
+        queued = sync.join(session.db, session.worker_id, args.url, code, args.name or session.db.device_id[:8])
+        print(f"Gekoppeld. {queued} wijzigingen gaan mee bij de eerste synchronisatie.")
+        result = sync.sync(session.db)
+        print(_said(result))
+    finally:
+        session.db.close()
+    return 0
+
+
+def _said(result: object) -> str:
+    from wijkwerk_tui.services.sync import SyncResult
+
+    assert isinstance(result, SyncResult)
+    text = f"Gesynchroniseerd: {result.pushed} verstuurd, {result.pulled} ontvangen."
+    if result.conflicts:
+        text += f" {result.conflicts} conflict(en) wachten op een keuze."
+    return text
+
+
+def run_sync(args: argparse.Namespace, login: Callable[[argparse.Namespace], Unlocked]) -> int:
+    from wijkwerk_tui.services import sync
+
+    session = login(args)
+    try:
+        print(_said(sync.sync(session.db)))
+    finally:
+        session.db.close()
+    return 0

@@ -1,0 +1,142 @@
+"""Which tables and columns travel between laptop and hub, and how their values are written.
+
+Derived columns are left out: each side recomputes them (the ladder caches, the last contact,
+the search keys, the row's own version and update stamp). Workers travel without their
+passphrase hash (accounts across laptops: issue 18).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Boolean, Date, Integer, String, Table, Text, Uuid
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import SQLModel
+
+from wijkwerk_tui.db.tables import (
+    ActivityResident,
+    Area,
+    Contact,
+    Goal,
+    GroupActivity,
+    LadderStep,
+    MeldcodeStep,
+    Partner,
+    Referral,
+    Resident,
+    ResidentMove,
+    Signal,
+    SignalReopening,
+    Worker,
+)
+from wijkwerk_tui.db.types import UTCDateTime
+
+# In an order in which each table's references come before it (a first upload follows it).
+SYNCED_MODELS: tuple[type[SQLModel], ...] = (
+    Worker,
+    Area,
+    Partner,
+    Resident,
+    LadderStep,
+    Referral,
+    Signal,
+    MeldcodeStep,
+    SignalReopening,
+    Contact,
+    Goal,
+    GroupActivity,
+    ActivityResident,
+    ResidentMove,
+)
+SYNCED: dict[str, type[SQLModel]] = {m.__tablename__: m for m in SYNCED_MODELS}  # type: ignore[misc]
+NOT_SYNCED = frozenset(
+    {
+        "pk",
+        "version",
+        "updated_at",
+        "search_key",
+        "name_key",
+        "participation_step",
+        "support_step",
+        "last_contact_on",
+        "passphrase_hash",
+    }
+)
+# Names that are one per organisation: a second "Ruinen" from another laptop becomes the first.
+UNIQUE_NAMES = {"area": "name", "worker": "name"}
+
+
+class CodecError(ValueError):
+    """A value that does not fit its column (never shows the value)."""
+
+
+def table_of(name: str) -> Table:
+    model = SYNCED.get(name)
+    if model is None:
+        raise CodecError(f"unknown table {name!r}")
+    table: Table = model.__table__  # type: ignore[attr-defined]
+    return table
+
+
+def synced_columns(name: str) -> list[str]:
+    return [c.name for c in table_of(name).columns if c.name not in NOT_SYNCED]
+
+
+def encode(value: Any) -> Any:
+    """A column value as JSON."""
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def decode(name: str, field: str, raw: Any) -> Any:
+    """A JSON value back into what its column holds; CodecError when it does not fit."""
+    table = table_of(name)
+    if field not in table.columns or field in NOT_SYNCED:
+        raise CodecError(f"unknown field {name}.{field}")
+    column = table.columns[field]
+    if raw is None:
+        if not column.nullable:
+            raise CodecError(f"{name}.{field} may not be empty")
+        return None
+    kind = column.type
+    while isinstance(kind, TypeDecorator) and not isinstance(kind, UTCDateTime):
+        kind = kind.impl_instance  # SQLModel's AutoString is a String
+    try:
+        if isinstance(kind, Uuid):
+            return uuid.UUID(str(raw))
+        if isinstance(kind, UTCDateTime):
+            moment = datetime.fromisoformat(str(raw))
+            if moment.tzinfo is None:
+                raise CodecError(f"{name}.{field}: time without zone")
+            return moment
+        if isinstance(kind, Date):
+            return date.fromisoformat(str(raw))
+        if isinstance(kind, Boolean):
+            if not isinstance(raw, bool):
+                raise CodecError(f"{name}.{field}: not a boolean")
+            return raw
+        if isinstance(kind, Integer):
+            if isinstance(raw, bool) or not isinstance(raw, int):
+                raise CodecError(f"{name}.{field}: not a whole number")
+            return raw
+        if isinstance(kind, String | Text):
+            if not isinstance(raw, str):
+                raise CodecError(f"{name}.{field}: not text")
+            length = getattr(kind, "length", None)
+            if length is not None and len(raw) > length:
+                raise CodecError(f"{name}.{field}: too long")
+            return raw
+    except (TypeError, ValueError) as error:
+        if isinstance(error, CodecError):
+            raise
+        raise CodecError(f"{name}.{field}: unreadable value") from None
+    raise CodecError(f"{name}.{field}: type not synced")
+
+
+def decode_fields(name: str, fields: dict[str, Any]) -> dict[str, Any]:
+    return {field: decode(name, field, raw) for field, raw in fields.items()}

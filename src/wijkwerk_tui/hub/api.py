@@ -1,0 +1,143 @@
+"""The hub's HTTP API (Starlette). Every answer is JSON; every refusal carries a Dutch `fout`.
+
+A laptop says its schema version on every request: an older laptop is told to update (and
+keeps working offline), a newer one is told the hub must be updated; neither is applied.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from wijkwerk_tui.db import migrate
+from wijkwerk_tui.hub import devices, feed, merge
+
+SCHEMA_HEADER = "x-wijkwerk-schema"
+MAX_BODY = 64 * 1024 * 1024  # a day of work is well under a megabyte; a first upload can be large
+MAX_CHANGES = 20_000
+
+
+class Refusal(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _check_schema(request: Request) -> None:
+    theirs = request.headers.get(SCHEMA_HEADER, "")
+    if theirs == migrate.HEAD:
+        return
+    if theirs < migrate.HEAD:
+        raise Refusal(
+            409,
+            "Deze laptop heeft een oudere versie van wijkwerk dan de hub. Werk wijkwerk bij; "
+            "tot dan werkt deze laptop offline door.",
+        )
+    raise Refusal(
+        409,
+        "De hub heeft een oudere versie van wijkwerk dan deze laptop. Vraag de beheerder de hub bij te "
+        "werken; tot dan werkt deze laptop offline door.",
+    )
+
+
+async def _json(request: Request) -> Any:
+    length = request.headers.get("content-length")
+    if length is None or not length.isdigit() or int(length) > MAX_BODY:
+        raise Refusal(413, "Te veel in één keer voor de hub.")
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY:
+            raise Refusal(413, "Te veel in één keer voor de hub.")
+    try:
+        return json.loads(body)
+    except ValueError:
+        raise Refusal(400, "De hub kon dit verzoek niet lezen.") from None
+
+
+def _device(engine: Engine, request: Request) -> devices.Device:
+    header = request.headers.get("authorization", "")
+    if not header.startswith("Bearer "):
+        raise Refusal(401, "Deze laptop is niet gekoppeld aan de hub van de organisatie.")
+    try:
+        return devices.authenticate(engine, header.removeprefix("Bearer "), _now())
+    except devices.NotAllowed as error:
+        raise Refusal(401, str(error)) from None
+
+
+def _handler(work: Callable[[Engine, Request], Any]) -> Callable[[Request], Any]:
+    async def endpoint(request: Request) -> JSONResponse:
+        engine: Engine = request.app.state.engine
+        try:
+            _check_schema(request)
+            answer = await work(engine, request)
+        except Refusal as refusal:
+            return JSONResponse({"fout": refusal.message}, status_code=refusal.status)
+        except (merge.PushRefused, devices.NotAllowed) as error:
+            return JSONResponse({"fout": str(error)}, status_code=409)
+        answer["klok"] = _now().isoformat()
+        return JSONResponse(answer)
+
+    return endpoint
+
+
+async def _join(engine: Engine, request: Request) -> dict[str, Any]:
+    body = await _json(request)
+    if not isinstance(body, dict) or not all(isinstance(body.get(k), str) for k in ("code", "device", "name")):
+        raise Refusal(400, "De hub kon dit verzoek niet lezen.")
+    token = await run_in_threadpool(devices.join, engine, body["code"], body["device"][:36], body["name"], _now())
+    return {"token": token}
+
+
+async def _push(engine: Engine, request: Request) -> dict[str, Any]:
+    device = await run_in_threadpool(_device, engine, request)
+    body = await _json(request)
+    raw = body.get("changes") if isinstance(body, dict) else None
+    if not isinstance(raw, list) or len(raw) > MAX_CHANGES:
+        raise Refusal(400, "De hub kon dit verzoek niet lezen.")
+    changes = [merge.parse(item) for item in raw]
+    outcome = await run_in_threadpool(merge.push, engine, device.id, changes, _now())
+    return {"toegepast": outcome.applied, "bekend": outcome.known, "conflicten": outcome.conflicts}
+
+
+async def _pull(engine: Engine, request: Request) -> dict[str, Any]:
+    await run_in_threadpool(_device, engine, request)
+    try:
+        after = int(request.query_params.get("after", "0"))
+        limit = int(request.query_params.get("limit", str(feed.PAGE)))
+    except ValueError:
+        raise Refusal(400, "De hub kon dit verzoek niet lezen.") from None
+    changes, more = await run_in_threadpool(feed.changes_after, engine, after, limit)
+    return {"changes": changes, "more": more}
+
+
+async def _hello(engine: Engine, request: Request) -> dict[str, Any]:
+    await run_in_threadpool(_device, engine, request)
+    return {"schema": migrate.HEAD}
+
+
+def make_app(engine: Engine) -> Starlette:
+    app = Starlette(
+        routes=[
+            Route("/v1/join", _handler(_join), methods=["POST"]),
+            Route("/v1/push", _handler(_push), methods=["POST"]),
+            Route("/v1/pull", _handler(_pull), methods=["GET"]),
+            Route("/v1/hello", _handler(_hello), methods=["GET"]),
+        ]
+    )
+    app.state.engine = engine
+    return app

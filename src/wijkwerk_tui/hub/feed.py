@@ -1,0 +1,37 @@
+"""What a laptop pulls: the hub's change log after the laptop's cursor, in the hub's order."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import Engine, select
+
+from wijkwerk_tui.db.sync_tables import HubChange
+
+PAGE = 2000
+
+
+def changes_after(engine: Engine, after: int, limit: int = PAGE) -> tuple[list[dict[str, Any]], bool]:
+    """Up to `limit` changes after `after`, and whether more follow."""
+    limit = max(1, min(limit, PAGE * 5))
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(HubChange).where(HubChange.seq > after).order_by(HubChange.seq).limit(limit + 1)  # type: ignore[arg-type, operator]
+        ).all()
+    more = len(rows) > limit
+    return [
+        {
+            "seq": row.seq,
+            "id": str(row.change_id),
+            "table": row.table_name,
+            "row": str(row.row_id),
+            "kind": row.kind,
+            "fields": json.loads(row.fields),
+            "version": row.version,
+            "hlc": row.hlc,
+            "device": row.device_id,
+            "worker": str(row.worker_id) if row.worker_id else None,
+        }
+        for row in rows[:limit]
+    ], more

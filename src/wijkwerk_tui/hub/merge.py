@@ -1,0 +1,359 @@
+"""The merge rule, applied at the hub (DESIGN.md §7).
+
+Each change names the hub's version of the row it was made on (its base). A field applies
+when nobody else changed it since that base; when another laptop did, both values are kept
+as a conflict for a person to choose, and the hub keeps its own until then. Placements,
+contacts and the like only grow (new rows never conflict). An erasure wins over every edit,
+before or after it, and wipes the personal data the change log itself holds. The clock
+stamps order the log; they decide nothing.
+
+Pushes take turns (one advisory lock), so the log's numbers are given in commit order and a
+laptop that pulls "everything after 41" never skips a change committed late.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Table, select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlmodel import col
+
+from wijkwerk_tui.db import erasure
+from wijkwerk_tui.db.sync_codec import SYNCED, UNIQUE_NAMES, CodecError, decode_fields, encode, table_of
+from wijkwerk_tui.db.sync_tables import HubChange, HubConflict, HubField, core
+from wijkwerk_tui.domain import hlc
+from wijkwerk_tui.domain.errors import DomainError
+
+CLOCK_SLACK = timedelta(minutes=5)
+PUSH_LOCK = 0x77696A6B  # pg_advisory_xact_lock key: one push at a time
+_CHANGE, _CONFLICT, _FIELD = core(HubChange), core(HubConflict), core(HubField)
+KINDS = frozenset({"insert", "update", "erase"})
+_REFERENCES = {
+    "area_id": "area",
+    "from_area_id": "area",
+    "to_area_id": "area",
+    "worker_id": "worker",
+    "created_by": "worker",
+}
+
+
+class PushRefused(DomainError):
+    """The whole push is refused; the laptop keeps its changes and says why (Dutch)."""
+
+
+@dataclass(frozen=True)
+class Incoming:
+    change_id: uuid.UUID
+    table_name: str
+    row_id: uuid.UUID
+    kind: str
+    fields: dict[str, Any]
+    base_version: int
+    stamp: hlc.Stamp
+    worker_id: uuid.UUID | None
+
+
+@dataclass
+class Outcome:
+    applied: int = 0
+    known: int = 0
+    conflicts: int = 0
+
+
+def parse(raw: dict[str, Any]) -> Incoming:
+    """One change as sent; PushRefused when the hub does not understand it."""
+    try:
+        name = str(raw["table"])
+        kind = str(raw["kind"])
+        if name not in SYNCED or kind not in KINDS or (kind == "erase" and name != "resident"):
+            raise CodecError("unknown change")
+        fields = raw.get("fields") or {}
+        if not isinstance(fields, dict):
+            raise CodecError("fields")
+        decode_fields(name, fields)  # refuses unknown fields and values that do not fit
+        worker = raw.get("worker")
+        base = raw.get("base", 0)
+        if not isinstance(base, int) or isinstance(base, bool) or base < 0:
+            raise CodecError("base")
+        return Incoming(
+            uuid.UUID(str(raw["id"])),
+            name,
+            uuid.UUID(str(raw["row"])),
+            kind,
+            fields,
+            base,
+            hlc.parse(str(raw["hlc"])),
+            uuid.UUID(str(worker)) if worker else None,
+        )
+    except (KeyError, TypeError, ValueError) as error:
+        raise PushRefused(
+            "De hub begrijpt een wijziging van deze laptop niet. Werk wijkwerk bij op deze laptop; "
+            "de wijzigingen blijven bewaard."
+        ) from error
+
+
+def check_clock(changes: list[Incoming], now: datetime) -> None:
+    late = max((c.stamp.wall for c in changes), default=None)
+    if late is not None and late > now + CLOCK_SLACK:
+        raise PushRefused(
+            "De klok van deze laptop staat verkeerd (vooruit ten opzichte van de hub). Zet de datum en tijd "
+            "goed en synchroniseer opnieuw; de wijzigingen blijven bewaard."
+        )
+
+
+def push(engine: Engine, device_id: str, changes: list[Incoming], now: datetime) -> Outcome:
+    """Apply a laptop's changes in their order, in one transaction; ones seen before are skipped."""
+    check_clock(changes, now)
+    outcome = Outcome()
+    with engine.begin() as connection:
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PUSH_LOCK})
+        ids = [c.change_id for c in changes]
+        known = set(connection.execute(select(_CHANGE.c.change_id).where(_CHANGE.c.change_id.in_(ids))).scalars())
+        aliases = _aliases(connection)
+        for change in changes:
+            if change.change_id in known:
+                outcome.known += 1
+                continue
+            known.add(change.change_id)
+            outcome.conflicts += _apply(connection, device_id, change, aliases, now)
+            outcome.applied += 1
+    return outcome
+
+
+def _aliases(connection: Connection) -> dict[uuid.UUID, uuid.UUID]:
+    rows = connection.execute(select(_CHANGE.c.row_id, _CHANGE.c.fields).where(_CHANGE.c.kind == "alias"))
+    return {row_id: uuid.UUID(json.loads(fields)["to"]) for row_id, fields in rows}
+
+
+def _translate(fields: dict[str, Any], aliases: dict[uuid.UUID, uuid.UUID]) -> dict[str, Any]:
+    out = dict(fields)
+    for name, value in fields.items():
+        if name in _REFERENCES and isinstance(value, uuid.UUID) and value in aliases:
+            out[name] = aliases[value]
+    return out
+
+
+def _log(
+    connection: Connection,
+    device_id: str,
+    change: Incoming,
+    kind: str,
+    fields: dict[str, Any],
+    version: int,
+    now: datetime,
+    row_id: uuid.UUID | None = None,
+) -> None:
+    connection.execute(
+        _CHANGE.insert().values(
+            change_id=change.change_id,
+            device_id=device_id,
+            worker_id=change.worker_id,
+            table_name=change.table_name,
+            row_id=row_id or change.row_id,
+            kind=kind,
+            fields=json.dumps({k: encode(v) for k, v in fields.items()}, ensure_ascii=False, sort_keys=True),
+            version=version,
+            hlc=change.stamp.text(),
+            received_at=now,
+        )
+    )
+
+
+def _erased_resident(connection: Connection, table: Table, row: Any, fields: dict[str, Any]) -> uuid.UUID | None:
+    """The resident this row is about, when he was erased."""
+    from wijkwerk_tui.db.tables import Resident, Signal
+
+    if table.name == "resident":
+        resident_id = row.id if row is not None else None
+    elif table.name == "meldcodestep":
+        signal_id = fields.get("signal_id", row.signal_id if row is not None else None)
+        resident_id = connection.execute(select(col(Signal.resident_id)).where(col(Signal.id) == signal_id)).scalar()
+    elif "resident_id" in table.c:
+        resident_id = fields.get("resident_id", row.resident_id if row is not None else None)
+    else:
+        return None
+    if resident_id is None:
+        return None
+    erased = connection.execute(select(col(Resident.anonymised_at)).where(col(Resident.id) == resident_id)).scalar()
+    return resident_id if erased is not None else None
+
+
+def _wipe(name: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """What may still be written about an erased resident: no names, no free text."""
+    if name == "resident":
+        return {k: v for k, v in fields.items() if k in ("deleted_at",)}
+    wipe = erasure.CHILD_WIPE.get(name, erasure.MELDCODE_WIPE if name == "meldcodestep" else {})
+    return {k: wipe.get(k, v) for k, v in fields.items()}
+
+
+def _apply(
+    connection: Connection, device_id: str, change: Incoming, aliases: dict[uuid.UUID, uuid.UUID], now: datetime
+) -> int:
+    """Apply one change; the number of conflicts it made."""
+    table = table_of(change.table_name)
+    fields = _translate(decode_fields(change.table_name, change.fields), aliases)
+    row = connection.execute(select(table).where(table.c.id == change.row_id)).first()
+    if change.kind == "erase":
+        _erase(connection, device_id, change, row, now)
+        return 0
+    if _erased_resident(connection, table, row, fields) is not None:
+        fields = _wipe(change.table_name, fields)
+    if row is None:
+        if change.kind != "insert":
+            _log(connection, device_id, change, "lost", {}, 0, now)  # its row never reached the hub
+            return 0
+        return _insert(connection, device_id, change, table, fields, aliases, now)
+    return _update(connection, device_id, change, table, row, fields, now)
+
+
+def _insert(
+    connection: Connection,
+    device_id: str,
+    change: Incoming,
+    table: Table,
+    fields: dict[str, Any],
+    aliases: dict[uuid.UUID, uuid.UUID],
+    now: datetime,
+) -> int:
+    unique = UNIQUE_NAMES.get(table.name)
+    if unique and unique in fields:
+        same = connection.execute(
+            select(table.c.id).where(table.c[unique] == fields[unique], table.c.deleted_at.is_(None))
+        ).scalar()
+        if same is not None:
+            # Two laptops made "Ruinen": the organisation has one. The laptops re-point theirs.
+            aliases[change.row_id] = same
+            _log(connection, device_id, change, "alias", {"to": same}, 0, now)
+            return 0
+    connection.execute(table.insert().values(**fields, version=1, updated_at=now))
+    _log(connection, device_id, change, "insert", fields, 1, now)
+    return 0
+
+
+def _update(
+    connection: Connection,
+    device_id: str,
+    change: Incoming,
+    table: Table,
+    row: Any,
+    fields: dict[str, Any],
+    now: datetime,
+) -> int:
+    stamps = {
+        s.field: s
+        for s in connection.execute(
+            select(_FIELD).where(_FIELD.c.table_name == table.name, _FIELD.c.row_id == change.row_id)
+        )
+    }
+
+    def changed_elsewhere(field: str) -> bool:
+        stamp = stamps.get(field)
+        return stamp is not None and stamp.version > change.base_version and stamp.device_id != device_id
+
+    deleted_elsewhere = row.deleted_at is not None and changed_elsewhere("deleted_at")
+    edited_elsewhere = any(changed_elsewhere(f) for f in stamps if f != "deleted_at")
+    apply: dict[str, Any] = {}
+    conflicts: list[str] = []
+    for field, value in fields.items():
+        if field == "id" or getattr(row, field) == value:
+            continue
+        if field == "deleted_at" and value is not None and edited_elsewhere:
+            conflicts.append(field)  # deleted here, edited there: a person decides
+        elif changed_elsewhere(field) or (deleted_elsewhere and field != "deleted_at"):
+            conflicts.append(field)
+        else:
+            apply[field] = value
+    version = row.version
+    if apply:
+        version += 1
+        connection.execute(
+            update(table).where(table.c.id == change.row_id).values(**apply, version=version, updated_at=now)
+        )
+        for field in apply:
+            values = {
+                "version": version,
+                "device_id": device_id,
+                "worker_id": change.worker_id,
+                "hlc": change.stamp.text(),
+            }
+            connection.execute(
+                pg_insert(_FIELD)
+                .values(table_name=table.name, row_id=change.row_id, field=field, **values)
+                .on_conflict_do_update(index_elements=["table_name", "row_id", "field"], set_=values)
+            )
+    for field in conflicts:
+        stamp = stamps.get(field)
+        connection.execute(
+            _CONFLICT.insert().values(
+                id=uuid.uuid4(),
+                table_name=table.name,
+                row_id=change.row_id,
+                field=field,
+                hub_value=json.dumps(encode(getattr(row, field)), ensure_ascii=False),
+                hub_device=stamp.device_id if stamp else "",
+                hub_worker=stamp.worker_id if stamp else None,
+                hub_hlc=stamp.hlc if stamp else "",
+                their_value=json.dumps(encode(fields[field]), ensure_ascii=False),
+                their_device=device_id,
+                their_worker=change.worker_id,
+                their_hlc=change.stamp.text(),
+                change_id=change.change_id,
+                made_at=now,
+            )
+        )
+    _log(connection, device_id, change, change.kind, apply, version, now)
+    return len(conflicts)
+
+
+def _erase(connection: Connection, device_id: str, change: Incoming, row: Any, now: datetime) -> None:
+    from wijkwerk_tui.db.tables import Resident
+
+    if row is None:
+        _log(connection, device_id, change, "lost", {}, 0, now)
+        return
+    version = row.version + 1
+    if row.anonymised_at is None:
+        connection.execute(
+            update(Resident)
+            .where(col(Resident.id) == change.row_id)
+            .values(**erasure.RESIDENT_WIPE, anonymised_at=now, updated_at=now, version=version)
+        )
+        erasure.wipe_children(connection, change.row_id, now)
+    _forget_in_log(connection, change.row_id, now)
+    _log(connection, device_id, change, "erase", {}, version, now)
+
+
+def _forget_in_log(connection: Connection, resident_id: uuid.UUID, now: datetime) -> None:
+    """The change log and the conflicts hold copies of what was written: wipe those too."""
+    from wijkwerk_tui.db.tables import Contact, Goal, LadderStep, MeldcodeStep, Referral, Signal
+
+    rows: dict[uuid.UUID, str] = {resident_id: "resident"}
+    for model in (LadderStep, Contact, Signal, Referral, Goal):
+        for row_id in connection.execute(select(col(model.id)).where(col(model.resident_id) == resident_id)).scalars():
+            rows[row_id] = core(model).name
+    signals = select(col(Signal.id)).where(col(Signal.resident_id) == resident_id)
+    for row_id in connection.execute(
+        select(col(MeldcodeStep.id)).where(col(MeldcodeStep.signal_id).in_(signals))
+    ).scalars():
+        rows[row_id] = "meldcodestep"
+    ids = list(rows)
+    for seq, row_id, fields in connection.execute(
+        select(_CHANGE.c.seq, _CHANGE.c.row_id, _CHANGE.c.fields).where(_CHANGE.c.row_id.in_(ids))
+    ):
+        name = rows[row_id]
+        old = json.loads(fields)
+        if name == "resident":
+            new = {k: (encode(erasure.RESIDENT_WIPE[k]) if k in erasure.RESIDENT_WIPE else v) for k, v in old.items()}
+        else:
+            new = {k: encode(v) for k, v in _wipe(name, old).items()}
+        connection.execute(update(_CHANGE).where(_CHANGE.c.seq == seq).values(fields=json.dumps(new, sort_keys=True)))
+    connection.execute(
+        update(_CONFLICT)
+        .where(_CONFLICT.c.row_id.in_(ids))
+        .values(hub_value="null", their_value="null", resolved_at=now)
+    )

@@ -1,0 +1,194 @@
+"""Joining the organisation's hub, and syncing with it: push what waits, then pull what is new.
+
+The outbox is filled by the store in the same transaction as each change (db.capture); this
+module only moves it. Every step can be cut off at any moment (a laptop closed, the network
+gone, the hub restarted): a push the hub applied but the laptop never heard about is sent
+again and the hub recognises it; a page pulled is taken in together with the cursor.
+Network errors become one Dutch `SyncError`; nothing is lost and the app works on offline.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from wijkwerk_tui.db import capture, migrate
+from wijkwerk_tui.db.engine import HUB_URL, Database
+from wijkwerk_tui.db.sync_tables import Outbox
+from wijkwerk_tui.domain.errors import DomainError, ValidationError
+from wijkwerk_tui.services.sync_apply import CURSOR, apply_page
+from wijkwerk_tui.store import settings
+from wijkwerk_tui.store.access import require_role
+
+if TYPE_CHECKING:
+    # httpx is imported when a sync runs: its package loads `rich` (its command line) at import.
+    import httpx
+
+HUB_TOKEN = "hub.token"  # setting: this laptop's device token, inside the encrypted database
+LAST_SYNC = "hub.last_sync"  # setting: when the last sync completed (ISO, UTC)
+OFFLINE_SINCE = "hub.offline_since"  # setting: when the hub first did not answer
+PUSH_PAGE = 1000
+TIMEOUT_S, CONNECT_S = 30.0, 5.0
+
+
+class SyncError(DomainError):
+    """The sync did not complete. Message is Dutch; the changes wait for the next try."""
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    pushed: int
+    pulled: int
+    conflicts: int
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    joined: bool
+    waiting: int
+    last_sync: datetime | None
+    offline_since: datetime | None
+
+
+def _check_url(url: str) -> str:
+    import httpx
+
+    url = url.strip().rstrip("/")
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL:
+        raise ValidationError("url", "Dit is geen adres van een hub (https://…).") from None
+    if parsed.scheme == "https" or (parsed.scheme == "http" and parsed.host in ("127.0.0.1", "localhost", "::1")):
+        return url
+    raise ValidationError("url", "Gebruik een https-adres voor de hub (http alleen op deze computer zelf).")
+
+
+def _client(url: str, token: str | None = None) -> httpx.Client:
+    import httpx
+
+    headers = {"x-wijkwerk-schema": migrate.HEAD}
+    if token:
+        headers["authorization"] = f"Bearer {token}"
+    return httpx.Client(
+        base_url=url, headers=headers, timeout=httpx.Timeout(TIMEOUT_S, connect=CONNECT_S), follow_redirects=False
+    )
+
+
+def _answer(response: httpx.Response) -> Any:
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if response.status_code != 200:
+        message = body.get("fout") if isinstance(body, dict) else None
+        raise SyncError(str(message) if message else f"De hub weigerde (code {response.status_code}).")
+    return body
+
+
+def _call(client: httpx.Client, method: str, path: str, **kwargs: Any) -> Any:
+    import httpx
+
+    try:
+        return _answer(client.request(method, path, **kwargs))
+    except httpx.HTTPError:
+        raise SyncError("De hub is niet bereikbaar. Alles blijft bewaard en gaat mee bij de volgende keer.") from None
+
+
+def join(db: Database, actor: Any, url: str, code: str, name: str) -> int:
+    """Join with a coordinator's one-time code; queues everything this laptop holds. Returns
+    how many changes wait for the first push."""
+    with db.reading() as session:
+        require_role(session, actor, "hub.join")
+    url = _check_url(url)
+    with _client(url) as client:
+        answer = _call(client, "POST", "/v1/join", json={"code": code, "device": db.device_id, "name": name})
+    with db.transaction() as session:
+        settings.put(session, HUB_URL, url)
+        settings.put(session, HUB_TOKEN, str(answer["token"]))
+        settings.put(session, CURSOR, "0")
+        db.sync_on = True
+        queued = capture.queue_everything(session, db)
+    return queued
+
+
+def _pending(db: Database) -> list[Outbox]:
+    with db.reading() as session:
+        query = select(Outbox).where(col(Outbox.pushed_at).is_(None)).order_by(col(Outbox.seq)).limit(PUSH_PAGE)
+        return list(session.exec(query))
+
+
+def _wire(entry: Outbox) -> dict[str, Any]:
+    return {
+        "id": str(entry.change_id),
+        "table": entry.table_name,
+        "row": str(entry.row_id),
+        "kind": entry.kind,
+        "fields": json.loads(entry.fields),
+        "base": entry.base_version,
+        "hlc": entry.hlc,
+        "worker": str(entry.worker_id) if entry.worker_id else None,
+    }
+
+
+def push(db: Database, client: httpx.Client) -> tuple[int, int]:
+    """Send what waits, oldest first, a page at a time. (sent, conflicts)"""
+    sent = conflicts = 0
+    while batch := _pending(db):
+        answer = _call(client, "POST", "/v1/push", json={"changes": [_wire(e) for e in batch]})
+        conflicts += int(answer.get("conflicten", 0))
+        with db.transaction() as session:
+            # Sent entries are removed: they hold personal data, and the hub has them now.
+            seqs = [e.seq for e in batch]
+            session.execute(Outbox.__table__.delete().where(col(Outbox.seq).in_(seqs)))  # type: ignore[attr-defined]
+        sent += len(batch)
+    return sent, conflicts
+
+
+def pull(db: Database, client: httpx.Client) -> int:
+    taken = 0
+    while True:
+        after = settings.get(db, CURSOR, "0") or "0"
+        answer = _call(client, "GET", "/v1/pull", params={"after": after})
+        changes = answer.get("changes") or []
+        apply_page(db, changes)
+        taken += len(changes)
+        if not answer.get("more"):
+            return taken
+
+
+def sync(db: Database) -> SyncResult:
+    """Push, then pull. Raises SyncError (Dutch) when the hub cannot be reached or refuses."""
+    url, token = settings.get(db, HUB_URL), settings.get(db, HUB_TOKEN)
+    if not url or not token:
+        raise SyncError("Deze laptop is niet gekoppeld aan een hub. Een coördinator koppelt hem met een koppelcode.")
+    try:
+        with _client(url, token) as client:
+            sent, conflicts = push(db, client)
+            taken = pull(db, client)
+    except SyncError:
+        with db.transaction() as session:
+            if not settings.get(db, OFFLINE_SINCE):
+                settings.put(session, OFFLINE_SINCE, db.now().isoformat())
+        raise
+    with db.transaction() as session:
+        settings.put(session, LAST_SYNC, db.now().isoformat())
+        settings.put(session, OFFLINE_SINCE, "")
+    return SyncResult(sent, taken, conflicts)
+
+
+def status(db: Database) -> SyncStatus:
+    with db.reading() as session:
+        waiting = int(
+            session.exec(select(func.count()).select_from(Outbox).where(col(Outbox.pushed_at).is_(None))).one()
+        )
+
+    def moment(key: str) -> datetime | None:
+        value = settings.get(db, key)
+        return datetime.fromisoformat(value) if value else None
+
+    return SyncStatus(bool(settings.get(db, HUB_URL)), waiting, moment(LAST_SYNC), moment(OFFLINE_SINCE))

@@ -1,0 +1,200 @@
+"""Two laptops and one hub process on a throwaway PostgreSQL: join, sync, merge, refuse."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import create_engine, select, text
+
+from tests.conftest import PASS, FakeClock
+from tests.hub.hub_process import Hub, running_hub
+from wijkwerk_tui.db.sync_tables import HubConflict
+from wijkwerk_tui.domain.errors import ValidationError
+from wijkwerk_tui.domain.ladders import Ladder
+from wijkwerk_tui.domain.names import PersonalData
+from wijkwerk_tui.hub import devices
+from wijkwerk_tui.hub.serve import hub_engine
+from wijkwerk_tui.security import vault
+from wijkwerk_tui.security.vault import Unlocked
+from wijkwerk_tui.services import privacy, sync
+from wijkwerk_tui.store import areas, ladders, residents
+
+
+@pytest.fixture
+def hub(pg_url: str) -> Iterator[Hub]:
+    with running_hub(pg_url) as process:
+        yield process
+
+
+def _laptop(tmp_path: Path, name: str, clock: FakeClock) -> Unlocked:
+    session, _code = vault.setup(
+        tmp_path / f"{name}.db", "Welzijn De Wolden", ["Ruinen", "Zuidwolde"], "Sanne Kuiper", PASS, PASS, clock
+    )
+    return session
+
+
+def _invite(hub: Hub) -> str:
+    engine = hub_engine(hub.database)
+    try:
+        return devices.make_invite(engine, "test", datetime.now(UTC))
+    finally:
+        engine.dispose()
+
+
+def _joined(tmp_path: Path, name: str, hub: Hub, clock: FakeClock) -> Unlocked:
+    laptop = _laptop(tmp_path, name, clock)
+    sync.join(laptop.db, laptop.worker_id, hub.url, _invite(hub), name)
+    return laptop
+
+
+@pytest.fixture
+def real_clock() -> FakeClock:
+    # The hub compares stamps with its own clock: the laptops' clocks start at the real now.
+    return FakeClock(datetime.now(UTC))
+
+
+def _area(laptop: Unlocked, name: str) -> uuid.UUID:
+    return next(a.id for a in areas.list_areas(laptop.db) if a.name == name)
+
+
+def test_issue17_a_ladder_step_recorded_on_one_laptop_shows_on_the_other(
+    tmp_path: Path, hub: Hub, real_clock: FakeClock
+) -> None:
+    ruinen, zuidwolde = _joined(tmp_path, "ruinen", hub, real_clock), _joined(tmp_path, "zuidwolde", hub, real_clock)
+    anna = residents.add_resident(
+        ruinen.db, ruinen.worker_id, PersonalData("Anna", "de", "Vries", 1950), _area(ruinen, "Ruinen")
+    )
+    ladders.record_step(ruinen.db, ruinen.worker_id, anna.id, Ladder.PARTICIPATION, 3, date(2026, 11, 2))
+    assert sync.status(ruinen.db).waiting > 0
+    sync.sync(ruinen.db)
+    assert sync.status(ruinen.db).waiting == 0
+    sync.sync(zuidwolde.db)
+    there = residents.get_resident(zuidwolde.db, zuidwolde.worker_id, anna.id, audited=False)
+    assert (there.given_name, there.family_name) == ("Anna", "Vries")
+    assert there.participation_step == 3  # recomputed there, not sent
+    assert [s.step for s in ladders.history(zuidwolde.db, anna.id, Ladder.PARTICIPATION)] == [3]
+    # Both laptops made "Ruinen" and "Sanne Kuiper": the organisation has one of each, and
+    # the resident lives in the receiving laptop's own "Ruinen".
+    assert there.area_id == _area(zuidwolde, "Ruinen")
+    assert sorted(a.name for a in areas.list_areas(zuidwolde.db)) == ["Ruinen", "Zuidwolde"]
+    engine = create_engine(hub.database)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM area")).scalar() == 2
+        assert connection.execute(text("SELECT count(*) FROM worker")).scalar() == 1
+    engine.dispose()
+
+
+def test_issue17_a_push_sent_twice_is_applied_once(tmp_path: Path, hub: Hub, real_clock: FakeClock) -> None:
+    laptop = _joined(tmp_path, "ruinen", hub, real_clock)
+    pending = sync._pending(laptop.db)
+    token = laptop.db and sync.settings.get(laptop.db, sync.HUB_TOKEN)
+    body = {"changes": [sync._wire(e) for e in pending]}
+    with sync._client(hub.url, token) as client:
+        first = client.post("/v1/push", json=body).json()
+        again = client.post("/v1/push", json=body).json()
+    assert first["toegepast"] == len(pending) > 0
+    assert (again["toegepast"], again["bekend"]) == (0, len(pending))
+    sync.sync(laptop.db)  # the laptop never heard: it sends them again, nothing doubles
+    engine = create_engine(hub.database)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM area")).scalar() == 2
+        changes = connection.execute(text("SELECT count(*) FROM hubchange")).scalar()
+    engine.dispose()
+    assert changes == len(pending)
+
+
+def test_issue17_the_same_phone_changed_on_two_laptops_is_a_conflict_with_both_values(
+    tmp_path: Path, hub: Hub, real_clock: FakeClock
+) -> None:
+    a, b = _joined(tmp_path, "a", hub, real_clock), _joined(tmp_path, "b", hub, real_clock)
+    piet = residents.add_resident(a.db, a.worker_id, PersonalData("Piet", "", "Bakker", 1944), None)
+    sync.sync(a.db)
+    sync.sync(b.db)
+    for laptop, phone, email in ((a, "0612345678", ""), (b, "0687654321", "piet@example.org")):
+        data = PersonalData("Piet", "", "Bakker", 1944, phone=phone, email=email)
+        residents.update_resident(laptop.db, laptop.worker_id, piet.id, data, None, None)
+    assert sync.sync(a.db).conflicts == 0
+    assert sync.sync(b.db).conflicts == 1
+    engine = create_engine(hub.database)
+    with engine.connect() as connection:
+        conflicts = connection.execute(select(HubConflict)).all()
+    engine.dispose()
+    assert [(c.field, json.loads(c.hub_value), json.loads(c.their_value)) for c in conflicts] == [
+        ("phone", "0612345678", "0687654321")
+    ]
+    sync.sync(a.db)
+    # The field nobody else touched (e-mail) went through; the hub kept the first phone for now.
+    for laptop in (a, b):
+        seen = residents.get_resident(laptop.db, laptop.worker_id, piet.id, audited=False)
+        assert (seen.phone, seen.email) == ("0612345678", "piet@example.org")
+
+
+def test_issue17_an_erasure_reaches_the_other_laptop_and_the_hubs_log(
+    tmp_path: Path, hub: Hub, real_clock: FakeClock
+) -> None:
+    a, b = _joined(tmp_path, "a", hub, real_clock), _joined(tmp_path, "b", hub, real_clock)
+    kees = residents.add_resident(a.db, a.worker_id, PersonalData("Kees", "", "Wolters", 1939), None)
+    ladders.record_step(a.db, a.worker_id, kees.id, Ladder.PARTICIPATION, 2, date(2026, 11, 2), note="Kees belt")
+    sync.sync(a.db)
+    sync.sync(b.db)
+    privacy.erase_resident(a.db, a.worker_id, kees.id)
+    sync.sync(a.db)
+    sync.sync(b.db)
+    there = residents.get_resident(b.db, b.worker_id, kees.id, audited=False)
+    assert there.anonymised_at is not None and there.family_name == ""
+    assert [s.note for s in ladders.history(b.db, kees.id, Ladder.PARTICIPATION)] == [""]
+    engine = create_engine(hub.database)
+    with engine.connect() as connection:
+        log = " ".join(connection.execute(text("SELECT fields FROM hubchange")).scalars())
+    engine.dispose()
+    assert "Wolters" not in log and "Kees belt" not in log
+
+
+def test_issue17_a_laptop_clock_a_day_ahead_is_refused_and_nothing_is_lost(
+    tmp_path: Path, hub: Hub, real_clock: FakeClock
+) -> None:
+    laptop = _joined(tmp_path, "ruinen", hub, real_clock)
+    sync.sync(laptop.db)
+    real_clock.advance(days=1)
+    residents.add_resident(laptop.db, laptop.worker_id, PersonalData("Jan", "", "Smit", 1960), None)
+    with pytest.raises(sync.SyncError, match="klok van deze laptop staat verkeerd"):
+        sync.sync(laptop.db)
+    assert sync.status(laptop.db).waiting == 1
+    assert sync.status(laptop.db).offline_since is not None
+
+
+def test_issue17_a_revoked_laptop_is_refused(tmp_path: Path, hub: Hub, real_clock: FakeClock) -> None:
+    laptop = _joined(tmp_path, "ruinen", hub, real_clock)
+    engine = hub_engine(hub.database)
+    assert devices.revoke(engine, laptop.db.device_id, datetime.now(UTC))
+    engine.dispose()
+    with pytest.raises(sync.SyncError, match="ontkoppeld"):
+        sync.sync(laptop.db)
+
+
+def test_issue17_a_code_joins_one_laptop_once(tmp_path: Path, hub: Hub, real_clock: FakeClock) -> None:
+    code = _invite(hub)
+    first, second = _laptop(tmp_path, "a", real_clock), _laptop(tmp_path, "b", real_clock)
+    sync.join(first.db, first.worker_id, hub.url, code, "a")
+    with pytest.raises(sync.SyncError, match="al gebruikt"):
+        sync.join(second.db, second.worker_id, hub.url, code, "b")
+    assert not sync.status(second.db).joined
+
+
+def test_issue17_an_older_laptop_is_told_to_update(tmp_path: Path, hub: Hub) -> None:
+    answer = httpx.get(hub.url + "/v1/pull", headers={"x-wijkwerk-schema": "0014"})
+    assert answer.status_code == 409
+    assert "Werk wijkwerk bij" in answer.json()["fout"]
+
+
+def test_issue17_http_only_on_this_computer(tmp_path: Path, real_clock: FakeClock) -> None:
+    laptop = _laptop(tmp_path, "a", real_clock)
+    with pytest.raises(ValidationError, match="https"):
+        sync.join(laptop.db, laptop.worker_id, "http://hub.example.org", "ABCD", "a")
+
