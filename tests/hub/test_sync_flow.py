@@ -197,4 +197,3 @@ def test_issue17_http_only_on_this_computer(tmp_path: Path, real_clock: FakeCloc
     laptop = _laptop(tmp_path, "a", real_clock)
     with pytest.raises(ValidationError, match="https"):
         sync.join(laptop.db, laptop.worker_id, "http://hub.example.org", "ABCD", "a")
-

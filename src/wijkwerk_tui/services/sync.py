@@ -10,6 +10,7 @@ Network errors become one Dutch `SyncError`; nothing is lost and the app works o
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -161,8 +162,20 @@ def pull(db: Database, client: httpx.Client) -> int:
             return taken
 
 
+_RUNNING = threading.Lock()  # one sync at a time in this process (the timer and F5 may meet)
+
+
 def sync(db: Database) -> SyncResult:
     """Push, then pull. Raises SyncError (Dutch) when the hub cannot be reached or refuses."""
+    if not _RUNNING.acquire(blocking=False):
+        raise SyncError("Er loopt al een synchronisatie; even geduld.")
+    try:
+        return _sync(db)
+    finally:
+        _RUNNING.release()
+
+
+def _sync(db: Database) -> SyncResult:
     url, token = settings.get(db, HUB_URL), settings.get(db, HUB_TOKEN)
     if not url or not token:
         raise SyncError("Deze laptop is niet gekoppeld aan een hub. Een coördinator koppelt hem met een koppelcode.")

@@ -26,8 +26,8 @@ from wijkwerk_tui.domain.clock import Clock, system_clock
 from wijkwerk_tui.ui import memory
 from wijkwerk_tui.ui.commands import WijkwerkCommands
 from wijkwerk_tui.ui.safe_errors import safe_report
+from wijkwerk_tui.ui.syncing import Syncing
 from wijkwerk_tui.ui.textual_private import fail_without_locals, guard_pastes
-from wijkwerk_tui.ui.undo_last import UndoLastSave
 
 if TYPE_CHECKING:
     from wijkwerk_tui.db.engine import Database
@@ -47,7 +47,7 @@ IDLE_CHECK_S = 10
 LOCKED_ACTIONS = {"quit", "help", "focus_next", "focus_previous"}
 
 
-class WijkwerkApp(UndoLastSave):
+class WijkwerkApp(Syncing):
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses elsewhere (benchmarks) find it too
     TITLE = "Wijkwerk"
     COMMANDS = {WijkwerkCommands}
@@ -69,6 +69,8 @@ class WijkwerkApp(UndoLastSave):
         Binding("k", "partners", "Kaart", id="app.partners", show=False),
         Binding("ctrl+p", "command_palette", "Opdrachten", id="app.palette", show=False, priority=True),
         Binding("ctrl+l", "lock", "Vergrendel", id="app.lock", priority=True, show=False),
+        # F5: no text field takes it, so a sync can be asked for from anywhere.
+        Binding("f5", "sync", "Synchroniseren", id="app.sync", key_display="F5", priority=True, show=False),
         # Ctrl+O: no text field uses it (TextArea has Ctrl+Z and Ctrl+Y for its own typing).
         Binding("ctrl+o", "undo_last_save", "Ongedaan maken", id="app.undo", priority=True, show=False),
         # A field that moves on after one key (a ladder digit, the contact kind's letter) takes
@@ -153,6 +155,7 @@ class WijkwerkApp(UndoLastSave):
         self._session_start()
         self.set_timer(1.0, memory.freeze_long_lived)
         self.set_interval(1.0, self.quiet_collector.tick, name="quiet-gc")
+        self.start_syncing()
 
     @work(thread=True, exclusive=True, group="session-start", exit_on_error=False, description="session-start")
     def _session_start(self) -> None:
@@ -249,6 +252,7 @@ class WijkwerkApp(UndoLastSave):
         self.locked = True
         self._keep_drafts()
         self._audit_lock()
+        self.sync_in_background()  # what was done before the lock goes up while nobody waits
         self.clear_notifications()
         if CommandPalette.is_open(self):
             self.pop_screen()

@@ -35,6 +35,7 @@ class StartScreen(AppScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="start"):
             yield Static(id="start-title", classes="screen-title")
+            yield Static(id="sync-line")
             yield Static(Text("Vandaag te doen (Enter opent de inwoner)"), classes="section-title")
             yield DataTable(id="agenda", cursor_type="row", zebra_stripes=True)
             yield Static(id="area-counts")
@@ -47,6 +48,7 @@ class StartScreen(AppScreen[None]):
         table.add_column("Datum", key="date", width=10)
         table.add_column("Inwoner", key="who", width=WHO_WIDTH)
         table.add_column("Waarover", key="about")
+        self.watch(self.app, "sync_line", self._sync_changed)
         self.load()
 
     def on_screen_resume(self) -> None:
@@ -67,6 +69,12 @@ class StartScreen(AppScreen[None]):
             self._version = self.app.data_version
             area_rows = overview.area_counts(db, self.app.worker_id)
         self.app.call_from_thread(self._show, organisation, self.app.today(), todo, area_rows)
+
+    def _sync_changed(self, line: str) -> None:
+        """Where the sync stands, under the title (only once this laptop joined a hub)."""
+        shown = self.query_one("#sync-line", Static)
+        shown.update(Text(line))
+        shown.display = bool(line)
 
     def _show(self, organisation: str, today: date, todo: Agenda, counts: list[AreaCount] | None) -> None:
         worker = self.app.worker_name

@@ -1,0 +1,78 @@
+"""Syncing with the organisation's hub from the app: at login, at the lock, every few minutes,
+and on F5 ("Synchroniseren"). Always in a thread worker: typing never waits on the network.
+The start screen's title line shows `sync_line`.
+"""
+
+from __future__ import annotations
+
+from textual import work
+from textual.reactive import reactive
+
+from wijkwerk_tui.domain.dates import format_time
+from wijkwerk_tui.domain.text import counted
+from wijkwerk_tui.ui.undo_last import UndoLastSave
+
+SYNC_EVERY_S = 180
+
+
+def describe(joined: bool, waiting: int, last: object, offline: object) -> str:
+    """'Gesynchroniseerd 10:42 · 3 wijzigingen wachten' or 'Offline sinds 09:15'."""
+    from datetime import datetime
+
+    if not joined:
+        return ""
+    if isinstance(offline, datetime):
+        text = f"Offline sinds {format_time(offline)}"
+    elif isinstance(last, datetime):
+        text = f"Gesynchroniseerd {format_time(last)}"
+    else:
+        text = "Nog niet gesynchroniseerd"
+    if waiting:
+        text += f" · {counted(waiting, 'wijziging wacht', 'wijzigingen wachten')}"
+    return text
+
+
+class Syncing(UndoLastSave):
+    sync_line: reactive[str] = reactive("")
+
+    def start_syncing(self) -> None:
+        self.set_interval(SYNC_EVERY_S, self.sync_in_background, name="sync")
+        self.sync_in_background()
+
+    def sync_in_background(self) -> None:
+        if self.session is not None:
+            self._sync(loud=False)
+
+    def action_sync(self) -> None:
+        if self.session is not None and not self.locked:
+            self.notify("Synchroniseren…", timeout=3)
+            self._sync(loud=True)
+
+    @work(thread=True, group="sync", exit_on_error=False, description="sync")
+    def _sync(self, loud: bool) -> None:
+        from wijkwerk_tui.services import sync
+
+        db = self.db
+        if not sync.status(db).joined:
+            if loud:
+                message = (
+                    "Deze laptop is niet gekoppeld aan een hub. Een coördinator koppelt hem met `wijkwerk hub join`."
+                )
+                self.call_from_thread(self.notify, message, severity="warning", markup=False)
+            return
+        try:
+            result = sync.sync(db)
+        except sync.SyncError as error:
+            if loud:
+                self.call_from_thread(self.notify, error.message, severity="warning", markup=False, timeout=10)
+        else:
+            if result.pulled:
+                self.call_from_thread(self.saved)
+            if loud or result.conflicts:
+                said = f"Gesynchroniseerd: {result.pushed} verstuurd, {result.pulled} ontvangen."
+                if result.conflicts:
+                    said += f" {counted(result.conflicts, 'conflict wacht', 'conflicten wachten')} op een keuze."
+                self.call_from_thread(self.notify, said, markup=False)
+        now = sync.status(db)
+        line = describe(now.joined, now.waiting, now.last_sync, now.offline_since)
+        self.call_from_thread(setattr, self, "sync_line", line)

@@ -1,0 +1,88 @@
+"""The app's side of the sync, with a real hub process: F5, the title line, offline."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PASS, FakeClock
+from tests.hub.hub_process import Hub, running_hub
+from tests.ui.helpers import settle
+from wijkwerk_tui.domain.ladders import Ladder
+from wijkwerk_tui.domain.names import PersonalData
+from wijkwerk_tui.hub import devices
+from wijkwerk_tui.hub.serve import hub_engine
+from wijkwerk_tui.security import vault
+from wijkwerk_tui.security.vault import Unlocked
+from wijkwerk_tui.services import sync
+from wijkwerk_tui.store import ladders, residents
+from wijkwerk_tui.ui.app import make_app
+
+
+@pytest.fixture
+def hub(pg_url: str) -> Iterator[Hub]:
+    with running_hub(pg_url) as process:
+        yield process
+
+
+def _joined(tmp_path: Path, name: str, hub: Hub) -> Unlocked:
+    session, _code = vault.setup(
+        tmp_path / f"{name}.db",
+        "Welzijn De Wolden",
+        ["Ruinen"],
+        "Sanne Kuiper",
+        PASS,
+        PASS,
+        FakeClock(datetime.now(UTC)),
+    )
+    engine = hub_engine(hub.database)
+    code = devices.make_invite(engine, name, datetime.now(UTC))
+    engine.dispose()
+    sync.join(session.db, session.worker_id, hub.url, code, name)
+    return session
+
+
+def _title(app: object) -> str:
+    return str(app.screen.query_one("#sync-line").render())  # type: ignore[attr-defined]
+
+
+def _notices(app: object) -> str:
+    return " ".join(str(n.message) for n in app._notifications)  # type: ignore[attr-defined]
+
+
+async def test_issue17_f5_brings_the_other_laptops_step_and_the_title_says_so(tmp_path: Path, hub: Hub) -> None:
+    ruinen, zuidwolde = _joined(tmp_path, "ruinen", hub), _joined(tmp_path, "zuidwolde", hub)
+    anna = residents.add_resident(ruinen.db, ruinen.worker_id, PersonalData("Anna", "de", "Vries", 1950), None)
+    ladders.record_step(ruinen.db, ruinen.worker_id, anna.id, Ladder.PARTICIPATION, 4, date(2026, 11, 2))
+    sync.sync(ruinen.db)
+    app = make_app(db=zuidwolde.db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)  # the sync at login ran in a worker
+        assert "Gesynchroniseerd" in _title(app)
+        ladders.record_step(ruinen.db, ruinen.worker_id, anna.id, Ladder.PARTICIPATION, 5, date(2026, 11, 20))
+        sync.sync(ruinen.db)
+        await pilot.press("f5")
+        await settle(pilot)
+        assert "Gesynchroniseerd: 0 verstuurd, 1 ontvangen." in _notices(app)
+        steps = [s.step for s in ladders.history(zuidwolde.db, anna.id, Ladder.PARTICIPATION)]
+        assert steps == [4, 5]
+        assert residents.get_resident(zuidwolde.db, None, anna.id, audited=False).participation_step == 5
+
+
+async def test_issue17_offline_the_app_goes_on_and_the_title_says_since_when(tmp_path: Path, hub: Hub) -> None:
+    laptop = _joined(tmp_path, "ruinen", hub)
+    sync.sync(laptop.db)
+    hub.process.kill()
+    hub.process.wait()
+    app = make_app(db=laptop.db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        residents.add_resident(laptop.db, laptop.worker_id, PersonalData("Jan", "", "Smit", 1960), None)
+        await pilot.press("f5")
+        await settle(pilot)
+        assert "De hub is niet bereikbaar" in _notices(app)
+        title = _title(app)
+        assert "Offline sinds" in title and "1 wijziging wacht" in title
