@@ -86,3 +86,39 @@ async def test_issue17_offline_the_app_goes_on_and_the_title_says_since_when(tmp
         assert "De hub is niet bereikbaar" in _notices(app)
         title = _title(app)
         assert "Offline sinds" in title and "1 wijziging wacht" in title
+
+
+async def test_issue17_the_coordinator_chooses_between_two_phone_numbers_and_both_laptops_follow(
+    tmp_path: Path, hub: Hub
+) -> None:
+    a, b = _joined(tmp_path, "a", hub), _joined(tmp_path, "b", hub)
+    piet = residents.add_resident(a.db, a.worker_id, PersonalData("Piet", "", "Bakker", 1944), None)
+    sync.sync(a.db)
+    sync.sync(b.db)
+    for laptop, phone in ((a, "0612345678"), (b, "0687654321")):
+        data = PersonalData("Piet", "", "Bakker", 1944, phone=phone)
+        residents.update_resident(laptop.db, laptop.worker_id, piet.id, data, None, None)
+    sync.sync(a.db)
+    assert sync.sync(b.db).conflicts == 1
+    sync.sync(a.db)  # the conflict reaches laptop a too
+    app = make_app(db=a.db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Conflicten")
+        await pilot.press("enter")
+        await settle(pilot)
+        shown = str(app.screen.query_one("#conflict-detail").render())
+        assert "Piet Bakker, telefoon" in shown
+        assert "1: 0612345678 (Sanne Kuiper" in shown and "2: 0687654321 (Sanne Kuiper" in shown
+        await pilot.press("2")
+        await settle(pilot)
+        assert "Geen conflicten" in str(app.screen.query_one("#conflict-detail").render())
+    sync.sync(a.db)
+    sync.sync(b.db)
+    for laptop in (a, b):
+        assert residents.get_resident(laptop.db, None, piet.id, audited=False).phone == "0687654321"
+        assert sync.status(laptop.db).waiting == 0
+    from wijkwerk_tui.store import conflicts
+
+    assert conflicts.open_for(b.db, b.worker_id) == []

@@ -29,6 +29,7 @@ ACTIONS: dict[str, str] = {
     "import.run": "bestand geïmporteerd",
     "import.undo": "import ongedaan gemaakt",
     "import.mapping": "kolommen voor de import onthouden",
+    "conflict.resolve": "keuze gemaakt bij een conflict (synchronisatie)",
 }
 
 

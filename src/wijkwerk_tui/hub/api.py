@@ -122,7 +122,10 @@ async def _pull(engine: Engine, request: Request) -> dict[str, Any]:
     except ValueError:
         raise Refusal(400, "De hub kon dit verzoek niet lezen.") from None
     changes, more = await run_in_threadpool(feed.changes_after, engine, after, limit)
-    return {"changes": changes, "more": more}
+    answer: dict[str, Any] = {"changes": changes, "more": more}
+    if not more:
+        answer["conflicten"] = await run_in_threadpool(feed.open_conflicts, engine)
+    return answer
 
 
 async def _hello(engine: Engine, request: Request) -> dict[str, Any]:

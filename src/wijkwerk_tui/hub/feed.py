@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
-from wijkwerk_tui.db.sync_tables import HubChange
+from wijkwerk_tui.db.sync_tables import HubChange, HubConflict, core
 
 PAGE = 2000
 
@@ -35,3 +35,17 @@ def changes_after(engine: Engine, after: int, limit: int = PAGE) -> tuple[list[d
         }
         for row in rows[:limit]
     ], more
+
+
+def open_conflicts(engine: Engine) -> list[dict[str, Any]]:
+    """Every conflict nobody has decided yet: each laptop shows them to whom they concern."""
+    table = core(HubConflict)
+    with engine.connect() as connection:
+        rows = connection.execute(select(table).where(table.c.resolved_at.is_(None)).order_by(table.c.made_at))
+        return [
+            {
+                column: (str(value) if value is not None and not isinstance(value, str) else value)
+                for column, value in row._mapping.items()
+            }
+            for row in rows
+        ]

@@ -13,6 +13,7 @@ laptop that pulls "everything after 41" never skips a change committed late.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import uuid
 from dataclasses import dataclass
@@ -32,7 +33,8 @@ from wijkwerk_tui.domain.errors import DomainError
 CLOCK_SLACK = timedelta(minutes=5)
 PUSH_LOCK = 0x77696A6B  # pg_advisory_xact_lock key: one push at a time
 _CHANGE, _CONFLICT, _FIELD = core(HubChange), core(HubConflict), core(HubField)
-KINDS = frozenset({"insert", "update", "erase"})
+KINDS = frozenset({"insert", "update", "erase", "resolve"})
+CONFLICT_KEY = "_conflict"  # in a "resolve" change: which conflict a person decided
 _REFERENCES = {
     "area_id": "area",
     "from_area_id": "area",
@@ -56,6 +58,7 @@ class Incoming:
     base_version: int
     stamp: hlc.Stamp
     worker_id: uuid.UUID | None
+    conflict_id: uuid.UUID | None = None
 
 
 @dataclass
@@ -75,6 +78,9 @@ def parse(raw: dict[str, Any]) -> Incoming:
         fields = raw.get("fields") or {}
         if not isinstance(fields, dict):
             raise CodecError("fields")
+        conflict = fields.pop(CONFLICT_KEY, None) if kind == "resolve" else None
+        if kind == "resolve" and (conflict is None or len(fields) != 1):
+            raise CodecError("resolve")
         decode_fields(name, fields)  # refuses unknown fields and values that do not fit
         worker = raw.get("worker")
         base = raw.get("base", 0)
@@ -89,6 +95,7 @@ def parse(raw: dict[str, Any]) -> Incoming:
             base,
             hlc.parse(str(raw["hlc"])),
             uuid.UUID(str(worker)) if worker else None,
+            uuid.UUID(str(conflict)) if conflict else None,
         )
     except (KeyError, TypeError, ValueError) as error:
         raise PushRefused(
@@ -120,7 +127,9 @@ def push(engine: Engine, device_id: str, changes: list[Incoming], now: datetime)
                 outcome.known += 1
                 continue
             known.add(change.change_id)
-            outcome.conflicts += _apply(connection, device_id, change, aliases, now)
+            worker = aliases.get(change.worker_id) if change.worker_id else None  # the organisation's id
+            applied = dataclasses.replace(change, worker_id=worker) if worker else change
+            outcome.conflicts += _apply(connection, device_id, applied, aliases, now)
             outcome.applied += 1
     return outcome
 
@@ -203,6 +212,8 @@ def _apply(
         return 0
     if _erased_resident(connection, table, row, fields) is not None:
         fields = _wipe(change.table_name, fields)
+    if change.kind == "resolve":
+        return _resolve(connection, device_id, change, table, row, fields, now)
     if row is None:
         if change.kind != "insert":
             _log(connection, device_id, change, "lost", {}, 0, now)  # its row never reached the hub
@@ -274,18 +285,7 @@ def _update(
         connection.execute(
             update(table).where(table.c.id == change.row_id).values(**apply, version=version, updated_at=now)
         )
-        for field in apply:
-            values = {
-                "version": version,
-                "device_id": device_id,
-                "worker_id": change.worker_id,
-                "hlc": change.stamp.text(),
-            }
-            connection.execute(
-                pg_insert(_FIELD)
-                .values(table_name=table.name, row_id=change.row_id, field=field, **values)
-                .on_conflict_do_update(index_elements=["table_name", "row_id", "field"], set_=values)
-            )
+        _stamp_fields(connection, device_id, change, table, apply, version)
     for field in conflicts:
         stamp = stamps.get(field)
         connection.execute(
@@ -308,6 +308,48 @@ def _update(
         )
     _log(connection, device_id, change, change.kind, apply, version, now)
     return len(conflicts)
+
+
+def _stamp_fields(
+    connection: Connection, device_id: str, change: Incoming, table: Table, fields: dict[str, Any], version: int
+) -> None:
+    values = {"version": version, "device_id": device_id, "worker_id": change.worker_id, "hlc": change.stamp.text()}
+    for field in fields:
+        connection.execute(
+            pg_insert(_FIELD)
+            .values(table_name=table.name, row_id=change.row_id, field=field, **values)
+            .on_conflict_do_update(index_elements=["table_name", "row_id", "field"], set_=values)
+        )
+
+
+def _resolve(
+    connection: Connection,
+    device_id: str,
+    change: Incoming,
+    table: Table,
+    row: Any,
+    fields: dict[str, Any],
+    now: datetime,
+) -> int:
+    """A person chose between two values: that value applies, whatever happened since."""
+    open_conflict = connection.execute(
+        select(_CONFLICT.c.id).where(_CONFLICT.c.id == change.conflict_id, _CONFLICT.c.resolved_at.is_(None))
+    ).first()
+    if row is None or open_conflict is None:  # decided on another laptop already, or erased
+        _log(connection, device_id, change, "lost", {}, 0, now)
+        return 0
+    version = row.version + 1
+    connection.execute(
+        update(table).where(table.c.id == change.row_id).values(**fields, version=version, updated_at=now)
+    )
+    _stamp_fields(connection, device_id, change, table, fields, version)
+    connection.execute(
+        update(_CONFLICT)
+        .where(_CONFLICT.c.id == change.conflict_id)
+        .values(resolved_at=now, resolved_by=change.worker_id)
+    )
+    _log(connection, device_id, change, "update", fields, version, now)
+    return 0
 
 
 def _erase(connection: Connection, device_id: str, change: Incoming, row: Any, now: datetime) -> None:

@@ -20,9 +20,10 @@ from sqlmodel import col, select
 
 from wijkwerk_tui.db import capture, migrate
 from wijkwerk_tui.db.engine import HUB_URL, Database
+from wijkwerk_tui.db.sync_codec import CodecError
 from wijkwerk_tui.db.sync_tables import Outbox
 from wijkwerk_tui.domain.errors import DomainError, ValidationError
-from wijkwerk_tui.services.sync_apply import CURSOR, apply_page
+from wijkwerk_tui.services.sync_apply import CURSOR, apply_page, mirror_conflicts
 from wijkwerk_tui.store import settings
 from wijkwerk_tui.store.access import require_role
 
@@ -159,6 +160,7 @@ def pull(db: Database, client: httpx.Client) -> int:
         apply_page(db, changes)
         taken += len(changes)
         if not answer.get("more"):
+            mirror_conflicts(db, answer.get("conflicten") or [])
             return taken
 
 
@@ -182,7 +184,12 @@ def _sync(db: Database) -> SyncResult:
     try:
         with _client(url, token) as client:
             sent, conflicts = push(db, client)
-            taken = pull(db, client)
+            try:
+                taken = pull(db, client)
+            except CodecError:
+                raise SyncError(
+                    "De hub stuurde iets wat deze versie van wijkwerk niet kent. Werk wijkwerk bij."
+                ) from None
     except SyncError:
         with db.transaction() as session:
             if not settings.get(db, OFFLINE_SINCE):

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
 
 from wijkwerk_tui.db import capture, erasure
 from wijkwerk_tui.db.engine import HUB_CLOCK, Database
-from wijkwerk_tui.db.sync_codec import SYNCED, UNIQUE_NAMES, decode_fields
-from wijkwerk_tui.db.sync_tables import Outbox, SyncBase
+from wijkwerk_tui.db.sync_codec import SYNCED, UNIQUE_NAMES, CodecError, decode_fields
+from wijkwerk_tui.db.sync_tables import HubConflict, Outbox, SyncBase
 from wijkwerk_tui.db.tables import Area, Resident
 from wijkwerk_tui.domain import hlc
 from wijkwerk_tui.domain.ladders import Ladder
@@ -26,7 +27,7 @@ from wijkwerk_tui.domain.names import PersonalData, phonetic_key, search_key
 from wijkwerk_tui.store import contacts, erased, ladders, settings
 
 CURSOR = "hub.cursor"  # setting: the last change of the hub's log this laptop took in
-ALIASES = "hub.aliases"  # setting: JSON, the hub's id -> this laptop's id of one area/worker
+ALIASES = settings.HUB_ALIASES_KEY
 _REFERENCES = {"area_id", "from_area_id", "to_area_id", "worker_id", "created_by"}
 
 
@@ -175,3 +176,30 @@ def _recompute(session: Session, db: Database, touched: set[uuid.UUID]) -> None:
     ids = {r.id for r in live}
     ladders.refresh_many(session, db, {(rid, ladder) for rid in ids for ladder in Ladder})
     contacts.refresh_last_contacts(session, db, ids)
+
+
+def mirror_conflicts(db: Database, conflicts: list[dict[str, Any]]) -> None:
+    """The hub's open conflicts, as this laptop's copy: decided ones (anywhere) drop off."""
+    rows = []
+    for item in conflicts:
+        try:
+            rows.append(
+                HubConflict(
+                    **{
+                        **item,
+                        "id": uuid.UUID(item["id"]),
+                        "row_id": uuid.UUID(item["row_id"]),
+                        "change_id": uuid.UUID(item["change_id"]),
+                        "hub_worker": uuid.UUID(item["hub_worker"]) if item.get("hub_worker") else None,
+                        "their_worker": uuid.UUID(item["their_worker"]) if item.get("their_worker") else None,
+                        "made_at": datetime.fromisoformat(item["made_at"]),
+                        "resolved_at": None,
+                        "resolved_by": None,
+                    }
+                )
+            )
+        except (KeyError, TypeError, ValueError) as error:
+            raise CodecError("conflict") from error
+    with db.transaction() as session:
+        session.execute(HubConflict.__table__.delete())  # type: ignore[attr-defined]
+        session.add_all(rows)

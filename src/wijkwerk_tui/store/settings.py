@@ -20,6 +20,8 @@ from wijkwerk_tui.store.access import require_role
 ORGANISATION_KEY = "organisation"
 LOCK_MINUTES_KEY = "lock_minutes"
 RETENTION_KEY = "retention_years"
+# JSON: the hub's id -> this laptop's id of an area or worker both had (services.sync_apply).
+HUB_ALIASES_KEY = "hub.aliases"
 EXPORT_FOLDER_KEY = "export_folder"  # this laptop's choice; "" is the app's own data folder
 
 

@@ -34,6 +34,7 @@ def main_actions(app: WijkwerkApp) -> list[tuple[str, str, Callable[[], object]]
         ("Sociale kaart", "Partners bekijken, toevoegen en wijzigen (k)", app.action_partners),
         ("Groepsactiviteiten", "Collectieve activiteiten: lijst en nieuwe registreren", app.action_activities),
         ("Synchroniseren", "Met de hub van de organisatie: versturen en ophalen (F5)", app.action_sync),
+        ("Conflicten", "Twee laptops wijzigden hetzelfde: kies welke waarde blijft", app.action_conflicts),
         ("Vergrendelen", "Scherm op slot; met uw wachtwoord verder waar u was (Ctrl+L)", app.action_lock),
         ("Eigen wachtwoord wijzigen", "Uw huidige wachtwoord en een nieuw", app.action_change_passphrase),
         ("Back-up maken", "Nu een versleutelde back-up naast de database", app.action_backup_now),

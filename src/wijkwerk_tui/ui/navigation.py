@@ -158,6 +158,14 @@ class Navigation(SessionApp):
 
         self.push_screen(PassphraseForm())
 
+    def action_conflicts(self) -> None:
+        from wijkwerk_tui.ui.screens.lists.conflicts import ConflictsScreen
+
+        worker = self.worker_id
+        self._show_only(
+            ConflictsScreen, lambda: self.push_loaded(lambda db: ConflictsScreen.load(db, worker), ConflictsScreen)
+        )
+
     def action_import(self) -> None:
         from wijkwerk_tui.ui.screens.admin.import_file import ImportScreen
 
