@@ -143,6 +143,10 @@ def test_hardening_04_status_dialogs_do_not_undo_anothers_change(ctx) -> None:
         referrals.change_status(db, me, referral.id, "rejected", base=stale_ref)
 
 
+# The hub's own bookkeeping (hub.devices, hub.merge) has no row versions: no form edits it.
+UNVERSIONED = {"_INVITE", "_DEVICE", "_CHANGE", "_CONFLICT"}
+
+
 def test_hardening_04_every_bulk_update_in_the_code_raises_the_version() -> None:
     """ORM updates raise it through a mapper event; a bulk `update(...).values(...)` bypasses
     that, so each one in the code must set `version` itself (a new one without fails here)."""
@@ -164,6 +168,9 @@ def test_hardening_04_every_bulk_update_in_the_code_raises_the_version() -> None
             while isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute):
                 inner = inner.func.value
             if isinstance(inner, ast.Call) and isinstance(inner.func, ast.Name) and inner.func.id == "update":
+                target = inner.args[0].id if inner.args and isinstance(inner.args[0], ast.Name) else ""
+                if target in UNVERSIONED:
+                    continue
                 found.append((source.name, node.lineno, {k.arg for k in node.keywords}))
         text = source.read_text(encoding="utf-8")
         assert "UPDATE " not in text.replace("ON UPDATE", ""), f"{source.name}: raw SQL UPDATE bypasses the version"
