@@ -29,6 +29,7 @@ from wijkwerk_tui.db.sync_codec import SYNCED, UNIQUE_NAMES, CodecError, decode_
 from wijkwerk_tui.db.sync_tables import HubChange, HubConflict, HubField, core
 from wijkwerk_tui.domain import hlc
 from wijkwerk_tui.domain.errors import DomainError
+from wijkwerk_tui.hub import batch
 
 CLOCK_SLACK = timedelta(minutes=5)
 PUSH_LOCK = 0x77696A6B  # pg_advisory_xact_lock key: one push at a time
@@ -122,15 +123,24 @@ def push(engine: Engine, device_id: str, changes: list[Incoming], now: datetime)
         ids = [c.change_id for c in changes]
         known = set(connection.execute(select(_CHANGE.c.change_id).where(_CHANGE.c.change_id.in_(ids))).scalars())
         aliases = _aliases(connection)
+        fresh = []
         for change in changes:
             if change.change_id in known:
                 outcome.known += 1
                 continue
             known.add(change.change_id)
             worker = aliases.get(change.worker_id) if change.worker_id else None  # the organisation's id
-            applied = dataclasses.replace(change, worker_id=worker) if worker else change
-            outcome.conflicts += _apply(connection, device_id, applied, aliases, now)
+            fresh.append(dataclasses.replace(change, worker_id=worker) if worker else change)
+        inserts = batch.NewRows(connection, fresh)
+        for change in fresh:
+            if inserts.take(change, device_id, aliases, now):
+                outcome.applied += 1
+                continue
+            inserts.flush()  # what comes next may read them
+            outcome.conflicts += _apply(connection, device_id, change, aliases, now)
+            inserts.saw(change)
             outcome.applied += 1
+        inserts.flush()
     return outcome
 
 
@@ -139,12 +149,35 @@ def _aliases(connection: Connection) -> dict[uuid.UUID, uuid.UUID]:
     return {row_id: uuid.UUID(json.loads(fields)["to"]) for row_id, fields in rows}
 
 
-def _translate(fields: dict[str, Any], aliases: dict[uuid.UUID, uuid.UUID]) -> dict[str, Any]:
+def translate(fields: dict[str, Any], aliases: dict[uuid.UUID, uuid.UUID]) -> dict[str, Any]:
     out = dict(fields)
     for name, value in fields.items():
         if name in _REFERENCES and isinstance(value, uuid.UUID) and value in aliases:
             out[name] = aliases[value]
     return out
+
+
+def log_row(
+    device_id: str,
+    change: Incoming,
+    kind: str,
+    fields: dict[str, Any],
+    version: int,
+    now: datetime,
+    row_id: uuid.UUID | None = None,
+) -> dict[str, Any]:
+    return {
+        "change_id": change.change_id,
+        "device_id": device_id,
+        "worker_id": change.worker_id,
+        "table_name": change.table_name,
+        "row_id": row_id or change.row_id,
+        "kind": kind,
+        "fields": json.dumps({k: encode(v) for k, v in fields.items()}, ensure_ascii=False, sort_keys=True),
+        "version": version,
+        "hlc": change.stamp.text(),
+        "received_at": now,
+    }
 
 
 def _log(
@@ -155,22 +188,8 @@ def _log(
     fields: dict[str, Any],
     version: int,
     now: datetime,
-    row_id: uuid.UUID | None = None,
 ) -> None:
-    connection.execute(
-        _CHANGE.insert().values(
-            change_id=change.change_id,
-            device_id=device_id,
-            worker_id=change.worker_id,
-            table_name=change.table_name,
-            row_id=row_id or change.row_id,
-            kind=kind,
-            fields=json.dumps({k: encode(v) for k, v in fields.items()}, ensure_ascii=False, sort_keys=True),
-            version=version,
-            hlc=change.stamp.text(),
-            received_at=now,
-        )
-    )
+    connection.execute(_CHANGE.insert().values(**log_row(device_id, change, kind, fields, version, now)))
 
 
 def _erased_resident(connection: Connection, table: Table, row: Any, fields: dict[str, Any]) -> uuid.UUID | None:
@@ -192,7 +211,7 @@ def _erased_resident(connection: Connection, table: Table, row: Any, fields: dic
     return resident_id if erased is not None else None
 
 
-def _wipe(name: str, fields: dict[str, Any]) -> dict[str, Any]:
+def wipe(name: str, fields: dict[str, Any]) -> dict[str, Any]:
     """What may still be written about an erased resident: no names, no free text."""
     if name == "resident":
         return {k: v for k, v in fields.items() if k in ("deleted_at",)}
@@ -205,13 +224,13 @@ def _apply(
 ) -> int:
     """Apply one change; the number of conflicts it made."""
     table = table_of(change.table_name)
-    fields = _translate(decode_fields(change.table_name, change.fields), aliases)
+    fields = translate(decode_fields(change.table_name, change.fields), aliases)
     row = connection.execute(select(table).where(table.c.id == change.row_id)).first()
     if change.kind == "erase":
         _erase(connection, device_id, change, row, now)
         return 0
     if _erased_resident(connection, table, row, fields) is not None:
-        fields = _wipe(change.table_name, fields)
+        fields = wipe(change.table_name, fields)
     if change.kind == "resolve":
         return _resolve(connection, device_id, change, table, row, fields, now)
     if row is None:
@@ -392,7 +411,7 @@ def _forget_in_log(connection: Connection, resident_id: uuid.UUID, now: datetime
         if name == "resident":
             new = {k: (encode(erasure.RESIDENT_WIPE[k]) if k in erasure.RESIDENT_WIPE else v) for k, v in old.items()}
         else:
-            new = {k: encode(v) for k, v in _wipe(name, old).items()}
+            new = {k: encode(v) for k, v in wipe(name, old).items()}
         connection.execute(update(_CHANGE).where(_CHANGE.c.seq == seq).values(fields=json.dumps(new, sort_keys=True)))
     connection.execute(
         update(_CONFLICT)

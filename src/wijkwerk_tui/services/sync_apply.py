@@ -9,11 +9,13 @@ An area or worker the hub already knew under another id is kept under this lapto
 
 from __future__ import annotations
 
+import itertools
 import json
 import uuid
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from wijkwerk_tui.db import capture, erasure
@@ -43,6 +45,10 @@ def _waiting_fields(session: Session, row_ids: list[uuid.UUID]) -> dict[uuid.UUI
     return waiting
 
 
+# Columns this side keeps for itself, for a row written without the ORM (`_Page.flush_new`).
+_LOCAL_DEFAULTS = {"version": 1, "search_key": "", "name_key": "", "passphrase_hash": ""}
+
+
 def apply_page(db: Database, changes: list[dict[str, Any]]) -> int:
     """Take in one page; returns the new cursor."""
     cursor = int(settings.get(db, CURSOR, "0") or 0)
@@ -51,15 +57,20 @@ def apply_page(db: Database, changes: list[dict[str, Any]]) -> int:
     with db.transaction() as session:
         session.info[capture.CAPTURE] = None  # what the hub sent is not sent back
         aliases = {uuid.UUID(k): uuid.UUID(v) for k, v in json.loads(settings.get(db, ALIASES, "{}")).items()}
-        waiting = _waiting_fields(session, list({uuid.UUID(c["row"]) for c in changes}))
-        touched: set[uuid.UUID] = set()
+        page = _Page(session, db, changes, aliases)
         latest = None
+        previous = None
         for change in changes:
-            _apply_one(session, db, change, aliases, waiting, touched)
+            if change["table"] != previous:
+                # Nothing orders the rows of a flush (no ORM relationships): write a table's run
+                # before the next one, so a resident is there before his placements.
+                page.flush_new()
+                previous = change["table"]
+            page.apply(change)
             latest = change["hlc"]
             cursor = max(cursor, int(change["seq"]))
-        session.flush()
-        _recompute(session, db, touched)
+        page.flush_new()
+        _recompute(session, db, page.touched)
         settings.put(session, CURSOR, str(cursor))
         settings.put(session, ALIASES, json.dumps({str(k): str(v) for k, v in aliases.items()}))
         if latest:
@@ -68,65 +79,131 @@ def apply_page(db: Database, changes: list[dict[str, Any]]) -> int:
     return cursor
 
 
-def _apply_one(
-    session: Session,
-    db: Database,
-    change: dict[str, Any],
-    aliases: dict[uuid.UUID, uuid.UUID],
-    waiting: dict[uuid.UUID, set[str]],
-    touched: set[uuid.UUID],
-) -> None:
-    name, kind = change["table"], change["kind"]
-    row_id = uuid.UUID(change["row"])
-    if kind == "alias":
-        # The hub already had this area (or worker) from another laptop: ours is the same one.
-        hub_id = uuid.UUID(change["fields"]["to"])
-        if session.get(SYNCED[name], _key(session, name, row_id)) is not None:
-            aliases[hub_id] = row_id
-        return
-    if kind == "lost" or name not in SYNCED:
-        return
+class _Page:
+    """One page being taken in. New rows are written with Core inserts, many at a time (a
+    laptop joining takes in every row of the organisation); rows it has go through the ORM."""
+
+    def __init__(
+        self, session: Session, db: Database, changes: list[dict[str, Any]], aliases: dict[uuid.UUID, uuid.UUID]
+    ) -> None:
+        self.session, self.db, self.aliases = session, db, aliases
+        self.waiting = _waiting_fields(session, list({uuid.UUID(c["row"]) for c in changes}))
+        self.rows = _preload(session, changes, aliases)
+        self.bases = _bases(session, changes)
+        self.touched: set[uuid.UUID] = set()
+        self.new_rows: dict[uuid.UUID, tuple[str, dict[str, Any]]] = {}
+        self.new_bases: dict[uuid.UUID, int] = {}
+        self.now = db.now()
+
+    def flush_new(self) -> None:
+        runs = itertools.groupby(self.new_rows.values(), key=lambda item: item[0])
+        for name, group in runs:
+            table = SYNCED[name].__table__  # type: ignore[attr-defined]
+            self.session.execute(insert(table), [values for _name, values in group])
+        if self.new_bases:
+            self.session.execute(insert(SyncBase), [{"row_id": k, "version": v} for k, v in self.new_bases.items()])
+        self.new_rows, self.new_bases = {}, {}
+        self.session.flush()
+
+    def _base(self, row_id: uuid.UUID, version: int) -> None:
+        base = self.bases.get(row_id)
+        if base is not None:
+            base.version = max(base.version, version)
+            self.session.add(base)
+        else:
+            self.new_bases[row_id] = max(version, self.new_bases.get(row_id, 0))
+
+    def _row(self, row_id: uuid.UUID, name: str) -> Any:
+        """The ORM row, writing it first when it is new in this page."""
+        if row_id in self.new_rows:
+            self.flush_new()
+            model = SYNCED[name]
+            self.rows[row_id] = self.session.exec(select(model).where(col(model.id) == row_id)).first()  # type: ignore[attr-defined]
+        return self.rows.get(row_id)
+
+    def apply(self, change: dict[str, Any]) -> None:
+        name, kind = change["table"], change["kind"]
+        row_id = uuid.UUID(change["row"])
+        if kind == "alias":
+            # The hub already had this area (or worker) from another laptop: ours is the same one.
+            hub_id = uuid.UUID(change["fields"]["to"])
+            if self._row(row_id, name) is not None or _exists(self.session, name, row_id):
+                self.aliases[hub_id] = row_id
+            return
+        if kind == "lost" or name not in SYNCED:
+            return
+        local_id = self.aliases.get(row_id, row_id)
+        version = int(change["version"])
+        if kind == "erase":
+            row = self._row(local_id, name)
+            if row is not None:
+                _erase_here(self.session, self.db, row)
+            self._base(row_id, version)
+            return
+        fields = decode_fields(name, change["fields"])
+        fields = {
+            k: (self.aliases.get(v, v) if k in _REFERENCES and isinstance(v, uuid.UUID) else v)
+            for k, v in fields.items()
+        }
+        mine = self.waiting.get(local_id, set())
+        if local_id in self.new_rows:
+            self.new_rows[local_id][1].update({k: v for k, v in fields.items() if k != "id"})
+        elif local_id in self.rows:
+            row = self.rows[local_id]
+            if "*" in mine:
+                return
+            for field, value in fields.items():
+                if field != "id" and field not in mine:
+                    setattr(row, field, value)
+            self.session.add(row)
+        else:
+            same = _same_name(self.session, name, fields)
+            if same is not None:
+                self.aliases[row_id] = same  # a worker or area this laptop made under the same name
+                return
+            table = SYNCED[name].__table__  # type: ignore[attr-defined]
+            local = {k: v for k, v in _LOCAL_DEFAULTS.items() if k in table.c}
+            self.new_rows[row_id] = (name, {**local, **fields, "id": row_id, "updated_at": self.now})
+        self._base(row_id, version)
+        resident_id = row_id if name == "resident" else fields.get("resident_id")
+        if resident_id is None and local_id in self.rows:
+            resident_id = getattr(self.rows[local_id], "resident_id", None)
+        if resident_id is not None:
+            self.touched.add(resident_id)
+
+
+def _exists(session: Session, name: str, row_id: uuid.UUID) -> bool:
     model = SYNCED[name]
-    local_id = aliases.get(row_id, row_id)
-    row = _load(session, name, local_id)
-    if kind == "erase":
-        if row is not None:
-            _erase_here(session, db, row)
-        _set_base(session, row_id, int(change["version"]))
-        return
-    fields = decode_fields(name, change["fields"])
-    fields = {k: (aliases.get(v, v) if k in _REFERENCES and isinstance(v, uuid.UUID) else v) for k, v in fields.items()}
-    mine = waiting.get(local_id, set())
-    if row is None:
-        same = _same_name(session, name, fields)
-        if same is not None:
-            aliases[row_id] = same  # a worker or area this laptop made under the same name
-            return
-        fields.pop("id", None)
-        row = model(id=row_id, **fields)
-        session.add(row)
-    else:
-        if "*" in mine:
-            return
-        for field, value in fields.items():
-            if field != "id" and field not in mine:
-                setattr(row, field, value)
-        session.add(row)
-    _set_base(session, row_id, int(change["version"]))
-    resident_id = row.id if name == "resident" else getattr(row, "resident_id", None)
-    if resident_id is not None:
-        touched.add(resident_id)
+    return session.exec(select(model.id).where(col(model.id) == row_id)).first() is not None  # type: ignore[attr-defined]
 
 
-def _key(session: Session, name: str, row_id: uuid.UUID) -> Any:
-    if name == "resident":
-        return session.exec(select(Resident.pk).where(Resident.id == row_id)).first()
-    return row_id
+def _preload(
+    session: Session, changes: list[dict[str, Any]], aliases: dict[uuid.UUID, uuid.UUID]
+) -> dict[uuid.UUID, Any]:
+    """The page's rows this laptop has, and their base versions, in a few queries."""
+    wanted: dict[str, set[uuid.UUID]] = {}
+    for change in changes:
+        if change["table"] in SYNCED:
+            row_id = uuid.UUID(change["row"])
+            wanted.setdefault(change["table"], set()).add(aliases.get(row_id, row_id))
+    found: dict[uuid.UUID, Any] = {}
+    for name, ids in wanted.items():
+        model = SYNCED[name]
+        chunked = list(ids)
+        for start in range(0, len(chunked), capture.CHUNK):
+            query = select(model).where(col(model.id).in_(chunked[start : start + capture.CHUNK]))  # type: ignore[attr-defined]
+            found.update({row.id: row for row in session.exec(query)})  # type: ignore[attr-defined]
+    return found
 
 
-def _load(session: Session, name: str, row_id: uuid.UUID) -> Any:
-    key = _key(session, name, row_id)
-    return session.get(SYNCED[name], key) if key is not None else None
+def _bases(session: Session, changes: list[dict[str, Any]]) -> dict[uuid.UUID, SyncBase]:
+    """The base versions of the page's rows this laptop has, in a few queries."""
+    ids = list({uuid.UUID(c["row"]) for c in changes})
+    found: dict[uuid.UUID, SyncBase] = {}
+    for start in range(0, len(ids), capture.CHUNK):
+        query = select(SyncBase).where(col(SyncBase.row_id).in_(ids[start : start + capture.CHUNK]))
+        found.update({base.row_id: base for base in session.exec(query)})
+    return found
 
 
 def _same_name(session: Session, name: str, fields: dict[str, Any]) -> uuid.UUID | None:
@@ -136,15 +213,6 @@ def _same_name(session: Session, name: str, fields: dict[str, Any]) -> uuid.UUID
     model = SYNCED[name]
     found: uuid.UUID | None = session.exec(select(model.id).where(getattr(model, column) == fields[column])).first()  # type: ignore[attr-defined]
     return found
-
-
-def _set_base(session: Session, row_id: uuid.UUID, version: int) -> None:
-    base = session.get(SyncBase, row_id)
-    if base is None:
-        session.add(SyncBase(row_id=row_id, version=version))
-    elif version > base.version:
-        base.version = version
-        session.add(base)
 
 
 def _erase_here(session: Session, db: Database, resident: Resident) -> None:
