@@ -325,7 +325,10 @@ def _update(
                 made_at=now,
             )
         )
-    _log(connection, device_id, change, change.kind, apply, version, now)
+    # The fields in conflict go out with the hub's value: the laptop that sent the other one
+    # shows what the organisation has until a person chooses (both are in the conflict).
+    kept = {field: getattr(row, field) for field in conflicts}
+    _log(connection, device_id, change, change.kind, {**apply, **kept}, version, now)
     return len(conflicts)
 
 
@@ -378,15 +381,17 @@ def _erase(connection: Connection, device_id: str, change: Incoming, row: Any, n
         _log(connection, device_id, change, "lost", {}, 0, now)
         return
     version = row.version + 1
+    # When: as the erasing laptop says; the first erasure's when two laptops erased him.
+    moment = row.anonymised_at or decode_fields("resident", change.fields).get("anonymised_at") or now
     if row.anonymised_at is None:
         connection.execute(
             update(Resident)
             .where(col(Resident.id) == change.row_id)
-            .values(**erasure.RESIDENT_WIPE, anonymised_at=now, updated_at=now, version=version)
+            .values(**erasure.RESIDENT_WIPE, anonymised_at=moment, updated_at=now, version=version)
         )
         erasure.wipe_children(connection, change.row_id, now)
     _forget_in_log(connection, change.row_id, now)
-    _log(connection, device_id, change, "erase", {}, version, now)
+    _log(connection, device_id, change, "erase", {"anonymised_at": moment}, version, now)
 
 
 def _forget_in_log(connection: Connection, resident_id: uuid.UUID, now: datetime) -> None:

@@ -37,7 +37,7 @@ def _anonymise(session: Session, db: Database, resident: Resident, now: datetime
     resident.updated_at = now
     session.add(resident)
     erasure.wipe_children(session, resident.id, now)
-    capture.record(session, db, [capture.Change("resident", resident.id, "erase")])
+    capture.record(session, db, [capture.Change("resident", resident.id, "erase", {"anonymised_at": now.isoformat()})])
 
 
 def erase_resident(db: Database, actor: uuid.UUID | None, resident_id: uuid.UUID) -> bool:

@@ -137,7 +137,8 @@ class _Page:
         if kind == "erase":
             row = self._row(local_id, name)
             if row is not None:
-                _erase_here(self.session, self.db, row)
+                moment = decode_fields("resident", change["fields"]).get("anonymised_at")
+                _erase_here(self.session, self.db, row, moment or self.now)
             self._base(row_id, version)
             return
         fields = decode_fields(name, change["fields"])
@@ -215,14 +216,15 @@ def _same_name(session: Session, name: str, fields: dict[str, Any]) -> uuid.UUID
     return found
 
 
-def _erase_here(session: Session, db: Database, resident: Resident) -> None:
+def _erase_here(session: Session, db: Database, resident: Resident, moment: datetime) -> None:
     if resident.anonymised_at is None:
         for field, value in erasure.RESIDENT_WIPE.items():
             setattr(resident, field, value)
-        resident.anonymised_at = db.now()
         session.add(resident)
         session.flush()
         erasure.wipe_children(session, resident.id, db.now())
+    resident.anonymised_at = moment  # the hub's: the same on every laptop
+    session.add(resident)
     # Waiting changes of this laptop about him would bring text back up: the hub drops them too.
     if db.path.exists():
         erased.add(db.path, resident.id)

@@ -1,0 +1,183 @@
+"""Three laptops and the hub, model-based (hypothesis stateful): random edits of one field on
+each laptop, placements, erasures, offline periods and syncs in random order. In the end,
+after everyone has synced, every laptop holds exactly the hub's data, and no edit was lost
+silently: each value written is the final one, or in a conflict the hub kept, or was
+overwritten by an edit made on a laptop that had seen it."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from tempfile import mkdtemp
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, rule, run_state_machine_as_test
+from sqlalchemy import create_engine, text
+
+from tests.conftest import PASS, FakeClock
+from tests.hub.dumps import canonical
+from tests.hub.hub_process import running_hub
+from tests.hub.postgres import new_database
+from wijkwerk_tui.domain.ladders import Ladder
+from wijkwerk_tui.domain.names import PersonalData
+from wijkwerk_tui.hub import devices
+from wijkwerk_tui.hub.serve import hub_engine
+from wijkwerk_tui.security import vault
+from wijkwerk_tui.services import privacy, sync
+from wijkwerk_tui.store import ladders, residents
+
+LAPTOPS = 3
+PEOPLE = 2
+_numbers = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class Edit:
+    value: str
+    laptop: int
+    person: int
+    seen: frozenset[str]  # the values its laptop knew when it was made
+
+
+class SyncModel(RuleBasedStateMachine):
+    socket: Path
+
+    @initialize()
+    def start(self) -> None:
+        self.database = new_database(self.socket)
+        self.hub_context = running_hub(self.database)
+        self.hub = self.hub_context.__enter__()
+        folder = Path(mkdtemp(prefix="wijkwerk-model-"))
+        run = next(_numbers)
+        self.laptops = []
+        engine = hub_engine(self.database)
+        for i in range(LAPTOPS):
+            session, _code = vault.setup(
+                folder / f"{i}.db",
+                "Welzijn",
+                [f"Gebied {run}-{i}"],
+                f"Coördinator {run}-{i}",
+                PASS,
+                PASS,
+                FakeClock(datetime.now(UTC)),
+            )
+            code = devices.make_invite(engine, str(i), datetime.now(UTC))
+            sync.join(session.db, session.worker_id, self.hub.url, code, str(i))
+            self.laptops.append(session)
+        engine.dispose()
+        first = self.laptops[0]
+        self.people = [
+            residents.add_resident(first.db, first.worker_id, PersonalData(f"Naam{j}", "", "Jansen", 1950), None).id
+            for j in range(PEOPLE)
+        ]
+        for laptop in self.laptops:
+            sync.sync(laptop.db)
+        self.edits: list[Edit] = []
+        self.known: list[set[str]] = [set() for _ in range(LAPTOPS)]
+        self.pushed: set[str] = set()
+        self.unpushed: list[set[str]] = [set() for _ in range(LAPTOPS)]
+        self.erased: set[int] = set()
+
+    def teardown(self) -> None:
+        if hasattr(self, "hub_context"):
+            for laptop in self.laptops:
+                laptop.db.close()
+            self.hub_context.__exit__(None, None, None)
+
+    @rule(laptop=st.integers(0, LAPTOPS - 1), person=st.integers(0, PEOPLE - 1))
+    def edit_phone(self, laptop: int, person: int) -> None:
+        session = self.laptops[laptop]
+        current = residents.get_resident(session.db, None, self.people[person], audited=False)
+        if current.anonymised_at is not None:
+            return
+        value = f"06{next(_numbers):08d}"
+        data = PersonalData(
+            current.given_name, current.family_prefix, current.family_name, current.birth_year, phone=value
+        )
+        residents.update_resident(
+            session.db, session.worker_id, current.id, data, current.area_id, current.consent_register
+        )
+        self.edits.append(Edit(value, laptop, person, frozenset(self.known[laptop])))
+        self.known[laptop].add(value)
+        self.unpushed[laptop].add(value)
+
+    @rule(laptop=st.integers(0, LAPTOPS - 1), person=st.integers(0, PEOPLE - 1), step=st.integers(1, 6))
+    def place(self, laptop: int, person: int, step: int) -> None:
+        session = self.laptops[laptop]
+        ladders.record_step(
+            session.db, session.worker_id, self.people[person], Ladder.PARTICIPATION, step, date(2026, 11, 2)
+        )
+
+    @rule(laptop=st.integers(0, LAPTOPS - 1), person=st.integers(0, PEOPLE - 1))
+    def erase(self, laptop: int, person: int) -> None:
+        session = self.laptops[laptop]
+        if residents.get_resident(session.db, None, self.people[person], audited=False).anonymised_at is None:
+            privacy.erase_resident(session.db, session.worker_id, self.people[person])
+            self.erased.add(person)
+
+    @rule(laptop=st.integers(0, LAPTOPS - 1))
+    def sync_one(self, laptop: int) -> None:
+        sync.sync(self.laptops[laptop].db)
+        self.pushed |= self.unpushed[laptop]
+        self.unpushed[laptop] = set()
+        self.known[laptop] |= self.pushed
+
+    def settle(self) -> None:
+        for _round in range(2):
+            for laptop in range(LAPTOPS):
+                self.sync_one(laptop)
+        hub = create_engine(self.database)
+        try:
+            expected = canonical(hub)
+            for laptop in self.laptops:
+                assert sync.status(laptop.db).waiting == 0
+                assert canonical(laptop.db.engine) == expected, "a laptop differs from the hub"
+            with hub.connect() as connection:
+                kept = set()
+                for hub_value, their_value in connection.execute(
+                    text("SELECT hub_value, their_value FROM hubconflict")
+                ):
+                    kept |= {hub_value.strip('"'), their_value.strip('"')}
+                final = {
+                    row[0]: row[1]
+                    for row in connection.execute(
+                        text("SELECT id, phone FROM resident WHERE id = ANY(:ids)"), {"ids": self.people}
+                    )
+                }
+        finally:
+            hub.dispose()
+        for edit in self.edits:
+            if edit.person in self.erased:
+                continue  # erasure wins over every edit
+            overwritten = any(
+                other.person == edit.person and edit.value in other.seen for other in self.edits if other is not edit
+            )
+            assert final[self.people[edit.person]] == edit.value or edit.value in kept or overwritten, (
+                f"the edit {edit} was lost without a conflict"
+            )
+
+
+def test_issue17_three_laptops_end_equal_and_lose_no_edit_silently(pg_socket: Path) -> None:
+    class Machine(SyncModel):
+        socket = pg_socket
+
+        def teardown(self) -> None:
+            try:
+                if hasattr(self, "hub_context"):
+                    self.settle()
+            finally:
+                super().teardown()
+
+    run_state_machine_as_test(
+        Machine,
+        settings=settings(
+            max_examples=12,
+            stateful_step_count=25,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            derandomize=True,
+        ),
+    )
