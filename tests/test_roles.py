@@ -21,7 +21,7 @@ from wijkwerk_tui.exchange import import_files
 from wijkwerk_tui.ops import backup
 from wijkwerk_tui.queries import full_export, report_data, who_looked
 from wijkwerk_tui.security import vault
-from wijkwerk_tui.services import import_apply, privacy
+from wijkwerk_tui.services import import_apply, privacy, sync
 from wijkwerk_tui.store import residents, settings, workers
 
 WORKER, WORKER_PASS = "Piet de Boer", "groene-piet-op-de-fiets"
@@ -41,6 +41,8 @@ STORE_CALLS: dict[str, Call] = {
     "restore": lambda db, me, rid, path: vault.restore(path, backup.list_backups(path)[0], WORKER, WORKER_PASS),
     "report": lambda db, me, rid, path: report_data.load(db, me, Period(date(2026, 1, 1), date(2026, 12, 31))),
     "import": lambda db, me, rid, path: import_apply.apply(db, me, _sheet_preview(db, path)),
+    # Refused before the hub is asked anything (there is none here).
+    "hub.join": lambda db, me, rid, path: sync.join(db, me, "https://hub.example.org", "ABCD-EFGH-JKLM", "x"),
 }
 
 
@@ -61,6 +63,7 @@ CLI_ARGS: dict[str, list[str] | None] = {
     "restore": ["restore", "{backup}", "--yes"],
     "report": ["report", "--from", "1-1-2026", "--to", "31-12-2026", "--format", "json"],
     "import": ["import", "--list"],
+    "hub.join": None,  # the command needs a hub to succeed; the store's refusal is tested above
 }
 
 

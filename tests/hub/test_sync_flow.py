@@ -197,3 +197,27 @@ def test_issue17_http_only_on_this_computer(tmp_path: Path, real_clock: FakeCloc
     laptop = _laptop(tmp_path, "a", real_clock)
     with pytest.raises(ValidationError, match="https"):
         sync.join(laptop.db, laptop.worker_id, "http://hub.example.org", "ABCD", "a")
+
+
+def test_issue17_an_edit_made_during_a_pull_that_loses_its_conflict_shows_the_hubs_value(
+    tmp_path: Path, hub: Hub, real_clock: FakeClock
+) -> None:
+    a, b = _joined(tmp_path, "a", hub, real_clock), _joined(tmp_path, "b", hub, real_clock)
+    piet = residents.add_resident(a.db, a.worker_id, PersonalData("Piet", "", "Bakker", 1944), None)
+    sync.sync(a.db)
+    sync.sync(b.db)
+    residents.update_resident(
+        a.db, a.worker_id, piet.id, PersonalData("Piet", "", "Bakker", 1944, phone="0611111111"), None, None
+    )
+    sync.sync(a.db)
+    # On b the worker saves a number while b's sync is between its push and its pull: the pull
+    # leaves the waiting field alone (it goes up next), and takes the hub's log past a's change.
+    residents.update_resident(
+        b.db, b.worker_id, piet.id, PersonalData("Piet", "", "Bakker", 1944, phone="0622222222"), None, None
+    )
+    with sync._client(hub.url, sync.settings.get(b.db, sync.HUB_TOKEN)) as client:
+        sync.pull(b.db, client)
+    assert residents.get_resident(b.db, None, piet.id, audited=False).phone == "0622222222"
+    assert sync.sync(b.db).conflicts == 1
+    # b's number lost (a's came first) and waits in the conflict; b shows what the hub has.
+    assert residents.get_resident(b.db, None, piet.id, audited=False).phone == "0611111111"

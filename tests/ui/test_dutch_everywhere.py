@@ -255,6 +255,7 @@ async def _signed_in(pilot: Pilot[object], visits: Visits) -> None:
         ("check", "CheckScreen"),
         ("settings", "SettingsForm"),
         ("change_passphrase", "PassphraseForm"),
+        ("conflicts", "ConflictsScreen"),
     ):
         await app.run_action(action)
         await visits.check(pilot, screen)

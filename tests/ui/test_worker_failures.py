@@ -214,6 +214,31 @@ async def _import_undone(pilot: Pilot[object], app: WijkwerkApp, rid: uuid.UUID)
     await _press(pilot, "i", "x", "j")
 
 
+async def _conflict_chosen(pilot: Pilot[object], app: WijkwerkApp, rid: uuid.UUID) -> None:
+    """A conflict the last sync brought (as the laptop keeps it), chosen with 1."""
+    from datetime import UTC, datetime
+
+    from wijkwerk_tui.db.sync_tables import HubConflict
+
+    with app.db.transaction() as session:
+        session.add(
+            HubConflict(
+                table_name="resident",
+                row_id=rid,
+                field="phone",
+                hub_value='"0612345678"',
+                their_value='"0687654321"',
+                their_device="b",
+                their_hlc="",
+                change_id=uuid.uuid4(),
+                made_at=datetime.now(UTC),
+            )
+        )
+    app.action_conflicts()
+    await settle(pilot)
+    await _press(pilot, "1")
+
+
 STARTUP = {"WijkwerkApp._session_start", "WijkwerkApp._daily_backup"}  # fail while the app starts
 
 DRIVERS: dict[str, Driver] = {
@@ -258,6 +283,8 @@ DRIVERS: dict[str, Driver] = {
     "ImportScreen._apply": _import_applied,
     "ImportScreen._remember": _import_remembered,
     "ImportBatchesScreen._undo": _import_undone,
+    "Syncing._sync": keys("f5"),
+    "ConflictsScreen._choose": _conflict_chosen,
 }
 
 

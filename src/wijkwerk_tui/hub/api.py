@@ -19,6 +19,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from wijkwerk_tui.db import migrate
+from wijkwerk_tui.hub import changes as incoming
 from wijkwerk_tui.hub import devices, feed, merge
 
 SCHEMA_HEADER = "x-wijkwerk-schema"
@@ -87,7 +88,7 @@ def _handler(work: Callable[[Engine, Request], Any]) -> Callable[[Request], Any]
             answer = await work(engine, request)
         except Refusal as refusal:
             return JSONResponse({"fout": refusal.message}, status_code=refusal.status)
-        except (merge.PushRefused, devices.NotAllowed) as error:
+        except (incoming.PushRefused, devices.NotAllowed) as error:
             return JSONResponse({"fout": str(error)}, status_code=409)
         answer["klok"] = _now().isoformat()
         return JSONResponse(answer)
@@ -109,7 +110,7 @@ async def _push(engine: Engine, request: Request) -> dict[str, Any]:
     raw = body.get("changes") if isinstance(body, dict) else None
     if not isinstance(raw, list) or len(raw) > MAX_CHANGES:
         raise Refusal(400, "De hub kon dit verzoek niet lezen.")
-    changes = [merge.parse(item) for item in raw]
+    changes = [incoming.parse(item) for item in raw]
     outcome = await run_in_threadpool(merge.push, engine, device.id, changes, _now())
     return {"toegepast": outcome.applied, "bekend": outcome.known, "conflicten": outcome.conflicts}
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import itertools
 import uuid
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import Connection, Table, select
 from sqlmodel import col
@@ -15,9 +15,7 @@ from sqlmodel import col
 from wijkwerk_tui.db.sync_codec import UNIQUE_NAMES, decode_fields, table_of
 from wijkwerk_tui.db.sync_tables import HubChange, core
 from wijkwerk_tui.db.tables import Resident
-
-if TYPE_CHECKING:
-    from wijkwerk_tui.hub.merge import Incoming
+from wijkwerk_tui.hub.changes import Incoming, log_row, translate, wipe
 
 CHUNK = 1000
 _CHANGE = core(HubChange)
@@ -55,8 +53,6 @@ class NewRows:
 
     def take(self, change: Incoming, device_id: str, aliases: dict[uuid.UUID, uuid.UUID], now: datetime) -> bool:
         """Queue a plain new row; False when the change needs a decision (`merge._apply`)."""
-        from wijkwerk_tui.hub.merge import log_row, translate, wipe
-
         if (
             change.kind != "insert"
             or change.table_name in UNIQUE_NAMES

@@ -17,7 +17,7 @@ import dataclasses
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, select, text, update
@@ -25,41 +25,13 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlmodel import col
 
 from wijkwerk_tui.db import erasure
-from wijkwerk_tui.db.sync_codec import SYNCED, UNIQUE_NAMES, CodecError, decode_fields, encode, table_of
+from wijkwerk_tui.db.sync_codec import UNIQUE_NAMES, decode_fields, encode, table_of
 from wijkwerk_tui.db.sync_tables import HubChange, HubConflict, HubField, core
-from wijkwerk_tui.domain import hlc
-from wijkwerk_tui.domain.errors import DomainError
 from wijkwerk_tui.hub import batch
+from wijkwerk_tui.hub.changes import Incoming, check_clock, log_row, translate, wipe
 
-CLOCK_SLACK = timedelta(minutes=5)
 PUSH_LOCK = 0x77696A6B  # pg_advisory_xact_lock key: one push at a time
 _CHANGE, _CONFLICT, _FIELD = core(HubChange), core(HubConflict), core(HubField)
-KINDS = frozenset({"insert", "update", "erase", "resolve"})
-CONFLICT_KEY = "_conflict"  # in a "resolve" change: which conflict a person decided
-_REFERENCES = {
-    "area_id": "area",
-    "from_area_id": "area",
-    "to_area_id": "area",
-    "worker_id": "worker",
-    "created_by": "worker",
-}
-
-
-class PushRefused(DomainError):
-    """The whole push is refused; the laptop keeps its changes and says why (Dutch)."""
-
-
-@dataclass(frozen=True)
-class Incoming:
-    change_id: uuid.UUID
-    table_name: str
-    row_id: uuid.UUID
-    kind: str
-    fields: dict[str, Any]
-    base_version: int
-    stamp: hlc.Stamp
-    worker_id: uuid.UUID | None
-    conflict_id: uuid.UUID | None = None
 
 
 @dataclass
@@ -67,51 +39,6 @@ class Outcome:
     applied: int = 0
     known: int = 0
     conflicts: int = 0
-
-
-def parse(raw: dict[str, Any]) -> Incoming:
-    """One change as sent; PushRefused when the hub does not understand it."""
-    try:
-        name = str(raw["table"])
-        kind = str(raw["kind"])
-        if name not in SYNCED or kind not in KINDS or (kind == "erase" and name != "resident"):
-            raise CodecError("unknown change")
-        fields = raw.get("fields") or {}
-        if not isinstance(fields, dict):
-            raise CodecError("fields")
-        conflict = fields.pop(CONFLICT_KEY, None) if kind == "resolve" else None
-        if kind == "resolve" and (conflict is None or len(fields) != 1):
-            raise CodecError("resolve")
-        decode_fields(name, fields)  # refuses unknown fields and values that do not fit
-        worker = raw.get("worker")
-        base = raw.get("base", 0)
-        if not isinstance(base, int) or isinstance(base, bool) or base < 0:
-            raise CodecError("base")
-        return Incoming(
-            uuid.UUID(str(raw["id"])),
-            name,
-            uuid.UUID(str(raw["row"])),
-            kind,
-            fields,
-            base,
-            hlc.parse(str(raw["hlc"])),
-            uuid.UUID(str(worker)) if worker else None,
-            uuid.UUID(str(conflict)) if conflict else None,
-        )
-    except (KeyError, TypeError, ValueError) as error:
-        raise PushRefused(
-            "De hub begrijpt een wijziging van deze laptop niet. Werk wijkwerk bij op deze laptop; "
-            "de wijzigingen blijven bewaard."
-        ) from error
-
-
-def check_clock(changes: list[Incoming], now: datetime) -> None:
-    late = max((c.stamp.wall for c in changes), default=None)
-    if late is not None and late > now + CLOCK_SLACK:
-        raise PushRefused(
-            "De klok van deze laptop staat verkeerd (vooruit ten opzichte van de hub). Zet de datum en tijd "
-            "goed en synchroniseer opnieuw; de wijzigingen blijven bewaard."
-        )
 
 
 def push(engine: Engine, device_id: str, changes: list[Incoming], now: datetime) -> Outcome:
@@ -149,37 +76,6 @@ def _aliases(connection: Connection) -> dict[uuid.UUID, uuid.UUID]:
     return {row_id: uuid.UUID(json.loads(fields)["to"]) for row_id, fields in rows}
 
 
-def translate(fields: dict[str, Any], aliases: dict[uuid.UUID, uuid.UUID]) -> dict[str, Any]:
-    out = dict(fields)
-    for name, value in fields.items():
-        if name in _REFERENCES and isinstance(value, uuid.UUID) and value in aliases:
-            out[name] = aliases[value]
-    return out
-
-
-def log_row(
-    device_id: str,
-    change: Incoming,
-    kind: str,
-    fields: dict[str, Any],
-    version: int,
-    now: datetime,
-    row_id: uuid.UUID | None = None,
-) -> dict[str, Any]:
-    return {
-        "change_id": change.change_id,
-        "device_id": device_id,
-        "worker_id": change.worker_id,
-        "table_name": change.table_name,
-        "row_id": row_id or change.row_id,
-        "kind": kind,
-        "fields": json.dumps({k: encode(v) for k, v in fields.items()}, ensure_ascii=False, sort_keys=True),
-        "version": version,
-        "hlc": change.stamp.text(),
-        "received_at": now,
-    }
-
-
 def _log(
     connection: Connection,
     device_id: str,
@@ -209,14 +105,6 @@ def _erased_resident(connection: Connection, table: Table, row: Any, fields: dic
         return None
     erased = connection.execute(select(col(Resident.anonymised_at)).where(col(Resident.id) == resident_id)).scalar()
     return resident_id if erased is not None else None
-
-
-def wipe(name: str, fields: dict[str, Any]) -> dict[str, Any]:
-    """What may still be written about an erased resident: no names, no free text."""
-    if name == "resident":
-        return {k: v for k, v in fields.items() if k in ("deleted_at",)}
-    wipe = erasure.CHILD_WIPE.get(name, erasure.MELDCODE_WIPE if name == "meldcodestep" else {})
-    return {k: wipe.get(k, v) for k, v in fields.items()}
 
 
 def _apply(
