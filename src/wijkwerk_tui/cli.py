@@ -91,6 +91,11 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--freeze", action="store_true", help="de rapportage vaststellen zoals ze verstuurd wordt (toont het kenmerk)"
     )
+    report.add_argument(
+        "--hub",
+        action="store_true",
+        help="over de hele organisatie: op de server, uit de hub (WIJKWERK_HUB_DATABASE; --user een coördinator)",
+    )
     frozen = sub.add_parser(
         "frozen", help="vastgestelde rapportages; met KENMERK: wat er sindsdien veranderde en waarom", parents=[common]
     )
@@ -348,7 +353,9 @@ def _report(args: argparse.Namespace) -> int:
 
     if args.format == "xlsx" and not args.output:
         raise CliError("xlsx gaat naar een bestand: geef --output BESTAND.xlsx.")
-    session = _login(args)
+    if args.hub and args.freeze:
+        raise CliError("een rapportage uit de hub wordt niet vastgesteld; stel hem vast op een laptop.")
+    session = _hub_session(args) if args.hub else _login(args)
     try:
         today = session.db.today()
         try:
@@ -382,6 +389,20 @@ def _report(args: argparse.Namespace) -> int:
     finally:
         session.db.close()
     return 0
+
+
+def _hub_session(args: argparse.Namespace) -> Unlocked:
+    """The hub's database and one of the organisation's coordinators (issue 17)."""
+    from wijkwerk_tui.hub import report as hub_report
+    from wijkwerk_tui.security.vault import Unlocked
+
+    db = hub_report.hub_database(None)
+    try:
+        worker = hub_report.coordinator(db, getattr(args, "user", None) or os.environ.get("WIJKWERK_USER"))
+    except BaseException:
+        db.close()
+        raise
+    return Unlocked(db, worker.id, worker.name, worker.role)
 
 
 def _write_report(built: PeriodReport, args: argparse.Namespace) -> None:
