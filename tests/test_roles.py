@@ -21,7 +21,7 @@ from wijkwerk_tui.exchange import import_files
 from wijkwerk_tui.ops import backup
 from wijkwerk_tui.queries import full_export, report_data, who_looked
 from wijkwerk_tui.security import vault
-from wijkwerk_tui.services import import_apply, privacy, sync
+from wijkwerk_tui.services import import_apply, merge_residents, privacy, sync
 from wijkwerk_tui.store import residents, settings, workers
 
 WORKER, WORKER_PASS = "Piet de Boer", "groene-piet-op-de-fiets"
@@ -43,6 +43,9 @@ STORE_CALLS: dict[str, Call] = {
     "import": lambda db, me, rid, path: import_apply.apply(db, me, _sheet_preview(db, path)),
     # Refused before the hub is asked anything (there is none here).
     "hub.join": lambda db, me, rid, path: sync.join(db, me, "https://hub.example.org", "ABCD-EFGH-JKLM", "x"),
+    "merge": lambda db, me, rid, path: merge_residents.merge(
+        db, me, rid, residents.add_resident(db, None, PersonalData("Bep", "", "Dubbel", 1950), None).id
+    ),
 }
 
 
@@ -64,6 +67,7 @@ CLI_ARGS: dict[str, list[str] | None] = {
     "report": ["report", "--from", "1-1-2026", "--to", "31-12-2026", "--format", "json"],
     "import": ["import", "--list"],
     "hub.join": None,  # the command needs a hub to succeed; the store's refusal is tested above
+    "merge": None,
 }
 
 

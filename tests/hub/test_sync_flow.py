@@ -221,3 +221,24 @@ def test_issue17_an_edit_made_during_a_pull_that_loses_its_conflict_shows_the_hu
     assert sync.sync(b.db).conflicts == 1
     # b's number lost (a's came first) and waits in the conflict; b shows what the hub has.
     assert residents.get_resident(b.db, None, piet.id, audited=False).phone == "0611111111"
+
+
+def test_issue17_one_person_registered_on_two_laptops_is_merged_and_the_merge_syncs(
+    tmp_path: Path, hub: Hub, real_clock: FakeClock
+) -> None:
+    from wijkwerk_tui.services import merge_residents
+
+    a, b = _joined(tmp_path, "a", hub, real_clock), _joined(tmp_path, "b", hub, real_clock)
+    here = residents.add_resident(a.db, a.worker_id, PersonalData("Gerrit", "", "Bakker", 1944), None)
+    there = residents.add_resident(b.db, b.worker_id, PersonalData("Gerrit", "", "Bakker", 1944), None)
+    ladders.record_step(b.db, b.worker_id, there.id, Ladder.PARTICIPATION, 5, date(2026, 11, 3))
+    for laptop in (a, b, a):
+        sync.sync(laptop.db)
+    assert residents.count_residents(a.db) == 2  # two files for one man
+    merge_residents.merge(a.db, a.worker_id, here.id, there.id)
+    sync.sync(a.db)
+    sync.sync(b.db)
+    for laptop in (a, b):
+        assert residents.count_residents(laptop.db) == 1
+        assert [s.step for s in ladders.history(laptop.db, here.id, Ladder.PARTICIPATION)] == [5]
+        assert residents.get_resident(laptop.db, None, here.id, audited=False).participation_step == 5

@@ -1,5 +1,5 @@
 """Three laptops and the hub, model-based (hypothesis stateful): random edits of one field on
-each laptop, placements, erasures, offline periods and syncs in random order. In the end,
+each laptop, placements, erasures, merges of residents, offline periods and syncs in random order. In the end,
 after everyone has synced, every laptop holds exactly the hub's data, and no edit was lost
 silently: each value written is the final one, or in a conflict the hub kept, or was
 overwritten by an edit made on a laptop that had seen it."""
@@ -26,7 +26,7 @@ from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.hub import devices
 from wijkwerk_tui.hub.serve import hub_engine
 from wijkwerk_tui.security import vault
-from wijkwerk_tui.services import privacy, sync
+from wijkwerk_tui.services import merge_residents, privacy, sync
 from wijkwerk_tui.store import ladders, residents
 
 LAPTOPS = 3
@@ -40,6 +40,15 @@ class Edit:
     laptop: int
     person: int
     seen: frozenset[str]  # the values its laptop knew when it was made
+
+
+def residents_on(session: object) -> list:
+    from sqlmodel import col, select
+
+    from wijkwerk_tui.db.tables import Resident
+
+    with session.db.reading() as reading:  # type: ignore[attr-defined]
+        return list(reading.exec(select(Resident).where(col(Resident.deleted_at).is_(None))))
 
 
 class SyncModel(RuleBasedStateMachine):
@@ -90,8 +99,8 @@ class SyncModel(RuleBasedStateMachine):
     @rule(laptop=st.integers(0, LAPTOPS - 1), person=st.integers(0, PEOPLE - 1))
     def edit_phone(self, laptop: int, person: int) -> None:
         session = self.laptops[laptop]
-        current = residents.get_resident(session.db, None, self.people[person], audited=False)
-        if current.anonymised_at is not None:
+        current = next((r for r in residents_on(session) if r.id == self.people[person]), None)
+        if current is None or current.anonymised_at is not None:
             return
         value = f"06{next(_numbers):08d}"
         data = PersonalData(
@@ -107,6 +116,8 @@ class SyncModel(RuleBasedStateMachine):
     @rule(laptop=st.integers(0, LAPTOPS - 1), person=st.integers(0, PEOPLE - 1), step=st.integers(1, 6))
     def place(self, laptop: int, person: int, step: int) -> None:
         session = self.laptops[laptop]
+        if self.people[person] not in {r.id for r in residents_on(session)}:
+            return  # merged into another on this laptop
         ladders.record_step(
             session.db, session.worker_id, self.people[person], Ladder.PARTICIPATION, step, date(2026, 11, 2)
         )
@@ -114,9 +125,17 @@ class SyncModel(RuleBasedStateMachine):
     @rule(laptop=st.integers(0, LAPTOPS - 1), person=st.integers(0, PEOPLE - 1))
     def erase(self, laptop: int, person: int) -> None:
         session = self.laptops[laptop]
-        if residents.get_resident(session.db, None, self.people[person], audited=False).anonymised_at is None:
+        found = next((r for r in residents_on(session) if r.id == self.people[person]), None)
+        if found is not None and found.anonymised_at is None:
             privacy.erase_resident(session.db, session.worker_id, self.people[person])
             self.erased.add(person)
+
+    @rule(laptop=st.integers(0, LAPTOPS - 1), keep=st.integers(0, PEOPLE - 1), other=st.integers(0, PEOPLE - 1))
+    def merge(self, laptop: int, keep: int, other: int) -> None:
+        session = self.laptops[laptop]
+        live = {r.id for r in residents_on(session)}
+        if keep != other and {self.people[keep], self.people[other]} <= live and not ({keep, other} & self.erased):
+            merge_residents.merge(session.db, session.worker_id, self.people[keep], self.people[other])
 
     @rule(laptop=st.integers(0, LAPTOPS - 1))
     def sync_one(self, laptop: int) -> None:

@@ -201,7 +201,13 @@ async def _signed_in(pilot: Pilot[object], visits: Visits) -> None:
     await _press(pilot, "f1")  # the help of a screen with a focused list: Textual's keys in Dutch
     await visits.check(pilot, "HelpScreen")
     await _press(pilot, "escape")
-    for key, dialog in (("p", "LadderDialog"), ("c", "ContactForm"), ("g", "GoalForm"), ("e", "ResidentForm")):
+    for key, dialog in (
+        ("p", "LadderDialog"),
+        ("c", "ContactForm"),
+        ("g", "GoalForm"),
+        ("e", "ResidentForm"),
+        ("m", "MergeForm"),
+    ):
         await _press(pilot, key)
         await visits.check(pilot, dialog)
         await _press(pilot, "f1")  # a text field's keys

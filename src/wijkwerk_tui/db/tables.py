@@ -79,6 +79,8 @@ class Resident(Stamped, table=True):
     support_step: int | None = Field(default=None, index=True)
     last_contact_on: date | None = None
     anonymised_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Samenvoegen: the resident this one was merged into (this one is then soft-deleted).
+    merged_into: uuid.UUID | None = None
 
     __table_args__ = (
         # Reports map residents to areas without reading (and decrypting) the rows themselves.

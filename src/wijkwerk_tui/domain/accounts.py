@@ -27,6 +27,7 @@ COORDINATOR_ONLY: dict[str, str] = {
     "report": "de rapportage maken",
     "import": "een bestand importeren of een import ongedaan maken",
     "hub.join": "deze laptop aan de hub van de organisatie koppelen",
+    "merge": "inwoners samenvoegen",
 }
 
 

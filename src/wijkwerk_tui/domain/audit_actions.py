@@ -29,6 +29,8 @@ ACTIONS: dict[str, str] = {
     "import.run": "bestand geïmporteerd",
     "import.undo": "import ongedaan gemaakt",
     "import.mapping": "kolommen voor de import onthouden",
+    "resident.merge": "dubbele inwoner samengevoegd in dit dossier",
+    "resident.merged": "samengevoegd met een ander dossier",
     "conflict.resolve": "keuze gemaakt bij een conflict (synchronisatie)",
 }
 

@@ -412,6 +412,7 @@ def build_demo(db: Database, residents: int = 600, seed: int = 2026, today: date
                 "support_step": None,
                 "last_contact_on": None,
                 "anonymised_at": None,
+                "merged_into": None,
             },
         )
         rid = resident["id"]

@@ -72,6 +72,7 @@ class ResidentScreen(AppScreen[None]):
         Binding("i", "inzage", "Inzage", id="resident.inzage", show=False),
         Binding("w", "who_looked", "Wie keek mee", id="resident.who_looked", show=False),
         Binding("x", "erase", "Wissen (AVG)", id="resident.erase", show=False),
+        Binding("m", "merge", "Samenvoegen", id="resident.merge", show=False),
     ]
 
     def __init__(self, resident_id: uuid.UUID, loaded: Loaded | None = None) -> None:
@@ -304,8 +305,13 @@ class ResidentScreen(AppScreen[None]):
     # -- privacy ------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # What the role may not do is hidden from the footer and the help, and refused.
-        needs = {"who_looked": "audit_view", "erase": "erase"}.get(action)
+        needs = {"who_looked": "audit_view", "erase": "erase", "merge": "merge"}.get(action)
         return not needs or may(self.app.role, needs)
+
+    def action_merge(self) -> None:
+        from wijkwerk_tui.ui.screens.resident.merge_form import MergeForm
+
+        self.app.push_screen(MergeForm(self.resident_id, self.resident_name()), self._reload_after)
 
     def action_who_looked(self) -> None:
         from wijkwerk_tui.ui.screens.resident.who_looked import WhoLookedScreen
