@@ -12,14 +12,14 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col
 
 from wijkwerk_tui.db.sync_codec import SYNCED, SYNCED_MODELS, encode, synced_columns
-from wijkwerk_tui.db.sync_tables import Outbox, SyncBase
+from wijkwerk_tui.db.sync_tables import Outbox, SyncBase, core
 
 if TYPE_CHECKING:
     from wijkwerk_tui.db.engine import Database
@@ -76,7 +76,7 @@ def _before_flush(session: OrmSession, _context: object, _instances: object) -> 
     if changes:
         # A flush's new rows come as a set: send a resident before his ladder step.
         changes.sort(key=lambda c: (c.kind != "insert", ORDER[c.table_name]))
-        record(session, db, changes)  # type: ignore[arg-type]
+        record(cast(Session, session), db, changes)
 
 
 def record(session: Session, db: Database, changes: list[Change]) -> None:
@@ -123,15 +123,15 @@ def queue_everything(session: Session, db: Database) -> int:
     """On joining: every row this laptop holds that the hub has not seen, as an insert."""
     count = 0
     for model in SYNCED_MODELS:
-        name = model.__tablename__
-        columns = synced_columns(name)  # type: ignore[arg-type]
-        table = model.__table__  # type: ignore[attr-defined]
+        table = core(model)
+        name = table.name
+        columns = synced_columns(name)
         known = select(col(SyncBase.row_id))
         query = select(*[table.c[c] for c in columns]).where(table.c.id.not_in(known))
         batch: list[Change] = []
         for values in session.connection().execute(query):
             data = dict(zip(columns, values, strict=True))
-            batch.append(Change(name, data["id"], "insert", {c: encode(v) for c, v in data.items()}))  # type: ignore[arg-type]
+            batch.append(Change(name, data["id"], "insert", {c: encode(v) for c, v in data.items()}))
             if len(batch) >= 5000:
                 record(session, db, batch)
                 count += len(batch)

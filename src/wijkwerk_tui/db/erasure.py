@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, select, update
 from sqlmodel import Session, col
 
+from wijkwerk_tui.db.sync_tables import core
 from wijkwerk_tui.db.tables import Contact, Goal, LadderStep, MeldcodeStep, Referral, Signal
 
 RESIDENT_WIPE: dict[str, Any] = {
@@ -41,7 +42,7 @@ _CHILDREN = (LadderStep, Contact, Signal, Referral, Goal)
 def wipe_children(session: Session | Connection, resident_id: uuid.UUID, now: datetime) -> None:
     """Every free text about the resident, in bulk (one statement per table)."""
     for table in _CHILDREN:
-        fields = CHILD_WIPE[table.__tablename__]  # type: ignore[index]
+        fields = CHILD_WIPE[core(table).name]
         session.execute(
             update(table)
             .where(col(table.resident_id) == resident_id)

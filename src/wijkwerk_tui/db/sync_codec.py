@@ -13,8 +13,8 @@ from typing import Any
 
 from sqlalchemy import Boolean, Date, Integer, String, Table, Text, Uuid
 from sqlalchemy.types import TypeDecorator
-from sqlmodel import SQLModel
 
+from wijkwerk_tui.db.sync_tables import core
 from wijkwerk_tui.db.tables import (
     ActivityResident,
     Area,
@@ -27,6 +27,7 @@ from wijkwerk_tui.db.tables import (
     Referral,
     Resident,
     ResidentMove,
+    Row,
     Signal,
     SignalReopening,
     Worker,
@@ -34,7 +35,7 @@ from wijkwerk_tui.db.tables import (
 from wijkwerk_tui.db.types import UTCDateTime
 
 # In an order in which each table's references come before it (a first upload follows it).
-SYNCED_MODELS: tuple[type[SQLModel], ...] = (
+SYNCED_MODELS: tuple[type[Row] | type[Resident], ...] = (
     Worker,
     Area,
     Partner,
@@ -50,7 +51,7 @@ SYNCED_MODELS: tuple[type[SQLModel], ...] = (
     ActivityResident,
     ResidentMove,
 )
-SYNCED: dict[str, type[SQLModel]] = {m.__tablename__: m for m in SYNCED_MODELS}  # type: ignore[misc]
+SYNCED: dict[str, type[Row] | type[Resident]] = {core(m).name: m for m in SYNCED_MODELS}
 NOT_SYNCED = frozenset(
     {
         "pk",
@@ -76,8 +77,7 @@ def table_of(name: str) -> Table:
     model = SYNCED.get(name)
     if model is None:
         raise CodecError(f"unknown table {name!r}")
-    table: Table = model.__table__  # type: ignore[attr-defined]
-    return table
+    return core(model)
 
 
 def synced_columns(name: str) -> list[str]:

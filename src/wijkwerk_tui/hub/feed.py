@@ -10,6 +10,7 @@ from sqlalchemy import Engine, select
 from wijkwerk_tui.db.sync_tables import HubChange, HubConflict, core
 
 PAGE = 2000
+_CHANGE = core(HubChange)
 
 
 def changes_after(engine: Engine, after: int, limit: int = PAGE) -> tuple[list[dict[str, Any]], bool]:
@@ -17,7 +18,7 @@ def changes_after(engine: Engine, after: int, limit: int = PAGE) -> tuple[list[d
     limit = max(1, min(limit, PAGE * 5))
     with engine.connect() as connection:
         rows = connection.execute(
-            select(HubChange).where(HubChange.seq > after).order_by(HubChange.seq).limit(limit + 1)  # type: ignore[arg-type, operator]
+            select(_CHANGE).where(_CHANGE.c.seq > after).order_by(_CHANGE.c.seq).limit(limit + 1)
         ).all()
     more = len(rows) > limit
     return [

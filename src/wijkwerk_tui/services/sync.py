@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func
+from sqlalchemy import delete, func
 from sqlmodel import col, select
 
 from wijkwerk_tui.db import capture, migrate
@@ -146,7 +146,7 @@ def push(db: Database, client: httpx.Client) -> tuple[int, int]:
         with db.transaction() as session:
             # Sent entries are removed: they hold personal data, and the hub has them now.
             seqs = [e.seq for e in batch]
-            session.execute(Outbox.__table__.delete().where(col(Outbox.seq).in_(seqs)))  # type: ignore[attr-defined]
+            session.execute(delete(Outbox).where(col(Outbox.seq).in_(seqs)))
         sent += len(batch)
     return sent, conflicts
 

@@ -15,13 +15,13 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import delete, insert
 from sqlmodel import Session, col, select
 
 from wijkwerk_tui.db import capture, erasure
 from wijkwerk_tui.db.engine import HUB_CLOCK, Database
 from wijkwerk_tui.db.sync_codec import SYNCED, UNIQUE_NAMES, CodecError, decode_fields
-from wijkwerk_tui.db.sync_tables import HubConflict, Outbox, SyncBase
+from wijkwerk_tui.db.sync_tables import HubConflict, Outbox, SyncBase, core
 from wijkwerk_tui.db.tables import Area, Resident
 from wijkwerk_tui.domain import hlc
 from wijkwerk_tui.domain.ladders import Ladder
@@ -98,7 +98,7 @@ class _Page:
     def flush_new(self) -> None:
         runs = itertools.groupby(self.new_rows.values(), key=lambda item: item[0])
         for name, group in runs:
-            table = SYNCED[name].__table__  # type: ignore[attr-defined]
+            table = core(SYNCED[name])
             self.session.execute(insert(table), [values for _name, values in group])
         if self.new_bases:
             self.session.execute(insert(SyncBase), [{"row_id": k, "version": v} for k, v in self.new_bases.items()])
@@ -118,7 +118,7 @@ class _Page:
         if row_id in self.new_rows:
             self.flush_new()
             model = SYNCED[name]
-            self.rows[row_id] = self.session.exec(select(model).where(col(model.id) == row_id)).first()  # type: ignore[attr-defined]
+            self.rows[row_id] = self.session.exec(select(model).where(col(model.id) == row_id)).first()
         return self.rows.get(row_id)
 
     def apply(self, change: dict[str, Any]) -> None:
@@ -162,7 +162,7 @@ class _Page:
             if same is not None:
                 self.aliases[row_id] = same  # a worker or area this laptop made under the same name
                 return
-            table = SYNCED[name].__table__  # type: ignore[attr-defined]
+            table = core(SYNCED[name])
             local = {k: v for k, v in _LOCAL_DEFAULTS.items() if k in table.c}
             self.new_rows[row_id] = (name, {**local, **fields, "id": row_id, "updated_at": self.now})
         self._base(row_id, version)
@@ -175,7 +175,7 @@ class _Page:
 
 def _exists(session: Session, name: str, row_id: uuid.UUID) -> bool:
     model = SYNCED[name]
-    return session.exec(select(model.id).where(col(model.id) == row_id)).first() is not None  # type: ignore[attr-defined]
+    return session.exec(select(col(model.id)).where(col(model.id) == row_id)).first() is not None
 
 
 def _preload(
@@ -192,8 +192,9 @@ def _preload(
         model = SYNCED[name]
         chunked = list(ids)
         for start in range(0, len(chunked), capture.CHUNK):
-            query = select(model).where(col(model.id).in_(chunked[start : start + capture.CHUNK]))  # type: ignore[attr-defined]
-            found.update({row.id: row for row in session.exec(query)})  # type: ignore[attr-defined]
+            query = select(model).where(col(model.id).in_(chunked[start : start + capture.CHUNK]))
+            rows: list[Any] = list(session.exec(query))
+            found.update({row.id: row for row in rows})
     return found
 
 
@@ -212,7 +213,9 @@ def _same_name(session: Session, name: str, fields: dict[str, Any]) -> uuid.UUID
     if column is None or column not in fields:
         return None
     model = SYNCED[name]
-    found: uuid.UUID | None = session.exec(select(model.id).where(getattr(model, column) == fields[column])).first()  # type: ignore[attr-defined]
+    found: uuid.UUID | None = session.exec(
+        select(col(model.id)).where(getattr(model, column) == fields[column])
+    ).first()
     return found
 
 
@@ -271,5 +274,5 @@ def mirror_conflicts(db: Database, conflicts: list[dict[str, Any]]) -> None:
         except (KeyError, TypeError, ValueError) as error:
             raise CodecError("conflict") from error
     with db.transaction() as session:
-        session.execute(HubConflict.__table__.delete())  # type: ignore[attr-defined]
+        session.execute(delete(HubConflict))
         session.add_all(rows)

@@ -75,7 +75,7 @@ def _whose(session: Session, conflict: HubConflict) -> str:
         return conflict.table_name
     resident_id: uuid.UUID | None = conflict.row_id
     if conflict.table_name != "resident":
-        row = session.exec(select(model).where(col(model.id) == conflict.row_id)).first()  # type: ignore[attr-defined]
+        row = session.exec(select(model).where(col(model.id) == conflict.row_id)).first()
         resident_id = getattr(row, "resident_id", None) if row is not None else None
     if resident_id is None:
         return conflict.table_name
@@ -120,7 +120,7 @@ def choose(db: Database, actor: uuid.UUID | None, conflict_id: uuid.UUID, take_o
         if me.role != "coordinator" and actor not in (conflict.hub_worker, conflict.their_worker):
             raise NotFound("Dit conflict is al opgelost.")
         model = SYNCED.get(conflict.table_name)
-        row: Any = session.exec(select(model).where(col(model.id) == conflict.row_id)).first() if model else None  # type: ignore[attr-defined]
+        row: Any = session.exec(select(model).where(col(model.id) == conflict.row_id)).first() if model else None
         if row is None:
             raise NotFound("Dit conflict is al opgelost.")
         try:
