@@ -242,3 +242,29 @@ def test_issue17_one_person_registered_on_two_laptops_is_merged_and_the_merge_sy
         assert residents.count_residents(laptop.db) == 1
         assert [s.step for s in ladders.history(laptop.db, here.id, Ladder.PARTICIPATION)] == [5]
         assert residents.get_resident(laptop.db, None, here.id, audited=False).participation_step == 5
+
+
+def test_issue17_a_consent_change_meeting_another_change_goes_to_a_person(
+    tmp_path: Path, hub: Hub, real_clock: FakeClock
+) -> None:
+    a, b = _joined(tmp_path, "a", hub, real_clock), _joined(tmp_path, "b", hub, real_clock)
+    jan = residents.add_resident(
+        a.db, a.worker_id, PersonalData("Jan", "", "Smit", 1950), None, True, date(2026, 11, 1)
+    )
+    sync.sync(a.db)
+    sync.sync(b.db)
+    data = PersonalData("Jan", "", "Smit", 1950)
+    # a changes his phone; b, not having seen that, records that he withdrew his consent.
+    residents.update_resident(
+        a.db, a.worker_id, jan.id, PersonalData("Jan", "", "Smit", 1950, phone="0612345678"), None, True
+    )
+    residents.update_resident(b.db, b.worker_id, jan.id, data, None, False)
+    sync.sync(a.db)
+    assert sync.sync(b.db).conflicts == 2  # another field changed, yet consent is not merged unseen
+    sync.sync(a.db)
+    from wijkwerk_tui.store import conflicts
+
+    assert sorted(c.field for c in conflicts.open_for(a.db, a.worker_id)) == ["datum toestemming", "toestemming"]
+    # The phone change went through; consent stays as the hub had it until a person chooses.
+    seen = residents.get_resident(b.db, None, jan.id, audited=False)
+    assert (seen.phone, seen.consent_register) == ("0612345678", True)

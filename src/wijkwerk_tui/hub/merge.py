@@ -30,6 +30,9 @@ from wijkwerk_tui.db.sync_tables import HubChange, HubConflict, HubField, core
 from wijkwerk_tui.hub import batch
 from wijkwerk_tui.hub.changes import Incoming, check_clock, log_row, translate, wipe
 
+# A consent change made while the record changed elsewhere goes to a person, whichever field
+# changed there: consent is given to what the record said when it was given.
+CONSENT_FIELDS = frozenset({"consent_register", "consent_on", "consent_share"})
 PUSH_LOCK = 0x77696A6B  # pg_advisory_xact_lock key: one push at a time
 _CHANGE, _CONFLICT, _FIELD = core(HubChange), core(HubConflict), core(HubField)
 
@@ -182,6 +185,8 @@ def _update(
             continue
         if field == "deleted_at" and value is not None and edited_elsewhere:
             conflicts.append(field)  # deleted here, edited there: a person decides
+        elif field in CONSENT_FIELDS and (edited_elsewhere or deleted_elsewhere):
+            conflicts.append(field)  # consent is never merged with other changes unseen
         elif changed_elsewhere(field) or (deleted_elsewhere and field != "deleted_at"):
             conflicts.append(field)
         else:
