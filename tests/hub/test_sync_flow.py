@@ -268,3 +268,53 @@ def test_issue17_a_consent_change_meeting_another_change_goes_to_a_person(
     # The phone change went through; consent stays as the hub had it until a person chooses.
     seen = residents.get_resident(b.db, None, jan.id, audited=False)
     assert (seen.phone, seen.consent_register) == ("0612345678", True)
+
+
+def test_issue17_a_laptop_joining_later_takes_in_rows_made_and_changed_since(
+    tmp_path: Path, hub: Hub, real_clock: FakeClock
+) -> None:
+    x = _joined(tmp_path, "x", hub, real_clock)
+    kees = residents.add_resident(x.db, x.worker_id, PersonalData("Kees", "", "Wolters", 1939), None)
+    sync.sync(x.db)
+    ladders.record_step(x.db, x.worker_id, kees.id, Ladder.PARTICIPATION, 3, date(2026, 11, 2))
+    residents.update_resident(
+        x.db, x.worker_id, kees.id, PersonalData("Kees", "", "Wolters", 1939, phone="0612345678"), None, None
+    )
+    sync.sync(x.db)
+    late = _joined(tmp_path, "late", hub, real_clock)  # one page: the insert, the step, the edit
+    sync.sync(late.db)
+    seen = residents.get_resident(late.db, None, kees.id, audited=False)
+    assert (seen.phone, seen.participation_step) == ("0612345678", 3)
+    sync.sync(late.db)  # and again, with nothing new
+    assert sync.status(late.db).waiting == 0
+
+
+def test_issue17_text_from_another_laptop_loses_its_escape_sequences(
+    tmp_path: Path, hub: Hub, real_clock: FakeClock
+) -> None:
+    a, b = _joined(tmp_path, "a", hub, real_clock), _joined(tmp_path, "b", hub, real_clock)
+    sync.sync(b.db)
+    token = sync.settings.get(a.db, sync.HUB_TOKEN)
+    forged = {
+        "id": str(uuid.uuid4()),
+        "table": "resident",
+        "row": str(uuid.uuid4()),
+        "kind": "insert",
+        "fields": {
+            "id": None,
+            "given_name": "Kees\x1b[2J\x1b[41mROOD\x1b]0;GEHACKT\x07\u202eX",
+            "family_name": "Wolters",
+            "created_at": datetime.now(UTC).isoformat(),
+            "device_id": a.db.device_id,
+        },
+        "base": 0,
+        "hlc": a.db.hlc.now(datetime.now(UTC)).text(),
+        "worker": None,
+    }
+    forged["fields"]["id"] = forged["row"]
+    with sync._client(hub.url, token) as client:
+        assert client.post("/v1/push", json={"changes": [forged]}).status_code == 200
+    sync.sync(b.db)
+    shown = residents.get_resident(b.db, None, uuid.UUID(forged["row"]), audited=False).given_name
+    assert "\x1b" not in shown and "\x07" not in shown and "\u202e" not in shown
+    assert "ROOD" in shown

@@ -33,6 +33,7 @@ from wijkwerk_tui.db.tables import (
     Worker,
 )
 from wijkwerk_tui.db.types import UTCDateTime
+from wijkwerk_tui.domain.text import clean_note, without_controls
 
 # In an order in which each table's references come before it (a first upload follows it).
 SYNCED_MODELS: tuple[type[Row] | type[Resident], ...] = (
@@ -121,7 +122,7 @@ def decode(name: str, field: str, raw: Any) -> Any:
                 raise CodecError(f"{name}.{field}: not a boolean")
             return raw
         if isinstance(kind, Integer):
-            if isinstance(raw, bool) or not isinstance(raw, int):
+            if isinstance(raw, bool) or not isinstance(raw, int) or not -(2**31) <= raw < 2**31:
                 raise CodecError(f"{name}.{field}: not a whole number")
             return raw
         if isinstance(kind, String | Text):
@@ -130,7 +131,8 @@ def decode(name: str, field: str, raw: Any) -> Any:
             length = getattr(kind, "length", None)
             if length is not None and len(raw) > length:
                 raise CodecError(f"{name}.{field}: too long")
-            return raw
+            # Another laptop's text reaches this terminal: no escape sequences, no bidi tricks.
+            return without_controls(raw) if length is not None else clean_note(raw)
     except (TypeError, ValueError) as error:
         if isinstance(error, CodecError):
             raise

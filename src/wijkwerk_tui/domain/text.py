@@ -35,6 +35,18 @@ def _one_line(value: str) -> str:
     )
 
 
+def without_controls(value: str) -> str:
+    """One line with every control character a space and every format character gone; what
+    has none (everything a form stored) comes back unchanged."""
+    return _one_line(value)
+
+
+def clean_note(value: str) -> str:
+    """A note as it may be stored: line breaks and tabs kept, every other control and format
+    character (an escape sequence, a bidi override, NUL) gone."""
+    return "".join(ch for ch in value if ch in "\n\t" or not _invisible(ch))
+
+
 def visible_line(value: str) -> str:
     """One line of visible text, spaces collapsed."""
     return " ".join(_one_line(value).split())

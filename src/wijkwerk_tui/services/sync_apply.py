@@ -15,7 +15,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert
+from sqlalchemy import delete, insert, update
 from sqlmodel import Session, col, select
 
 from wijkwerk_tui.db import capture, erasure
@@ -93,6 +93,8 @@ class _Page:
         self.touched: set[uuid.UUID] = set()
         self.new_rows: dict[uuid.UUID, tuple[str, dict[str, Any]]] = {}
         self.new_bases: dict[uuid.UUID, int] = {}
+        self.written: set[uuid.UUID] = set()  # new rows this page wrote already
+        self.based: dict[uuid.UUID, int] = {}  # and their base versions
         self.now = db.now()
 
     def flush_new(self) -> None:
@@ -102,6 +104,8 @@ class _Page:
             self.session.execute(insert(table), [values for _name, values in group])
         if self.new_bases:
             self.session.execute(insert(SyncBase), [{"row_id": k, "version": v} for k, v in self.new_bases.items()])
+            self.based.update(self.new_bases)
+        self.written.update(self.new_rows)
         self.new_rows, self.new_bases = {}, {}
         self.session.flush()
 
@@ -110,6 +114,10 @@ class _Page:
         if base is not None:
             base.version = max(base.version, version)
             self.session.add(base)
+        elif row_id in self.based:
+            if version > self.based[row_id]:
+                self.based[row_id] = version
+                self.session.execute(update(SyncBase).where(col(SyncBase.row_id) == row_id).values(version=version))
         else:
             self.new_bases[row_id] = max(version, self.new_bases.get(row_id, 0))
 
@@ -117,6 +125,7 @@ class _Page:
         """The ORM row, writing it first when it is new in this page."""
         if row_id in self.new_rows:
             self.flush_new()
+        if row_id in self.written and row_id not in self.rows:
             model = SYNCED[name]
             self.rows[row_id] = self.session.exec(select(model).where(col(model.id) == row_id)).first()
         return self.rows.get(row_id)
@@ -147,6 +156,8 @@ class _Page:
             for k, v in fields.items()
         }
         mine = self.waiting.get(local_id, set())
+        if local_id in self.written:
+            self._row(local_id, name)  # written earlier in this page: changed through the ORM now
         if local_id in self.new_rows:
             self.new_rows[local_id][1].update({k: v for k, v in fields.items() if k != "id"})
         elif local_id in self.rows:

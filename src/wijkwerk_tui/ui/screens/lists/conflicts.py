@@ -77,7 +77,7 @@ class ConflictsScreen(AppScreen[None]):
 
     def _show(self, found: list[ConflictView]) -> None:
         self.found = found
-        rows = [(plain(c.resident), c.field, _value(c.kept), _value(c.other)) for c in found]
+        rows = [(plain(visible_line(c.resident)), c.field, _value(c.kept), _value(c.other)) for c in found]
         table = self.query_one("#conflicts", RowList)
         table.set_rows(rows, [str(c.id) for c in found])
         table.focus()
@@ -95,9 +95,9 @@ class ConflictsScreen(AppScreen[None]):
         if c is None:
             return
         text = (
-            f"{c.resident}, {c.field}:\n"
-            f"1: {_value(c.kept)} ({c.kept_by}, {_when(c.kept_at)})\n"
-            f"2: {_value(c.other)} ({c.other_by}, {_when(c.other_at)})"
+            f"{visible_line(c.resident)}, {c.field}:\n"
+            f"1: {_value(c.kept)} ({visible_line(c.kept_by)}, {_when(c.kept_at)})\n"
+            f"2: {_value(c.other)} ({visible_line(c.other_by)}, {_when(c.other_at)})"
         )
         self.query_one("#conflict-detail", Static).update(Text(text))
 
