@@ -163,10 +163,21 @@ def test_issue17_a_laptop_clock_a_day_ahead_is_refused_and_nothing_is_lost(
     sync.sync(laptop.db)
     real_clock.advance(days=1)
     residents.add_resident(laptop.db, laptop.worker_id, PersonalData("Jan", "", "Smit", 1960), None)
+    other = _joined(tmp_path, "other", hub, FakeClock(datetime.now(UTC)))
+    piet = residents.add_resident(other.db, other.worker_id, PersonalData("Piet", "", "Bakker", 1944), None)
+    sync.sync(other.db)
     with pytest.raises(sync.SyncError, match="klok van deze laptop staat verkeerd"):
         sync.sync(laptop.db)
     assert sync.status(laptop.db).waiting == 1
-    assert sync.status(laptop.db).offline_since is not None
+    assert sync.status(laptop.db).offline_since is None  # refused is not offline
+    # What the others did still comes in while this laptop's own changes wait.
+    assert residents.get_resident(laptop.db, None, piet.id, audited=False).family_name == "Bakker"
+    # The clock is set right: the waiting change gets a new stamp and goes up, nothing lost.
+    real_clock.advance(days=-1)
+    assert sync.sync(laptop.db).pushed == 1
+    assert sync.status(laptop.db).waiting == 0
+    sync.sync(other.db)
+    assert residents.count_residents(other.db) == 2
 
 
 def test_issue17_a_revoked_laptop_is_refused(tmp_path: Path, hub: Hub, real_clock: FakeClock) -> None:

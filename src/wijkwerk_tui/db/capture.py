@@ -14,7 +14,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import event, insert, inspect, select
+from sqlalchemy import event, insert, inspect, select, update
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col
 
@@ -139,3 +139,29 @@ def queue_everything(session: Session, db: Database) -> int:
         record(session, db, batch)
         count += len(batch)
     return count
+
+
+def restamp(db: Database) -> int:  # how many changes got new stamps
+    """A clock that ran ahead and was set right: what waits gets new stamps from the clock as
+    it is now, in the order it was made (nobody has seen those stamps). The hub's latest stamp
+    is taken in first, so the new ones still sort after everything this laptop received."""
+    from sqlalchemy import text as sql
+
+    from wijkwerk_tui.domain.hlc import HybridClock, StampError, parse
+
+    clock = HybridClock(db.device_id)
+    with db.transaction() as session:
+        seen = session.execute(sql("SELECT value FROM setting WHERE key = 'hub.hlc'")).scalar()
+        try:
+            if seen:
+                clock.seen(parse(str(seen)), db.now())
+        except StampError:
+            pass
+        waiting = session.execute(
+            select(col(Outbox.seq)).where(col(Outbox.pushed_at).is_(None)).order_by(col(Outbox.seq))
+        ).scalars()
+        seqs = list(waiting)
+        for seq in seqs:
+            session.execute(update(Outbox).where(col(Outbox.seq) == seq).values(hlc=clock.now(db.now()).text()))
+    db.hlc = clock
+    return len(seqs)

@@ -7,6 +7,7 @@ keeps working offline), a newer one is told the hub must be updated; neither is 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -25,6 +26,8 @@ from wijkwerk_tui.hub import devices, feed, merge
 SCHEMA_HEADER = "x-wijkwerk-schema"
 MAX_BODY = 64 * 1024 * 1024  # a day of work is well under a megabyte; a first upload can be large
 MAX_CHANGES = 20_000
+JOIN_BODY = 4096
+LOG = logging.getLogger("wijkwerk.hub")
 
 
 class Refusal(Exception):
@@ -55,18 +58,18 @@ def _check_schema(request: Request) -> None:
     )
 
 
-async def _json(request: Request) -> Any:
+async def _json(request: Request, limit: int = MAX_BODY) -> Any:
     length = request.headers.get("content-length")
-    if length is None or not length.isdigit() or int(length) > MAX_BODY:
+    if length is not None and (not length.isdigit() or int(length) > limit):
         raise Refusal(413, "Te veel in één keer voor de hub.")
-    body = b""
+    body = bytearray()
     async for chunk in request.stream():
         body += chunk
-        if len(body) > MAX_BODY:
+        if len(body) > limit:
             raise Refusal(413, "Te veel in één keer voor de hub.")
     try:
         return json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise Refusal(400, "De hub kon dit verzoek niet lezen.") from None
 
 
@@ -88,8 +91,14 @@ def _handler(work: Callable[[Engine, Request], Any]) -> Callable[[Request], Any]
             answer = await work(engine, request)
         except Refusal as refusal:
             return JSONResponse({"fout": refusal.message}, status_code=refusal.status)
-        except (incoming.PushRefused, devices.NotAllowed) as error:
+        except incoming.PushRefused as error:
+            return JSONResponse({"fout": str(error), "code": error.code, "klok": _now().isoformat()}, status_code=409)
+        except devices.NotAllowed as error:
             return JSONResponse({"fout": str(error)}, status_code=409)
+        except Exception as error:  # noqa: BLE001 - never a traceback: SQL parameters hold personal data
+            LOG.error("request failed: %s", type(error).__name__)
+            message = "De hub kon dit niet verwerken; de wijzigingen blijven op de laptop bewaard."
+            return JSONResponse({"fout": message}, status_code=500)
         answer["klok"] = _now().isoformat()
         return JSONResponse(answer)
 
@@ -97,7 +106,7 @@ def _handler(work: Callable[[Engine, Request], Any]) -> Callable[[Request], Any]
 
 
 async def _join(engine: Engine, request: Request) -> dict[str, Any]:
-    body = await _json(request)
+    body = await _json(request, JOIN_BODY)  # before any token: small
     if not isinstance(body, dict) or not all(isinstance(body.get(k), str) for k in ("code", "device", "name")):
         raise Refusal(400, "De hub kon dit verzoek niet lezen.")
     token = await run_in_threadpool(devices.join, engine, body["code"], body["device"][:36], body["name"], _now())
@@ -118,7 +127,7 @@ async def _push(engine: Engine, request: Request) -> dict[str, Any]:
 async def _pull(engine: Engine, request: Request) -> dict[str, Any]:
     await run_in_threadpool(_device, engine, request)
     try:
-        after = int(request.query_params.get("after", "0"))
+        after = min(max(int(request.query_params.get("after", "0")), 0), 2**62)
         limit = int(request.query_params.get("limit", str(feed.PAGE)))
     except ValueError:
         raise Refusal(400, "De hub kon dit verzoek niet lezen.") from None

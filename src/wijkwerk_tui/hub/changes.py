@@ -29,6 +29,12 @@ _REFERENCES = {
 class PushRefused(DomainError):
     """The whole push is refused; the laptop keeps its changes and says why (Dutch)."""
 
+    code = "refused"
+
+
+class ClockAhead(PushRefused):
+    code = "clock"
+
 
 @dataclass(frozen=True)
 class Incoming:
@@ -82,7 +88,7 @@ def parse(raw: dict[str, Any]) -> Incoming:
 def check_clock(changes: list[Incoming], now: datetime) -> None:
     late = max((c.stamp.wall for c in changes), default=None)
     if late is not None and late > now + CLOCK_SLACK:
-        raise PushRefused(
+        raise ClockAhead(
             "De klok van deze laptop staat verkeerd (vooruit ten opzichte van de hub). Zet de datum en tijd "
             "goed en synchroniseer opnieuw; de wijzigingen blijven bewaard."
         )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import threading
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func
@@ -35,11 +35,18 @@ HUB_TOKEN = "hub.token"  # setting: this laptop's device token, inside the encry
 LAST_SYNC = "hub.last_sync"  # setting: when the last sync completed (ISO, UTC)
 OFFLINE_SINCE = "hub.offline_since"  # setting: when the hub first did not answer
 PUSH_PAGE = 1000
+CLOCK_SLACK = timedelta(minutes=4)  # within the hub's 5 minutes: a clock set right again
 TIMEOUT_S, CONNECT_S = 30.0, 5.0
 
 
 class SyncError(DomainError):
     """The sync did not complete. Message is Dutch; the changes wait for the next try."""
+
+    def __init__(self, message: str, *, offline: bool = False, code: str = "", hub_clock: str = "") -> None:
+        super().__init__(message)
+        self.offline = offline  # the hub did not answer (a refusal is not being offline)
+        self.code = code
+        self.hub_clock = hub_clock
 
 
 @dataclass(frozen=True)
@@ -87,8 +94,13 @@ def _answer(response: httpx.Response) -> Any:
     except ValueError:
         body = None
     if response.status_code != 200:
-        message = body.get("fout") if isinstance(body, dict) else None
-        raise SyncError(str(message) if message else f"De hub weigerde (code {response.status_code}).")
+        said = body if isinstance(body, dict) else {}
+        message = said.get("fout")
+        raise SyncError(
+            str(message) if message else f"De hub weigerde (code {response.status_code}).",
+            code=str(said.get("code", "")),
+            hub_clock=str(said.get("klok", "")),
+        )
     return body
 
 
@@ -98,7 +110,9 @@ def _call(client: httpx.Client, method: str, path: str, **kwargs: Any) -> Any:
     try:
         return _answer(client.request(method, path, **kwargs))
     except httpx.HTTPError:
-        raise SyncError("De hub is niet bereikbaar. Alles blijft bewaard en gaat mee bij de volgende keer.") from None
+        raise SyncError(
+            "De hub is niet bereikbaar. Alles blijft bewaard en gaat mee bij de volgende keer.", offline=True
+        ) from None
 
 
 def join(db: Database, actor: Any, url: str, code: str, name: str) -> int:
@@ -151,6 +165,21 @@ def push(db: Database, client: httpx.Client) -> tuple[int, int]:
     return sent, conflicts
 
 
+def _push_or_restamp(db: Database, client: httpx.Client) -> tuple[int, int]:
+    """Push; when the hub says this laptop's clock ran ahead and the clock is right again now,
+    give what waits new stamps (in the same order) and push once more."""
+    try:
+        return push(db, client)
+    except SyncError as error:
+        if error.code != "clock" or not error.hub_clock:
+            raise
+        hub_now = datetime.fromisoformat(error.hub_clock)
+        if abs(db.now() - hub_now) > CLOCK_SLACK:
+            raise  # still wrong: the message says so
+        capture.restamp(db)
+        return push(db, client)
+
+
 def pull(db: Database, client: httpx.Client) -> int:
     taken = 0
     while True:
@@ -181,20 +210,31 @@ def _sync(db: Database) -> SyncResult:
     url, token = settings.get(db, HUB_URL), settings.get(db, HUB_TOKEN)
     if not url or not token:
         raise SyncError("Deze laptop is niet gekoppeld aan een hub. Een coördinator koppelt hem met een koppelcode.")
+    refused: SyncError | None = None
     try:
         with _client(url, token) as client:
-            sent, conflicts = push(db, client)
+            try:
+                sent, conflicts = _push_or_restamp(db, client)
+            except SyncError as error:
+                if error.offline:
+                    raise
+                refused, sent, conflicts = error, 0, 0  # refused: what the others did still comes in
             try:
                 taken = pull(db, client)
             except CodecError:
                 raise SyncError(
                     "De hub stuurde iets wat deze versie van wijkwerk niet kent. Werk wijkwerk bij."
                 ) from None
-    except SyncError:
-        with db.transaction() as session:
-            if not settings.get(db, OFFLINE_SINCE):
-                settings.put(session, OFFLINE_SINCE, db.now().isoformat())
+    except SyncError as error:
+        if error.offline:
+            with db.transaction() as session:
+                if not settings.get(db, OFFLINE_SINCE):
+                    settings.put(session, OFFLINE_SINCE, db.now().isoformat())
         raise
+    if refused is not None:
+        with db.transaction() as session:
+            settings.put(session, OFFLINE_SINCE, "")
+        raise refused
     with db.transaction() as session:
         settings.put(session, LAST_SYNC, db.now().isoformat())
         settings.put(session, OFFLINE_SINCE, "")
