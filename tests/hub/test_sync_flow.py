@@ -23,7 +23,7 @@ from wijkwerk_tui.hub.serve import hub_engine
 from wijkwerk_tui.security import vault
 from wijkwerk_tui.security.vault import Unlocked
 from wijkwerk_tui.services import privacy, sync
-from wijkwerk_tui.store import areas, ladders, residents
+from wijkwerk_tui.store import areas, ladders, residents, workers
 
 
 @pytest.fixture
@@ -329,3 +329,59 @@ def test_issue17_text_from_another_laptop_loses_its_escape_sequences(
     shown = residents.get_resident(b.db, None, uuid.UUID(forged["row"]), audited=False).given_name
     assert "\x1b" not in shown and "\x07" not in shown and "\u202e" not in shown
     assert "ROOD" in shown
+
+
+def _forged(laptop: Unlocked, table: str, row: uuid.UUID, kind: str, fields: dict, base: int = 0) -> dict:
+    return {
+        "id": str(uuid.uuid4()),
+        "table": table,
+        "row": str(row),
+        "kind": kind,
+        "fields": fields,
+        "base": base,
+        "hlc": laptop.db.hlc.now(datetime.now(UTC)).text(),
+        "worker": str(laptop.worker_id),
+    }
+
+
+def test_issue17_what_a_token_holder_cannot_do_through_the_hub(tmp_path: Path, hub: Hub, real_clock: FakeClock) -> None:
+    a, b = _joined(tmp_path, "a", hub, real_clock), _joined(tmp_path, "b", hub, real_clock)
+    sync.sync(a.db)
+    sync.sync(b.db)
+    token = sync.settings.get(b.db, sync.HUB_TOKEN)
+    ruinen = next(x for x in areas.list_areas(b.db) if x.name == "Ruinen")
+    with sync._client(hub.url, token) as client:
+        # make oneself coordinator, switch someone's account off: not taken over
+        grab = _forged(b, "worker", b.worker_id, "update", {"role": "coordinator", "active": False})
+        assert client.post("/v1/push", json={"changes": [grab]}).status_code == 200
+        # a "choice" that belongs to no conflict of that record: nothing changes
+        bogus = _forged(b, "area", ruinen.id, "resolve", {"name": "Gekaapt", "_conflict": str(uuid.uuid4())})
+        assert client.post("/v1/push", json={"changes": [bogus]}).status_code == 200
+        # take over another laptop's device id with a fresh code
+        code = _invite(hub)
+        taken = client.post("/v1/join", json={"code": code, "device": a.db.device_id, "name": "x"})
+        assert taken.status_code == 409 and "al gekoppeld" in taken.json()["fout"]
+    sync.sync(a.db)
+    assert sorted(x.name for x in areas.list_areas(a.db)) == ["Ruinen", "Zuidwolde"]
+    me = next(w for w in workers.list_workers(a.db, include_inactive=True) if w.id == a.worker_id)
+    assert me.active and me.role == "coordinator"
+    assert sync.sync(a.db).pushed == 0  # a's token still works
+
+
+def test_issue17_an_edit_of_an_area_both_laptops_made_reaches_the_other(
+    tmp_path: Path, hub: Hub, real_clock: FakeClock
+) -> None:
+    a, b = _joined(tmp_path, "a", hub, real_clock), _joined(tmp_path, "b", hub, real_clock)
+    sync.sync(a.db)
+    sync.sync(b.db)
+    ruinen_b = next(x for x in areas.list_areas(b.db) if x.name == "Ruinen")
+    with b.db.transaction() as session:  # b's own "Ruinen", which the hub knows under a's id
+        from wijkwerk_tui.db.tables import Area
+
+        row = session.get(Area, ruinen_b.id)
+        assert row is not None
+        row.sort_order = 7
+        session.add(row)
+    sync.sync(b.db)
+    sync.sync(a.db)
+    assert next(x.sort_order for x in areas.list_areas(a.db, include_inactive=True) if x.name == "Ruinen") == 7

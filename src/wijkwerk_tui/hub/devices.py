@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -14,6 +15,7 @@ from sqlalchemy import Engine, select, update
 
 from wijkwerk_tui.db.sync_tables import HubDevice, HubInvite, core
 from wijkwerk_tui.domain.errors import DomainError
+from wijkwerk_tui.domain.text import visible_line
 
 INVITE_VALID = timedelta(hours=24)
 _INVITE = core(HubInvite)
@@ -54,7 +56,13 @@ def make_invite(engine: Engine, label: str, now: datetime) -> str:
 
 
 def join(engine: Engine, code: str, device_id: str, name: str, now: datetime) -> str:
-    """Use a code: the laptop's token (shown to it once). A used or expired code is refused."""
+    """Use a code: the laptop's token (shown to it once). A used or expired code is refused,
+    and so is the id of a laptop that is joined (a coordinator revokes it first)."""
+    try:
+        device_id = str(uuid.UUID(device_id))
+    except ValueError:
+        raise NotAllowed("Deze laptop kan zich zo niet aanmelden.") from None
+    name = visible_line(name)[:120]
     code_hash = _hash(normalise_code(code))
     token = secrets.token_urlsafe(32)
     with engine.begin() as connection:
@@ -67,7 +75,12 @@ def join(engine: Engine, code: str, device_id: str, name: str, now: datetime) ->
         connection.execute(
             update(_INVITE).where(_INVITE.c.code_hash == code_hash).values(used_at=now, used_by=device_id)
         )
-        known = connection.execute(select(_DEVICE.c.id).where(_DEVICE.c.id == device_id)).first()
+        known = connection.execute(select(_DEVICE.c.revoked_at).where(_DEVICE.c.id == device_id)).first()
+        if known is not None and known.revoked_at is None:
+            raise NotAllowed(
+                "Een laptop met deze id is al gekoppeld. Is deze laptop gekopieerd of teruggezet? Een "
+                "coördinator ontkoppelt de oude eerst (wijkwerk hub revoke)."
+            )
         values = {"name": name[:120], "token_hash": _hash(token), "joined_at": now, "revoked_at": None}
         if known:
             connection.execute(update(_DEVICE).where(_DEVICE.c.id == device_id).values(**values))

@@ -28,7 +28,7 @@ from wijkwerk_tui.db import erasure
 from wijkwerk_tui.db.sync_codec import UNIQUE_NAMES, decode_fields, encode, table_of
 from wijkwerk_tui.db.sync_tables import HubChange, HubConflict, HubField, core
 from wijkwerk_tui.hub import batch
-from wijkwerk_tui.hub.changes import Incoming, check_clock, log_row, translate, wipe
+from wijkwerk_tui.hub.changes import Incoming, PushRefused, check_clock, log_row, translate, wipe
 
 # A consent change made while the record changed elsewhere goes to a person, whichever field
 # changed there: consent is given to what the record said when it was given.
@@ -116,6 +116,13 @@ def _apply(
     """Apply one change; the number of conflicts it made."""
     table = table_of(change.table_name)
     fields = translate(decode_fields(change.table_name, change.fields), aliases)
+    if change.kind != "insert" and change.row_id in aliases:
+        # An edit of this laptop's own "Ruinen", which the organisation knows under another id.
+        change = dataclasses.replace(change, row_id=aliases[change.row_id])
+    if change.table_name == "worker" and change.kind != "insert":
+        # Accounts are each laptop's own until they travel signed (issue 18): a token holder
+        # must not make himself coordinator, or switch someone else's account off, everywhere.
+        fields = {k: v for k, v in fields.items() if k not in ("role", "active", "name")}
     row = connection.execute(select(table).where(table.c.id == change.row_id)).first()
     if change.kind == "erase":
         _erase(connection, device_id, change, row, now)
@@ -247,12 +254,16 @@ def _resolve(
     now: datetime,
 ) -> int:
     """A person chose between two values: that value applies, whatever happened since."""
-    open_conflict = connection.execute(
-        select(_CONFLICT.c.id).where(_CONFLICT.c.id == change.conflict_id, _CONFLICT.c.resolved_at.is_(None))
-    ).first()
-    if row is None or open_conflict is None:  # decided on another laptop already, or erased
+    conflict = connection.execute(select(_CONFLICT).where(_CONFLICT.c.id == change.conflict_id)).first()
+    if row is None or conflict is None:  # erased meanwhile, or not a conflict the hub made
         _log(connection, device_id, change, "lost", {}, 0, now)
         return 0
+    if (conflict.table_name, conflict.row_id, set(fields)) != (table.name, change.row_id, {conflict.field}):
+        raise PushRefused("Deze keuze hoort niet bij het conflict dat ze noemt.")
+    if conflict.resolved_at is not None:
+        # Someone chose on another laptop first: this choice did not see that one, so it is
+        # an edit made on an older base, and meets the first choice as a new conflict.
+        return _update(connection, device_id, change, table, row, fields, now)
     version = row.version + 1
     connection.execute(
         update(table).where(table.c.id == change.row_id).values(**fields, version=version, updated_at=now)
