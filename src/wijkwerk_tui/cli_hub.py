@@ -14,6 +14,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from wijkwerk_tui.domain.clock import LOCAL_ZONE
+from wijkwerk_tui.domain.text import counted, visible_line
+
 if TYPE_CHECKING:
     from wijkwerk_tui.security.vault import Unlocked
 
@@ -44,6 +47,10 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def _local(moment: datetime) -> str:
+    return moment.astimezone(LOCAL_ZONE).strftime("%d-%m-%Y %H:%M")
+
+
 def run_hub(args: argparse.Namespace, login: Callable[[argparse.Namespace], Unlocked]) -> int:
     from wijkwerk_tui.hub import devices, serve
 
@@ -59,9 +66,11 @@ def run_hub(args: argparse.Namespace, login: Callable[[argparse.Namespace], Unlo
             print(f"Koppelcode (24 uur geldig, één keer te gebruiken): {code}")
         elif args.hub_command == "devices":
             for device in devices.devices(engine):
-                state = f"ontkoppeld {device.revoked_at:%d-%m-%Y}" if device.revoked_at else "actief"
-                seen = f"{device.last_seen_at:%d-%m-%Y %H:%M}" if device.last_seen_at else "nog niet"
-                print(f"{device.id}  {device.name or '-'}  {state}  laatst gezien: {seen}")
+                state = f"ontkoppeld {_local(device.revoked_at)}" if device.revoked_at else "actief"
+                seen = _local(device.last_seen_at) if device.last_seen_at else "nog niet"
+                print(f"{device.id}  {visible_line(device.name) or '-'}  {state}  laatst gezien: {seen}")
+            if not devices.devices(engine):
+                print("Nog geen laptop gekoppeld. Maak een koppelcode met `wijkwerk hub invite`.")
         elif args.hub_command == "revoke":
             if not devices.revoke(engine, args.device, _now()):
                 print("wijkwerk: geen actieve laptop met deze id.", file=sys.stderr)
@@ -82,7 +91,7 @@ def _join(args: argparse.Namespace, login: Callable[[argparse.Namespace], Unlock
     session = login(args)
     try:
         queued = sync.join(session.db, session.worker_id, args.url, code, args.name or session.db.device_id[:8])
-        print(f"Gekoppeld. {queued} wijzigingen gaan mee bij de eerste synchronisatie.")
+        print(f"Gekoppeld. {counted(queued, 'wijziging gaat', 'wijzigingen gaan')} mee bij de eerste synchronisatie.")
         result = sync.sync(session.db)
         print(_said(result))
     finally:
@@ -96,7 +105,7 @@ def _said(result: object) -> str:
     assert isinstance(result, SyncResult)
     text = f"Gesynchroniseerd: {result.pushed} verstuurd, {result.pulled} ontvangen."
     if result.conflicts:
-        text += f" {result.conflicts} conflict(en) wachten op een keuze."
+        text += f" {counted(result.conflicts, 'conflict wacht', 'conflicten wachten')} op een keuze (Conflicten)."
     return text
 
 

@@ -285,6 +285,7 @@ DRIVERS: dict[str, Driver] = {
     "ImportBatchesScreen._undo": _import_undone,
     "Syncing._sync": keys("f5"),
     "ConflictsScreen._choose": _conflict_chosen,
+    "ConflictsScreen._reload": call(lambda app: app.action_conflicts(), "f1", "escape"),
     "MergeForm._find": keys("m", "j", "a", resident=True),
 }
 

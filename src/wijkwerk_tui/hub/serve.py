@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from sqlalchemy import Engine, create_engine
+from sqlalchemy.exc import OperationalError
 
 from wijkwerk_tui.db import migrate
 from wijkwerk_tui.domain.errors import DomainError
@@ -27,7 +28,13 @@ def database_url(given: str | None) -> str:
 def hub_engine(url: str) -> Engine:
     """The hub's database, migrated to the newest schema (the same history as every laptop's)."""
     engine = create_engine(database_url(url), pool_pre_ping=True, pool_size=5, max_overflow=10)
-    migrate.upgrade(engine)
+    try:
+        migrate.upgrade(engine)
+    except OperationalError:
+        engine.dispose()
+        raise HubSetupError(
+            f"De database van de hub is niet bereikbaar. Controleer {DATABASE_ENV}, PostgreSQL en pg_hba.conf."
+        ) from None
     return engine
 
 
@@ -37,6 +44,9 @@ def serve(url: str | None, host: str, port: int, certfile: str | None, keyfile: 
             "Buiten deze computer alleen met TLS: geef --certfile en --keyfile, of --achter-proxy "
             "wanneer een reverse proxy (nginx, Caddy) het certificaat houdt."
         )
+    for given in (certfile, keyfile):
+        if given and not os.path.isfile(given):
+            raise HubSetupError(f"Het bestand {given} bestaat niet (certificaat of sleutel).")
     import uvicorn
 
     from wijkwerk_tui.hub.api import make_app

@@ -122,7 +122,12 @@ def join(db: Database, actor: Any, url: str, code: str, name: str) -> int:
         require_role(session, actor, "hub.join")
     url = _check_url(url)
     with _client(url) as client:
-        answer = _call(client, "POST", "/v1/join", json={"code": code, "device": db.device_id, "name": name})
+        try:
+            answer = _call(client, "POST", "/v1/join", json={"code": code, "device": db.device_id, "name": name})
+        except SyncError as error:
+            if error.offline:
+                raise SyncError("Geen hub bereikbaar op dit adres. Controleer het adres en het netwerk.") from None
+            raise
     with db.transaction() as session:
         settings.put(session, HUB_URL, url)
         settings.put(session, HUB_TOKEN, str(answer["token"]))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -18,7 +19,9 @@ from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.db.rows import NotFound
 from wijkwerk_tui.db.sync_codec import SYNCED, CodecError, decode, encode
 from wijkwerk_tui.db.sync_tables import HubConflict
-from wijkwerk_tui.db.tables import Resident, Setting, Worker
+from wijkwerk_tui.db.tables import Area, Resident, Setting, Worker
+from wijkwerk_tui.domain.clock import LOCAL_ZONE
+from wijkwerk_tui.domain.dates import format_date
 from wijkwerk_tui.domain.names import full_name
 from wijkwerk_tui.store import audit, settings
 from wijkwerk_tui.store.access import viewer
@@ -59,14 +62,41 @@ class ConflictView:
     other_at: str
 
 
-def _names(session: Session) -> dict[uuid.UUID, str]:
-    """Workers by id, also by the organisation's id of a worker this laptop knows by its own."""
-    names = {w.id: w.name for w in session.exec(select(Worker))}
+def _aliases(session: Session) -> dict[uuid.UUID, uuid.UUID]:
+    """The organisation's id -> this laptop's id of an area or worker both made."""
     row = session.get(Setting, settings.HUB_ALIASES_KEY)
-    for hub_id, mine in json.loads(row.value if row else "{}").items():
-        if uuid.UUID(mine) in names:
-            names[uuid.UUID(hub_id)] = names[uuid.UUID(mine)]
+    return {uuid.UUID(k): uuid.UUID(v) for k, v in json.loads(row.value if row else "{}").items()}
+
+
+def _names(session: Session) -> dict[uuid.UUID, str]:
+    """Workers and areas by id, also by the organisation's id of one this laptop knows by its own."""
+    names = {w.id: w.name for w in session.exec(select(Worker))}
+    names.update({a.id: a.name for a in session.exec(select(Area))})
+    for hub_id, mine in _aliases(session).items():
+        if mine in names:
+            names[hub_id] = names[mine]
     return names
+
+
+def _shown(value: Any, names: dict[uuid.UUID, str]) -> Any:
+    """A value as a person reads it: a name for an id, a Dutch date for a date."""
+    if isinstance(value, str):
+        try:
+            return names.get(uuid.UUID(value), value) if len(value) in (32, 36) else _as_date(value)
+        except ValueError:
+            return _as_date(value)
+    return value
+
+
+def _as_date(value: str) -> str:
+    try:
+        if "T" in value:
+            return format_date(datetime.fromisoformat(value).astimezone(LOCAL_ZONE).date())
+        if len(value) == 10:
+            return format_date(date.fromisoformat(value))
+    except ValueError:
+        pass
+    return value
 
 
 def _whose(session: Session, conflict: HubConflict) -> str:
@@ -99,10 +129,10 @@ def open_for(db: Database, worker_id: uuid.UUID | None) -> list[ConflictView]:
                     c.id,
                     _whose(session, c),
                     FIELD_WORDS.get(c.field, c.field),
-                    json.loads(c.hub_value),
+                    _shown(json.loads(c.hub_value), names),
                     names.get(c.hub_worker, "onbekend") if c.hub_worker else "onbekend",
                     c.hub_hlc,
-                    json.loads(c.their_value),
+                    _shown(json.loads(c.their_value), names),
                     names.get(c.their_worker, "onbekend") if c.their_worker else "onbekend",
                     c.their_hlc,
                 )
@@ -132,7 +162,8 @@ def choose(db: Database, actor: uuid.UUID | None, conflict_id: uuid.UUID, take_o
         except (CodecError, ValueError):
             raise NotFound("Dit conflict is al opgelost.") from None
         capture.skip_rows(session, {row.id})  # travels as the decision, not as an edit
-        setattr(row, conflict.field, value)
+        here = _aliases(session).get(value, value) if isinstance(value, uuid.UUID) else value
+        setattr(row, conflict.field, here)  # this laptop's own id of the area or worker
         session.add(row)
         fields = {conflict.field: encode(value), CONFLICT_KEY: str(conflict.id)}
         capture.record(session, db, [capture.Change(conflict.table_name, row.id, "resolve", fields)])

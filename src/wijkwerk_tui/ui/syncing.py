@@ -8,28 +8,11 @@ from __future__ import annotations
 from textual import work
 from textual.reactive import reactive
 
-from wijkwerk_tui.domain.dates import format_time
+from wijkwerk_tui.domain.sync_words import sync_line
 from wijkwerk_tui.domain.text import counted
 from wijkwerk_tui.ui.undo_last import UndoLastSave
 
 SYNC_EVERY_S = 180
-
-
-def describe(joined: bool, waiting: int, last: object, offline: object) -> str:
-    """'Gesynchroniseerd 10:42 · 3 wijzigingen wachten' or 'Offline sinds 09:15'."""
-    from datetime import datetime
-
-    if not joined:
-        return ""
-    if isinstance(offline, datetime):
-        text = f"Offline sinds {format_time(offline)}"
-    elif isinstance(last, datetime):
-        text = f"Gesynchroniseerd {format_time(last)}"
-    else:
-        text = "Nog niet gesynchroniseerd"
-    if waiting:
-        text += f" · {counted(waiting, 'wijziging wacht', 'wijzigingen wachten')}"
-    return text
 
 
 class Syncing(UndoLastSave):
@@ -74,5 +57,5 @@ class Syncing(UndoLastSave):
                     said += f" {counted(result.conflicts, 'conflict wacht', 'conflicten wachten')} op een keuze."
                 self.call_from_thread(self.notify, said, markup=False)
         now = sync.status(db)
-        line = describe(now.joined, now.waiting, now.last_sync, now.offline_since)
+        line = sync_line(now.joined, now.waiting, now.last_sync, now.offline_since)
         self.call_from_thread(setattr, self, "sync_line", line)

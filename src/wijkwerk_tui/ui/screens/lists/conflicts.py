@@ -71,8 +71,21 @@ class ConflictsScreen(AppScreen[None]):
         yield Static(id="conflict-detail")
         yield Footer()
 
+    def on_screen_resume(self) -> None:
+        self._reload()
+
+    def _synced(self, _line: str) -> None:
+        self._reload()
+
+    @work(thread=True, exclusive=True, group="conflicts", exit_on_error=False, description="conflicts")
+    def _reload(self) -> None:
+        """After a sync (F5 from here, or the one every few minutes) or a choice elsewhere."""
+        found = conflicts.open_for(self.app.db, self.app.worker_id)
+        self.app.call_from_thread(self._show, found)
+
     def on_mount(self) -> None:
         self.watch(self.query_one("#conflicts", RowList), "cursor_row", lambda _row: self._detail())
+        self.watch(self.app, "sync_line", self._synced, init=False)
         self._show(self.found)
 
     def _show(self, found: list[ConflictView]) -> None:

@@ -16,9 +16,11 @@ from textual.widgets.data_table import ColumnKey
 from wijkwerk_tui.domain import signals as signal_rules
 from wijkwerk_tui.domain.activities import CONTACT_KINDS
 from wijkwerk_tui.domain.dates import format_date, format_day_long, format_time
+from wijkwerk_tui.domain.sync_words import sync_line
 from wijkwerk_tui.domain.text import counted
 from wijkwerk_tui.queries import overview
 from wijkwerk_tui.queries.overview import Agenda, AreaCount, RecordedRow
+from wijkwerk_tui.services import sync
 from wijkwerk_tui.store import settings
 from wijkwerk_tui.ui.base import AppScreen
 from wijkwerk_tui.ui.text import plain
@@ -63,6 +65,9 @@ class StartScreen(AppScreen[None]):
     def load(self, counts: bool = True) -> None:
         db = self.app.db
         organisation = settings.get(db, "organisation", "Wijkwerk")
+        where = sync.status(db)  # what waits shows before the first sync too
+        line = sync_line(where.joined, where.waiting, where.last_sync, where.offline_since)
+        self.app.call_from_thread(setattr, self.app, "sync_line", line)
         todo = overview.agenda(db, self.app.worker_id)
         area_rows = None
         if counts:
