@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, select
 from sqlmodel import col
 
-from wijkwerk_tui.db.sync_codec import UNIQUE_NAMES, decode_fields, table_of
+from wijkwerk_tui.db.sync_codec import UNIQUE_NAMES, table_of
 from wijkwerk_tui.db.sync_tables import HubChange, core
 from wijkwerk_tui.db.tables import Resident
 from wijkwerk_tui.hub.changes import Incoming, log_row, translate, wipe
@@ -60,7 +60,7 @@ class NewRows:
             or change.row_id in self.existing
         ):
             return False
-        fields = translate(decode_fields(change.table_name, change.fields), aliases)
+        fields = translate(change.values, aliases)
         if fields.get("resident_id") in self.erased:
             fields = wipe(change.table_name, fields)
         self.rows.append((table_of(change.table_name), {**fields, "version": 1, "updated_at": now}))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -47,6 +47,7 @@ class Incoming:
     stamp: hlc.Stamp
     worker_id: uuid.UUID | None
     conflict_id: uuid.UUID | None = None
+    values: dict[str, Any] = field(default_factory=dict)  # `fields` read into the columns' types
 
 
 def parse(raw: dict[str, Any]) -> Incoming:
@@ -62,7 +63,12 @@ def parse(raw: dict[str, Any]) -> Incoming:
         conflict = fields.pop(CONFLICT_KEY, None) if kind == "resolve" else None
         if kind == "resolve" and (conflict is None or len(fields) != 1):
             raise CodecError("resolve")
-        decode_fields(name, fields)  # refuses unknown fields and values that do not fit
+        values = decode_fields(name, fields)  # refuses unknown fields and values that do not fit
+        row = uuid.UUID(str(raw["row"]))
+        if "id" in values and values["id"] != row:
+            raise CodecError("id")
+        if len(str(raw["hlc"])) > 80:
+            raise CodecError("hlc")
         worker = raw.get("worker")
         base = raw.get("base", 0)
         if not isinstance(base, int) or isinstance(base, bool) or base < 0:
@@ -70,13 +76,14 @@ def parse(raw: dict[str, Any]) -> Incoming:
         return Incoming(
             uuid.UUID(str(raw["id"])),
             name,
-            uuid.UUID(str(raw["row"])),
+            row,
             kind,
             fields,
             base,
             hlc.parse(str(raw["hlc"])),
             uuid.UUID(str(worker)) if worker else None,
             uuid.UUID(str(conflict)) if conflict else None,
+            values,
         )
     except (KeyError, TypeError, ValueError) as error:
         raise PushRefused(

@@ -9,7 +9,7 @@ from sqlalchemy import Engine, select
 
 from wijkwerk_tui.db.sync_tables import HubChange, HubConflict, core
 
-PAGE = 2000
+PAGE = 5000
 _CHANGE = core(HubChange)
 
 

@@ -25,7 +25,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlmodel import col
 
 from wijkwerk_tui.db import erasure
-from wijkwerk_tui.db.sync_codec import UNIQUE_NAMES, decode_fields, encode, table_of
+from wijkwerk_tui.db.sync_codec import UNIQUE_NAMES, encode, table_of
 from wijkwerk_tui.db.sync_tables import HubChange, HubConflict, HubField, core
 from wijkwerk_tui.hub import batch
 from wijkwerk_tui.hub.changes import Incoming, PushRefused, check_clock, log_row, translate, wipe
@@ -115,7 +115,7 @@ def _apply(
 ) -> int:
     """Apply one change; the number of conflicts it made."""
     table = table_of(change.table_name)
-    fields = translate(decode_fields(change.table_name, change.fields), aliases)
+    fields = translate(change.values, aliases)
     if change.kind != "insert" and change.row_id in aliases:
         # An edit of this laptop's own "Ruinen", which the organisation knows under another id.
         change = dataclasses.replace(change, row_id=aliases[change.row_id])
@@ -286,7 +286,7 @@ def _erase(connection: Connection, device_id: str, change: Incoming, row: Any, n
         return
     version = row.version + 1
     # When: as the erasing laptop says; the first erasure's when two laptops erased him.
-    moment = row.anonymised_at or decode_fields("resident", change.fields).get("anonymised_at") or now
+    moment = row.anonymised_at or change.values.get("anonymised_at") or now
     if row.anonymised_at is None:
         connection.execute(
             update(Resident)

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 HUB_TOKEN = "hub.token"  # setting: this laptop's device token, inside the encrypted database
 LAST_SYNC = "hub.last_sync"  # setting: when the last sync completed (ISO, UTC)
 OFFLINE_SINCE = "hub.offline_since"  # setting: when the hub first did not answer
-PUSH_PAGE = 1000
+PUSH_PAGE = 5000
 CLOCK_SLACK = timedelta(minutes=4)  # within the hub's 5 minutes: a clock set right again
 TIMEOUT_S, CONNECT_S = 30.0, 5.0
 

@@ -88,7 +88,9 @@ class _Page:
     ) -> None:
         self.session, self.db, self.aliases = session, db, aliases
         self.waiting = _waiting_fields(session, list({uuid.UUID(c["row"]) for c in changes}))
-        self.rows = _preload(session, changes, aliases)
+        # This laptop's own new rows coming back: it has them as they were sent (nothing to load).
+        self.echoes = _echoes(session, changes, db.device_id)
+        self.rows = _preload(session, [c for c in changes if uuid.UUID(c["row"]) not in self.echoes], aliases)
         self.bases = _bases(session, changes)
         self.touched: set[uuid.UUID] = set()
         self.new_rows: dict[uuid.UUID, tuple[str, dict[str, Any]]] = {}
@@ -143,6 +145,9 @@ class _Page:
             return
         local_id = self.aliases.get(row_id, row_id)
         version = int(change["version"])
+        if row_id in self.echoes and kind == "insert":
+            self._base(row_id, version)
+            return
         if kind == "erase":
             row = self._row(local_id, name)
             if row is not None:
@@ -187,6 +192,21 @@ class _Page:
 def _exists(session: Session, name: str, row_id: uuid.UUID) -> bool:
     model = SYNCED[name]
     return session.exec(select(col(model.id)).where(col(model.id) == row_id)).first() is not None
+
+
+def _echoes(session: Session, changes: list[dict[str, Any]], device_id: str) -> set[uuid.UUID]:
+    """Rows this laptop made itself and still has: their insert comes back from the hub as sent."""
+    by_table: dict[str, list[uuid.UUID]] = {}
+    for change in changes:
+        if change["kind"] == "insert" and change.get("device") == device_id and change["table"] in SYNCED:
+            by_table.setdefault(change["table"], []).append(uuid.UUID(change["row"]))
+    found: set[uuid.UUID] = set()
+    for name, ids in by_table.items():
+        table = core(SYNCED[name])
+        for start in range(0, len(ids), capture.CHUNK):
+            query = select(table.c.id).where(table.c.id.in_(ids[start : start + capture.CHUNK]))
+            found.update(session.execute(query).scalars())
+    return found
 
 
 def _preload(
