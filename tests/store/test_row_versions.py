@@ -143,8 +143,9 @@ def test_hardening_04_status_dialogs_do_not_undo_anothers_change(ctx) -> None:
         referrals.change_status(db, me, referral.id, "rejected", base=stale_ref)
 
 
-# The hub's own bookkeeping (hub.devices, hub.merge) has no row versions: no form edits it.
-UNVERSIONED = {"_INVITE", "_DEVICE", "_CHANGE", "_CONFLICT"}
+# The sync's own bookkeeping (hub.devices, hub.merge, the outbox, base versions) has no row
+# versions: no form edits it.
+UNVERSIONED = {"_INVITE", "_DEVICE", "_CHANGE", "_CONFLICT", "Outbox", "SyncBase"}
 
 
 def test_hardening_04_every_bulk_update_in_the_code_raises_the_version() -> None:
