@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.hub.hub_process import Hub, running_hub
 from tests.hub.postgres import cluster, new_database
 
 
@@ -19,3 +20,10 @@ def pg_socket() -> Iterator[Path]:
 @pytest.fixture
 def pg_url(pg_socket: Path) -> str:
     return new_database(pg_socket)
+
+
+@pytest.fixture
+def hub(pg_url: str) -> Iterator[Hub]:
+    """A hub process on 127.0.0.1 in front of this test's database."""
+    with running_hub(pg_url) as process:
+        yield process

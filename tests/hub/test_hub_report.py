@@ -7,15 +7,13 @@ import os
 import random
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 
 from tests.conftest import PASS, FakeClock
-from tests.hub.hub_process import Hub, running_hub
+from tests.hub.hub_process import Hub
 from wijkwerk_tui.db.engine import Database, open_database
 from wijkwerk_tui.db.sync_codec import SYNCED, UNIQUE_NAMES, table_of
 from wijkwerk_tui.domain import report_build
@@ -32,12 +30,6 @@ from wijkwerk_tui.services import sync
 from wijkwerk_tui.store import areas, contacts, ladders, residents, signals, workers
 
 YEAR = Period(date(2026, 1, 1), date(2026, 12, 31))
-
-
-@pytest.fixture
-def hub(pg_url: str) -> Iterator[Hub]:
-    with running_hub(pg_url) as process:
-        yield process
 
 
 def _joined(tmp_path: Path, name: str, hub: Hub) -> Unlocked:

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-import pytest
-
 from tests.conftest import PASS, FakeClock
-from tests.hub.hub_process import Hub, running_hub
+from tests.hub.hub_process import Hub
 from tests.ui.helpers import settle
 from wijkwerk_tui.domain.ladders import Ladder
 from wijkwerk_tui.domain.names import PersonalData
@@ -20,12 +17,6 @@ from wijkwerk_tui.security.vault import Unlocked
 from wijkwerk_tui.services import sync
 from wijkwerk_tui.store import ladders, residents
 from wijkwerk_tui.ui.app import make_app
-
-
-@pytest.fixture
-def hub(pg_url: str) -> Iterator[Hub]:
-    with running_hub(pg_url) as process:
-        yield process
 
 
 def _joined(tmp_path: Path, name: str, hub: Hub) -> Unlocked:

@@ -8,7 +8,6 @@ import random
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -28,12 +27,6 @@ from wijkwerk_tui.services import sync
 from wijkwerk_tui.store import contacts, ladders, residents
 
 ROUNDS = 20
-
-
-@pytest.fixture
-def hub(pg_url: str) -> Iterator[Hub]:
-    with running_hub(pg_url) as process:
-        yield process
 
 
 def _joined(tmp_path: Path, name: str, hub_url: str, database: str, clock: FakeClock) -> Unlocked:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -13,7 +12,7 @@ import pytest
 from sqlalchemy import create_engine, select, text
 
 from tests.conftest import PASS, FakeClock
-from tests.hub.hub_process import Hub, running_hub
+from tests.hub.hub_process import Hub
 from wijkwerk_tui.db.sync_tables import HubConflict
 from wijkwerk_tui.domain.errors import ValidationError
 from wijkwerk_tui.domain.ladders import Ladder
@@ -24,12 +23,6 @@ from wijkwerk_tui.security import vault
 from wijkwerk_tui.security.vault import Unlocked
 from wijkwerk_tui.services import privacy, sync
 from wijkwerk_tui.store import areas, ladders, residents, workers
-
-
-@pytest.fixture
-def hub(pg_url: str) -> Iterator[Hub]:
-    with running_hub(pg_url) as process:
-        yield process
 
 
 def _laptop(tmp_path: Path, name: str, clock: FakeClock) -> Unlocked:

@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
-
 from tests.conftest import PASS, FakeClock
-from tests.hub.hub_process import Hub, running_hub
+from tests.hub.hub_process import Hub
 from tests.ui.test_terminal import Terminal, pytestmark  # noqa: F401 - the same tmux requirement
 from wijkwerk_tui.domain.ladders import Ladder
 from wijkwerk_tui.domain.names import PersonalData
@@ -21,12 +18,6 @@ from wijkwerk_tui.hub.serve import hub_engine
 from wijkwerk_tui.security import vault
 from wijkwerk_tui.services import sync
 from wijkwerk_tui.store import ladders, residents
-
-
-@pytest.fixture
-def hub(pg_url: str) -> Iterator[Hub]:
-    with running_hub(pg_url) as process:
-        yield process
 
 
 def _laptop(tmp_path: Path, name: str, hub: Hub) -> tuple[Path, uuid.UUID | None]:
