@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from wijkwerk_tui.domain.clock import LOCAL_ZONE
+from wijkwerk_tui.domain.sync_words import sync_said
 from wijkwerk_tui.domain.text import counted, visible_line
 
 if TYPE_CHECKING:
@@ -68,7 +69,8 @@ def run_hub(args: argparse.Namespace, login: Callable[[argparse.Namespace], Unlo
             for device in devices.devices(engine):
                 state = f"ontkoppeld {_local(device.revoked_at)}" if device.revoked_at else "actief"
                 seen = _local(device.last_seen_at) if device.last_seen_at else "nog niet"
-                print(f"{device.id}  {visible_line(device.name) or '-'}  {state}  laatst gezien: {seen}")
+                origin = f"  (teruggezet of gekopieerd van {device.copied_from})" if device.copied_from else ""
+                print(f"{device.id}  {visible_line(device.name) or '-'}  {state}  laatst gezien: {seen}{origin}")
             if not devices.devices(engine):
                 print("Nog geen laptop gekoppeld. Maak een koppelcode met `wijkwerk hub invite`.")
         elif args.hub_command == "revoke":
@@ -103,10 +105,7 @@ def _said(result: object) -> str:
     from wijkwerk_tui.services.sync import SyncResult
 
     assert isinstance(result, SyncResult)
-    text = f"Gesynchroniseerd: {result.pushed} verstuurd, {result.pulled} ontvangen."
-    if result.conflicts:
-        text += f" {counted(result.conflicts, 'conflict wacht', 'conflicten wachten')} op een keuze (Conflicten)."
-    return text
+    return sync_said(result.pushed, result.pulled, result.conflicts, result.copied)
 
 
 def run_sync(args: argparse.Namespace, login: Callable[[argparse.Namespace], Unlocked]) -> int:

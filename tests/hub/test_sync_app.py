@@ -12,6 +12,7 @@ from wijkwerk_tui.domain.ladders import Ladder
 from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.hub import devices
 from wijkwerk_tui.hub.serve import hub_engine
+from wijkwerk_tui.ops import backup
 from wijkwerk_tui.security import vault
 from wijkwerk_tui.security.vault import Unlocked
 from wijkwerk_tui.services import sync
@@ -113,3 +114,17 @@ async def test_issue17_the_coordinator_chooses_between_two_phone_numbers_and_bot
     from wijkwerk_tui.store import conflicts
 
     assert conflicts.open_for(b.db, b.worker_id) == []
+
+
+async def test_issue17_a_restored_laptop_is_told_it_goes_on_as_a_new_device(tmp_path: Path, hub: Hub) -> None:
+    laptop = _joined(tmp_path, "ruinen", hub)
+    sync.sync(laptop.db)
+    taken = backup.make_backup(laptop.db)
+    sync.sync(laptop.db)  # the backup is older than what the hub saw since
+    laptop.db.close()
+    restored = vault.restore(tmp_path / "ruinen.db", taken, "Sanne Kuiper", PASS, FakeClock(datetime.now(UTC)))
+    app = make_app(db=restored.db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)  # the sync at login
+        assert "teruggezet of gekopieerd en gaat verder als nieuw apparaat" in _notices(app)
+        assert "Gesynchroniseerd" in _title(app)

@@ -11,7 +11,8 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, select, text
 
-from tests.conftest import PASS, FakeClock
+from tests.conftest import FakeClock
+from tests.hub import laptops
 from tests.hub.hub_process import Hub
 from wijkwerk_tui.db.sync_tables import HubConflict
 from wijkwerk_tui.domain.errors import ValidationError
@@ -19,37 +20,31 @@ from wijkwerk_tui.domain.ladders import Ladder
 from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.hub import devices
 from wijkwerk_tui.hub.serve import hub_engine
-from wijkwerk_tui.security import vault
 from wijkwerk_tui.security.vault import Unlocked
 from wijkwerk_tui.services import privacy, sync
 from wijkwerk_tui.store import areas, ladders, residents, workers
 
 
 def _laptop(tmp_path: Path, name: str, clock: FakeClock) -> Unlocked:
-    session, _code = vault.setup(
-        tmp_path / f"{name}.db", "Welzijn De Wolden", ["Ruinen", "Zuidwolde"], "Sanne Kuiper", PASS, PASS, clock
-    )
-    return session
+    return laptops.laptop(tmp_path, name, clock)
 
 
 def _invite(hub: Hub) -> str:
-    engine = hub_engine(hub.database)
-    try:
-        return devices.make_invite(engine, "test", datetime.now(UTC))
-    finally:
-        engine.dispose()
+    return laptops.invite(hub.database)
 
 
 def _joined(tmp_path: Path, name: str, hub: Hub, clock: FakeClock) -> Unlocked:
-    laptop = _laptop(tmp_path, name, clock)
-    sync.join(laptop.db, laptop.worker_id, hub.url, _invite(hub), name)
-    return laptop
+    return laptops.joined(tmp_path, name, hub.url, hub.database, clock)
 
 
 @pytest.fixture
 def real_clock() -> FakeClock:
     # The hub compares stamps with its own clock: the laptops' clocks start at the real now.
     return FakeClock(datetime.now(UTC))
+
+
+def _as_laptop(hub: Hub, laptop: Unlocked) -> httpx.Client:
+    return laptops.as_laptop(hub.url, laptop)
 
 
 def _area(laptop: Unlocked, name: str) -> uuid.UUID:
@@ -86,9 +81,8 @@ def test_issue17_a_ladder_step_recorded_on_one_laptop_shows_on_the_other(
 def test_issue17_a_push_sent_twice_is_applied_once(tmp_path: Path, hub: Hub, real_clock: FakeClock) -> None:
     laptop = _joined(tmp_path, "ruinen", hub, real_clock)
     pending = sync._pending(laptop.db)
-    token = laptop.db and sync.settings.get(laptop.db, sync.HUB_TOKEN)
     body = {"changes": [sync._wire(e) for e in pending]}
-    with sync._client(hub.url, token) as client:
+    with _as_laptop(hub, laptop) as client:
         first = client.post("/v1/push", json=body).json()
         again = client.post("/v1/push", json=body).json()
     assert first["toegepast"] == len(pending) > 0
@@ -219,7 +213,7 @@ def test_issue17_an_edit_made_during_a_pull_that_loses_its_conflict_shows_the_hu
     residents.update_resident(
         b.db, b.worker_id, piet.id, PersonalData("Piet", "", "Bakker", 1944, phone="0622222222"), None, None
     )
-    with sync._client(hub.url, sync.settings.get(b.db, sync.HUB_TOKEN)) as client:
+    with _as_laptop(hub, b) as client:
         sync.pull(b.db, client)
     assert residents.get_resident(b.db, None, piet.id, audited=False).phone == "0622222222"
     assert sync.sync(b.db).conflicts == 1
@@ -298,7 +292,6 @@ def test_issue17_text_from_another_laptop_loses_its_escape_sequences(
 ) -> None:
     a, b = _joined(tmp_path, "a", hub, real_clock), _joined(tmp_path, "b", hub, real_clock)
     sync.sync(b.db)
-    token = sync.settings.get(a.db, sync.HUB_TOKEN)
     forged = {
         "id": str(uuid.uuid4()),
         "table": "resident",
@@ -316,7 +309,7 @@ def test_issue17_text_from_another_laptop_loses_its_escape_sequences(
         "worker": None,
     }
     forged["fields"]["id"] = forged["row"]
-    with sync._client(hub.url, token) as client:
+    with _as_laptop(hub, a) as client:
         assert client.post("/v1/push", json={"changes": [forged]}).status_code == 200
     sync.sync(b.db)
     shown = residents.get_resident(b.db, None, uuid.UUID(forged["row"]), audited=False).given_name
@@ -341,9 +334,8 @@ def test_issue17_what_a_token_holder_cannot_do_through_the_hub(tmp_path: Path, h
     a, b = _joined(tmp_path, "a", hub, real_clock), _joined(tmp_path, "b", hub, real_clock)
     sync.sync(a.db)
     sync.sync(b.db)
-    token = sync.settings.get(b.db, sync.HUB_TOKEN)
     ruinen = next(x for x in areas.list_areas(b.db) if x.name == "Ruinen")
-    with sync._client(hub.url, token) as client:
+    with _as_laptop(hub, b) as client:
         # make oneself coordinator, switch someone's account off: not taken over
         grab = _forged(b, "worker", b.worker_id, "update", {"role": "coordinator", "active": False})
         assert client.post("/v1/push", json={"changes": [grab]}).status_code == 200

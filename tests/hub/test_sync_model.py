@@ -1,5 +1,6 @@
 """Three laptops and the hub, model-based (hypothesis stateful): random edits of one field on
-each laptop, placements, erasures, merges of residents, offline periods and syncs in random order. In the end,
+each laptop, placements, erasures, merges of residents, offline periods, backups and restores
+of a laptop from its backup, and syncs in random order. In the end,
 after everyone has synced, every laptop holds exactly the hub's data, and no edit was lost
 silently: each value written is the final one, or in a conflict the hub kept, or was
 overwritten by an edit made on a laptop that had seen it."""
@@ -25,6 +26,7 @@ from wijkwerk_tui.domain.ladders import Ladder
 from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.hub import devices
 from wijkwerk_tui.hub.serve import hub_engine
+from wijkwerk_tui.ops import backup
 from wijkwerk_tui.security import vault
 from wijkwerk_tui.services import merge_residents, privacy, sync
 from wijkwerk_tui.store import ladders, residents
@@ -62,13 +64,14 @@ class SyncModel(RuleBasedStateMachine):
         folder = Path(mkdtemp(prefix="wijkwerk-model-"))
         run = next(_numbers)
         self.laptops = []
+        self.names = [f"Coördinator {run}-{i}" for i in range(LAPTOPS)]
         engine = hub_engine(self.database)
         for i in range(LAPTOPS):
             session, _code = vault.setup(
                 folder / f"{i}.db",
                 "Welzijn",
                 [f"Gebied {run}-{i}"],
-                f"Coördinator {run}-{i}",
+                self.names[i],
                 PASS,
                 PASS,
                 FakeClock(datetime.now(UTC)),
@@ -89,6 +92,7 @@ class SyncModel(RuleBasedStateMachine):
         self.pushed: set[str] = set()
         self.unpushed: list[set[str]] = [set() for _ in range(LAPTOPS)]
         self.erased: set[int] = set()
+        self.backups: list[tuple[Path, set[str], set[str]] | None] = [None] * LAPTOPS
 
     def teardown(self) -> None:
         if hasattr(self, "hub_context"):
@@ -136,6 +140,25 @@ class SyncModel(RuleBasedStateMachine):
         live = {r.id for r in residents_on(session)}
         if keep != other and {self.people[keep], self.people[other]} <= live and not ({keep, other} & self.erased):
             merge_residents.merge(session.db, session.worker_id, self.people[keep], self.people[other])
+
+    @rule(laptop=st.integers(0, LAPTOPS - 1))
+    def take_backup(self, laptop: int) -> None:
+        path = backup.make_backup(self.laptops[laptop].db)
+        self.backups[laptop] = (path, set(self.known[laptop]), set(self.unpushed[laptop]))
+
+    @rule(laptop=st.integers(0, LAPTOPS - 1))
+    def restore(self, laptop: int) -> None:
+        saved = self.backups[laptop]
+        if saved is None:
+            return
+        path, known, unpushed = saved
+        # Made after the backup and never sent: gone with the restore, which a coordinator chose.
+        lost = self.unpushed[laptop] - unpushed
+        self.edits = [e for e in self.edits if e.value not in lost]
+        session = self.laptops[laptop]
+        session.db.close()
+        self.laptops[laptop] = vault.restore(session.db.path, path, self.names[laptop], PASS, session.db.clock)
+        self.known[laptop], self.unpushed[laptop] = set(known), set(unpushed)
 
     @rule(laptop=st.integers(0, LAPTOPS - 1))
     def sync_one(self, laptop: int) -> None:

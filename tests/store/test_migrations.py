@@ -11,7 +11,7 @@ from wijkwerk_tui.db import migrate
 from wijkwerk_tui.db.engine import DatabaseError, make_engine, open_database
 from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.queries.search import search_residents
-from wijkwerk_tui.store import residents
+from wijkwerk_tui.store import residents, settings
 
 RESIDENTS = [
     ("00000000000040008000000000000001", "Ayşe", "", "Özdemir", 1980, "ayse ozdemir 1980"),
@@ -143,5 +143,33 @@ def test_revision_0011_upgrades_a_file_whose_signals_point_at_referrals(tmp_path
             ("rejected", area, None),
             ("rejected", area, "2025-01-10"),
         ]
+    finally:
+        db.close()
+
+
+def test_issue17_revision_0017_moves_the_organisations_settings_into_their_synced_table(tmp_path: Path) -> None:
+    path = tmp_path / "0016.db"
+    engine = make_engine(path)
+    migrate.upgrade(engine, "0016")
+    kept = {
+        "organisation": "Welzijn De Wolden",
+        "retention_years": "5",
+        "ladder_labels.participation": '{"1": "Thuis"}',
+        "export_folder": "/srv/exports",
+        "device_id": "7d7c3f0e-4f43-4c4e-9a53-3f1f2a1d9b11",
+    }
+    with engine.begin() as connection:
+        for key, value in kept.items():
+            connection.execute(text("INSERT INTO setting (key, value) VALUES (:k, :v)"), {"k": key, "v": value})
+    engine.dispose()
+    db = open_database(path, frozen_clock)
+    try:
+        for key, value in kept.items():
+            assert settings.get(db, key) == value
+        with db.reading() as session:
+            laptop = set(session.execute(text("SELECT key FROM setting")).scalars())
+            shared = set(session.execute(text("SELECT key FROM orgsetting")).scalars())
+        assert shared == {"organisation", "retention_years", "ladder_labels.participation"}
+        assert {"export_folder", "device_id"} <= laptop and not laptop & shared
     finally:
         db.close()

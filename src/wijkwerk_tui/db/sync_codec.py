@@ -23,6 +23,7 @@ from wijkwerk_tui.db.tables import (
     GroupActivity,
     LadderStep,
     MeldcodeStep,
+    OrgSetting,
     Partner,
     Referral,
     Resident,
@@ -38,6 +39,7 @@ from wijkwerk_tui.domain.text import clean_note, without_controls
 # In an order in which each table's references come before it (a first upload follows it).
 SYNCED_MODELS: tuple[type[Row] | type[Resident], ...] = (
     Worker,
+    OrgSetting,
     Area,
     Partner,
     Resident,
@@ -67,7 +69,7 @@ NOT_SYNCED = frozenset(
     }
 )
 # Names that are one per organisation: a second "Ruinen" from another laptop becomes the first.
-UNIQUE_NAMES = {"area": "name", "worker": "name"}
+UNIQUE_NAMES = {"area": "name", "worker": "name", "orgsetting": "key"}
 
 
 class CodecError(ValueError):

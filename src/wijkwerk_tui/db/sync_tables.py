@@ -55,6 +55,11 @@ class HubDevice(SQLModel, table=True):
     joined_at: datetime = Field(sa_type=UTCDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     last_seen_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Which state of the laptop may talk: a new one is handed out at every sync, so a laptop
+    # that shows an older one was restored from a backup or copied (hub.devices).
+    epoch: str = Field(default="", max_length=64, sa_column_kwargs={"server_default": ""})
+    epoch_next: str | None = Field(default=None, max_length=64)
+    copied_from: str | None = Field(default=None, max_length=36)  # the device it went on from
 
 
 class HubInvite(SQLModel, table=True):

@@ -36,9 +36,17 @@ class Row(Stamped):
 
 
 class Setting(SQLModel, table=True):
-    """Per-database key/value settings: device id, organisation name, label overrides."""
+    """This laptop's own key/value settings (device id, hub, last area used): never synced."""
 
     key: str = Field(primary_key=True, max_length=100)
+    value: str = Field(default="", sa_type=Text)
+
+
+class OrgSetting(Row, table=True):
+    """A setting of the whole organisation (its name, the lock time, the retention period, the
+    ladders' labels): synced, changed by coordinators (store.settings routes the keys)."""
+
+    key: str = Field(max_length=100, unique=True)
     value: str = Field(default="", sa_type=Text)
 
 

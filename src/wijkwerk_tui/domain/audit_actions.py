@@ -32,6 +32,7 @@ ACTIONS: dict[str, str] = {
     "resident.merge": "dubbele inwoner samengevoegd in dit dossier",
     "resident.merged": "samengevoegd met een ander dossier",
     "conflict.resolve": "keuze gemaakt bij een conflict (synchronisatie)",
+    "hub.copy": "laptop teruggezet of gekopieerd: verder als nieuw apparaat",
 }
 
 

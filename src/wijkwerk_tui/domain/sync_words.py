@@ -21,3 +21,13 @@ def sync_line(joined: bool, waiting: int, last: datetime | None, offline: dateti
     if waiting:
         text += f" · {counted(waiting, 'wijziging wacht', 'wijzigingen wachten')}"
     return text
+
+
+def sync_said(pushed: int, pulled: int, conflicts: int, copied: bool) -> str:
+    """What a completed sync did, in one line."""
+    text = f"Gesynchroniseerd: {pushed} verstuurd, {pulled} ontvangen."
+    if conflicts:
+        text += f" {counted(conflicts, 'conflict wacht', 'conflicten wachten')} op een keuze (Conflicten)."
+    if copied:
+        text += " Deze laptop was teruggezet of gekopieerd en gaat verder als nieuw apparaat; er ging niets verloren."
+    return text

@@ -24,6 +24,7 @@ from wijkwerk_tui.hub import changes as incoming
 from wijkwerk_tui.hub import devices, feed, merge
 
 SCHEMA_HEADER = "x-wijkwerk-schema"
+EPOCH_HEADER = "x-wijkwerk-epoch"
 MAX_BODY = 64 * 1024 * 1024  # a day of work is well under a megabyte; a first upload can be large
 MAX_CHANGES = 20_000
 JOIN_BODY = 4096
@@ -31,10 +32,11 @@ LOG = logging.getLogger("wijkwerk.hub")
 
 
 class Refusal(Exception):
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str, code: str = "") -> None:
         super().__init__(message)
         self.status = status
         self.message = message
+        self.code = code
 
 
 def _now() -> datetime:
@@ -73,14 +75,20 @@ async def _json(request: Request, limit: int = MAX_BODY) -> Any:
         raise Refusal(400, "De hub kon dit verzoek niet lezen.") from None
 
 
-def _device(engine: Engine, request: Request) -> devices.Device:
+def _token(request: Request) -> str:
     header = request.headers.get("authorization", "")
     if not header.startswith("Bearer "):
         raise Refusal(401, "Deze laptop is niet gekoppeld aan de hub van de organisatie.")
+    return header.removeprefix("Bearer ")
+
+
+def _device(engine: Engine, request: Request) -> devices.Device:
     try:
-        return devices.authenticate(engine, header.removeprefix("Bearer "), _now())
+        return devices.authenticate(engine, _token(request), request.headers.get(EPOCH_HEADER, ""), _now())
     except devices.NotAllowed as error:
         raise Refusal(401, str(error)) from None
+    except devices.Rewound as error:
+        raise Refusal(409, str(error), code="epoch") from None
 
 
 def _handler(work: Callable[[Engine, Request], Any]) -> Callable[[Request], Any]:
@@ -90,7 +98,7 @@ def _handler(work: Callable[[Engine, Request], Any]) -> Callable[[Request], Any]
             _check_schema(request)
             answer = await work(engine, request)
         except Refusal as refusal:
-            return JSONResponse({"fout": refusal.message}, status_code=refusal.status)
+            return JSONResponse({"fout": refusal.message, "code": refusal.code}, status_code=refusal.status)
         except incoming.PushRefused as error:
             return JSONResponse({"fout": str(error), "code": error.code, "klok": _now().isoformat()}, status_code=409)
         except devices.NotAllowed as error:
@@ -109,8 +117,27 @@ async def _join(engine: Engine, request: Request) -> dict[str, Any]:
     body = await _json(request, JOIN_BODY)  # before any token: small
     if not isinstance(body, dict) or not all(isinstance(body.get(k), str) for k in ("code", "device", "name")):
         raise Refusal(400, "De hub kon dit verzoek niet lezen.")
-    token = await run_in_threadpool(devices.join, engine, body["code"], body["device"][:36], body["name"], _now())
-    return {"token": token}
+    token, epoch = await run_in_threadpool(
+        devices.join, engine, body["code"], body["device"][:36], body["name"], _now()
+    )
+    return {"token": token, "epoch": epoch}
+
+
+async def _epoch(engine: Engine, request: Request) -> dict[str, Any]:
+    device = await run_in_threadpool(_device, engine, request)
+    return {"epoch": await run_in_threadpool(devices.next_epoch, engine, device)}
+
+
+async def _rejoin(engine: Engine, request: Request) -> dict[str, Any]:
+    token = _token(request)
+    body = await _json(request, JOIN_BODY)
+    if not isinstance(body, dict) or not isinstance(body.get("device"), str):
+        raise Refusal(400, "De hub kon dit verzoek niet lezen.")
+    try:
+        new_token, epoch = await run_in_threadpool(devices.rejoin, engine, token, body["device"][:36], _now())
+    except devices.NotAllowed as error:
+        raise Refusal(401, str(error)) from None
+    return {"token": new_token, "epoch": epoch}
 
 
 async def _push(engine: Engine, request: Request) -> dict[str, Any]:
@@ -150,6 +177,8 @@ def make_app(engine: Engine) -> Starlette:
             Route("/v1/push", _handler(_push), methods=["POST"]),
             Route("/v1/pull", _handler(_pull), methods=["GET"]),
             Route("/v1/hello", _handler(_hello), methods=["GET"]),
+            Route("/v1/epoch", _handler(_epoch), methods=["POST"]),
+            Route("/v1/rejoin", _handler(_rejoin), methods=["POST"]),
         ]
     )
     app.state.engine = engine

@@ -1,17 +1,25 @@
-"""Laptops joining the organisation: one-time codes, device tokens, revocation.
+"""Laptops joining the organisation: one-time codes, device tokens, epochs, revocation.
 
 Only hashes of codes and tokens are stored: a copy of the hub's database lets no one in.
+
+Every sync starts by taking a new epoch (`next_epoch`), which the laptop stores and shows on
+each request after it; the first use makes it the device's epoch. A laptop that shows an
+older one went back in time (restored from a backup) or is one of two copies of a disk: it
+is refused before anything it sends is applied (`Rewound`), and goes on as a new device of
+its own (`rejoin`), so the hub's history of one device id is always one line.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Connection, Engine, select, update
 
 from wijkwerk_tui.db.sync_tables import HubDevice, HubInvite, core
 from wijkwerk_tui.domain.errors import DomainError
@@ -27,6 +35,13 @@ CODE_LENGTH = 12
 
 class NotAllowed(DomainError):
     """A code or token the hub does not accept. Message is Dutch."""
+
+
+class Rewound(DomainError):
+    """This laptop's database is older than what the hub saw of it, or a copy synced since."""
+
+    def __init__(self) -> None:
+        super().__init__("Deze laptop is teruggezet uit een back-up of gekopieerd; hij gaat verder als nieuw apparaat.")
 
 
 @dataclass(frozen=True)
@@ -55,16 +70,20 @@ def make_invite(engine: Engine, label: str, now: datetime) -> str:
     return "-".join(code[i : i + 4] for i in range(0, CODE_LENGTH, 4))
 
 
-def join(engine: Engine, code: str, device_id: str, name: str, now: datetime) -> str:
-    """Use a code: the laptop's token (shown to it once). A used or expired code is refused,
-    and so is the id of a laptop that is joined (a coordinator revokes it first)."""
+def _secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def join(engine: Engine, code: str, device_id: str, name: str, now: datetime) -> tuple[str, str]:
+    """Use a code: the laptop's token (shown to it once) and first epoch. A used or expired
+    code is refused, and so is the id of a laptop that is joined (a coordinator revokes it first)."""
     try:
         device_id = str(uuid.UUID(device_id))
     except ValueError:
         raise NotAllowed("Deze laptop kan zich zo niet aanmelden.") from None
     name = visible_line(name)[:120]
     code_hash = _hash(normalise_code(code))
-    token = secrets.token_urlsafe(32)
+    token, epoch = _secret(), _secret()
     with engine.begin() as connection:
         # The row lock makes two laptops racing for one code take turns: one wins.
         invite = connection.execute(select(_INVITE).where(_INVITE.c.code_hash == code_hash).with_for_update()).first()
@@ -81,23 +100,79 @@ def join(engine: Engine, code: str, device_id: str, name: str, now: datetime) ->
                 "Een laptop met deze id is al gekoppeld. Is deze laptop gekopieerd of teruggezet? Een "
                 "coördinator ontkoppelt de oude eerst (wijkwerk hub revoke)."
             )
-        values = {"name": name[:120], "token_hash": _hash(token), "joined_at": now, "revoked_at": None}
+        values = {
+            "name": name[:120],
+            "token_hash": _hash(token),
+            "joined_at": now,
+            "revoked_at": None,
+            "epoch": _hash(epoch),
+            "epoch_next": None,
+        }
         if known:
             connection.execute(update(_DEVICE).where(_DEVICE.c.id == device_id).values(**values))
         else:
             connection.execute(_DEVICE.insert().values(id=device_id, **values))
-    return token
+    return token, epoch
 
 
-def authenticate(engine: Engine, token: str, now: datetime) -> Device:
+def _device_row(connection: Connection, token: str) -> Any:
+    # The row lock: two copies of one laptop checking their epochs take turns.
+    row = connection.execute(select(_DEVICE).where(_DEVICE.c.token_hash == _hash(token)).with_for_update()).first()
+    if row is None:
+        raise NotAllowed("Deze laptop is niet gekoppeld aan de hub van de organisatie.")
+    if row.revoked_at is not None:
+        raise NotAllowed("Deze laptop is ontkoppeld door een coördinator. Vraag een nieuwe koppelcode.")
+    return row
+
+
+def authenticate(engine: Engine, token: str, epoch: str, now: datetime) -> Device:
+    """The device of this token, if the laptop shows its current epoch (or the one handed out
+    last, which then becomes current)."""
+    shown = _hash(epoch)
     with engine.begin() as connection:
-        row = connection.execute(select(_DEVICE).where(_DEVICE.c.token_hash == _hash(token))).first()
-        if row is None:
-            raise NotAllowed("Deze laptop is niet gekoppeld aan de hub van de organisatie.")
-        if row.revoked_at is not None:
-            raise NotAllowed("Deze laptop is ontkoppeld door een coördinator. Vraag een nieuwe koppelcode.")
-        connection.execute(update(_DEVICE).where(_DEVICE.c.id == row.id).values(last_seen_at=now))
+        row = _device_row(connection, token)
+        values: dict[str, Any] = {"last_seen_at": now}
+        if row.epoch_next is not None and hmac.compare_digest(shown, row.epoch_next):
+            values.update(epoch=shown, epoch_next=None)
+        elif not hmac.compare_digest(shown, row.epoch):
+            raise Rewound()
+        connection.execute(update(_DEVICE).where(_DEVICE.c.id == row.id).values(**values))
     return Device(row.id, row.name)
+
+
+def next_epoch(engine: Engine, device: Device) -> str:
+    """A new epoch for this sync (replacing one handed out before and never used)."""
+    epoch = _secret()
+    with engine.begin() as connection:
+        connection.execute(update(_DEVICE).where(_DEVICE.c.id == device.id).values(epoch_next=_hash(epoch)))
+    return epoch
+
+
+def rejoin(engine: Engine, token: str, new_id: str, now: datetime) -> tuple[str, str]:
+    """A laptop told it was restored or copied goes on under a new id of its own, with its old
+    token (no code: it was let in before). The old device stays as it is: another copy may
+    still be using it, and a coordinator can revoke either."""
+    try:
+        new_id = str(uuid.UUID(new_id))
+    except ValueError:
+        raise NotAllowed("Deze laptop kan zich zo niet aanmelden.") from None
+    token_new, epoch = _secret(), _secret()
+    with engine.begin() as connection:
+        row = _device_row(connection, token)
+        if connection.execute(select(_DEVICE.c.id).where(_DEVICE.c.id == new_id)).first() is not None:
+            raise NotAllowed("Deze laptop kan zich zo niet aanmelden.")
+        connection.execute(
+            _DEVICE.insert().values(
+                id=new_id,
+                name=row.name,
+                token_hash=_hash(token_new),
+                joined_at=now,
+                last_seen_at=now,
+                epoch=_hash(epoch),
+                copied_from=row.id,
+            )
+        )
+    return token_new, epoch
 
 
 def revoke(engine: Engine, device_id: str, now: datetime) -> bool:

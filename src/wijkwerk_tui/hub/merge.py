@@ -27,6 +27,8 @@ from sqlmodel import col
 from wijkwerk_tui.db import erasure
 from wijkwerk_tui.db.sync_codec import UNIQUE_NAMES, encode, table_of
 from wijkwerk_tui.db.sync_tables import HubChange, HubConflict, HubField, core
+from wijkwerk_tui.db.tables import Worker
+from wijkwerk_tui.domain.accounts import COORDINATOR
 from wijkwerk_tui.hub import batch
 from wijkwerk_tui.hub.changes import Incoming, PushRefused, check_clock, log_row, translate, wipe
 
@@ -34,6 +36,9 @@ from wijkwerk_tui.hub.changes import Incoming, PushRefused, check_clock, log_row
 # changed there: consent is given to what the record said when it was given.
 CONSENT_FIELDS = frozenset({"consent_register", "consent_on", "consent_share"})
 PUSH_LOCK = 0x77696A6B  # pg_advisory_xact_lock key: one push at a time
+# Rows one per organisation by name whose other fields matter too: a second laptop's row with
+# the same name but another value is a conflict (an area's sort order is not worth one).
+_VALUE_FIELDS_OF = {"orgsetting": ("value",)}
 _CHANGE, _CONFLICT, _FIELD = core(HubChange), core(HubConflict), core(HubField)
 
 
@@ -123,6 +128,11 @@ def _apply(
         # Accounts are each laptop's own until they travel signed (issue 18): a token holder
         # must not make himself coordinator, or switch someone else's account off, everywhere.
         fields = {k: v for k, v in fields.items() if k not in ("role", "active", "name")}
+    worker = aliases.get(change.worker_id, change.worker_id) if change.worker_id else None  # (joined just now)
+    if change.table_name == "orgsetting" and not _coordinator(connection, worker):
+        # The retention period reaches every laptop's sweep: only a coordinator's change counts.
+        _log(connection, device_id, change, "lost", {}, 0, now)
+        return 0
     row = connection.execute(select(table).where(table.c.id == change.row_id)).first()
     if change.kind == "erase":
         _erase(connection, device_id, change, row, now)
@@ -137,6 +147,12 @@ def _apply(
             return 0
         return _insert(connection, device_id, change, table, fields, aliases, now)
     return _update(connection, device_id, change, table, row, fields, now)
+
+
+def _coordinator(connection: Connection, worker_id: uuid.UUID | None) -> bool:
+    query = select(col(Worker.role), col(Worker.active)).where(col(Worker.id) == worker_id)
+    found = connection.execute(query).first() if worker_id else None
+    return found is not None and found.role == COORDINATOR and bool(found.active)
 
 
 def _insert(
@@ -157,6 +173,8 @@ def _insert(
             # Two laptops made "Ruinen": the organisation has one. The laptops re-point theirs.
             aliases[change.row_id] = same
             _log(connection, device_id, change, "alias", {"to": same}, 0, now)
+            if table.name in _VALUE_FIELDS_OF:
+                return _values_differ(connection, device_id, change, table, same, fields, now)
             return 0
     connection.execute(table.insert().values(**fields, version=1, updated_at=now))
     _log(connection, device_id, change, "insert", fields, 1, now)
@@ -206,30 +224,69 @@ def _update(
         )
         _stamp_fields(connection, device_id, change, table, apply, version)
     for field in conflicts:
-        stamp = stamps.get(field)
-        connection.execute(
-            _CONFLICT.insert().values(
-                id=uuid.uuid4(),
-                table_name=table.name,
-                row_id=change.row_id,
-                field=field,
-                hub_value=json.dumps(encode(getattr(row, field)), ensure_ascii=False),
-                hub_device=stamp.device_id if stamp else "",
-                hub_worker=stamp.worker_id if stamp else None,
-                hub_hlc=stamp.hlc if stamp else "",
-                their_value=json.dumps(encode(fields[field]), ensure_ascii=False),
-                their_device=device_id,
-                their_worker=change.worker_id,
-                their_hlc=change.stamp.text(),
-                change_id=change.change_id,
-                made_at=now,
-            )
-        )
+        _conflict(connection, device_id, change, table, row, field, fields[field], stamps.get(field), now)
     # The fields in conflict go out with the hub's value: the laptop that sent the other one
     # shows what the organisation has until a person chooses (both are in the conflict).
     kept = {field: getattr(row, field) for field in conflicts}
     _log(connection, device_id, change, change.kind, {**apply, **kept}, version, now)
     return len(conflicts)
+
+
+def _conflict(
+    connection: Connection,
+    device_id: str,
+    change: Incoming,
+    table: Table,
+    row: Any,
+    field: str,
+    theirs: Any,
+    stamp: Any,
+    now: datetime,
+) -> None:
+    """Both values kept, for a person to choose (the Conflicten screen)."""
+    connection.execute(
+        _CONFLICT.insert().values(
+            id=uuid.uuid4(),
+            table_name=table.name,
+            row_id=row.id,
+            field=field,
+            hub_value=json.dumps(encode(getattr(row, field)), ensure_ascii=False),
+            hub_device=stamp.device_id if stamp else "",
+            hub_worker=stamp.worker_id if stamp else None,
+            hub_hlc=stamp.hlc if stamp else "",
+            their_value=json.dumps(encode(theirs), ensure_ascii=False),
+            their_device=device_id,
+            their_worker=change.worker_id,
+            their_hlc=change.stamp.text(),
+            change_id=change.change_id,
+            made_at=now,
+        )
+    )
+
+
+def _values_differ(
+    connection: Connection,
+    device_id: str,
+    change: Incoming,
+    table: Table,
+    same: uuid.UUID,
+    fields: dict[str, Any],
+    now: datetime,
+) -> int:
+    """Two laptops each had the organisation's setting with other values (before they synced):
+    one row, and the other value in a conflict; the laptop that sent it is given the hub's."""
+    row = connection.execute(select(table).where(table.c.id == same)).first()
+    if row is None:
+        return 0
+    differing = [f for f in _VALUE_FIELDS_OF[table.name] if f in fields and getattr(row, f) != fields[f]]
+    for field in differing:
+        _conflict(connection, device_id, change, table, row, field, fields[field], None, now)
+    if differing:
+        kept = {field: getattr(row, field) for field in differing}
+        # (an entry of its own in the log: the change's id is the alias's)
+        told = dataclasses.replace(change, row_id=same, change_id=uuid.uuid4())
+        _log(connection, device_id, told, "update", kept, row.version, now)
+    return len(differing)
 
 
 def _stamp_fields(

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import json
 import threading
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete, func, update
 from sqlmodel import col, select
 
 from wijkwerk_tui.db import capture, migrate
@@ -24,7 +25,7 @@ from wijkwerk_tui.db.sync_codec import CodecError
 from wijkwerk_tui.db.sync_tables import Outbox
 from wijkwerk_tui.domain.errors import DomainError, ValidationError
 from wijkwerk_tui.services.sync_apply import CURSOR, apply_page, mirror_conflicts
-from wijkwerk_tui.store import settings
+from wijkwerk_tui.store import audit, settings
 from wijkwerk_tui.store.access import require_role
 
 if TYPE_CHECKING:
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
     import httpx
 
 HUB_TOKEN = "hub.token"  # setting: this laptop's device token, inside the encrypted database
+HUB_EPOCH = "hub.epoch"  # setting: the epoch the hub handed out at the last sync (hub.devices)
+DEVICE_ID = "device_id"  # setting: this laptop's id (db.engine makes it)
 LAST_SYNC = "hub.last_sync"  # setting: when the last sync completed (ISO, UTC)
 OFFLINE_SINCE = "hub.offline_since"  # setting: when the hub first did not answer
 PUSH_PAGE = 5000
@@ -54,6 +57,7 @@ class SyncResult:
     pushed: int
     pulled: int
     conflicts: int
+    copied: bool = False  # this database was restored or copied: it went on as a new device
 
 
 @dataclass(frozen=True)
@@ -77,10 +81,10 @@ def _check_url(url: str) -> str:
     raise ValidationError("url", "Gebruik een https-adres voor de hub (http alleen op deze computer zelf).")
 
 
-def _client(url: str, token: str | None = None) -> httpx.Client:
+def _client(url: str, token: str | None = None, epoch: str = "") -> httpx.Client:
     import httpx
 
-    headers = {"x-wijkwerk-schema": migrate.HEAD}
+    headers = {"x-wijkwerk-schema": migrate.HEAD, "x-wijkwerk-epoch": epoch}
     if token:
         headers["authorization"] = f"Bearer {token}"
     return httpx.Client(
@@ -131,6 +135,7 @@ def join(db: Database, actor: Any, url: str, code: str, name: str) -> int:
     with db.transaction() as session:
         settings.put(session, HUB_URL, url)
         settings.put(session, HUB_TOKEN, str(answer["token"]))
+        settings.put(session, HUB_EPOCH, str(answer["epoch"]))
         settings.put(session, CURSOR, "0")
         db.sync_on = True
         queued = capture.queue_everything(session, db)
@@ -211,13 +216,54 @@ def sync(db: Database) -> SyncResult:
         _RUNNING.release()
 
 
+def _new_epoch(db: Database, client: httpx.Client) -> bool:
+    """Take this sync's epoch; a laptop the hub sees as restored or copied first goes on as a
+    new device. Returns whether it did."""
+    copied = False
+    try:
+        answer = _call(client, "POST", "/v1/epoch")
+    except SyncError as error:
+        if error.code != "epoch":
+            raise
+        _go_on_as_new_device(db, client)
+        copied = True
+        answer = _call(client, "POST", "/v1/epoch")
+    with db.transaction() as session:
+        settings.put(session, HUB_EPOCH, str(answer["epoch"]))
+    client.headers["x-wijkwerk-epoch"] = str(answer["epoch"])
+    return copied
+
+
+def _go_on_as_new_device(db: Database, client: httpx.Client) -> None:
+    """Restored from a backup, or one of two copies: the hub has (or another copy has sent)
+    changes under this id that this database does not hold. Under a new id of its own, what
+    this laptop sent before comes back from the hub like another laptop's work, and what
+    waits here goes up again (the hub knows what it applied already): nothing doubles, nothing
+    is lost. The cursor stays: everything after it still comes."""
+    from wijkwerk_tui.domain.hlc import HybridClock
+
+    new_id = str(uuid.uuid4())
+    answer = _call(client, "POST", "/v1/rejoin", json={"device": new_id})
+    with db.transaction() as session:
+        old_id = db.device_id
+        settings.put(session, DEVICE_ID, new_id)
+        settings.put(session, HUB_TOKEN, str(answer["token"]))
+        settings.put(session, HUB_EPOCH, str(answer["epoch"]))
+        session.execute(update(Outbox).where(col(Outbox.device_id) == old_id).values(device_id=new_id))
+        audit.record(session, db, db.actor, "hub.copy", detail="teruggezet of gekopieerd: nieuw apparaat-id")
+    db.device_id, db.hlc = new_id, HybridClock(new_id, db.hlc.now(db.now()))  # goes on after the old
+    client.headers["authorization"] = f"Bearer {answer['token']}"
+    client.headers["x-wijkwerk-epoch"] = str(answer["epoch"])
+
+
 def _sync(db: Database) -> SyncResult:
     url, token = settings.get(db, HUB_URL), settings.get(db, HUB_TOKEN)
     if not url or not token:
         raise SyncError("Deze laptop is niet gekoppeld aan een hub. Een coördinator koppelt hem met een koppelcode.")
     refused: SyncError | None = None
     try:
-        with _client(url, token) as client:
+        with _client(url, token, settings.get(db, HUB_EPOCH) or "") as client:
+            copied = _new_epoch(db, client)
             try:
                 sent, conflicts = _push_or_restamp(db, client)
             except SyncError as error:
@@ -243,7 +289,7 @@ def _sync(db: Database) -> SyncResult:
     with db.transaction() as session:
         settings.put(session, LAST_SYNC, db.now().isoformat())
         settings.put(session, OFFLINE_SINCE, "")
-    return SyncResult(sent, taken, conflicts)
+    return SyncResult(sent, taken, conflicts, copied)
 
 
 def status(db: Database) -> SyncStatus:

@@ -19,7 +19,7 @@ from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.db.rows import NotFound
 from wijkwerk_tui.db.sync_codec import SYNCED, CodecError, decode, encode
 from wijkwerk_tui.db.sync_tables import HubConflict
-from wijkwerk_tui.db.tables import Area, Resident, Setting, Worker
+from wijkwerk_tui.db.tables import Area, OrgSetting, Resident, Setting, Worker
 from wijkwerk_tui.domain.clock import LOCAL_ZONE
 from wijkwerk_tui.domain.dates import format_date
 from wijkwerk_tui.domain.names import full_name
@@ -46,6 +46,12 @@ FIELD_WORDS = {
     "feedback_due_on": "terugkoppeling uiterlijk",
     "follow_up_on": "opvolgen op",
     "name": "naam",
+    "value": "waarde",
+}
+SETTING_WORDS = {
+    settings.ORGANISATION_KEY: "naam van de organisatie",
+    settings.LOCK_MINUTES_KEY: "vergrendelen na (minuten)",
+    settings.RETENTION_KEY: "bewaartermijn (jaren)",
 }
 
 
@@ -104,6 +110,11 @@ def _whose(session: Session, conflict: HubConflict) -> str:
     if model is None:
         return conflict.table_name
     resident_id: uuid.UUID | None = conflict.row_id
+    if conflict.table_name == "orgsetting":
+        here = _aliases(session).get(conflict.row_id, conflict.row_id)  # this laptop's own row of that key
+        setting = session.exec(select(OrgSetting).where(col(OrgSetting.id) == here)).first()
+        key = setting.key if setting is not None else ""
+        return f"instelling: {SETTING_WORDS.get(key, key)}"
     if conflict.table_name != "resident":
         row = session.exec(select(model).where(col(model.id) == conflict.row_id)).first()
         resident_id = getattr(row, "resident_id", None) if row is not None else None
@@ -150,7 +161,8 @@ def choose(db: Database, actor: uuid.UUID | None, conflict_id: uuid.UUID, take_o
         if me.role != "coordinator" and actor not in (conflict.hub_worker, conflict.their_worker):
             raise NotFound("Dit conflict is al opgelost.")
         model = SYNCED.get(conflict.table_name)
-        row: Any = session.exec(select(model).where(col(model.id) == conflict.row_id)).first() if model else None
+        here = _aliases(session).get(conflict.row_id, conflict.row_id)  # an area or setting both laptops made
+        row: Any = session.exec(select(model).where(col(model.id) == here)).first() if model else None
         if row is None:
             raise NotFound("Dit conflict is al opgelost.")
         try:

@@ -1,14 +1,16 @@
-"""Per-database settings (organisation name, ladder labels, last used area)."""
+"""Settings: the organisation's (its name, lock time, retention, ladder labels: a synced table,
+changed by coordinators) and this laptop's own (device id, hub, export folder, last area used:
+never synced). One `get`/`put` for both: the key decides where it lives."""
 
 from __future__ import annotations
 
 import json
 import uuid
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from wijkwerk_tui.db.engine import Database
-from wijkwerk_tui.db.tables import Setting
+from wijkwerk_tui.db.tables import OrgSetting, Setting
 from wijkwerk_tui.domain.accounts import DEFAULT_LOCK_MINUTES, check_lock_minutes
 from wijkwerk_tui.domain.errors import DomainError
 from wijkwerk_tui.domain.ladders import Ladder
@@ -25,17 +27,30 @@ HUB_ALIASES_KEY = "hub.aliases"
 EXPORT_FOLDER_KEY = "export_folder"  # this laptop's choice; "" is the app's own data folder
 
 
+ORGANISATION_KEYS = frozenset({ORGANISATION_KEY, LOCK_MINUTES_KEY, RETENTION_KEY})
+LADDER_LABELS_PREFIX = "ladder_labels."  # then the ladder
+
+
+def is_organisation(key: str) -> bool:
+    """Whether a setting is the organisation's (synced) rather than this laptop's."""
+    return key in ORGANISATION_KEYS or key.startswith(LADDER_LABELS_PREFIX)
+
+
+def _org_row(session: Session, key: str) -> OrgSetting | None:
+    return session.exec(select(OrgSetting).where(col(OrgSetting.key) == key)).first()
+
+
 def get(db: Database, key: str, default: str = "") -> str:
     with db.reading() as session:
-        row = session.get(Setting, key)
+        row = _org_row(session, key) if is_organisation(key) else session.get(Setting, key)
         return row.value if row else default
 
 
 def put(session: Session, key: str, value: str) -> None:
-    row = session.get(Setting, key)
+    row = _org_row(session, key) if is_organisation(key) else session.get(Setting, key)
     if row is None:
-        session.add(Setting(key=key, value=value))
-    else:
+        session.add(OrgSetting(key=key, value=value) if is_organisation(key) else Setting(key=key, value=value))
+    elif row.value != value:
         row.value = value
         session.add(row)
 
@@ -47,7 +62,7 @@ def set_value(db: Database, key: str, value: str) -> None:
 
 def ladder_labels(db: Database, ladder: Ladder) -> dict[int, str]:
     """The organisation's own names for the steps of `ladder` (may be empty)."""
-    raw = get(db, f"ladder_labels.{ladder.value}")
+    raw = get(db, f"{LADDER_LABELS_PREFIX}{ladder.value}")
     try:
         data = json.loads(raw) if raw else {}
     except json.JSONDecodeError:

@@ -8,8 +8,7 @@ from __future__ import annotations
 from textual import work
 from textual.reactive import reactive
 
-from wijkwerk_tui.domain.sync_words import sync_line
-from wijkwerk_tui.domain.text import counted
+from wijkwerk_tui.domain.sync_words import sync_line, sync_said
 from wijkwerk_tui.ui.undo_last import UndoLastSave
 
 SYNC_EVERY_S = 180
@@ -51,11 +50,9 @@ class Syncing(UndoLastSave):
         else:
             if result.pulled:
                 self.call_from_thread(self.saved)
-            if loud or result.conflicts:
-                said = f"Gesynchroniseerd: {result.pushed} verstuurd, {result.pulled} ontvangen."
-                if result.conflicts:
-                    said += f" {counted(result.conflicts, 'conflict wacht', 'conflicten wachten')} op een keuze."
-                self.call_from_thread(self.notify, said, markup=False)
+            if loud or result.conflicts or result.copied:
+                said = sync_said(result.pushed, result.pulled, result.conflicts, result.copied)
+                self.call_from_thread(self.notify, said, markup=False, timeout=10)
         now = sync.status(db)
         line = sync_line(now.joined, now.waiting, now.last_sync, now.offline_since)
         self.call_from_thread(setattr, self, "sync_line", line)
