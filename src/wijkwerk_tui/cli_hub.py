@@ -36,6 +36,9 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser], common
     invite = inner.add_parser("invite", help="maak een eenmalige koppelcode voor één laptop (24 uur geldig)")
     invite.add_argument("--label", default="", help="voor wie of welke laptop (alleen voor uzelf)")
     inner.add_parser("devices", help="toon de gekoppelde laptops")
+    keep = inner.add_parser("retention", help="pas de bewaartermijn toe voor de hele organisatie")
+    keep.add_argument("--user", metavar="NAAM", help="de coördinator die dit doet")
+    keep.add_argument("--yes", action="store_true", help="echt anonimiseren (zonder: alleen tellen)")
     revoke = inner.add_parser("revoke", help="ontkoppel een laptop (zijn token werkt niet meer)")
     revoke.add_argument("device", metavar="LAPTOP-ID")
     join = inner.add_parser("join", help="koppel deze laptop aan de hub (coördinator)", parents=[common])
@@ -60,6 +63,8 @@ def run_hub(args: argparse.Namespace, login: Callable[[argparse.Namespace], Unlo
         return 0
     if args.hub_command == "join":
         return _join(args, login)
+    if args.hub_command == "retention":
+        return _retention(args)
     engine = serve.hub_engine(serve.database_url(None))
     try:
         if args.hub_command == "invite":
@@ -80,6 +85,31 @@ def run_hub(args: argparse.Namespace, login: Callable[[argparse.Namespace], Unlo
             print("Laptop ontkoppeld: zijn token werkt niet meer.")
     finally:
         engine.dispose()
+    return 0
+
+
+def _retention(args: argparse.Namespace) -> int:
+    from wijkwerk_tui.hub import report, retention
+    from wijkwerk_tui.store import settings
+
+    db = report.hub_database(None)
+    try:
+        who = report.coordinator(db, args.user)
+        years = settings.retention_years(db)
+        if not args.yes:
+            count = len(retention.expired(db, _now()))
+            print(
+                f"{counted(count, 'inwoner heeft', 'inwoners hebben')} langer dan {years} jaar geen contact gehad "
+                "(op geen enkele laptop) en geen lopend signaal of lopende doorverwijzing. Met --yes worden hun "
+                "persoonsgegevens geanonimiseerd, op de hub en bij de volgende synchronisatie op elke laptop."
+            )
+            return 0
+        done = retention.sweep(db, who, _now())
+        print(
+            f"{counted(done, 'inwoner', 'inwoners')} geanonimiseerd; elke laptop volgt bij de volgende synchronisatie."
+        )
+    finally:
+        db.close()
     return 0
 
 

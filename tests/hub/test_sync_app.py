@@ -128,3 +128,14 @@ async def test_issue17_a_restored_laptop_is_told_it_goes_on_as_a_new_device(tmp_
         await settle(pilot)  # the sync at login
         assert "teruggezet of gekopieerd en gaat verder als nieuw apparaat" in _notices(app)
         assert "Gesynchroniseerd" in _title(app)
+
+
+async def test_issue17_a_joined_laptop_leaves_the_retention_period_to_the_hub(tmp_path: Path, hub: Hub) -> None:
+    laptop = _joined(tmp_path, "ruinen", hub)
+    app = make_app(db=laptop.db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.action_retention()
+        await settle(pilot)
+        assert "de bewaartermijn past de hub toe voor de hele organisatie" in _notices(app)
+        assert not app.screen_stack[-1].__class__.__name__.startswith("Confirm")

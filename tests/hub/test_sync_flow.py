@@ -370,3 +370,15 @@ def test_issue17_an_edit_of_an_area_both_laptops_made_reaches_the_other(
     sync.sync(b.db)
     sync.sync(a.db)
     assert next(x.sort_order for x in areas.list_areas(a.db, include_inactive=True) if x.name == "Ruinen") == 7
+
+
+def test_issue17_a_row_made_and_changed_before_one_sync_comes_back_without_harm(
+    tmp_path: Path, hub: Hub, real_clock: FakeClock
+) -> None:
+    a = _joined(tmp_path, "a", hub, real_clock)
+    piet = residents.add_resident(a.db, a.worker_id, PersonalData("Piet", "", "Bakker", 1944), None)
+    data = PersonalData("Piet", "", "Bakker", 1944, phone="0612345678")
+    residents.update_resident(a.db, a.worker_id, piet.id, data, None, None)
+    sync.sync(a.db)  # his insert and his edit come back in one page: the edit finds him
+    assert residents.get_resident(a.db, None, piet.id, audited=False).phone == "0612345678"
+    assert sync.sync(a.db).pulled == 0

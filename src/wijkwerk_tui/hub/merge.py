@@ -29,6 +29,7 @@ from wijkwerk_tui.db.sync_codec import UNIQUE_NAMES, encode, table_of
 from wijkwerk_tui.db.sync_tables import HubChange, HubConflict, HubField, core
 from wijkwerk_tui.db.tables import Worker
 from wijkwerk_tui.domain.accounts import COORDINATOR
+from wijkwerk_tui.domain.hlc import HybridClock
 from wijkwerk_tui.hub import batch
 from wijkwerk_tui.hub.changes import Incoming, PushRefused, check_clock, log_row, translate, wipe
 
@@ -36,6 +37,7 @@ from wijkwerk_tui.hub.changes import Incoming, PushRefused, check_clock, log_row
 # changed there: consent is given to what the record said when it was given.
 CONSENT_FIELDS = frozenset({"consent_register", "consent_on", "consent_share"})
 PUSH_LOCK = 0x77696A6B  # pg_advisory_xact_lock key: one push at a time
+HUB_DEVICE = "hub"  # the device of what the hub itself changes (the retention sweep)
 # Rows one per organisation by name whose other fields matter too: a second laptop's row with
 # the same name but another value is a conflict (an area's sort order is not worth one).
 _VALUE_FIELDS_OF = {"orgsetting": ("value",)}
@@ -353,6 +355,13 @@ def _erase(connection: Connection, device_id: str, change: Incoming, row: Any, n
         erasure.wipe_children(connection, change.row_id, now)
     _forget_in_log(connection, change.row_id, now)
     _log(connection, device_id, change, "erase", {"anonymised_at": moment}, version, now)
+
+
+def erase_at_hub(connection: Connection, resident: Any, worker_id: uuid.UUID, now: datetime) -> None:
+    """An erasure the hub itself makes (the organisation's retention sweep)."""
+    stamp = HybridClock(HUB_DEVICE).now(now)
+    change = Incoming(uuid.uuid4(), "resident", resident.id, "erase", {}, 0, stamp, worker_id)
+    _erase(connection, HUB_DEVICE, change, resident, now)
 
 
 def _forget_in_log(connection: Connection, resident_id: uuid.UUID, now: datetime) -> None:

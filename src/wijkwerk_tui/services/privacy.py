@@ -11,19 +11,18 @@ from __future__ import annotations
 
 import time
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
-from sqlmodel.sql.expression import SelectOfScalar
 
 from wijkwerk_tui.db import capture, erasure
 from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.db.rows import get_live
-from wijkwerk_tui.db.tables import Referral, Resident, Signal
-from wijkwerk_tui.domain import referrals as referral_rules
+from wijkwerk_tui.db.tables import Resident
 from wijkwerk_tui.domain import retention
-from wijkwerk_tui.domain import signals as signal_rules
+from wijkwerk_tui.domain.errors import DomainError
+from wijkwerk_tui.queries.retention import expired_query
 from wijkwerk_tui.store import audit, erased, settings
 from wijkwerk_tui.store.access import require_role
 
@@ -74,38 +73,32 @@ def reapply_erasures(db: Database) -> int:
     return len(back)
 
 
-def _expired_query(cutoff: date) -> SelectOfScalar[Resident]:
-    open_signals = select(Signal.resident_id).where(
-        col(Signal.status).in_(signal_rules.OPEN_STATUSES),
-        col(Signal.deleted_at).is_(None),
-        col(Signal.resident_id).is_not(None),
-    )
-    open_referrals = select(Referral.resident_id).where(
-        col(Referral.status).in_(referral_rules.AWAITING_FEEDBACK), col(Referral.deleted_at).is_(None)
-    )
-    last = func.coalesce(Resident.last_contact_on, func.date(Resident.created_at))
-    return (
-        select(Resident)
-        .where(col(Resident.anonymised_at).is_(None), col(Resident.deleted_at).is_(None))
-        .where(last < cutoff.isoformat())
-        .where(col(Resident.id).not_in(open_signals), col(Resident.id).not_in(open_referrals))
-    )
+class DecidedAtHub(DomainError):
+    def __init__(self) -> None:
+        super().__init__(
+            "Deze laptop is gekoppeld aan de hub: de bewaartermijn past de hub toe voor de hele organisatie "
+            "(wijkwerk hub retention), want wie hier lang niet kwam, kan elders nog in beeld zijn."
+        )
 
 
 def expired_count(db: Database) -> int:
+    if db.sync_on:
+        raise DecidedAtHub()
     cutoff = retention.expiry_cutoff(db.today(), settings.retention_years(db))
     with db.reading() as session:
-        query = _expired_query(cutoff).subquery()
+        query = expired_query(cutoff).subquery()
         return int(session.exec(select(func.count()).select_from(query)).one())
 
 
 def retention_sweep(db: Database, actor: uuid.UUID | None) -> int:
     """Anonymise every resident past the term without open work. One transaction."""
+    if db.sync_on:
+        raise DecidedAtHub()
     cutoff = retention.expiry_cutoff(db.today(), settings.retention_years(db))
     now = db.now()
     with db.transaction() as session:
         require_role(session, actor, "retention")
-        expired = list(session.exec(_expired_query(cutoff)))
+        expired = list(session.exec(expired_query(cutoff)))
         for resident in expired:
             _anonymise(session, db, resident, now)
             audit.record(session, db, actor, "resident.anonymise", resident.id, detail="retention")

@@ -90,7 +90,9 @@ class _Page:
         self.waiting = _waiting_fields(session, list({uuid.UUID(c["row"]) for c in changes}))
         # This laptop's own new rows coming back: it has them as they were sent (nothing to load).
         self.echoes = _echoes(session, changes, db.device_id)
-        self.rows = _preload(session, [c for c in changes if uuid.UUID(c["row"]) not in self.echoes], aliases)
+        # (Its later edits in the same page still need the row: only the inserts are skipped.)
+        unsent = [c for c in changes if not (c["kind"] == "insert" and uuid.UUID(c["row"]) in self.echoes)]
+        self.rows = _preload(session, unsent, aliases)
         self.bases = _bases(session, changes)
         self.touched: set[uuid.UUID] = set()
         self.new_rows: dict[uuid.UUID, tuple[str, dict[str, Any]]] = {}
@@ -161,6 +163,12 @@ class _Page:
             for k, v in fields.items()
         }
         mine = self.waiting.get(local_id, set())
+        if local_id != row_id and local_id not in self.rows and local_id not in self.new_rows:
+            # Known as this laptop's own since earlier in this page (an alias): not preloaded.
+            model = SYNCED[name]
+            found = self.session.exec(select(model).where(col(model.id) == local_id)).first()
+            if found is not None:
+                self.rows[local_id] = found
         if local_id in self.written:
             self._row(local_id, name)  # written earlier in this page: changed through the ORM now
         if local_id in self.new_rows:

@@ -211,7 +211,11 @@ class Navigation(SessionApp):
         from wijkwerk_tui.services import privacy
         from wijkwerk_tui.store import settings
 
-        count, years = privacy.expired_count(self.db), settings.retention_years(self.db)
+        try:
+            count, years = privacy.expired_count(self.db), settings.retention_years(self.db)
+        except privacy.DecidedAtHub as refusal:  # joined to a hub: the organisation decides there
+            self.call_from_thread(self.notify, refusal.message, severity="warning", markup=False, timeout=10)
+            return
         self.call_from_thread(self._ask_retention, count, years)
 
     def _ask_retention(self, count: int, years: int) -> None:

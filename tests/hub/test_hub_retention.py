@@ -1,0 +1,52 @@
+"""The retention period is applied at the hub, by every laptop's contacts: a resident who has
+not come to this village hall for years but still comes to another one is kept."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FakeClock
+from tests.hub import laptops
+from tests.hub.hub_process import Hub
+from wijkwerk_tui.cli import main
+from wijkwerk_tui.domain.names import PersonalData
+from wijkwerk_tui.services import privacy, sync
+from wijkwerk_tui.store import contacts, residents, settings
+
+
+def test_issue17_the_hub_anonymises_by_every_laptops_contacts_and_the_laptops_follow(
+    tmp_path: Path, hub: Hub, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    clock = FakeClock(datetime.now(UTC))
+    a = laptops.joined(tmp_path, "a", hub.url, hub.database, clock)
+    b = laptops.joined(tmp_path, "b", hub.url, hub.database, clock)
+    settings.save_organisation_settings(a.db, a.worker_id, organisation="W", lock_minutes=10, retention_years=2)
+    gone = residents.add_resident(a.db, a.worker_id, PersonalData("Geert", "", "Oud", 1930), None)
+    seen = residents.add_resident(a.db, a.worker_id, PersonalData("Kees", "", "Wolters", 1940), None)
+    for person in (gone, seen):
+        contacts.add_contact(a.db, a.worker_id, person.id, contacts.ContactData(date(2019, 3, 4)))
+    sync.sync(a.db)
+    sync.sync(b.db)
+    # Kees still comes to the other village hall.
+    contacts.add_contact(b.db, b.worker_id, seen.id, contacts.ContactData(date(2026, 10, 1)))
+    sync.sync(b.db)
+    with pytest.raises(privacy.DecidedAtHub):
+        privacy.retention_sweep(a.db, a.worker_id)  # laptop a alone would have taken Kees too
+
+    monkeypatch.setenv("WIJKWERK_HUB_DATABASE", hub.database)
+    assert main(["hub", "retention", "--user", "Sanne Kuiper"]) == 0
+    assert "1 inwoner heeft langer dan 2 jaar geen contact" in capsys.readouterr().out
+    assert residents.get_resident(a.db, None, gone.id, audited=False).anonymised_at is None  # only counted
+    assert main(["hub", "retention", "--user", "Niemand", "--yes"]) == 1
+    capsys.readouterr()
+    assert main(["hub", "retention", "--user", "Sanne Kuiper", "--yes"]) == 0
+    assert "1 inwoner geanonimiseerd" in capsys.readouterr().out
+    for laptop in (a, b):
+        sync.sync(laptop.db)
+        erased = residents.get_resident(laptop.db, None, gone.id, audited=False)
+        assert erased.anonymised_at is not None and "Oud" not in (erased.family_name, erased.given_name)
+        kept = residents.get_resident(laptop.db, None, seen.id, audited=False)
+        assert (kept.anonymised_at, kept.family_name) == (None, "Wolters")
