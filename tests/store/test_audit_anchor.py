@@ -32,18 +32,21 @@ def _rebuild(db: Database) -> None:
 
     with db.transaction() as session:
         previous = ""
-        for event in session.exec(select(AuditEvent).order_by(col(AuditEvent.seq))):
+        for number, event in enumerate(session.exec(select(AuditEvent).order_by(col(AuditEvent.seq))), 1):
+            event.device_seq = number
             event.prev_hash = previous
             event.hash = audit.digest(event)
             previous = event.hash
             session.add(event)
 
 
-def test_hardening_13_the_sequence_number_is_in_the_hash(db: Database) -> None:
+def test_hardening_13_the_number_in_the_chain_is_in_the_hash(db: Database) -> None:
     _events(db, 3)
     with db.transaction() as session:
-        last = session.execute(text("SELECT max(seq) FROM auditevent")).scalar()
-        session.execute(text("UPDATE auditevent SET seq = :new WHERE seq = :old"), {"new": last + 10, "old": last})
+        last = session.execute(text("SELECT max(device_seq) FROM auditevent")).scalar()
+        session.execute(
+            text("UPDATE auditevent SET device_seq = :new WHERE device_seq = :old"), {"new": last + 10, "old": last}
+        )
     assert not audit.verify_chain(db).ok
 
 

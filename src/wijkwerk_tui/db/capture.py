@@ -43,6 +43,11 @@ def _row_id(obj: Any) -> uuid.UUID:
     return row_id
 
 
+def encoded(values: dict[str, Any]) -> dict[str, Any]:
+    """Column values as the outbox keeps them (JSON)."""
+    return {name: encode(value) for name, value in values.items()}
+
+
 def _inserted(obj: Any) -> Change:
     name = obj.__tablename__
     return Change(name, _row_id(obj), "insert", {c: encode(getattr(obj, c)) for c in synced_columns(name)})

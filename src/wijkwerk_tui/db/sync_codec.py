@@ -18,6 +18,7 @@ from wijkwerk_tui.db.sync_tables import core
 from wijkwerk_tui.db.tables import (
     ActivityResident,
     Area,
+    AuditEvent,
     Contact,
     Goal,
     GroupActivity,
@@ -37,7 +38,8 @@ from wijkwerk_tui.db.types import UTCDateTime
 from wijkwerk_tui.domain.text import clean_note, without_controls
 
 # In an order in which each table's references come before it (a first upload follows it).
-SYNCED_MODELS: tuple[type[Row] | type[Resident], ...] = (
+Synced = type[Row] | type[Resident] | type[AuditEvent]
+SYNCED_MODELS: tuple[Synced, ...] = (
     Worker,
     OrgSetting,
     Area,
@@ -53,11 +55,14 @@ SYNCED_MODELS: tuple[type[Row] | type[Resident], ...] = (
     GroupActivity,
     ActivityResident,
     ResidentMove,
+    AuditEvent,  # only grows: the hub takes no edit of an entry
 )
-SYNCED: dict[str, type[Row] | type[Resident]] = {core(m).name: m for m in SYNCED_MODELS}
+SYNCED: dict[str, Synced] = {core(m).name: m for m in SYNCED_MODELS}
+APPEND_ONLY = frozenset({"auditevent"})
 NOT_SYNCED = frozenset(
     {
         "pk",
+        "seq",  # an audit entry's place in one database (each numbers its own)
         "version",
         "updated_at",
         "search_key",

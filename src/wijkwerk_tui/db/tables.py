@@ -321,9 +321,12 @@ class FrozenReport(Row, table=True):
 
 
 class AuditEvent(SQLModel, table=True):
-    """Append-only; each entry's hash covers the previous one, so edits show."""
+    """Append-only; each entry's hash covers the previous one of its laptop, so edits show.
+    Entries of other laptops arrive through the hub: one chain per device (store.audit)."""
 
-    seq: int | None = Field(default=None, primary_key=True)
+    __table_args__ = (Index("ix_auditevent_device", "device_id", "device_seq"),)
+
+    seq: int | None = Field(default=None, primary_key=True)  # this database's own order
     id: uuid.UUID = Field(default_factory=new_id, unique=True)
     at: datetime = Field(default_factory=_stamp, sa_type=UTCDateTime, nullable=False)
     worker_id: uuid.UUID | None = Field(default=None, foreign_key="worker.id")
@@ -334,6 +337,8 @@ class AuditEvent(SQLModel, table=True):
     prev_hash: str = Field(default="", max_length=64)
     hash: str = Field(default="", max_length=64)
     digest: int = 2  # which digest made `hash` (store.audit.digest): 1 before migration 0008
+    device_seq: int = 0  # its number in its laptop's chain (before 0018: the same as `seq`)
+    origin_worker: uuid.UUID | None = None  # the worker's id on the laptop that wrote it, if not ours
 
 
 class Draft(SQLModel, table=True):

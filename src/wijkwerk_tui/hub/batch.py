@@ -63,7 +63,9 @@ class NewRows:
         fields = translate(change.values, aliases)
         if fields.get("resident_id") in self.erased:
             fields = wipe(change.table_name, fields)
-        self.rows.append((table_of(change.table_name), {**fields, "version": 1, "updated_at": now}))
+        table = table_of(change.table_name)
+        kept = {"version": 1, "updated_at": now} if "version" in table.c else {}  # (an audit entry has neither)
+        self.rows.append((table, {**fields, **kept}))
         self.logs.append(log_row(device_id, change, "insert", fields, 1, now))
         self.existing.add(change.row_id)
         return True

@@ -102,10 +102,14 @@ def check_clock(changes: list[Incoming], now: datetime) -> None:
 
 
 def translate(fields: dict[str, Any], aliases: dict[uuid.UUID, uuid.UUID]) -> dict[str, Any]:
+    """References to an area or worker the organisation knows under another id, re-pointed. An
+    audit entry keeps the id its hash covers beside it (`origin_worker`)."""
     out = dict(fields)
     for name, value in fields.items():
         if name in _REFERENCES and isinstance(value, uuid.UUID) and value in aliases:
             out[name] = aliases[value]
+            if name == "worker_id" and "origin_worker" in fields and not fields["origin_worker"]:
+                out["origin_worker"] = value
     return out
 
 

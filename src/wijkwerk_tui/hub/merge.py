@@ -25,7 +25,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlmodel import col
 
 from wijkwerk_tui.db import erasure
-from wijkwerk_tui.db.sync_codec import UNIQUE_NAMES, encode, table_of
+from wijkwerk_tui.db.sync_codec import APPEND_ONLY, UNIQUE_NAMES, encode, table_of
 from wijkwerk_tui.db.sync_tables import HubChange, HubConflict, HubField, core
 from wijkwerk_tui.db.tables import Worker
 from wijkwerk_tui.domain.accounts import COORDINATOR
@@ -130,6 +130,9 @@ def _apply(
         # Accounts are each laptop's own until they travel signed (issue 18): a token holder
         # must not make himself coordinator, or switch someone else's account off, everywhere.
         fields = {k: v for k, v in fields.items() if k not in ("role", "active", "name")}
+    if change.table_name in APPEND_ONLY and (change.kind != "insert" or _exists(connection, table, change.row_id)):
+        _log(connection, device_id, change, "lost", {}, 0, now)  # an audit entry is never changed
+        return 0
     worker = aliases.get(change.worker_id, change.worker_id) if change.worker_id else None  # (joined just now)
     if change.table_name == "orgsetting" and not _coordinator(connection, worker):
         # The retention period reaches every laptop's sweep: only a coordinator's change counts.
@@ -149,6 +152,10 @@ def _apply(
             return 0
         return _insert(connection, device_id, change, table, fields, aliases, now)
     return _update(connection, device_id, change, table, row, fields, now)
+
+
+def _exists(connection: Connection, table: Table, row_id: uuid.UUID) -> bool:
+    return connection.execute(select(table.c.id).where(table.c.id == row_id)).first() is not None
 
 
 def _coordinator(connection: Connection, worker_id: uuid.UUID | None) -> bool:

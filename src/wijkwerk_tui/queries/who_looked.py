@@ -31,7 +31,7 @@ def who_looked(db: Database, actor: uuid.UUID | None, resident_id: uuid.UUID, li
         query = (
             select(AuditEvent)
             .where(AuditEvent.resident_id == resident_id)
-            .order_by(col(AuditEvent.seq).desc())
+            .order_by(col(AuditEvent.at).desc(), col(AuditEvent.seq).desc())  # other laptops' arrive late
             .limit(limit)
         )
         looks = [Look(e.at, names.get(e.worker_id, "") if e.worker_id else None, e.action) for e in session.exec(query)]

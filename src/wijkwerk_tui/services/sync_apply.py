@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 
 from wijkwerk_tui.db import capture, erasure
 from wijkwerk_tui.db.engine import HUB_CLOCK, Database
-from wijkwerk_tui.db.sync_codec import SYNCED, UNIQUE_NAMES, CodecError, decode_fields
+from wijkwerk_tui.db.sync_codec import APPEND_ONLY, SYNCED, UNIQUE_NAMES, CodecError, decode_fields
 from wijkwerk_tui.db.sync_tables import HubConflict, Outbox, SyncBase, core
 from wijkwerk_tui.db.tables import Area, Resident
 from wijkwerk_tui.domain import hlc
@@ -134,6 +134,15 @@ class _Page:
             self.rows[row_id] = self.session.exec(select(model).where(col(model.id) == row_id)).first()
         return self.rows.get(row_id)
 
+    def _append(self, row_id: uuid.UUID, name: str, sent: dict[str, Any], fields: dict[str, Any]) -> None:
+        """An audit entry of another laptop: kept as written (its hash covers it), with the
+        worker under this laptop's id and the id its hash names beside it when they differ."""
+        if row_id in self.rows or row_id in self.new_rows or row_id in self.written:
+            return  # had it already (a restored laptop's own, sent again)
+        if fields.get("worker_id") != sent.get("worker_id") and not fields.get("origin_worker"):
+            fields["origin_worker"] = sent["worker_id"]
+        self.new_rows[row_id] = (name, {**fields, "id": row_id})
+
     def apply(self, change: dict[str, Any]) -> None:
         name, kind = change["table"], change["kind"]
         row_id = uuid.UUID(change["row"])
@@ -148,7 +157,8 @@ class _Page:
         local_id = self.aliases.get(row_id, row_id)
         version = int(change["version"])
         if row_id in self.echoes and kind == "insert":
-            self._base(row_id, version)
+            if name not in APPEND_ONLY:
+                self._base(row_id, version)
             return
         if kind == "erase":
             row = self._row(local_id, name)
@@ -157,11 +167,13 @@ class _Page:
                 _erase_here(self.session, self.db, row, moment or self.now)
             self._base(row_id, version)
             return
-        fields = decode_fields(name, change["fields"])
+        sent = decode_fields(name, change["fields"])
         fields = {
-            k: (self.aliases.get(v, v) if k in _REFERENCES and isinstance(v, uuid.UUID) else v)
-            for k, v in fields.items()
+            k: (self.aliases.get(v, v) if k in _REFERENCES and isinstance(v, uuid.UUID) else v) for k, v in sent.items()
         }
+        if name in APPEND_ONLY:
+            self._append(row_id, name, sent, fields)
+            return
         mine = self.waiting.get(local_id, set())
         if local_id != row_id and local_id not in self.rows and local_id not in self.new_rows:
             # Known as this laptop's own since earlier in this page (an alias): not preloaded.

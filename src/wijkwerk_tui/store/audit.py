@@ -1,7 +1,11 @@
 """The audit trail (in the spirit of NEN 7513): who did what to which resident, when.
 
-Append-only; each entry's hash covers every column and the previous hash, so an edit or a
-deletion in the middle behind the app's back breaks the chain (`verify_chain`). Whoever
+Append-only; each entry's hash covers every column and the previous hash of its laptop's
+chain, so an edit or a deletion in the middle behind the app's back breaks the chain
+(`verify_chain`). Every laptop keeps a chain of its own (device id + number); entries of other
+laptops come in through the hub and are verified in their own chains. A database restored or
+copied goes on in the chain it had, so that chain forks: a fork is shown, not counted as
+broken (the hub notices restores and copies: hub.devices). Whoever
 can edit the database can also delete the newest entries, or rebuild the whole chain: that
 shows only against a head (sequence number and hash) kept outside the database, in each
 backup's manifest, on paper from `wijkwerk check` or the settings screen (`extends`).
@@ -18,6 +22,7 @@ from datetime import datetime
 from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
+from wijkwerk_tui.db import capture
 from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.db.tables import AuditEvent
 from wijkwerk_tui.db.types import new_id
@@ -27,7 +32,7 @@ from wijkwerk_tui.db.types import new_id
 class Entry:
     """An event's columns before it is written (the hash is computed from these)."""
 
-    seq: int | None
+    device_seq: int
     digest: int
     id: uuid.UUID
     at: datetime
@@ -37,15 +42,18 @@ class Entry:
     detail: str
     device_id: str
     prev_hash: str
+    origin_worker: uuid.UUID | None = None
 
 
 def digest(event: AuditEvent | Entry) -> str:
-    """The entry's hash. Digest 2 (every entry since migration 0008) covers every column, the
-    sequence number and the digest number included; digest 1 left those two out."""
+    """The entry's hash. Digest 2 (every entry since migration 0008) covers every column, its
+    number in its laptop's chain and the digest number included (the number was `seq` until
+    0018, which made `device_seq` equal to it); digest 1 left those two out. The worker is
+    the id the writing laptop used (`origin_worker` where this database knows him otherwise)."""
     parts = [
         str(event.id),
         event.at.isoformat(),
-        str(event.worker_id or ""),
+        str(event.origin_worker or event.worker_id or ""),
         event.action,
         str(event.resident_id or ""),
         event.detail,
@@ -53,7 +61,7 @@ def digest(event: AuditEvent | Entry) -> str:
         event.prev_hash,
     ]
     if event.digest != 1:
-        parts = [str(event.seq), str(event.digest), *parts]
+        parts = [str(event.device_seq), str(event.digest), *parts]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
@@ -81,9 +89,15 @@ def record_many(
     at: datetime | None = None,
 ) -> None:
     """Append events (action, resident, detail) in order, chained as one `record` each would.
-    Written as plain rows (an import appends tens of thousands; no one edits them after)."""
-    last = session.exec(select(AuditEvent.seq, AuditEvent.hash).order_by(col(AuditEvent.seq).desc()).limit(1)).first()
-    seq, prev = ((last[0] or 0), last[1]) if last else (0, "")
+    Written as plain rows (an import appends tens of thousands; no one edits them after), and
+    into the outbox when this laptop syncs."""
+    last = session.exec(
+        select(AuditEvent.device_seq, AuditEvent.hash)
+        .where(col(AuditEvent.device_id) == db.device_id)
+        .order_by(col(AuditEvent.device_seq).desc(), col(AuditEvent.seq).desc())
+        .limit(1)
+    ).first()
+    seq, prev = (last[0], last[1]) if last else (0, "")
     when = at or db.now()
     rows = []
     for action, resident_id, detail in events:
@@ -93,6 +107,7 @@ def record_many(
         rows.append({**vars(entry), "hash": prev})  # (not asdict: it deep-copies each value)
     if rows:
         session.connection().execute(insert(AuditEvent), rows)
+        capture.record(session, db, [capture.Change("auditevent", r["id"], "insert", capture.encoded(r)) for r in rows])
 
 
 def log(
@@ -107,6 +122,8 @@ def log(
 class ChainReport:
     events: int
     broken_at: int | None  # seq of the first entry that does not match
+    devices: int = 0  # chains: this laptop's and those of the others that synced here
+    forks: int = 0  # entries that go on from an entry another one went on from already
 
     @property
     def ok(self) -> bool:
@@ -114,15 +131,30 @@ class ChainReport:
 
 
 def verify_chain(db: Database) -> ChainReport:
-    previous = ""
-    count = 0
+    """Each laptop's chain on its own: every entry's hash right, and its previous hash that of
+    an entry of the same laptop numbered one lower (none for the first)."""
+    count = forks = 0
+    devices: set[str] = set()
+    device, level = None, 0
+    below: set[str] = set()  # hashes of the entries numbered one lower
+    here: set[str] = set()  # hashes of the entries with this number
+    parents: set[str] = set()  # the previous hashes this number's entries go on from
     with db.reading() as session:
-        for event in session.exec(select(AuditEvent).order_by(col(AuditEvent.seq))):
+        query = select(AuditEvent).order_by(col(AuditEvent.device_id), col(AuditEvent.device_seq), col(AuditEvent.seq))
+        for event in session.exec(query):
             count += 1
-            if event.prev_hash != previous or digest(event) != event.hash:
-                return ChainReport(count, event.seq)
-            previous = event.hash
-    return ChainReport(count, None)
+            if event.device_id != device or event.device_seq != level:
+                follows = event.device_id == device and event.device_seq == level + 1
+                below = here if follows else set()
+                device, level, here, parents = event.device_id, event.device_seq, set(), set()
+                devices.add(event.device_id)
+            links = {""} if event.device_seq == 1 else below
+            if event.prev_hash not in links or digest(event) != event.hash:
+                return ChainReport(count, event.seq, len(devices), forks)
+            forks += event.prev_hash in parents  # a second entry going on from the same one
+            parents.add(event.prev_hash)
+            here.add(event.hash)
+    return ChainReport(count, None, len(devices), forks)
 
 
 Head = tuple[int, str]  # (sequence number, hash) of the newest entry
@@ -163,7 +195,7 @@ def events_for_resident(db: Database, resident_id: uuid.UUID, limit: int = 200) 
         query = (
             select(AuditEvent)
             .where(AuditEvent.resident_id == resident_id)
-            .order_by(col(AuditEvent.seq).desc())
+            .order_by(col(AuditEvent.at).desc(), col(AuditEvent.seq).desc())
             .limit(limit)
         )
         return list(session.exec(query))
