@@ -86,7 +86,7 @@ def _union(tmp_path: Path, laptops: list[Unlocked]) -> Database:
                     table = table_of(name)
                     mine = select(table).where(table.c.device_id == laptop.db.device_id)  # made there
                     for row in source.execute(mine).mappings():
-                        values = {k: same.get(v, v) for k, v in row.items() if k != "pk"}
+                        values = {k: same.get(v, v) for k, v in row.items() if k not in ("pk", "seq")}
                         unique = UNIQUE_NAMES.get(name)
                         if unique:
                             known = session.execute(

@@ -12,6 +12,7 @@ from tests.conftest import FakeClock
 from tests.hub import laptops
 from tests.hub.hub_process import Hub
 from wijkwerk_tui.domain.names import PersonalData
+from wijkwerk_tui.ops.maintenance import check
 from wijkwerk_tui.queries.who_looked import who_looked
 from wijkwerk_tui.services import sync
 from wijkwerk_tui.store import audit, residents
@@ -32,6 +33,8 @@ def test_issue17_views_on_one_laptop_show_on_the_other_and_every_chain_holds(tmp
     for laptop in (a, b):
         chain = audit.verify_chain(laptop.db)
         assert chain.ok and chain.devices == 2
+        said = "\n".join(check(laptop.db).lines())
+        assert "in 2 ketens (één per laptop), in orde" in said
         actions = {(e.device_id, e.action) for e in audit.events_for_resident(laptop.db, anna.id)}
         assert {(a.db.device_id, "resident.create"), (b.db.device_id, "resident.view")} <= actions
     looks = who_looked(a.db, a.worker_id, anna.id)

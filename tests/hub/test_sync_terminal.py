@@ -66,7 +66,7 @@ def test_issue17_a_step_recorded_in_one_terminal_shows_in_the_other_after_f5(tmp
         one.keys("C-s")
         one.wait_for("▶ nu 4")
         one.keys("F5")
-        one.wait_for("1 verstuurd", timeout=30)
+        one.wait_for("verstuurd", timeout=30)  # the step and its audit entry
         two.keys("F5")
         two.wait_for("ontvangen", timeout=30)  # the notice wraps after "1"
         two.keys("/")

@@ -16,6 +16,7 @@ from sqlalchemy import insert, text
 from tests.conftest import frozen_clock
 from wijkwerk_tui.db.engine import Database, open_database
 from wijkwerk_tui.db.tables import AuditEvent
+from wijkwerk_tui.ops.maintenance import check
 from wijkwerk_tui.store import audit
 
 START = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
@@ -87,6 +88,7 @@ def test_issue17_a_restored_database_forks_its_chain_which_shows_and_still_verif
         _put(db, _chain(device, 2, start=4, prev=str(head)))
         report = audit.verify_chain(db)
         assert (report.ok, report.forks, report.devices) == (True, 1, 1)
+        assert "1× vertakt" in "\n".join(check(db).lines())
         with db.transaction() as session:
             session.execute(text("DELETE FROM auditevent WHERE detail = '1'"))  # a middle entry gone
         assert not audit.verify_chain(db).ok

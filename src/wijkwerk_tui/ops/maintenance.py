@@ -52,6 +52,8 @@ class CheckReport:
     revision: str | None
     audit_events: int
     audit_broken_at: int | None  # 0: the trail could not be read at all
+    audit_chains: int = 1  # one per laptop whose entries are here (through the hub)
+    audit_forks: int = 0  # a restored or copied database went on from an older entry
     audit_head: Head | None = None  # the newest entry now: to note on paper
     extends_noted: bool | None = None  # None: no head was given
     extends_backup: bool | None = None  # against the newest backup's manifest; None: none there
@@ -94,7 +96,13 @@ class CheckReport:
             out.append("Audit-keten: ONLEESBAAR")
         else:
             chain = "in orde" if self.audit_broken_at is None else f"VERBROKEN bij regel {self.audit_broken_at}"
-            out.append(f"Audit-keten: {self.audit_events} regels, {chain}")
+            chains = f" in {self.audit_chains} ketens (één per laptop)" if self.audit_chains > 1 else ""
+            out.append(f"Audit-keten: {self.audit_events} regels{chains}, {chain}")
+            if self.audit_forks:
+                out.append(
+                    f"Audit-keten: {self.audit_forks}× vertakt: een database ging verder vanaf een oudere regel "
+                    "(teruggezet uit een back-up of gekopieerd); dat is geen breuk."
+                )
         if self.audit_head:
             out.append(f"Kop van de keten nu: {format_head(self.audit_head)} (noteer hem op papier)")
         if self.extends_backup is not None:
@@ -185,6 +193,8 @@ def check(db: Database, noted: Head | None = None) -> CheckReport:
         _unless_damaged(lambda: migrate.current_revision(db.engine), None),
         chain.events if chain else 0,
         (chain.broken_at if chain else 0),
+        chain.devices if chain else 1,
+        chain.forks if chain else 0,
         _unless_damaged(lambda: audit.head(db), None),
         _unless_damaged(lambda: audit.extends(db, noted), False) if noted else None,
         extends_backup,
