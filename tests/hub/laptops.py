@@ -41,4 +41,4 @@ def joined(
 def as_laptop(url: str, session: Unlocked) -> httpx.Client:
     """A client speaking for this laptop (its token and epoch), to send what the app would not."""
     get = sync.settings.get
-    return sync._client(url, get(session.db, sync.HUB_TOKEN), get(session.db, sync.HUB_EPOCH) or "")
+    return sync.hub_client(url, get(session.db, sync.HUB_TOKEN), get(session.db, sync.HUB_EPOCH) or "")

@@ -133,3 +133,47 @@ def test_issue17_report_hub_on_the_command_line(tmp_path: Path, hub: Hub) -> Non
     assert '"Ruinen"' in done.stdout
     refused = subprocess.run([*command, "--user", "Niemand"], env=env, capture_output=True, text=True)
     assert refused.returncode == 1 and "coördinator" in refused.stderr
+
+
+async def test_issue17_the_report_screen_shows_the_organisations_report_from_the_hub(tmp_path: Path, hub: Hub) -> None:
+    from textual.widgets import Select
+
+    from tests.ui.helpers import settle
+    from wijkwerk_tui.ui.app import make_app
+    from wijkwerk_tui.ui.screens.lists.report import ReportScreen
+
+    a, b = _joined(tmp_path, "a", hub), _joined(tmp_path, "b", hub)
+    _work(a, 1, 12)
+    _work(b, 2, 12)
+    sync.sync(a.db)
+    sync.sync(b.db)
+    app = make_app(db=b.db, now=datetime(2026, 12, 31, 12, 0, tzinfo=UTC))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)  # (the sync at login)
+        _work(a, 3, 6)  # laptop b has not seen these yet: only the hub's report counts them
+        sync.sync(a.db)
+        db = hub_report.hub_database(hub.database)
+        try:
+            boss = hub_report.coordinator(db, "Sanne Kuiper")
+            at_hub = report_build.build(report_data.load(db, boss.id, YEAR), "Welzijn De Wolden")
+        finally:
+            db.close()
+        here = report_build.build(report_data.load(b.db, b.worker_id, YEAR), "Welzijn De Wolden")
+        assert here != at_hub
+        app.action_report()
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReportScreen)
+        assert screen.report == here  # this laptop's own, first
+        screen.query_one("#source", Select).value = "hub"
+        await settle(pilot)
+        assert screen.report == at_hub
+        assert "hele organisatie (hub)" in str(screen.query_one("#report-status").render())
+        await pilot.press("ctrl+t")  # a report of the organisation is not frozen on a laptop
+        await settle(pilot)
+        assert "niet op een laptop vastgesteld" in " ".join(str(n.message) for n in app._notifications)
+        hub.process.kill()
+        hub.process.wait()
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert "De hub is niet bereikbaar" in str(screen.query_one("#report-status").render())

@@ -141,7 +141,7 @@ def test_issue17_a_stale_epoch_is_refused_before_anything_is_applied(
     sync.sync(a.db)  # a new epoch, used
     residents.add_resident(a.db, a.worker_id, PersonalData("Kees", "", "Wolters", 1970), None)
     body = {"changes": [sync._wire(e) for e in sync._pending(a.db)]}
-    with sync._client(hub.url, sync.settings.get(a.db, sync.HUB_TOKEN), stale or "") as client:
+    with sync.hub_client(hub.url, sync.settings.get(a.db, sync.HUB_TOKEN), stale or "") as client:
         answer = client.post("/v1/push", json=body)
     assert answer.status_code == 409 and answer.json()["code"] == "epoch"
     assert "teruggezet" in answer.json()["fout"]

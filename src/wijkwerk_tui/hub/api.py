@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import logging
+import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Engine
@@ -21,7 +22,7 @@ from starlette.routing import Route
 
 from wijkwerk_tui.db import migrate
 from wijkwerk_tui.hub import changes as incoming
-from wijkwerk_tui.hub import devices, feed, merge
+from wijkwerk_tui.hub import devices, feed, merge, report
 
 SCHEMA_HEADER = "x-wijkwerk-schema"
 EPOCH_HEADER = "x-wijkwerk-epoch"
@@ -165,6 +166,23 @@ async def _pull(engine: Engine, request: Request) -> dict[str, Any]:
     return answer
 
 
+async def _report(engine: Engine, request: Request) -> dict[str, Any]:
+    await run_in_threadpool(_device, engine, request)
+    body = await _json(request, JOIN_BODY)
+    try:
+        worker = uuid.UUID(str(body["worker"]))
+        start, end = date.fromisoformat(str(body["van"])), date.fromisoformat(str(body["tot"]))
+        area = body.get("gebied")
+        if area is not None and not isinstance(area, str):
+            raise ValueError("area")
+    except (KeyError, TypeError, ValueError):
+        raise Refusal(400, "De hub kon dit verzoek niet lezen.") from None
+    try:
+        return await run_in_threadpool(report.for_laptop, engine, worker, start, end, area)
+    except report.NotForYou as error:
+        raise Refusal(403, str(error)) from None
+
+
 async def _hello(engine: Engine, request: Request) -> dict[str, Any]:
     await run_in_threadpool(_device, engine, request)
     return {"schema": migrate.HEAD}
@@ -179,6 +197,7 @@ def make_app(engine: Engine) -> Starlette:
             Route("/v1/hello", _handler(_hello), methods=["GET"]),
             Route("/v1/epoch", _handler(_epoch), methods=["POST"]),
             Route("/v1/rejoin", _handler(_rejoin), methods=["POST"]),
+            Route("/v1/report", _handler(_report), methods=["POST"]),
         ]
     )
     app.state.engine = engine

@@ -59,7 +59,7 @@ def push(engine: Engine, device_id: str, changes: list[Incoming], now: datetime)
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PUSH_LOCK})
         ids = [c.change_id for c in changes]
         known = set(connection.execute(select(_CHANGE.c.change_id).where(_CHANGE.c.change_id.in_(ids))).scalars())
-        aliases = _aliases(connection)
+        aliases = known_aliases(connection)
         fresh = []
         for change in changes:
             if change.change_id in known:
@@ -81,7 +81,8 @@ def push(engine: Engine, device_id: str, changes: list[Incoming], now: datetime)
     return outcome
 
 
-def _aliases(connection: Connection) -> dict[uuid.UUID, uuid.UUID]:
+def known_aliases(connection: Connection) -> dict[uuid.UUID, uuid.UUID]:
+    """A laptop's id of an area or worker -> the organisation's (the first laptop's)."""
     rows = connection.execute(select(_CHANGE.c.row_id, _CHANGE.c.fields).where(_CHANGE.c.kind == "alias"))
     return {row_id: uuid.UUID(json.loads(fields)["to"]) for row_id, fields in rows}
 

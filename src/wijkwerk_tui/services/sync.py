@@ -81,7 +81,7 @@ def _check_url(url: str) -> str:
     raise ValidationError("url", "Gebruik een https-adres voor de hub (http alleen op deze computer zelf).")
 
 
-def _client(url: str, token: str | None = None, epoch: str = "") -> httpx.Client:
+def hub_client(url: str, token: str | None = None, epoch: str = "") -> httpx.Client:
     import httpx
 
     headers = {"x-wijkwerk-schema": migrate.HEAD, "x-wijkwerk-epoch": epoch}
@@ -108,7 +108,7 @@ def _answer(response: httpx.Response) -> Any:
     return body
 
 
-def _call(client: httpx.Client, method: str, path: str, **kwargs: Any) -> Any:
+def hub_call(client: httpx.Client, method: str, path: str, **kwargs: Any) -> Any:
     import httpx
 
     try:
@@ -125,9 +125,9 @@ def join(db: Database, actor: Any, url: str, code: str, name: str) -> int:
     with db.reading() as session:
         require_role(session, actor, "hub.join")
     url = _check_url(url)
-    with _client(url) as client:
+    with hub_client(url) as client:
         try:
-            answer = _call(client, "POST", "/v1/join", json={"code": code, "device": db.device_id, "name": name})
+            answer = hub_call(client, "POST", "/v1/join", json={"code": code, "device": db.device_id, "name": name})
         except SyncError as error:
             if error.offline:
                 raise SyncError("Geen hub bereikbaar op dit adres. Controleer het adres en het netwerk.") from None
@@ -165,7 +165,7 @@ def push(db: Database, client: httpx.Client) -> tuple[int, int]:
     """Send what waits, oldest first, a page at a time. (sent, conflicts)"""
     sent = conflicts = 0
     while batch := _pending(db):
-        answer = _call(client, "POST", "/v1/push", json={"changes": [_wire(e) for e in batch]})
+        answer = hub_call(client, "POST", "/v1/push", json={"changes": [_wire(e) for e in batch]})
         conflicts += int(answer.get("conflicten", 0))
         with db.transaction() as session:
             # Sent entries are removed: they hold personal data, and the hub has them now.
@@ -194,7 +194,7 @@ def pull(db: Database, client: httpx.Client) -> int:
     taken = 0
     while True:
         after = settings.get(db, CURSOR, "0") or "0"
-        answer = _call(client, "GET", "/v1/pull", params={"after": after})
+        answer = hub_call(client, "GET", "/v1/pull", params={"after": after})
         changes = answer.get("changes") or []
         apply_page(db, changes)
         taken += len(changes)
@@ -221,13 +221,13 @@ def _new_epoch(db: Database, client: httpx.Client) -> bool:
     new device. Returns whether it did."""
     copied = False
     try:
-        answer = _call(client, "POST", "/v1/epoch")
+        answer = hub_call(client, "POST", "/v1/epoch")
     except SyncError as error:
         if error.code != "epoch":
             raise
         _go_on_as_new_device(db, client)
         copied = True
-        answer = _call(client, "POST", "/v1/epoch")
+        answer = hub_call(client, "POST", "/v1/epoch")
     with db.transaction() as session:
         settings.put(session, HUB_EPOCH, str(answer["epoch"]))
     client.headers["x-wijkwerk-epoch"] = str(answer["epoch"])
@@ -243,7 +243,7 @@ def _go_on_as_new_device(db: Database, client: httpx.Client) -> None:
     from wijkwerk_tui.domain.hlc import HybridClock
 
     new_id = str(uuid.uuid4())
-    answer = _call(client, "POST", "/v1/rejoin", json={"device": new_id})
+    answer = hub_call(client, "POST", "/v1/rejoin", json={"device": new_id})
     with db.transaction() as session:
         old_id = db.device_id
         settings.put(session, DEVICE_ID, new_id)
@@ -262,7 +262,7 @@ def _sync(db: Database) -> SyncResult:
         raise SyncError("Deze laptop is niet gekoppeld aan een hub. Een coördinator koppelt hem met een koppelcode.")
     refused: SyncError | None = None
     try:
-        with _client(url, token, settings.get(db, HUB_EPOCH) or "") as client:
+        with hub_client(url, token, settings.get(db, HUB_EPOCH) or "") as client:
             copied = _new_epoch(db, client)
             try:
                 sent, conflicts = _push_or_restamp(db, client)

@@ -27,6 +27,8 @@ from wijkwerk_tui.domain.report_tables import charts
 from wijkwerk_tui.domain.story_check import Flag
 from wijkwerk_tui.exchange import report_files as export
 from wijkwerk_tui.queries import report_data, story_names
+from wijkwerk_tui.services import hub_report
+from wijkwerk_tui.services.sync import SyncError
 from wijkwerk_tui.store import areas, frozen_reports, settings
 from wijkwerk_tui.ui.base import AppScreen
 from wijkwerk_tui.ui.dialogs.confirm import ConfirmDialog
@@ -41,6 +43,7 @@ if TYPE_CHECKING:
     from wijkwerk_tui.db.tables import Area
 
 SHOWN_TABLES = ("participation_movement", "support_movement", "signals_closed", "referrals", "reach")
+SOURCES = {"laptop": "Deze laptop", "hub": "Organisatie"}  # whose data: this laptop's, or the hub's
 
 
 class ReportScreen(AppScreen[None]):
@@ -48,6 +51,7 @@ class ReportScreen(AppScreen[None]):
     ReportScreen #report-form { height: auto; padding: 0 1; }
     ReportScreen #report-form Input { width: 14; }
     ReportScreen #report-form Select { width: 24; }
+    ReportScreen #report-form #source { width: 17; }
     ReportScreen #report-form Static { width: auto; padding: 0 1; }
     ReportScreen #report-status { height: auto; padding: 0 1; color: $text-muted; }
     ReportScreen #report-body { height: 1fr; }
@@ -67,6 +71,7 @@ class ReportScreen(AppScreen[None]):
         self.area_list = area_list
         self.report: PeriodReport | None = None
         self.report_period: Period | None = None  # what `report` was computed for
+        self.report_source = "laptop"  # or "hub": the organisation's, from the hub
 
     @staticmethod
     def load(db: Database) -> list[Area]:
@@ -81,6 +86,8 @@ class ReportScreen(AppScreen[None]):
             yield Static(Text("t/m"))
             yield Input(format_date(today), id="end", compact=True)
             yield select(options, id="area", prompt="alle gebieden")
+            if self.app.db.sync_on:  # joined to the organisation's hub: its report too
+                yield select(SOURCES, "laptop", id="source", allow_blank=False)
         yield Static(
             Text("Ctrl+R berekent · Ctrl+E schrijft md, csv, xlsx, json en html (kleine aantallen als x)"),
             id="report-status",
@@ -112,20 +119,37 @@ class ReportScreen(AppScreen[None]):
     def _status(self, message: str) -> None:
         self.query_one("#report-status", Static).update(Text(message))
 
+    def _source(self) -> str:
+        found = self.query("#source")
+        return str(found.first(Select).value) if found else "laptop"
+
     def action_run(self) -> None:
         chosen = self._period()
         if chosen is not None:
-            self._status("Bezig met rekenen…")
-            self._compute(chosen)
+            source = self._source()
+            self._status("Bezig met rekenen…" if source == "laptop" else "De hub rekent…")
+            self._compute(chosen, source)
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "source":
+            self.action_run()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="report", description="report")
-    def _compute(self, chosen: Period) -> None:
+    def _compute(self, chosen: Period, source: str) -> None:
         db = self.app.db
-        built = report_build.build(report_data.load(db, self.app.worker_id, chosen), settings.get(db, "organisation"))
-        self.app.call_from_thread(self.call_next, self._show, built, chosen)
+        if source == "hub":
+            try:
+                data = hub_report.organisation_report(db, self.app.worker_id, chosen)
+            except SyncError as error:
+                self.app.call_from_thread(self._status, f"⚠ {error.message}")
+                return
+        else:
+            data = report_data.load(db, self.app.worker_id, chosen)
+        built = report_build.build(data, settings.get(db, "organisation"))
+        self.app.call_from_thread(self.call_next, self._show, built, chosen, source)
 
-    async def _show(self, built: PeriodReport, chosen: Period) -> None:
-        self.report, self.report_period = built, chosen
+    async def _show(self, built: PeriodReport, chosen: Period, source: str = "laptop") -> None:
+        self.report, self.report_period, self.report_source = built, chosen, source
         body = self.query_one("#report-body", VerticalScroll)
         await body.remove_children()
         shown = built.view(protect=False)
@@ -141,8 +165,9 @@ class ReportScreen(AppScreen[None]):
             grid.add_columns(*table.columns)
             for row in table.rows:
                 grid.add_row(*[plain(export.number_text(export.show(c), table.digits)) for c in row])
+        whose = "hele organisatie (hub) · " if source == "hub" else ""
         self._status(
-            f"{format_date(built.start)} t/m {format_date(built.end)} · {built.area} · "
+            f"{whose}{format_date(built.start)} t/m {format_date(built.end)} · {built.area} · "
             "Ctrl+E exporteert (kleine aantallen als x)"
         )
 
@@ -153,6 +178,14 @@ class ReportScreen(AppScreen[None]):
     def action_freeze(self) -> None:
         report = self.report
         if report is None:
+            return
+        if self.report_source == "hub":
+            self.app.notify(
+                "De rapportage van de hele organisatie wordt niet op een laptop vastgesteld; stel die van deze "
+                "laptop vast, of maak hem op de server (wijkwerk report --hub).",
+                severity="warning",
+                markup=False,
+            )
             return
 
         def answered(yes: bool | None) -> None:
