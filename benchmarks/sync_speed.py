@@ -4,7 +4,8 @@
 
 starts a throwaway PostgreSQL cluster (tests/hub/postgres.py: a Unix socket, fsync off) and a
 hub process on 127.0.0.1, joins an encrypted laptop, makes `--changes` changes on it in one
-transaction (half new residents, half placements, as an import would), and measures the push
+transaction (new residents, a placement each, and their audit entries, as an import would
+make them), and measures the push
 of all of them (sync_push_s), then a second laptop joining and pulling them (sync_pull_s), then
 the first laptop's next sync with nothing new (idle_sync_s). Measurements, not tests.
 """
@@ -45,7 +46,7 @@ def _changes(session, count: int) -> None:  # type: ignore[no-untyped-def]
     from wijkwerk_tui.domain.names import PersonalData
     from wijkwerk_tui.store import ladders, residents
 
-    people = count // 2
+    people = count // 4  # a resident, his placement, and the audit entry of each: four changes
     with session.db.transaction() as transaction:
         made = residents.create_many_in(
             transaction,
@@ -88,8 +89,13 @@ def main() -> None:
             sync.sync(first.db)
             _changes(first, args.changes)
             waiting = sync.status(first.db).waiting
-            url, token = sync.settings.get(first.db, sync.HUB_URL), sync.settings.get(first.db, sync.HUB_TOKEN)
-            with sync._client(url, token) as client:
+            get = sync.settings.get
+            url, token, epoch = (
+                get(first.db, sync.HUB_URL),
+                get(first.db, sync.HUB_TOKEN),
+                get(first.db, sync.HUB_EPOCH),
+            )
+            with sync.hub_client(url, token, epoch) as client:
                 push_s, (pushed, _conflicts) = _timed(lambda: sync.push(first.db, client))
             second = _laptop(Path(folder), "b", hub.url, database)
             pull_s, result = _timed(lambda: sync.sync(second.db))

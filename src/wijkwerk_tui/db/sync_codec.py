@@ -7,6 +7,7 @@ passphrase hash (accounts across laptops: issue 18).
 
 from __future__ import annotations
 
+import functools
 import uuid
 from datetime import date, datetime
 from typing import Any
@@ -101,50 +102,68 @@ def encode(value: Any) -> Any:
     return value
 
 
-def decode(name: str, field: str, raw: Any) -> Any:
-    """A JSON value back into what its column holds; CodecError when it does not fit."""
+@functools.cache
+def _column(name: str, field: str) -> tuple[str, bool, int | None]:
+    """What a synced column holds: (kind, may be empty, longest text). Looked up once per column
+    (a joining laptop decodes a million values)."""
     table = table_of(name)
     if field not in table.columns or field in NOT_SYNCED:
         raise CodecError(f"unknown field {name}.{field}")
     column = table.columns[field]
-    if raw is None:
-        if not column.nullable:
-            raise CodecError(f"{name}.{field} may not be empty")
-        return None
     kind = column.type
     while isinstance(kind, TypeDecorator) and not isinstance(kind, UTCDateTime):
         kind = kind.impl_instance  # SQLModel's AutoString is a String
+    for tag, types in _KINDS:
+        if isinstance(kind, types):
+            return tag, bool(column.nullable), getattr(kind, "length", None)
+    raise CodecError(f"{name}.{field}: type not synced")
+
+
+_KINDS: tuple[tuple[str, Any], ...] = (
+    ("uuid", Uuid),
+    ("moment", UTCDateTime),
+    ("date", Date),
+    ("bool", Boolean),
+    ("int", Integer),
+    ("text", String | Text),
+)
+
+
+def decode(name: str, field: str, raw: Any) -> Any:
+    """A JSON value back into what its column holds; CodecError when it does not fit."""
+    kind, nullable, length = _column(name, field)
+    if raw is None:
+        if not nullable:
+            raise CodecError(f"{name}.{field} may not be empty")
+        return None
     try:
-        if isinstance(kind, Uuid):
+        if kind == "uuid":
             return uuid.UUID(str(raw))
-        if isinstance(kind, UTCDateTime):
+        if kind == "moment":
             moment = datetime.fromisoformat(str(raw))
             if moment.tzinfo is None:
                 raise CodecError(f"{name}.{field}: time without zone")
             return moment
-        if isinstance(kind, Date):
+        if kind == "date":
             return date.fromisoformat(str(raw))
-        if isinstance(kind, Boolean):
+        if kind == "bool":
             if not isinstance(raw, bool):
                 raise CodecError(f"{name}.{field}: not a boolean")
             return raw
-        if isinstance(kind, Integer):
+        if kind == "int":
             if isinstance(raw, bool) or not isinstance(raw, int) or not -(2**31) <= raw < 2**31:
                 raise CodecError(f"{name}.{field}: not a whole number")
             return raw
-        if isinstance(kind, String | Text):
-            if not isinstance(raw, str):
-                raise CodecError(f"{name}.{field}: not text")
-            length = getattr(kind, "length", None)
-            if length is not None and len(raw) > length:
-                raise CodecError(f"{name}.{field}: too long")
-            # Another laptop's text reaches this terminal: no escape sequences, no bidi tricks.
-            return without_controls(raw) if length is not None else clean_note(raw)
+        if not isinstance(raw, str):
+            raise CodecError(f"{name}.{field}: not text")
+        if length is not None and len(raw) > length:
+            raise CodecError(f"{name}.{field}: too long")
+        # Another laptop's text reaches this terminal: no escape sequences, no bidi tricks.
+        return without_controls(raw) if length is not None else clean_note(raw)
     except (TypeError, ValueError) as error:
         if isinstance(error, CodecError):
             raise
         raise CodecError(f"{name}.{field}: unreadable value") from None
-    raise CodecError(f"{name}.{field}: type not synced")
 
 
 def decode_fields(name: str, fields: dict[str, Any]) -> dict[str, Any]:

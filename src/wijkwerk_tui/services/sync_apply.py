@@ -297,9 +297,9 @@ def _recompute(session: Session, db: Database, touched: set[uuid.UUID]) -> None:
             resident.search_key = search_key(data, areas.get(resident.area_id, "") if resident.area_id else "")
             resident.name_key = phonetic_key(resident.family_name)
             session.add(resident)
-    ids = {r.id for r in live}
-    ladders.refresh_many(session, db, {(rid, ladder) for rid in ids for ladder in Ladder})
-    contacts.refresh_last_contacts(session, db, ids)
+    loaded = {r.id: r for r in live}
+    ladders.refresh_many(session, db, {(rid, ladder) for rid in loaded for ladder in Ladder}, loaded)
+    contacts.refresh_last_contacts(session, db, set(loaded), loaded)
 
 
 def mirror_conflicts(db: Database, conflicts: list[dict[str, Any]]) -> None:

@@ -120,10 +120,13 @@ def refresh_last_contact(session: Session, db: Database, resident_id: uuid.UUID)
     session.add(touch(db, resident))
 
 
-def refresh_last_contacts(session: Session, db: Database, resident_ids: set[uuid.UUID]) -> None:
-    """`refresh_last_contact` for many residents, in a few queries."""
+def refresh_last_contacts(
+    session: Session, db: Database, resident_ids: set[uuid.UUID], loaded: dict[uuid.UUID, Resident] | None = None
+) -> None:
+    """`refresh_last_contact` for many residents, in a few queries (`loaded`: the residents,
+    when the caller has them)."""
     wanted = list(resident_ids)
-    residents = get_live_many(session, Resident, wanted, "Inwoner")
+    residents = loaded if loaded is not None else get_live_many(session, Resident, wanted, "Inwoner")
     last: dict[uuid.UUID, date] = {}
     for start in range(0, len(wanted), CHUNK):
         query = (

@@ -151,10 +151,17 @@ def delete_step(db: Database, actor: uuid.UUID | None, step_id: uuid.UUID) -> No
         audit.record(session, db, actor, "ladder.delete", row.resident_id, row.ladder)
 
 
-def refresh_many(session: Session, db: Database, pairs: set[tuple[uuid.UUID, Ladder]]) -> None:
-    """After placements of many residents were removed in the caller's transaction (an import undone)."""
+def refresh_many(
+    session: Session,
+    db: Database,
+    pairs: set[tuple[uuid.UUID, Ladder]],
+    loaded: dict[uuid.UUID, Resident] | None = None,
+) -> None:
+    """After placements of many residents were removed in the caller's transaction (an import
+    undone), or came in from the hub. `loaded`: the residents, when the caller has them."""
     if pairs:
-        residents = get_live_many(session, Resident, [rid for rid, _ladder in pairs], "Inwoner")
+        wanted = [rid for rid, _ladder in pairs]
+        residents = loaded if loaded is not None else get_live_many(session, Resident, wanted, "Inwoner")
         _refresh_caches(session, db, residents, pairs)
 
 

@@ -1,0 +1,184 @@
+"""A laptop joining a grown organisation, and searching while a sync runs (issue 17). One command:
+
+    python benchmarks/hub_join.py --residents 100000
+
+starts a throwaway PostgreSQL cluster (tests/hub/postgres.py: a Unix socket, fsync off) and a
+hub process on 127.0.0.1. The benchmark's demo database of that many residents (built once by
+benchmarks/run.py, cached in benchmarks/.cache) is copied and joins as the organisation's first
+laptop: everything it holds is queued (join_queue_s) and pushed (first_push_s). Then a new,
+empty laptop joins and takes the whole organisation in (hub_join_s: the issue's
+hub_join_100k_s at 100 000 residents). Last, on that laptop: search-as-you-type queries and
+opening a file, first alone and then while a sync takes in 10 000 changes another laptop made
+(search_during_sync_ratio, open_during_sync_ratio: p95 against p95 alone). Measurements, not
+tests; results in benchmarks/hub_join.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))  # tests.hub.postgres, tests.hub.hub_process
+sys.path.insert(0, str(HERE))  # run.py: the cached demo databases and their login
+
+PASS = "correct horse battery staple"
+QUERIES = ["jansen", "de vries", "bakker", "van dijk", "mulder", "visser", "smit"]
+
+
+def _invite(database: str) -> str:
+    from wijkwerk_tui.hub import devices
+    from wijkwerk_tui.hub.serve import hub_engine
+
+    engine = hub_engine(database)
+    try:
+        return devices.make_invite(engine, "bench", datetime.now(UTC))
+    finally:
+        engine.dispose()
+
+
+def _timed(action):  # type: ignore[no-untyped-def]
+    start = time.perf_counter()
+    result = action()
+    return round(time.perf_counter() - start, 2), result
+
+
+def _p95(values: list[float]) -> float:
+    return sorted(values)[max(0, round(0.95 * len(values)) - 1)]
+
+
+def _rows(db) -> int:  # type: ignore[no-untyped-def]
+    from sqlalchemy import func, select
+
+    from wijkwerk_tui.db.sync_codec import SYNCED, table_of
+
+    with db.engine.connect() as connection:
+        return sum(int(connection.execute(select(func.count()).select_from(table_of(n))).scalar() or 0) for n in SYNCED)
+
+
+def _searches(db) -> list[float]:  # type: ignore[no-untyped-def]
+    from wijkwerk_tui.queries import search
+
+    out = []
+    for query in QUERIES:
+        for n in range(1, len(query) + 1):
+            start = time.perf_counter()
+            search.search_residents(db, query[:n], limit=101, tolerant=True)
+            out.append(time.perf_counter() - start)
+    return out
+
+
+def _opens(db, actor, ids) -> list[float]:  # type: ignore[no-untyped-def]
+    from wijkwerk_tui.services import resident_file
+
+    out = []
+    for resident_id in ids:
+        start = time.perf_counter()
+        resident_file.load(db, actor, resident_id)
+        out.append(time.perf_counter() - start)
+    return out
+
+
+def _changes(session, count: int) -> None:  # type: ignore[no-untyped-def]
+    from wijkwerk_tui.domain.ladders import Ladder
+    from wijkwerk_tui.domain.names import PersonalData
+    from wijkwerk_tui.store import ladders, residents
+
+    with session.db.transaction() as transaction:
+        made = residents.create_many_in(
+            transaction,
+            session.db,
+            session.worker_id,
+            [
+                residents.NewResident(PersonalData(f"Nieuw{i}", "", "Jansen", 1950), None, None, None)
+                for i in range(count // 2)
+            ],
+        )
+        ladders.record_many_in(
+            transaction,
+            session.db,
+            session.worker_id,
+            [ladders.Placement(r.id, Ladder.PARTICIPATION, 3, date(2026, 11, 2)) for r in made],
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--residents", type=int, default=100_000)
+    parser.add_argument("--during", type=int, default=10_000, help="changes taken in while searching")
+    parser.add_argument("--out", type=Path, default=HERE / "hub_join.json")
+    args = parser.parse_args()
+    from run import ensure_db, login  # type: ignore[import-not-found]
+
+    from tests.hub.hub_process import running_hub
+    from tests.hub.postgres import cluster, new_database
+    from wijkwerk_tui.config import keyfile_path
+    from wijkwerk_tui.queries import search
+    from wijkwerk_tui.security import kdf, vault
+    from wijkwerk_tui.services import sync
+
+    source = ensure_db(args.residents, HERE / ".cache")
+    kdf.use_params(kdf.KdfParams(time_cost=1, memory_kib=64, parallelism=1))  # setup is not measured
+    with cluster() as socket, tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / "first.db"
+        shutil.copyfile(source, copy)
+        shutil.copyfile(keyfile_path(source), keyfile_path(copy))
+        database = new_database(socket)
+        with running_hub(database) as hub:
+            first = login(copy)
+            rows = _rows(first.db)
+            queue_s, queued = _timed(lambda: sync.join(first.db, first.worker_id, hub.url, _invite(database), "a"))
+            push_s, _ = _timed(lambda: sync.sync(first.db))
+            second, _code = vault.setup(Path(folder) / "second.db", "Bench", ["Elders"], "Nieuw", PASS, PASS)
+            sync.join(second.db, second.worker_id, hub.url, _invite(database), "b")
+            join_s, joined = _timed(lambda: sync.sync(second.db))
+            db = second.db
+            ids = [r.id for r in search.search_residents(db, "jansen", limit=40)]
+            alone = _searches(db) + _searches(db)
+            opens_alone = _opens(db, second.worker_id, ids) + _opens(db, second.worker_id, ids)
+            _changes(first, args.during)
+            sync.sync(first.db)
+            during: list[float] = []
+            opens_during: list[float] = []
+            pulling = threading.Thread(target=lambda: sync.sync(db))
+            pull_start = time.perf_counter()
+            pulling.start()
+            while pulling.is_alive():
+                during += _searches(db)
+                opens_during += _opens(db, second.worker_id, ids[:10])
+            pulling.join()
+            pull_s = round(time.perf_counter() - pull_start, 2)
+    ms = 1000
+    figures = {
+        "residents": args.residents,
+        "rows": rows,
+        "join_queue_s": queue_s,
+        "queued": queued,
+        "first_push_s": push_s,
+        "hub_join_s": join_s,
+        "hub_join_pulled": joined.pulled,
+        "search_p95_ms_alone": round(_p95(alone) * ms, 1),
+        "search_p95_ms_during_sync": round(_p95(during) * ms, 1),
+        "search_during_sync_ratio": round(_p95(during) / _p95(alone), 2),
+        "searches_during_sync": len(during),
+        "open_p95_ms_alone": round(_p95(opens_alone) * ms, 1),
+        "open_p95_ms_during_sync": round(_p95(opens_during) * ms, 1),
+        "open_during_sync_ratio": round(_p95(opens_during) / _p95(opens_alone), 2),
+        "open_median_ms_during_sync": round(statistics.median(opens_during) * ms, 1),
+        "sync_during_s": pull_s,
+    }
+    args.out.write_text(json.dumps(figures, indent=1) + "\n", encoding="utf-8")
+    print(json.dumps(figures, indent=1))
+
+
+if __name__ == "__main__":
+    main()
