@@ -1,12 +1,14 @@
 """Three laptops and the hub, model-based (hypothesis stateful): random edits of one field on
-each laptop, placements, erasures, merges of residents, offline periods, backups and restores
-of a laptop from its backup, and syncs in random order. In the end,
+each laptop, placements, status changes of a signal, deletes, erasures, merges of residents,
+offline periods, backups and restores of a laptop from its backup, and syncs in random order.
+In the end,
 after everyone has synced, every laptop holds exactly the hub's data, and no edit was lost
 silently: each value written is the final one, or in a conflict the hub kept, or was
 overwritten by an edit made on a laptop that had seen it."""
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -22,6 +24,7 @@ from tests.conftest import PASS, FakeClock
 from tests.hub.dumps import canonical
 from tests.hub.hub_process import running_hub
 from tests.hub.postgres import new_database
+from wijkwerk_tui.domain.errors import DomainError
 from wijkwerk_tui.domain.ladders import Ladder
 from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.hub import devices
@@ -29,9 +32,10 @@ from wijkwerk_tui.hub.serve import hub_engine
 from wijkwerk_tui.ops import backup
 from wijkwerk_tui.security import vault
 from wijkwerk_tui.services import merge_residents, privacy, sync
-from wijkwerk_tui.store import ladders, residents
+from wijkwerk_tui.store import ladders, residents, signals
 
 LAPTOPS = 3
+CLOSE = "resolved"
 PEOPLE = 2
 _numbers = itertools.count(1)
 
@@ -85,6 +89,9 @@ class SyncModel(RuleBasedStateMachine):
             residents.add_resident(first.db, first.worker_id, PersonalData(f"Naam{j}", "", "Jansen", 1950), None).id
             for j in range(PEOPLE)
         ]
+        self.signal = signals.add_signal(
+            first.db, first.worker_id, self.people[0], signals.SignalData("loneliness", noticed_on=date(2026, 11, 2))
+        ).id
         for laptop in self.laptops:
             sync.sync(laptop.db)
         self.edits: list[Edit] = []
@@ -140,6 +147,22 @@ class SyncModel(RuleBasedStateMachine):
         live = {r.id for r in residents_on(session)}
         if keep != other and {self.people[keep], self.people[other]} <= live and not ({keep, other} & self.erased):
             merge_residents.merge(session.db, session.worker_id, self.people[keep], self.people[other])
+
+    @rule(laptop=st.integers(0, LAPTOPS - 1), status=st.sampled_from(["in_progress", "open", "closed"]))
+    def signal_status(self, laptop: int, status: str) -> None:
+        session = self.laptops[laptop]
+        # (refused when it is no step from where it stands here, or the signal went with its resident)
+        with contextlib.suppress(DomainError):
+            signals.update_signal(
+                session.db, session.worker_id, self.signal, status, CLOSE if status == "closed" else None
+            )
+
+    @rule(laptop=st.integers(0, LAPTOPS - 1), person=st.integers(0, PEOPLE - 1))
+    def delete(self, laptop: int, person: int) -> None:
+        session = self.laptops[laptop]
+        found = next((r for r in residents_on(session) if r.id == self.people[person]), None)
+        if found is not None and found.anonymised_at is None:
+            residents.delete_resident(session.db, session.worker_id, found.id)
 
     @rule(laptop=st.integers(0, LAPTOPS - 1))
     def take_backup(self, laptop: int) -> None:

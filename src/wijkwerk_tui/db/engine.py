@@ -243,6 +243,15 @@ HUB_URL = "hub.url"  # setting: where this laptop syncs; set on joining (sync.cl
 HUB_CLOCK = "hub.hlc"  # setting: the latest clock stamp seen from the hub
 
 
+def restart_sync_clock(db: Database) -> None:
+    """After a sync in another process (services.sync_process): the device id it may have
+    changed (a restored or copied laptop), and a clock that goes on after what it wrote and saw."""
+    with db.reading() as session:
+        device = session.execute(text("SELECT value FROM setting WHERE key = 'device_id'")).scalar()
+    db.device_id = str(device or db.device_id)
+    _start_sync_clock(db)
+
+
 def _start_sync_clock(db: Database) -> None:
     """Whether changes are captured, and a clock that goes on from the last stamp written."""
     with db.reading() as session:

@@ -22,7 +22,7 @@ from starlette.routing import Route
 
 from wijkwerk_tui.db import migrate
 from wijkwerk_tui.hub import changes as incoming
-from wijkwerk_tui.hub import devices, feed, merge, report
+from wijkwerk_tui.hub import devices, feed, merge, remote_report
 
 SCHEMA_HEADER = "x-wijkwerk-schema"
 EPOCH_HEADER = "x-wijkwerk-epoch"
@@ -178,8 +178,8 @@ async def _report(engine: Engine, request: Request) -> dict[str, Any]:
     except (KeyError, TypeError, ValueError):
         raise Refusal(400, "De hub kon dit verzoek niet lezen.") from None
     try:
-        return await run_in_threadpool(report.for_laptop, engine, worker, start, end, area)
-    except report.NotForYou as error:
+        return await run_in_threadpool(remote_report.for_laptop, engine, worker, start, end, area)
+    except remote_report.NotForYou as error:
         raise Refusal(403, str(error)) from None
 
 

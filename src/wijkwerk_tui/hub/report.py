@@ -1,30 +1,19 @@
 """The organisation-wide report: the same queries as a laptop's report, on the hub's PostgreSQL,
 which holds every laptop's data. Run on the server by a coordinator of the organisation
-(`wijkwerk report --hub`), or asked for from a laptop's report screen (`for_laptop`)."""
+(`wijkwerk report --hub`); a laptop's report screen asks for it through the API
+(hub.remote_report)."""
 
 from __future__ import annotations
 
-import uuid
-from datetime import date
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlmodel import col
 
 from wijkwerk_tui.db.engine import Database
-from wijkwerk_tui.db.tables import Area, Worker
-from wijkwerk_tui.domain.accounts import COORDINATOR
+from wijkwerk_tui.db.tables import Worker
 from wijkwerk_tui.domain.errors import DomainError
-from wijkwerk_tui.domain.report import Period
-from wijkwerk_tui.domain.wire import to_wire
-from wijkwerk_tui.hub import merge
 from wijkwerk_tui.hub.serve import hub_engine
-from wijkwerk_tui.queries import report_data
-
-
-class NotForYou(DomainError):
-    """The report is for coordinators of the organisation. Message is Dutch."""
 
 
 def hub_database(url: str | None) -> Database:
@@ -45,26 +34,3 @@ def coordinator(db: Database, name: str | None) -> Worker:
     if found is None or found.role != "coordinator":
         raise DomainError("Alleen een coördinator van de organisatie mag de rapportage maken.")
     return found
-
-
-def for_laptop(engine: Engine, worker_id: uuid.UUID, start: date, end: date, area: str | None) -> dict[str, Any]:
-    """The organisation's report data for a laptop's report screen, which builds and shows it
-    as its own: the same numbers as `wijkwerk report --hub`. Only for a worker who is a
-    coordinator at the hub (under the organisation's id of him); an area is named, since its
-    id may differ per laptop."""
-    db = Database(Path("hub"), engine)
-    with engine.connect() as connection:
-        worker = merge.known_aliases(connection).get(worker_id, worker_id)
-        found = connection.execute(select(col(Worker.role), col(Worker.active)).where(col(Worker.id) == worker)).first()
-        if found is None or found.role != COORDINATOR or not found.active:
-            raise NotForYou(
-                "Alleen een coördinator van de organisatie mag de rapportage over de hele organisatie zien."
-            )
-        area_id = None
-        if area is not None:
-            area_id = connection.execute(
-                select(col(Area.id)).where(col(Area.name) == area, col(Area.deleted_at).is_(None))
-            ).scalar()
-            if area_id is None:
-                raise NotForYou("De hub kent dit gebied niet; synchroniseer eerst.")
-    return {"rapport": to_wire(report_data.load(db, worker, Period(start, end, area_id)))}

@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 import threading
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -38,6 +40,8 @@ DEVICE_ID = "device_id"  # setting: this laptop's id (db.engine makes it)
 LAST_SYNC = "hub.last_sync"  # setting: when the last sync completed (ISO, UTC)
 OFFLINE_SINCE = "hub.offline_since"  # setting: when the hub first did not answer
 PUSH_PAGE = 5000
+PULL_PAGE = 5000  # changes per pull request (the hub's most); the app asks for fewer (APP_PAGE)
+APP_PAGE = 1000  # in the app (its own process): shorter pages, so a save meanwhile waits less for the lock
 CLOCK_SLACK = timedelta(minutes=4)  # within the hub's 5 minutes: a clock set right again
 TIMEOUT_S, CONNECT_S = 30.0, 5.0
 
@@ -190,11 +194,11 @@ def _push_or_restamp(db: Database, client: httpx.Client) -> tuple[int, int]:
         return push(db, client)
 
 
-def pull(db: Database, client: httpx.Client) -> int:
+def pull(db: Database, client: httpx.Client, page: int = PULL_PAGE) -> int:
     taken = 0
     while True:
         after = settings.get(db, CURSOR, "0") or "0"
-        answer = hub_call(client, "GET", "/v1/pull", params={"after": after})
+        answer = hub_call(client, "GET", "/v1/pull", params={"after": after, "limit": page})
         changes = answer.get("changes") or []
         apply_page(db, changes)
         taken += len(changes)
@@ -206,14 +210,31 @@ def pull(db: Database, client: httpx.Client) -> int:
 _RUNNING = threading.Lock()  # one sync at a time in this process (the timer and F5 may meet)
 
 
-def sync(db: Database) -> SyncResult:
+def sync(db: Database, page: int = PULL_PAGE) -> SyncResult:
     """Push, then pull. Raises SyncError (Dutch) when the hub cannot be reached or refuses."""
     if not _RUNNING.acquire(blocking=False):
         raise SyncError("Er loopt al een synchronisatie; even geduld.")
     try:
-        return _sync(db)
+        with _one_process(db):
+            return _sync(db, page)
     finally:
         _RUNNING.release()
+
+
+@contextmanager
+def _one_process(db: Database) -> Iterator[None]:
+    """One sync at a time across processes too (the app's runs in a child; `wijkwerk sync`)."""
+    if not db.path.exists():
+        yield
+        return
+    import fcntl
+
+    with open(f"{db.path}.sync-lock", "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise SyncError("Er loopt al een synchronisatie; even geduld.") from None
+        yield
 
 
 def _new_epoch(db: Database, client: httpx.Client) -> bool:
@@ -256,7 +277,7 @@ def _go_on_as_new_device(db: Database, client: httpx.Client) -> None:
     client.headers["x-wijkwerk-epoch"] = str(answer["epoch"])
 
 
-def _sync(db: Database) -> SyncResult:
+def _sync(db: Database, page: int) -> SyncResult:
     url, token = settings.get(db, HUB_URL), settings.get(db, HUB_TOKEN)
     if not url or not token:
         raise SyncError("Deze laptop is niet gekoppeld aan een hub. Een coördinator koppelt hem met een koppelcode.")
@@ -271,7 +292,7 @@ def _sync(db: Database) -> SyncResult:
                     raise
                 refused, sent, conflicts = error, 0, 0  # refused: what the others did still comes in
             try:
-                taken = pull(db, client)
+                taken = pull(db, client, page)
             except CodecError:
                 raise SyncError(
                     "De hub stuurde iets wat deze versie van wijkwerk niet kent. Werk wijkwerk bij."

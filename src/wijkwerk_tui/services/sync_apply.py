@@ -31,6 +31,14 @@ from wijkwerk_tui.store import contacts, erased, ladders, settings
 CURSOR = "hub.cursor"  # setting: the last change of the hub's log this laptop took in
 ALIASES = settings.HUB_ALIASES_KEY
 _REFERENCES = {"area_id", "from_area_id", "to_area_id", "worker_id", "created_by"}
+# Rows per statement. sqlcipher3 holds the GIL for a whole statement, and the app's search
+# (another thread) waits for it: short statements keep typing fast while a sync runs.
+WRITE_CHUNK = 250
+
+
+def _in_chunks(session: Session, statement: Any, rows: list[dict[str, Any]]) -> None:
+    for start in range(0, len(rows), WRITE_CHUNK):
+        session.execute(statement, rows[start : start + WRITE_CHUNK])
 
 
 def _waiting_fields(session: Session, row_ids: list[uuid.UUID]) -> dict[uuid.UUID, set[str]]:
@@ -104,10 +112,9 @@ class _Page:
     def flush_new(self) -> None:
         runs = itertools.groupby(self.new_rows.values(), key=lambda item: item[0])
         for name, group in runs:
-            table = core(SYNCED[name])
-            self.session.execute(insert(table), [values for _name, values in group])
+            _in_chunks(self.session, insert(core(SYNCED[name])), [values for _name, values in group])
         if self.new_bases:
-            self.session.execute(insert(SyncBase), [{"row_id": k, "version": v} for k, v in self.new_bases.items()])
+            _in_chunks(self.session, insert(SyncBase), [{"row_id": k, "version": v} for k, v in self.new_bases.items()])
             self.based.update(self.new_bases)
         self.written.update(self.new_rows)
         self.new_rows, self.new_bases = {}, {}
@@ -291,15 +298,18 @@ def _recompute(session: Session, db: Database, touched: set[uuid.UUID]) -> None:
         session.exec(select(Resident).where(col(Resident.id).in_(list(touched)), col(Resident.deleted_at).is_(None)))
     )
     areas = {a.id: a.name for a in session.exec(select(Area))}
-    for resident in live:
-        if resident.anonymised_at is None:
-            data = PersonalData(**{f: getattr(resident, f) for f in PersonalData.__dataclass_fields__})
-            resident.search_key = search_key(data, areas.get(resident.area_id, "") if resident.area_id else "")
-            resident.name_key = phonetic_key(resident.family_name)
-            session.add(resident)
-    loaded = {r.id: r for r in live}
-    ladders.refresh_many(session, db, {(rid, ladder) for rid in loaded for ladder in Ladder}, loaded)
-    contacts.refresh_last_contacts(session, db, set(loaded), loaded)
+    for start in range(0, len(live), WRITE_CHUNK):  # written a part at a time (WRITE_CHUNK)
+        part = live[start : start + WRITE_CHUNK]
+        for resident in part:
+            if resident.anonymised_at is None:
+                data = PersonalData(**{f: getattr(resident, f) for f in PersonalData.__dataclass_fields__})
+                resident.search_key = search_key(data, areas.get(resident.area_id, "") if resident.area_id else "")
+                resident.name_key = phonetic_key(resident.family_name)
+                session.add(resident)
+        loaded = {r.id: r for r in part}
+        ladders.refresh_many(session, db, {(rid, ladder) for rid in loaded for ladder in Ladder}, loaded)
+        contacts.refresh_last_contacts(session, db, set(loaded), loaded)
+        session.flush()
 
 
 def mirror_conflicts(db: Database, conflicts: list[dict[str, Any]]) -> None:

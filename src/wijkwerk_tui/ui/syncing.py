@@ -33,6 +33,7 @@ class Syncing(UndoLastSave):
     @work(thread=True, group="sync", exit_on_error=False, description="sync")
     def _sync(self, loud: bool) -> None:
         from wijkwerk_tui.services import sync
+        from wijkwerk_tui.services.sync_process import sync_apart
 
         db = self.db
         if not sync.status(db).joined:
@@ -43,7 +44,7 @@ class Syncing(UndoLastSave):
                 self.call_from_thread(self.notify, message, severity="warning", markup=False)
             return
         try:
-            result = sync.sync(db)
+            result = sync_apart(db)  # its own process: a search typed meanwhile does not wait
         except sync.SyncError as error:
             if loud:
                 self.call_from_thread(self.notify, error.message, severity="warning", markup=False, timeout=10)
