@@ -135,6 +135,7 @@ NOT_READS = {
     "report_ladders.area_names",
     "overview.remember_opened",
     "full_export.tables",
+    "retention.expired_query",  # builds a query (open signals only as a filter); the callers run it
 }
 
 
