@@ -94,7 +94,7 @@ def _retention(args: argparse.Namespace) -> int:
 
     db = report.hub_database(None)
     try:
-        who = report.coordinator(db, args.user)
+        who = report.coordinator(db, args.user, "de bewaartermijn toepassen")
         years = settings.retention_years(db)
         if not args.yes:
             count = len(retention.expired(db, _now()))

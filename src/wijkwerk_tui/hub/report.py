@@ -23,8 +23,9 @@ def hub_database(url: str | None) -> Database:
     return Database(Path("hub"), hub_engine(database_url(url)))
 
 
-def coordinator(db: Database, name: str | None) -> Worker:
-    """The organisation's coordinator the report is made for (his name, as on the laptops)."""
+def coordinator(db: Database, name: str | None, what: str = "de rapportage maken") -> Worker:
+    """The organisation's coordinator who does this (his name, as on the laptops): the report,
+    the retention sweep."""
     if not name:
         raise DomainError("Geef met --user de naam van een coördinator van de organisatie.")
     with db.reading() as session:
@@ -32,5 +33,5 @@ def coordinator(db: Database, name: str | None) -> Worker:
             select(Worker).where(col(Worker.name) == name.strip(), col(Worker.active).is_(True))
         ).scalar_one_or_none()
     if found is None or found.role != "coordinator":
-        raise DomainError("Alleen een coördinator van de organisatie mag de rapportage maken.")
+        raise DomainError(f"Alleen een coördinator van de organisatie mag {what}.")
     return found
