@@ -23,7 +23,6 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import UTC, date, datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -33,17 +32,6 @@ sys.path.insert(0, str(HERE))  # run.py: the cached demo databases and their log
 
 PASS = "correct horse battery staple"
 QUERIES = ["jansen", "de vries", "bakker", "van dijk", "mulder", "visser", "smit"]
-
-
-def _invite(database: str) -> str:
-    from wijkwerk_tui.hub import devices
-    from wijkwerk_tui.hub.serve import hub_engine
-
-    engine = hub_engine(database)
-    try:
-        return devices.make_invite(engine, "bench", datetime.now(UTC))
-    finally:
-        engine.dispose()
 
 
 def _timed(action):  # type: ignore[no-untyped-def]
@@ -88,29 +76,6 @@ def _opens(db, actor, ids) -> list[float]:  # type: ignore[no-untyped-def]
     return out
 
 
-def _changes(session, count: int) -> None:  # type: ignore[no-untyped-def]
-    from wijkwerk_tui.domain.ladders import Ladder
-    from wijkwerk_tui.domain.names import PersonalData
-    from wijkwerk_tui.store import ladders, residents
-
-    with session.db.transaction() as transaction:
-        made = residents.create_many_in(
-            transaction,
-            session.db,
-            session.worker_id,
-            [
-                residents.NewResident(PersonalData(f"Nieuw{i}", "", "Jansen", 1950), None, None, None)
-                for i in range(count // 2)
-            ],
-        )
-        ladders.record_many_in(
-            transaction,
-            session.db,
-            session.worker_id,
-            [ladders.Placement(r.id, Ladder.PARTICIPATION, 3, date(2026, 11, 2)) for r in made],
-        )
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--residents", type=int, default=100_000)
@@ -118,8 +83,10 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=HERE / "hub_join.json")
     args = parser.parse_args()
     from run import ensure_db, login  # type: ignore[import-not-found]
+    from sync_speed import make_changes  # type: ignore[import-not-found]
 
     from tests.hub.hub_process import running_hub
+    from tests.hub.laptops import invite
     from tests.hub.postgres import cluster, new_database
     from wijkwerk_tui.config import keyfile_path
     from wijkwerk_tui.queries import search
@@ -137,16 +104,16 @@ def main() -> None:
         with running_hub(database) as hub:
             first = login(copy)
             rows = _rows(first.db)
-            queue_s, queued = _timed(lambda: sync.join(first.db, first.worker_id, hub.url, _invite(database), "a"))
+            queue_s, queued = _timed(lambda: sync.join(first.db, first.worker_id, hub.url, invite(database), "a"))
             push_s, _ = _timed(lambda: sync.sync(first.db))
             second, _code = vault.setup(Path(folder) / "second.db", "Bench", ["Elders"], "Nieuw", PASS, PASS)
-            sync.join(second.db, second.worker_id, hub.url, _invite(database), "b")
+            sync.join(second.db, second.worker_id, hub.url, invite(database), "b")
             join_s, joined = _timed(lambda: sync.sync(second.db))
             db = second.db
             ids = [r.id for r in search.search_residents(db, "jansen", limit=40)]
             alone = _searches(db) + _searches(db)
             opens_alone = _opens(db, second.worker_id, ids) + _opens(db, second.worker_id, ids)
-            _changes(first, args.during)
+            make_changes(first, args.during)
             sync.sync(first.db)
             during: list[float] = []
             opens_during: list[float] = []

@@ -17,7 +17,7 @@ import json
 import sys
 import tempfile
 import time
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -28,20 +28,16 @@ PASS = "correct horse battery staple"
 
 
 def _laptop(folder: Path, name: str, hub_url: str, database: str):  # type: ignore[no-untyped-def]
-    from wijkwerk_tui.hub import devices
-    from wijkwerk_tui.hub.serve import hub_engine
+    from tests.hub.laptops import invite
     from wijkwerk_tui.security import vault
     from wijkwerk_tui.services import sync
 
     session, _code = vault.setup(folder / f"{name}.db", "Bench", [f"Gebied {name}"], f"Coördinator {name}", PASS, PASS)
-    engine = hub_engine(database)
-    code = devices.make_invite(engine, name, datetime.now(UTC))
-    engine.dispose()
-    sync.join(session.db, session.worker_id, hub_url, code, name)
+    sync.join(session.db, session.worker_id, hub_url, invite(database), name)
     return session
 
 
-def _changes(session, count: int) -> None:  # type: ignore[no-untyped-def]
+def make_changes(session, count: int) -> None:  # type: ignore[no-untyped-def]
     from wijkwerk_tui.domain.ladders import Ladder
     from wijkwerk_tui.domain.names import PersonalData
     from wijkwerk_tui.store import ladders, residents
@@ -87,7 +83,7 @@ def main() -> None:
         with running_hub(database) as hub:
             first = _laptop(Path(folder), "a", hub.url, database)
             sync.sync(first.db)
-            _changes(first, args.changes)
+            make_changes(first, args.changes)
             waiting = sync.status(first.db).waiting
             get = sync.settings.get
             url, token, epoch = (

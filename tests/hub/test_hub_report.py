@@ -19,7 +19,7 @@ from wijkwerk_tui.db.sync_codec import SYNCED, UNIQUE_NAMES, table_of
 from wijkwerk_tui.domain import report_build
 from wijkwerk_tui.domain.ladders import Ladder
 from wijkwerk_tui.domain.names import PersonalData
-from wijkwerk_tui.domain.report import Period
+from wijkwerk_tui.domain.report import Period, PeriodReport
 from wijkwerk_tui.hub import devices
 from wijkwerk_tui.hub import report as hub_report
 from wijkwerk_tui.hub.serve import hub_engine
@@ -99,6 +99,16 @@ def _union(tmp_path: Path, laptops: list[Unlocked]) -> Database:
     return union
 
 
+def _at_hub(hub: Hub) -> PeriodReport:
+    """The year's report made on the hub's database, for its coordinator."""
+    db = hub_report.hub_database(hub.database)
+    try:
+        boss = hub_report.coordinator(db, "Sanne Kuiper")
+        return report_build.build(report_data.load(db, boss.id, YEAR), "Welzijn De Wolden")
+    finally:
+        db.close()
+
+
 def test_issue17_the_hub_report_equals_the_report_over_every_laptops_data(tmp_path: Path, hub: Hub) -> None:
     a, b = _joined(tmp_path, "a", hub), _joined(tmp_path, "b", hub)
     _work(a, 1, 25)
@@ -109,12 +119,7 @@ def test_issue17_the_hub_report_equals_the_report_over_every_laptops_data(tmp_pa
     boss_here = workers.find_by_name(union, "Sanne Kuiper")
     assert boss_here is not None
     on_laptop = report_build.build(report_data.load(union, boss_here.id, YEAR), "Welzijn De Wolden")
-    db = hub_report.hub_database(hub.database)
-    try:
-        boss = hub_report.coordinator(db, "Sanne Kuiper")
-        at_hub = report_build.build(report_data.load(db, boss.id, YEAR), "Welzijn De Wolden")
-    finally:
-        db.close()
+    at_hub = _at_hub(hub)
     assert at_hub == on_laptop
     assert residents.count_residents(union) == 50
     union.close()
@@ -152,12 +157,7 @@ async def test_issue17_the_report_screen_shows_the_organisations_report_from_the
         await settle(pilot)  # (the sync at login)
         _work(a, 3, 6)  # laptop b has not seen these yet: only the hub's report counts them
         sync.sync(a.db)
-        db = hub_report.hub_database(hub.database)
-        try:
-            boss = hub_report.coordinator(db, "Sanne Kuiper")
-            at_hub = report_build.build(report_data.load(db, boss.id, YEAR), "Welzijn De Wolden")
-        finally:
-            db.close()
+        at_hub = _at_hub(hub)
         here = report_build.build(report_data.load(b.db, b.worker_id, YEAR), "Welzijn De Wolden")
         assert here != at_hub
         app.action_report()

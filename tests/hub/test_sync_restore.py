@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import uuid
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -97,6 +98,11 @@ def test_issue17_a_laptop_restored_from_a_backup_gets_back_what_it_sent_once(
     assert _hub_rows(hub, f"SELECT count(*) FROM hubdevice WHERE copied_from = '{old_id}'") == [(1,)]
 
 
+def _phone(session: Unlocked, piet: uuid.UUID, number: str) -> None:
+    data = PersonalData("Piet", "", "Bakker", 1944, phone=number)
+    residents.update_resident(session.db, session.worker_id, piet, data, None, None)
+
+
 def _copy_of(session: Unlocked, folder: Path, clock: FakeClock) -> tuple[Unlocked, Unlocked]:
     """The laptop's disk copied (database and key file): both copies open."""
     path = session.db.path
@@ -115,9 +121,8 @@ def test_issue17_two_copies_of_one_laptop_become_two_devices_and_their_edits_mee
     sync.sync(a.db)
     a, copy = _copy_of(a, tmp_path / "copy", real_clock)
     assert a.db.device_id == copy.db.device_id
-    for session, phone in ((a, "0612345678"), (copy, "0687654321")):
-        data = PersonalData("Piet", "", "Bakker", 1944, phone=phone)
-        residents.update_resident(session.db, session.worker_id, piet.id, data, None, None)
+    _phone(a, piet.id, "0612345678")
+    _phone(copy, piet.id, "0687654321")
 
     first = sync.sync(a.db)
     assert (first.copied, first.conflicts) == (False, 0)
@@ -155,16 +160,11 @@ def test_issue17_an_edit_after_a_restore_meets_the_edit_the_restore_took_away_as
     piet = residents.add_resident(a.db, a.worker_id, PersonalData("Piet", "", "Bakker", 1944), None)
     sync.sync(a.db)
     taken = backup.make_backup(a.db)
-
-    def phone(session: Unlocked, number: str) -> None:
-        data = PersonalData("Piet", "", "Bakker", 1944, phone=number)
-        residents.update_resident(session.db, session.worker_id, piet.id, data, None, None)
-
-    phone(a, "0611111111")
+    _phone(a, piet.id, "0611111111")
     sync.sync(a.db)
     a.db.close()
     a = vault.restore(tmp_path / "a.db", taken, NAME, PASS, real_clock)
-    phone(a, "0622222222")
+    _phone(a, piet.id, "0622222222")
     result = sync.sync(a.db)
     # The second edit was made without knowing the first (the restore took it away): under the
     # old id the hub would count both as one laptop's and keep the last silently.
