@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
@@ -124,15 +125,20 @@ def skip_rows(session: Session, row_ids: set[uuid.UUID]) -> None:
     session.info.setdefault(SKIP_ROWS, set()).update(row_ids)
 
 
-def queue_everything(session: Session, db: Database) -> int:
-    """On joining: every row this laptop holds that the hub has not seen, as an insert."""
+def queue_everything(session: Session, db: Database, tables: Collection[str] = SYNCED) -> int:
+    """On joining, and after an update that made more tables sync (`services.sync.catch_up`):
+    every row this laptop holds that the hub has not seen and that does not wait already, as
+    an insert."""
     count = 0
     for model in SYNCED_MODELS:
         table = core(model)
         name = table.name
+        if name not in tables:
+            continue
         columns = synced_columns(name)
         known = select(col(SyncBase.row_id))
-        query = select(*[table.c[c] for c in columns]).where(table.c.id.not_in(known))
+        waiting = select(col(Outbox.row_id)).where(col(Outbox.pushed_at).is_(None), col(Outbox.table_name) == name)
+        query = select(*[table.c[c] for c in columns]).where(table.c.id.not_in(known), table.c.id.not_in(waiting))
         batch: list[Change] = []
         for values in session.connection().execute(query):
             data = dict(zip(columns, values, strict=True))

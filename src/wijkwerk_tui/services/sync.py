@@ -23,7 +23,7 @@ from sqlmodel import col, select
 
 from wijkwerk_tui.db import capture, migrate
 from wijkwerk_tui.db.engine import HUB_URL, Database
-from wijkwerk_tui.db.sync_codec import CodecError
+from wijkwerk_tui.db.sync_codec import SYNCED, CodecError
 from wijkwerk_tui.db.sync_tables import Outbox
 from wijkwerk_tui.domain.errors import DomainError, ValidationError
 from wijkwerk_tui.services.sync_apply import CURSOR, apply_page, mirror_conflicts
@@ -39,6 +39,9 @@ HUB_EPOCH = "hub.epoch"  # setting: the epoch the hub handed out at the last syn
 DEVICE_ID = "device_id"  # setting: this laptop's id (db.engine makes it)
 LAST_SYNC = "hub.last_sync"  # setting: when the last sync completed (ISO, UTC)
 OFFLINE_SINCE = "hub.offline_since"  # setting: when the hub first did not answer
+QUEUED_TABLES = "hub.queued_tables"  # setting: the synced tables whose rows were all queued (JSON)
+# What syncs since 0017-0018: a laptop joined before that sends what it held there once.
+_LATER_SYNCED = ("orgsetting", "auditevent")
 PUSH_PAGE = 5000
 PULL_PAGE = 5000  # changes per pull request (the hub's most); the app asks for fewer (APP_PAGE)
 APP_PAGE = 1000  # in the app (its own process): shorter pages, so a save meanwhile waits less for the lock
@@ -141,8 +144,24 @@ def join(db: Database, actor: Any, url: str, code: str, name: str) -> int:
         settings.put(session, HUB_TOKEN, str(answer["token"]))
         settings.put(session, HUB_EPOCH, str(answer["epoch"]))
         settings.put(session, CURSOR, "0")
+        settings.put(session, QUEUED_TABLES, json.dumps(sorted(SYNCED)))
         db.sync_on = True
         queued = capture.queue_everything(session, db)
+    return queued
+
+
+def catch_up(db: Database) -> int:
+    """After an update that made more tables sync (the organisation's settings and the audit
+    trail in 0017-0018), a laptop joined before it sends the rows it held in them, once.
+    Returns how many it queued."""
+    noted = settings.get(db, QUEUED_TABLES)
+    done = set(json.loads(noted)) if noted else set(SYNCED) - set(_LATER_SYNCED)
+    missing = [name for name in SYNCED if name not in done]
+    if not missing:
+        return 0
+    with db.transaction() as session:
+        queued = capture.queue_everything(session, db, missing)
+        settings.put(session, QUEUED_TABLES, json.dumps(sorted(SYNCED)))
     return queued
 
 
@@ -285,6 +304,7 @@ def _sync(db: Database, page: int) -> SyncResult:
     try:
         with hub_client(url, token, settings.get(db, HUB_EPOCH) or "") as client:
             copied = _new_epoch(db, client)
+            catch_up(db)
             try:
                 sent, conflicts = _push_or_restamp(db, client)
             except SyncError as error:
