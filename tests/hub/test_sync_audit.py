@@ -3,6 +3,7 @@ in its own chain, so "Wie keek mee" shows views made anywhere and no chain break
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from sqlalchemy import create_engine, text
 from tests.conftest import FakeClock
 from tests.hub import laptops
 from tests.hub.hub_process import Hub
+from wijkwerk_tui.db import capture
 from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.ops.maintenance import check
 from wijkwerk_tui.queries.who_looked import who_looked
@@ -50,3 +52,34 @@ def test_issue17_views_on_one_laptop_show_on_the_other_and_every_chain_holds(tmp
     finally:
         engine.dispose()
     assert devices == 2
+
+
+def test_issue17_the_hub_takes_no_audit_entry_of_another_laptops_chain_nor_a_swapped_worker(
+    tmp_path: Path, hub: Hub
+) -> None:
+    clock = FakeClock(datetime.now(UTC))
+    a = laptops.joined(tmp_path, "a", hub.url, hub.database, clock)
+    b = laptops.joined(tmp_path, "b", hub.url, hub.database, clock)
+    sync.sync(a.db)
+    sync.sync(b.db)
+    now = datetime.now(UTC)
+
+    def entry(device: str, origin: object = None) -> dict:
+        made = audit.Entry(1, 2, uuid.uuid4(), now, a.worker_id, "resident.view", None, "", device, "", origin)
+        fields = capture.encoded({**vars(made), "hash": audit.digest(made)})
+        stamp = a.db.hlc.now(now).text()
+        return {"id": str(uuid.uuid4()), "table": "auditevent", "row": fields["id"], "kind": "insert",
+                "fields": fields, "base": 0, "hlc": stamp, "worker": str(a.worker_id)}  # fmt: skip
+
+    forged = [entry(b.db.device_id), entry(a.db.device_id, origin=uuid.uuid4()), entry(a.db.device_id)]
+    with laptops.as_laptop(hub.url, a) as client:
+        sync.hub_call(client, "POST", "/v1/push", json={"changes": forged})
+    engine = create_engine(hub.database)
+    try:
+        with engine.connect() as connection:
+            kept = set(connection.execute(text("SELECT id::text FROM auditevent")).scalars())
+    finally:
+        engine.dispose()
+    assert [change["row"] in kept for change in forged] == [False, False, True]  # only its own, as written
+    sync.sync(b.db)
+    assert audit.verify_chain(b.db).ok  # b's chain untouched

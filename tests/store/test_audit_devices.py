@@ -15,7 +15,8 @@ from sqlalchemy import insert, text
 
 from tests.conftest import frozen_clock
 from wijkwerk_tui.db.engine import Database, open_database
-from wijkwerk_tui.db.tables import AuditEvent
+from wijkwerk_tui.db.tables import AuditEvent, Worker
+from wijkwerk_tui.ops import backup
 from wijkwerk_tui.ops.maintenance import check
 from wijkwerk_tui.store import audit
 
@@ -91,6 +92,47 @@ def test_issue17_a_restored_database_forks_its_chain_which_shows_and_still_verif
         assert "1× vertakt" in "\n".join(check(db).lines())
         with db.transaction() as session:
             session.execute(text("DELETE FROM auditevent WHERE detail = '1'"))  # a middle entry gone
+        assert not audit.verify_chain(db).ok
+    finally:
+        db.close()
+
+
+def test_issue17_the_noted_head_is_this_laptops_own_so_removing_its_newest_entries_shows(tmp_path: Path) -> None:
+    db = open_database(tmp_path / "a.db", frozen_clock)
+    try:
+        audit.log(db, None, "login")
+        audit.log(db, None, "resident.view")
+        noted = audit.head(db)
+        assert noted is not None
+        _put(db, _chain(str(uuid.UUID(int=7)), 3))  # another laptop's, synced in after the note
+        assert audit.head(db) == noted  # still this laptop's newest
+        assert audit.extends(db, noted)
+        made = backup.make_backup(db)  # its manifest notes the same head (its own entry comes after)
+        in_manifest = (backup.read_manifest(made) or {})["audit_head"]
+        assert (in_manifest["seq"], in_manifest["hash"]) == noted
+        with db.transaction() as session:  # this laptop's newest entries removed behind the app's back
+            session.execute(
+                text("DELETE FROM auditevent WHERE device_id = :d AND device_seq >= 2"), {"d": db.device_id}
+            )
+        assert audit.verify_chain(db).ok  # the rest still chains...
+        assert not audit.extends(db, noted)  # ...but the noted head is gone
+    finally:
+        db.close()
+
+
+def test_issue17_an_own_entry_with_its_worker_swapped_beside_an_origin_id_does_not_verify(tmp_path: Path) -> None:
+    db = open_database(tmp_path / "a.db", frozen_clock)
+    try:
+        with db.transaction() as session:
+            workers = [Worker(name=name, device_id=db.device_id) for name in ("Anke", "Sanne")]
+            session.add_all(workers)
+            anke, someone = (w.id for w in workers)
+        audit.log(db, anke, "resident.view")
+        assert audit.verify_chain(db).ok
+        with db.transaction() as session:  # the hash still covers `anke` through origin_worker
+            session.execute(
+                text("UPDATE auditevent SET worker_id = :w, origin_worker = :o"), {"w": someone.hex, "o": anke.hex}
+            )
         assert not audit.verify_chain(db).ok
     finally:
         db.close()

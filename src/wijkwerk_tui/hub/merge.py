@@ -26,7 +26,7 @@ from sqlmodel import col
 
 from wijkwerk_tui.db import erasure
 from wijkwerk_tui.db.sync_codec import APPEND_ONLY, UNIQUE_NAMES, encode, table_of
-from wijkwerk_tui.db.sync_tables import HubChange, HubConflict, HubField, core
+from wijkwerk_tui.db.sync_tables import HubChange, HubConflict, HubDevice, HubField, core
 from wijkwerk_tui.db.tables import Worker
 from wijkwerk_tui.domain.accounts import COORDINATOR
 from wijkwerk_tui.domain.hlc import HybridClock
@@ -41,7 +41,7 @@ HUB_DEVICE = "hub"  # the device of what the hub itself changes (the retention s
 # Rows one per organisation by name whose other fields matter too: a second laptop's row with
 # the same name but another value is a conflict (an area's sort order is not worth one).
 _VALUE_FIELDS_OF = {"orgsetting": ("value",)}
-_CHANGE, _CONFLICT, _FIELD = core(HubChange), core(HubConflict), core(HubField)
+_CHANGE, _CONFLICT, _FIELD, _DEVICE = core(HubChange), core(HubConflict), core(HubField), core(HubDevice)
 
 
 @dataclass
@@ -60,12 +60,16 @@ def push(engine: Engine, device_id: str, changes: list[Incoming], now: datetime)
         ids = [c.change_id for c in changes]
         known = set(connection.execute(select(_CHANGE.c.change_id).where(_CHANGE.c.change_id.in_(ids))).scalars())
         aliases = known_aliases(connection)
+        lineage = _lineage(connection, device_id)
         fresh = []
         for change in changes:
             if change.change_id in known:
                 outcome.known += 1
                 continue
             known.add(change.change_id)
+            if change.table_name == "auditevent" and not _own_entry(change, lineage):
+                _log(connection, device_id, change, "lost", {}, 0, now)
+                continue
             worker = aliases.get(change.worker_id) if change.worker_id else None  # the organisation's id
             fresh.append(dataclasses.replace(change, worker_id=worker) if worker else change)
         inserts = batch.NewRows(connection, fresh)
@@ -79,6 +83,22 @@ def push(engine: Engine, device_id: str, changes: list[Incoming], now: datetime)
             outcome.applied += 1
         inserts.flush()
     return outcome
+
+
+def _lineage(connection: Connection, device_id: str) -> set[str]:
+    """This device and the ones it is a restore or copy of: the ids its audit entries bear."""
+    found: set[str] = set()
+    current: str | None = device_id
+    while current is not None and current not in found:
+        found.add(current)
+        current = connection.execute(select(_DEVICE.c.copied_from).where(_DEVICE.c.id == current)).scalar()
+    return found
+
+
+def _own_entry(change: Incoming, lineage: set[str]) -> bool:
+    """A laptop sends only the audit entries it wrote itself, with its own worker ids: one of
+    another device's chain, or a worker swapped beside the id the hash covers, is not taken."""
+    return change.values.get("device_id") in lineage and change.values.get("origin_worker") is None
 
 
 def known_aliases(connection: Connection) -> dict[uuid.UUID, uuid.UUID]:

@@ -83,8 +83,12 @@ def _copy_keys(source: Path, target: Path) -> None:
     os.replace(partial, target)
 
 
-def _head_of(connection: sqlite3.Connection) -> tuple[int, str] | None:
-    row = connection.execute("SELECT seq, hash FROM auditevent ORDER BY seq DESC LIMIT 1").fetchone()
+def _head_of(connection: sqlite3.Connection, device_id: str) -> tuple[int, str] | None:
+    """This laptop's newest entry in the copy (as `audit.head`)."""
+    row = connection.execute(
+        "SELECT device_seq, hash FROM auditevent WHERE device_id = ? ORDER BY device_seq DESC, seq DESC LIMIT 1",
+        (device_id,),
+    ).fetchone()
     return (int(row[0]), str(row[1])) if row else None
 
 
@@ -187,7 +191,7 @@ def _copy_checked(db: Database, partial: Path, progress: Progress | None) -> tup
             # the app keeps answering keys while a backup runs in its thread.
             source.backup(destination, pages=1024, progress=step, sleep=0.002)
             verdict = _quick_check(destination)
-            head = _head_of(destination) if verdict == "ok" else None
+            head = _head_of(destination, db.device_id) if verdict == "ok" else None
         finally:
             destination.close()
         if verdict != "ok":

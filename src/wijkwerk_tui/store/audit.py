@@ -149,7 +149,10 @@ def verify_chain(db: Database) -> ChainReport:
                 device, level, here, parents = event.device_id, event.device_seq, set(), set()
                 devices.add(event.device_id)
             links = {""} if event.device_seq == 1 else below
-            if event.prev_hash not in links or digest(event) != event.hash:
+            # This laptop wrote its own entries with its own worker ids: an `origin_worker` on
+            # one of them would let the shown worker be swapped with the hash still right.
+            swapped = event.device_id == db.device_id and event.origin_worker is not None
+            if event.prev_hash not in links or digest(event) != event.hash or swapped:
                 return ChainReport(count, event.seq, len(devices), forks)
             forks += event.prev_hash in parents  # a second entry going on from the same one
             parents.add(event.prev_hash)
@@ -162,9 +165,14 @@ HEAD_SHOWN = 16  # hex digits of the hash to note on paper: 64 bits, not to be f
 
 
 def head(db: Database) -> Head | None:
+    """This laptop's newest entry (its number in this laptop's chain): entries that came in
+    from other laptops later must not hide that this laptop's own newest ones were removed."""
     with db.reading() as session:
         row = session.exec(
-            select(AuditEvent.seq, AuditEvent.hash).order_by(col(AuditEvent.seq).desc()).limit(1)
+            select(AuditEvent.device_seq, AuditEvent.hash)
+            .where(col(AuditEvent.device_id) == db.device_id)
+            .order_by(col(AuditEvent.device_seq).desc(), col(AuditEvent.seq).desc())
+            .limit(1)
         ).first()
     return (int(row[0] or 0), row[1]) if row else None
 
@@ -185,9 +193,11 @@ def parse_head(text: str) -> Head | None:
 def extends(db: Database, noted: Head) -> bool:
     """Whether the chain still holds the entry `noted` (its hash starting with the noted digits).
     With `verify_chain` ok, that entry and everything before it are as they were then."""
+    # (By its number in its laptop's chain, whichever id that laptop has now: a restored one
+    # goes on under a new id. Heads noted before 0018 used `seq`, which 0018 copied here.)
     with db.reading() as session:
-        found = session.exec(select(AuditEvent.hash).where(AuditEvent.seq == noted[0])).first()
-    return found is not None and found.startswith(noted[1])
+        found = session.exec(select(AuditEvent.hash).where(AuditEvent.device_seq == noted[0])).all()
+    return any(value.startswith(noted[1]) for value in found)
 
 
 def events_for_resident(db: Database, resident_id: uuid.UUID, limit: int = 200) -> list[AuditEvent]:
