@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TextIO
 
 from wijkwerk_tui.domain.clock import LOCAL_ZONE
 from wijkwerk_tui.domain.sync_words import sync_said
@@ -39,6 +39,13 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser], common
     keep = inner.add_parser("retention", help="pas de bewaartermijn toe voor de hele organisatie")
     keep.add_argument("--user", metavar="NAAM", help="de coördinator die dit doet")
     keep.add_argument("--yes", action="store_true", help="echt anonimiseren (zonder: alleen tellen)")
+    keep.add_argument("--jaar", dest="years", type=int, metavar="N", help="met --yes: de bewaartermijn die u bedoelt")
+    keep.add_argument(
+        "--negeer-stille-laptops",
+        dest="stale_ok",
+        action="store_true",
+        help="ook als een gekoppelde laptop al lang niet synchroniseerde",
+    )
     revoke = inner.add_parser("revoke", help="ontkoppel een laptop (zijn token werkt niet meer)")
     revoke.add_argument("device", metavar="LAPTOP-ID")
     join = inner.add_parser("join", help="koppel deze laptop aan de hub (coördinator)", parents=[common])
@@ -96,14 +103,35 @@ def _retention(args: argparse.Namespace) -> int:
     try:
         who = report.coordinator(db, args.user, "de bewaartermijn toepassen")
         years = settings.retention_years(db)
+        set_by = retention.period_set_by(db)
+        stale = retention.stale_laptops(db, _now())
         if not args.yes:
             count = len(retention.expired(db, _now()))
             print(
                 f"{counted(count, 'inwoner heeft', 'inwoners hebben')} langer dan {years} jaar geen contact gehad "
-                "(op geen enkele laptop) en geen lopend signaal of lopende doorverwijzing. Met --yes worden hun "
-                "persoonsgegevens geanonimiseerd, op de hub en bij de volgende synchronisatie op elke laptop."
+                "(op geen enkele laptop) en geen lopend signaal of lopende doorverwijzing. Met --yes --jaar "
+                f"{years} worden hun persoonsgegevens geanonimiseerd, op de hub en bij de volgende "
+                "synchronisatie op elke laptop."
             )
+            if set_by is not None:
+                print(
+                    f"De bewaartermijn van {years} jaar is ingesteld door {visible_line(set_by.worker)} op laptop "
+                    f"{visible_line(set_by.laptop)} (ontvangen {_local(set_by.received_at)})."
+                )
+            _say_stale(stale)
             return 0
+        if args.years != years:
+            # The period reaches every laptop: the operator says which one he means, so a
+            # period changed unnoticed (or by someone who should not) anonymises nobody.
+            print(
+                f"wijkwerk: de bewaartermijn is nu {years} jaar. Bevestig met --jaar {years} "
+                "(eerst zonder --yes: dan ziet u wie hem instelde).",
+                file=sys.stderr,
+            )
+            return 2
+        if stale and not args.stale_ok:
+            _say_stale(stale, file=sys.stderr)
+            return 1
         done = retention.sweep(db, who, _now())
         print(
             f"{counted(done, 'inwoner', 'inwoners')} geanonimiseerd; elke laptop volgt bij de volgende synchronisatie."
@@ -111,6 +139,25 @@ def _retention(args: argparse.Namespace) -> int:
     finally:
         db.close()
     return 0
+
+
+def _say_stale(stale: list[Any], file: TextIO = sys.stdout) -> None:
+    """Contacts on a laptop that has not synced in a while are not at the hub yet."""
+    if not stale:
+        return
+    print(
+        f"Let op: {counted(len(stale), 'gekoppelde laptop synchroniseerde', 'gekoppelde laptops synchroniseerden')} "
+        "al meer dan twee weken niet; wie daar nog komt, kan de hub als 'lang niet gezien' tellen:",
+        file=file,
+    )
+    for device in stale:
+        seen = _local(device.last_seen_at) if device.last_seen_at else "nog nooit"
+        print(f"  {device.id}  {visible_line(device.name) or '-'}  laatst gezien: {seen}", file=file)
+    print(
+        "Synchroniseer die laptops eerst, ontkoppel wat niet meer gebruikt wordt (wijkwerk hub revoke), of "
+        "geef --negeer-stille-laptops.",
+        file=file,
+    )
 
 
 def _join(args: argparse.Namespace, login: Callable[[argparse.Namespace], Unlocked]) -> int:

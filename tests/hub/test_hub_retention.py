@@ -36,13 +36,27 @@ def test_issue17_the_hub_anonymises_by_every_laptops_contacts_and_the_laptops_fo
     with pytest.raises(privacy.DecidedAtHub):
         privacy.retention_sweep(a.db, a.worker_id)  # laptop a alone would have taken Kees too
 
+    laptops.joined(tmp_path, "c", hub.url, hub.database, clock)  # joined, never synced: its contacts unknown
+
     monkeypatch.setenv("WIJKWERK_HUB_DATABASE", hub.database)
     assert main(["hub", "retention", "--user", "Sanne Kuiper"]) == 0
-    assert "1 inwoner heeft langer dan 2 jaar geen contact" in capsys.readouterr().out
+    said = capsys.readouterr().out
+    assert "1 inwoner heeft langer dan 2 jaar geen contact" in said
+    assert "ingesteld door Sanne Kuiper op laptop a" in said  # the operator sees who set the period
+    assert "1 gekoppelde laptop synchroniseerde al meer dan twee weken niet" in said
     assert residents.get_resident(a.db, None, gone.id, audited=False).anonymised_at is None  # only counted
-    assert main(["hub", "retention", "--user", "Niemand", "--yes"]) == 1
+    yes = ["hub", "retention", "--user", "Sanne Kuiper", "--yes"]
+    assert main(["hub", "retention", "--user", "Niemand", "--yes", "--jaar", "2"]) == 1
     assert "mag de bewaartermijn toepassen" in capsys.readouterr().err
-    assert main(["hub", "retention", "--user", "Sanne Kuiper", "--yes"]) == 0
+    for wrong in ([], ["--jaar", "7"]):  # the period is confirmed, not assumed
+        assert main([*yes, *wrong]) == 2
+        assert "Bevestig met --jaar 2" in capsys.readouterr().err
+    assert main([*yes, "--jaar", "2"]) == 1  # laptop c may hold contacts the hub has not seen
+    assert "laatst gezien: nog nooit" in capsys.readouterr().err
+    assert residents.get_resident(a.db, None, gone.id, audited=False).anonymised_at is None
+    sync.sync(a.db)  # (nothing was erased yet: nothing comes)
+    assert residents.get_resident(a.db, None, gone.id, audited=False).anonymised_at is None
+    assert main([*yes, "--jaar", "2", "--negeer-stille-laptops"]) == 0
     assert "1 inwoner geanonimiseerd" in capsys.readouterr().out
     for laptop in (a, b):
         sync.sync(laptop.db)

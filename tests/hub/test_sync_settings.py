@@ -91,7 +91,8 @@ def test_issue17_the_hub_takes_a_change_of_the_organisations_settings_only_from_
     sync.sync(a.db)
     with a.db.reading() as session:
         row = session.exec(select(OrgSetting).where(col(OrgSetting.key) == settings.RETENTION_KEY)).one()
-    for worker, years in ((jan.id, "1"), (a.worker_id, "3")):
+    # Laptop b claims laptop a's coordinator: a worker it never registered at the hub.
+    for sender, worker, years in ((a, jan.id, "1"), (b, a.worker_id, "2"), (a, a.worker_id, "3")):
         forged = {
             "id": str(uuid.uuid4()),
             "table": "orgsetting",
@@ -102,8 +103,8 @@ def test_issue17_the_hub_takes_a_change_of_the_organisations_settings_only_from_
             "hlc": a.db.hlc.now(datetime.now(UTC)).text(),
             "worker": str(worker),
         }
-        with laptops.as_laptop(hub.url, a) as client:
+        with laptops.as_laptop(hub.url, sender) as client:
             assert client.post("/v1/push", json={"changes": [forged]}).status_code == 200
         sync.sync(b.db)
         # A worker's change of the retention period (a sweep on every laptop) is not taken.
-        assert settings.retention_years(b.db) == (5 if worker == jan.id else 3)
+        assert settings.retention_years(b.db) == (3 if years == "3" else 5)

@@ -48,6 +48,7 @@ class Incoming:
     worker_id: uuid.UUID | None
     conflict_id: uuid.UUID | None = None
     values: dict[str, Any] = field(default_factory=dict)  # `fields` read into the columns' types
+    sent_worker: uuid.UUID | None = None  # the worker as the laptop named him, where the hub knows him otherwise
 
 
 def parse(raw: dict[str, Any]) -> Incoming:

@@ -71,14 +71,16 @@ def push(engine: Engine, device_id: str, changes: list[Incoming], now: datetime)
                 _log(connection, device_id, change, "lost", {}, 0, now)
                 continue
             worker = aliases.get(change.worker_id) if change.worker_id else None  # the organisation's id
-            fresh.append(dataclasses.replace(change, worker_id=worker) if worker else change)
+            fresh.append(
+                dataclasses.replace(change, worker_id=worker, sent_worker=change.worker_id) if worker else change
+            )
         inserts = batch.NewRows(connection, fresh)
         for change in fresh:
             if inserts.take(change, device_id, aliases, now):
                 outcome.applied += 1
                 continue
             inserts.flush()  # what comes next may read them
-            outcome.conflicts += _apply(connection, device_id, change, aliases, now)
+            outcome.conflicts += _apply(connection, device_id, lineage, change, aliases, now)
             inserts.saw(change)
             outcome.applied += 1
         inserts.flush()
@@ -139,7 +141,12 @@ def _erased_resident(connection: Connection, table: Table, row: Any, fields: dic
 
 
 def _apply(
-    connection: Connection, device_id: str, change: Incoming, aliases: dict[uuid.UUID, uuid.UUID], now: datetime
+    connection: Connection,
+    device_id: str,
+    lineage: set[str],
+    change: Incoming,
+    aliases: dict[uuid.UUID, uuid.UUID],
+    now: datetime,
 ) -> int:
     """Apply one change; the number of conflicts it made."""
     table = table_of(change.table_name)
@@ -155,7 +162,9 @@ def _apply(
         _log(connection, device_id, change, "lost", {}, 0, now)  # an audit entry is never changed
         return 0
     worker = aliases.get(change.worker_id, change.worker_id) if change.worker_id else None  # (joined just now)
-    if change.table_name == "orgsetting" and not _coordinator(connection, worker):
+    if change.table_name == "orgsetting" and not _coordinator(
+        connection, worker, change.sent_worker or change.worker_id, lineage
+    ):
         # The retention period reaches every laptop's sweep: only a coordinator's change counts.
         _log(connection, device_id, change, "lost", {}, 0, now)
         return 0
@@ -179,10 +188,23 @@ def _exists(connection: Connection, table: Table, row_id: uuid.UUID) -> bool:
     return connection.execute(select(table.c.id).where(table.c.id == row_id)).first() is not None
 
 
-def _coordinator(connection: Connection, worker_id: uuid.UUID | None) -> bool:
+def _coordinator(
+    connection: Connection, worker_id: uuid.UUID | None, sent: uuid.UUID | None, lineage: set[str]
+) -> bool:
+    """An active coordinator of the organisation, whom this laptop itself brought to the hub:
+    a laptop cannot act in the name of another laptop's coordinator. (It can still make an
+    account of its own a coordinator: accounts are signed only with issue 18.)"""
     query = select(col(Worker.role), col(Worker.active)).where(col(Worker.id) == worker_id)
     found = connection.execute(query).first() if worker_id else None
-    return found is not None and found.role == COORDINATOR and bool(found.active)
+    if found is None or found.role != COORDINATOR or not found.active:
+        return False
+    registered = select(_CHANGE.c.seq).where(
+        _CHANGE.c.table_name == "worker",
+        _CHANGE.c.row_id == sent,
+        _CHANGE.c.kind.in_(("insert", "alias")),
+        _CHANGE.c.device_id.in_(lineage),
+    )
+    return connection.execute(registered.limit(1)).first() is not None
 
 
 def _insert(

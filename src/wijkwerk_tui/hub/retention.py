@@ -8,18 +8,65 @@ to every laptop as an erasure, like one made on a laptop (`merge.erase_at_hub`).
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlmodel import col
 
 from wijkwerk_tui.db.engine import Database
-from wijkwerk_tui.db.tables import Resident, Worker
+from wijkwerk_tui.db.sync_tables import HubChange, HubDevice, core
+from wijkwerk_tui.db.tables import OrgSetting, Resident, Worker
 from wijkwerk_tui.domain import retention
 from wijkwerk_tui.domain.clock import LOCAL_ZONE
 from wijkwerk_tui.hub import merge
 from wijkwerk_tui.queries.retention import expired_query
 from wijkwerk_tui.store import settings
+
+# A laptop not seen for this long may hold contacts the hub has never seen: the sweep waits.
+STALE_AFTER = timedelta(days=14)
+_CHANGE, _DEVICE = core(HubChange), core(HubDevice)
+
+
+@dataclass(frozen=True)
+class SetBy:
+    """Who last set the retention period, as the hub received it (for the operator to check)."""
+
+    worker: str
+    laptop: str
+    received_at: datetime
+
+
+def period_set_by(db: Database) -> SetBy | None:
+    with db.engine.connect() as connection:
+        row_id = connection.execute(
+            select(col(OrgSetting.id)).where(col(OrgSetting.key) == settings.RETENTION_KEY)
+        ).scalar()
+        if row_id is None:
+            return None
+        last = connection.execute(
+            select(_CHANGE.c.worker_id, _CHANGE.c.device_id, _CHANGE.c.received_at)
+            .where(_CHANGE.c.row_id == row_id, _CHANGE.c.kind.in_(("insert", "update")))
+            .order_by(_CHANGE.c.seq.desc())
+            .limit(1)
+        ).first()
+        if last is None:
+            return None
+        worker = connection.execute(select(col(Worker.name)).where(col(Worker.id) == last.worker_id)).scalar()
+        laptop = connection.execute(select(_DEVICE.c.name).where(_DEVICE.c.id == last.device_id)).scalar()
+    return SetBy(worker or "onbekend", laptop or last.device_id, last.received_at)
+
+
+def stale_laptops(db: Database, now: datetime) -> list[HubDevice]:
+    """Joined laptops (not revoked) the hub has not heard from lately, or never."""
+    with db.engine.connect() as connection:
+        rows = connection.execute(
+            select(_DEVICE).where(
+                _DEVICE.c.revoked_at.is_(None),
+                (_DEVICE.c.last_seen_at.is_(None)) | (_DEVICE.c.last_seen_at < now - STALE_AFTER),
+            )
+        )
+        return [HubDevice.model_validate(row._mapping) for row in rows]
 
 
 def expired(db: Database, now: datetime) -> list[uuid.UUID]:
