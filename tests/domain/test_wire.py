@@ -3,13 +3,17 @@ whatever else arrives is refused with WireError, never another exception."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import unicodedata
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wijkwerk_tui.domain.report import ReportData
+from wijkwerk_tui.domain.text import clean_note
 from wijkwerk_tui.domain.wire import WireError, from_wire, to_wire
 
 json_values = st.recursive(
@@ -19,10 +23,37 @@ json_values = st.recursive(
 )
 
 
+def _cleaned(value: Any) -> Any:
+    """The value with every text in it as a note may be stored (domain.text.clean_note)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.replace(
+            value, **{f.name: _cleaned(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        )
+    if isinstance(value, list | tuple):
+        return type(value)(_cleaned(item) for item in value)
+    return clean_note(value) if isinstance(value, str) else value
+
+
+def _texts(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        return [t for item in value.values() for t in _texts(item)]
+    if isinstance(value, list):
+        return [t for item in value for t in _texts(item)]
+    return [value] if isinstance(value, str) else []
+
+
 @settings(max_examples=150, deadline=None)
 @given(st.from_type(ReportData))
 def test_issue17_report_data_survives_the_trip_from_hub_to_laptop(data: ReportData) -> None:
-    assert from_wire(ReportData, json.loads(json.dumps(to_wire(data)))) == data
+    arrived = from_wire(ReportData, json.loads(json.dumps(to_wire(data))))
+    assert arrived == _cleaned(data)  # as it was, its texts without control characters
+    for text in _texts(to_wire(arrived)):
+        assert all(ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf") for ch in text)
+
+
+def test_issue17_an_escape_sequence_in_a_story_does_not_reach_the_laptops_screen() -> None:
+    raw = to_wire("Buurman\x1b]52;c;ZWNobw==\x07 kwam langs\u202e\nvolgende week")
+    assert from_wire(str, raw) == "Buurman]52;c;ZWNobw== kwam langs\nvolgende week"
 
 
 @settings(max_examples=300, deadline=None)

@@ -1,7 +1,8 @@
 """Dataclasses to JSON and back, by their type hints: the organisation's report data travels
 from the hub to a laptop's report screen this way (no pickle: the laptop trusts no code from
-the network). Handles what report data holds: dataclasses, tuples, lists, unions with None,
-str, int, float, bool, dates and UUIDs. Anything else is refused (WireError)."""
+the network), its text cleaned of control characters. Handles what report data holds:
+dataclasses, tuples, lists, unions with None, str, int, float, bool, dates and UUIDs.
+Anything else is refused (WireError)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import types
 import uuid
 from datetime import date, datetime
 from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
+
+from wijkwerk_tui.domain.text import clean_note
 
 T = TypeVar("T")
 
@@ -92,7 +95,9 @@ def _plain(kind: Any, raw: Any) -> Any:
             return float(raw)
     elif kind is str:
         if isinstance(raw, str):
-            return raw
+            # A story typed on another laptop goes on screen here: no escape sequence or bidi
+            # override gets through (line breaks and tabs stay).
+            return clean_note(raw)
     elif kind is date:
         if isinstance(raw, str):
             try:
