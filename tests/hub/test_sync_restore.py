@@ -171,3 +171,22 @@ def test_issue17_an_edit_after_a_restore_meets_the_edit_the_restore_took_away_as
     assert (result.copied, result.conflicts) == (True, 1)
     conflicts = _hub_rows(hub, "SELECT hub_value, their_value FROM hubconflict")
     assert [(json.loads(h), json.loads(t)) for h, t in conflicts] == [("0611111111", "0622222222")]
+
+
+def test_issue17_one_laptops_token_makes_only_a_few_new_devices_a_day(tmp_path: Path, hub: Hub) -> None:
+    from wijkwerk_tui.hub import devices
+    from wijkwerk_tui.hub.serve import hub_engine
+
+    a = laptops.joined(tmp_path, "a", hub.url, hub.database, FakeClock(datetime.now(UTC)))
+    token = sync.settings.get(a.db, sync.HUB_TOKEN)
+    engine = hub_engine(hub.database)
+    try:
+        now = datetime.now(UTC)
+        for _ in range(devices.COPIES_PER_DAY):  # restores and copies: each goes on as a new device
+            devices.rejoin(engine, token, str(uuid.uuid4()), now)
+        with pytest.raises(devices.NotAllowed, match="te vaak"):
+            devices.rejoin(engine, token, str(uuid.uuid4()), now)
+        devices.rejoin(engine, token, str(uuid.uuid4()), now + devices.COPY_WINDOW)  # a day later: again
+        assert len(devices.devices(engine)) == 1 + devices.COPIES_PER_DAY + 1
+    finally:
+        engine.dispose()

@@ -19,13 +19,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy import Connection, Engine, func, select, update
 
 from wijkwerk_tui.db.sync_tables import HubDevice, HubInvite, core
 from wijkwerk_tui.domain.errors import DomainError
 from wijkwerk_tui.domain.text import visible_line
 
 INVITE_VALID = timedelta(hours=24)
+COPIES_PER_DAY, COPY_WINDOW = 5, timedelta(hours=24)  # new devices one device's token may make
 _INVITE = core(HubInvite)
 _DEVICE = core(HubDevice)
 # Letters and digits that cannot be read as one another (no 0/O, 1/I/L).
@@ -162,6 +163,13 @@ def rejoin(engine: Engine, token: str, new_id: str, now: datetime) -> tuple[str,
         row = _device_row(connection, token)
         if connection.execute(select(_DEVICE.c.id).where(_DEVICE.c.id == new_id)).first() is not None:
             raise NotAllowed("Deze laptop kan zich zo niet aanmelden.")
+        lately = select(func.count()).where(_DEVICE.c.copied_from == row.id, _DEVICE.c.joined_at > now - COPY_WINDOW)
+        if connection.execute(lately).scalar_one() >= COPIES_PER_DAY:
+            # A restore or a copy is rare; a token used to make device after device is not.
+            raise NotAllowed(
+                "Deze laptop is vandaag al te vaak als nieuw apparaat aangemeld. Vraag een coördinator om een "
+                "nieuwe koppelcode."
+            )
         connection.execute(
             _DEVICE.insert().values(
                 id=new_id,
