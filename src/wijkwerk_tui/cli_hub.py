@@ -141,10 +141,11 @@ def _retention(args: argparse.Namespace) -> int:
     return 0
 
 
-def _say_stale(stale: list[Any], file: TextIO = sys.stdout) -> None:
+def _say_stale(stale: list[Any], file: TextIO | None = None) -> None:
     """Contacts on a laptop that has not synced in a while are not at the hub yet."""
     if not stale:
         return
+    file = file or sys.stdout  # (looked up now: not the stdout of when this module was imported)
     print(
         f"Let op: {counted(len(stale), 'gekoppelde laptop synchroniseerde', 'gekoppelde laptops synchroniseerden')} "
         "al meer dan twee weken niet; wie daar nog komt, kan de hub als 'lang niet gezien' tellen:",
