@@ -384,3 +384,31 @@ def test_issue17_a_row_made_and_changed_before_one_sync_comes_back_without_harm(
     sync.sync(a.db)  # his insert and his edit come back in one page: the edit finds him
     assert residents.get_resident(a.db, None, piet.id, audited=False).phone == "0612345678"
     assert sync.sync(a.db).pulled == 0
+
+
+def test_issue17_the_app_takes_a_page_in_small_steps_and_ends_with_the_same_data(
+    tmp_path: Path, hub: Hub, real_clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wijkwerk_tui.services import sync_apply
+
+    a, b = _joined(tmp_path, "a", hub, real_clock), _joined(tmp_path, "b", hub, real_clock)
+    for n in range(30):
+        person = residents.add_resident(a.db, a.worker_id, PersonalData("Anna", "", f"Vries{n}", 1950), None)
+        ladders.record_step(a.db, a.worker_id, person.id, Ladder.PARTICIPATION, 1 + n % 6, date(2026, 11, 2))
+    sync.sync(a.db)
+    steps: list[int] = []
+    apply = sync_apply.apply_page
+    monkeypatch.setattr(sync, "apply_page", lambda db, changes: steps.append(len(changes)) or apply(db, changes))
+    sync.sync(b.db, page=sync.APP_PAGE)  # as the app's sync process does
+    assert max(steps) == sync.APP_STEP and sum(steps) > sync.APP_STEP  # a write waits for a step, not a page
+
+    def picture(laptop: Unlocked) -> set[tuple]:
+        with laptop.db.engine.connect() as connection:
+            query = text(
+                "SELECT r.id, r.family_name, r.participation_step, l.step FROM resident r "
+                "JOIN ladderstep l ON l.resident_id = r.id"
+            )
+            return {tuple(row) for row in connection.execute(query)}
+
+    assert len(picture(b)) == 30
+    assert picture(b) == picture(a)  # derived columns recomputed at every step too

@@ -19,7 +19,7 @@ import sqlite3
 import threading
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -30,6 +30,7 @@ from sqlmodel import Session
 
 from wijkwerk_tui.db import capture, migrate
 from wijkwerk_tui.db.faults import DAMAGED, kind
+from wijkwerk_tui.db.write_turn import write_turn
 from wijkwerk_tui.domain.clock import Clock, local_today, system_clock
 from wijkwerk_tui.domain.errors import DomainError
 from wijkwerk_tui.domain.hlc import HybridClock, StampError, parse
@@ -170,6 +171,7 @@ class Database:
         self.hlc = HybridClock("")
         self.actor: uuid.UUID | None = None
         self._writer = engine.execution_options(**{IMMEDIATE: True})
+        self._file = engine.dialect.name == "sqlite"  # (the hub's PostgreSQL has no file to take turns on)
 
     @property
     def encrypted(self) -> bool:
@@ -184,7 +186,11 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One unit of work: commits at the end, rolls back everything on error."""
-        with Session(self._writer, expire_on_commit=False) as session, session.begin():
+        with (
+            write_turn(self.path, BUSY_TIMEOUT_MS / 1000) if self._file else nullcontext(),
+            Session(self._writer, expire_on_commit=False) as session,
+            session.begin(),
+        ):
             session.info[capture.CAPTURE] = self
             yield session
 

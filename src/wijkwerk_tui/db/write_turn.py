@@ -1,0 +1,42 @@
+"""Writers of one database file take turns through a lock file, woken the moment it is free.
+
+SQLite makes a writer that finds the file locked sleep and retry with growing pauses (up to
+100 ms each), so a file opened while the app's sync process writes waited for the pause,
+not for the write. A `flock` wait ends as soon as the holder lets go. The turn is taken
+before SQLite's own lock, in every wijkwerk process and thread that writes; a writer that
+cannot take it in time (the lock file unwritable, a holder stuck) goes on to SQLite's lock,
+which still decides.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+POLL_S = 0.0005  # between tries while another writer has the turn
+
+
+@contextmanager
+def write_turn(path: Path, timeout_s: float) -> Iterator[None]:
+    try:
+        handle = os.open(f"{path}.write-turn", os.O_CREAT | os.O_RDWR, 0o600)
+    except OSError:
+        yield  # (a read-only folder: SQLite's lock alone)
+        return
+    try:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    break
+                time.sleep(POLL_S)
+        yield
+    finally:
+        os.close(handle)  # (closing lets go of the turn)

@@ -1,0 +1,40 @@
+"""Writers of one file take turns (db.write_turn): a second writer goes in only once the first
+lets go, and one that cannot get the turn in time goes on to SQLite's own lock."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+from wijkwerk_tui.db.write_turn import write_turn
+
+
+def test_issue17_a_second_writer_goes_in_only_after_the_first_lets_go(tmp_path: Path) -> None:
+    path = tmp_path / "w.db"
+    order: list[str] = []
+    trying = threading.Event()
+
+    def second() -> None:
+        trying.set()
+        with write_turn(path, timeout_s=5):
+            order.append("second in")
+
+    other = threading.Thread(target=second)
+    with write_turn(path, timeout_s=5):
+        other.start()
+        assert trying.wait(5)
+        time.sleep(0.05)  # (the turn held a while, with the other writer trying meanwhile)
+        order.append("first out")
+    other.join(5)
+    assert order == ["first out", "second in"]
+
+
+def test_issue17_a_writer_that_waits_too_long_goes_on_to_sqlites_lock(tmp_path: Path) -> None:
+    path = tmp_path / "w.db"
+    with write_turn(path, timeout_s=5):
+        entered = False
+        with write_turn(path, timeout_s=0.01):  # (the same thread: the first never lets go)
+            entered = True
+        assert entered
+    assert (tmp_path / "w.db.write-turn").stat().st_mode & 0o777 == 0o600
