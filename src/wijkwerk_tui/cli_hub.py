@@ -118,6 +118,8 @@ def _retention(args: argparse.Namespace) -> int:
                     f"De bewaartermijn van {years} jaar is ingesteld door {visible_line(set_by.worker)} op laptop "
                     f"{visible_line(set_by.laptop)} (ontvangen {_local(set_by.received_at)})."
                 )
+            else:
+                print(f"De bewaartermijn van {years} jaar is die van wijkwerk zelf: niemand stelde hem in.")
             _say_stale(stale)
             return 0
         if args.years != years:

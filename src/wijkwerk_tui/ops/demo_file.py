@@ -46,4 +46,5 @@ def build_or_reuse(
     for suffix in ("-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     os.replace(partial, path)
+    Path(f"{partial}.write-turn").unlink(missing_ok=True)  # (nobody writes the partial file any more)
     return path, True
