@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import threading
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 from wijkwerk_tui.db.write_turn import write_turn
+
+START = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
 
 def test_issue17_a_second_writer_goes_in_only_after_the_first_lets_go(tmp_path: Path) -> None:
@@ -38,3 +41,30 @@ def test_issue17_a_writer_that_waits_too_long_goes_on_to_sqlites_lock(tmp_path: 
             entered = True
         assert entered
     assert (tmp_path / "w.db.write-turn").stat().st_mode & 0o777 == 0o600
+
+
+def test_issue17_a_unit_of_work_takes_the_turn_before_it_writes(tmp_path: Path) -> None:
+    from wijkwerk_tui.db.engine import open_database
+    from wijkwerk_tui.store import audit
+
+    db = open_database(tmp_path / "w.db", lambda: START)
+    audit.log(db, None, "login")  # (warm: the save itself takes a few milliseconds)
+    order: list[str] = []
+    trying = threading.Event()
+
+    def save() -> None:
+        trying.set()
+        audit.log(db, None, "login")  # one transaction
+        order.append("saved")
+
+    other = threading.Thread(target=save)
+    try:
+        with write_turn(db.path, timeout_s=5):  # (as another process holds it)
+            other.start()
+            assert trying.wait(5)
+            time.sleep(0.2)
+            order.append("turn given back")
+        other.join(5)
+    finally:
+        db.close()
+    assert order == ["turn given back", "saved"]

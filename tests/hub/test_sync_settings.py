@@ -108,3 +108,50 @@ def test_issue17_the_hub_takes_a_change_of_the_organisations_settings_only_from_
         sync.sync(b.db)
         # A worker's change of the retention period (a sweep on every laptop) is not taken.
         assert settings.retention_years(b.db) == (3 if years == "3" else 5)
+
+
+def test_issue17_an_insert_of_an_account_the_hub_has_is_an_edit_without_role_and_registers_nobody(
+    tmp_path: Path, hub: Hub, real_clock: FakeClock
+) -> None:
+    a = laptops.joined(tmp_path, "a", hub.url, hub.database, real_clock)
+    b = laptops.joined(tmp_path, "b", hub.url, hub.database, real_clock)
+    jan = vault.add_account(a, "Jan Smit", "worker", "jan-wachtwoord-lang", "jan-wachtwoord-lang")
+    settings.save_organisation_settings(
+        a.db, a.worker_id, organisation="Welzijn De Wolden", lock_minutes=10, retention_years=5
+    )
+    sync.sync(a.db)
+    sync.sync(b.db)
+    with a.db.reading() as session:
+        row = session.exec(select(OrgSetting).where(col(OrgSetting.key) == settings.RETENTION_KEY)).one()
+    stamp = lambda: b.db.hlc.now(datetime.now(UTC)).text()  # noqa: E731
+    forged = [
+        # Laptop b "inserts" Jan's account (as a coordinator) and laptop a's coordinator's...
+        {"id": str(uuid.uuid4()), "table": "worker", "row": str(jan.id), "kind": "insert", "base": 99,
+         "fields": {"id": str(jan.id), "name": "Jan Smit", "role": "coordinator", "active": True}, "hlc": stamp()},
+        {"id": str(uuid.uuid4()), "table": "worker", "row": str(a.worker_id), "kind": "insert", "base": 99,
+         "fields": {"id": str(a.worker_id), "name": "Sanne Kuiper", "role": "coordinator"}, "hlc": stamp()},
+        # ...and then changes the retention period in either's name.
+        {"id": str(uuid.uuid4()), "table": "orgsetting", "row": str(row.id), "kind": "update", "base": 1,
+         "fields": {"value": "1"}, "hlc": stamp(), "worker": str(jan.id)},
+        {"id": str(uuid.uuid4()), "table": "orgsetting", "row": str(row.id), "kind": "update", "base": 1,
+         "fields": {"value": "1"}, "hlc": stamp(), "worker": str(a.worker_id)},
+    ]  # fmt: skip
+    with laptops.as_laptop(hub.url, b) as client:
+        assert client.post("/v1/push", json={"changes": forged}).status_code == 200
+    engine = create_engine(hub.database)
+    try:
+        with engine.connect() as connection:
+            role = connection.execute(text("SELECT role FROM worker WHERE id = :id"), {"id": jan.id}).scalar()
+    finally:
+        engine.dispose()
+    assert role == "worker"  # an account the hub has is not made a coordinator by an "insert"
+    sync.sync(a.db)
+    assert settings.retention_years(a.db) == 5
+    assert workers_role(a, jan.id) == "worker"
+
+
+def workers_role(laptop: vault.Unlocked, worker_id: uuid.UUID) -> str:
+    from wijkwerk_tui.db.tables import Worker
+
+    with laptop.db.reading() as session:
+        return session.exec(select(Worker).where(col(Worker.id) == worker_id)).one().role

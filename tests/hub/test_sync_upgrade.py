@@ -66,7 +66,9 @@ def test_issue17_a_laptop_joined_before_settings_and_audit_synced_sends_what_it_
     tmp_path: Path, hub: Hub, real_clock: FakeClock
 ) -> None:
     a = laptops.joined(tmp_path, "a", hub.url, hub.database, real_clock)
-    sync.sync(a.db)
+    b = laptops.joined(tmp_path, "b", hub.url, hub.database, real_clock)
+    sync.sync(b.db)
+    sync.sync(a.db)  # (a holds b's audit entries now: they are b's to send, not a's)
     # Written while these tables did not sync yet: nothing went into the outbox.
     a.db.sync_on = False
     settings.save_organisation_settings(
@@ -77,7 +79,14 @@ def test_issue17_a_laptop_joined_before_settings_and_audit_synced_sends_what_it_
     settings.set_value(a.db, sync.QUEUED_TABLES, "")  # as a laptop joined before 0018 has it
     with a.db.reading() as reading:
         own = set(reading.exec(select(col(AuditEvent.id)).where(col(AuditEvent.device_id) == a.db.device_id)))
-    assert sync.sync(a.db).pushed >= 2
+    assert sync.sync(a.db).pushed >= len(own) + 1
+    # Only its own entries (those it had sent since 0018 go again, and the hub knows them): b's
+    # would have been refused at the hub as another laptop's chain.
+    refused = (
+        "SELECT count(*) FROM hubchange h JOIN auditevent e ON e.id = h.row_id "
+        "WHERE h.table_name = 'auditevent' AND h.kind = 'lost' AND e.device_id <> :a"
+    )
+    assert _hub(hub, refused, a=a.db.device_id) == [(0,)]
     at_hub = {row[0] for row in _hub(hub, "SELECT id FROM auditevent")}
     assert own <= at_hub
     assert _hub(hub, "SELECT value FROM orgsetting WHERE key = 'retention_years'") == [("4",)]

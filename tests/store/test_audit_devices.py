@@ -129,10 +129,28 @@ def test_issue17_an_own_entry_with_its_worker_swapped_beside_an_origin_id_does_n
             anke, someone = (w.id for w in workers)
         audit.log(db, anke, "resident.view")
         assert audit.verify_chain(db).ok
+        with db.transaction() as session:  # (an own entry that came back through a copy of this laptop)
+            session.execute(text("UPDATE auditevent SET origin_worker = worker_id"))
+        assert audit.verify_chain(db).ok
         with db.transaction() as session:  # the hash still covers `anke` through origin_worker
             session.execute(
                 text("UPDATE auditevent SET worker_id = :w, origin_worker = :o"), {"w": someone.hex, "o": anke.hex}
             )
         assert not audit.verify_chain(db).ok
+    finally:
+        db.close()
+
+
+def test_issue17_a_head_noted_by_its_number_in_the_whole_file_still_counts(tmp_path: Path) -> None:
+    db = open_database(tmp_path / "a.db", frozen_clock)
+    try:
+        audit.log(db, None, "login")
+        _put(db, _chain(str(uuid.UUID(int=7)), 3))  # another laptop's, synced in
+        audit.log(db, None, "logout")
+        with db.reading() as session:
+            seq, digest = session.execute(text("SELECT seq, hash FROM auditevent ORDER BY seq DESC LIMIT 1")).one()
+        assert seq == 5 and audit.head(db) == (2, digest)
+        assert audit.extends(db, (seq, digest[:16]))  # as versions before 1 December 2026 noted it
+        assert not audit.extends(db, (seq, "0" * 16))
     finally:
         db.close()

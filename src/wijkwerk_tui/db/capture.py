@@ -139,6 +139,10 @@ def queue_everything(session: Session, db: Database, tables: Collection[str] = S
         known = select(col(SyncBase.row_id))
         waiting = select(col(Outbox.row_id)).where(col(Outbox.pushed_at).is_(None), col(Outbox.table_name) == name)
         query = select(*[table.c[c] for c in columns]).where(table.c.id.not_in(known), table.c.id.not_in(waiting))
+        if name == "auditevent":
+            # Only this laptop's own chain: the hub takes no laptop's entries from another's
+            # (and audit entries have no version kept here to tell which went up already).
+            query = query.where(table.c.device_id == db.device_id)
         batch: list[Change] = []
         for values in session.connection().execute(query):
             data = dict(zip(columns, values, strict=True))

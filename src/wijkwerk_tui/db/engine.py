@@ -187,7 +187,8 @@ class Database:
     def transaction(self) -> Iterator[Session]:
         """One unit of work: commits at the end, rolls back everything on error."""
         with (
-            write_turn(self.path, BUSY_TIMEOUT_MS / 1000) if self._file else nullcontext(),
+            # (half the busy timeout: a writer that gets no turn still waits for SQLite's lock)
+            write_turn(self.path, BUSY_TIMEOUT_MS / 2000) if self._file else nullcontext(),
             Session(self._writer, expire_on_commit=False) as session,
             session.begin(),
         ):

@@ -154,10 +154,6 @@ def _apply(
     if change.kind != "insert" and change.row_id in aliases:
         # An edit of this laptop's own "Ruinen", which the organisation knows under another id.
         change = dataclasses.replace(change, row_id=aliases[change.row_id])
-    if change.table_name == "worker" and change.kind != "insert":
-        # Accounts are each laptop's own until they travel signed (issue 18): a token holder
-        # must not make himself coordinator, or switch someone else's account off, everywhere.
-        fields = {k: v for k, v in fields.items() if k not in ("role", "active", "name")}
     if change.table_name in APPEND_ONLY and (change.kind != "insert" or _exists(connection, table, change.row_id)):
         _log(connection, device_id, change, "lost", {}, 0, now)  # an audit entry is never changed
         return 0
@@ -169,6 +165,11 @@ def _apply(
         _log(connection, device_id, change, "lost", {}, 0, now)
         return 0
     row = connection.execute(select(table).where(table.c.id == change.row_id)).first()
+    if change.table_name == "worker" and (change.kind != "insert" or row is not None):
+        # Accounts are each laptop's own until they travel signed (issue 18): a token holder
+        # must not make himself coordinator, or switch someone else's account off, everywhere
+        # (an "insert" of an account the hub has is an edit of it).
+        fields = {k: v for k, v in fields.items() if k not in ("role", "active", "name")}
     if change.kind == "erase":
         _erase(connection, device_id, change, row, now)
         return 0
@@ -191,9 +192,11 @@ def _exists(connection: Connection, table: Table, row_id: uuid.UUID) -> bool:
 def _coordinator(
     connection: Connection, worker_id: uuid.UUID | None, sent: uuid.UUID | None, lineage: set[str]
 ) -> bool:
-    """An active coordinator of the organisation, whom this laptop itself brought to the hub:
-    a laptop cannot act in the name of another laptop's coordinator. (It can still make an
-    account of its own a coordinator: accounts are signed only with issue 18.)"""
+    """An active coordinator of the organisation, whom this laptop itself brought to the hub
+    (its insert made the account, or its own account of that name became an alias of it): a
+    laptop cannot act in the name of another laptop's coordinator by id. Until accounts are
+    signed (issue 18) a laptop can still make an account of its own a coordinator, or one
+    with a coordinator's name."""
     query = select(col(Worker.role), col(Worker.active)).where(col(Worker.id) == worker_id)
     found = connection.execute(query).first() if worker_id else None
     if found is None or found.role != COORDINATOR or not found.active:
@@ -280,7 +283,10 @@ def _update(
     # The fields in conflict go out with the hub's value: the laptop that sent the other one
     # shows what the organisation has until a person chooses (both are in the conflict).
     kept = {field: getattr(row, field) for field in conflicts}
-    _log(connection, device_id, change, change.kind, {**apply, **kept}, version, now)
+    # (An "insert" of a row the hub has is logged as the edit it is: only the insert that made
+    # a row counts as bringing it, see `_coordinator`.)
+    kind = "update" if change.kind == "insert" else change.kind
+    _log(connection, device_id, change, kind, {**apply, **kept}, version, now)
     return len(conflicts)
 
 

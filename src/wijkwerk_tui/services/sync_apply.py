@@ -148,6 +148,8 @@ class _Page:
             return  # had it already (a restored laptop's own, sent again)
         if fields.get("worker_id") != sent.get("worker_id") and not fields.get("origin_worker"):
             fields["origin_worker"] = sent["worker_id"]
+        if fields.get("origin_worker") == fields.get("worker_id"):
+            fields["origin_worker"] = None  # (the hub's alias led back to this laptop's own id)
         self.new_rows[row_id] = (name, {**fields, "id": row_id})
 
     def apply(self, change: dict[str, Any]) -> None:

@@ -151,7 +151,7 @@ def verify_chain(db: Database) -> ChainReport:
             links = {""} if event.device_seq == 1 else below
             # This laptop wrote its own entries with its own worker ids: an `origin_worker` on
             # one of them would let the shown worker be swapped with the hash still right.
-            swapped = event.device_id == db.device_id and event.origin_worker is not None
+            swapped = event.device_id == db.device_id and event.origin_worker not in (None, event.worker_id)
             if event.prev_hash not in links or digest(event) != event.hash or swapped:
                 return ChainReport(count, event.seq, len(devices), forks)
             forks += event.prev_hash in parents  # a second entry going on from the same one
@@ -194,9 +194,13 @@ def extends(db: Database, noted: Head) -> bool:
     """Whether the chain still holds the entry `noted` (its hash starting with the noted digits).
     With `verify_chain` ok, that entry and everything before it are as they were then."""
     # (By its number in its laptop's chain, whichever id that laptop has now: a restored one
-    # goes on under a new id. Heads noted before 0018 used `seq`, which 0018 copied here.)
+    # goes on under a new id. Heads noted before 1 December 2026 used `seq`: the hash's digits
+    # say which entry it is.)
+    number = noted[0]
     with db.reading() as session:
-        found = session.exec(select(AuditEvent.hash).where(AuditEvent.device_seq == noted[0])).all()
+        found = session.exec(
+            select(AuditEvent.hash).where((col(AuditEvent.device_seq) == number) | (col(AuditEvent.seq) == number))
+        ).all()
     return any(value.startswith(noted[1]) for value in found)
 
 
