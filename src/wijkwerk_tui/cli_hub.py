@@ -134,7 +134,7 @@ def _retention(args: argparse.Namespace) -> int:
         if stale and not args.stale_ok:
             _say_stale(stale, file=sys.stderr)
             return 1
-        done = retention.sweep(db, who, _now())
+        done = retention.sweep(db, who, _now(), years)
         print(
             f"{counted(done, 'inwoner', 'inwoners')} geanonimiseerd; elke laptop volgt bij de volgende synchronisatie."
         )
@@ -158,7 +158,8 @@ def _say_stale(stale: list[Any], file: TextIO | None = None) -> None:
         print(f"  {device.id}  {visible_line(device.name) or '-'}  laatst gezien: {seen}", file=file)
     print(
         "Synchroniseer die laptops eerst, ontkoppel wat niet meer gebruikt wordt (wijkwerk hub revoke), of "
-        "geef --negeer-stille-laptops.",
+        "geef --negeer-stille-laptops. Een laptop die is teruggezet of gekopieerd laat zijn oude id achter "
+        "(zie 'teruggezet of gekopieerd van' bij wijkwerk hub devices): ontkoppel dat oude id.",
         file=file,
     )
 

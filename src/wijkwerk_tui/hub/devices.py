@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, func, select, update
+from sqlalchemy import Connection, Engine, select, update
 
 from wijkwerk_tui.db.sync_tables import HubDevice, HubInvite, core
 from wijkwerk_tui.domain.errors import DomainError
@@ -163,8 +163,7 @@ def rejoin(engine: Engine, token: str, new_id: str, now: datetime) -> tuple[str,
         row = _device_row(connection, token)
         if connection.execute(select(_DEVICE.c.id).where(_DEVICE.c.id == new_id)).first() is not None:
             raise NotAllowed("Deze laptop kan zich zo niet aanmelden.")
-        lately = select(func.count()).where(_DEVICE.c.copied_from == row.id, _DEVICE.c.joined_at > now - COPY_WINDOW)
-        if connection.execute(lately).scalar_one() >= COPIES_PER_DAY:
+        if _copies_lately(connection, row.id, now) >= COPIES_PER_DAY:
             # A restore or a copy is rare; a token used to make device after device is not.
             raise NotAllowed(
                 "Deze laptop is vandaag al te vaak als nieuw apparaat aangemeld. Vraag een coördinator om een "
@@ -182,6 +181,27 @@ def rejoin(engine: Engine, token: str, new_id: str, now: datetime) -> tuple[str,
             )
         )
     return token_new, epoch
+
+
+def _root(connection: Connection, device_id: str) -> str:
+    """The device this one is (through restores and copies) a copy of, first joined with a code."""
+    seen = {device_id}
+    while (up := connection.execute(select(_DEVICE.c.copied_from).where(_DEVICE.c.id == device_id)).scalar()) and (
+        up not in seen
+    ):
+        seen.add(up)
+        device_id = up
+    return device_id
+
+
+def _copies_lately(connection: Connection, device_id: str, now: datetime) -> int:
+    """New devices made from this one's line (its root and every copy of it) in the last day: a
+    copy's own token must not make five more, and so on."""
+    root = _root(connection, device_id)
+    recent = connection.execute(
+        select(_DEVICE.c.id).where(_DEVICE.c.copied_from.is_not(None), _DEVICE.c.joined_at > now - COPY_WINDOW)
+    ).scalars()
+    return sum(1 for copy in recent if _root(connection, copy) == root)
 
 
 def revoke(engine: Engine, device_id: str, now: datetime) -> bool:

@@ -15,17 +15,18 @@ from sqlalchemy import select, text
 from sqlmodel import col
 
 from wijkwerk_tui.db.engine import Database
-from wijkwerk_tui.db.sync_tables import HubChange, HubDevice, core
+from wijkwerk_tui.db.sync_tables import HubChange, HubDevice, HubField, core
 from wijkwerk_tui.db.tables import OrgSetting, Resident, Worker
 from wijkwerk_tui.domain import retention
 from wijkwerk_tui.domain.clock import LOCAL_ZONE
+from wijkwerk_tui.domain.errors import DomainError
 from wijkwerk_tui.hub import merge
 from wijkwerk_tui.queries.retention import expired_query
 from wijkwerk_tui.store import settings
 
 # A laptop not seen for this long may hold contacts the hub has never seen: the sweep waits.
 STALE_AFTER = timedelta(days=14)
-_CHANGE, _DEVICE = core(HubChange), core(HubDevice)
+_CHANGE, _DEVICE, _FIELD = core(HubChange), core(HubDevice), core(HubField)
 
 
 @dataclass(frozen=True)
@@ -38,18 +39,24 @@ class SetBy:
 
 
 def period_set_by(db: Database) -> SetBy | None:
+    """The last change of the value that applied (its field's stamp), else the row's insert;
+    not a laptop's value that met the hub's in a conflict (logged, but it did not apply)."""
     with db.engine.connect() as connection:
         row_id = connection.execute(
             select(col(OrgSetting.id)).where(col(OrgSetting.key) == settings.RETENTION_KEY)
         ).scalar()
         if row_id is None:
             return None
-        last = connection.execute(
-            select(_CHANGE.c.worker_id, _CHANGE.c.device_id, _CHANGE.c.received_at)
-            .where(_CHANGE.c.row_id == row_id, _CHANGE.c.kind.in_(("insert", "update")))
-            .order_by(_CHANGE.c.seq.desc())
-            .limit(1)
-        ).first()
+        of_row = select(_CHANGE.c.worker_id, _CHANGE.c.device_id, _CHANGE.c.received_at).where(
+            _CHANGE.c.row_id == row_id
+        )
+        stamp = connection.execute(
+            select(_FIELD.c.hlc).where(
+                _FIELD.c.table_name == "orgsetting", _FIELD.c.row_id == row_id, _FIELD.c.field == "value"
+            )
+        ).scalar()
+        which = _CHANGE.c.hlc == stamp if stamp else _CHANGE.c.kind == "insert"
+        last = connection.execute(of_row.where(which).order_by(_CHANGE.c.seq.desc()).limit(1)).first()
         if last is None:
             return None
         worker = connection.execute(select(col(Worker.name)).where(col(Worker.id) == last.worker_id)).scalar()
@@ -77,12 +84,15 @@ def expired(db: Database, now: datetime) -> list[uuid.UUID]:
         return list(connection.execute(query).scalars())
 
 
-def sweep(db: Database, coordinator: Worker, now: datetime) -> int:
+def sweep(db: Database, coordinator: Worker, now: datetime, years: int) -> int:
     """Anonymise them at the hub, in one transaction that takes turns with the laptops' pushes;
-    each laptop takes the erasures in at its next sync."""
-    cutoff = retention.expiry_cutoff(now.astimezone(LOCAL_ZONE).date(), settings.retention_years(db))
+    each laptop takes the erasures in at its next sync. `years`: the term the operator
+    confirmed; a push that changed it meanwhile stops the sweep."""
+    cutoff = retention.expiry_cutoff(now.astimezone(LOCAL_ZONE).date(), years)
     with db.engine.begin() as connection:
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": merge.PUSH_LOCK})
+        if settings.retention_years(db) != years:  # (read after the lock: no push is half-way)
+            raise DomainError("De bewaartermijn is net veranderd. Kijk opnieuw (zonder --yes) wat er zou gebeuren.")
         query = expired_query(cutoff, last_from_contacts=True)
         rows = list(connection.execute(query))  # plain rows: `_erase` reads id, version, anonymised_at
         for resident in rows:
