@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -82,15 +83,7 @@ def test_issue17_two_laptops_set_up_with_other_names_give_one_conflict_a_coordin
 def test_issue17_the_hub_takes_a_change_of_the_organisations_settings_only_from_a_coordinator(
     tmp_path: Path, hub: Hub, real_clock: FakeClock
 ) -> None:
-    a = laptops.joined(tmp_path, "a", hub.url, hub.database, real_clock)
-    b = laptops.joined(tmp_path, "b", hub.url, hub.database, real_clock)
-    jan = vault.add_account(a, "Jan Smit", "worker", "jan-wachtwoord-lang", "jan-wachtwoord-lang")
-    settings.save_organisation_settings(
-        a.db, a.worker_id, organisation="Welzijn De Wolden", lock_minutes=10, retention_years=5
-    )
-    sync.sync(a.db)
-    with a.db.reading() as session:
-        row = session.exec(select(OrgSetting).where(col(OrgSetting.key) == settings.RETENTION_KEY)).one()
+    a, b, jan, row = _term_of_five_with_a_worker_jan(tmp_path, hub, real_clock)
     # Laptop b claims laptop a's coordinator: a worker it never registered at the hub.
     for sender, worker, years in ((a, jan.id, "1"), (b, a.worker_id, "2"), (a, a.worker_id, "3")):
         forged = {
@@ -113,16 +106,8 @@ def test_issue17_the_hub_takes_a_change_of_the_organisations_settings_only_from_
 def test_issue17_an_insert_of_an_account_the_hub_has_is_an_edit_without_role_and_registers_nobody(
     tmp_path: Path, hub: Hub, real_clock: FakeClock
 ) -> None:
-    a = laptops.joined(tmp_path, "a", hub.url, hub.database, real_clock)
-    b = laptops.joined(tmp_path, "b", hub.url, hub.database, real_clock)
-    jan = vault.add_account(a, "Jan Smit", "worker", "jan-wachtwoord-lang", "jan-wachtwoord-lang")
-    settings.save_organisation_settings(
-        a.db, a.worker_id, organisation="Welzijn De Wolden", lock_minutes=10, retention_years=5
-    )
-    sync.sync(a.db)
+    a, b, jan, row = _term_of_five_with_a_worker_jan(tmp_path, hub, real_clock)
     sync.sync(b.db)
-    with a.db.reading() as session:
-        row = session.exec(select(OrgSetting).where(col(OrgSetting.key) == settings.RETENTION_KEY)).one()
     stamp = lambda: b.db.hlc.now(datetime.now(UTC)).text()  # noqa: E731
     forged = [
         # Laptop b "inserts" Jan's account (as a coordinator) and laptop a's coordinator's...
@@ -155,3 +140,20 @@ def workers_role(laptop: vault.Unlocked, worker_id: uuid.UUID) -> str:
 
     with laptop.db.reading() as session:
         return session.exec(select(Worker).where(col(Worker.id) == worker_id)).one().role
+
+
+def _term_of_five_with_a_worker_jan(
+    tmp_path: Path, hub: Hub, clock: FakeClock
+) -> tuple[vault.Unlocked, vault.Unlocked, Any, OrgSetting]:
+    """Laptops a and b; on a a worker Jan and a retention term of 5 years, synced up. Returns
+    the laptops, Jan's account and the term's row."""
+    a = laptops.joined(tmp_path, "a", hub.url, hub.database, clock)
+    b = laptops.joined(tmp_path, "b", hub.url, hub.database, clock)
+    jan = vault.add_account(a, "Jan Smit", "worker", "jan-wachtwoord-lang", "jan-wachtwoord-lang")
+    settings.save_organisation_settings(
+        a.db, a.worker_id, organisation="Welzijn De Wolden", lock_minutes=10, retention_years=5
+    )
+    sync.sync(a.db)
+    with a.db.reading() as session:
+        row = session.exec(select(OrgSetting).where(col(OrgSetting.key) == settings.RETENTION_KEY)).one()
+    return a, b, jan, row
