@@ -20,6 +20,7 @@ from wijkwerk_tui.domain.ladders import Ladder
 from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.hub import devices
 from wijkwerk_tui.hub.serve import hub_engine
+from wijkwerk_tui.queries import search
 from wijkwerk_tui.security.vault import Unlocked
 from wijkwerk_tui.services import privacy, sync
 from wijkwerk_tui.store import areas, ladders, residents, workers
@@ -392,13 +393,16 @@ def test_issue17_the_app_takes_a_page_in_small_steps_and_ends_with_the_same_data
     from wijkwerk_tui.services import sync_apply
 
     a, b = _joined(tmp_path, "a", hub, real_clock), _joined(tmp_path, "b", hub, real_clock)
+    sync.sync(b.db)  # joined: from now on each step recomputes what it touched
     for n in range(30):
         person = residents.add_resident(a.db, a.worker_id, PersonalData("Anna", "", f"Vries{n}", 1950), None)
         ladders.record_step(a.db, a.worker_id, person.id, Ladder.PARTICIPATION, 1 + n % 6, date(2026, 11, 2))
     sync.sync(a.db)
     steps: list[int] = []
     apply = sync_apply.apply_page
-    monkeypatch.setattr(sync, "apply_page", lambda db, changes: steps.append(len(changes)) or apply(db, changes))
+    monkeypatch.setattr(
+        sync, "apply_page", lambda db, changes, derive: steps.append(len(changes)) or apply(db, changes, derive)
+    )
     sync.sync(b.db, page=sync.APP_PAGE)  # as the app's sync process does
     assert max(steps) == sync.APP_STEP and sum(steps) > sync.APP_STEP  # a write waits for a step, not a page
 
@@ -412,3 +416,59 @@ def test_issue17_the_app_takes_a_page_in_small_steps_and_ends_with_the_same_data
 
     assert len(picture(b)) == 30
     assert picture(b) == picture(a)  # derived columns recomputed at every step too
+
+
+def _derived(laptop: Unlocked) -> dict[uuid.UUID, tuple]:
+    with laptop.db.engine.connect() as connection:
+        query = text(
+            "SELECT id, search_key, name_key, participation_step, support_step, last_contact_on FROM resident "
+            "WHERE deleted_at IS NULL"
+        )
+        return {uuid.UUID(str(row[0])): tuple(row[1:]) for row in connection.execute(query)}
+
+
+def test_issue17_a_joining_laptop_works_out_derived_columns_once_even_when_cut_off(
+    tmp_path: Path, hub: Hub, real_clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wijkwerk_tui.services import sync_apply
+    from wijkwerk_tui.store.contacts import ContactData, add_contact
+
+    a = _joined(tmp_path, "a", hub, real_clock)
+    people = []
+    for n in range(12):
+        person = residents.add_resident(a.db, a.worker_id, PersonalData("Anna", "", f"Vries{n}", 1950), None)
+        ladders.record_step(a.db, a.worker_id, person.id, Ladder.PARTICIPATION, 1 + n % 6, date(2026, 10, 1))
+        ladders.record_step(a.db, a.worker_id, person.id, Ladder.PARTICIPATION, 1 + (n + 2) % 6, date(2026, 11, 1))
+        ladders.record_step(a.db, a.worker_id, person.id, Ladder.SUPPORT, 1 + n % 5, date(2026, 11, 2))
+        add_contact(a.db, a.worker_id, person.id, ContactData(date(2026, 11, 3 + n % 4)))
+        people.append(person)
+    privacy.erase_resident(a.db, a.worker_id, people[0].id)
+    sync.sync(a.db)
+    b = _joined(tmp_path, "b", hub, real_clock)
+    per_page: list[int] = []
+    recompute = sync_apply._recompute
+    monkeypatch.setattr(
+        sync_apply,
+        "_recompute",
+        lambda session, db, touched: per_page.append(len(touched)) or recompute(session, db, touched),
+    )
+    pages: list[int] = []
+    apply = sync_apply.apply_page
+
+    def cut_off(db, changes, derive):  # type: ignore[no-untyped-def]
+        if len(pages) == 2:
+            raise KeyboardInterrupt  # the laptop closed in the middle of its first sync
+        pages.append(len(changes))
+        return apply(db, changes, derive)
+
+    monkeypatch.setattr(sync, "apply_page", cut_off)
+    with pytest.raises(KeyboardInterrupt):
+        sync.sync(b.db, page=7)
+    assert pages == [7, 7]
+    assert _derived(b) != _derived(a)  # not worked out yet: the next sync does it
+    monkeypatch.setattr(sync, "apply_page", apply)
+    sync.sync(b.db, page=7)
+    assert per_page == []  # not page by page: once, at the end
+    assert _derived(b) == _derived(a)
+    assert len(_derived(b)) == 12 and _derived(b)[people[1].id][2:] == (4, 2, date(2026, 11, 4).isoformat())
+    assert [r.id for r in search.search_residents(b.db, "vries5", limit=5)] == [people[5].id]

@@ -14,6 +14,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -27,7 +28,7 @@ from wijkwerk_tui.db.engine import HUB_URL, Database
 from wijkwerk_tui.db.sync_codec import SYNCED, CodecError
 from wijkwerk_tui.db.sync_tables import Outbox
 from wijkwerk_tui.domain.errors import DomainError, ValidationError
-from wijkwerk_tui.services.sync_apply import CURSOR, apply_page, mirror_conflicts
+from wijkwerk_tui.services.sync_apply import CURSOR, RECOMPUTE_ALL, apply_page, mirror_conflicts, recompute_all
 from wijkwerk_tui.store import audit, settings
 from wijkwerk_tui.store.access import require_role
 
@@ -149,6 +150,7 @@ def join(db: Database, actor: Any, url: str, code: str, name: str) -> int:
         settings.put(session, HUB_TOKEN, str(answer["token"]))
         settings.put(session, HUB_EPOCH, str(answer["epoch"]))
         settings.put(session, CURSOR, "0")
+        settings.put(session, RECOMPUTE_ALL, "1")
         settings.put(session, QUEUED_TABLES, json.dumps(sorted(SYNCED)))
         db.sync_on = True
         queued = capture.queue_everything(session, db)
@@ -220,19 +222,35 @@ def _push_or_restamp(db: Database, client: httpx.Client) -> tuple[int, int]:
 
 def pull(db: Database, client: httpx.Client, page: int = PULL_PAGE) -> int:
     taken = 0
-    while True:
-        after = settings.get(db, CURSOR, "0") or "0"
-        answer = hub_call(client, "GET", "/v1/pull", params={"after": after, "limit": page})
-        changes = answer.get("changes") or []
-        step = APP_STEP if page <= APP_PAGE else len(changes) or 1
-        for start in range(0, len(changes), step):
-            apply_page(db, changes[start : start + step])  # (each step moves the cursor: safe to cut off)
-            if step == APP_STEP:
-                time.sleep(APP_PAUSE_S)
-        taken += len(changes)
-        if not answer.get("more"):
-            mirror_conflicts(db, answer.get("conflicten") or [])
-            return taken
+    joining = bool(settings.get(db, RECOMPUTE_ALL))  # (derived columns once, at the end)
+    fetcher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wijkwerk-pull")
+    try:
+        coming = fetcher.submit(_changes_after, client, settings.get(db, CURSOR, "0") or "0", page)
+        while True:
+            answer = coming.result()
+            changes = answer.get("changes") or []
+            more = bool(answer.get("more")) and bool(changes)
+            if more:
+                # The next page travels while this one is taken in: the hub reads it meanwhile.
+                coming = fetcher.submit(_changes_after, client, str(max(int(c["seq"]) for c in changes)), page)
+            step = APP_STEP if page <= APP_PAGE else len(changes) or 1
+            for start in range(0, len(changes), step):
+                # (each step moves the cursor: safe to cut off)
+                apply_page(db, changes[start : start + step], derive=not joining)
+                if step == APP_STEP:
+                    time.sleep(APP_PAUSE_S)
+            taken += len(changes)
+            if not more:
+                if joining:
+                    recompute_all(db)
+                mirror_conflicts(db, answer.get("conflicten") or [])
+                return taken
+    finally:
+        fetcher.shutdown(wait=True)  # (a page on its way when taking one in failed: let it land)
+
+
+def _changes_after(client: httpx.Client, after: str, page: int) -> Any:
+    return hub_call(client, "GET", "/v1/pull", params={"after": after, "limit": page})
 
 
 _RUNNING = threading.Lock()  # one sync at a time in this process (the timer and F5 may meet)

@@ -15,12 +15,12 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, update
+from sqlalchemy import bindparam, delete, insert, update
 from sqlmodel import Session, col, select
 
 from wijkwerk_tui.db import capture, erasure
 from wijkwerk_tui.db.engine import HUB_CLOCK, Database
-from wijkwerk_tui.db.sync_codec import APPEND_ONLY, SYNCED, UNIQUE_NAMES, CodecError, decode_fields
+from wijkwerk_tui.db.sync_codec import APPEND_ONLY, SYNCED, UNIQUE_NAMES, CodecError, decode_fields, read_uuid
 from wijkwerk_tui.db.sync_tables import HubConflict, Outbox, SyncBase, core
 from wijkwerk_tui.db.tables import Area, Resident
 from wijkwerk_tui.domain import hlc
@@ -29,6 +29,10 @@ from wijkwerk_tui.domain.names import PersonalData, phonetic_key, search_key
 from wijkwerk_tui.store import contacts, erased, ladders, settings
 
 CURSOR = "hub.cursor"  # setting: the last change of the hub's log this laptop took in
+# Setting: a joining laptop takes the whole organisation in, a child table after its residents:
+# their derived columns are worked out once at the end (`recompute_all`) instead of once per
+# page that touches them (a resident a dozen times). Kept until that pass completes.
+RECOMPUTE_ALL = "hub.recompute_all"
 ALIASES = settings.HUB_ALIASES_KEY
 _REFERENCES = {"area_id", "from_area_id", "to_area_id", "worker_id", "created_by"}
 # Rows per statement. sqlcipher3 holds the GIL for a whole statement, and the app's search
@@ -57,8 +61,9 @@ def _waiting_fields(session: Session, row_ids: list[uuid.UUID]) -> dict[uuid.UUI
 _LOCAL_DEFAULTS = {"version": 1, "search_key": "", "name_key": "", "passphrase_hash": ""}
 
 
-def apply_page(db: Database, changes: list[dict[str, Any]]) -> int:
-    """Take in one page; returns the new cursor."""
+def apply_page(db: Database, changes: list[dict[str, Any]], derive: bool = True) -> int:
+    """Take in one page; returns the new cursor. `derive`: recompute the derived columns of the
+    residents it touched (else `recompute_all` does, after the last page)."""
     cursor = int(settings.get(db, CURSOR, "0") or 0)
     if not changes:
         return cursor
@@ -78,7 +83,8 @@ def apply_page(db: Database, changes: list[dict[str, Any]]) -> int:
             latest = change["hlc"]
             cursor = max(cursor, int(change["seq"]))
         page.flush_new()
-        _recompute(session, db, page.touched)
+        if derive:
+            _recompute(session, db, page.touched)
         settings.put(session, CURSOR, str(cursor))
         settings.put(session, ALIASES, json.dumps({str(k): str(v) for k, v in aliases.items()}))
         if latest:
@@ -95,11 +101,11 @@ class _Page:
         self, session: Session, db: Database, changes: list[dict[str, Any]], aliases: dict[uuid.UUID, uuid.UUID]
     ) -> None:
         self.session, self.db, self.aliases = session, db, aliases
-        self.waiting = _waiting_fields(session, list({uuid.UUID(c["row"]) for c in changes}))
+        self.waiting = _waiting_fields(session, list({read_uuid(c["row"]) for c in changes}))
         # This laptop's own new rows coming back: it has them as they were sent (nothing to load).
         self.echoes = _echoes(session, changes, db.device_id)
         # (Its later edits in the same page still need the row: only the inserts are skipped.)
-        unsent = [c for c in changes if not (c["kind"] == "insert" and uuid.UUID(c["row"]) in self.echoes)]
+        unsent = [c for c in changes if not (c["kind"] == "insert" and read_uuid(c["row"]) in self.echoes)]
         self.rows = _preload(session, unsent, aliases)
         self.bases = _bases(session, changes)
         self.touched: set[uuid.UUID] = set()
@@ -154,7 +160,7 @@ class _Page:
 
     def apply(self, change: dict[str, Any]) -> None:
         name, kind = change["table"], change["kind"]
-        row_id = uuid.UUID(change["row"])
+        row_id = read_uuid(change["row"])
         if kind == "alias":
             # The hub already had this area (or worker) from another laptop: ours is the same one.
             hub_id = uuid.UUID(change["fields"]["to"])
@@ -228,7 +234,7 @@ def _echoes(session: Session, changes: list[dict[str, Any]], device_id: str) -> 
     by_table: dict[str, list[uuid.UUID]] = {}
     for change in changes:
         if change["kind"] == "insert" and change.get("device") == device_id and change["table"] in SYNCED:
-            by_table.setdefault(change["table"], []).append(uuid.UUID(change["row"]))
+            by_table.setdefault(change["table"], []).append(read_uuid(change["row"]))
     found: set[uuid.UUID] = set()
     for name, ids in by_table.items():
         table = core(SYNCED[name])
@@ -245,7 +251,7 @@ def _preload(
     wanted: dict[str, set[uuid.UUID]] = {}
     for change in changes:
         if change["table"] in SYNCED:
-            row_id = uuid.UUID(change["row"])
+            row_id = read_uuid(change["row"])
             wanted.setdefault(change["table"], set()).add(aliases.get(row_id, row_id))
     found: dict[uuid.UUID, Any] = {}
     for name, ids in wanted.items():
@@ -260,7 +266,7 @@ def _preload(
 
 def _bases(session: Session, changes: list[dict[str, Any]]) -> dict[uuid.UUID, SyncBase]:
     """The base versions of the page's rows this laptop has, in a few queries."""
-    ids = list({uuid.UUID(c["row"]) for c in changes})
+    ids = list({read_uuid(c["row"]) for c in changes})
     found: dict[uuid.UUID, SyncBase] = {}
     for start in range(0, len(ids), capture.CHUNK):
         query = select(SyncBase).where(col(SyncBase.row_id).in_(ids[start : start + capture.CHUNK]))
@@ -299,6 +305,61 @@ def _recompute(session: Session, db: Database, touched: set[uuid.UUID]) -> None:
     live = list(
         session.exec(select(Resident).where(col(Resident.id).in_(list(touched)), col(Resident.deleted_at).is_(None)))
     )
+    _derive(session, db, live)
+
+
+def recompute_all(db: Database) -> int:
+    """Every live resident's derived columns (search keys, ladder caches, last contact) after a
+    join, a part per transaction (each part read and written in one, short write turns for the
+    app); the mark (`RECOMPUTE_ALL`) goes with the last part. Plain rows, no ORM: a joining
+    laptop has the whole organisation to go through. Returns how many."""
+    table = core(Resident)
+    personal = [table.c[f] for f in PersonalData.__dataclass_fields__]
+    derived = ["search_key", "name_key", *ladders.CACHE_COLUMNS.values(), "last_contact_on"]
+    # (as every bulk update here: the row's version goes up, so a form opened before sees it)
+    write = (
+        update(table)
+        .where(table.c.pk == bindparam("_pk"))
+        .values(version=table.c.version + 1, **{name: bindparam(f"_{name}") for name in derived})
+    )
+    after, done = -1, 0
+    while True:
+        with db.transaction() as session:
+            session.info[capture.CAPTURE] = None  # derived columns are not sent
+            areas = {a.id: a.name for a in session.exec(select(Area))}
+            query = (
+                select(table.c.pk, table.c.id, table.c.area_id, table.c.anonymised_at, *personal)
+                .add_columns(*[table.c[name] for name in derived])
+                .where(table.c.pk > after, table.c.deleted_at.is_(None))
+                .order_by(table.c.pk)
+                .limit(RECOMPUTE_PART)
+            )
+            part = session.execute(query).all()
+            ids = [row.id for row in part]
+            current, last = ladders.current_steps(session, ids), contacts.last_contact_days(session, ids)
+            values = []
+            for row in part:
+                search, name = row.search_key, row.name_key  # (kept as they are once erased)
+                if row.anonymised_at is None:
+                    data = PersonalData(**{f: getattr(row, f) for f in PersonalData.__dataclass_fields__})
+                    search = search_key(data, areas.get(row.area_id, "") if row.area_id else "")
+                    name = phonetic_key(row.family_name)
+                steps = [current.get((row.id, code)) for code in ladders.CACHE_COLUMNS]
+                new = (search, name, *steps, last.get(row.id))
+                if new != tuple(getattr(row, column) for column in derived):
+                    values.append({"_pk": row.pk, **{f"_{k}": v for k, v in zip(derived, new, strict=True)}})
+            _in_chunks(session, write, values)
+            done += len(part)
+            if len(part) < RECOMPUTE_PART:
+                settings.put(session, RECOMPUTE_ALL, "")
+                return done
+            after = part[-1].pk
+
+
+RECOMPUTE_PART = 2000  # residents per transaction in `recompute_all`
+
+
+def _derive(session: Session, db: Database, live: list[Resident]) -> None:
     areas = {a.id: a.name for a in session.exec(select(Area))}
     for start in range(0, len(live), WRITE_CHUNK):  # written a part at a time (WRITE_CHUNK)
         part = live[start : start + WRITE_CHUNK]

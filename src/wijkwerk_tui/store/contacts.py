@@ -127,17 +127,24 @@ def refresh_last_contacts(
     when the caller has them)."""
     wanted = list(resident_ids)
     residents = loaded if loaded is not None else get_live_many(session, Resident, wanted, "Inwoner")
-    last: dict[uuid.UUID, date] = {}
-    for start in range(0, len(wanted), CHUNK):
-        query = (
-            select(Contact.resident_id, func.max(Contact.contact_on))
-            .where(col(Contact.resident_id).in_(wanted[start : start + CHUNK]), col(Contact.deleted_at).is_(None))
-            .group_by(col(Contact.resident_id))
-        )
-        last.update({rid: day for rid, day in session.exec(query) if rid is not None})
+    last = last_contact_days(session, wanted)
     for rid, resident in residents.items():
         resident.last_contact_on = last.get(rid)
         session.add(touch(db, resident))
+
+
+def last_contact_days(session: Session, wanted: list[uuid.UUID] | None) -> dict[uuid.UUID, date]:
+    """Resident -> day of the last contact, for these residents or (None) for everyone."""
+    last: dict[uuid.UUID, date] = {}
+    parts = [None] if wanted is None else [wanted[start : start + CHUNK] for start in range(0, len(wanted), CHUNK)]
+    for part in parts:
+        query = select(Contact.resident_id, func.max(Contact.contact_on)).where(col(Contact.deleted_at).is_(None))
+        if part is not None:
+            query = query.where(col(Contact.resident_id).in_(part))
+        last.update(
+            {rid: day for rid, day in session.exec(query.group_by(col(Contact.resident_id))) if rid is not None}
+        )
+    return last
 
 
 def for_resident(db: Database, resident_id: uuid.UUID, limit: int = 100) -> list[Contact]:

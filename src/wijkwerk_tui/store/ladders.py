@@ -124,20 +124,31 @@ def _refresh_caches(
         for resident_id, ladder in pairs:
             _refresh_cache(session, touch(db, residents[resident_id]), ladder)
         return
-    latest: dict[tuple[uuid.UUID, str], int] = {}
-    wanted = list({resident_id for resident_id, _ladder in pairs})
-    for start in range(0, len(wanted), CHUNK):
-        query = (
-            select(LadderStep.resident_id, LadderStep.ladder, LadderStep.step)
-            .where(col(LadderStep.resident_id).in_(wanted[start : start + CHUNK]), col(LadderStep.deleted_at).is_(None))
-            .order_by(col(LadderStep.measured_on), col(LadderStep.created_at))
-        )
-        for resident_id, ladder_code, step in session.exec(query):
-            latest[(resident_id, ladder_code)] = step  # the last by date wins, as in `_live_history`
+    latest = current_steps(session, list({resident_id for resident_id, _ladder in pairs}))
     for resident_id, ladder in pairs:
         resident = touch(db, residents[resident_id])
         setattr(resident, _CACHE_COLUMN[ladder], latest.get((resident_id, ladder.value)))
         session.add(resident)
+
+
+def current_steps(session: Session, wanted: list[uuid.UUID] | None) -> dict[tuple[uuid.UUID, str], int]:
+    """(resident, ladder code) -> current step, for these residents or (None) for everyone."""
+    latest: dict[tuple[uuid.UUID, str], int] = {}
+    parts = [None] if wanted is None else [wanted[start : start + CHUNK] for start in range(0, len(wanted), CHUNK)]
+    for part in parts:
+        query = select(LadderStep.resident_id, LadderStep.ladder, LadderStep.step).where(
+            col(LadderStep.deleted_at).is_(None)
+        )
+        if part is not None:
+            query = query.where(col(LadderStep.resident_id).in_(part))
+        for resident_id, ladder_code, step in session.exec(
+            query.order_by(col(LadderStep.measured_on), col(LadderStep.created_at))
+        ):
+            latest[(resident_id, ladder_code)] = step  # the last by date wins, as in `_live_history`
+    return latest
+
+
+CACHE_COLUMNS = {ladder.value: column for ladder, column in _CACHE_COLUMN.items()}
 
 
 def delete_step(db: Database, actor: uuid.UUID | None, step_id: uuid.UUID) -> None:
