@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from typing import TypeVar
+from typing import Any, TypeVar
 
+from sqlalchemy import Select
 from sqlmodel import Session, col
 
 from wijkwerk_tui.db.engine import Database
@@ -46,6 +47,14 @@ def get_live(session: Session, model: type[Live], row_id: uuid.UUID, what: str) 
 
 
 CHUNK = 500  # ids per IN (...): well under SQLite's limit on bound parameters
+
+
+def in_parts(wanted: list[uuid.UUID] | Select[Any] | None) -> list[list[uuid.UUID] | Select[Any] | None]:
+    """What goes into `IN (...)` a query at a time: ids a CHUNK at a time; a query of ids, or
+    nothing (everyone), whole."""
+    if isinstance(wanted, list):
+        return [wanted[start : start + CHUNK] for start in range(0, len(wanted), CHUNK)]
+    return [wanted]
 
 
 def get_live_many(session: Session, model: type[Live], ids: Iterable[uuid.UUID], what: str) -> dict[uuid.UUID, Live]:

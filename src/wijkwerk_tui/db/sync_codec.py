@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import uuid
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -138,40 +139,88 @@ def read_uuid(text: str) -> uuid.UUID:
 
 def decode(name: str, field: str, raw: Any) -> Any:
     """A JSON value back into what its column holds; CodecError when it does not fit."""
-    kind, nullable, length = _column(name, field)
-    if raw is None:
-        if not nullable:
-            raise CodecError(f"{name}.{field} may not be empty")
-        return None
-    try:
-        if kind == "uuid":
-            return read_uuid(str(raw))
-        if kind == "moment":
-            moment = datetime.fromisoformat(str(raw))
-            if moment.tzinfo is None:
-                raise CodecError(f"{name}.{field}: time without zone")
-            return moment
-        if kind == "date":
-            return date.fromisoformat(str(raw))
-        if kind == "bool":
-            if not isinstance(raw, bool):
-                raise CodecError(f"{name}.{field}: not a boolean")
-            return raw
-        if kind == "int":
-            if isinstance(raw, bool) or not isinstance(raw, int) or not -(2**31) <= raw < 2**31:
-                raise CodecError(f"{name}.{field}: not a whole number")
-            return raw
-        if not isinstance(raw, str):
-            raise CodecError(f"{name}.{field}: not text")
-        if length is not None and len(raw) > length:
-            raise CodecError(f"{name}.{field}: too long")
-        # Another laptop's text reaches this terminal: no escape sequences, no bidi tricks.
-        return without_controls(raw) if length is not None else clean_note(raw)
-    except (TypeError, ValueError) as error:
-        if isinstance(error, CodecError):
-            raise
-        raise CodecError(f"{name}.{field}: unreadable value") from None
+    return _decoder(name, field)(raw)
 
 
 def decode_fields(name: str, fields: dict[str, Any]) -> dict[str, Any]:
-    return {field: decode(name, field, raw) for field, raw in fields.items()}
+    known = _DECODERS.setdefault(name, {})
+    out = {}
+    for field, raw in fields.items():
+        read = known.get(field)
+        if read is None:
+            read = known[field] = _decoder(name, field)  # (CodecError for an unknown field)
+        out[field] = read(raw)
+    return out
+
+
+_DECODERS: dict[str, dict[str, Callable[[Any], Any]]] = {}  # table -> field -> its reader
+
+
+def _decoder(name: str, field: str) -> Callable[[Any], Any]:
+    """The reader of one column's values, made once: a joining laptop reads millions."""
+    kind, nullable, length = _column(name, field)
+    convert = _CONVERTERS[kind](f"{name}.{field}", length)
+
+    def read(raw: Any) -> Any:
+        if raw is None:
+            if not nullable:
+                raise CodecError(f"{name}.{field} may not be empty")
+            return None
+        try:
+            return convert(raw)
+        except CodecError:
+            raise
+        except (TypeError, ValueError):
+            raise CodecError(f"{name}.{field}: unreadable value") from None
+
+    return read
+
+
+def _moment(what: str, _length: int | None) -> Callable[[Any], Any]:
+    def convert(raw: Any) -> datetime:
+        moment = datetime.fromisoformat(str(raw))
+        if moment.tzinfo is None:
+            raise CodecError(f"{what}: time without zone")
+        return moment
+
+    return convert
+
+
+def _bool(what: str, _length: int | None) -> Callable[[Any], Any]:
+    def convert(raw: Any) -> bool:
+        if not isinstance(raw, bool):
+            raise CodecError(f"{what}: not a boolean")
+        return raw
+
+    return convert
+
+
+def _int(what: str, _length: int | None) -> Callable[[Any], Any]:
+    def convert(raw: Any) -> int:
+        if isinstance(raw, bool) or not isinstance(raw, int) or not -(2**31) <= raw < 2**31:
+            raise CodecError(f"{what}: not a whole number")
+        return raw
+
+    return convert
+
+
+def _text(what: str, length: int | None) -> Callable[[Any], Any]:
+    def convert(raw: Any) -> str:
+        if not isinstance(raw, str):
+            raise CodecError(f"{what}: not text")
+        if length is not None and len(raw) > length:
+            raise CodecError(f"{what}: too long")
+        # Another laptop's text reaches this terminal: no escape sequences, no bidi tricks.
+        return without_controls(raw) if length is not None else clean_note(raw)
+
+    return convert
+
+
+_CONVERTERS: dict[str, Callable[[str, int | None], Callable[[Any], Any]]] = {
+    "uuid": lambda _what, _length: lambda raw: read_uuid(str(raw)),
+    "moment": _moment,
+    "date": lambda _what, _length: lambda raw: date.fromisoformat(str(raw)),
+    "bool": _bool,
+    "int": _int,
+    "text": _text,
+}

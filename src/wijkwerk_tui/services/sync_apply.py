@@ -15,10 +15,11 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, update
+from sqlalchemy import bindparam, delete, update
 from sqlmodel import Session, col, select
 
 from wijkwerk_tui.db import capture, erasure
+from wijkwerk_tui.db.bulk import insert_many, present
 from wijkwerk_tui.db.engine import HUB_CLOCK, Database
 from wijkwerk_tui.db.sync_codec import APPEND_ONLY, SYNCED, UNIQUE_NAMES, CodecError, decode_fields, read_uuid
 from wijkwerk_tui.db.sync_tables import HubConflict, Outbox, SyncBase, core
@@ -47,6 +48,8 @@ def _in_chunks(session: Session, statement: Any, rows: list[dict[str, Any]]) -> 
 
 def _waiting_fields(session: Session, row_ids: list[uuid.UUID]) -> dict[uuid.UUID, set[str]]:
     waiting: dict[uuid.UUID, set[str]] = {}
+    if session.exec(select(Outbox.seq).where(col(Outbox.pushed_at).is_(None)).limit(1)).first() is None:
+        return waiting  # (nothing waits: the common case after the push)
     for start in range(0, len(row_ids), capture.CHUNK):
         query = select(Outbox.row_id, Outbox.kind, Outbox.fields).where(
             col(Outbox.row_id).in_(row_ids[start : start + capture.CHUNK]), col(Outbox.pushed_at).is_(None)
@@ -118,9 +121,10 @@ class _Page:
     def flush_new(self) -> None:
         runs = itertools.groupby(self.new_rows.values(), key=lambda item: item[0])
         for name, group in runs:
-            _in_chunks(self.session, insert(core(SYNCED[name])), [values for _name, values in group])
+            insert_many(self.session, core(SYNCED[name]), [values for _name, values in group], WRITE_CHUNK)
         if self.new_bases:
-            _in_chunks(self.session, insert(SyncBase), [{"row_id": k, "version": v} for k, v in self.new_bases.items()])
+            bases = [{"row_id": k, "version": v} for k, v in self.new_bases.items()]
+            insert_many(self.session, core(SyncBase), bases, WRITE_CHUNK)
             self.based.update(self.new_bases)
         self.written.update(self.new_rows)
         self.new_rows, self.new_bases = {}, {}
@@ -237,10 +241,7 @@ def _echoes(session: Session, changes: list[dict[str, Any]], device_id: str) -> 
             by_table.setdefault(change["table"], []).append(read_uuid(change["row"]))
     found: set[uuid.UUID] = set()
     for name, ids in by_table.items():
-        table = core(SYNCED[name])
-        for start in range(0, len(ids), capture.CHUNK):
-            query = select(table.c.id).where(table.c.id.in_(ids[start : start + capture.CHUNK]))
-            found.update(session.execute(query).scalars())
+        found.update(present(session, core(SYNCED[name]).c.id, ids))
     return found
 
 
@@ -256,7 +257,7 @@ def _preload(
     found: dict[uuid.UUID, Any] = {}
     for name, ids in wanted.items():
         model = SYNCED[name]
-        chunked = list(ids)
+        chunked = list(present(session, core(model).c.id, ids))  # (a joining laptop has few)
         for start in range(0, len(chunked), capture.CHUNK):
             query = select(model).where(col(model.id).in_(chunked[start : start + capture.CHUNK]))
             rows: list[Any] = list(session.exec(query))
@@ -266,7 +267,7 @@ def _preload(
 
 def _bases(session: Session, changes: list[dict[str, Any]]) -> dict[uuid.UUID, SyncBase]:
     """The base versions of the page's rows this laptop has, in a few queries."""
-    ids = list({read_uuid(c["row"]) for c in changes})
+    ids = list(present(session, core(SyncBase).c.row_id, {read_uuid(c["row"]) for c in changes}))
     found: dict[uuid.UUID, SyncBase] = {}
     for start in range(0, len(ids), capture.CHUNK):
         query = select(SyncBase).where(col(SyncBase.row_id).in_(ids[start : start + capture.CHUNK]))
@@ -335,7 +336,8 @@ def recompute_all(db: Database) -> int:
                 .limit(RECOMPUTE_PART)
             )
             part = session.execute(query).all()
-            ids = [row.id for row in part]
+            # (the part's residents as a query, not thousands of ids bound one by one)
+            ids = select(table.c.id).where(table.c.pk > after, table.c.pk <= (part[-1].pk if part else after))
             current, last = ladders.current_steps(session, ids), contacts.last_contact_days(session, ids)
             values = []
             for row in part:

@@ -6,12 +6,13 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import Select, func
 from sqlmodel import Session, col, select
 
 from wijkwerk_tui.db.engine import Database
-from wijkwerk_tui.db.rows import CHUNK, get_live, get_live_many, stamp_new, touch
+from wijkwerk_tui.db.rows import get_live, get_live_many, in_parts, stamp_new, touch
 from wijkwerk_tui.db.tables import Contact, Resident
 from wijkwerk_tui.domain.activities import CONTACT_KINDS
 from wijkwerk_tui.domain.errors import ValidationError
@@ -133,11 +134,11 @@ def refresh_last_contacts(
         session.add(touch(db, resident))
 
 
-def last_contact_days(session: Session, wanted: list[uuid.UUID] | None) -> dict[uuid.UUID, date]:
-    """Resident -> day of the last contact, for these residents or (None) for everyone."""
+def last_contact_days(session: Session, wanted: list[uuid.UUID] | Select[Any] | None) -> dict[uuid.UUID, date]:
+    """Resident -> day of the last contact, for these residents (ids, or a query of their ids) or
+    (None) for everyone."""
     last: dict[uuid.UUID, date] = {}
-    parts = [None] if wanted is None else [wanted[start : start + CHUNK] for start in range(0, len(wanted), CHUNK)]
-    for part in parts:
+    for part in in_parts(wanted):
         query = select(Contact.resident_id, func.max(Contact.contact_on)).where(col(Contact.deleted_at).is_(None))
         if part is not None:
             query = query.where(col(Contact.resident_id).in_(part))

@@ -6,11 +6,13 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
+from sqlalchemy import Select
 from sqlmodel import Session, col, select
 
 from wijkwerk_tui.db.engine import Database
-from wijkwerk_tui.db.rows import CHUNK, get_live, get_live_many, stamp_new, touch
+from wijkwerk_tui.db.rows import get_live, get_live_many, in_parts, stamp_new, touch
 from wijkwerk_tui.db.tables import LadderStep, Resident
 from wijkwerk_tui.domain.dates import check_not_before_birth
 from wijkwerk_tui.domain.errors import ValidationError
@@ -131,11 +133,11 @@ def _refresh_caches(
         session.add(resident)
 
 
-def current_steps(session: Session, wanted: list[uuid.UUID] | None) -> dict[tuple[uuid.UUID, str], int]:
-    """(resident, ladder code) -> current step, for these residents or (None) for everyone."""
+def current_steps(session: Session, wanted: list[uuid.UUID] | Select[Any] | None) -> dict[tuple[uuid.UUID, str], int]:
+    """(resident, ladder code) -> current step, for these residents (ids, or a query of their
+    ids) or (None) for everyone."""
     latest: dict[tuple[uuid.UUID, str], int] = {}
-    parts = [None] if wanted is None else [wanted[start : start + CHUNK] for start in range(0, len(wanted), CHUNK)]
-    for part in parts:
+    for part in in_parts(wanted):
         query = select(LadderStep.resident_id, LadderStep.ladder, LadderStep.step).where(
             col(LadderStep.deleted_at).is_(None)
         )
