@@ -32,12 +32,19 @@ class Terminal:
         self.name = f"wijkwerk-{uuid.uuid4().hex[:8]}"
         command = f"exec {shlex.quote(sys.executable)} -m wijkwerk_tui --db {shlex.quote(str(db))}"
         env = {**os.environ, "TERM": "xterm-256color"}
+        # A server of its own (-L): on the shared default server, the previous test's last
+        # session closing made the server exit while this one connected ("server exited
+        # unexpectedly", a red CI run).
         subprocess.run(
-            ["tmux", "new-session", "-d", "-s", self.name, "-x", "80", "-y", "24", command], check=True, env=env
+            [*self.tmux, "new-session", "-d", "-s", self.name, "-x", "80", "-y", "24", command], check=True, env=env
         )
 
+    @property
+    def tmux(self) -> list[str]:
+        return ["tmux", "-L", self.name]
+
     def screen(self) -> str:
-        result = subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True)
+        result = subprocess.run([*self.tmux, "capture-pane", "-p", "-t", self.name], capture_output=True, text=True)
         return result.stdout
 
     def wait_for(self, needle: str, timeout: float = 20) -> str:
@@ -50,7 +57,7 @@ class Terminal:
         raise AssertionError(f"{needle!r} did not appear; the screen shows:\n{self.screen()}")
 
     def keys(self, *keys: str, literal: bool = False) -> None:
-        args = ["tmux", "send-keys", "-t", self.name, *(["-l"] if literal else []), *keys]
+        args = [*self.tmux, "send-keys", "-t", self.name, *(["-l"] if literal else []), *keys]
         subprocess.run(args, check=True)
         time.sleep(0.15)
 
@@ -59,7 +66,7 @@ class Terminal:
 
     def pid(self) -> int:
         out = subprocess.run(
-            ["tmux", "display-message", "-p", "-t", self.name, "#{pane_pid}"],
+            [*self.tmux, "display-message", "-p", "-t", self.name, "#{pane_pid}"],
             capture_output=True,
             text=True,
             check=True,
@@ -77,7 +84,7 @@ class Terminal:
         self.keys("Enter")
 
     def close(self) -> None:
-        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+        subprocess.run([*self.tmux, "kill-server"], capture_output=True)
 
 
 @pytest.fixture
@@ -182,12 +189,12 @@ def test_hardening_07_a_paste_with_escape_bytes_fires_no_key_in_a_real_terminal(
         for payload in ("Jan\x1b\x11", "Piet\x1b\x13", "\x1b\x1bx"):
             clip = tmp_path / "clip"
             clip.write_bytes(payload.encode())
-            subprocess.run(["tmux", "load-buffer", "-b", "clip", str(clip)], check=True)
-            subprocess.run(["tmux", "paste-buffer", "-p", "-b", "clip", "-t", term.name], check=True)
+            subprocess.run([*term.tmux, "load-buffer", "-b", "clip", str(clip)], check=True)
+            subprocess.run([*term.tmux, "paste-buffer", "-p", "-b", "clip", "-t", term.name], check=True)
             time.sleep(0.5)
         shown = term.wait_for("Snelle intake")  # still running, still the intake, nothing saved
         assert re.search(r"Jan Piet +x", shown) and "Opgeslagen" not in shown and "niet opslaan" not in shown
-        assert subprocess.run(["tmux", "has-session", "-t", term.name], capture_output=True).returncode == 0
+        assert subprocess.run([*term.tmux, "has-session", "-t", term.name], capture_output=True).returncode == 0
     finally:
         term.close()
     assert _resident(demo_path, "Piet") is None
