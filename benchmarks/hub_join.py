@@ -66,13 +66,17 @@ def _searches(db) -> list[float]:  # type: ignore[no-untyped-def]
 
 
 def _opens(db, actor, ids) -> list[float]:  # type: ignore[no-untyped-def]
+    """What the resident screen reads before its first frame; then, as it shows, the view's
+    audit entry (a write: it waits for the sync's write turn, the user does not)."""
     from wijkwerk_tui.services import resident_file
+    from wijkwerk_tui.ui.screens.resident.resident import fetch
 
     out = []
     for resident_id in ids:
         start = time.perf_counter()
-        resident_file.load(db, actor, resident_id)
+        fetch(db, actor, resident_id)
         out.append(time.perf_counter() - start)
+        resident_file.record_view(db, actor, resident_id)
     return out
 
 

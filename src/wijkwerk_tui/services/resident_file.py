@@ -1,4 +1,9 @@
-"""Everything the resident screen shows, read in one go and audited as one view."""
+"""Everything the resident screen shows, read in one go; the view is audited as it appears.
+
+Reading takes no write lock, so a file opened while the app's sync process writes never waits
+for it (WAL: readers do not wait for the writer). The view's audit entry is written by
+`record_view` when the screen shows the file, once per opening (not on every re-read after a
+form: that form's save is audited itself)."""
 
 from __future__ import annotations
 
@@ -46,7 +51,8 @@ def _live(
 
 
 def load(db: Database, actor: uuid.UUID | None, resident_id: uuid.UUID) -> ResidentFile:
-    with db.transaction() as session:
+    """What `actor` may see of the file (not audited: the screen calls `record_view`)."""
+    with db.reading() as session:
         resident = get_live(session, Resident, resident_id, "Inwoner")
         area = session.get(Area, resident.area_id) if resident.area_id else None
         steps = _live(
@@ -66,7 +72,12 @@ def load(db: Database, actor: uuid.UUID | None, resident_id: uuid.UUID) -> Resid
         goals = _live(session, Goal, resident_id, col(Goal.set_on).desc(), col(Goal.created_at).desc())
         partners = {p.id: p.name for p in session.exec(select(Partner))}
         workers = {w.id: w.name for w in session.exec(select(Worker))}
-        audit.record(session, db, actor, "resident.view", resident_id)
     return ResidentFile(
         resident, area.name if area else "", history, signals, referrals, contacts, goals, partners, workers
     )
+
+
+def record_view(db: Database, actor: uuid.UUID | None, resident_id: uuid.UUID) -> None:
+    """The audit entry of one opening of the file ("Wie keek mee")."""
+    with db.transaction() as session:
+        audit.record(session, db, actor, "resident.view", resident_id)

@@ -38,7 +38,7 @@ _FEEDBACK_WORDS = {"overdue": "te laat", "due_soon": "binnenkort", "pending": ""
 
 @dataclass(frozen=True)
 class Loaded:
-    """Everything the screen shows, read in one go (and the view audited)."""
+    """Everything the screen shows, read in one go (the view is audited as it shows)."""
 
     file: ResidentFile
     labels: dict[Ladder, dict[int, str]]
@@ -121,7 +121,6 @@ class ResidentScreen(AppScreen[None]):
         else:
             self._show(self._loaded)
             self._loaded = None
-        self._remember()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="resident", description="resident")
     def load(self) -> None:
@@ -131,10 +130,14 @@ class ResidentScreen(AppScreen[None]):
 
     @work(thread=True, exit_on_error=False, group="resident-recent", description="resident-recent")
     def _remember(self) -> None:
-        """The start screen's "recently opened": once per opening, not on every reload."""
+        """Once per opening, not on every reload: the view's audit entry, and the start
+        screen's "recently opened"."""
+        resident_file.record_view(self.app.db, self.app.worker_id, self.resident_id)
         overview.remember_opened(self.app.db, self.app.worker_id, self.resident_id)
 
     def _show(self, loaded: Loaded) -> None:
+        if self.file is None:  # the first time this opening shows the file
+            self._remember()
         data, labels, today = loaded.file, loaded.labels, loaded.today
         self.file, self.labels = data, labels
         r = data.resident
