@@ -68,3 +68,32 @@ def test_issue17_a_unit_of_work_takes_the_turn_before_it_writes(tmp_path: Path) 
     finally:
         db.close()
     assert order == ["turn given back", "saved"]
+
+
+def test_issue17_the_holder_hears_that_another_writer_waits(tmp_path: Path) -> None:
+    """The sync, holding the turn, asks `others_waiting` between changes: yes only while a
+    writer waits for the turn, in another thread or process."""
+    from wijkwerk_tui.db.write_turn import others_waiting
+
+    path = tmp_path / "w.db"
+    waiting = threading.Event()
+    inside = threading.Event()
+
+    def second() -> None:
+        waiting.set()
+        with write_turn(path, timeout_s=5):
+            inside.set()
+
+    with write_turn(path, timeout_s=5):
+        assert not others_waiting(path)
+        other = threading.Thread(target=second)
+        other.start()
+        assert waiting.wait(5)
+        deadline = time.monotonic() + 5
+        while not others_waiting(path) and time.monotonic() < deadline:
+            time.sleep(0.001)  # (the other thread gets to its wait)
+        assert others_waiting(path)
+        assert not inside.is_set()
+    assert inside.wait(5)
+    other.join(5)
+    assert not others_waiting(path)  # (in, and out again)

@@ -140,3 +140,33 @@ async def test_issue17_a_joined_laptop_leaves_the_retention_period_to_the_hub(tm
         await settle(pilot)
         assert "de bewaartermijn past de hub toe voor de hele organisatie" in _notices(app)
         assert not app.screen_stack[-1].__class__.__name__.startswith("Confirm")
+
+
+def test_issue17_the_sync_process_runs_at_a_lower_priority_than_the_app() -> None:
+    """The app's sync child is background work: the scheduler gives a search typed meanwhile
+    the CPU first. (It lowers its priority before it reads its request.)"""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from wijkwerk_tui.services import sync_process
+
+    child = subprocess.Popen(
+        [sys.executable, "-m", "wijkwerk_tui.services.sync_process"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        mine, wanted = os.getpriority(os.PRIO_PROCESS, 0), None
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:  # (until it has imported and lowered itself)
+            wanted = os.getpriority(os.PRIO_PROCESS, child.pid)
+            if wanted != mine:
+                break
+            time.sleep(0.05)
+        assert wanted == min(mine + sync_process.NICENESS, 19)
+    finally:
+        out, _ = child.communicate("", timeout=30)  # (no request: it answers {} and ends)
+    assert out.strip() == "{}"

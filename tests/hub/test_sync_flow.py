@@ -387,9 +387,12 @@ def test_issue17_a_row_made_and_changed_before_one_sync_comes_back_without_harm(
     assert sync.sync(a.db).pulled == 0
 
 
-def test_issue17_the_app_takes_a_page_in_small_steps_and_ends_with_the_same_data(
-    tmp_path: Path, hub: Hub, real_clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("someone_waits", [False, True])
+def test_issue17_the_app_takes_a_page_in_whole_or_makes_way_and_ends_with_the_same_data(
+    tmp_path: Path, hub: Hub, real_clock: FakeClock, monkeypatch: pytest.MonkeyPatch, someone_waits: bool
 ) -> None:
+    """Each commit makes the app's reading connections drop their page cache, so a page is
+    one transaction; a save waiting meanwhile gets in after GIVE_WAY_EVERY changes."""
     from wijkwerk_tui.services import sync_apply
 
     a, b = _joined(tmp_path, "a", hub, real_clock), _joined(tmp_path, "b", hub, real_clock)
@@ -398,13 +401,24 @@ def test_issue17_the_app_takes_a_page_in_small_steps_and_ends_with_the_same_data
         person = residents.add_resident(a.db, a.worker_id, PersonalData("Anna", "", f"Vries{n}", 1950), None)
         ladders.record_step(a.db, a.worker_id, person.id, Ladder.PARTICIPATION, 1 + n % 6, date(2026, 11, 2))
     sync.sync(a.db)
-    steps: list[int] = []
+    steps: list[tuple[int, int]] = []  # (changes offered, changes taken in)
     apply = sync_apply.apply_page
-    monkeypatch.setattr(
-        sync, "apply_page", lambda db, changes, derive: steps.append(len(changes)) or apply(db, changes, derive)
-    )
+
+    def counted(db, changes, derive, give_way):  # type: ignore[no-untyped-def]
+        taken = apply(db, changes, derive, give_way)
+        steps.append((len(changes), taken))
+        return taken
+
+    monkeypatch.setattr(sync, "apply_page", counted)
+    monkeypatch.setattr(b.db, "writers_waiting", lambda: someone_waits)
     sync.sync(b.db, page=sync.APP_PAGE)  # as the app's sync process does
-    assert max(steps) == sync.APP_STEP and sum(steps) > sync.APP_STEP  # a write waits for a step, not a page
+    offered, taken = zip(*steps, strict=True)
+    assert sum(taken) > sync_apply.GIVE_WAY_EVERY
+    if someone_waits:  # a write waits for a few changes, not a page
+        assert max(taken) == sync_apply.GIVE_WAY_EVERY and len(steps) > 1
+    else:
+        assert taken == offered  # every page whole
+        assert len(steps) == 1
 
     def picture(laptop: Unlocked) -> set[tuple]:
         with laptop.db.engine.connect() as connection:
@@ -455,11 +469,11 @@ def test_issue17_a_joining_laptop_works_out_derived_columns_once_even_when_cut_o
     pages: list[int] = []
     apply = sync_apply.apply_page
 
-    def cut_off(db, changes, derive):  # type: ignore[no-untyped-def]
+    def cut_off(db, changes, derive, give_way):  # type: ignore[no-untyped-def]
         if len(pages) == 2:
             raise KeyboardInterrupt  # the laptop closed in the middle of its first sync
         pages.append(len(changes))
-        return apply(db, changes, derive)
+        return apply(db, changes, derive, give_way)
 
     monkeypatch.setattr(sync, "apply_page", cut_off)
     with pytest.raises(KeyboardInterrupt):

@@ -30,7 +30,7 @@ from sqlmodel import Session
 
 from wijkwerk_tui.db import capture, migrate
 from wijkwerk_tui.db.faults import DAMAGED, kind
-from wijkwerk_tui.db.write_turn import write_turn
+from wijkwerk_tui.db.write_turn import others_waiting, write_turn
 from wijkwerk_tui.domain.clock import Clock, local_today, system_clock
 from wijkwerk_tui.domain.errors import DomainError
 from wijkwerk_tui.domain.hlc import HybridClock, StampError, parse
@@ -194,6 +194,10 @@ class Database:
         ):
             session.info[capture.CAPTURE] = self
             yield session
+
+    def writers_waiting(self) -> bool:
+        """Whether another writer waits for the turn this one holds (db.write_turn)."""
+        return self._file and others_waiting(self.path)
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

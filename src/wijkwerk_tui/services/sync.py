@@ -28,7 +28,14 @@ from wijkwerk_tui.db.engine import HUB_URL, Database
 from wijkwerk_tui.db.sync_codec import SYNCED, CodecError
 from wijkwerk_tui.db.sync_tables import Outbox
 from wijkwerk_tui.domain.errors import DomainError, ValidationError
-from wijkwerk_tui.services.sync_apply import CURSOR, RECOMPUTE_ALL, apply_page, mirror_conflicts, recompute_all
+from wijkwerk_tui.services.sync_apply import (
+    CURSOR,
+    PAUSE_S,
+    RECOMPUTE_ALL,
+    apply_page,
+    mirror_conflicts,
+    recompute_all,
+)
 from wijkwerk_tui.store import audit, settings
 from wijkwerk_tui.store.access import require_role
 
@@ -46,10 +53,10 @@ QUEUED_TABLES = "hub.queued_tables"  # setting: the synced tables whose rows wer
 _LATER_SYNCED = ("orgsetting", "auditevent")
 PUSH_PAGE = 5000
 PULL_PAGE = 5000  # changes per pull request (the hub's most); the app asks for fewer (APP_PAGE)
-# In the app, a page is taken in a few changes per transaction, with a pause between for the
-# app's own writes (db.write_turn): opening a file waits for 40 changes, not 1000 (open p95
-# during a sync 145 -> 75 ms at a sync 23% slower, BENCHMARKS.md).
-APP_STEP, APP_PAUSE_S = 40, 0.002
+# In the app, a page is taken in in one transaction unless the app wants to write meanwhile
+# (db.write_turn.others_waiting): then what is in so far is committed and, after a pause for
+# that writer, the rest follows. A save waits for ~40 changes, not 1000; a search typed
+# meanwhile finds its page cache dropped once per page, not every 40 changes (BENCHMARKS.md).
 APP_PAGE = 1000  # in the app (its own process): changes per request
 CLOCK_SLACK = timedelta(minutes=4)  # within the hub's 5 minutes: a clock set right again
 TIMEOUT_S, CONNECT_S = 30.0, 5.0
@@ -223,6 +230,7 @@ def _push_or_restamp(db: Database, client: httpx.Client) -> tuple[int, int]:
 def pull(db: Database, client: httpx.Client, page: int = PULL_PAGE) -> int:
     taken = 0
     joining = bool(settings.get(db, RECOMPUTE_ALL))  # (derived columns once, at the end)
+    give_way = db.writers_waiting if page <= APP_PAGE else None
     fetcher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wijkwerk-pull")
     try:
         coming = fetcher.submit(_changes_after, client, settings.get(db, CURSOR, "0") or "0", page)
@@ -233,12 +241,12 @@ def pull(db: Database, client: httpx.Client, page: int = PULL_PAGE) -> int:
             if more:
                 # The next page travels while this one is taken in: the hub reads it meanwhile.
                 coming = fetcher.submit(_changes_after, client, str(max(int(c["seq"]) for c in changes)), page)
-            step = APP_STEP if page <= APP_PAGE else len(changes) or 1
-            for start in range(0, len(changes), step):
+            start = 0
+            while start < len(changes):
                 # (each step moves the cursor: safe to cut off)
-                apply_page(db, changes[start : start + step], derive=not joining)
-                if step == APP_STEP:
-                    time.sleep(APP_PAUSE_S)
+                start += apply_page(db, changes[start:], derive=not joining, give_way=give_way)
+                if start < len(changes) or db.writers_waiting():
+                    time.sleep(PAUSE_S)  # (the writer that waited goes first)
             taken += len(changes)
             if not more:
                 if joining:

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import itertools
 import json
+import time
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -39,6 +41,8 @@ _REFERENCES = {"area_id", "from_area_id", "to_area_id", "worker_id", "created_by
 # Rows per statement. sqlcipher3 holds the GIL for a whole statement, and the app's search
 # (another thread) waits for it: short statements keep typing fast while a sync runs.
 WRITE_CHUNK = 250
+GIVE_WAY_EVERY = 40  # changes: a save made during a sync waits for about this many
+PAUSE_S = 0.002  # after giving way: the writer that waited takes its turn
 
 
 def _in_chunks(session: Session, statement: Any, rows: list[dict[str, Any]]) -> None:
@@ -64,19 +68,28 @@ def _waiting_fields(session: Session, row_ids: list[uuid.UUID]) -> dict[uuid.UUI
 _LOCAL_DEFAULTS = {"version": 1, "search_key": "", "name_key": "", "passphrase_hash": ""}
 
 
-def apply_page(db: Database, changes: list[dict[str, Any]], derive: bool = True) -> int:
-    """Take in one page; returns the new cursor. `derive`: recompute the derived columns of the
-    residents it touched (else `recompute_all` does, after the last page)."""
+def apply_page(
+    db: Database, changes: list[dict[str, Any]], derive: bool = True, give_way: Callable[[], bool] | None = None
+) -> int:
+    """Take in one page, in one transaction; returns how many of its changes it took in (the
+    cursor moves past them). `derive`: recompute the derived columns of the residents it
+    touched (else `recompute_all` does, after the last page). `give_way`, asked every
+    GIVE_WAY_EVERY changes: when it says yes, the changes taken in so far are committed and
+    the rest is left for the next call (another writer waits)."""
     cursor = int(settings.get(db, CURSOR, "0") or 0)
     if not changes:
-        return cursor
+        return 0
+    taken = len(changes)
     with db.transaction() as session:
         session.info[capture.CAPTURE] = None  # what the hub sent is not sent back
         aliases = {uuid.UUID(k): uuid.UUID(v) for k, v in json.loads(settings.get(db, ALIASES, "{}")).items()}
         page = _Page(session, db, changes, aliases)
         latest = None
         previous = None
-        for change in changes:
+        for n, change in enumerate(changes):
+            if give_way is not None and n and n % GIVE_WAY_EVERY == 0 and give_way():
+                taken = n
+                break
             if change["table"] != previous:
                 # Nothing orders the rows of a flush (no ORM relationships): write a table's run
                 # before the next one, so a resident is there before his placements.
@@ -93,7 +106,7 @@ def apply_page(db: Database, changes: list[dict[str, Any]], derive: bool = True)
         if latest:
             db.hlc.seen(hlc.parse(latest), db.now())
             settings.put(session, HUB_CLOCK, latest)
-    return cursor
+    return taken
 
 
 class _Page:
@@ -356,6 +369,8 @@ def recompute_all(db: Database) -> int:
                 settings.put(session, RECOMPUTE_ALL, "")
                 return done
             after = part[-1].pk
+        if db.writers_waiting():
+            time.sleep(PAUSE_S)  # (a writer waits: it goes between two parts)
 
 
 RECOMPUTE_PART = 2000  # residents per transaction in `recompute_all`

@@ -13,9 +13,11 @@ Run as `python -m wijkwerk_tui.services.sync_process` by `sync_apart`.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import uuid
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,7 @@ from wijkwerk_tui.db.engine import Database, open_database, restart_sync_clock
 from wijkwerk_tui.services import sync
 
 TIMEOUT_S = 30 * 60  # a first join of a large organisation takes minutes, not hours
+NICENESS = 10
 
 
 def sync_apart(db: Database, page: int = sync.APP_PAGE) -> sync.SyncResult:
@@ -70,7 +73,15 @@ def _run(request: dict[str, Any]) -> dict[str, Any]:
     return {"pushed": result.pushed, "pulled": result.pulled, "conflicts": result.conflicts, "copied": result.copied}
 
 
+def _in_the_background() -> None:
+    """The sync is background work: a search typed or a file opened in the app goes first
+    for the CPU (laptops in village halls have two cores, and the sync keeps one busy)."""
+    with suppress(AttributeError, OSError):  # (no `nice` on Windows)
+        os.nice(NICENESS)
+
+
 if __name__ == "__main__":
+    _in_the_background()
     try:
         said = _run(json.loads(sys.stdin.read()))
     except Exception:  # noqa: BLE001 - nothing of it is shown or logged: it may hold personal data
