@@ -19,7 +19,7 @@ import sqlite3
 import threading
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -30,6 +30,7 @@ from sqlmodel import Session
 
 from wijkwerk_tui.db import capture, migrate
 from wijkwerk_tui.db.faults import DAMAGED, kind
+from wijkwerk_tui.db.read_snapshot import ReadSnapshot
 from wijkwerk_tui.db.write_turn import others_waiting, write_turn
 from wijkwerk_tui.domain.clock import Clock, local_today, system_clock
 from wijkwerk_tui.domain.errors import DomainError
@@ -112,16 +113,19 @@ def make_engine(path: Path, key: bytes | None = None) -> Engine:
     else:
         # The URL names no file (the creator opens it), so say which pool to use: SQLAlchemy
         # would otherwise pick the one for in-memory databases, which closes connections
-        # when more than five threads (Textual workers) have used it. It keeps one idle
-        # connection (with its cache); threads that need one at the same time get a new one
-        # (~1 ms to open), closed when given back. At most 15 at once, as before.
+        # when more than five threads (Textual workers) have used it. It keeps two idle
+        # connections (with their caches), the one given back last lent first: one for the
+        # app's work one after the other, one for work at the same time (a search sharing a
+        # read snapshot during a sync, db.read_snapshot, holds the other). More at the same
+        # time get a new one (~1 ms to open), closed when given back; at most 15 at once.
         engine = create_engine(
             "sqlite://",
             module=dbapi2,
             creator=lambda: cipher_connect(path, key),
             poolclass=QueuePool,
-            pool_size=1,
-            max_overflow=14,
+            pool_size=2,
+            max_overflow=13,
+            pool_use_lifo=True,
         )
         _share_large_cache(engine)
     _configure_sqlite(engine)
@@ -172,6 +176,7 @@ class Database:
         self.actor: uuid.UUID | None = None
         self._writer = engine.execution_options(**{IMMEDIATE: True})
         self._file = engine.dialect.name == "sqlite"  # (the hub's PostgreSQL has no file to take turns on)
+        self._snapshot = ReadSnapshot(engine)
 
     @property
     def encrypted(self) -> bool:
@@ -184,16 +189,22 @@ class Database:
         return local_today(self.clock)
 
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """One unit of work: commits at the end, rolls back everything on error."""
-        with (
-            # (half the busy timeout: a writer that gets no turn still waits for SQLite's lock)
-            write_turn(self.path, BUSY_TIMEOUT_MS / 2000) if self._file else nullcontext(),
-            Session(self._writer, expire_on_commit=False) as session,
-            session.begin(),
-        ):
-            session.info[capture.CAPTURE] = self
-            yield session
+    def transaction(self, bookkeeping: bool = False) -> Iterator[Session]:
+        """One unit of work: commits at the end, rolls back everything on error.
+        `bookkeeping`: what it writes shows in no search or file (a view's audit entry), so
+        a read snapshot shared during a sync may stay (db.read_snapshot)."""
+        try:
+            with (
+                # (half the busy timeout: a writer that gets no turn still waits for SQLite's lock)
+                write_turn(self.path, BUSY_TIMEOUT_MS / 2000) if self._file else nullcontext(),
+                Session(self._writer, expire_on_commit=False) as session,
+                session.begin(),
+            ):
+                session.info[capture.CAPTURE] = self
+                yield session
+        finally:
+            if not bookkeeping:
+                self._snapshot.wrote()  # (after the commit: a search from now on sees it)
 
     def writers_waiting(self) -> bool:
         """Whether another writer waits for the turn this one holds (db.write_turn)."""
@@ -204,7 +215,23 @@ class Database:
         with Session(self.engine, expire_on_commit=False) as session:
             yield session
 
+    @contextmanager
+    def reading_recent(self) -> Iterator[Session]:
+        """A read that may see the file as it was a moment ago while a sync runs elsewhere
+        (db.read_snapshot: for search-as-you-type); otherwise `reading`."""
+        with self._snapshot.reading() as shared:
+            if shared is not None:
+                yield shared
+        if shared is None:
+            with self.reading() as session:
+                yield session
+
+    def syncing_elsewhere(self) -> AbstractContextManager[None]:
+        """Around a sync run by another process on this file (services.sync_process)."""
+        return self._snapshot.sync_elsewhere()
+
     def close(self) -> None:
+        self._snapshot.end()
         self.engine.dispose()
 
 

@@ -280,7 +280,8 @@ def remember_opened(db: Database, worker_id: uuid.UUID | None, resident_id: uuid
         ids = [i for i in json.loads(settings.get(db, _recent_key(worker_id), "[]")) if i != str(resident_id)]
     except json.JSONDecodeError:
         ids = []
-    settings.set_value(db, _recent_key(worker_id), json.dumps([str(resident_id), *ids][:RECENT_LIMIT]))
+    recent = json.dumps([str(resident_id), *ids][:RECENT_LIMIT])
+    settings.set_value(db, _recent_key(worker_id), recent, bookkeeping=True)
 
 
 def recent_residents(db: Database, worker_id: uuid.UUID | None) -> list[tuple[uuid.UUID, str]]:

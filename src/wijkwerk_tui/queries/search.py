@@ -202,7 +202,7 @@ def search_residents(
     full page went over the whole index.
     """
     tokens = _tokens(query)
-    with db.reading() as session:
+    with db.reading_recent() as session:  # (during a sync: a snapshot up to 2 s old)
         connection = session.connection()
         exact = _matching(db, tokens, "exact", walk=_many_matches(db, connection, tokens)) if tokens else None
         statement = _statement(session, exact, filters, actor)

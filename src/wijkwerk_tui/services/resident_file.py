@@ -51,8 +51,9 @@ def _live(
 
 
 def load(db: Database, actor: uuid.UUID | None, resident_id: uuid.UUID) -> ResidentFile:
-    """What `actor` may see of the file (not audited: the screen calls `record_view`)."""
-    with db.reading() as session:
+    """What `actor` may see of the file (not audited: the screen calls `record_view`). During
+    a sync it may be as the file was a moment ago (db.read_snapshot)."""
+    with db.reading_recent() as session:
         resident = get_live(session, Resident, resident_id, "Inwoner")
         area = session.get(Area, resident.area_id) if resident.area_id else None
         steps = _live(
@@ -79,5 +80,5 @@ def load(db: Database, actor: uuid.UUID | None, resident_id: uuid.UUID) -> Resid
 
 def record_view(db: Database, actor: uuid.UUID | None, resident_id: uuid.UUID) -> None:
     """The audit entry of one opening of the file ("Wie keek mee")."""
-    with db.transaction() as session:
+    with db.transaction(bookkeeping=True) as session:
         audit.record(session, db, actor, "resident.view", resident_id)

@@ -38,14 +38,15 @@ def sync_apart(db: Database, page: int = sync.APP_PAGE) -> sync.SyncResult:
         "page": page,
     }
     try:
-        done = subprocess.run(
-            [sys.executable, "-m", "wijkwerk_tui.services.sync_process"],
-            input=json.dumps(request),
-            capture_output=True,
-            text=True,
-            timeout=TIMEOUT_S,
-            check=False,
-        )
+        with db.syncing_elsewhere():
+            done = subprocess.run(
+                [sys.executable, "-m", "wijkwerk_tui.services.sync_process"],
+                input=json.dumps(request),
+                capture_output=True,
+                text=True,
+                timeout=TIMEOUT_S,
+                check=False,
+            )
         answer = json.loads(done.stdout.strip().splitlines()[-1]) if done.stdout.strip() else {}
     except (OSError, subprocess.SubprocessError, ValueError):
         answer = {}

@@ -55,8 +55,8 @@ def put(session: Session, key: str, value: str) -> None:
         session.add(row)
 
 
-def set_value(db: Database, key: str, value: str) -> None:
-    with db.transaction() as session:
+def set_value(db: Database, key: str, value: str, bookkeeping: bool = False) -> None:
+    with db.transaction(bookkeeping) as session:
         put(session, key, value)
 
 
