@@ -1,12 +1,13 @@
-"""While the app's sync process writes, search-as-you-type shares one read snapshot a moment.
+"""While the app's sync process writes, searches and opened files share one read snapshot.
 
 Each commit by another connection makes a connection drop its whole page cache at its next
 read (SQLite in WAL mode), and SQLCipher then decrypts every page it reads again: a search
-right after one of the sync's commits took ~1.8x as long at 100 000 residents. While a sync
-runs in another process (`Database.syncing_elsewhere`), searches share one read transaction
-for up to HOLD_S: they see the file as it was at most that long ago (a resident the sync
-brings shows a moment later), never from before this process's own last write. Outside a
-sync nothing changes: every read is a transaction of its own.
+right after one of the sync's commits took 1.6x as long at 100 000 residents
+(benchmarks/cache_after_commit.py). While a sync runs in another process
+(`Database.syncing_elsewhere`), searches and opened files share one read transaction for up
+to HOLD_S: they see the file as it was at most that long ago (a resident the sync brings
+shows a moment later), never from before this process's own last write. Outside a sync
+nothing changes: every read is a transaction of its own.
 
 A held snapshot also holds back SQLite's checkpoints, so it never outlives the sync, a write
 of this process (an erasure folds the WAL back into the file right after), or closing.

@@ -52,11 +52,8 @@ def write_turn(path: Path, timeout_s: float) -> Iterator[None]:
 
 def others_waiting(path: Path) -> bool:
     """Whether another writer waits for the turn (which the caller holds)."""
-    if fcntl is None:
-        return False
-    try:
-        handle = os.open(f"{path}.write-wanted", os.O_CREAT | os.O_RDWR, 0o600)
-    except OSError:
+    handle = _wanted(path) if fcntl else -1
+    if handle < 0:
         return False
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)  # (taken only when nobody waits)
@@ -82,9 +79,8 @@ def _take(handle: int) -> bool:
 
 @contextmanager
 def _waiting(path: Path) -> Iterator[None]:
-    try:
-        handle = os.open(f"{path}.write-wanted", os.O_CREAT | os.O_RDWR, 0o600)
-    except OSError:
+    handle = _wanted(path)
+    if handle < 0:
         yield
         return
     try:
@@ -93,3 +89,11 @@ def _waiting(path: Path) -> Iterator[None]:
         yield
     finally:
         os.close(handle)
+
+
+def _wanted(path: Path) -> int:
+    """The file a waiting writer holds a shared lock on; -1 where it cannot be opened."""
+    try:
+        return os.open(f"{path}.write-wanted", os.O_CREAT | os.O_RDWR, 0o600)
+    except OSError:
+        return -1
