@@ -4,7 +4,7 @@ of column value, empty ones, and the defaults of the columns a row leaves out.""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from hypothesis import given, settings
@@ -19,7 +19,9 @@ from wijkwerk_tui.db.tables import Resident
 TABLE = core(Resident)
 ENGINE = create_engine("sqlite://")
 TABLE.create(ENGINE)
-moments = st.datetimes(timezones=st.just(UTC))
+# UTC as the app stamps, and other offsets (a value converted on its way in)
+zones = st.just(UTC) | st.builds(timezone, st.timedeltas(min_value=timedelta(hours=-23), max_value=timedelta(hours=23)))
+moments = st.datetimes(min_value=datetime(2, 1, 1), max_value=datetime(9998, 12, 31), timezones=zones)
 text = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=40)
 rows = st.fixed_dictionaries(
     {

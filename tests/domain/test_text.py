@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from wijkwerk_tui.db.engine import Database
+from wijkwerk_tui.domain import text as text_module
 from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.domain.text import clean_line, clean_text, fold
 from wijkwerk_tui.queries.search import search_residents
@@ -49,3 +50,9 @@ def test_hardening_17_a_name_with_a_zero_width_character_is_found(db: Database) 
     r = residents.add_resident(db, None, PersonalData("Anna", "", "Zero\u200bwidth", 1950), None, True)
     assert r.family_name == "Zerowidth"
     assert [row.id for row in search_residents(db, "zerowidth")] == [r.id]
+
+
+@given(st.text() | st.text(st.characters(max_codepoint=127)))
+def test_issue17_plain_ascii_folds_as_any_text_does(text: str) -> None:
+    # (the fast path for ASCII names must give what the full Unicode path gives)
+    assert fold(text) == text_module._fold_any(text)

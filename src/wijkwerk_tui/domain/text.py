@@ -21,6 +21,14 @@ def _invisible(ch: str) -> bool:
 
 def fold(text: str) -> str:
     """Lowercase without accents: 'Özdemir' -> 'ozdemir'. Used for search keys."""
+    if text.isascii() and text.isprintable():
+        # Plain ASCII (most names): nothing to decompose or drop, and casefold is lower. Checked
+        # in C: a joining laptop folds 100 000 residents' names (profiled).
+        return " ".join(text.lower().split())
+    return _fold_any(text)
+
+
+def _fold_any(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch) and not _invisible(ch))
     return " ".join(stripped.casefold().split())

@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from wijkwerk_tui.db import migrate
@@ -93,7 +93,7 @@ def _device(engine: Engine, request: Request) -> devices.Device:
 
 
 def _handler(work: Callable[[Engine, Request], Any]) -> Callable[[Request], Any]:
-    async def endpoint(request: Request) -> JSONResponse:
+    async def endpoint(request: Request) -> Response:
         engine: Engine = request.app.state.engine
         try:
             _check_schema(request)
@@ -109,9 +109,22 @@ def _handler(work: Callable[[Engine, Request], Any]) -> Callable[[Request], Any]
             message = "De hub kon dit niet verwerken; de wijzigingen blijven op de laptop bewaard."
             return JSONResponse({"fout": message}, status_code=500)
         answer["klok"] = _now().isoformat()
-        return JSONResponse(answer)
+        return _respond(answer)
 
     return endpoint
+
+
+class Spliced(str):
+    """JSON text made already (a page of the change log): goes into the answer as it is."""
+
+
+def _respond(answer: dict[str, Any]) -> Response:
+    made = {key: value for key, value in answer.items() if isinstance(value, Spliced)}
+    if not made:
+        return JSONResponse(answer)
+    rest = JSONResponse({key: value for key, value in answer.items() if key not in made}).body
+    spliced = ",".join(f"{json.dumps(key)}:{value}" for key, value in made.items()).encode()
+    return Response(b"{" + spliced + (b"," + rest[1:] if rest != b"{}" else b"}"), media_type="application/json")
 
 
 async def _join(engine: Engine, request: Request) -> dict[str, Any]:
@@ -159,8 +172,8 @@ async def _pull(engine: Engine, request: Request) -> dict[str, Any]:
         limit = int(request.query_params.get("limit", str(feed.PAGE)))
     except ValueError:
         raise Refusal(400, "De hub kon dit verzoek niet lezen.") from None
-    changes, more = await run_in_threadpool(feed.changes_after, engine, after, limit)
-    answer: dict[str, Any] = {"changes": changes, "more": more}
+    changes, _count, more = await run_in_threadpool(feed.changes_after, engine, after, limit)
+    answer: dict[str, Any] = {"changes": Spliced(changes), "more": more}
     if not more:
         answer["conflicten"] = await run_in_threadpool(feed.open_conflicts, engine)
     return answer
