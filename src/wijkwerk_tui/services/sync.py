@@ -28,6 +28,7 @@ from wijkwerk_tui.db.engine import HUB_URL, Database
 from wijkwerk_tui.db.sync_codec import SYNCED, CodecError
 from wijkwerk_tui.db.sync_tables import Outbox
 from wijkwerk_tui.domain.errors import DomainError, ValidationError
+from wijkwerk_tui.services import privacy
 from wijkwerk_tui.services.sync_apply import (
     CURSOR,
     PAUSE_S,
@@ -229,6 +230,7 @@ def _push_or_restamp(db: Database, client: httpx.Client) -> tuple[int, int]:
 
 def pull(db: Database, client: httpx.Client, page: int = PULL_PAGE) -> int:
     taken = 0
+    erased = False
     joining = bool(settings.get(db, RECOMPUTE_ALL))  # (derived columns once, at the end)
     give_way = db.writers_waiting if page <= APP_PAGE else None
     fetcher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wijkwerk-pull")
@@ -248,10 +250,16 @@ def pull(db: Database, client: httpx.Client, page: int = PULL_PAGE) -> int:
                 if start < len(changes) or db.writers_waiting():
                     time.sleep(PAUSE_S)  # (the writer that waited goes first)
             taken += len(changes)
+            erased = erased or any(change["kind"] == "erase" for change in changes)
             if not more:
                 if joining:
                     recompute_all(db)
                 mirror_conflicts(db, answer.get("conflicten") or [])
+                if erased:
+                    # As after an erasure made here: the search index forgets the tokens of his name
+                    # and the WAL its old pages (else they stayed in the index until a later merge).
+                    # Once, at the end: a joining laptop may take in erasures on many pages.
+                    privacy.fold_back(db)
                 return taken
     finally:
         fetcher.shutdown(wait=True)  # (a page on its way when taking one in failed: let it land)

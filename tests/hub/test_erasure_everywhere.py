@@ -1,0 +1,113 @@
+"""Erasure everywhere (issue 18, the README's map "Where personal data lives"): once an erasure
+has synced, no synced place still holds the resident's name, contact details or texts: not
+either laptop's database (every table, the search index's own tables and the outbox and the
+copy of the hub's conflicts included, read decrypted), and not any table of the hub (its rows,
+its change log, its conflict records)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from tests.conftest import FakeClock
+from tests.hub import laptops
+from tests.hub.hub_process import Hub
+from wijkwerk_tui.domain.ladders import Ladder
+from wijkwerk_tui.domain.names import PersonalData
+from wijkwerk_tui.security.vault import Unlocked
+from wijkwerk_tui.services import privacy, sync
+from wijkwerk_tui.store import contacts, goals, ladders, partners, referrals, residents, signals
+
+NAME = "Wolterinkx"
+# Each of them unique, so a hit can only be a copy of what was typed about him.
+SECRETS = (
+    NAME,
+    "0611223344",
+    "0699887766",
+    "kees.wolterinkx@example.org",
+    "trapleuning-notitie",
+    "schuldeiser-omschrijving",
+    "verwijsreden-buurtteam",
+    "doel-boodschappen",
+    "contactnotitie-keukentafel",
+)
+
+
+@pytest.fixture
+def real_clock() -> FakeClock:
+    return FakeClock(datetime.now(UTC))
+
+
+def _laptop_hits(laptop: Unlocked) -> list[str]:
+    """Every table of the decrypted database, the search index's shadow tables too (their
+    tokens are bytes inside blobs): which secrets are still somewhere, and where."""
+    hits = []
+    with laptop.db.engine.connect() as connection:
+        tables = connection.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'").scalars().all()
+        for table in tables:
+            for row in connection.exec_driver_sql(f'SELECT * FROM "{table}"'):
+                for value in row:
+                    found = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+                    hits += [f"{table}: {s}" for s in SECRETS if s.lower() in found.lower()]
+    return hits
+
+
+def _hub_hits(hub: Hub) -> list[str]:
+    engine = create_engine(hub.database)
+    hits = []
+    try:
+        with engine.connect() as connection:
+            tables = (
+                connection.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).scalars().all()
+            )
+            for table in tables:
+                for (row,) in connection.execute(text(f'SELECT t::text FROM "{table}" t')):
+                    hits += [f"{table}: {s}" for s in SECRETS if s.lower() in row.lower()]
+    finally:
+        engine.dispose()
+    return hits
+
+
+def test_issue18_after_an_erasure_has_synced_no_synced_place_holds_the_name(
+    tmp_path: Path, hub: Hub, real_clock: FakeClock
+) -> None:
+    a = laptops.joined(tmp_path, "a", hub.url, hub.database, real_clock)
+    b = laptops.joined(tmp_path, "b", hub.url, hub.database, real_clock)
+    data = PersonalData("Kees", "", NAME, 1939, birth_date=date(1939, 4, 2), email="kees.wolterinkx@example.org")
+    kees = residents.add_resident(a.db, a.worker_id, data, None)
+    ladders.record_step(
+        a.db, a.worker_id, kees.id, Ladder.PARTICIPATION, 2, date(2026, 11, 2), note="trapleuning-notitie"
+    )
+    signal = signals.add_signal(
+        a.db, a.worker_id, kees.id, signals.SignalData("debts", description="schuldeiser-omschrijving")
+    )
+    team = partners.add_partner(a.db, a.worker_id, partners.PartnerData("Buurtteam De Wolden"))
+    reason = referrals.ReferralData(team.id, "verwijsreden-buurtteam", consent_share=True, signal_id=signal.id)
+    referrals.add_referral(a.db, a.worker_id, kees.id, reason)
+    goals.add_goal(a.db, a.worker_id, kees.id, goals.GoalData("doel-boodschappen"))
+    contacts.add_contact(
+        a.db, a.worker_id, kees.id, contacts.ContactData(date(2026, 11, 3), note="contactnotitie-keukentafel")
+    )
+    sync.sync(a.db)
+    sync.sync(b.db)
+    # Both laptops give him a phone number offline: the hub keeps both values in a conflict.
+    for laptop, phone in ((a, "0611223344"), (b, "0699887766")):
+        changed = PersonalData("Kees", "", NAME, 1939, birth_date=date(1939, 4, 2), phone=phone)
+        residents.update_resident(laptop.db, laptop.worker_id, kees.id, changed, None, None)
+    sync.sync(a.db)
+    assert sync.sync(b.db).conflicts == 1
+    sync.sync(a.db)
+    before = {"a": _laptop_hits(a), "b": _laptop_hits(b), "hub": _hub_hits(hub)}
+    assert all(before.values()), before  # (the scan finds them while they are there)
+
+    privacy.erase_resident(a.db, a.worker_id, kees.id)
+    sync.sync(a.db)
+    sync.sync(b.db)
+    sync.sync(a.db)
+
+    assert _laptop_hits(a) == []
+    assert _laptop_hits(b) == []
+    assert _hub_hits(hub) == []
