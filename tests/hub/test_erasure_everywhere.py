@@ -111,3 +111,42 @@ def test_issue18_after_an_erasure_has_synced_no_synced_place_holds_the_name(
     assert _laptop_hits(a) == []
     assert _laptop_hits(b) == []
     assert _hub_hits(hub) == []
+
+
+def _outbox_hits(laptop: Unlocked) -> list[str]:
+    with laptop.db.engine.connect() as connection:
+        waiting = connection.exec_driver_sql("SELECT fields FROM outbox WHERE pushed_at IS NULL").scalars().all()
+    return [s for s in SECRETS for fields in waiting if s.lower() in fields.lower()]
+
+
+def test_issue18_an_erasure_wipes_what_waits_to_be_sent_about_him_too(
+    tmp_path: Path, hub: Hub, real_clock: FakeClock
+) -> None:
+    # Registered and written about offline, erased before any sync: what waits in the outbox
+    # held his name and notes until the next sync, perhaps weeks away.
+    a = laptops.joined(tmp_path, "a", hub.url, hub.database, real_clock)
+    sync.sync(a.db)
+    data = PersonalData("Kees", "", NAME, 1939, phone="0611223344", email="kees.wolterinkx@example.org")
+    kees = residents.add_resident(a.db, a.worker_id, data, None)
+    ladders.record_step(
+        a.db, a.worker_id, kees.id, Ladder.PARTICIPATION, 2, date(2026, 11, 2), note="trapleuning-notitie"
+    )
+    signals.add_signal(a.db, a.worker_id, kees.id, signals.SignalData("debts", description="schuldeiser-omschrijving"))
+    goals.add_goal(a.db, a.worker_id, kees.id, goals.GoalData("doel-boodschappen"))
+    contacts.add_contact(
+        a.db, a.worker_id, kees.id, contacts.ContactData(date(2026, 11, 3), note="contactnotitie-keukentafel")
+    )
+    assert len(set(_outbox_hits(a))) >= 6  # (the scan finds them while they wait)
+
+    privacy.erase_resident(a.db, a.worker_id, kees.id)
+    assert _outbox_hits(a) == []
+    assert _laptop_hits(a) == []
+    sync.sync(a.db)  # the rewritten changes go up, then the erasure: all taken, nothing of him
+    assert _hub_hits(hub) == []
+    engine = create_engine(hub.database)
+    with engine.connect() as connection:
+        erased_at = connection.execute(
+            text("SELECT anonymised_at FROM resident WHERE id = :id"), {"id": kees.id}
+        ).scalar()
+    engine.dispose()
+    assert erased_at is not None

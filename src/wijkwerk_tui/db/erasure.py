@@ -6,6 +6,7 @@ facts stay, so past reports stay true.
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import datetime
 from typing import Any
@@ -13,7 +14,8 @@ from typing import Any
 from sqlalchemy import Connection, select, update
 from sqlmodel import Session, col
 
-from wijkwerk_tui.db.sync_tables import core
+from wijkwerk_tui.db.sync_codec import encode
+from wijkwerk_tui.db.sync_tables import Outbox, core
 from wijkwerk_tui.db.tables import Contact, Goal, LadderStep, MeldcodeStep, Referral, Signal
 
 RESIDENT_WIPE: dict[str, Any] = {
@@ -54,3 +56,31 @@ def wipe_children(session: Session | Connection, resident_id: uuid.UUID, now: da
         .where(col(MeldcodeStep.signal_id).in_(signal_ids))
         .values(**MELDCODE_WIPE, updated_at=now, version=col(MeldcodeStep.version) + 1)
     )
+
+
+def wipe_waiting(session: Session, resident_id: uuid.UUID) -> int:
+    """Changes about the resident that wait to be sent hold what they changed (a name, a note):
+    those values are wiped in the outbox too. The changes still go up, before the erasure, and
+    the hub wipes what it took. Returns how many were rewritten."""
+    wipes: dict[uuid.UUID, dict[str, Any]] = {resident_id: RESIDENT_WIPE}
+    for table in _CHILDREN:
+        for row_id in session.execute(select(col(table.id)).where(col(table.resident_id) == resident_id)).scalars():
+            wipes[row_id] = CHILD_WIPE[core(table).name]
+    signal_ids = select(col(Signal.id)).where(col(Signal.resident_id) == resident_id)
+    for row_id in session.execute(
+        select(col(MeldcodeStep.id)).where(col(MeldcodeStep.signal_id).in_(signal_ids))
+    ).scalars():
+        wipes[row_id] = MELDCODE_WIPE
+    waiting = select(col(Outbox.seq), col(Outbox.row_id), col(Outbox.fields)).where(
+        col(Outbox.pushed_at).is_(None), col(Outbox.row_id).in_(list(wipes))
+    )
+    rewritten = 0
+    for seq, row_id, fields in session.execute(waiting).all():
+        old = json.loads(fields)
+        wipe = wipes[row_id]
+        new = {k: (encode(wipe[k]) if k in wipe else v) for k, v in old.items()}
+        if new != old:
+            text = json.dumps(new, ensure_ascii=False, sort_keys=True)
+            session.execute(update(Outbox).where(col(Outbox.seq) == seq).values(fields=text))
+            rewritten += 1
+    return rewritten

@@ -36,6 +36,7 @@ def _anonymise(session: Session, db: Database, resident: Resident, now: datetime
     resident.updated_at = now
     session.add(resident)
     erasure.wipe_children(session, resident.id, now)
+    erasure.wipe_waiting(session, resident.id)
     capture.record(session, db, [capture.Change("resident", resident.id, "erase", {"anonymised_at": now.isoformat()})])
 
 
