@@ -6,6 +6,7 @@ its change log, its conflict records)."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from tests.hub.hub_process import Hub
 from wijkwerk_tui.domain.ladders import Ladder
 from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.security.vault import Unlocked
-from wijkwerk_tui.services import privacy, sync
+from wijkwerk_tui.services import privacy, sync, sync_apply
 from wijkwerk_tui.store import contacts, goals, ladders, partners, referrals, residents, signals
 
 NAME = "Wolterinkx"
@@ -150,3 +151,34 @@ def test_issue18_an_erasure_wipes_what_waits_to_be_sent_about_him_too(
         ).scalar()
     engine.dispose()
     assert erased_at is not None
+
+
+def test_issue18_an_erasure_from_the_hub_wipes_this_laptops_unsent_edits_about_him(
+    tmp_path: Path, real_clock: FakeClock
+) -> None:
+    # A laptop whose push the hub refused (a wrong clock) still pulls: an erasure made
+    # elsewhere arrives while its own edits about him wait in its outbox.
+    b = laptops.laptop(tmp_path, "b", real_clock)
+    b.db.sync_on = True
+    kees = residents.add_resident(b.db, b.worker_id, PersonalData("Kees", "", NAME, 1939, phone="0611223344"), None)
+    ladders.record_step(
+        b.db, b.worker_id, kees.id, Ladder.PARTICIPATION, 2, date(2026, 11, 2), note="trapleuning-notitie"
+    )
+    assert {"Wolterinkx", "0611223344", "trapleuning-notitie"} <= set(_outbox_hits(b))
+    with b.db.engine.connect() as connection:
+        stamp = connection.exec_driver_sql("SELECT max(hlc) FROM outbox").scalar()
+    erase = {
+        "seq": 1,
+        "id": str(uuid.uuid4()),
+        "table": "resident",
+        "row": str(kees.id),
+        "kind": "erase",
+        "fields": {"anonymised_at": datetime.now(UTC).isoformat()},
+        "version": 2,
+        "hlc": stamp,
+        "device": "elsewhere",
+        "worker": None,
+    }
+    sync_apply.apply_page(b.db, [erase])
+    assert residents.get_resident(b.db, b.worker_id, kees.id, audited=False).anonymised_at is not None
+    assert _outbox_hits(b) == []

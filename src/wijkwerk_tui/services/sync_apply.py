@@ -306,6 +306,7 @@ def _erase_here(session: Session, db: Database, resident: Resident, moment: date
         session.add(resident)
         session.flush()
         erasure.wipe_children(session, resident.id, db.now())
+        erasure.wipe_waiting(session, resident.id)  # (this laptop's own unsent edits about him)
     resident.anonymised_at = moment  # the hub's: the same on every laptop
     session.add(resident)
     # Waiting changes of this laptop about him would bring text back up: the hub drops them too.
