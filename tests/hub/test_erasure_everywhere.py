@@ -20,7 +20,7 @@ from wijkwerk_tui.domain.ladders import Ladder
 from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.security.vault import Unlocked
 from wijkwerk_tui.services import privacy, sync, sync_apply
-from wijkwerk_tui.store import contacts, goals, ladders, partners, referrals, residents, signals
+from wijkwerk_tui.store import contacts, goals, ladders, partners, referrals, residents, settings, signals
 
 NAME = "Wolterinkx"
 # Each of them unique, so a hit can only be a copy of what was typed about him.
@@ -182,3 +182,34 @@ def test_issue18_an_erasure_from_the_hub_wipes_this_laptops_unsent_edits_about_h
     sync_apply.apply_page(b.db, [erase])
     assert residents.get_resident(b.db, b.worker_id, kees.id, audited=False).anonymised_at is not None
     assert _outbox_hits(b) == []
+
+
+def _index_hits(laptop: Unlocked) -> list[str]:
+    return [hit for hit in _laptop_hits(laptop) if hit.startswith("resident_fts")]
+
+
+def test_issue18_a_sync_cut_off_after_an_erasure_merges_the_index_at_the_next_one(
+    tmp_path: Path, real_clock: FakeClock
+) -> None:
+    b = laptops.laptop(tmp_path, "b", real_clock)
+    b.db.sync_on = True
+    kees = residents.add_resident(b.db, b.worker_id, PersonalData("Kees", "", NAME, 1939), None)
+    with b.db.engine.connect() as connection:
+        stamp = connection.exec_driver_sql("SELECT max(hlc) FROM outbox").scalar()
+    erase = {
+        "seq": 1,
+        "id": str(uuid.uuid4()),
+        "table": "resident",
+        "row": str(kees.id),
+        "kind": "erase",
+        "fields": {"anonymised_at": datetime.now(UTC).isoformat()},
+        "version": 2,
+        "hlc": stamp,
+        "device": "elsewhere",
+        "worker": None,
+    }
+    sync_apply.apply_page(b.db, [erase])  # ... and the sync is killed here, before its end
+    assert _index_hits(b)  # the index still holds his name's tokens
+    sync.finish_erasures(b.db)  # what the next sync's pull ends with, erasures or not
+    assert _index_hits(b) == []
+    assert settings.get(b.db, sync_apply.FOLD_PENDING) == ""

@@ -31,6 +31,7 @@ from wijkwerk_tui.domain.errors import DomainError, ValidationError
 from wijkwerk_tui.services import privacy
 from wijkwerk_tui.services.sync_apply import (
     CURSOR,
+    FOLD_PENDING,
     PAUSE_S,
     RECOMPUTE_ALL,
     apply_page,
@@ -230,7 +231,6 @@ def _push_or_restamp(db: Database, client: httpx.Client) -> tuple[int, int]:
 
 def pull(db: Database, client: httpx.Client, page: int = PULL_PAGE) -> int:
     taken = 0
-    erased = False
     joining = bool(settings.get(db, RECOMPUTE_ALL))  # (derived columns once, at the end)
     give_way = db.writers_waiting if page <= APP_PAGE else None
     fetcher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wijkwerk-pull")
@@ -250,19 +250,24 @@ def pull(db: Database, client: httpx.Client, page: int = PULL_PAGE) -> int:
                 if start < len(changes) or db.writers_waiting():
                     time.sleep(PAUSE_S)  # (the writer that waited goes first)
             taken += len(changes)
-            erased = erased or any(change["kind"] == "erase" for change in changes)
             if not more:
                 if joining:
                     recompute_all(db)
                 mirror_conflicts(db, answer.get("conflicten") or [])
-                if erased:
-                    # As after an erasure made here: the search index forgets the tokens of his name
-                    # and the WAL its old pages (else they stayed in the index until a later merge).
-                    # Once, at the end: a joining laptop may take in erasures on many pages.
-                    privacy.fold_back(db)
+                finish_erasures(db)
                 return taken
     finally:
         fetcher.shutdown(wait=True)  # (a page on its way when taking one in failed: let it land)
+
+
+def finish_erasures(db: Database) -> None:
+    """As after an erasure made here: the search index forgets the tokens of the erased names
+    and the WAL its old pages (else they stayed in the index until a later merge). Once, at
+    the end of a pull: a joining laptop may take in erasures on many pages."""
+    if settings.get(db, FOLD_PENDING):
+        privacy.fold_back(db)
+        with db.transaction(bookkeeping=True) as session:
+            settings.put(session, FOLD_PENDING, "")
 
 
 def _changes_after(client: httpx.Client, after: str, page: int) -> Any:

@@ -36,6 +36,9 @@ CURSOR = "hub.cursor"  # setting: the last change of the hub's log this laptop t
 # their derived columns are worked out once at the end (`recompute_all`) instead of once per
 # page that touches them (a resident a dozen times). Kept until that pass completes.
 RECOMPUTE_ALL = "hub.recompute_all"
+# Setting: an erasure was taken in and the search index not merged since (`sync.finish_erasures`
+# at the end of the pull; a sync cut off before it leaves the mark for the next one).
+FOLD_PENDING = "hub.fold_pending"
 ALIASES = settings.HUB_ALIASES_KEY
 _REFERENCES = {"area_id", "from_area_id", "to_area_id", "worker_id", "created_by"}
 # Rows per statement. sqlcipher3 holds the GIL for a whole statement, and the app's search
@@ -86,6 +89,7 @@ def apply_page(
         page = _Page(session, db, changes, aliases)
         latest = None
         previous = None
+        erasing = False
         for n, change in enumerate(changes):
             if give_way is not None and n and n % GIVE_WAY_EVERY == 0 and give_way():
                 taken = n
@@ -96,12 +100,15 @@ def apply_page(
                 page.flush_new()
                 previous = change["table"]
             page.apply(change)
+            erasing = erasing or change["kind"] == "erase"
             latest = change["hlc"]
             cursor = max(cursor, int(change["seq"]))
         page.flush_new()
         if derive:
             _recompute(session, db, page.touched)
         settings.put(session, CURSOR, str(cursor))
+        if erasing:
+            settings.put(session, FOLD_PENDING, "1")
         settings.put(session, ALIASES, json.dumps({str(k): str(v) for k, v in aliases.items()}))
         if latest:
             db.hlc.seen(hlc.parse(latest), db.now())
