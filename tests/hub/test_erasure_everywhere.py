@@ -6,7 +6,10 @@ its change log, its conflict records)."""
 
 from __future__ import annotations
 
+import threading
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -18,8 +21,9 @@ from tests.hub import laptops
 from tests.hub.hub_process import Hub
 from wijkwerk_tui.domain.ladders import Ladder
 from wijkwerk_tui.domain.names import PersonalData
+from wijkwerk_tui.queries import search
 from wijkwerk_tui.security.vault import Unlocked
-from wijkwerk_tui.services import privacy, sync, sync_apply
+from wijkwerk_tui.services import privacy, sync, sync_apply, sync_process
 from wijkwerk_tui.store import contacts, goals, ladders, partners, referrals, residents, settings, signals
 
 NAME = "Wolterinkx"
@@ -105,6 +109,7 @@ def test_issue18_after_an_erasure_has_synced_no_synced_place_holds_the_name(
     assert all(before.values()), before  # (the scan finds them while they are there)
 
     privacy.erase_resident(a.db, a.worker_id, kees.id)
+    assert _laptop_hits(a) == []  # before any sync too: the outbox, the conflicts' copy
     sync.sync(a.db)
     sync.sync(b.db)
     sync.sync(a.db)
@@ -211,5 +216,44 @@ def test_issue18_a_sync_cut_off_after_an_erasure_merges_the_index_at_the_next_on
     sync_apply.apply_page(b.db, [erase])  # ... and the sync is killed here, before its end
     assert _index_hits(b)  # the index still holds his name's tokens
     sync.finish_erasures(b.db)  # what the next sync's pull ends with, erasures or not
+    assert _index_hits(b) == []
+    assert settings.get(b.db, sync_apply.FOLD_PENDING) == ""
+
+
+def test_issue18_the_apps_sync_finishes_an_erasure_despite_the_apps_own_read_snapshot(
+    tmp_path: Path, hub: Hub, real_clock: FakeClock
+) -> None:
+    # In the app the sync runs in a child process while the app searches on a shared read
+    # snapshot: the child cannot empty the WAL then, so the app finishes after the child.
+    a = laptops.joined(tmp_path, "a", hub.url, hub.database, real_clock)
+    b = laptops.joined(tmp_path, "b", hub.url, hub.database, real_clock)
+    kees = residents.add_resident(a.db, a.worker_id, PersonalData("Kees", "", NAME, 1939), None)
+    sync.sync(a.db)
+    sync.sync(b.db)
+    privacy.erase_resident(a.db, a.worker_id, kees.id)
+    sync.sync(a.db)
+    assert _index_hits(b)
+
+    syncing = b.db.syncing_elsewhere
+    over = threading.Event()
+
+    @contextmanager
+    def watched() -> Iterator[None]:
+        with syncing():
+            yield
+        over.set()
+
+    def keep_searching() -> None:  # a worker typing while the sync runs
+        while not over.is_set():
+            search.search_residents(b.db, "kees", limit=10)
+
+    b.db.syncing_elsewhere = watched  # type: ignore[method-assign]
+    typing = threading.Thread(target=keep_searching)
+    typing.start()
+    try:
+        sync_process.sync_apart(b.db)
+    finally:
+        over.set()
+        typing.join()
     assert _index_hits(b) == []
     assert settings.get(b.db, sync_apply.FOLD_PENDING) == ""

@@ -89,3 +89,34 @@ def test_hardening_14_a_reader_holding_the_wal_is_reported(db) -> None:
     assert privacy.fold_back(db) is True
     wal = db.path.with_name(db.path.name + "-wal")
     assert not wal.exists() or NAME.encode() not in wal.read_bytes()
+
+
+def test_erasure_fold_never_holds_back_a_save_while_a_reader_keeps_the_wal(db) -> None:
+    # Each try at emptying the WAL waited SQLite's whole busy timeout (5 s) on the reader while
+    # holding back every writer: twenty tries, a save failing after 5 s, for 100 s.
+    import threading
+
+    from wijkwerk_tui.db.engine import plain_connect
+
+    residents.add_resident(db, None, PersonalData("Wilma", "", NAME, 1944), None, True)
+    reader = plain_connect(db.path)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM resident").fetchone()  # holds a snapshot: the WAL cannot be emptied
+    folded: list[bool] = []
+    folding = threading.Thread(target=lambda: folded.append(privacy.fold_back(db)))
+    writer = plain_connect(db.path)
+    writer.execute("PRAGMA busy_timeout = 1000")
+    try:
+        folding.start()
+        saves = 0
+        while folding.is_alive() or saves == 0:
+            writer.execute("INSERT OR REPLACE INTO setting (key, value) VALUES ('probe', ?)", (str(saves),))
+            writer.commit()  # (OperationalError "database is locked" when the fold holds writers back)
+            saves += 1
+        folding.join()
+    finally:
+        reader.execute("COMMIT")
+        reader.close()
+        writer.close()
+    assert folded == [False]  # (told, not waited out)
+    assert privacy.fold_back(db) is True

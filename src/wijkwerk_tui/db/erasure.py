@@ -11,11 +11,11 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, delete, select, update
 from sqlmodel import Session, col
 
 from wijkwerk_tui.db.sync_codec import encode
-from wijkwerk_tui.db.sync_tables import Outbox, core
+from wijkwerk_tui.db.sync_tables import HubConflict, Outbox, core
 from wijkwerk_tui.db.tables import Contact, Goal, LadderStep, MeldcodeStep, Referral, Signal
 
 RESIDENT_WIPE: dict[str, Any] = {
@@ -60,8 +60,9 @@ def wipe_children(session: Session | Connection, resident_id: uuid.UUID, now: da
 
 def wipe_waiting(session: Session, resident_id: uuid.UUID) -> int:
     """Changes about the resident that wait to be sent hold what they changed (a name, a note):
-    those values are wiped in the outbox too. The changes still go up, before the erasure, and
-    the hub wipes what it took. Returns how many were rewritten."""
+    those values are wiped in the outbox too, and this laptop's copies of conflicts about him
+    go. The changes still go up, before the erasure, and the hub wipes what it took. Returns
+    how many were rewritten."""
     wipes: dict[uuid.UUID, dict[str, Any]] = {resident_id: RESIDENT_WIPE}
     for table in _CHILDREN:
         for row_id in session.execute(select(col(table.id)).where(col(table.resident_id) == resident_id)).scalars():
@@ -74,6 +75,9 @@ def wipe_waiting(session: Session, resident_id: uuid.UUID) -> int:
     waiting = select(col(Outbox.seq), col(Outbox.row_id), col(Outbox.fields)).where(
         col(Outbox.pushed_at).is_(None), col(Outbox.row_id).in_(list(wipes))
     )
+    # This laptop's copy of the hub's conflicts about him holds both values: gone (the hub
+    # closes its own when the erasure arrives, and the next pull mirrors what stays open).
+    session.execute(delete(HubConflict).where(col(HubConflict.row_id).in_(list(wipes))))
     rewritten = 0
     for seq, row_id, fields in session.execute(waiting).all():
         old = json.loads(fields)

@@ -13,11 +13,11 @@ import time
 import uuid
 from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import func, text
 from sqlmodel import Session, col, select
 
 from wijkwerk_tui.db import capture, erasure
-from wijkwerk_tui.db.engine import Database
+from wijkwerk_tui.db.engine import BUSY_TIMEOUT_MS, Database
 from wijkwerk_tui.db.rows import get_live
 from wijkwerk_tui.db.tables import Resident
 from wijkwerk_tui.domain import retention
@@ -121,12 +121,18 @@ def fold_back(db: Database) -> bool:
     """
     if db.engine.dialect.name != "sqlite":
         return True
+    with db.transaction() as session:  # (a write turn like any other: a save made meanwhile waits)
+        session.execute(text("INSERT INTO resident_fts(resident_fts) VALUES ('optimize')"))
     with db.engine.connect() as connection:
-        connection.exec_driver_sql("INSERT INTO resident_fts(resident_fts) VALUES ('optimize')")
-        connection.commit()
-        for attempt in range(FOLD_TRIES):
-            busy = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").scalar()
-            if not busy:
-                return True
-            time.sleep(0.05 * (attempt + 1) / FOLD_TRIES)  # a reader finishing its statement
+        # Each try asks once: SQLite's busy handler would wait out its whole timeout on a reader
+        # while holding back every writer (a save failed after 5 s, twenty tries over: 100 s).
+        connection.exec_driver_sql("PRAGMA busy_timeout = 0")
+        try:
+            for attempt in range(FOLD_TRIES):
+                busy = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").scalar()
+                if not busy:
+                    return True
+                time.sleep(0.05 * (attempt + 1) / FOLD_TRIES)  # a reader finishing its statement
+        finally:
+            connection.exec_driver_sql(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     return False

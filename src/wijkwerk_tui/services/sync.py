@@ -264,8 +264,9 @@ def finish_erasures(db: Database) -> None:
     """As after an erasure made here: the search index forgets the tokens of the erased names
     and the WAL its old pages (else they stayed in the index until a later merge). Once, at
     the end of a pull: a joining laptop may take in erasures on many pages."""
-    if settings.get(db, FOLD_PENDING):
-        privacy.fold_back(db)
+    # (the index is merged either way; the mark stays until the WAL is empty too: a sync in the
+    # app's child meets the app's read snapshot, and `sync_process` tries again after it)
+    if settings.get(db, FOLD_PENDING) and privacy.fold_back(db):
         with db.transaction(bookkeeping=True) as session:
             settings.put(session, FOLD_PENDING, "")
 

@@ -56,6 +56,7 @@ def sync_apart(db: Database, page: int = sync.APP_PAGE) -> sync.SyncResult:
         raise sync.SyncError(str(answer["fout"]), offline=bool(answer.get("offline")), code=str(answer.get("code", "")))
     if "pushed" not in answer:
         raise sync.SyncError("Synchroniseren is niet gelukt. Alles blijft bewaard; het wordt later opnieuw geprobeerd.")
+    sync.finish_erasures(db)  # (what the child could not: this process's read snapshot held the WAL)
     return sync.SyncResult(
         int(answer["pushed"]), int(answer["pulled"]), int(answer["conflicts"]), bool(answer.get("copied"))
     )
