@@ -158,6 +158,25 @@ def test_issue18_an_erasure_wipes_what_waits_to_be_sent_about_him_too(
     assert erased_at is not None
 
 
+def _erasure_from_elsewhere(laptop: Unlocked, resident_id: uuid.UUID) -> dict[str, object]:
+    """A page's erasure as the hub sends it, made on another laptop (stamped as this one's
+    latest change, so the clock takes it)."""
+    with laptop.db.engine.connect() as connection:
+        stamp = connection.exec_driver_sql("SELECT max(hlc) FROM outbox").scalar()
+    return {
+        "seq": 1,
+        "id": str(uuid.uuid4()),
+        "table": "resident",
+        "row": str(resident_id),
+        "kind": "erase",
+        "fields": {"anonymised_at": datetime.now(UTC).isoformat()},
+        "version": 2,
+        "hlc": stamp,
+        "device": "elsewhere",
+        "worker": None,
+    }
+
+
 def test_issue18_an_erasure_from_the_hub_wipes_this_laptops_unsent_edits_about_him(
     tmp_path: Path, real_clock: FakeClock
 ) -> None:
@@ -170,21 +189,7 @@ def test_issue18_an_erasure_from_the_hub_wipes_this_laptops_unsent_edits_about_h
         b.db, b.worker_id, kees.id, Ladder.PARTICIPATION, 2, date(2026, 11, 2), note="trapleuning-notitie"
     )
     assert {"Wolterinkx", "0611223344", "trapleuning-notitie"} <= set(_outbox_hits(b))
-    with b.db.engine.connect() as connection:
-        stamp = connection.exec_driver_sql("SELECT max(hlc) FROM outbox").scalar()
-    erase = {
-        "seq": 1,
-        "id": str(uuid.uuid4()),
-        "table": "resident",
-        "row": str(kees.id),
-        "kind": "erase",
-        "fields": {"anonymised_at": datetime.now(UTC).isoformat()},
-        "version": 2,
-        "hlc": stamp,
-        "device": "elsewhere",
-        "worker": None,
-    }
-    sync_apply.apply_page(b.db, [erase])
+    sync_apply.apply_page(b.db, [_erasure_from_elsewhere(b, kees.id)])
     assert residents.get_resident(b.db, b.worker_id, kees.id, audited=False).anonymised_at is not None
     assert _outbox_hits(b) == []
 
@@ -199,21 +204,9 @@ def test_issue18_a_sync_cut_off_after_an_erasure_merges_the_index_at_the_next_on
     b = laptops.laptop(tmp_path, "b", real_clock)
     b.db.sync_on = True
     kees = residents.add_resident(b.db, b.worker_id, PersonalData("Kees", "", NAME, 1939), None)
-    with b.db.engine.connect() as connection:
-        stamp = connection.exec_driver_sql("SELECT max(hlc) FROM outbox").scalar()
-    erase = {
-        "seq": 1,
-        "id": str(uuid.uuid4()),
-        "table": "resident",
-        "row": str(kees.id),
-        "kind": "erase",
-        "fields": {"anonymised_at": datetime.now(UTC).isoformat()},
-        "version": 2,
-        "hlc": stamp,
-        "device": "elsewhere",
-        "worker": None,
-    }
-    sync_apply.apply_page(b.db, [erase])  # ... and the sync is killed here, before its end
+    sync_apply.apply_page(
+        b.db, [_erasure_from_elsewhere(b, kees.id)]
+    )  # ... and the sync is killed here, before its end
     assert _index_hits(b)  # the index still holds his name's tokens
     sync.finish_erasures(b.db)  # what the next sync's pull ends with, erasures or not
     assert _index_hits(b) == []
