@@ -56,3 +56,29 @@ def test_reading_a_file_does_not_wait_for_another_writer(setup_db) -> None:
         other.close()
     resident_file.record_view(db, me, gerrit.id)
     assert _views(db, gerrit.id) == [(me, "resident.view")]
+
+
+async def test_the_search_list_drops_a_name_erased_from_it(setup_db, clock) -> None:
+    # Found by hand in tmux: after an erasure the search list, back in view, still showed
+    # the erased name until the next key typed in the search field.
+    from wijkwerk_tui.ui.screens.lists.residents import ResidentsScreen
+    from wijkwerk_tui.ui.widgets.row_list import RowList
+
+    session, _code, _path = setup_db
+    db, me = session.db, session.worker_id
+    residents.add_resident(db, me, PersonalData("Gerrit", "", "Hoekstra", 1951), None, True)
+    residents.add_resident(db, me, PersonalData("Grietje", "", "Hoekstra", 1948), None, True)
+    app = WijkwerkApp(session, clock=clock)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await open_resident_by_search(pilot, "hoekstra")
+        assert isinstance(app.screen, ResidentScreen)
+        await app.workers.wait_for_complete()
+        await pilot.press("x", "j")  # erase, yes
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert isinstance(app.screen, ResidentsScreen)
+        shown = app.screen.query_one("#results", RowList).rows
+        assert [row[0] for row in shown] == ["Hoekstra, Grietje"]

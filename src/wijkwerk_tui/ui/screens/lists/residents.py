@@ -113,7 +113,14 @@ class ResidentsScreen(AppScreen[None]):
         )
 
     def refresh_results(self) -> None:
+        self._version = self.app.data_version
         self.search(self.query_one("#search", Input).value, self._filters())
+
+    def on_screen_resume(self) -> None:
+        # Back from a file where something was saved (a name changed, an erasure): the list
+        # must not keep showing what is no longer so.
+        if getattr(self, "_version", None) != self.app.data_version:
+            self.refresh_results()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="search", description="search")
     def search(self, query: str, filters: ResidentFilter) -> None:
