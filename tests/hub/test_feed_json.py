@@ -35,7 +35,7 @@ def test_issue17_the_pulled_page_reads_back_as_the_stored_values(
     engine = hub_engine(pg_url)
     try:
         fields = {"note": note, "step": 3, "deleted_at": None}
-        stored = json.dumps(fields, ensure_ascii=False, sort_keys=True)  # as `changes.row` writes them
+        stored = json.dumps(fields, ensure_ascii=False, sort_keys=True)  # as `changes.log_row` writes them
         change_id, row_id = uuid.uuid4(), uuid.uuid4()
         with engine.begin() as connection:
             connection.execute(delete(_CHANGE))

@@ -15,7 +15,7 @@ _CHANGE = core(HubChange)
 
 def changes_after(engine: Engine, after: int, limit: int = PAGE) -> tuple[str, int, bool]:
     """Up to `limit` changes after `after` as a JSON array, how many, and whether more follow.
-    Each change's fields go in as the hub stored them (JSON it wrote itself, `changes.row`):
+    Each change's fields go in as the hub stored them (JSON it wrote itself, `changes.log_row`):
     parsing and re-encoding them took most of the hub's time when a laptop joined (profiled)."""
     limit = max(1, min(limit, PAGE * 5))
     with engine.connect() as connection:
