@@ -23,8 +23,8 @@ from wijkwerk_tui.domain.ladders import Ladder
 from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.queries import search
 from wijkwerk_tui.security.vault import Unlocked
-from wijkwerk_tui.services import privacy, sync, sync_apply, sync_process
-from wijkwerk_tui.store import contacts, goals, ladders, partners, referrals, residents, settings, signals
+from wijkwerk_tui.services import merge_residents, privacy, sync, sync_apply, sync_process
+from wijkwerk_tui.store import contacts, erased, goals, ladders, partners, referrals, residents, settings, signals
 
 NAME = "Wolterinkx"
 # Each of them unique, so a hit can only be a copy of what was typed about him.
@@ -250,3 +250,56 @@ def test_issue18_the_apps_sync_finishes_an_erasure_despite_the_apps_own_read_sna
         typing.join()
     assert _index_hits(b) == []
     assert settings.get(b.db, sync_apply.FOLD_PENDING) == ""
+
+
+def _twice(laptop: Unlocked) -> tuple[uuid.UUID, uuid.UUID]:
+    """Kees registered twice on this laptop: the record kept, and the one to merge into it."""
+    keep = residents.add_resident(laptop.db, laptop.worker_id, PersonalData("Kees", "", NAME, 1939), None)
+    data = PersonalData("Kees", "", NAME, 1939, phone="0611223344", email="kees.wolterinkx@example.org")
+    other = residents.add_resident(laptop.db, laptop.worker_id, data, None)
+    contacts.add_contact(
+        laptop.db,
+        laptop.worker_id,
+        other.id,
+        contacts.ContactData(date(2026, 11, 3), note="contactnotitie-keukentafel"),
+    )
+    return keep.id, other.id
+
+
+def test_issue18_an_erasure_reaches_the_record_merged_into_him(tmp_path: Path, hub: Hub, real_clock: FakeClock) -> None:
+    # Samenvoegen leaves the other record as a tombstone with its own name and phone.
+    a = laptops.joined(tmp_path, "a", hub.url, hub.database, real_clock)
+    b = laptops.joined(tmp_path, "b", hub.url, hub.database, real_clock)
+    keep, other = _twice(a)
+    merge_residents.merge(a.db, a.worker_id, keep, other)
+    sync.sync(a.db)
+    sync.sync(b.db)
+    assert _laptop_hits(b) and _hub_hits(hub)
+
+    privacy.erase_resident(a.db, a.worker_id, keep)
+    assert _laptop_hits(a) == []
+    assert erased.erased_ids(a.db.path) >= {keep, other}  # a restored backup is erased again, both
+    for laptop in (a, b, a):
+        sync.sync(laptop.db)
+    assert _laptop_hits(a) == _laptop_hits(b) == _hub_hits(hub) == []
+
+
+@pytest.mark.parametrize("merge_first", [True, False], ids=["merge-reaches-hub-first", "erasure-reaches-hub-first"])
+def test_issue18_an_erasure_reaches_a_merge_made_on_a_laptop_that_had_not_seen_it(
+    tmp_path: Path, hub: Hub, real_clock: FakeClock, merge_first: bool
+) -> None:
+    # Laptop a merges the duplicate into Kees while laptop b, not knowing of the merge, erases
+    # him: whichever reaches the hub first, the merged record ends erased everywhere.
+    a = laptops.joined(tmp_path, "a", hub.url, hub.database, real_clock)
+    b = laptops.joined(tmp_path, "b", hub.url, hub.database, real_clock)
+    keep, other = _twice(a)
+    sync.sync(a.db)
+    sync.sync(b.db)
+    merge_residents.merge(a.db, a.worker_id, keep, other)
+    privacy.erase_resident(b.db, b.worker_id, keep)
+    assert _laptop_hits(b)  # (b erased only Kees: the duplicate is not merged into him there)
+    first, second = (a, b) if merge_first else (b, a)
+    for laptop in (first, second, first, second):
+        sync.sync(laptop.db)
+    assert _hub_hits(hub) == []
+    assert _laptop_hits(a) == _laptop_hits(b) == []

@@ -140,6 +140,23 @@ class SyncModel(RuleBasedStateMachine):
         if found is not None and found.anonymised_at is None:
             privacy.erase_resident(session.db, session.worker_id, self.people[person])
             self.erased.add(person)
+            # ... and whom this laptop had merged into him (the same person, as it knew then).
+            self.erased |= self.merged_into(session, person)
+
+    def merged_into(self, session: object, person: int) -> set[int]:
+        from sqlmodel import select
+
+        from wijkwerk_tui.db.tables import Resident
+
+        links: dict[object, object] = {}
+        with session.db.reading() as reading:  # type: ignore[attr-defined]
+            links = {r.id: r.merged_into for r in reading.exec(select(Resident)) if r.id in self.people}
+        found, grew = {self.people[person]}, True
+        while grew:
+            more = {row for row, into in links.items() if into in found} - found
+            found |= more
+            grew = bool(more)
+        return {self.people.index(row) for row in found} - {person}
 
     @rule(laptop=st.integers(0, LAPTOPS - 1), keep=st.integers(0, PEOPLE - 1), other=st.integers(0, PEOPLE - 1))
     def merge(self, laptop: int, keep: int, other: int) -> None:
@@ -206,14 +223,22 @@ class SyncModel(RuleBasedStateMachine):
                     text("SELECT hub_value, their_value FROM hubconflict")
                 ):
                     kept |= {hub_value.strip('"'), their_value.strip('"')}
-                final = {
-                    row[0]: row[1]
-                    for row in connection.execute(
-                        text("SELECT id, phone FROM resident WHERE id = ANY(:ids)"), {"ids": self.people}
-                    )
-                }
+                rows = connection.execute(
+                    text("SELECT id, phone, merged_into, anonymised_at FROM resident WHERE id = ANY(:ids)"),
+                    {"ids": self.people},
+                ).all()
         finally:
             hub.dispose()
+        final = {row.id: row.phone for row in rows}
+        # A merge the laptop that erased had not seen reaches the hub before or after the erasure:
+        # whoever the organisation's records merge into an erased person is erased too.
+        into = {self.people.index(row.id): row.merged_into for row in rows}
+        grew = True
+        while grew:
+            more = {p for p, target in into.items() if target in {self.people[e] for e in self.erased}} - self.erased
+            self.erased |= more
+            grew = bool(more)
+        assert {self.people.index(row.id) for row in rows if row.anonymised_at is not None} == self.erased
         for edit in self.edits:
             if edit.person in self.erased:
                 continue  # erasure wins over every edit

@@ -24,20 +24,18 @@ from sqlalchemy import Connection, Engine, Table, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlmodel import col
 
-from wijkwerk_tui.db import erasure
 from wijkwerk_tui.db.sync_codec import APPEND_ONLY, UNIQUE_NAMES, encode, table_of
 from wijkwerk_tui.db.sync_tables import HubChange, HubConflict, HubDevice, HubField, core
 from wijkwerk_tui.db.tables import Worker
 from wijkwerk_tui.domain.accounts import COORDINATOR
-from wijkwerk_tui.domain.hlc import HybridClock
 from wijkwerk_tui.hub import batch
 from wijkwerk_tui.hub.changes import Incoming, PushRefused, check_clock, log_row, translate, wipe
+from wijkwerk_tui.hub.erase import erase, follow_merge, forget_moved
 
 # A consent change made while the record changed elsewhere goes to a person, whichever field
 # changed there: consent is given to what the record said when it was given.
 CONSENT_FIELDS = frozenset({"consent_register", "consent_on", "consent_share"})
 PUSH_LOCK = 0x77696A6B  # pg_advisory_xact_lock key: one push at a time
-HUB_DEVICE = "hub"  # the device of what the hub itself changes (the retention sweep)
 # Rows one per organisation by name whose other fields matter too: a second laptop's row with
 # the same name but another value is a conflict (an area's sort order is not worth one).
 _VALUE_FIELDS_OF = {"orgsetting": ("value",)}
@@ -171,9 +169,10 @@ def _apply(
         # (an "insert" of an account the hub has is an edit of it).
         fields = {k: v for k, v in fields.items() if k not in ("role", "active", "name")}
     if change.kind == "erase":
-        _erase(connection, device_id, change, row, now)
+        erase(connection, device_id, change, row, now)
         return 0
-    if _erased_resident(connection, table, row, fields) is not None:
+    erased_one = _erased_resident(connection, table, row, fields)
+    if erased_one is not None:
         fields = wipe(change.table_name, fields)
     if change.kind == "resolve":
         return _resolve(connection, device_id, change, table, row, fields, now)
@@ -181,8 +180,14 @@ def _apply(
         if change.kind != "insert":
             _log(connection, device_id, change, "lost", {}, 0, now)  # its row never reached the hub
             return 0
-        return _insert(connection, device_id, change, table, fields, aliases, now)
-    return _update(connection, device_id, change, table, row, fields, now)
+        conflicts = _insert(connection, device_id, change, table, fields, aliases, now)
+    else:
+        conflicts = _update(connection, device_id, change, table, row, fields, now)
+    if change.table_name == "resident" and fields.get("merged_into") is not None:
+        follow_merge(connection, change.row_id, worker, now)  # merged into someone erased already
+    elif erased_one is not None and row is not None and fields.get("resident_id") not in (None, row.resident_id):
+        forget_moved(connection, erased_one, now)  # moved onto him by a merge: with the text it had
+    return conflicts
 
 
 def _exists(connection: Connection, table: Table, row_id: uuid.UUID) -> bool:
@@ -391,61 +396,3 @@ def _resolve(
     )
     _log(connection, device_id, change, "update", fields, version, now)
     return 0
-
-
-def _erase(connection: Connection, device_id: str, change: Incoming, row: Any, now: datetime) -> None:
-    from wijkwerk_tui.db.tables import Resident
-
-    if row is None:
-        _log(connection, device_id, change, "lost", {}, 0, now)
-        return
-    version = row.version + 1
-    # When: as the erasing laptop says; the first erasure's when two laptops erased him.
-    moment = row.anonymised_at or change.values.get("anonymised_at") or now
-    if row.anonymised_at is None:
-        connection.execute(
-            update(Resident)
-            .where(col(Resident.id) == change.row_id)
-            .values(**erasure.RESIDENT_WIPE, anonymised_at=moment, updated_at=now, version=version)
-        )
-        erasure.wipe_children(connection, change.row_id, now)
-    _forget_in_log(connection, change.row_id, now)
-    _log(connection, device_id, change, "erase", {"anonymised_at": moment}, version, now)
-
-
-def erase_at_hub(connection: Connection, resident: Any, worker_id: uuid.UUID, now: datetime) -> None:
-    """An erasure the hub itself makes (the organisation's retention sweep)."""
-    stamp = HybridClock(HUB_DEVICE).now(now)
-    change = Incoming(uuid.uuid4(), "resident", resident.id, "erase", {}, 0, stamp, worker_id)
-    _erase(connection, HUB_DEVICE, change, resident, now)
-
-
-def _forget_in_log(connection: Connection, resident_id: uuid.UUID, now: datetime) -> None:
-    """The change log and the conflicts hold copies of what was written: wipe those too."""
-    from wijkwerk_tui.db.tables import Contact, Goal, LadderStep, MeldcodeStep, Referral, Signal
-
-    rows: dict[uuid.UUID, str] = {resident_id: "resident"}
-    for model in (LadderStep, Contact, Signal, Referral, Goal):
-        for row_id in connection.execute(select(col(model.id)).where(col(model.resident_id) == resident_id)).scalars():
-            rows[row_id] = core(model).name
-    signals = select(col(Signal.id)).where(col(Signal.resident_id) == resident_id)
-    for row_id in connection.execute(
-        select(col(MeldcodeStep.id)).where(col(MeldcodeStep.signal_id).in_(signals))
-    ).scalars():
-        rows[row_id] = "meldcodestep"
-    ids = list(rows)
-    for seq, row_id, fields in connection.execute(
-        select(_CHANGE.c.seq, _CHANGE.c.row_id, _CHANGE.c.fields).where(_CHANGE.c.row_id.in_(ids))
-    ):
-        name = rows[row_id]
-        old = json.loads(fields)
-        if name == "resident":
-            new = {k: (encode(erasure.RESIDENT_WIPE[k]) if k in erasure.RESIDENT_WIPE else v) for k, v in old.items()}
-        else:
-            new = {k: encode(v) for k, v in wipe(name, old).items()}
-        connection.execute(update(_CHANGE).where(_CHANGE.c.seq == seq).values(fields=json.dumps(new, sort_keys=True)))
-    connection.execute(
-        update(_CONFLICT)
-        .where(_CONFLICT.c.row_id.in_(ids))
-        .values(hub_value="null", their_value="null", resolved_at=now)
-    )

@@ -2,7 +2,7 @@
 
 A laptop sees only the contacts made or synced there: its own sweep would anonymise a resident
 who still comes to another village hall. The hub holds every contact; what it anonymises goes
-to every laptop as an erasure, like one made on a laptop (`merge.erase_at_hub`).
+to every laptop as an erasure, like one made on a laptop (`erase.erase_at_hub`).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from wijkwerk_tui.db.tables import OrgSetting, Resident, Worker
 from wijkwerk_tui.domain import retention
 from wijkwerk_tui.domain.clock import LOCAL_ZONE
 from wijkwerk_tui.domain.errors import DomainError
-from wijkwerk_tui.hub import merge
+from wijkwerk_tui.hub import erase, merge
 from wijkwerk_tui.queries.retention import expired_query
 from wijkwerk_tui.store import settings
 
@@ -94,7 +94,7 @@ def sweep(db: Database, coordinator: Worker, now: datetime, years: int) -> int:
         if settings.retention_years(db) != years:  # (read after the lock: no push is half-way)
             raise DomainError("De bewaartermijn is net veranderd. Kijk opnieuw (zonder --yes) wat er zou gebeuren.")
         query = expired_query(cutoff, last_from_contacts=True)
-        rows = list(connection.execute(query))  # plain rows: `_erase` reads id, version, anonymised_at
+        rows = list(connection.execute(query))  # plain rows: `erase.erase` reads id, version, anonymised_at
         for resident in rows:
-            merge.erase_at_hub(connection, resident, coordinator.id, now)
+            erase.erase_at_hub(connection, resident, coordinator.id, now)
     return len(rows)

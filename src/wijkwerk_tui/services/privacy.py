@@ -27,7 +27,9 @@ from wijkwerk_tui.store import audit, erased, settings
 from wijkwerk_tui.store.access import require_role
 
 
-def _anonymise(session: Session, db: Database, resident: Resident, now: datetime) -> None:
+def _anonymise(session: Session, db: Database, resident: Resident, now: datetime) -> list[uuid.UUID]:
+    """Erase him, and every record merged into him (Samenvoegen: the same person, whose
+    tombstone kept its own name). The ids erased."""
     # Erasure travels to the hub as one change of its own, not as these edits (db.capture).
     capture.skip_rows(session, {resident.id})
     for name, value in erasure.RESIDENT_WIPE.items():
@@ -38,6 +40,11 @@ def _anonymise(session: Session, db: Database, resident: Resident, now: datetime
     erasure.wipe_children(session, resident.id, now)
     erasure.wipe_waiting(session, resident.id)
     capture.record(session, db, [capture.Change("resident", resident.id, "erase", {"anonymised_at": now.isoformat()})])
+    done = [resident.id]
+    merged = select(Resident).where(Resident.merged_into == resident.id, col(Resident.anonymised_at).is_(None))
+    for tombstone in session.exec(merged).all():
+        done += _anonymise(session, db, tombstone, now)
+    return done
 
 
 def erase_resident(db: Database, actor: uuid.UUID | None, resident_id: uuid.UUID) -> bool:
@@ -49,10 +56,12 @@ def erase_resident(db: Database, actor: uuid.UUID | None, resident_id: uuid.UUID
     with db.transaction() as session:
         require_role(session, actor, "erase")
         resident = get_live(session, Resident, resident_id, "Inwoner")
-        _anonymise(session, db, resident, db.now())
-        audit.record(session, db, actor, "resident.erase", resident_id)
+        done = _anonymise(session, db, resident, db.now())
+        for erased_id in done:
+            audit.record(session, db, actor, "resident.erase", erased_id)
     if db.path.exists():
-        erased.add(db.path, resident_id)
+        for erased_id in done:
+            erased.add(db.path, erased_id)
     return fold_back(db)
 
 
@@ -67,8 +76,9 @@ def reapply_erasures(db: Database) -> int:
             session.exec(select(Resident).where(col(Resident.id).in_(wanted), col(Resident.anonymised_at).is_(None)))
         )
         for resident in back:
-            _anonymise(session, db, resident, db.now())
-            audit.record(session, db, None, "resident.erase.reapplied", resident.id)
+            if resident.anonymised_at is None:  # (not reached already as merged into another)
+                for erased_id in _anonymise(session, db, resident, db.now()):
+                    audit.record(session, db, None, "resident.erase.reapplied", erased_id)
     if back:
         fold_back(db)
     return len(back)
@@ -101,8 +111,9 @@ def retention_sweep(db: Database, actor: uuid.UUID | None) -> int:
         require_role(session, actor, "retention")
         expired = list(session.exec(expired_query(cutoff)))
         for resident in expired:
-            _anonymise(session, db, resident, now)
-            audit.record(session, db, actor, "resident.anonymise", resident.id, detail="retention")
+            if resident.anonymised_at is None:  # (not reached already as merged into another)
+                for erased_id in _anonymise(session, db, resident, now):
+                    audit.record(session, db, actor, "resident.anonymise", erased_id, detail="retention")
         audit.record(session, db, actor, "retention.sweep", detail=f"count={len(expired)}")
     fold_back(db)
     return len(expired)

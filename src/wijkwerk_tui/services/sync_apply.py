@@ -104,6 +104,7 @@ def apply_page(
             latest = change["hlc"]
             cursor = max(cursor, int(change["seq"]))
         page.flush_new()
+        page.wipe_moved_onto_erased()
         if derive:
             _recompute(session, db, page.touched)
         settings.put(session, CURSOR, str(cursor))
@@ -136,6 +137,7 @@ class _Page:
         self.new_bases: dict[uuid.UUID, int] = {}
         self.written: set[uuid.UUID] = set()  # new rows this page wrote already
         self.based: dict[uuid.UUID, int] = {}  # and their base versions
+        self.moved_to: set[uuid.UUID] = set()  # residents that rows were moved onto (a merge)
         self.now = db.now()
 
     def flush_new(self) -> None:
@@ -241,11 +243,25 @@ class _Page:
             local = {k: v for k, v in _LOCAL_DEFAULTS.items() if k in table.c}
             self.new_rows[row_id] = (name, {**local, **fields, "id": row_id, "updated_at": self.now})
         self._base(row_id, version)
+        if kind == "update" and name != "resident" and fields.get("resident_id") is not None:
+            self.moved_to.add(fields["resident_id"])
         resident_id = row_id if name == "resident" else fields.get("resident_id")
         if resident_id is None and local_id in self.rows:
             resident_id = getattr(self.rows[local_id], "resident_id", None)
         if resident_id is not None:
             self.touched.add(resident_id)
+
+    def wipe_moved_onto_erased(self) -> None:
+        """A merge made where he was not erased yet moves rows onto a resident erased here: the
+        hub sends only the move, so the text they had here is wiped here."""
+        if not self.moved_to:
+            return
+        self.session.flush()
+        erased_here = select(col(Resident.id)).where(
+            col(Resident.id).in_(list(self.moved_to)), col(Resident.anonymised_at).is_not(None)
+        )
+        for resident_id in self.session.exec(erased_here).all():
+            erasure.wipe_children(self.session, resident_id, self.now)
 
 
 def _exists(session: Session, name: str, row_id: uuid.UUID) -> bool:
