@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from wijkwerk_tui.domain.clock import LOCAL_ZONE
@@ -19,6 +20,7 @@ from wijkwerk_tui.domain.sync_words import sync_said
 from wijkwerk_tui.domain.text import counted, visible_line
 
 if TYPE_CHECKING:
+    from wijkwerk_tui.db.engine import Database
     from wijkwerk_tui.security.vault import Unlocked
 
 CODE_ENV = "WIJKWERK_HUB_CODE"
@@ -46,7 +48,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser], common
         action="store_true",
         help="ook als een gekoppelde laptop al lang niet synchroniseerde",
     )
-    revoke = inner.add_parser("revoke", help="ontkoppel een laptop (zijn token werkt niet meer)")
+    revoke = inner.add_parser("revoke", help="ontkoppel een verloren of gestolen laptop (hij wist zich daarna)")
     revoke.add_argument("device", metavar="LAPTOP-ID")
     join = inner.add_parser("join", help="koppel deze laptop aan de hub (coördinator)", parents=[common])
     join.add_argument("url", metavar="ADRES", help="https://… van de hub")
@@ -89,7 +91,7 @@ def run_hub(args: argparse.Namespace, login: Callable[[argparse.Namespace], Unlo
             if not devices.revoke(engine, args.device, _now()):
                 print("wijkwerk: geen actieve laptop met deze id.", file=sys.stderr)
                 return 1
-            print("Laptop ontkoppeld: zijn token werkt niet meer.")
+            print("Laptop ontkoppeld: hij krijgt niets meer en wist zijn gegevens zodra hij de hub weer bereikt.")
     finally:
         engine.dispose()
     return 0
@@ -195,6 +197,21 @@ def run_sync(args: argparse.Namespace, login: Callable[[argparse.Namespace], Unl
     session = login(args)
     try:
         print(_said(sync.sync(session.db)))
+    except sync.LaptopRevoked as revoked:
+        _wipe(session.db)
+        print(revoked.message, file=sys.stderr)
+        return 3
     finally:
         session.db.close()
     return 0
+
+
+def _wipe(db: Database) -> None:
+    """Lost or stolen, and the hub proved it: this laptop's data goes (`exchange.wipe_laptop`)."""
+    from wijkwerk_tui.config import export_dir
+    from wijkwerk_tui.exchange.wipe_laptop import wipe_laptop
+    from wijkwerk_tui.store import settings
+
+    chosen = settings.get(db, settings.EXPORT_FOLDER_KEY)
+    db.close()
+    wipe_laptop(db.path, [export_dir(), *([Path(chosen).expanduser()] if chosen else [])])

@@ -21,6 +21,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from wijkwerk_tui.db import migrate
+from wijkwerk_tui.domain import revocation
 from wijkwerk_tui.hub import changes as incoming
 from wijkwerk_tui.hub import devices, feed, merge, remote_report
 
@@ -33,11 +34,12 @@ LOG = logging.getLogger("wijkwerk.hub")
 
 
 class Refusal(Exception):
-    def __init__(self, status: int, message: str, code: str = "") -> None:
+    def __init__(self, status: int, message: str, code: str = "", proof: str = "") -> None:
         super().__init__(message)
         self.status = status
         self.message = message
         self.code = code
+        self.proof = proof
 
 
 def _now() -> datetime:
@@ -86,6 +88,8 @@ def _token(request: Request) -> str:
 def _device(engine: Engine, request: Request) -> devices.Device:
     try:
         return devices.authenticate(engine, _token(request), request.headers.get(EPOCH_HEADER, ""), _now())
+    except devices.Revoked as error:
+        raise Refusal(410, str(error), code=revocation.CODE, proof=error.proof) from None
     except devices.NotAllowed as error:
         raise Refusal(401, str(error)) from None
     except devices.Rewound as error:
@@ -99,7 +103,10 @@ def _handler(work: Callable[[Engine, Request], Any]) -> Callable[[Request], Any]
             _check_schema(request)
             answer = await work(engine, request)
         except Refusal as refusal:
-            return JSONResponse({"fout": refusal.message, "code": refusal.code}, status_code=refusal.status)
+            said = {"fout": refusal.message, "code": refusal.code}
+            if refusal.proof:
+                said["bewijs"] = refusal.proof
+            return JSONResponse(said, status_code=refusal.status)
         except incoming.PushRefused as error:
             return JSONResponse({"fout": str(error), "code": error.code, "klok": _now().isoformat()}, status_code=409)
         except devices.NotAllowed as error:

@@ -11,7 +11,6 @@ its own (`rejoin`), so the hub's history of one device id is always one line.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 import uuid
@@ -22,6 +21,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, select, update
 
 from wijkwerk_tui.db.sync_tables import HubDevice, HubInvite, core
+from wijkwerk_tui.domain import revocation
 from wijkwerk_tui.domain.errors import DomainError
 from wijkwerk_tui.domain.text import visible_line
 
@@ -38,6 +38,17 @@ class NotAllowed(DomainError):
     """A code or token the hub does not accept. Message is Dutch."""
 
 
+class Revoked(NotAllowed):
+    """This laptop was revoked: the answer carries the proof it checks before it wipes itself."""
+
+    def __init__(self, device_id: str, token_hash: str) -> None:
+        super().__init__(
+            "Deze laptop is ontkoppeld door een coördinator. Zijn gegevens worden gewist; vraag een "
+            "coördinator om een nieuwe koppelcode."
+        )
+        self.proof = revocation.proof(token_hash, device_id)
+
+
 class Rewound(DomainError):
     """This laptop's database is older than what the hub saw of it, or a copy synced since."""
 
@@ -51,8 +62,7 @@ class Device:
     name: str
 
 
-def _hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
+_hash = revocation.secret_hash
 
 
 def normalise_code(code: str) -> str:
@@ -122,7 +132,7 @@ def _device_row(connection: Connection, token: str) -> Any:
     if row is None:
         raise NotAllowed("Deze laptop is niet gekoppeld aan de hub van de organisatie.")
     if row.revoked_at is not None:
-        raise NotAllowed("Deze laptop is ontkoppeld door een coördinator. Vraag een nieuwe koppelcode.")
+        raise Revoked(row.id, row.token_hash)
     return row
 
 

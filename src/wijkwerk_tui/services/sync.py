@@ -27,6 +27,7 @@ from wijkwerk_tui.db import capture, migrate
 from wijkwerk_tui.db.engine import HUB_URL, Database
 from wijkwerk_tui.db.sync_codec import SYNCED, CodecError
 from wijkwerk_tui.db.sync_tables import Outbox
+from wijkwerk_tui.domain import revocation
 from wijkwerk_tui.domain.errors import DomainError, ValidationError
 from wijkwerk_tui.services import privacy
 from wijkwerk_tui.services.sync_apply import (
@@ -67,11 +68,25 @@ TIMEOUT_S, CONNECT_S = 30.0, 5.0
 class SyncError(DomainError):
     """The sync did not complete. Message is Dutch; the changes wait for the next try."""
 
-    def __init__(self, message: str, *, offline: bool = False, code: str = "", hub_clock: str = "") -> None:
+    def __init__(
+        self, message: str, *, offline: bool = False, code: str = "", hub_clock: str = "", proof: str = ""
+    ) -> None:
         super().__init__(message)
         self.offline = offline  # the hub did not answer (a refusal is not being offline)
         self.code = code
         self.hub_clock = hub_clock
+        self.proof = proof  # (a revocation's: `domain.revocation`)
+
+
+class LaptopRevoked(SyncError):
+    """A coordinator revoked this laptop at the hub, and the hub proved it (`domain.revocation`):
+    the caller wipes this laptop's data (`ops.wipe`) once the database is closed."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Deze laptop is ontkoppeld door een coördinator van de organisatie (verloren of gestolen). "
+            "De gegevens op deze laptop zijn gewist."
+        )
 
 
 @dataclass(frozen=True)
@@ -126,6 +141,7 @@ def _answer(response: httpx.Response) -> Any:
             str(message) if message else f"De hub weigerde (code {response.status_code}).",
             code=str(said.get("code", "")),
             hub_clock=str(said.get("klok", "")),
+            proof=str(said.get("bewijs", "")),
         )
     return body
 
@@ -367,6 +383,8 @@ def _sync(db: Database, page: int) -> SyncResult:
                     "De hub stuurde iets wat deze versie van wijkwerk niet kent. Werk wijkwerk bij."
                 ) from None
     except SyncError as error:
+        if error.code == revocation.CODE and revocation.holds(error.proof, token, db.device_id):
+            raise LaptopRevoked() from None
         if error.offline:
             with db.transaction() as session:
                 if not settings.get(db, OFFLINE_SINCE):

@@ -52,6 +52,8 @@ def sync_apart(db: Database, page: int = sync.APP_PAGE) -> sync.SyncResult:
         answer = {}
     finally:
         restart_sync_clock(db)
+    if answer.get("ontkoppeld") is True:  # (set by the child only when the hub proved it)
+        raise sync.LaptopRevoked()
     if "fout" in answer:
         raise sync.SyncError(str(answer["fout"]), offline=bool(answer.get("offline")), code=str(answer.get("code", "")))
     if "pushed" not in answer:
@@ -68,6 +70,8 @@ def _run(request: dict[str, Any]) -> dict[str, Any]:
     try:
         db.actor = uuid.UUID(request["actor"]) if request.get("actor") else None
         result = sync.sync(db, int(request.get("page") or sync.APP_PAGE))
+    except sync.LaptopRevoked as error:
+        return {"fout": error.message, "ontkoppeld": True}
     except sync.SyncError as error:
         return {"fout": error.message, "offline": error.offline, "code": error.code}
     finally:

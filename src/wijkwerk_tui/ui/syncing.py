@@ -45,6 +45,9 @@ class Syncing(UndoLastSave):
             return
         try:
             result = sync_apart(db)  # its own process: a search typed meanwhile does not wait
+        except sync.LaptopRevoked as revoked:
+            self._wipe(revoked.message)
+            return
         except sync.SyncError as error:
             if loud:
                 self.call_from_thread(self.notify, error.message, severity="warning", markup=False, timeout=10)
@@ -57,3 +60,12 @@ class Syncing(UndoLastSave):
         now = sync.status(db)
         line = sync_line(now.joined, now.waiting, now.last_sync, now.offline_since)
         self.call_from_thread(setattr, self, "sync_line", line)
+
+    def _wipe(self, message: str) -> None:
+        """Lost or stolen, and the hub proved it: this laptop's data goes, here in the worker
+        (files first, while the app still runs: a kill now cannot keep them), then the app ends."""
+        from wijkwerk_tui.config import export_dir
+        from wijkwerk_tui.exchange.wipe_laptop import wipe_laptop
+
+        wipe_laptop(self.db.path, [export_dir(), self.export_dir])
+        self.call_from_thread(self.exit, None, 3, message)
