@@ -67,6 +67,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--head", metavar="REGEL:HASH", help="een eerder genoteerde kop van de audit-keten (zoals check hem toont)"
     )
+    check.add_argument(
+        "--hub",
+        action="store_true",
+        help="op de server: de audit-ketens van alle laptops bij de hub, en wat de hub meldde (WIJKWERK_HUB_DATABASE)",
+    )
     sub.add_parser("backup", help="maak nu een versleutelde back-up", parents=[common])
     restore = sub.add_parser("restore", help="zet een back-up terug (alleen coördinator)", parents=[common])
     restore.add_argument("file", metavar="BESTAND", help="de back-up (zie de map backups naast de database)")
@@ -256,6 +261,10 @@ def _check(args: argparse.Namespace) -> int:
     from wijkwerk_tui.ops.maintenance import check
     from wijkwerk_tui.store.audit import parse_head
 
+    if args.hub:
+        from wijkwerk_tui import cli_hub
+
+        return cli_hub.check_hub()
     noted = None
     if args.head:
         noted = parse_head(args.head)

@@ -215,3 +215,30 @@ def _wipe(db: Database) -> None:
     chosen = settings.get(db, settings.EXPORT_FOLDER_KEY)
     db.close()
     wipe_laptop(db.path, [export_dir(), *([Path(chosen).expanduser()] if chosen else [])])
+
+
+def check_hub() -> int:
+    """`wijkwerk check --hub`: the hub's copy of every laptop's audit chain, and every chain that
+    did not go on from it (hub.audit_anchor). 1 when either found something."""
+    from wijkwerk_tui.hub import audit_anchor
+    from wijkwerk_tui.hub.serve import database_url, hub_engine
+
+    engine = hub_engine(database_url(None))
+    try:
+        report = audit_anchor.verify(engine)
+        found = audit_anchor.alerts(engine)
+    finally:
+        engine.dispose()
+    if report.ok:
+        print(
+            f"Audit-ketens bij de hub: {counted(report.devices, 'laptop', 'laptops')}, {report.events} regels, in orde."
+        )
+    else:
+        print(
+            f"Audit-ketens bij de hub: BESCHADIGD bij regel {report.broken_at} (de database van de hub is gewijzigd)."
+        )
+    for alert in found:
+        print(f"Melding {_local(alert.made_at)}: {alert.said}")
+    if not found:
+        print("Geen meldingen: elke keten gaat verder waar de hub hem had.")
+    return 0 if report.ok and not found else 1

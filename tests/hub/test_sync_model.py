@@ -223,6 +223,9 @@ class SyncModel(RuleBasedStateMachine):
                     text("SELECT hub_value, their_value FROM hubconflict")
                 ):
                     kept |= {hub_value.strip('"'), their_value.strip('"')}
+                # Restores are the only reason a chain may not go on from the hub's copy.
+                alerts = set(connection.execute(text("SELECT kind FROM hubauditalert")).scalars())
+                assert alerts <= {"teruggezet"}, alerts
                 rows = connection.execute(
                     text("SELECT id, phone, merged_into, anonymised_at FROM resident WHERE id = ANY(:ids)"),
                     {"ids": self.people},

@@ -127,3 +127,18 @@ def core(model: type[SQLModel]) -> Table:
     """A model's table, for Core statements the type checker follows."""
     table: Table = model.__table__  # type: ignore[attr-defined]
     return table
+
+
+class HubAuditAlert(SQLModel, table=True):
+    """An audit chain that did not go on from what the hub held of it (hub.audit_anchor): flagged,
+    never refused. `kind`: "teruggezet" (a restored or copied laptop went on from an older
+    entry), "ingekort" (its own laptop wrote again over entries the hub has: deleted, or the
+    chain rebuilt), "gat" (entries the hub never got), "breuk" (a link to an entry it does not
+    hold as such)."""
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    chain: str = Field(max_length=36, index=True)  # the device whose chain it is
+    sender: str = Field(max_length=36)  # the device that sent the entry
+    kind: str = Field(max_length=20)
+    device_seq: int  # the entry's number in that chain
+    made_at: datetime = Field(sa_type=UTCDateTime)

@@ -31,3 +31,17 @@ def sync_said(pushed: int, pulled: int, conflicts: int, copied: bool) -> str:
     if copied:
         text += " Deze laptop was teruggezet of gekopieerd en gaat verder als nieuw apparaat; er ging niets verloren."
     return text
+
+
+# What the hub found about an audit chain (hub.audit_anchor), for coordinators.
+AUDIT_ALERTS = {
+    "teruggezet": "teruggezet uit een back-up of gekopieerd: de keten gaat verder vanaf een ouder punt",
+    "ingekort": "ingekort of herschreven: de laptop schreef opnieuw over regels die de hub al had",
+    "gat": "regels ontbreken: ze zijn nooit bij de hub aangekomen (gewist voor het versturen)",
+    "breuk": "de keten sluit niet aan op wat de hub ervan heeft",
+}
+
+
+def audit_alert_said(chain_name: str, sender_name: str, kind: str, number: int) -> str:
+    by = "" if sender_name == chain_name else f" (verstuurd door {sender_name})"
+    return f"Audittrail van laptop {chain_name}{by}, vanaf regel {number}: {AUDIT_ALERTS[kind]}."

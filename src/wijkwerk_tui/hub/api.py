@@ -22,8 +22,8 @@ from starlette.routing import Route
 
 from wijkwerk_tui.db import migrate
 from wijkwerk_tui.domain import revocation
+from wijkwerk_tui.hub import audit_anchor, devices, feed, merge, remote_report
 from wijkwerk_tui.hub import changes as incoming
-from wijkwerk_tui.hub import devices, feed, merge, remote_report
 
 SCHEMA_HEADER = "x-wijkwerk-schema"
 EPOCH_HEADER = "x-wijkwerk-epoch"
@@ -183,6 +183,7 @@ async def _pull(engine: Engine, request: Request) -> dict[str, Any]:
     answer: dict[str, Any] = {"changes": Spliced(changes), "more": more}
     if not more:
         answer["conflicten"] = await run_in_threadpool(feed.open_conflicts, engine)
+        answer["meldingen"] = await run_in_threadpool(audit_anchor.for_laptops, engine)
     return answer
 
 

@@ -28,7 +28,7 @@ from wijkwerk_tui.db.sync_codec import APPEND_ONLY, UNIQUE_NAMES, encode, table_
 from wijkwerk_tui.db.sync_tables import HubChange, HubConflict, HubDevice, HubField, core
 from wijkwerk_tui.db.tables import Worker
 from wijkwerk_tui.domain.accounts import COORDINATOR
-from wijkwerk_tui.hub import batch
+from wijkwerk_tui.hub import audit_anchor, batch
 from wijkwerk_tui.hub.changes import Incoming, PushRefused, check_clock, log_row, translate, wipe
 from wijkwerk_tui.hub.erase import erase, follow_merge, forget_moved
 
@@ -72,6 +72,10 @@ def push(engine: Engine, device_id: str, changes: list[Incoming], now: datetime)
             fresh.append(
                 dataclasses.replace(change, worker_id=worker, sent_worker=change.worker_id) if worker else change
             )
+        # (before they are applied: the hub's copy of each chain as it was)
+        audit_anchor.check(
+            connection, device_id, [c for c in fresh if c.table_name == "auditevent" and c.kind == "insert"], now
+        )
         inserts = batch.NewRows(connection, fresh)
         for change in fresh:
             if inserts.take(change, device_id, aliases, now):

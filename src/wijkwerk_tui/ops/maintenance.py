@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
 from wijkwerk_tui.db import migrate
 from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.db.faults import DAMAGED, kind
+from wijkwerk_tui.domain.clock import LOCAL_ZONE
 from wijkwerk_tui.ops import backup
-from wijkwerk_tui.store import audit
+from wijkwerk_tui.store import audit, settings
 from wijkwerk_tui.store.audit import Head
 
 T = TypeVar("T")
@@ -61,6 +63,7 @@ class CheckReport:
     damaged: tuple[str, ...] = ()  # what a worker calls the parts that cannot be read
     good_backup: Path | None = None  # when damaged: the newest backup that passes the check
     db_path: Path | None = None
+    hub_alerts: tuple[tuple[str, str], ...] = ()  # what the hub found about the laptops' chains
 
     @property
     def ok(self) -> bool:
@@ -111,7 +114,17 @@ class CheckReport:
         if self.extends_noted is not None:
             verdict = "ja" if self.extends_noted else "NIET: regels zijn weggehaald of herschreven"
             out.append(f"Bevat de genoteerde kop {noted_text}: {verdict}")
+        if self.hub_alerts:
+            out.append("Meldingen van de hub over de audit-ketens van de laptops (bij de laatste synchronisatie):")
+            out += [f"  {_when(at)}: {said}" for at, said in self.hub_alerts]
         return out
+
+
+def _when(at: str) -> str:
+    try:
+        return datetime.fromisoformat(at).astimezone(LOCAL_ZONE).strftime("%d-%m-%Y %H:%M")
+    except ValueError:
+        return at
 
 
 def _unless_damaged(read: Callable[[], T], fallback: T) -> T:
@@ -202,4 +215,5 @@ def check(db: Database, noted: Head | None = None) -> CheckReport:
         damaged,
         backup.newest_good(db.path, db.key) if integrity != "ok" else None,
         db.path,
+        tuple(_unless_damaged(lambda: settings.hub_alerts(db), [])),
     )

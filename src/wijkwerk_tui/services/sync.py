@@ -95,6 +95,7 @@ class SyncResult:
     pulled: int
     conflicts: int
     copied: bool = False  # this database was restored or copied: it went on as a new device
+    alerts: int = 0  # new things the hub found about an audit chain (settings.hub_alerts)
 
 
 @dataclass(frozen=True)
@@ -270,10 +271,19 @@ def pull(db: Database, client: httpx.Client, page: int = PULL_PAGE) -> int:
                 if joining:
                     recompute_all(db)
                 mirror_conflicts(db, answer.get("conflicten") or [])
+                _keep_alerts(db, answer.get("meldingen"))
                 finish_erasures(db)
                 return taken
     finally:
         fetcher.shutdown(wait=True)  # (a page on its way when taking one in failed: let it land)
+
+
+def _keep_alerts(db: Database, alerts: Any) -> None:
+    """What the hub found about the audit chains of every laptop (hub.audit_anchor): shown to
+    coordinators by `wijkwerk check`, the check screen and after a sync that brought a new one."""
+    if isinstance(alerts, list):
+        with db.transaction() as session:
+            settings.put_hub_alerts(session, alerts)
 
 
 def finish_erasures(db: Database) -> None:
@@ -366,6 +376,7 @@ def _sync(db: Database, page: int) -> SyncResult:
     if not url or not token:
         raise SyncError("Deze laptop is niet gekoppeld aan een hub. Een coördinator koppelt hem met een koppelcode.")
     refused: SyncError | None = None
+    alerts_before = len(settings.hub_alerts(db))
     try:
         with hub_client(url, token, settings.get(db, HUB_EPOCH) or "") as client:
             copied = _new_epoch(db, client)
@@ -397,7 +408,7 @@ def _sync(db: Database, page: int) -> SyncResult:
     with db.transaction() as session:
         settings.put(session, LAST_SYNC, db.now().isoformat())
         settings.put(session, OFFLINE_SINCE, "")
-    return SyncResult(sent, taken, conflicts, copied)
+    return SyncResult(sent, taken, conflicts, copied, max(0, len(settings.hub_alerts(db)) - alerts_before))
 
 
 def status(db: Database) -> SyncStatus:

@@ -60,7 +60,11 @@ def sync_apart(db: Database, page: int = sync.APP_PAGE) -> sync.SyncResult:
         raise sync.SyncError("Synchroniseren is niet gelukt. Alles blijft bewaard; het wordt later opnieuw geprobeerd.")
     sync.finish_erasures(db)  # (what the child could not: this process's read snapshot held the WAL)
     return sync.SyncResult(
-        int(answer["pushed"]), int(answer["pulled"]), int(answer["conflicts"]), bool(answer.get("copied"))
+        int(answer["pushed"]),
+        int(answer["pulled"]),
+        int(answer["conflicts"]),
+        bool(answer.get("copied")),
+        int(answer.get("alerts") or 0),
     )
 
 
@@ -76,7 +80,13 @@ def _run(request: dict[str, Any]) -> dict[str, Any]:
         return {"fout": error.message, "offline": error.offline, "code": error.code}
     finally:
         db.close()
-    return {"pushed": result.pushed, "pulled": result.pulled, "conflicts": result.conflicts, "copied": result.copied}
+    return {
+        "pushed": result.pushed,
+        "pulled": result.pulled,
+        "conflicts": result.conflicts,
+        "copied": result.copied,
+        "alerts": result.alerts,
+    }
 
 
 def _in_the_background() -> None:

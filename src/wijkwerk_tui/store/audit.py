@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import insert
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from wijkwerk_tui.db import capture
 from wijkwerk_tui.db.engine import Database
@@ -133,30 +134,39 @@ class ChainReport:
 def verify_chain(db: Database) -> ChainReport:
     """Each laptop's chain on its own: every entry's hash right, and its previous hash that of
     an entry of the same laptop numbered one lower (none for the first)."""
+    with db.reading() as session:
+        return verify_events(session.exec(chain_order()), own_device=db.device_id)
+
+
+def chain_order() -> SelectOfScalar[AuditEvent]:
+    return select(AuditEvent).order_by(col(AuditEvent.device_id), col(AuditEvent.device_seq), col(AuditEvent.seq))
+
+
+def verify_events(events: Iterable[AuditEvent], own_device: str | None) -> ChainReport:
+    """`verify_chain` over entries in `chain_order`. `own_device`: the laptop whose database
+    this is (the hub has none)."""
     count = forks = 0
     devices: set[str] = set()
     device, level = None, 0
     below: set[str] = set()  # hashes of the entries numbered one lower
     here: set[str] = set()  # hashes of the entries with this number
     parents: set[str] = set()  # the previous hashes this number's entries go on from
-    with db.reading() as session:
-        query = select(AuditEvent).order_by(col(AuditEvent.device_id), col(AuditEvent.device_seq), col(AuditEvent.seq))
-        for event in session.exec(query):
-            count += 1
-            if event.device_id != device or event.device_seq != level:
-                follows = event.device_id == device and event.device_seq == level + 1
-                below = here if follows else set()
-                device, level, here, parents = event.device_id, event.device_seq, set(), set()
-                devices.add(event.device_id)
-            links = {""} if event.device_seq == 1 else below
-            # This laptop wrote its own entries with its own worker ids: an `origin_worker` on
-            # one of them would let the shown worker be swapped with the hash still right.
-            swapped = event.device_id == db.device_id and event.origin_worker not in (None, event.worker_id)
-            if event.prev_hash not in links or digest(event) != event.hash or swapped:
-                return ChainReport(count, event.seq, len(devices), forks)
-            forks += event.prev_hash in parents  # a second entry going on from the same one
-            parents.add(event.prev_hash)
-            here.add(event.hash)
+    for event in events:
+        count += 1
+        if event.device_id != device or event.device_seq != level:
+            follows = event.device_id == device and event.device_seq == level + 1
+            below = here if follows else set()
+            device, level, here, parents = event.device_id, event.device_seq, set(), set()
+            devices.add(event.device_id)
+        links = {""} if event.device_seq == 1 else below
+        # This laptop wrote its own entries with its own worker ids: an `origin_worker` on
+        # one of them would let the shown worker be swapped with the hash still right.
+        swapped = event.device_id == own_device and event.origin_worker not in (None, event.worker_id)
+        if event.prev_hash not in links or digest(event) != event.hash or swapped:
+            return ChainReport(count, event.seq, len(devices), forks)
+        forks += event.prev_hash in parents  # a second entry going on from the same one
+        parents.add(event.prev_hash)
+        here.add(event.hash)
     return ChainReport(count, None, len(devices), forks)
 
 

@@ -15,7 +15,7 @@ from wijkwerk_tui.domain.accounts import DEFAULT_LOCK_MINUTES, check_lock_minute
 from wijkwerk_tui.domain.errors import DomainError
 from wijkwerk_tui.domain.ladders import Ladder
 from wijkwerk_tui.domain.retention import DEFAULT_YEARS, check_years
-from wijkwerk_tui.domain.text import check_folder, clean_line
+from wijkwerk_tui.domain.text import check_folder, clean_line, visible_line
 from wijkwerk_tui.store import audit
 from wijkwerk_tui.store.access import require_role
 
@@ -25,6 +25,8 @@ RETENTION_KEY = "retention_years"
 # JSON: the hub's id -> this laptop's id of an area or worker both had (services.sync_apply).
 HUB_ALIASES_KEY = "hub.aliases"
 EXPORT_FOLDER_KEY = "export_folder"  # this laptop's choice; "" is the app's own data folder
+HUB_AUDIT_ALERTS = "hub.audit_alerts"  # what the hub last said about the audit chains (JSON, `hub_alerts`)
+ALERTS_KEPT, ALERT_LENGTH = 100, 400
 
 
 ORGANISATION_KEYS = frozenset({ORGANISATION_KEY, LOCK_MINUTES_KEY, RETENTION_KEY})
@@ -75,6 +77,26 @@ def lock_minutes(db: Database) -> int:
         return check_lock_minutes(get(db, LOCK_MINUTES_KEY, str(DEFAULT_LOCK_MINUTES)))
     except DomainError:  # a damaged value never blocks the lock
         return DEFAULT_LOCK_MINUTES
+
+
+def hub_alerts(db: Database) -> list[tuple[str, str]]:
+    """(when, what) the hub said about every laptop's audit chain at the last sync (hub.audit_anchor)."""
+    try:
+        items = json.loads(get(db, HUB_AUDIT_ALERTS, "[]"))
+        return [(str(item["at"]), str(item["said"])) for item in items]
+    except (ValueError, TypeError, KeyError):
+        return []
+
+
+def put_hub_alerts(session: Session, alerts: list[dict[str, object]]) -> int:
+    """Keep what the hub sent (its text cleaned: it reaches a terminal); how many."""
+    kept = [
+        {"at": visible_line(str(a.get("at", "")))[:40], "said": visible_line(str(a.get("said", "")))[:ALERT_LENGTH]}
+        for a in alerts[-ALERTS_KEPT:]
+        if isinstance(a, dict)
+    ]
+    put(session, HUB_AUDIT_ALERTS, json.dumps(kept, ensure_ascii=False))
+    return len(kept)
 
 
 def retention_years(db: Database) -> int:

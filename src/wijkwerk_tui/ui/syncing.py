@@ -12,6 +12,10 @@ from wijkwerk_tui.domain.sync_words import sync_line, sync_said
 from wijkwerk_tui.ui.undo_last import UndoLastSave
 
 SYNC_EVERY_S = 180
+ALERT_SAID = (
+    "De hub meldt een afwijking in de audittrail van een laptop (ingekort, teruggezet of onvolledig). "
+    "Zie Database controleren (Ctrl+P) of wijkwerk check."
+)
 
 
 class Syncing(UndoLastSave):
@@ -57,6 +61,8 @@ class Syncing(UndoLastSave):
             if loud or result.conflicts or result.copied:
                 said = sync_said(result.pushed, result.pulled, result.conflicts, result.copied)
                 self.call_from_thread(self.notify, said, markup=False, timeout=10)
+            if result.alerts and self.is_coordinator:
+                self.call_from_thread(self.notify, ALERT_SAID, severity="warning", markup=False, timeout=30)
         now = sync.status(db)
         line = sync_line(now.joined, now.waiting, now.last_sync, now.offline_since)
         self.call_from_thread(setattr, self, "sync_line", line)

@@ -1,0 +1,32 @@
+"""The hub as the audit's anchor: an audit chain that does not go on from what the hub held of
+it is flagged (hub.audit_anchor)
+
+Revision ID: 0019
+Revises: 0018
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0019"
+down_revision = "0018"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "hubauditalert",
+        sa.Column("id", sa.Uuid(), primary_key=True),
+        sa.Column("chain", sa.String(length=36), nullable=False),
+        sa.Column("sender", sa.String(length=36), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("device_seq", sa.Integer(), nullable=False),
+        sa.Column("made_at", sa.DateTime(), nullable=False),
+    )
+    op.create_index("ix_hubauditalert_chain", "hubauditalert", ["chain"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_hubauditalert_chain", table_name="hubauditalert")
+    op.drop_table("hubauditalert")

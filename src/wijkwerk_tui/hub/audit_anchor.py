@@ -1,0 +1,125 @@
+"""The hub as the audit's anchor (issue 18).
+
+Every laptop pushes its own audit entries, and each entry's hash covers the previous one of
+its chain. Whoever holds a laptop's key can delete its newest entries or rebuild its whole
+chain, but not what the hub already holds: an entry that does not go on from the hub's copy
+of its chain is flagged (never refused, so nothing of the laptop's work is lost), as a Dutch
+alert for coordinators (`alerts`, `wijkwerk check --hub`, and on every laptop after a sync):
+
+- teruggezet: an entry numbered like one the hub holds, sent by a restore or copy of that
+  laptop (hub.devices noticed it): a legitimate restore, shown as one;
+- ingekort: the same, sent by that laptop itself: its newest entries were deleted, or the
+  chain rebuilt, and it writes again over numbers the hub has;
+- gat: the entry before it never reached the hub (deleted before it was sent);
+- breuk: it names as its previous an entry the hub does not hold as such.
+
+`verify` checks the hub's own copy of every chain, as `wijkwerk check` does on a laptop.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Connection, Engine, select
+from sqlmodel import Session
+
+from wijkwerk_tui.db.sync_tables import HubAuditAlert, HubDevice, core
+from wijkwerk_tui.db.tables import AuditEvent
+from wijkwerk_tui.domain.sync_words import audit_alert_said
+from wijkwerk_tui.hub.changes import Incoming
+from wijkwerk_tui.store import audit
+
+_ALERT, _AUDIT, _DEVICE = core(HubAuditAlert), core(AuditEvent), core(HubDevice)
+
+
+def check(connection: Connection, sender: str, entries: list[Incoming], now: datetime) -> int:
+    """Flag each chain whose entries in this push do not go on from the hub's copy (before they
+    are applied). Returns how many alerts it made."""
+    by_chain: dict[str, list[Incoming]] = defaultdict(list)
+    for entry in entries:
+        if int(entry.values.get("device_seq") or 0) > 0:
+            by_chain[str(entry.values.get("device_id"))].append(entry)
+    made = 0
+    for chain, items in by_chain.items():
+        numbers = [int(e.values["device_seq"]) for e in items]
+        held: dict[int, dict[uuid.UUID, str]] = defaultdict(dict)
+        query = select(_AUDIT.c.device_seq, _AUDIT.c.id, _AUDIT.c.hash).where(
+            _AUDIT.c.device_id == chain, _AUDIT.c.device_seq.between(min(numbers) - 1, max(numbers))
+        )
+        for number, entry_id, entry_hash in connection.execute(query):
+            held[number][entry_id] = entry_hash
+        kinds: dict[str, int] = {}
+        for entry in items:
+            number, prev = int(entry.values["device_seq"]), str(entry.values.get("prev_hash") or "")
+            if entry.row_id in held[number]:
+                continue  # sent before (a laptop sending its trail once more)
+            kind = _kind(chain, sender, number, prev, held)
+            if kind:
+                kinds.setdefault(kind, number)
+            held[number][entry.row_id] = str(entry.values.get("hash") or "")
+        for kind, number in kinds.items():
+            made += _flag(connection, chain, sender, kind, number, now)
+    return made
+
+
+def _kind(chain: str, sender: str, number: int, prev: str, held: dict[int, dict[uuid.UUID, str]]) -> str:
+    if held[number]:
+        return "teruggezet" if sender != chain else "ingekort"
+    if number == 1:
+        return "" if prev == "" else "breuk"
+    below = set(held[number - 1].values())
+    if not below:
+        return "gat"
+    return "" if prev in below else "breuk"
+
+
+def _flag(connection: Connection, chain: str, sender: str, kind: str, number: int, now: datetime) -> int:
+    """One alert per chain, sender and kind (a rebuilt chain would flag every entry after)."""
+    same = select(_ALERT.c.id).where(_ALERT.c.chain == chain, _ALERT.c.sender == sender, _ALERT.c.kind == kind)
+    if connection.execute(same.limit(1)).first() is not None:
+        return 0
+    connection.execute(
+        _ALERT.insert().values(id=uuid.uuid4(), chain=chain, sender=sender, kind=kind, device_seq=number, made_at=now)
+    )
+    return 1
+
+
+@dataclass(frozen=True)
+class Alert:
+    chain: str
+    chain_name: str
+    sender_name: str
+    kind: str
+    device_seq: int
+    made_at: datetime
+
+    @property
+    def said(self) -> str:
+        """Dutch, for a coordinator (laptop names are the organisation's own, no personal data)."""
+        return audit_alert_said(self.chain_name, self.sender_name, self.kind, self.device_seq)
+
+
+def alerts(engine: Engine) -> list[Alert]:
+    """Every alert, oldest first."""
+    with engine.connect() as connection:
+        names = {row.id: row.name for row in connection.execute(select(_DEVICE.c.id, _DEVICE.c.name))}
+        rows = connection.execute(select(_ALERT).order_by(_ALERT.c.made_at, _ALERT.c.device_seq)).all()
+    return [
+        Alert(r.chain, names.get(r.chain) or r.chain, names.get(r.sender) or r.sender, r.kind, r.device_seq, r.made_at)
+        for r in rows
+    ]
+
+
+def for_laptops(engine: Engine) -> list[dict[str, str]]:
+    """What every laptop's coordinators are shown (`wijkwerk check`, after a sync)."""
+    return [{"at": a.made_at.isoformat(), "said": a.said} for a in alerts(engine)]
+
+
+def verify(engine: Engine) -> audit.ChainReport:
+    """The hub's copy of every laptop's chain: each entry's hash right, each linked to the one
+    before it (`store.audit.verify_events`)."""
+    with Session(engine) as session:
+        return audit.verify_events(session.exec(audit.chain_order()), own_device=None)

@@ -1,0 +1,146 @@
+"""The hub as the audit's anchor (issue 18): a chain that does not go on from what the hub holds
+of it is flagged for coordinators, never refused; a restore shows as a restore; the hub's
+own copy of every chain is verified by `wijkwerk check --hub`."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from tests.conftest import PASS, FakeClock
+from tests.hub import laptops
+from tests.hub.hub_process import Hub
+from tests.ui.helpers import settle
+from wijkwerk_tui import cli_hub
+from wijkwerk_tui.domain.names import PersonalData
+from wijkwerk_tui.hub import audit_anchor
+from wijkwerk_tui.hub.serve import hub_engine
+from wijkwerk_tui.ops import backup, maintenance
+from wijkwerk_tui.security import vault
+from wijkwerk_tui.security.vault import Unlocked
+from wijkwerk_tui.services import sync
+from wijkwerk_tui.store import audit, residents, settings
+from wijkwerk_tui.ui.app import make_app
+from wijkwerk_tui.ui.syncing import ALERT_SAID
+
+
+@pytest.fixture
+def real_clock() -> FakeClock:
+    return FakeClock(datetime.now(UTC))
+
+
+def _kinds(hub: Hub) -> list[str]:
+    engine = hub_engine(hub.database)
+    try:
+        return [alert.kind for alert in audit_anchor.alerts(engine)]
+    finally:
+        engine.dispose()
+
+
+def _work(laptop: Unlocked, name: str) -> None:
+    """A save: its audit entry goes up with the next sync."""
+    residents.add_resident(laptop.db, laptop.worker_id, PersonalData(name, "", "Jansen", 1950), None)
+
+
+def test_issue18_chains_that_go_on_raise_nothing_and_the_hubs_copy_verifies(
+    tmp_path: Path, hub: Hub, real_clock: FakeClock, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    a = laptops.joined(tmp_path, "a", hub.url, hub.database, real_clock)
+    b = laptops.joined(tmp_path, "b", hub.url, hub.database, real_clock)
+    for round_ in range(3):
+        _work(a, f"Anna{round_}")
+        _work(b, f"Bert{round_}")
+        sync.sync(a.db)
+        sync.sync(b.db)
+    assert _kinds(hub) == []
+    monkeypatch.setenv("WIJKWERK_HUB_DATABASE", hub.database)
+    assert cli_hub.check_hub() == 0
+    said = capsys.readouterr().out
+    assert "2 laptops" in said and "in orde" in said and "Geen meldingen" in said
+
+    # Someone with the hub's database edits an entry it holds: the hub's own copy no longer verifies.
+    engine = hub_engine(hub.database)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE auditevent SET detail = 'anders' WHERE device_seq = 2"))
+    engine.dispose()
+    assert cli_hub.check_hub() == 1
+    assert "BESCHADIGD" in capsys.readouterr().out
+
+
+def test_issue18_a_shortened_chain_is_flagged_and_every_coordinator_sees_it(
+    tmp_path: Path, hub: Hub, real_clock: FakeClock, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    a = laptops.joined(tmp_path, "a", hub.url, hub.database, real_clock)
+    b = laptops.joined(tmp_path, "b", hub.url, hub.database, real_clock)
+    for name in ("Anna", "Bert", "Cor"):
+        _work(a, name)
+    sync.sync(a.db)
+    # A worker with Python and the key removes the newest entries (sent already) ...
+    newest = audit.head(a.db)
+    assert newest is not None
+    with a.db.engine.begin() as connection:
+        connection.exec_driver_sql(
+            "DELETE FROM auditevent WHERE device_id = ? AND device_seq > ?", (a.db.device_id, newest[0] - 3)
+        )
+    assert audit.verify_chain(a.db).ok  # on the laptop alone, nothing shows
+    _work(a, "Dirk")  # ... and goes on: the next entries take numbers the hub holds
+    result = sync.sync(a.db)
+
+    assert _kinds(hub) == ["ingekort"]
+    assert result.alerts == 1
+    assert sync.sync(b.db).alerts == 1
+    lines = "\n".join(maintenance.check(b.db).lines())
+    assert "Audittrail van laptop a, vanaf regel" in lines and "ingekort of herschreven" in lines
+    assert sync.sync(b.db).alerts == 0  # said once
+    monkeypatch.setenv("WIJKWERK_HUB_DATABASE", hub.database)
+    assert cli_hub.check_hub() == 1
+    assert "ingekort of herschreven" in capsys.readouterr().out
+    _work(a, "Eva")
+    sync.sync(a.db)
+    assert _kinds(hub) == ["ingekort"]  # one alert for the chain, not one per entry after
+
+
+def test_issue18_a_restored_laptop_shows_as_restored_not_as_tampered(
+    tmp_path: Path, hub: Hub, real_clock: FakeClock
+) -> None:
+    a = laptops.joined(tmp_path, "a", hub.url, hub.database, real_clock)
+    sync.sync(a.db)
+    saved = backup.make_backup(a.db)
+    _work(a, "Anna")
+    sync.sync(a.db)
+    a.db.close()
+    restored = vault.restore(a.db.path, saved, "Sanne Kuiper", PASS, real_clock)
+    _work(restored, "Bert")
+    result = sync.sync(restored.db)
+    assert result.copied
+    assert _kinds(hub) == ["teruggezet"]
+    said = settings.hub_alerts(restored.db)
+    assert len(said) == 1 and "teruggezet uit een back-up" in said[0][1]
+
+
+async def test_issue18_the_coordinator_is_told_at_the_sync_that_brings_an_alert(
+    tmp_path: Path, hub: Hub, real_clock: FakeClock
+) -> None:
+    a = laptops.joined(tmp_path, "a", hub.url, hub.database, real_clock)
+    b = laptops.joined(tmp_path, "b", hub.url, hub.database, real_clock)
+    _work(a, "Anna")
+    sync.sync(a.db)
+    sync.sync(b.db)
+    with a.db.engine.begin() as connection:
+        connection.exec_driver_sql("DELETE FROM auditevent WHERE device_id = ?", (a.db.device_id,))
+    _work(a, "Bert")  # a chain rebuilt from its first entry
+    sync.sync(a.db)
+    app = make_app(db=b.db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)  # the sync at login
+        notices = [str(n.message) for n in app._notifications]
+        assert ALERT_SAID in notices
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Database controleren")
+        await pilot.press("enter")
+        await settle(pilot)
+        shown = str(app.screen.query_one("#check-report").render())
+        assert "Audittrail van laptop a" in shown and "ingekort of herschreven" in shown
