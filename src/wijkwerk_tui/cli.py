@@ -537,4 +537,8 @@ def _run(path: Path) -> int:
 
     app = make_app(db_path=path)
     app.run()
+    if app.wiped:  # again, now nothing of the app runs: what a worker was writing meanwhile
+        from wijkwerk_tui.exchange.wipe_laptop import wipe_laptop
+
+        wipe_laptop(path, [])
     return app.return_code or 0

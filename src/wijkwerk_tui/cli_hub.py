@@ -12,7 +12,6 @@ import os
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from wijkwerk_tui.domain.clock import LOCAL_ZONE
@@ -210,11 +209,9 @@ def _wipe(db: Database) -> None:
     """Lost or stolen, and the hub proved it: this laptop's data goes (`exchange.wipe_laptop`)."""
     from wijkwerk_tui.config import export_dir
     from wijkwerk_tui.exchange.wipe_laptop import wipe_laptop
-    from wijkwerk_tui.store import settings
 
-    chosen = settings.get(db, settings.EXPORT_FOLDER_KEY)
     db.close()
-    wipe_laptop(db.path, [export_dir(), *([Path(chosen).expanduser()] if chosen else [])])
+    wipe_laptop(db.path, [export_dir()])
 
 
 def check_hub() -> int:

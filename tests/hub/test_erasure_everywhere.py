@@ -19,6 +19,7 @@ from sqlalchemy import create_engine, text
 from tests.conftest import FakeClock
 from tests.hub import laptops
 from tests.hub.hub_process import Hub
+from wijkwerk_tui.domain import signals as signal_rules
 from wijkwerk_tui.domain.ladders import Ladder
 from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.queries import search
@@ -301,5 +302,51 @@ def test_issue18_an_erasure_reaches_a_merge_made_on_a_laptop_that_had_not_seen_i
     first, second = (a, b) if merge_first else (b, a)
     for laptop in (first, second, first, second):
         sync.sync(laptop.db)
+    assert _hub_hits(hub) == []
+    assert _laptop_hits(a) == _laptop_hits(b) == []
+
+
+@pytest.mark.parametrize("eraser_first", [True, False], ids=["erasure-reaches-hub-first", "merge-reaches-hub-first"])
+def test_issue18_merging_an_erased_duplicate_into_someone_erases_him_too(
+    tmp_path: Path, hub: Hub, real_clock: FakeClock, eraser_first: bool
+) -> None:
+    # The other way round: laptop b erases the duplicate, laptop a (not knowing) merges that
+    # duplicate into the kept record, which takes its phone and e-mail. The merge says they are
+    # one person, so the kept record is erased too, whichever reaches the hub first.
+    a = laptops.joined(tmp_path, "a", hub.url, hub.database, real_clock)
+    b = laptops.joined(tmp_path, "b", hub.url, hub.database, real_clock)
+    keep, other = _twice(a)
+    sync.sync(a.db)
+    sync.sync(b.db)
+    privacy.erase_resident(b.db, b.worker_id, other)
+    merge_residents.merge(a.db, a.worker_id, keep, other)
+    first, second = (b, a) if eraser_first else (a, b)
+    for laptop in (first, second, first, second):
+        sync.sync(laptop.db)
+    assert _hub_hits(hub) == []
+    assert _laptop_hits(a) == _laptop_hits(b) == []
+    for laptop in (a, b):
+        assert residents.get_resident(laptop.db, None, keep, audited=False).anonymised_at is not None
+
+
+def test_issue18_a_meldcode_step_edited_offline_about_someone_erased_elsewhere_syncs(
+    tmp_path: Path, hub: Hub, real_clock: FakeClock
+) -> None:
+    # The edit of a step of the meldcode arrives after the erasure: taken in wiped, and the
+    # laptop that made it goes on syncing (it once made the hub fail the whole push, every time).
+    a = laptops.joined(tmp_path, "a", hub.url, hub.database, real_clock)
+    b = laptops.joined(tmp_path, "b", hub.url, hub.database, real_clock)
+    kees = residents.add_resident(a.db, a.worker_id, PersonalData("Kees", "", NAME, 1939), None)
+    category = sorted(signal_rules.MELDCODE_CATEGORIES)[0]
+    signal = signals.add_signal(a.db, a.worker_id, kees.id, signals.SignalData(category, noticed_on=date(2026, 11, 2)))
+    signals.record_meldcode_step(a.db, a.worker_id, signal.id, 1, date(2026, 11, 2), note="eerste")
+    sync.sync(a.db)
+    sync.sync(b.db)
+    signals.record_meldcode_step(b.db, b.worker_id, signal.id, 1, date(2026, 11, 2), note="trapleuning-notitie")
+    privacy.erase_resident(a.db, a.worker_id, kees.id)
+    sync.sync(a.db)
+    sync.sync(b.db)
+    assert sync.status(b.db).waiting == 0
+    sync.sync(a.db)
     assert _hub_hits(hub) == []
     assert _laptop_hits(a) == _laptop_hits(b) == []

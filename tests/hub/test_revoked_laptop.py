@@ -1,6 +1,7 @@
 """A lost or stolen laptop (issue 18): revoked at the hub, it receives nothing, its pushes are
 refused, and when it reaches the hub again it wipes its data, but only on the hub's proof:
-someone between the laptop and the hub cannot make a laptop wipe itself."""
+someone between the laptop and the hub, even one who reads its token, cannot make a laptop
+wipe itself."""
 
 from __future__ import annotations
 
@@ -48,7 +49,8 @@ def _with_data(tmp_path: Path, hub: Hub, clock: FakeClock) -> tuple[Unlocked, li
     laptop = laptops.joined(tmp_path, "ruinen", hub.url, hub.database, clock)
     residents.add_resident(laptop.db, laptop.worker_id, PersonalData("Kees", "", "Wolterinkx", 1939), None)
     sync.sync(laptop.db)
-    backup.make_backup(laptop.db)
+    made = backup.make_backup(laptop.db)
+    made.with_name("ruinen-20260101-000000.partial").write_bytes(made.read_bytes())  # one cut off
     exports = tmp_path / "exports"
     exports.mkdir()
     (exports / "inzage-wolterinkx.txt").write_text("Kees Wolterinkx", encoding="utf-8")
@@ -60,10 +62,9 @@ def _with_data(tmp_path: Path, hub: Hub, clock: FakeClock) -> tuple[Unlocked, li
     return laptop, sorted(others)
 
 
-def _left(tmp_path: Path) -> list[str]:
-    """The files there (SQLite's -wal and -shm come and go with connections)."""
+def _left(tmp_path: Path, wal_too: bool = True) -> list[str]:
     found = (str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
-    return sorted(name for name in found if not name.endswith(("-wal", "-shm")))
+    return sorted(name for name in found if wal_too or not name.endswith(("-wal", "-shm")))
 
 
 def _only_others(tmp_path: Path, others: list[str]) -> None:
@@ -104,10 +105,9 @@ async def test_issue18_the_app_wipes_a_revoked_laptop_and_ends(
     tmp_path: Path, hub: Hub, real_clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     laptop, others = _with_data(tmp_path, hub, real_clock)
-    monkeypatch.setenv("WIJKWERK_EXPORTS", str(tmp_path / "nowhere"))  # (the chosen folder below)
+    monkeypatch.setenv("WIJKWERK_EXPORTS", str(tmp_path / "exports"))
     _revoke(hub, laptop)
     app = make_app(db=laptop.db)
-    app.export_dir = tmp_path / "exports"
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)  # the sync at login: refused, with the hub's proof
         assert app.return_code == 3
@@ -116,17 +116,25 @@ async def test_issue18_the_app_wipes_a_revoked_laptop_and_ends(
     _only_others(tmp_path, others)  # (nothing written back on the way out: no key file again)
 
 
-@pytest.mark.parametrize("forged", [True, False], ids=["forged-proof", "the-hubs-proof"])
+@pytest.mark.parametrize("keyed_with", ["token-hash", "token", "other-key", "wipe-key"])
 def test_issue18_only_the_hubs_proof_wipes(
-    tmp_path: Path, hub: Hub, real_clock: FakeClock, monkeypatch: pytest.MonkeyPatch, forged: bool
+    tmp_path: Path, hub: Hub, real_clock: FakeClock, monkeypatch: pytest.MonkeyPatch, keyed_with: str
 ) -> None:
-    # Someone between the laptop and the hub answers "revoked": without the proof (which needs
-    # the hash of this laptop's token) the laptop only reports a refusal and keeps everything.
+    # Someone between the laptop and the hub answers "revoked". He sees the token (it goes with
+    # every request), never the wipe key (handed out once, at the join): without the proof made
+    # with it the laptop only reports a refusal and keeps everything.
     laptop, others = _with_data(tmp_path, hub, real_clock)
     monkeypatch.setenv("WIJKWERK_EXPORTS", str(tmp_path / "exports"))
     token = sync.settings.get(laptop.db, sync.HUB_TOKEN)
-    right = revocation.proof(revocation.secret_hash(token), laptop.db.device_id)
-    shown = revocation.proof(revocation.secret_hash("een ander token"), laptop.db.device_id) if forged else right
+    keys = {
+        "token-hash": revocation.secret_hash(token),
+        "token": token,
+        "other-key": "een-andere-sleutel",
+        "wipe-key": sync.settings.get(laptop.db, sync.WIPE_KEY),
+    }
+    assert keys["wipe-key"]  # (handed out at the join)
+    shown = revocation.proof(keys[keyed_with], laptop.db.device_id)
+    forged = keyed_with != "wipe-key"
 
     def answer(request: httpx.Request) -> httpx.Response:
         return httpx.Response(410, json={"fout": "ontkoppeld", "code": revocation.CODE, "bewijs": shown})
@@ -135,27 +143,28 @@ def test_issue18_only_the_hubs_proof_wipes(
         return httpx.Client(base_url=url, transport=httpx.MockTransport(answer))
 
     monkeypatch.setattr(sync, "hub_client", fake_hub)
-    before = _left(tmp_path)
+    before = _left(tmp_path, wal_too=False)
     said = cli_hub.run_sync(argparse.Namespace(), lambda _args: laptop) if not forged else None
     if forged:
         with pytest.raises(sync.SyncError) as refused:
             cli_hub.run_sync(argparse.Namespace(), lambda _args: laptop)
         assert not isinstance(refused.value, sync.LaptopRevoked)
-        assert _left(tmp_path) == before
+        assert _left(tmp_path, wal_too=False) == before
     else:
         assert said == 3
         _only_others(tmp_path, others)
 
 
-@given(st.text(min_size=1), st.uuids(), st.text(min_size=1), st.uuids())
-def test_issue18_a_proof_holds_for_its_own_token_and_laptop_only(
-    token: str, device: object, other_token: str, other_device: object
+@given(st.text(min_size=1), st.uuids(), st.text(min_size=1), st.uuids(), st.text())
+def test_issue18_a_proof_holds_for_its_own_key_and_laptop_only(
+    key: str, device: object, other_key: str, other_device: object, garbage: str
 ) -> None:
-    shown = revocation.proof(revocation.secret_hash(token), str(device))
-    assert revocation.holds(shown, token, str(device))
-    if other_token != token:
-        assert not revocation.holds(shown, other_token, str(device))
+    shown = revocation.proof(key, str(device))
+    assert revocation.holds(shown, key, str(device))
+    if other_key != key:
+        assert not revocation.holds(shown, other_key, str(device))
     if other_device != device:
-        assert not revocation.holds(shown, token, str(other_device))
-    assert not revocation.holds("", token, str(device))
-    assert not revocation.holds(shown[:-1] + ("0" if shown[-1] != "0" else "1"), token, str(device))
+        assert not revocation.holds(shown, key, str(other_device))
+    assert not revocation.holds(shown, "", str(device))  # joined before wipe keys: never
+    assert not revocation.holds(shown[:-1] + ("0" if shown[-1] != "0" else "1"), key, str(device))
+    assert revocation.holds(garbage, key, str(device)) == (garbage == shown)  # (any text: no error)

@@ -140,29 +140,25 @@ class SyncModel(RuleBasedStateMachine):
         if found is not None and found.anonymised_at is None:
             privacy.erase_resident(session.db, session.worker_id, self.people[person])
             self.erased.add(person)
-            # ... and whom this laptop had merged into him (the same person, as it knew then).
-            self.erased |= self.merged_into(session, person)
+            # ... and whom this laptop had merged with him (one person, as it knew then).
+            self.erased |= self.merged_with(session, person)
 
-    def merged_into(self, session: object, person: int) -> set[int]:
+    def merged_with(self, session: object, person: int) -> set[int]:
         from sqlmodel import select
 
         from wijkwerk_tui.db.tables import Resident
 
-        links: dict[object, object] = {}
         with session.db.reading() as reading:  # type: ignore[attr-defined]
-            links = {r.id: r.merged_into for r in reading.exec(select(Resident)) if r.id in self.people}
-        found, grew = {self.people[person]}, True
-        while grew:
-            more = {row for row, into in links.items() if into in found} - found
-            found |= more
-            grew = bool(more)
-        return {self.people.index(row) for row in found} - {person}
+            links = {
+                (self.people.index(r.id), r.merged_into) for r in reading.exec(select(Resident)) if r.id in self.people
+            }
+        return _group({person}, {(p, self.people.index(into)) for p, into in links if into is not None}) - {person}
 
     @rule(laptop=st.integers(0, LAPTOPS - 1), keep=st.integers(0, PEOPLE - 1), other=st.integers(0, PEOPLE - 1))
     def merge(self, laptop: int, keep: int, other: int) -> None:
         session = self.laptops[laptop]
-        live = {r.id for r in residents_on(session)}
-        if keep != other and {self.people[keep], self.people[other]} <= live and not ({keep, other} & self.erased):
+        live = {r.id for r in residents_on(session) if r.anonymised_at is None}  # (as this laptop knows)
+        if keep != other and {self.people[keep], self.people[other]} <= live:
             merge_residents.merge(session.db, session.worker_id, self.people[keep], self.people[other])
 
     @rule(laptop=st.integers(0, LAPTOPS - 1), status=st.sampled_from(["in_progress", "open", "closed"]))
@@ -234,13 +230,9 @@ class SyncModel(RuleBasedStateMachine):
             hub.dispose()
         final = {row.id: row.phone for row in rows}
         # A merge the laptop that erased had not seen reaches the hub before or after the erasure:
-        # whoever the organisation's records merge into an erased person is erased too.
-        into = {self.people.index(row.id): row.merged_into for row in rows}
-        grew = True
-        while grew:
-            more = {p for p, target in into.items() if target in {self.people[e] for e in self.erased}} - self.erased
-            self.erased |= more
-            grew = bool(more)
+        # whoever the organisation's records merge with an erased person, either way, is erased too.
+        links = {(self.people.index(r.id), self.people.index(r.merged_into)) for r in rows if r.merged_into}
+        self.erased = _group(self.erased, links)
         assert {self.people.index(row.id) for row in rows if row.anonymised_at is not None} == self.erased
         for edit in self.edits:
             if edit.person in self.erased:
@@ -251,6 +243,16 @@ class SyncModel(RuleBasedStateMachine):
             assert final[self.people[edit.person]] == edit.value or edit.value in kept or overwritten, (
                 f"the edit {edit} was lost without a conflict"
             )
+
+
+def _group(people: set[int], links: set[tuple[int, int]]) -> set[int]:
+    """Everyone linked to `people` by merges, either way round."""
+    found = set(people)
+    while more := {b for a, b in links if a in found} | {a for a, b in links if b in found}:
+        if more <= found:
+            break
+        found |= more
+    return found
 
 
 def test_issue17_three_laptops_end_equal_and_lose_no_edit_silently(pg_socket: Path) -> None:

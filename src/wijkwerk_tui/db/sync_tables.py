@@ -60,6 +60,9 @@ class HubDevice(SQLModel, table=True):
     epoch: str = Field(default="", max_length=64, sa_column_kwargs={"server_default": ""})
     epoch_next: str | None = Field(default=None, max_length=64)
     copied_from: str | None = Field(default=None, max_length=36)  # the device it went on from
+    # Handed to the laptop once (join, rejoin) and never sent again: keys the proof that makes a
+    # revoked laptop wipe itself (domain.revocation). "" for laptops joined before 0019: no wipe.
+    wipe_key: str = Field(default="", max_length=64, sa_column_kwargs={"server_default": ""})
 
 
 class HubInvite(SQLModel, table=True):

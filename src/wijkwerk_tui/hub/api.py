@@ -138,10 +138,10 @@ async def _join(engine: Engine, request: Request) -> dict[str, Any]:
     body = await _json(request, JOIN_BODY)  # before any token: small
     if not isinstance(body, dict) or not all(isinstance(body.get(k), str) for k in ("code", "device", "name")):
         raise Refusal(400, "De hub kon dit verzoek niet lezen.")
-    token, epoch = await run_in_threadpool(
+    token, epoch, wipe_key = await run_in_threadpool(
         devices.join, engine, body["code"], body["device"][:36], body["name"], _now()
     )
-    return {"token": token, "epoch": epoch}
+    return {"token": token, "epoch": epoch, "wissleutel": wipe_key}
 
 
 async def _epoch(engine: Engine, request: Request) -> dict[str, Any]:
@@ -155,10 +155,10 @@ async def _rejoin(engine: Engine, request: Request) -> dict[str, Any]:
     if not isinstance(body, dict) or not isinstance(body.get("device"), str):
         raise Refusal(400, "De hub kon dit verzoek niet lezen.")
     try:
-        new_token, epoch = await run_in_threadpool(devices.rejoin, engine, token, body["device"][:36], _now())
+        new_token, epoch, wipe_key = await run_in_threadpool(devices.rejoin, engine, token, body["device"][:36], _now())
     except devices.NotAllowed as error:
         raise Refusal(401, str(error)) from None
-    return {"token": new_token, "epoch": epoch}
+    return {"token": new_token, "epoch": epoch, "wissleutel": wipe_key}
 
 
 async def _push(engine: Engine, request: Request) -> dict[str, Any]:

@@ -140,6 +140,6 @@ def log_row(
 def wipe(name: str, fields: dict[str, Any]) -> dict[str, Any]:
     """What may still be written about an erased resident: no names, no free text."""
     if name == "resident":
-        return {k: v for k, v in fields.items() if k in ("deleted_at",)}
+        return {k: v for k, v in fields.items() if k in ("deleted_at", "merged_into")}  # (a merge erases both)
     wipe = erasure.CHILD_WIPE.get(name, erasure.MELDCODE_WIPE if name == "meldcodestep" else {})
     return {k: wipe.get(k, v) for k, v in fields.items()}

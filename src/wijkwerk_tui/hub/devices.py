@@ -41,12 +41,12 @@ class NotAllowed(DomainError):
 class Revoked(NotAllowed):
     """This laptop was revoked: the answer carries the proof it checks before it wipes itself."""
 
-    def __init__(self, device_id: str, token_hash: str) -> None:
+    def __init__(self, device_id: str, wipe_key: str) -> None:
         super().__init__(
             "Deze laptop is ontkoppeld door een coördinator. Zijn gegevens worden gewist; vraag een "
             "coördinator om een nieuwe koppelcode."
         )
-        self.proof = revocation.proof(token_hash, device_id)
+        self.proof = revocation.proof(wipe_key, device_id) if wipe_key else ""
 
 
 class Rewound(DomainError):
@@ -85,16 +85,17 @@ def _secret() -> str:
     return secrets.token_urlsafe(32)
 
 
-def join(engine: Engine, code: str, device_id: str, name: str, now: datetime) -> tuple[str, str]:
-    """Use a code: the laptop's token (shown to it once) and first epoch. A used or expired
-    code is refused, and so is the id of a laptop that is joined (a coordinator revokes it first)."""
+def join(engine: Engine, code: str, device_id: str, name: str, now: datetime) -> tuple[str, str, str]:
+    """Use a code: the laptop's token (shown to it once), first epoch and wipe key (its
+    revocation's proof, `domain.revocation`). A used or expired code is refused, and so is the
+    id of a laptop that is joined (a coordinator revokes it first)."""
     try:
         device_id = str(uuid.UUID(device_id))
     except ValueError:
         raise NotAllowed("Deze laptop kan zich zo niet aanmelden.") from None
     name = visible_line(name)[:120]
     code_hash = _hash(normalise_code(code))
-    token, epoch = _secret(), _secret()
+    token, epoch, wipe_key = _secret(), _secret(), _secret()
     with engine.begin() as connection:
         # The row lock makes two laptops racing for one code take turns: one wins.
         invite = connection.execute(select(_INVITE).where(_INVITE.c.code_hash == code_hash).with_for_update()).first()
@@ -118,12 +119,13 @@ def join(engine: Engine, code: str, device_id: str, name: str, now: datetime) ->
             "revoked_at": None,
             "epoch": _hash(epoch),
             "epoch_next": None,
+            "wipe_key": wipe_key,
         }
         if known:
             connection.execute(update(_DEVICE).where(_DEVICE.c.id == device_id).values(**values))
         else:
             connection.execute(_DEVICE.insert().values(id=device_id, **values))
-    return token, epoch
+    return token, epoch, wipe_key
 
 
 def _device_row(connection: Connection, token: str) -> Any:
@@ -132,7 +134,7 @@ def _device_row(connection: Connection, token: str) -> Any:
     if row is None:
         raise NotAllowed("Deze laptop is niet gekoppeld aan de hub van de organisatie.")
     if row.revoked_at is not None:
-        raise Revoked(row.id, row.token_hash)
+        raise Revoked(row.id, row.wipe_key)
     return row
 
 
@@ -160,7 +162,7 @@ def next_epoch(engine: Engine, device: Device) -> str:
     return epoch
 
 
-def rejoin(engine: Engine, token: str, new_id: str, now: datetime) -> tuple[str, str]:
+def rejoin(engine: Engine, token: str, new_id: str, now: datetime) -> tuple[str, str, str]:
     """A laptop told it was restored or copied goes on under a new id of its own, with its old
     token (no code: it was let in before). The old device stays as it is: another copy may
     still be using it, and a coordinator can revoke either."""
@@ -168,7 +170,7 @@ def rejoin(engine: Engine, token: str, new_id: str, now: datetime) -> tuple[str,
         new_id = str(uuid.UUID(new_id))
     except ValueError:
         raise NotAllowed("Deze laptop kan zich zo niet aanmelden.") from None
-    token_new, epoch = _secret(), _secret()
+    token_new, epoch, wipe_key = _secret(), _secret(), _secret()
     with engine.begin() as connection:
         row = _device_row(connection, token)
         if connection.execute(select(_DEVICE.c.id).where(_DEVICE.c.id == new_id)).first() is not None:
@@ -188,9 +190,10 @@ def rejoin(engine: Engine, token: str, new_id: str, now: datetime) -> tuple[str,
                 last_seen_at=now,
                 epoch=_hash(epoch),
                 copied_from=row.id,
+                wipe_key=wipe_key,
             )
         )
-    return token_new, epoch
+    return token_new, epoch, wipe_key
 
 
 def _root(connection: Connection, device_id: str) -> str:

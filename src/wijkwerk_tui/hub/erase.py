@@ -1,10 +1,11 @@
 """Erasure at the hub: it wins over every edit, before or after it, wipes the personal data
-the change log and the conflicts hold, and reaches every record merged into the person
-(Samenvoegen made that record the same person; its tombstone kept its own name and phone).
+the change log and the conflicts hold, and reaches every record merged with the person,
+either way round (Samenvoegen says they are one person; a tombstone kept its own name and
+phone, and the kept record took the other's empty fields).
 
 A merge can reach the hub before the erasure or after it, from a laptop that never saw the
-other: both orders end with the merged record erased, as an erasure the hub itself logs, so
-every laptop takes it in (DESIGN.md §7)."""
+other: both orders end with the whole merged group erased, as erasures the hub itself logs,
+so every laptop takes them in (DESIGN.md §7)."""
 
 from __future__ import annotations
 
@@ -45,9 +46,10 @@ def erase(connection: Connection, device_id: str, change: Incoming, row: Any, no
     _forget_in_log(connection, change.row_id, now)
     fields = {"anonymised_at": moment}
     connection.execute(_CHANGE.insert().values(**log_row(device_id, change, "erase", fields, version, now)))
-    merged = select(_RESIDENT).where(_RESIDENT.c.merged_into == change.row_id, _RESIDENT.c.anonymised_at.is_(None))
-    for tombstone in connection.execute(merged).all():
-        erase(connection, HUB_DEVICE, _hub_erasure(tombstone.id, change.worker_id, now, moment), tombstone, now)
+    # The records merged with him, either way round: one person (recursion ends at the erased).
+    same = (_RESIDENT.c.merged_into == change.row_id) | (_RESIDENT.c.id == getattr(row, "merged_into", None))
+    for other in connection.execute(select(_RESIDENT).where(same, _RESIDENT.c.anonymised_at.is_(None))).all():
+        erase(connection, HUB_DEVICE, _hub_erasure(other.id, change.worker_id, now, moment), other, now)
 
 
 def erase_at_hub(connection: Connection, resident: Any, worker_id: uuid.UUID, now: datetime) -> None:
@@ -56,15 +58,16 @@ def erase_at_hub(connection: Connection, resident: Any, worker_id: uuid.UUID, no
 
 
 def follow_merge(connection: Connection, resident_id: uuid.UUID, worker_id: uuid.UUID | None, now: datetime) -> None:
-    """A resident just merged into someone (an edit of `merged_into`): when that person was
-    erased already, so is he."""
+    """A resident just merged into another (an edit of `merged_into`): when either of the two
+    was erased already, the merge says the other is the same person: erased too."""
     row = connection.execute(select(_RESIDENT).where(_RESIDENT.c.id == resident_id)).first()
-    if row is None or row.merged_into is None or row.anonymised_at is not None:
+    if row is None or row.merged_into is None:
         return
-    into = select(_RESIDENT.c.anonymised_at).where(_RESIDENT.c.id == row.merged_into)
-    moment = connection.execute(into).scalar()
-    if moment is not None:
-        erase(connection, HUB_DEVICE, _hub_erasure(resident_id, worker_id, now, moment), row, now)
+    into = connection.execute(select(_RESIDENT).where(_RESIDENT.c.id == getattr(row, "merged_into", None))).first()
+    if into is None or (row.anonymised_at is None) == (into.anonymised_at is None):
+        return
+    erased, other = (row, into) if row.anonymised_at is not None else (into, row)
+    erase(connection, HUB_DEVICE, _hub_erasure(other.id, worker_id, now, erased.anonymised_at), other, now)
 
 
 def forget_moved(connection: Connection, resident_id: uuid.UUID, now: datetime) -> None:

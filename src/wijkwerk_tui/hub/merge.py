@@ -77,15 +77,18 @@ def push(engine: Engine, device_id: str, changes: list[Incoming], now: datetime)
             connection, device_id, [c for c in fresh if c.table_name == "auditevent" and c.kind == "insert"], now
         )
         inserts = batch.NewRows(connection, fresh)
+        moved: set[uuid.UUID] = set()
         for change in fresh:
             if inserts.take(change, device_id, aliases, now):
                 outcome.applied += 1
                 continue
             inserts.flush()  # what comes next may read them
-            outcome.conflicts += _apply(connection, device_id, lineage, change, aliases, now)
+            outcome.conflicts += _apply(connection, device_id, lineage, change, aliases, now, moved)
             inserts.saw(change)
             outcome.applied += 1
         inserts.flush()
+        for resident_id in moved:
+            forget_moved(connection, resident_id, now)
     return outcome
 
 
@@ -149,8 +152,10 @@ def _apply(
     change: Incoming,
     aliases: dict[uuid.UUID, uuid.UUID],
     now: datetime,
+    moved: set[uuid.UUID],
 ) -> int:
-    """Apply one change; the number of conflicts it made."""
+    """Apply one change; the number of conflicts it made. `moved`: erased residents that rows
+    were moved onto (wiped once, at the end of the push)."""
     table = table_of(change.table_name)
     fields = translate(change.values, aliases)
     if change.kind != "insert" and change.row_id in aliases:
@@ -188,9 +193,14 @@ def _apply(
     else:
         conflicts = _update(connection, device_id, change, table, row, fields, now)
     if change.table_name == "resident" and fields.get("merged_into") is not None:
-        follow_merge(connection, change.row_id, worker, now)  # merged into someone erased already
-    elif erased_one is not None and row is not None and fields.get("resident_id") not in (None, row.resident_id):
-        forget_moved(connection, erased_one, now)  # moved onto him by a merge: with the text it had
+        follow_merge(connection, change.row_id, worker, now)  # one of the two erased already: both
+    elif (
+        erased_one is not None
+        and row is not None
+        and "resident_id" in table.c
+        and fields.get("resident_id") not in (None, row.resident_id)
+    ):
+        moved.add(erased_one)  # moved onto him by a merge, with the text it had: `forget_moved`
     return conflicts
 
 

@@ -24,7 +24,7 @@ def files_of(db_path: Path) -> list[Path]:
     beside = [
         p for p in _files(db_path.parent) if p.name == name or p.name[: len(name) + 1] in (f"{name}-", f"{name}.")
     ]
-    mine = re.compile(rf"{re.escape(db_path.stem)}(-\d{{8}}-\d{{6}}\.db|\.restored\.json)")
+    mine = re.compile(rf"{re.escape(db_path.stem)}(-\d{{8}}-\d{{6}}\.(db|partial)|\.restored\.json)")
     kept = [p for p in _files(backup_dir(db_path)) if mine.match(p.name)]
     return sorted(beside + kept, key=lambda p: (not p.name.endswith(".keys"), str(p)))
 
@@ -34,12 +34,16 @@ def _files(folder: Path) -> list[Path]:
 
 
 def wipe(db_path: Path) -> int:
-    """Remove every file of this database (see `files_of`); how many went."""
+    """Remove every file of this database (see `files_of`); how many went. One that cannot be
+    removed does not stop the others."""
     gone = 0
     for path in files_of(db_path):
         if path.name.endswith(".keys"):
             _overwrite(path)
-        path.unlink(missing_ok=True)
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            continue
         gone += 1
     backups = backup_dir(db_path)
     if backups.is_dir() and not any(backups.iterdir()):

@@ -28,8 +28,8 @@ from wijkwerk_tui.store.access import require_role
 
 
 def _anonymise(session: Session, db: Database, resident: Resident, now: datetime) -> list[uuid.UUID]:
-    """Erase him, and every record merged into him (Samenvoegen: the same person, whose
-    tombstone kept its own name). The ids erased."""
+    """Erase him, and every record merged with him either way round (Samenvoegen: one person;
+    a tombstone keeps its own name). The ids erased."""
     # Erasure travels to the hub as one change of its own, not as these edits (db.capture).
     capture.skip_rows(session, {resident.id})
     for name, value in erasure.RESIDENT_WIPE.items():
@@ -41,9 +41,9 @@ def _anonymise(session: Session, db: Database, resident: Resident, now: datetime
     erasure.wipe_waiting(session, resident.id)
     capture.record(session, db, [capture.Change("resident", resident.id, "erase", {"anonymised_at": now.isoformat()})])
     done = [resident.id]
-    merged = select(Resident).where(Resident.merged_into == resident.id, col(Resident.anonymised_at).is_(None))
-    for tombstone in session.exec(merged).all():
-        done += _anonymise(session, db, tombstone, now)
+    same = (col(Resident.merged_into) == resident.id) | (col(Resident.id) == resident.merged_into)
+    for other in session.exec(select(Resident).where(same, col(Resident.anonymised_at).is_(None))).all():
+        done += _anonymise(session, db, other, now)
     return done
 
 

@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     import httpx
 
 HUB_TOKEN = "hub.token"  # setting: this laptop's device token, inside the encrypted database
+WIPE_KEY = "hub.wipe_key"  # setting: keys the hub's proof of this laptop's revocation (domain.revocation)
 HUB_EPOCH = "hub.epoch"  # setting: the epoch the hub handed out at the last sync (hub.devices)
 DEVICE_ID = "device_id"  # setting: this laptop's id (db.engine makes it)
 LAST_SYNC = "hub.last_sync"  # setting: when the last sync completed (ISO, UTC)
@@ -175,6 +176,7 @@ def join(db: Database, actor: Any, url: str, code: str, name: str) -> int:
         settings.put(session, HUB_URL, url)
         settings.put(session, HUB_TOKEN, str(answer["token"]))
         settings.put(session, HUB_EPOCH, str(answer["epoch"]))
+        settings.put(session, WIPE_KEY, str(answer.get("wissleutel") or ""))
         settings.put(session, CURSOR, "0")
         settings.put(session, RECOMPUTE_ALL, "1")
         settings.put(session, QUEUED_TABLES, json.dumps(sorted(SYNCED)))
@@ -364,6 +366,7 @@ def _go_on_as_new_device(db: Database, client: httpx.Client) -> None:
         settings.put(session, DEVICE_ID, new_id)
         settings.put(session, HUB_TOKEN, str(answer["token"]))
         settings.put(session, HUB_EPOCH, str(answer["epoch"]))
+        settings.put(session, WIPE_KEY, str(answer.get("wissleutel") or ""))
         session.execute(update(Outbox).where(col(Outbox.device_id) == old_id).values(device_id=new_id))
         audit.record(session, db, db.actor, "hub.copy", detail="teruggezet of gekopieerd: nieuw apparaat-id")
     db.device_id, db.hlc = new_id, HybridClock(new_id, db.hlc.now(db.now()))  # goes on after the old
@@ -394,7 +397,7 @@ def _sync(db: Database, page: int) -> SyncResult:
                     "De hub stuurde iets wat deze versie van wijkwerk niet kent. Werk wijkwerk bij."
                 ) from None
     except SyncError as error:
-        if error.code == revocation.CODE and revocation.holds(error.proof, token, db.device_id):
+        if error.code == revocation.CODE and revocation.holds(error.proof, settings.get(db, WIPE_KEY), db.device_id):
             raise LaptopRevoked() from None
         if error.offline:
             with db.transaction() as session:

@@ -12,6 +12,7 @@ from wijkwerk_tui.domain.sync_words import sync_line, sync_said
 from wijkwerk_tui.ui.undo_last import UndoLastSave
 
 SYNC_EVERY_S = 180
+REVOKED_EXIT = 3  # the app's exit code once it wiped a revoked laptop
 ALERT_SAID = (
     "De hub meldt een afwijking in de audittrail van een laptop (ingekort, teruggezet of onvolledig). "
     "Zie Database controleren (Ctrl+P) of wijkwerk check."
@@ -20,6 +21,7 @@ ALERT_SAID = (
 
 class Syncing(UndoLastSave):
     sync_line: reactive[str] = reactive("")
+    wiped = False  # this laptop was revoked and wiped (`_wipe`)
 
     def start_syncing(self) -> None:
         self.set_interval(SYNC_EVERY_S, self.sync_in_background, name="sync")
@@ -69,9 +71,13 @@ class Syncing(UndoLastSave):
 
     def _wipe(self, message: str) -> None:
         """Lost or stolen, and the hub proved it: this laptop's data goes, here in the worker
-        (files first, while the app still runs: a kill now cannot keep them), then the app ends."""
+        (files first, while the app still runs: a kill now cannot keep them), then the app ends
+        whatever happened; `wijkwerk` wipes once more after it (a backup that was being made)."""
         from wijkwerk_tui.config import export_dir
         from wijkwerk_tui.exchange.wipe_laptop import wipe_laptop
 
-        wipe_laptop(self.db.path, [export_dir(), self.export_dir])
-        self.call_from_thread(self.exit, None, 3, message)
+        self.wiped = True
+        try:
+            wipe_laptop(self.db.path, [export_dir()])
+        finally:
+            self.call_from_thread(self.exit, None, REVOKED_EXIT, message)
