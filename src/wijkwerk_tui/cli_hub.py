@@ -49,6 +49,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser], common
     )
     revoke = inner.add_parser("revoke", help="ontkoppel een verloren of gestolen laptop (hij wist zich daarna)")
     revoke.add_argument("device", metavar="LAPTOP-ID")
+    revoke.add_argument("--yes", action="store_true", help="niet om bevestiging vragen")
     join = inner.add_parser("join", help="koppel deze laptop aan de hub (coördinator)", parents=[common])
     join.add_argument("url", metavar="ADRES", help="https://… van de hub")
     join.add_argument("--name", default="", help="naam van deze laptop, bv. 'Dorpshuis Ruinen'")
@@ -87,6 +88,9 @@ def run_hub(args: argparse.Namespace, login: Callable[[argparse.Namespace], Unlo
             if not devices.devices(engine):
                 print("Nog geen laptop gekoppeld. Maak een koppelcode met `wijkwerk hub invite`.")
         elif args.hub_command == "revoke":
+            if not args.yes and not _confirm_revoke():
+                print("Niets veranderd.", file=sys.stderr)
+                return 1
             if not devices.revoke(engine, args.device, _now()):
                 print("wijkwerk: geen actieve laptop met deze id.", file=sys.stderr)
                 return 1
@@ -203,6 +207,18 @@ def run_sync(args: argparse.Namespace, login: Callable[[argparse.Namespace], Unl
     finally:
         session.db.close()
     return 0
+
+
+def _confirm_revoke() -> bool:
+    """The laptop wipes itself when it reaches the hub again: what it has not sent goes too."""
+    if not sys.stdin.isatty():
+        print("wijkwerk: bevestig met --yes (er is geen terminal om het te vragen).", file=sys.stderr)
+        return False
+    print(
+        "Deze laptop krijgt niets meer, en wist alles wat erop staat zodra hij de hub weer bereikt, ook wat hij "
+        "nog niet verstuurde. Alleen voor een verloren of gestolen laptop."
+    )
+    return input("Ontkoppelen? Typ ja: ").strip().lower() == "ja"
 
 
 def _wipe(db: Database) -> None:

@@ -42,8 +42,11 @@ def test_issue17_a_coordinator_invites_lists_and_revokes_laptops_from_the_comman
     assert len(listed) == 2 and all("Dorpshuis Ruinen" in line and "actief" in line for line in listed)
     [copy] = [line for line in listed if line.startswith(laptop.db.device_id)]
     assert f"(teruggezet of gekopieerd van {old_id})" in copy
-    assert main(["hub", "revoke", laptop.db.device_id]) == 0
+    assert main(["hub", "revoke", laptop.db.device_id]) == 1  # no terminal to ask: nothing happens
+    assert "--yes" in capsys.readouterr().err
+    sync.sync(laptop.db)
+    assert main(["hub", "revoke", laptop.db.device_id, "--yes"]) == 0
     assert "Laptop ontkoppeld" in capsys.readouterr().out
     with pytest.raises(sync.SyncError, match="ontkoppeld door een coördinator"):
         sync.sync(laptop.db)
-    assert main(["hub", "revoke", laptop.db.device_id]) == 1  # not active any more
+    assert main(["hub", "revoke", laptop.db.device_id, "--yes"]) == 1  # not active any more
