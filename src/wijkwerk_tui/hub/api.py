@@ -156,6 +156,8 @@ async def _rejoin(engine: Engine, request: Request) -> dict[str, Any]:
         raise Refusal(400, "De hub kon dit verzoek niet lezen.")
     try:
         new_token, epoch, wipe_key = await run_in_threadpool(devices.rejoin, engine, token, body["device"][:36], _now())
+    except devices.Revoked as error:
+        raise Refusal(410, str(error), code=revocation.CODE, proof=error.proof) from None
     except devices.NotAllowed as error:
         raise Refusal(401, str(error)) from None
     return {"token": new_token, "epoch": epoch, "wissleutel": wipe_key}

@@ -262,6 +262,7 @@ class _Page:
         )
         for resident_id in self.session.exec(erased_here).all():
             erasure.wipe_children(self.session, resident_id, self.now)
+            erasure.wipe_waiting(self.session, resident_id)  # (this laptop's unsent edits of them)
 
 
 def _exists(session: Session, name: str, row_id: uuid.UUID) -> bool:
