@@ -4,10 +4,14 @@ own copy of every chain is verified by `wijkwerk check --hub`."""
 
 from __future__ import annotations
 
+import json
+import unicodedata
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import text
 
 from tests.conftest import PASS, FakeClock
@@ -144,3 +148,15 @@ async def test_issue18_the_coordinator_is_told_at_the_sync_that_brings_an_alert(
         await settle(pilot)
         shown = str(app.screen.query_one("#check-report").render())
         assert "Audittrail van laptop a" in shown and "ingekort of herschreven" in shown
+
+
+@given(st.lists(st.one_of(st.dictionaries(st.sampled_from(["at", "said", "x"]), st.text()), st.text(), st.integers())))
+def test_issue18_what_the_hub_says_about_chains_reaches_the_terminal_cleaned(sent: list[object]) -> None:
+    # The hub's text reaches a coordinator's terminal: no escape sequence, no bidi override,
+    # bounded; whatever else came is dropped, not an error.
+    kept = json.loads(settings.hub_alerts_text(sent))
+    assert len(kept) == sum(isinstance(item, dict) for item in sent[-settings.ALERTS_KEPT :])
+    for item in kept:
+        said = item["said"]
+        assert len(said) <= settings.ALERT_LENGTH
+        assert not any(unicodedata.category(c) in ("Cc", "Cf") for c in said)

@@ -284,8 +284,10 @@ def _keep_alerts(db: Database, alerts: Any) -> None:
     """What the hub found about the audit chains of every laptop (hub.audit_anchor): shown to
     coordinators by `wijkwerk check`, the check screen and after a sync that brought a new one."""
     if isinstance(alerts, list):
-        with db.transaction() as session:
-            settings.put_hub_alerts(session, alerts)
+        kept = settings.hub_alerts_text(alerts)
+        if kept != settings.get(db, settings.HUB_AUDIT_ALERTS, "[]"):  # (no write when nothing new)
+            with db.transaction() as session:
+                settings.put(session, settings.HUB_AUDIT_ALERTS, kept)
 
 
 def finish_erasures(db: Database) -> None:

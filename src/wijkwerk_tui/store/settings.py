@@ -88,15 +88,14 @@ def hub_alerts(db: Database) -> list[tuple[str, str]]:
         return []
 
 
-def put_hub_alerts(session: Session, alerts: list[dict[str, object]]) -> int:
-    """Keep what the hub sent (its text cleaned: it reaches a terminal); how many."""
+def hub_alerts_text(alerts: list[object]) -> str:
+    """What the hub sent, as kept (its text cleaned: it reaches a terminal)."""
     kept = [
         {"at": visible_line(str(a.get("at", "")))[:40], "said": visible_line(str(a.get("said", "")))[:ALERT_LENGTH]}
         for a in alerts[-ALERTS_KEPT:]
         if isinstance(a, dict)
     ]
-    put(session, HUB_AUDIT_ALERTS, json.dumps(kept, ensure_ascii=False))
-    return len(kept)
+    return json.dumps(kept, ensure_ascii=False)
 
 
 def retention_years(db: Database) -> int:
