@@ -6,21 +6,26 @@ from __future__ import annotations
 
 import json
 import unicodedata
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy import text
+from sqlalchemy import delete, select, text
 
 from tests.conftest import PASS, FakeClock
 from tests.hub import laptops
 from tests.hub.hub_process import Hub
 from tests.ui.helpers import settle
 from wijkwerk_tui import cli_hub
+from wijkwerk_tui.db.sync_tables import HubAuditAlert, core
+from wijkwerk_tui.db.tables import AuditEvent
+from wijkwerk_tui.domain.hlc import HybridClock
 from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.hub import audit_anchor
+from wijkwerk_tui.hub.changes import Incoming
 from wijkwerk_tui.hub.serve import hub_engine
 from wijkwerk_tui.ops import backup, maintenance
 from wijkwerk_tui.security import vault
@@ -160,3 +165,76 @@ def test_issue18_what_the_hub_says_about_chains_reaches_the_terminal_cleaned(sen
         said = item["said"]
         assert len(said) <= settings.ALERT_LENGTH
         assert not any(unicodedata.category(c) in ("Cc", "Cf") for c in said)
+
+
+def _entry(chain: str, number: int, prev: str, entry_id: uuid.UUID | None = None) -> Incoming:
+    values = {"device_id": chain, "device_seq": number, "prev_hash": prev, "hash": f"h{number}-{uuid.uuid4()}"}
+    stamp = HybridClock(chain).now(datetime.now(UTC))
+    return Incoming(
+        entry_id or uuid.uuid4(), "auditevent", entry_id or uuid.uuid4(), "insert", {}, 0, stamp, None, values=values
+    )
+
+
+CHAIN = "11111111-1111-1111-1111-111111111111"
+
+
+@pytest.mark.parametrize(
+    ("case", "expected"),
+    [
+        ("goes on", []),
+        ("goes on, sent out of order", []),
+        ("the same entry again", []),
+        ("over a held number, by itself", ["ingekort"]),
+        ("over a held number, by a copy", ["teruggezet"]),
+        ("after a missing one", ["gat"]),
+        ("naming another previous", ["breuk"]),
+        ("numbered 0", ["breuk"]),
+        ("with the id of a held entry", ["breuk"]),
+    ],
+)
+def test_issue18_how_the_hub_reads_a_push_of_audit_entries(hub: Hub, case: str, expected: list[str]) -> None:
+    engine = hub_engine(hub.database)
+    table = core(AuditEvent)
+    held = [uuid.uuid4() for _ in range(3)]
+    try:
+        with engine.begin() as connection:
+            connection.execute(delete(table).where(table.c.device_id == CHAIN))
+            connection.execute(delete(core(HubAuditAlert)).where(core(HubAuditAlert).c.chain == CHAIN))
+            for n, entry_id in enumerate(held, start=1):
+                connection.execute(
+                    table.insert().values(
+                        id=entry_id,
+                        at=datetime.now(UTC),
+                        action="login",
+                        detail="",
+                        device_id=CHAIN,
+                        prev_hash=f"h{n - 1}" if n > 1 else "",
+                        hash=f"h{n}",
+                        digest=2,
+                        device_seq=n,
+                    )
+                )
+            pushes = {
+                "goes on": [_entry(CHAIN, 4, "h3")],
+                "goes on, sent out of order": [_entry(CHAIN, 5, "x"), _entry(CHAIN, 4, "h3")],
+                "the same entry again": [_entry(CHAIN, 2, "h1", held[1])],
+                "over a held number, by itself": [_entry(CHAIN, 3, "h2")],
+                "over a held number, by a copy": [_entry(CHAIN, 3, "h2")],
+                "after a missing one": [_entry(CHAIN, 5, "h4")],
+                "naming another previous": [_entry(CHAIN, 4, "elders")],
+                "numbered 0": [_entry(CHAIN, 0, "")],
+                "with the id of a held entry": [_entry(CHAIN, 4, "h3", held[0])],
+            }
+            push = pushes[case]
+            if case == "goes on, sent out of order":
+                push[0].values["prev_hash"] = push[1].values["hash"]
+            sender = "22222222-2222-2222-2222-222222222222" if case.endswith("by a copy") else CHAIN
+            audit_anchor.check(connection, sender, push, datetime.now(UTC))
+            kinds = (
+                connection.execute(select(core(HubAuditAlert).c.kind).where(core(HubAuditAlert).c.chain == CHAIN))
+                .scalars()
+                .all()
+            )
+        assert sorted(kinds) == expected
+    finally:
+        engine.dispose()

@@ -180,14 +180,24 @@ def test_issue17_one_laptops_token_makes_only_a_few_new_devices_a_day(tmp_path: 
     a = laptops.joined(tmp_path, "a", hub.url, hub.database, FakeClock(datetime.now(UTC)))
     token = sync.settings.get(a.db, sync.HUB_TOKEN)
     engine = hub_engine(hub.database)
+
+    def rewound(token: str, at: datetime) -> str:
+        """The hub sees this device show an older epoch: only then may its token make a new one."""
+        with pytest.raises(devices.Rewound):
+            devices.authenticate(engine, token, "een oude epoch", at)
+        return token
+
     try:
         now = datetime.now(UTC)
+        with pytest.raises(devices.NotAllowed, match="niet teruggezet"):  # (not rewound: no new device)
+            devices.rejoin(engine, token, str(uuid.uuid4()), now)
         for _ in range(devices.COPIES_PER_DAY):  # restores and copies: each goes on as a new device
-            token = devices.rejoin(engine, token, str(uuid.uuid4()), now)[0]  # (a copy of a copy, ...)
+            token = devices.rejoin(engine, rewound(token, now), str(uuid.uuid4()), now)[0]  # (a copy of a copy)
         for first_or_last in (sync.settings.get(a.db, sync.HUB_TOKEN), token):
             with pytest.raises(devices.NotAllowed, match="te vaak"):
-                devices.rejoin(engine, first_or_last, str(uuid.uuid4()), now)
-        devices.rejoin(engine, token, str(uuid.uuid4()), now + devices.COPY_WINDOW)  # a day later: again
+                devices.rejoin(engine, rewound(first_or_last, now), str(uuid.uuid4()), now)
+        later = now + devices.COPY_WINDOW  # a day later: again
+        devices.rejoin(engine, rewound(token, later), str(uuid.uuid4()), later)
         assert len(devices.devices(engine)) == 1 + devices.COPIES_PER_DAY + 1
     finally:
         engine.dispose()

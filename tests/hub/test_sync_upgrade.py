@@ -63,7 +63,7 @@ def test_issue17_a_laptop_joined_before_epochs_is_not_taken_for_a_copy(
 
 
 def test_issue17_a_laptop_joined_before_settings_and_audit_synced_sends_what_it_held_once(
-    tmp_path: Path, hub: Hub, real_clock: FakeClock
+    tmp_path: Path, hub: Hub, real_clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     a = laptops.joined(tmp_path, "a", hub.url, hub.database, real_clock)
     b = laptops.joined(tmp_path, "b", hub.url, hub.database, real_clock)
@@ -77,6 +77,8 @@ def test_issue17_a_laptop_joined_before_settings_and_audit_synced_sends_what_it_
     audit.log(a.db, a.worker_id, "resident.view")
     a.db.sync_on = True
     settings.set_value(a.db, sync.QUEUED_TABLES, "")  # as a laptop joined before 0018 has it
+    audit.log(a.db, a.worker_id, "login")  # the first login after the update: waits to be sent
+    monkeypatch.setattr(sync, "PUSH_PAGE", 3)  # (its trail goes up over several pushes)
     with a.db.reading() as reading:
         own = set(reading.exec(select(col(AuditEvent.id)).where(col(AuditEvent.device_id) == a.db.device_id)))
     assert sync.sync(a.db).pushed >= len(own) + 1
@@ -90,5 +92,6 @@ def test_issue17_a_laptop_joined_before_settings_and_audit_synced_sends_what_it_
     at_hub = {row[0] for row in _hub(hub, "SELECT id FROM auditevent")}
     assert own <= at_hub
     assert _hub(hub, "SELECT value FROM orgsetting WHERE key = 'retention_years'") == [("4",)]
+    assert _hub(hub, "SELECT kind FROM hubauditalert") == []  # its trail went up in its order: no gap
     # Once: the next sync sends nothing of it again.
     assert sync.sync(a.db).pushed == 0

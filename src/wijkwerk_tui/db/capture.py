@@ -142,7 +142,7 @@ def queue_everything(session: Session, db: Database, tables: Collection[str] = S
         if name == "auditevent":
             # Only this laptop's own chain: the hub takes no laptop's entries from another's
             # (and audit entries have no version kept here to tell which went up already).
-            query = query.where(table.c.device_id == db.device_id)
+            query = query.where(table.c.device_id == db.device_id).order_by(table.c.device_seq)  # (in order)
         batch: list[Change] = []
         for values in session.connection().execute(query):
             data = dict(zip(columns, values, strict=True))

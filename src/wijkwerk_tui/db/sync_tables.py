@@ -63,6 +63,9 @@ class HubDevice(SQLModel, table=True):
     # Handed to the laptop once (join, rejoin) and never sent again: keys the proof that makes a
     # revoked laptop wipe itself (domain.revocation). "" for laptops joined before 0019: no wipe.
     wipe_key: str = Field(default="", max_length=64, sa_column_kwargs={"server_default": ""})
+    # When it last showed an older epoch: only then may its token make a new device (`rejoin`),
+    # so that a chain rebuilt by hand cannot pass for a restore (hub.audit_anchor).
+    rewound_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class HubInvite(SQLModel, table=True):

@@ -38,31 +38,54 @@ _ALERT, _AUDIT, _DEVICE = core(HubAuditAlert), core(AuditEvent), core(HubDevice)
 def check(connection: Connection, sender: str, entries: list[Incoming], now: datetime) -> int:
     """Flag each chain whose entries in this push do not go on from the hub's copy (before they
     are applied). Returns how many alerts it made."""
+    if not entries:
+        return 0
+    # Where the hub holds any of these ids already: the same entry sent again is nothing new; an
+    # id it holds at another place is dropped when applied, so what links to it has a hole.
+    ids = [e.row_id for e in entries]
+    placed = {
+        row.id: (row.device_id, row.device_seq)
+        for row in connection.execute(
+            select(_AUDIT.c.id, _AUDIT.c.device_id, _AUDIT.c.device_seq).where(_AUDIT.c.id.in_(ids))
+        )
+    }
     by_chain: dict[str, list[Incoming]] = defaultdict(list)
     for entry in entries:
-        if int(entry.values.get("device_seq") or 0) > 0:
-            by_chain[str(entry.values.get("device_id"))].append(entry)
+        by_chain[str(entry.values.get("device_id"))].append(entry)
     made = 0
     for chain, items in by_chain.items():
-        numbers = [int(e.values["device_seq"]) for e in items]
+        items.sort(key=_number)  # (a laptop joined before 0018 may send its old trail after a new entry)
+        numbers = {_number(e) for e in items}
+        wanted = numbers | {n - 1 for n in numbers}
         held: dict[int, dict[uuid.UUID, str]] = defaultdict(dict)
         query = select(_AUDIT.c.device_seq, _AUDIT.c.id, _AUDIT.c.hash).where(
-            _AUDIT.c.device_id == chain, _AUDIT.c.device_seq.between(min(numbers) - 1, max(numbers))
+            _AUDIT.c.device_id == chain, _AUDIT.c.device_seq.in_(wanted)
         )
         for number, entry_id, entry_hash in connection.execute(query):
             held[number][entry_id] = entry_hash
         kinds: dict[str, int] = {}
         for entry in items:
-            number, prev = int(entry.values["device_seq"]), str(entry.values.get("prev_hash") or "")
-            if entry.row_id in held[number]:
+            number, prev = _number(entry), str(entry.values.get("prev_hash") or "")
+            if placed.get(entry.row_id) == (chain, number):
                 continue  # sent before (a laptop sending its trail once more)
+            if number < 1 or entry.row_id in placed:
+                kinds.setdefault("breuk", number)
+                continue
             kind = _kind(chain, sender, number, prev, held)
             if kind:
                 kinds.setdefault(kind, number)
             held[number][entry.row_id] = str(entry.values.get("hash") or "")
+            placed[entry.row_id] = (chain, number)  # (twice in one push: the second is dropped)
         for kind, number in kinds.items():
             made += _flag(connection, chain, sender, kind, number, now)
     return made
+
+
+def _number(entry: Incoming) -> int:
+    try:
+        return int(entry.values.get("device_seq") or 0)
+    except (TypeError, ValueError):
+        return 0
 
 
 def _kind(chain: str, sender: str, number: int, prev: str, held: dict[int, dict[uuid.UUID, str]]) -> str:

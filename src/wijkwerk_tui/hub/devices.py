@@ -26,6 +26,7 @@ from wijkwerk_tui.domain.errors import DomainError
 from wijkwerk_tui.domain.text import visible_line
 
 INVITE_VALID = timedelta(hours=24)
+REJOIN_WITHIN = timedelta(hours=1)  # after the hub saw it show an older epoch
 COPIES_PER_DAY, COPY_WINDOW = 5, timedelta(hours=24)  # new devices one device's token may make
 _INVITE = core(HubInvite)
 _DEVICE = core(HubDevice)
@@ -149,8 +150,10 @@ def authenticate(engine: Engine, token: str, epoch: str, now: datetime) -> Devic
             values.update(epoch=shown, epoch_next=None)
         elif row.epoch and not hmac.compare_digest(shown, row.epoch):
             # (A laptop joined before epochs existed has none yet: its first sync gives it one.)
-            raise Rewound()
+            values["rewound_at"] = now  # (noted: its token may now make a new device, `rejoin`)
         connection.execute(update(_DEVICE).where(_DEVICE.c.id == row.id).values(**values))
+    if "rewound_at" in values:
+        raise Rewound()
     return Device(row.id, row.name)
 
 
@@ -175,6 +178,10 @@ def rejoin(engine: Engine, token: str, new_id: str, now: datetime) -> tuple[str,
         row = _device_row(connection, token)
         if connection.execute(select(_DEVICE.c.id).where(_DEVICE.c.id == new_id)).first() is not None:
             raise NotAllowed("Deze laptop kan zich zo niet aanmelden.")
+        if row.rewound_at is None or now - row.rewound_at > REJOIN_WITHIN:
+            # Only a laptop the hub saw going back in time: else a worker with Python could make
+            # his rebuilt audit trail pass for a restore's (hub.audit_anchor).
+            raise NotAllowed("Deze laptop is niet teruggezet of gekopieerd; hij gaat verder als zichzelf.")
         if _copies_lately(connection, row.id, now) >= COPIES_PER_DAY:
             # A restore or a copy is rare; a token used to make device after device is not.
             raise NotAllowed(

@@ -1,5 +1,6 @@
 """The hub as the audit's anchor: an audit chain that does not go on from what the hub held of
-it is flagged (hub.audit_anchor); each laptop's key for the proof of its revocation
+it is flagged (hub.audit_anchor), and only a laptop that showed an older epoch goes on as a new
+device; each laptop's key for the proof of its revocation
 
 Revision ID: 0019
 Revises: 0018
@@ -26,10 +27,12 @@ def upgrade() -> None:
     )
     op.create_index("ix_hubauditalert_chain", "hubauditalert", ["chain"])
     op.add_column("hubdevice", sa.Column("wipe_key", sa.String(length=64), nullable=False, server_default=""))
+    op.add_column("hubdevice", sa.Column("rewound_at", sa.DateTime(), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("hubdevice") as batch:
+        batch.drop_column("rewound_at")
         batch.drop_column("wipe_key")
     op.drop_index("ix_hubauditalert_chain", table_name="hubauditalert")
     op.drop_table("hubauditalert")
