@@ -14,6 +14,7 @@ from sqlalchemy import create_engine, select, text
 from tests.conftest import FakeClock
 from tests.hub import laptops
 from tests.hub.hub_process import Hub
+from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.db.sync_tables import HubConflict
 from wijkwerk_tui.domain.errors import ValidationError
 from wijkwerk_tui.domain.ladders import Ladder
@@ -28,6 +29,11 @@ from wijkwerk_tui.store import areas, ladders, residents, workers
 
 def _laptop(tmp_path: Path, name: str, clock: FakeClock) -> Unlocked:
     return laptops.laptop(tmp_path, name, clock)
+
+
+def _schema(db: Database) -> set[tuple[object, ...]]:
+    with db.engine.connect() as connection:
+        return {tuple(row) for row in connection.exec_driver_sql("SELECT type, name, sql FROM sqlite_master")}
 
 
 def _invite(hub: Hub) -> str:
@@ -283,9 +289,12 @@ def test_issue17_a_laptop_joining_later_takes_in_rows_made_and_changed_since(
     )
     sync.sync(x.db)
     late = _joined(tmp_path, "late", hub, real_clock)  # one page: the insert, the step, the edit
-    sync.sync(late.db)
+    fresh = _schema(late.db)
+    sync.sync(late.db)  # (without its indexes and triggers until the end: it held no residents)
     seen = residents.get_resident(late.db, None, kees.id, audited=False)
     assert (seen.phone, seen.participation_step) == ("0612345678", 3)
+    assert [row.id for row in search.search_residents(late.db, "wolters")] == [kees.id]
+    assert _schema(late.db) == fresh
     sync.sync(late.db)  # and again, with nothing new
     assert sync.status(late.db).waiting == 0
 

@@ -28,7 +28,7 @@ from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.pool import QueuePool
 from sqlmodel import Session
 
-from wijkwerk_tui.db import capture, migrate
+from wijkwerk_tui.db import bulk_load, capture, migrate
 from wijkwerk_tui.db.faults import DAMAGED, kind
 from wijkwerk_tui.db.read_snapshot import ReadSnapshot
 from wijkwerk_tui.db.write_turn import others_waiting, write_turn
@@ -258,6 +258,7 @@ def open_database(path: Path | str, clock: Clock = system_clock, key: bytes | No
         raise DatabaseError("De database kon niet worden geopend: beschadigd of onleesbaar.") from error
     db = Database(path, engine, clock, key)
     db.device_id = _ensure_device_id(db)
+    _restore_left(db)
     _start_sync_clock(db)
     return db
 
@@ -275,6 +276,15 @@ def _ensure_device_id(db: Database) -> str:
         device_id = str(uuid.uuid4())
         session.execute(text("INSERT INTO setting (key, value) VALUES ('device_id', :v)"), {"v": device_id})
         return device_id
+
+
+def _restore_left(db: Database) -> None:
+    """Indexes and triggers a join dropped and could not build again (db.bulk_load)."""
+    with db.reading() as session:
+        left = session.execute(text("SELECT 1 FROM setting WHERE key = :k"), {"k": bulk_load.SUSPENDED}).first()
+    if left:
+        with db.transaction() as session:
+            bulk_load.restore_left(session.connection())
 
 
 HUB_URL = "hub.url"  # setting: where this laptop syncs; set on joining (sync.client)

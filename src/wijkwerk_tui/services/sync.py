@@ -15,7 +15,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -36,8 +36,10 @@ from wijkwerk_tui.services.sync_apply import (
     PAUSE_S,
     RECOMPUTE_ALL,
     apply_page,
+    end_bulk,
+    finish_join,
     mirror_conflicts,
-    recompute_all,
+    start_bulk,
 )
 from wijkwerk_tui.store import audit, settings
 from wijkwerk_tui.store.access import require_role
@@ -257,6 +259,7 @@ def _push_or_restamp(db: Database, client: httpx.Client) -> tuple[int, int]:
 def pull(db: Database, client: httpx.Client, page: int = PULL_PAGE) -> int:
     taken = 0
     joining = bool(settings.get(db, RECOMPUTE_ALL))  # (derived columns once, at the end)
+    bulk = joining and start_bulk(db)
     give_way = db.writers_waiting if page <= APP_PAGE else None
     fetcher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wijkwerk-pull")
     try:
@@ -277,13 +280,18 @@ def pull(db: Database, client: httpx.Client, page: int = PULL_PAGE) -> int:
             taken += len(changes)
             if not more:
                 if joining:
-                    recompute_all(db)
+                    finish_join(db, bulk)
                 mirror_conflicts(db, answer.get("conflicten") or [])
                 _keep_alerts(db, answer.get("meldingen"))
                 finish_erasures(db)
                 return taken
     finally:
         fetcher.shutdown(wait=True)  # (a page on its way when taking one in failed: let it land)
+        if bulk:
+            # Cut off: the indexes and triggers back (nothing left when it finished). Should
+            # that fail too (a full disk), opening the file builds them (db.bulk_load).
+            with suppress(Exception):
+                end_bulk(db)
 
 
 def _keep_alerts(db: Database, alerts: Any) -> None:

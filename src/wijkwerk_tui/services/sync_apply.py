@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, update
 from sqlmodel import Session, col, select
 
-from wijkwerk_tui.db import capture, erasure
+from wijkwerk_tui.db import bulk_load, capture, erasure
 from wijkwerk_tui.db.bulk import insert_many, present
 from wijkwerk_tui.db.engine import HUB_CLOCK, Database
 from wijkwerk_tui.db.sync_codec import APPEND_ONLY, SYNCED, UNIQUE_NAMES, CodecError, decode_fields, read_uuid
@@ -399,6 +399,31 @@ def recompute_all(db: Database) -> int:
 
 
 RECOMPUTE_PART = 2000  # residents per transaction in `recompute_all`
+
+
+def start_bulk(db: Database) -> bool:
+    """A joining laptop with no residents takes the organisation in without its secondary
+    indexes and triggers (db.bulk_load). Whether it does."""
+    with db.transaction() as session:
+        if session.execute(select(core(Resident).c.pk).limit(1)).first() is not None:
+            return False
+        return bulk_load.suspend(session.connection()) > 0
+
+
+def end_bulk(db: Database, but: str | None = None) -> None:
+    """Build what `start_bulk` dropped; with `but`, leave that table's indexes for later."""
+    with db.transaction() as session:
+        bulk_load.restore(session.connection(), but)
+
+
+def finish_join(db: Database, bulk: bool) -> None:
+    """After a join's last page: the derived columns (`recompute_all`) with the resident's
+    indexes still to build, so writing them updates no index."""
+    if bulk:
+        end_bulk(db, but="resident")
+    recompute_all(db)
+    if bulk:
+        end_bulk(db)
 
 
 def _derive(session: Session, db: Database, live: list[Resident]) -> None:
