@@ -89,6 +89,16 @@ def test_a_laptop_that_holds_residents_keeps_its_indexes_when_it_joins(demo_db: 
     assert _schema(demo_db) == before
 
 
+def test_the_indexes_that_find_a_residents_rows_stay(db: Database) -> None:
+    # (an erasure or a merge taken in during the join looks his rows up in every table)
+    before = {name for kind, name, *_ in _schema(db) if kind == "index"}
+    _suspend(db)
+    after = {name for kind, name, *_ in _schema(db) if kind == "index"}
+    lookups = {"ix_contact_resident_date", "ix_signal_resident_id", "ix_meldcodestep_signal_id", "ix_outbox_waiting"}
+    assert lookups <= after
+    assert {"ix_resident_order", "ix_resident_sound", "ix_contact_contact_on"} <= before - after
+
+
 def test_the_indexes_queries_name_are_never_dropped(db: Database) -> None:
     named = set()
     for path in SOURCE.rglob("*.py"):

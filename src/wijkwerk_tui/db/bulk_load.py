@@ -6,12 +6,14 @@ summary's cost a joining laptop a third of its time (benchmarks: `hub_join`); bu
 end, SQLite sorts each index once and the summary and search index are one statement each.
 What was dropped waits in this laptop's settings, written in the transaction that drops it,
 so a laptop stopped halfway (kill -9, power) gets it back the next time it opens the file
-(`restore_left`). Unique indexes stay: they keep the data right, not only fast.
+(`restore_left`). Unique indexes stay (they keep the data right, not only fast), and so do
+the ones that find a resident's rows (`_LOOKUP`).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from sqlalchemy import Connection, text
@@ -20,6 +22,9 @@ SUSPENDED = "hub.suspended_schema"  # laptop setting: JSON list of [type, name, 
 
 # Named by queries (`INDEXED BY`): SQLite refuses a query whose index is missing.
 KEEP = frozenset({"ix_resident_live_area", "ix_contact_period"})
+# An index that starts with an id (`resident_id`, `signal_id`, `row_id`) finds a row's rows:
+# taking in an erasure or a merge asks it, and without it would read a whole table each time.
+_LOOKUP = re.compile(r"^CREATE INDEX \w+ ON \w+ \((?:id|\w+_id)\b")
 
 # The triggers that may go, by name, with what builds in one go what they keep up row by row:
 # the ladder summary as migration 0012 makes it, the search index (0002). Other triggers stay.
@@ -42,7 +47,7 @@ def suspend(connection: Connection) -> int:
         "SELECT type, name, tbl_name, sql FROM sqlite_master "
         "WHERE sql IS NOT NULL AND (type = 'trigger' OR (type = 'index' AND sql NOT LIKE 'CREATE UNIQUE%'))"
     ).all()
-    dropped = [list(row) for row in rows if row[1] not in KEEP and (row[0] == "index" or _rebuilt_by(row[1]))]
+    dropped = [list(row) for row in rows if _may_go(*row)]
     if not dropped:
         return 0
     _note(connection, dropped + _noted(connection))
@@ -74,6 +79,12 @@ def restore_left(connection: Connection) -> bool:
         return False
     restore(connection)
     return True
+
+
+def _may_go(kind: str, name: str, _table: str, sql: str) -> bool:
+    if kind == "trigger":
+        return bool(_rebuilt_by(name))
+    return name not in KEEP and not _LOOKUP.match(sql)
 
 
 def _rebuilt_by(trigger: str) -> str:

@@ -253,12 +253,12 @@ def open_database(path: Path | str, clock: Clock = system_clock, key: bytes | No
         with engine.connect() as connection:  # a wrong key or a damaged file fails here
             connection.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
         migrate.upgrade(engine)
+        _restore_left(engine)
     except Exception as error:  # the message may hold SQL, never show it
         engine.dispose()
         raise DatabaseError("De database kon niet worden geopend: beschadigd of onleesbaar.") from error
     db = Database(path, engine, clock, key)
     db.device_id = _ensure_device_id(db)
-    _restore_left(db)
     _start_sync_clock(db)
     return db
 
@@ -278,13 +278,13 @@ def _ensure_device_id(db: Database) -> str:
         return device_id
 
 
-def _restore_left(db: Database) -> None:
+def _restore_left(engine: Engine) -> None:
     """Indexes and triggers a join dropped and could not build again (db.bulk_load)."""
-    with db.reading() as session:
-        left = session.execute(text("SELECT 1 FROM setting WHERE key = :k"), {"k": bulk_load.SUSPENDED}).first()
+    with engine.connect() as connection:
+        left = connection.execute(text("SELECT 1 FROM setting WHERE key = :k"), {"k": bulk_load.SUSPENDED}).first()
     if left:
-        with db.transaction() as session:
-            bulk_load.restore_left(session.connection())
+        with engine.begin() as connection:
+            bulk_load.restore_left(connection)
 
 
 HUB_URL = "hub.url"  # setting: where this laptop syncs; set on joining (sync.client)
