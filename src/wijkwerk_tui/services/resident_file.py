@@ -34,6 +34,18 @@ class ResidentFile:
     goals: list[Goal]
     partners: dict[uuid.UUID, str]
     workers: dict[uuid.UUID, str]
+    merged: int = 0  # records merged into him (Samenvoegen): an erasure takes them too
+
+
+def _merged(session: Session, resident: Resident) -> int:
+    """How many records not erased yet were merged into him, or into those, and so on (an open
+    file is never a tombstone, so nothing links him onward; `privacy._anonymise` erases them)."""
+    seen, edge = {resident.id}, {resident.id}
+    while edge:
+        linked = select(Resident.id).where(col(Resident.merged_into).in_(edge), col(Resident.anonymised_at).is_(None))
+        edge = set(session.exec(linked)) - seen
+        seen |= edge
+    return len(seen) - 1
 
 
 Record = TypeVar("Record", LadderStep, Signal, Referral, Contact, Goal)
@@ -73,8 +85,9 @@ def load(db: Database, actor: uuid.UUID | None, resident_id: uuid.UUID) -> Resid
         goals = _live(session, Goal, resident_id, col(Goal.set_on).desc(), col(Goal.created_at).desc())
         partners = {p.id: p.name for p in session.exec(select(Partner))}
         workers = {w.id: w.name for w in session.exec(select(Worker))}
+        merged = _merged(session, resident)
     return ResidentFile(
-        resident, area.name if area else "", history, signals, referrals, contacts, goals, partners, workers
+        resident, area.name if area else "", history, signals, referrals, contacts, goals, partners, workers, merged
     )
 
 

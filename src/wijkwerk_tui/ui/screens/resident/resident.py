@@ -344,10 +344,15 @@ class ResidentScreen(AppScreen[None]):
             if erase:
                 self._erase()
 
+        merged, also = self.file.merged if self.file else 0, ""
+        if merged == 1:
+            also = " Ook het dossier dat hiermee is samengevoegd, wordt gewist."
+        elif merged > 1:
+            also = f" Ook de {merged} dossiers die hiermee zijn samengevoegd, worden gewist."
         self.app.push_screen(
             ConfirmDialog(
-                "Alle persoonsgegevens en notities van deze inwoner wissen (AVG-verzoek)? Dit kan niet ongedaan "
-                "worden gemaakt. Alleen aantallen blijven over voor rapportages.",
+                f"Alle persoonsgegevens en notities van deze inwoner wissen (AVG-verzoek)?{also} Dit kan niet "
+                "ongedaan worden gemaakt. Alleen aantallen blijven over voor rapportages.",
                 yes="Wissen (j)",
                 no="Niet wissen (n)",
             ),
