@@ -9,14 +9,18 @@ laptop: everything it holds is queued (join_queue_s) and pushed (first_push_s). 
 empty laptop joins and takes the whole organisation in (hub_join_s: the issue's
 hub_join_100k_s at 100 000 residents). Last, on that laptop: search-as-you-type queries and
 opening a file, first alone and then while a sync takes in 10 000 changes another laptop made
-(search_during_sync_ratio, open_during_sync_ratio: p95 against p95 alone). Measurements, not
+(search_during_sync_ratio, open_during_sync_ratio: p95 against p95 alone), twice: with the hub
+and PostgreSQL as they run for the join (`hub_here`), and at the lowest priority (`hub_as_server`:
+an organisation's hub runs on its server, not on the laptop's two cores). Measurements, not
 tests; results in benchmarks/hub_join.json.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import shutil
 import statistics
 import sys
@@ -87,6 +91,21 @@ def _activity(db, actor, ids, searches: list[float], opens: list[float]) -> None
     opens += _opens(db, actor, ids[:10])
 
 
+def _as_server(hub_pid: int, socket: Path) -> None:
+    """The hub and its PostgreSQL at the lowest priority: on a real organisation they run on a
+    server, not on the laptop's two cores (here they would take CPU from the app being timed).
+    Connections PostgreSQL opens later inherit it from the postmaster."""
+    postmaster = int((socket.parent / "data" / "postmaster.pid").read_text().split()[0])
+    pids = {hub_pid, postmaster}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == postmaster:
+                pids.add(int(stat.parent.name))
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, pid, 19)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--residents", type=int, default=100_000)
@@ -129,17 +148,21 @@ def main() -> None:
             _activity(db, second.worker_id, ids, [], [])
             for _ in range(5):
                 _activity(db, second.worker_id, ids, alone, opens_alone)
-            make_changes(first, args.during)
-            sync.sync(first.db)
-            during: list[float] = []
-            opens_during: list[float] = []
-            pulling = threading.Thread(target=lambda: sync_apart(db))  # as the app syncs: its own process
-            pull_start = time.perf_counter()
-            pulling.start()
-            while pulling.is_alive():
-                _activity(db, second.worker_id, ids, during, opens_during)
-            pulling.join()
-            pull_s = round(time.perf_counter() - pull_start, 2)
+            runs = {}
+            for where in ("hub_here", "hub_as_server"):
+                if where == "hub_as_server":
+                    _as_server(hub.process.pid, socket)
+                make_changes(first, args.during)
+                sync.sync(first.db)
+                during: list[float] = []
+                opens_during: list[float] = []
+                pulling = threading.Thread(target=lambda: sync_apart(db))  # as the app syncs: its own process
+                pull_start = time.perf_counter()
+                pulling.start()
+                while pulling.is_alive():
+                    _activity(db, second.worker_id, ids, during, opens_during)
+                pulling.join()
+                runs[where] = (during, opens_during, round(time.perf_counter() - pull_start, 2))
     ms = 1000
     figures = {
         "residents": args.residents,
@@ -150,15 +173,18 @@ def main() -> None:
         "hub_join_s": join_s,
         "hub_join_pulled": joined.pulled,
         "search_p95_ms_alone": round(_p95(alone) * ms, 1),
-        "search_p95_ms_during_sync": round(_p95(during) * ms, 1),
-        "search_during_sync_ratio": round(_p95(during) / _p95(alone), 2),
-        "searches_during_sync": len(during),
         "open_p95_ms_alone": round(_p95(opens_alone) * ms, 1),
-        "open_p95_ms_during_sync": round(_p95(opens_during) * ms, 1),
-        "open_during_sync_ratio": round(_p95(opens_during) / _p95(opens_alone), 2),
-        "open_median_ms_during_sync": round(statistics.median(opens_during) * ms, 1),
-        "sync_during_s": pull_s,
     }
+    for where, (during, opens_during, pull_s) in runs.items():
+        figures |= {
+            f"{where}.search_p95_ms_during_sync": round(_p95(during) * ms, 1),
+            f"{where}.search_during_sync_ratio": round(_p95(during) / _p95(alone), 2),
+            f"{where}.searches_during_sync": len(during),
+            f"{where}.open_p95_ms_during_sync": round(_p95(opens_during) * ms, 1),
+            f"{where}.open_during_sync_ratio": round(_p95(opens_during) / _p95(opens_alone), 2),
+            f"{where}.open_median_ms_during_sync": round(statistics.median(opens_during) * ms, 1),
+            f"{where}.sync_during_s": pull_s,
+        }
     args.out.write_text(json.dumps(figures, indent=1) + "\n", encoding="utf-8")
     print(json.dumps(figures, indent=1))
 

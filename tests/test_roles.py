@@ -21,7 +21,7 @@ from wijkwerk_tui.exchange import import_files
 from wijkwerk_tui.ops import backup
 from wijkwerk_tui.queries import full_export, report_data, who_looked
 from wijkwerk_tui.security import vault
-from wijkwerk_tui.services import import_apply, merge_residents, privacy, sync
+from wijkwerk_tui.services import hub_alerts, import_apply, merge_residents, privacy, sync
 from wijkwerk_tui.store import residents, settings, workers
 
 WORKER, WORKER_PASS = "Piet de Boer", "groene-piet-op-de-fiets"
@@ -46,6 +46,7 @@ STORE_CALLS: dict[str, Call] = {
     "merge": lambda db, me, rid, path: merge_residents.merge(
         db, me, rid, residents.add_resident(db, None, PersonalData("Bep", "", "Dubbel", 1950), None).id
     ),
+    "hub.alerts": lambda db, me, rid, path: hub_alerts.mark_seen(db, me),  # (refused before the hub is asked)
 }
 
 
@@ -68,6 +69,7 @@ CLI_ARGS: dict[str, list[str] | None] = {
     "import": ["import", "--list"],
     "hub.join": None,  # the command needs a hub to succeed; the store's refusal is tested above
     "merge": None,
+    "hub.alerts": None,
 }
 
 

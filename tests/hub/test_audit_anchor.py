@@ -22,6 +22,7 @@ from tests.ui.helpers import settle
 from wijkwerk_tui import cli_hub
 from wijkwerk_tui.db.sync_tables import HubAuditAlert, core
 from wijkwerk_tui.db.tables import AuditEvent
+from wijkwerk_tui.domain.accounts import PermissionDenied
 from wijkwerk_tui.domain.hlc import HybridClock
 from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.hub import audit_anchor
@@ -30,9 +31,11 @@ from wijkwerk_tui.hub.serve import hub_engine
 from wijkwerk_tui.ops import backup, maintenance
 from wijkwerk_tui.security import vault
 from wijkwerk_tui.security.vault import Unlocked
-from wijkwerk_tui.services import sync
+from wijkwerk_tui.services import hub_alerts, sync
 from wijkwerk_tui.store import audit, residents, settings
 from wijkwerk_tui.ui.app import make_app
+from wijkwerk_tui.ui.commands import main_actions
+from wijkwerk_tui.ui.dialogs.confirm import ConfirmDialog
 from wijkwerk_tui.ui.syncing import ALERT_SAID
 
 
@@ -238,3 +241,76 @@ def test_issue18_how_the_hub_reads_a_push_of_audit_entries(hub: Hub, case: str, 
         assert sorted(kinds) == expected
     finally:
         engine.dispose()
+
+
+def _shorten(laptop: Unlocked, name: str) -> None:
+    """A worker with Python and the key deletes the newest entries (sent already) and goes on."""
+    newest = audit.head(laptop.db)
+    assert newest is not None
+    with laptop.db.engine.begin() as connection:
+        connection.exec_driver_sql(
+            "DELETE FROM auditevent WHERE device_id = ? AND device_seq > ?", (laptop.db.device_id, newest[0] - 2)
+        )
+    _work(laptop, name)
+    sync.sync(laptop.db)
+
+
+def test_issue18_a_coordinator_marks_an_alert_handled_and_the_next_break_is_a_new_alert(
+    tmp_path: Path, hub: Hub, real_clock: FakeClock, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    a = laptops.joined(tmp_path, "a", hub.url, hub.database, real_clock)
+    b = laptops.joined(tmp_path, "b", hub.url, hub.database, real_clock)
+    piet = vault.add_account(b, "Piet Worker", "worker", PASS + " extra", PASS + " extra")
+    for name in ("Anna", "Bert", "Cor"):
+        _work(a, name)
+    sync.sync(a.db)
+    _shorten(a, "Dirk")
+    assert sync.sync(b.db).alerts == 1
+
+    # Only a coordinator: refused on the laptop, and at the hub for a token holder naming a worker.
+    with pytest.raises(PermissionDenied):
+        hub_alerts.mark_seen(b.db, piet.id)
+    with laptops.as_laptop(hub.url, b) as client:
+        refused = client.post("/v1/alerts/seen", json={"worker": str(piet.id), "ids": settings.hub_alert_ids(b.db)})
+    assert refused.status_code == 403 and "coördinator" in refused.json()["fout"]
+    monkeypatch.setenv("WIJKWERK_HUB_DATABASE", hub.database)
+    assert cli_hub.check_hub() == 1
+
+    assert hub_alerts.mark_seen(b.db, b.worker_id) == 1
+    assert settings.hub_alerts(b.db) == []
+    with b.db.reading() as read:
+        said = read.execute(select(AuditEvent).where(AuditEvent.action == "hub.alerts_seen")).scalars().all()
+    assert [(e.worker_id, e.detail) for e in said] == [(b.worker_id, "1")]
+    assert sync.sync(a.db).alerts == 0 and settings.hub_alerts(a.db) == []  # gone on every laptop
+    capsys.readouterr()
+    assert cli_hub.check_hub() == 0
+    assert "afgehandeld door Sanne Kuiper" in capsys.readouterr().out
+
+    _shorten(a, "Eva")  # the same laptop again: a new alert, not silenced by the handled one
+    assert _kinds(hub) == ["ingekort", "ingekort"]
+    assert sync.sync(b.db).alerts == 1
+    assert cli_hub.check_hub() == 1
+
+
+async def test_issue18_alerts_are_handled_from_the_palette_by_a_coordinator(
+    tmp_path: Path, hub: Hub, real_clock: FakeClock
+) -> None:
+    a = laptops.joined(tmp_path, "a", hub.url, hub.database, real_clock)
+    b = laptops.joined(tmp_path, "b", hub.url, hub.database, real_clock)
+    for name in ("Anna", "Bert"):
+        _work(a, name)
+    sync.sync(a.db)
+    _shorten(a, "Cor")
+    app = make_app(db=b.db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)  # the sync at login brings the alert
+        assert len(settings.hub_alerts(b.db)) == 1
+        offered = {title: action for title, _help, action in main_actions(app)}
+        offered["Meldingen afhandelen"]()  # (as chosen in the palette, Ctrl+P)
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("j")
+        await settle(pilot)
+        assert "1 melding afgehandeld bij de hub." in [str(n.message) for n in app._notifications]
+        assert settings.hub_alerts(b.db) == []
+    assert _kinds(hub) == ["ingekort"]

@@ -148,3 +148,7 @@ class HubAuditAlert(SQLModel, table=True):
     kind: str = Field(max_length=20)
     device_seq: int  # the entry's number in that chain
     made_at: datetime = Field(sa_type=UTCDateTime)
+    # A coordinator marked it handled (from a laptop): no longer sent to laptops, and the next
+    # such break of that chain makes a new alert.
+    seen_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    seen_by: str = Field(default="", max_length=120)  # his name at the hub

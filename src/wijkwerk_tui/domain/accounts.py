@@ -28,6 +28,7 @@ COORDINATOR_ONLY: dict[str, str] = {
     "import": "een bestand importeren of een import ongedaan maken",
     "hub.join": "deze laptop aan de hub van de organisatie koppelen",
     "merge": "inwoners samenvoegen",
+    "hub.alerts": "meldingen over de audittrail afhandelen",
 }
 
 

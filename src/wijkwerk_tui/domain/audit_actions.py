@@ -33,6 +33,7 @@ ACTIONS: dict[str, str] = {
     "resident.merged": "samengevoegd met een ander dossier",
     "conflict.resolve": "keuze gemaakt bij een conflict (synchronisatie)",
     "hub.copy": "laptop teruggezet of gekopieerd: verder als nieuw apparaat",
+    "hub.alerts_seen": "meldingen over de audittrail afgehandeld",
 }
 
 

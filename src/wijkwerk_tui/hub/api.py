@@ -22,7 +22,7 @@ from starlette.routing import Route
 
 from wijkwerk_tui.db import migrate
 from wijkwerk_tui.domain import revocation
-from wijkwerk_tui.hub import audit_anchor, devices, feed, merge, remote_report
+from wijkwerk_tui.hub import audit_anchor, coordinators, devices, feed, merge, remote_report
 from wijkwerk_tui.hub import changes as incoming
 
 SCHEMA_HEADER = "x-wijkwerk-schema"
@@ -30,6 +30,7 @@ EPOCH_HEADER = "x-wijkwerk-epoch"
 MAX_BODY = 64 * 1024 * 1024  # a day of work is well under a megabyte; a first upload can be large
 MAX_CHANGES = 20_000
 JOIN_BODY = 4096
+SEEN_BODY = 16_384  # (a hundred alert ids)
 LOG = logging.getLogger("wijkwerk.hub")
 
 
@@ -202,7 +203,21 @@ async def _report(engine: Engine, request: Request) -> dict[str, Any]:
         raise Refusal(400, "De hub kon dit verzoek niet lezen.") from None
     try:
         return await run_in_threadpool(remote_report.for_laptop, engine, worker, start, end, area)
-    except remote_report.NotForYou as error:
+    except coordinators.NotForYou as error:
+        raise Refusal(403, str(error)) from None
+
+
+async def _alerts_seen(engine: Engine, request: Request) -> dict[str, Any]:
+    await run_in_threadpool(_device, engine, request)
+    body = await _json(request, SEEN_BODY)
+    try:
+        worker = uuid.UUID(str(body["worker"]))
+        ids = [uuid.UUID(str(item)) for item in body["ids"]][: audit_anchor.SEEN_AT_ONCE]
+    except (KeyError, TypeError, ValueError):
+        raise Refusal(400, "De hub kon dit verzoek niet lezen.") from None
+    try:
+        return {"gezien": await run_in_threadpool(audit_anchor.mark_seen, engine, worker, ids, _now())}
+    except coordinators.NotForYou as error:
         raise Refusal(403, str(error)) from None
 
 
@@ -221,6 +236,7 @@ def make_app(engine: Engine) -> Starlette:
             Route("/v1/epoch", _handler(_epoch), methods=["POST"]),
             Route("/v1/rejoin", _handler(_rejoin), methods=["POST"]),
             Route("/v1/report", _handler(_report), methods=["POST"]),
+            Route("/v1/alerts/seen", _handler(_alerts_seen), methods=["POST"]),
         ]
     )
     app.state.engine = engine

@@ -30,9 +30,11 @@ from wijkwerk_tui.db.sync_tables import HubAuditAlert, HubDevice, core
 from wijkwerk_tui.db.tables import AuditEvent
 from wijkwerk_tui.domain.sync_words import audit_alert_said
 from wijkwerk_tui.hub.changes import Incoming
+from wijkwerk_tui.hub.coordinators import coordinator
 from wijkwerk_tui.store import audit
 
 _ALERT, _AUDIT, _DEVICE = core(HubAuditAlert), core(AuditEvent), core(HubDevice)
+SEEN_AT_ONCE = 100  # alerts marked handled in one request (a laptop keeps as many)
 
 
 def check(connection: Connection, sender: str, entries: list[Incoming], now: datetime) -> int:
@@ -100,8 +102,11 @@ def _kind(chain: str, sender: str, number: int, prev: str, held: dict[int, dict[
 
 
 def _flag(connection: Connection, chain: str, sender: str, kind: str, number: int, now: datetime) -> int:
-    """One alert per chain, sender and kind (a rebuilt chain would flag every entry after)."""
-    same = select(_ALERT.c.id).where(_ALERT.c.chain == chain, _ALERT.c.sender == sender, _ALERT.c.kind == kind)
+    """One alert per chain, sender and kind (a rebuilt chain would flag every entry after) until
+    a coordinator marks it handled: the next break after that is a new alert."""
+    same = select(_ALERT.c.id).where(
+        _ALERT.c.chain == chain, _ALERT.c.sender == sender, _ALERT.c.kind == kind, _ALERT.c.seen_at.is_(None)
+    )
     if connection.execute(same.limit(1)).first() is not None:
         return 0
     connection.execute(
@@ -112,12 +117,15 @@ def _flag(connection: Connection, chain: str, sender: str, kind: str, number: in
 
 @dataclass(frozen=True)
 class Alert:
+    id: uuid.UUID
     chain: str
     chain_name: str
     sender_name: str
     kind: str
     device_seq: int
     made_at: datetime
+    seen_at: datetime | None = None
+    seen_by: str = ""
 
     @property
     def said(self) -> str:
@@ -131,14 +139,37 @@ def alerts(engine: Engine) -> list[Alert]:
         names = {row.id: row.name for row in connection.execute(select(_DEVICE.c.id, _DEVICE.c.name))}
         rows = connection.execute(select(_ALERT).order_by(_ALERT.c.made_at, _ALERT.c.device_seq)).all()
     return [
-        Alert(r.chain, names.get(r.chain) or r.chain, names.get(r.sender) or r.sender, r.kind, r.device_seq, r.made_at)
+        Alert(
+            r.id,
+            r.chain,
+            names.get(r.chain) or r.chain,
+            names.get(r.sender) or r.sender,
+            r.kind,
+            r.device_seq,
+            r.made_at,
+            r.seen_at,
+            r.seen_by,
+        )
         for r in rows
     ]
 
 
 def for_laptops(engine: Engine) -> list[dict[str, str]]:
-    """What every laptop's coordinators are shown (`wijkwerk check`, after a sync)."""
-    return [{"at": a.made_at.isoformat(), "said": a.said} for a in alerts(engine)]
+    """What every laptop's coordinators are shown (`wijkwerk check`, after a sync): the alerts
+    nobody marked handled yet."""
+    return [{"id": str(a.id), "at": a.made_at.isoformat(), "said": a.said} for a in alerts(engine) if a.seen_at is None]
+
+
+def mark_seen(engine: Engine, worker_id: uuid.UUID, ids: list[uuid.UUID], now: datetime) -> int:
+    """A coordinator (from a laptop) marks these alerts handled. How many were still open."""
+    with engine.begin() as connection:
+        _worker, name = coordinator(connection, worker_id, "Alleen een coördinator mag meldingen afhandelen.")
+        done = connection.execute(
+            _ALERT.update()
+            .where(_ALERT.c.id.in_(ids), _ALERT.c.seen_at.is_(None))
+            .values(seen_at=now, seen_by=name[:120])
+        )
+        return int(done.rowcount or 0)
 
 
 def verify(engine: Engine) -> audit.ChainReport:

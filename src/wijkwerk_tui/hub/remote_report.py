@@ -12,17 +12,11 @@ from sqlalchemy import Engine, select
 from sqlmodel import col
 
 from wijkwerk_tui.db.engine import Database
-from wijkwerk_tui.db.tables import Area, Worker
-from wijkwerk_tui.domain.accounts import COORDINATOR
-from wijkwerk_tui.domain.errors import DomainError
+from wijkwerk_tui.db.tables import Area
 from wijkwerk_tui.domain.report import Period
 from wijkwerk_tui.domain.wire import to_wire
-from wijkwerk_tui.hub import merge
+from wijkwerk_tui.hub.coordinators import NotForYou, coordinator
 from wijkwerk_tui.queries import report_data
-
-
-class NotForYou(DomainError):
-    """The report is for coordinators of the organisation. Message is Dutch."""
 
 
 def for_laptop(engine: Engine, worker_id: uuid.UUID, start: date, end: date, area: str | None) -> dict[str, Any]:
@@ -32,12 +26,11 @@ def for_laptop(engine: Engine, worker_id: uuid.UUID, start: date, end: date, are
     id may differ per laptop."""
     db = Database(Path("hub"), engine)
     with engine.connect() as connection:
-        worker = merge.known_aliases(connection).get(worker_id, worker_id)
-        found = connection.execute(select(col(Worker.role), col(Worker.active)).where(col(Worker.id) == worker)).first()
-        if found is None or found.role != COORDINATOR or not found.active:
-            raise NotForYou(
-                "Alleen een coördinator van de organisatie mag de rapportage over de hele organisatie zien."
-            )
+        worker, _name = coordinator(
+            connection,
+            worker_id,
+            "Alleen een coördinator van de organisatie mag de rapportage over de hele organisatie zien.",
+        )
         area_id = None
         if area is not None:
             area_id = connection.execute(

@@ -91,11 +91,33 @@ def hub_alerts(db: Database) -> list[tuple[str, str]]:
 def hub_alerts_text(alerts: list[object]) -> str:
     """What the hub sent, as kept (its text cleaned: it reaches a terminal)."""
     kept = [
-        {"at": visible_line(str(a.get("at", "")))[:40], "said": visible_line(str(a.get("said", "")))[:ALERT_LENGTH]}
+        {
+            "id": visible_line(str(a.get("id", "")))[:36],
+            "at": visible_line(str(a.get("at", "")))[:40],
+            "said": visible_line(str(a.get("said", "")))[:ALERT_LENGTH],
+        }
         for a in alerts[-ALERTS_KEPT:]
         if isinstance(a, dict)
     ]
     return json.dumps(kept, ensure_ascii=False)
+
+
+def hub_alert_ids(db: Database) -> list[str]:
+    """The hub's ids of the alerts kept (to mark them handled: services.hub_alerts)."""
+    try:
+        return [str(item["id"]) for item in json.loads(get(db, HUB_AUDIT_ALERTS, "[]")) if item.get("id")]
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return []
+
+
+def drop_hub_alerts(session: Session, ids: set[str]) -> None:
+    """Forget these alerts here (handled: the hub no longer sends them)."""
+    row = session.get(Setting, HUB_AUDIT_ALERTS)
+    try:
+        items = json.loads(row.value) if row else []
+        put(session, HUB_AUDIT_ALERTS, json.dumps([a for a in items if a.get("id") not in ids], ensure_ascii=False))
+    except (ValueError, TypeError, AttributeError):
+        put(session, HUB_AUDIT_ALERTS, "[]")
 
 
 def retention_years(db: Database) -> int:

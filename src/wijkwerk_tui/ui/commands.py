@@ -56,6 +56,11 @@ def main_actions(app: WijkwerkApp) -> list[tuple[str, str, Callable[[], object]]
                 ("Medewerkers", "Accounts toevoegen, wachtwoord opnieuw instellen, deactiveren", app.action_accounts),
                 ("Instellingen", "Organisatie, vergrendelen na, bewaartermijn", app.action_settings),
                 ("Bewaartermijn toepassen", "Inwoners na de bewaartermijn anonimiseren", app.action_retention),
+                (
+                    "Meldingen afhandelen",
+                    "Afwijkingen in de audittrail die de hub meldde: als afgehandeld markeren",
+                    app.action_alerts_seen,
+                ),
             ]
             if app.is_coordinator
             else []

@@ -9,6 +9,7 @@ from textual import work
 from textual.reactive import reactive
 
 from wijkwerk_tui.domain.sync_words import sync_line, sync_said
+from wijkwerk_tui.domain.text import counted
 from wijkwerk_tui.ui.undo_last import UndoLastSave
 
 SYNC_EVERY_S = 180
@@ -81,3 +82,34 @@ class Syncing(UndoLastSave):
             wipe_laptop(self.db.path, [export_dir()])
         finally:
             self.call_from_thread(self.exit, None, REVOKED_EXIT, message)
+
+    def action_alerts_seen(self) -> None:
+        """Mark the hub's alerts about the audit chains handled (coordinators; asks first)."""
+        from wijkwerk_tui.ui.dialogs.confirm import ConfirmDialog
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._alerts_seen()
+
+        self.push_screen(
+            ConfirmDialog(
+                "De meldingen van de hub over de audittrail als afgehandeld markeren? Ze verdwijnen dan op elke "
+                "laptop; een nieuwe afwijking geeft een nieuwe melding. Dit komt in de audittrail.",
+                yes="Afgehandeld (j)",
+                no="Nog niet (n)",
+            ),
+            answered,
+        )
+
+    @work(thread=True, group="alerts", exit_on_error=False, description="alerts")
+    def _alerts_seen(self) -> None:
+        from wijkwerk_tui.domain.errors import DomainError
+        from wijkwerk_tui.services import hub_alerts
+
+        try:
+            seen = hub_alerts.mark_seen(self.db, self.worker_id)
+        except DomainError as error:  # (SyncError, PermissionDenied: Dutch)
+            self.call_from_thread(self.notify, error.message, severity="warning", markup=False, timeout=10)
+            return
+        said = f"{counted(seen, 'melding', 'meldingen')} afgehandeld bij de hub." if seen else "Geen open meldingen."
+        self.call_from_thread(self.notify, said, markup=False)

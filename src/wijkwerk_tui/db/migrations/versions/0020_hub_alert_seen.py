@@ -1,0 +1,24 @@
+"""A coordinator marks the hub's audit alerts handled: who and when
+
+Revision ID: 0020
+Revises: 0019
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0020"
+down_revision = "0019"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.add_column("hubauditalert", sa.Column("seen_at", sa.DateTime(), nullable=True))
+    op.add_column("hubauditalert", sa.Column("seen_by", sa.String(length=120), nullable=False, server_default=""))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("hubauditalert") as batch:
+        batch.drop_column("seen_by")
+        batch.drop_column("seen_at")

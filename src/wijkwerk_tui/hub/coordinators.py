@@ -1,0 +1,31 @@
+"""Who may ask the hub for what only coordinators get (the organisation's report, handling its
+audit alerts): the worker a laptop names must be an active coordinator in the hub's own
+account records, under the organisation's id of him."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import Connection, select
+from sqlmodel import col
+
+from wijkwerk_tui.db.tables import Worker
+from wijkwerk_tui.domain.accounts import COORDINATOR
+from wijkwerk_tui.domain.errors import DomainError
+from wijkwerk_tui.hub import merge
+
+
+class NotForYou(DomainError):
+    """Only for coordinators of the organisation. Message is Dutch."""
+
+
+def coordinator(connection: Connection, worker_id: uuid.UUID, refused: str) -> tuple[uuid.UUID, str]:
+    """(the organisation's id of him, his name); NotForYou(`refused`) when he is not an active
+    coordinator at the hub."""
+    worker = merge.known_aliases(connection).get(worker_id, worker_id)
+    found = connection.execute(
+        select(col(Worker.role), col(Worker.active), col(Worker.name)).where(col(Worker.id) == worker)
+    ).first()
+    if found is None or found.role != COORDINATOR or not found.active:
+        raise NotForYou(refused)
+    return worker, str(found.name)
