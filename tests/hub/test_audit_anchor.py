@@ -171,11 +171,21 @@ def test_issue18_what_the_hub_says_about_chains_reaches_the_terminal_cleaned(sen
 
 
 def _entry(chain: str, number: int, prev: str, entry_id: uuid.UUID | None = None) -> Incoming:
-    values = {"device_id": chain, "device_seq": number, "prev_hash": prev, "hash": f"h{number}-{uuid.uuid4()}"}
+    row = entry_id or uuid.uuid4()
+    values = {"device_id": chain, "device_seq": number, "prev_hash": prev, "digest": 2}
+    values |= {"at": datetime.now(UTC), "action": "login", "detail": "", "worker_id": None, "resident_id": None}
     stamp = HybridClock(chain).now(datetime.now(UTC))
-    return Incoming(
-        entry_id or uuid.uuid4(), "auditevent", entry_id or uuid.uuid4(), "insert", {}, 0, stamp, None, values=values
+    return _sealed(Incoming(uuid.uuid4(), "auditevent", row, "insert", {}, 0, stamp, None, values=values))
+
+
+def _sealed(entry: Incoming) -> Incoming:
+    """Its hash as the laptop makes it (the hub checks it)."""
+    v = entry.values
+    made = audit.Entry(
+        v["device_seq"], 2, entry.row_id, v["at"], None, v["action"], None, v["detail"], v["device_id"], v["prev_hash"]
     )
+    v["hash"] = audit.digest(made)
+    return entry
 
 
 CHAIN = "11111111-1111-1111-1111-111111111111"
@@ -193,6 +203,8 @@ CHAIN = "11111111-1111-1111-1111-111111111111"
         ("naming another previous", ["breuk"]),
         ("numbered 0", ["breuk"]),
         ("with the id of a held entry", ["breuk"]),
+        ("changed after it was written", ["gewijzigd"]),
+        ("made up, linking on", ["gewijzigd"]),
     ],
 )
 def test_issue18_how_the_hub_reads_a_push_of_audit_entries(hub: Hub, case: str, expected: list[str]) -> None:
@@ -227,10 +239,19 @@ def test_issue18_how_the_hub_reads_a_push_of_audit_entries(hub: Hub, case: str, 
                 "naming another previous": [_entry(CHAIN, 4, "elders")],
                 "numbered 0": [_entry(CHAIN, 0, "")],
                 "with the id of a held entry": [_entry(CHAIN, 4, "h3", held[0])],
+                "changed after it was written": [_entry(CHAIN, 4, "h3")],
+                "made up, linking on": [_entry(CHAIN, 4, "h3"), _entry(CHAIN, 5, "x")],
             }
             push = pushes[case]
             if case == "goes on, sent out of order":
                 push[0].values["prev_hash"] = push[1].values["hash"]
+                _sealed(push[0])
+            if case == "changed after it was written":
+                push[0].values["detail"] = "anders"  # (its hash as it was)
+            if case == "made up, linking on":
+                push[0].values["hash"] = "f" * 64  # the next one links to the made-up hash
+                push[1].values["prev_hash"] = push[0].values["hash"]
+                _sealed(push[1])
             sender = "22222222-2222-2222-2222-222222222222" if case.endswith("by a copy") else CHAIN
             audit_anchor.check(connection, sender, push, datetime.now(UTC))
             kinds = (

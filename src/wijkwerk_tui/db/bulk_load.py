@@ -22,9 +22,9 @@ SUSPENDED = "hub.suspended_schema"  # laptop setting: JSON list of [type, name, 
 
 # Named by queries (`INDEXED BY`): SQLite refuses a query whose index is missing.
 KEEP = frozenset({"ix_resident_live_area", "ix_contact_period"})
-# An index that starts with an id (`resident_id`, `signal_id`, `row_id`) finds a row's rows:
+# An index that starts with an id (`resident_id`, `signal_id`, `row_id`, `merged_into`) finds a row's rows:
 # taking in an erasure or a merge asks it, and without it would read a whole table each time.
-_LOOKUP = re.compile(r"^CREATE INDEX \w+ ON \w+ \((?:id|\w+_id)\b")
+_LOOKUP = re.compile(r"^CREATE INDEX \w+ ON \w+ \((?:id|\w+_id|merged_into)\b")
 
 # The triggers that may go, by name, with what builds in one go what they keep up row by row:
 # the ladder summary as migration 0012 makes it, the search index (0002). Other triggers stay.

@@ -108,6 +108,14 @@ class Resident(Stamped, table=True):
             sqlite_where=text("deleted_at IS NOT NULL"),
             postgresql_where=text("deleted_at IS NOT NULL"),
         ),
+        # The few merged into another (Samenvoegen): found from the one kept, e.g. as his file
+        # opens (it says an erasure takes them too), without reading the whole table.
+        Index(
+            "ix_resident_merged",
+            "merged_into",
+            sqlite_where=text("merged_into IS NOT NULL"),
+            postgresql_where=text("merged_into IS NOT NULL"),
+        ),
         # The residents list reads its pages in this order (queries.search).
         Index(
             "ix_resident_order",

@@ -39,6 +39,7 @@ AUDIT_ALERTS = {
     "ingekort": "ingekort of herschreven: de laptop schreef opnieuw over regels die de hub al had",
     "gat": "regels ontbreken: ze zijn nooit bij de hub aangekomen (gewist voor het versturen)",
     "breuk": "de keten sluit niet aan op wat de hub ervan heeft",
+    "gewijzigd": "een regel is veranderd nadat hij geschreven werd (zijn hash klopt niet)",
 }
 
 

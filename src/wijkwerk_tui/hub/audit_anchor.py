@@ -11,7 +11,8 @@ alert for coordinators (`alerts`, `wijkwerk check --hub`, and on every laptop af
 - ingekort: the same, sent by that laptop itself: its newest entries were deleted, or the
   chain rebuilt, and it writes again over numbers the hub has;
 - gat: the entry before it never reached the hub (deleted before it was sent);
-- breuk: it names as its previous an entry the hub does not hold as such.
+- breuk: it names as its previous an entry the hub does not hold as such;
+- gewijzigd: its hash is not the one its own columns make (changed after it was written).
 
 `verify` checks the hub's own copy of every chain, as `wijkwerk check` does on a laptop.
 """
@@ -73,6 +74,8 @@ def check(connection: Connection, sender: str, entries: list[Incoming], now: dat
             if number < 1 or entry.row_id in placed:
                 kinds.setdefault("breuk", number)
                 continue
+            if not _hash_right(entry):
+                kinds.setdefault("gewijzigd", number)  # (and read on: what follows links to its hash)
             kind = _kind(chain, sender, number, prev, held)
             if kind:
                 kinds.setdefault(kind, number)
@@ -88,6 +91,29 @@ def _number(entry: Incoming) -> int:
         return int(entry.values.get("device_seq") or 0)
     except (TypeError, ValueError):
         return 0
+
+
+def _hash_right(entry: Incoming) -> bool:
+    """Whether the entry's hash is the one its own columns make (`store.audit.digest`), as the
+    laptop wrote it: one changed after it was written, or made up, is not."""
+    values = entry.values
+    try:
+        made = audit.Entry(
+            device_seq=_number(entry),
+            digest=int(values.get("digest") or 2),
+            id=entry.row_id,
+            at=values["at"],
+            worker_id=values.get("worker_id"),
+            action=str(values.get("action") or ""),
+            resident_id=values.get("resident_id"),
+            detail=str(values.get("detail") or ""),
+            device_id=str(values.get("device_id") or ""),
+            prev_hash=str(values.get("prev_hash") or ""),
+            origin_worker=values.get("origin_worker"),
+        )
+        return audit.digest(made) == str(values.get("hash") or "")
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return False
 
 
 def _kind(chain: str, sender: str, number: int, prev: str, held: dict[int, dict[uuid.UUID, str]]) -> str:
