@@ -253,7 +253,10 @@ def check_hub() -> int:
             "niet klopt, of de database van de hub is gewijzigd)."
         )
     for alert in found:
-        handled = f" (afgehandeld door {visible_line(alert.seen_by)}, {_local(alert.seen_at)})" if alert.seen_at else ""
+        handled = ""
+        if alert.seen_at:
+            by = f"{visible_line(alert.seen_by)} op laptop {visible_line(alert.seen_device)}"
+            handled = f" (afgehandeld door {by}, {_local(alert.seen_at)})"
         print(f"Melding {_local(alert.made_at)}: {alert.said}{handled}")
     if not found:
         print("Geen meldingen: elke keten gaat verder waar de hub hem had.")

@@ -12,6 +12,7 @@ from typing import Any
 from tests.conftest import frozen_clock
 from wijkwerk_tui.db import bulk_load
 from wijkwerk_tui.db.engine import Database, open_database
+from wijkwerk_tui.db.sync_lock import one_sync
 from wijkwerk_tui.domain.ladders import Ladder
 from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.queries.search import search_residents
@@ -77,7 +78,27 @@ def test_a_join_stopped_halfway_gets_its_indexes_and_triggers_back_when_the_file
         assert _schema(again) == before
         assert [row.id for row in search_residents(again, "wolters")] == [kees.id]
         assert _suspend(again) > 0
-        sync_apply.finish_join(again, True)  # (as at the end of a join)
+        sync_apply.end_bulk(again, but="resident")  # (as at the end of a join, before the derived columns)
+        waiting = before - _schema(again)
+        assert waiting and {table for _kind, _name, table, _sql in waiting} == {"resident"}
+        assert {"resident_fts_au", "ix_resident_order"} <= {name for _kind, name, *_ in waiting}
+        sync_apply.finish_join(again, True)
+        assert _schema(again) == before
+    finally:
+        again.close()
+
+
+def test_a_file_opened_while_its_join_runs_elsewhere_opens_and_leaves_the_join_be(tmp_path: Path) -> None:
+    db = open_database(tmp_path / "x.db", frozen_clock)
+    before = _schema(db)
+    assert sync_apply.start_bulk(db)
+    db.close()
+    with one_sync(tmp_path / "x.db"):  # (the join's process holds the sync lock)
+        during = open_database(tmp_path / "x.db", frozen_clock)
+        assert _schema(during) != before  # not built under the running join
+        during.close()
+    again = open_database(tmp_path / "x.db", frozen_clock)
+    try:
         assert _schema(again) == before
     finally:
         again.close()

@@ -305,7 +305,7 @@ def test_issue18_a_coordinator_marks_an_alert_handled_and_the_next_break_is_a_ne
     assert sync.sync(a.db).alerts == 0 and settings.hub_alerts(a.db) == []  # gone on every laptop
     capsys.readouterr()
     assert cli_hub.check_hub() == 0
-    assert "afgehandeld door Sanne Kuiper" in capsys.readouterr().out
+    assert "afgehandeld door Sanne Kuiper op laptop b" in capsys.readouterr().out
 
     _shorten(a, "Eva")  # the same laptop again: a new alert, not silenced by the handled one
     assert _kinds(hub) == ["ingekort", "ingekort"]
@@ -330,6 +330,7 @@ async def test_issue18_alerts_are_handled_from_the_palette_by_a_coordinator(
         offered["Meldingen afhandelen"]()  # (as chosen in the palette, Ctrl+P)
         await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog)
+        assert str(app.screen.query_one("#question").render()).startswith("1 melding van de hub")
         await pilot.press("j")
         await settle(pilot)
         assert "1 melding afgehandeld bij de hub." in [str(n.message) for n in app._notifications]

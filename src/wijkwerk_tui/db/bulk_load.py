@@ -57,12 +57,12 @@ def suspend(connection: Connection) -> int:
 
 
 def restore(connection: Connection, but: str | None = None) -> None:
-    """Build again what `suspend` dropped, except the indexes on the table `but` (a joining
-    laptop builds the resident's after writing their derived columns). The ladder summary
-    and the search index are rebuilt before their triggers come back, so both hold what the
-    triggers would have made."""
+    """Build again what `suspend` dropped, except the indexes and triggers of the table `but`
+    (a joining laptop builds the resident's, and his search index, after writing his derived
+    columns). The ladder summary and the search index are rebuilt before their triggers come
+    back, so both hold what the triggers would have made."""
     noted = _noted(connection)
-    now = [entry for entry in noted if entry[0] == "trigger" or entry[2] != but]
+    now = [entry for entry in noted if entry[2] != but]
     if not now:
         return
     for prefix in sorted({_rebuilt_by(entry[1]) for entry in now if entry[0] == "trigger"}):

@@ -25,12 +25,14 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import ExceptionContext
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import QueuePool
 from sqlmodel import Session
 
 from wijkwerk_tui.db import bulk_load, capture, migrate
 from wijkwerk_tui.db.faults import DAMAGED, kind
 from wijkwerk_tui.db.read_snapshot import ReadSnapshot
+from wijkwerk_tui.db.sync_lock import Busy, one_sync
 from wijkwerk_tui.db.write_turn import others_waiting, write_turn
 from wijkwerk_tui.domain.clock import Clock, local_today, system_clock
 from wijkwerk_tui.domain.errors import DomainError
@@ -252,8 +254,8 @@ def open_database(path: Path | str, clock: Clock = system_clock, key: bytes | No
     try:
         with engine.connect() as connection:  # a wrong key or a damaged file fails here
             connection.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
+        _restore_left(engine, path)  # (before migrating: what it builds is of the file's own schema)
         migrate.upgrade(engine)
-        _restore_left(engine)
     except Exception as error:  # the message may hold SQL, never show it
         engine.dispose()
         raise DatabaseError("De database kon niet worden geopend: beschadigd of onleesbaar.") from error
@@ -278,13 +280,25 @@ def _ensure_device_id(db: Database) -> str:
         return device_id
 
 
-def _restore_left(engine: Engine) -> None:
-    """Indexes and triggers a join dropped and could not build again (db.bulk_load)."""
+def _restore_left(engine: Engine, path: Path) -> None:
+    """Indexes and triggers a join dropped and could not build again (db.bulk_load). Not while
+    a sync runs (its join builds them at its end), and a file that is busy or full opens all
+    the same: it reads right without them, and the next opening tries again."""
     with engine.connect() as connection:
+        if not connection.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'setting'").first():
+            return  # (a new file)
         left = connection.execute(text("SELECT 1 FROM setting WHERE key = :k"), {"k": bulk_load.SUSPENDED}).first()
-    if left:
-        with engine.begin() as connection:
+    if not left:
+        return
+    try:
+        with (
+            one_sync(path),
+            write_turn(path, BUSY_TIMEOUT_MS / 2000),
+            engine.execution_options(**{IMMEDIATE: True}).begin() as connection,
+        ):
             bulk_load.restore_left(connection)
+    except (Busy, OperationalError):
+        return
 
 
 HUB_URL = "hub.url"  # setting: where this laptop syncs; set on joining (sync.client)

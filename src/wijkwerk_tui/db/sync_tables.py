@@ -152,3 +152,4 @@ class HubAuditAlert(SQLModel, table=True):
     # such break of that chain makes a new alert.
     seen_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
     seen_by: str = Field(default="", max_length=120)  # his name at the hub
+    seen_device: str = Field(default="", max_length=36)  # the laptop he (it says) was at

@@ -208,7 +208,7 @@ async def _report(engine: Engine, request: Request) -> dict[str, Any]:
 
 
 async def _alerts_seen(engine: Engine, request: Request) -> dict[str, Any]:
-    await run_in_threadpool(_device, engine, request)
+    device = await run_in_threadpool(_device, engine, request)
     body = await _json(request, SEEN_BODY)
     try:
         worker = uuid.UUID(str(body["worker"]))
@@ -216,7 +216,7 @@ async def _alerts_seen(engine: Engine, request: Request) -> dict[str, Any]:
     except (KeyError, TypeError, ValueError):
         raise Refusal(400, "De hub kon dit verzoek niet lezen.") from None
     try:
-        return {"gezien": await run_in_threadpool(audit_anchor.mark_seen, engine, worker, ids, _now())}
+        return {"gezien": await run_in_threadpool(audit_anchor.mark_seen, engine, device.id, worker, ids, _now())}
     except coordinators.NotForYou as error:
         raise Refusal(403, str(error)) from None
 

@@ -24,7 +24,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, select, text
 from sqlmodel import Session
 
 from wijkwerk_tui.db.sync_tables import HubAuditAlert, HubDevice, core
@@ -152,6 +152,7 @@ class Alert:
     made_at: datetime
     seen_at: datetime | None = None
     seen_by: str = ""
+    seen_device: str = ""  # the laptop's name
 
     @property
     def said(self) -> str:
@@ -175,6 +176,7 @@ def alerts(engine: Engine) -> list[Alert]:
             r.made_at,
             r.seen_at,
             r.seen_by,
+            names.get(r.seen_device) or r.seen_device,
         )
         for r in rows
     ]
@@ -186,14 +188,18 @@ def for_laptops(engine: Engine) -> list[dict[str, str]]:
     return [{"id": str(a.id), "at": a.made_at.isoformat(), "said": a.said} for a in alerts(engine) if a.seen_at is None]
 
 
-def mark_seen(engine: Engine, worker_id: uuid.UUID, ids: list[uuid.UUID], now: datetime) -> int:
-    """A coordinator (from a laptop) marks these alerts handled. How many were still open."""
+def mark_seen(engine: Engine, device: str, worker_id: uuid.UUID, ids: list[uuid.UUID], now: datetime) -> int:
+    """A coordinator (at laptop `device`, as it says) marks these alerts handled. How many were
+    still open. Between pushes (their lock): a break a push is flagging is not marked unseen."""
+    from wijkwerk_tui.hub import merge  # (merge imports this module)
+
     with engine.begin() as connection:
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": merge.PUSH_LOCK})
         _worker, name = coordinator(connection, worker_id, "Alleen een coördinator mag meldingen afhandelen.")
         done = connection.execute(
             _ALERT.update()
             .where(_ALERT.c.id.in_(ids), _ALERT.c.seen_at.is_(None))
-            .values(seen_at=now, seen_by=name[:120])
+            .values(seen_at=now, seen_by=name[:120], seen_device=device[:36])
         )
         return int(done.rowcount or 0)
 

@@ -26,6 +26,7 @@ from sqlmodel import col, select
 from wijkwerk_tui.db import capture, migrate
 from wijkwerk_tui.db.engine import HUB_URL, Database
 from wijkwerk_tui.db.sync_codec import SYNCED, CodecError
+from wijkwerk_tui.db.sync_lock import Busy, one_sync
 from wijkwerk_tui.db.sync_tables import Outbox
 from wijkwerk_tui.domain import revocation
 from wijkwerk_tui.domain.errors import DomainError, ValidationError
@@ -339,14 +340,11 @@ def _one_process(db: Database) -> Iterator[None]:
     if not db.path.exists():
         yield
         return
-    import fcntl
-
-    with open(f"{db.path}.sync-lock", "a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise SyncError("Er loopt al een synchronisatie; even geduld.") from None
-        yield
+    try:
+        with one_sync(db.path):
+            yield
+    except Busy:
+        raise SyncError("Er loopt al een synchronisatie; even geduld.") from None
 
 
 def _new_epoch(db: Database, client: httpx.Client) -> bool:

@@ -85,7 +85,21 @@ class Syncing(UndoLastSave):
 
     def action_alerts_seen(self) -> None:
         """Mark the hub's alerts about the audit chains handled (coordinators; asks first)."""
+        self._ask_alerts_seen()
+
+    @work(thread=True, group="alerts", exit_on_error=False, description="alerts-count")
+    def _ask_alerts_seen(self) -> None:
+        from wijkwerk_tui.store import settings
+
+        count = len(settings.hub_alerts(self.db))  # (what the question is about)
+        self.call_from_thread(self._confirm_alerts_seen, count)
+
+    def _confirm_alerts_seen(self, count: int) -> None:
         from wijkwerk_tui.ui.dialogs.confirm import ConfirmDialog
+
+        if not count:
+            self.notify("Geen meldingen van de hub op deze laptop.", markup=False)
+            return
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -93,8 +107,9 @@ class Syncing(UndoLastSave):
 
         self.push_screen(
             ConfirmDialog(
-                "De meldingen van de hub over de audittrail als afgehandeld markeren? Ze verdwijnen dan op elke "
-                "laptop; een nieuwe afwijking geeft een nieuwe melding. Dit komt in de audittrail.",
+                f"{counted(count, 'melding', 'meldingen')} van de hub over de audittrail als afgehandeld markeren "
+                "(zie Database controleren)? Ze verdwijnen dan op elke laptop; een nieuwe afwijking geeft een "
+                "nieuwe melding. Dit komt in de audittrail.",
                 yes="Afgehandeld (j)",
                 no="Nog niet (n)",
             ),
