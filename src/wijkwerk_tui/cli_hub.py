@@ -257,7 +257,7 @@ def check_hub() -> int:
         if alert.seen_at:
             by = f"{visible_line(alert.seen_by)} op laptop {visible_line(alert.seen_device)}"
             handled = f" (afgehandeld door {by}, {_local(alert.seen_at)})"
-        print(f"Melding {_local(alert.made_at)}: {alert.said}{handled}")
+        print(f"Melding {_local(alert.made_at)}: {visible_line(alert.said)}{handled}")
     if not found:
         print("Geen meldingen: elke keten gaat verder waar de hub hem had.")
     # A restore is legitimate, and a coordinator may have handled an alert: said, but it passes.

@@ -336,3 +336,36 @@ async def test_issue18_alerts_are_handled_from_the_palette_by_a_coordinator(
         assert "1 melding afgehandeld bij de hub." in [str(n.message) for n in app._notifications]
         assert settings.hub_alerts(b.db) == []
     assert _kinds(hub) == ["ingekort"]
+
+
+@pytest.mark.parametrize("how", ["another laptop's chain", "a worker swapped beside the hash"])
+def test_issue18_entries_a_laptop_may_not_send_are_not_taken_and_are_flagged(
+    tmp_path: Path, hub: Hub, real_clock: FakeClock, how: str
+) -> None:
+    a = laptops.joined(tmp_path, "a", hub.url, hub.database, real_clock)
+    b = laptops.joined(tmp_path, "b", hub.url, hub.database, real_clock)
+    sync.sync(a.db)
+    sync.sync(b.db)
+    _work(b, "Bert")
+    # A worker with Python on laptop b edits what waits to be sent.
+    field, value = ("device_id", a.db.device_id) if how.startswith("another") else ("origin_worker", str(uuid.uuid4()))
+    with b.db.engine.begin() as connection:
+        changed = connection.exec_driver_sql(
+            "UPDATE outbox SET fields = json_set(fields, ?, ?) WHERE table_name = 'auditevent' AND pushed_at IS NULL",
+            (f"$.{field}", value),
+        ).rowcount
+    assert changed >= 1
+    sync.sync(b.db)
+    assert _kinds(hub) == ["geweigerd"]
+    engine = hub_engine(hub.database)
+    try:
+        with engine.connect() as connection:
+            taken = connection.execute(
+                select(core(AuditEvent).c.id).where(core(AuditEvent).c.action == "resident.create")
+            ).all()
+        (alert,) = audit_anchor.alerts(engine)
+    finally:
+        engine.dispose()
+    assert taken == []  # (not taken: b's new entries waited in that outbox)
+    assert alert.chain == (a.db.device_id if how.startswith("another") else b.db.device_id)
+    assert alert.sender_name == "b" and "niet overgenomen" in alert.said

@@ -140,7 +140,8 @@ class HubAuditAlert(SQLModel, table=True):
     never refused. `kind`: "teruggezet" (a restored or copied laptop went on from an older
     entry), "ingekort" (its own laptop wrote again over entries the hub has: deleted, or the
     chain rebuilt), "gat" (entries the hub never got), "breuk" (a link to an entry it does not
-    hold as such), "gewijzigd" (an entry whose hash its own columns do not make)."""
+    hold as such), "gewijzigd" (an entry whose hash its own columns do not make), "geweigerd"
+    (entries a laptop may not send: not taken)."""
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     chain: str = Field(max_length=36, index=True)  # the device whose chain it is

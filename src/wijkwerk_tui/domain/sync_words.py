@@ -40,6 +40,8 @@ AUDIT_ALERTS = {
     "gat": "regels ontbreken: ze zijn nooit bij de hub aangekomen (gewist voor het versturen)",
     "breuk": "de keten sluit niet aan op wat de hub ervan heeft",
     "gewijzigd": "een regel is veranderd nadat hij geschreven werd (zijn hash klopt niet)",
+    "geweigerd": "regels die deze laptop niet mag sturen (van een andere laptop, of met een andere medewerker) "
+    "zijn niet overgenomen",
 }
 
 

@@ -12,7 +12,8 @@ alert for coordinators (`alerts`, `wijkwerk check --hub`, and on every laptop af
   chain rebuilt, and it writes again over numbers the hub has;
 - gat: the entry before it never reached the hub (deleted before it was sent);
 - breuk: it names as its previous an entry the hub does not hold as such;
-- gewijzigd: its hash is not the one its own columns make (changed after it was written).
+- gewijzigd: its hash is not the one its own columns make (changed after it was written);
+- geweigerd: a laptop sent entries it may not (another's chain, a swapped worker): not taken.
 
 `verify` checks the hub's own copy of every chain, as `wijkwerk check` does on a laptop.
 """
@@ -84,6 +85,17 @@ def check(connection: Connection, sender: str, entries: list[Incoming], now: dat
         for kind, number in kinds.items():
             made += _flag(connection, chain, sender, kind, number, now)
     return made
+
+
+def flag_refused(connection: Connection, sender: str, entries: list[Incoming], now: datetime) -> int:
+    """Entries a laptop may not send (another device's chain, or a worker swapped beside the
+    one the hash covers) are not taken (hub.merge): flagged too, once per chain, so that what
+    a worker with Python tried shows. Returns how many alerts it made."""
+    first: dict[str, int] = {}
+    for entry in entries:
+        chain = str(entry.values.get("device_id") or "")[:36]
+        first[chain] = min(first.get(chain, _number(entry)), _number(entry))
+    return sum(_flag(connection, chain, sender, "geweigerd", number, now) for chain, number in first.items())
 
 
 def _number(entry: Incoming) -> int:

@@ -59,7 +59,7 @@ def push(engine: Engine, device_id: str, changes: list[Incoming], now: datetime)
         known = set(connection.execute(select(_CHANGE.c.change_id).where(_CHANGE.c.change_id.in_(ids))).scalars())
         aliases = known_aliases(connection)
         lineage = _lineage(connection, device_id)
-        fresh = []
+        fresh, refused = [], []
         for change in changes:
             if change.change_id in known:
                 outcome.known += 1
@@ -67,11 +67,13 @@ def push(engine: Engine, device_id: str, changes: list[Incoming], now: datetime)
             known.add(change.change_id)
             if change.table_name == "auditevent" and not _own_entry(change, lineage):
                 _log(connection, device_id, change, "lost", {}, 0, now)
+                refused.append(change)
                 continue
             worker = aliases.get(change.worker_id) if change.worker_id else None  # the organisation's id
             fresh.append(
                 dataclasses.replace(change, worker_id=worker, sent_worker=change.worker_id) if worker else change
             )
+        audit_anchor.flag_refused(connection, device_id, refused, now)
         # (before they are applied: the hub's copy of each chain as it was)
         audit_anchor.check(
             connection, device_id, [c for c in fresh if c.table_name == "auditevent" and c.kind == "insert"], now
