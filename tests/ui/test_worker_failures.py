@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import json
 import pkgutil
 import uuid
 from collections.abc import Awaitable, Callable
@@ -28,7 +29,7 @@ from tests.conftest import FROZEN_NOW
 from tests.ui.helpers import settle, type_text
 from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.queries.search import search_residents
-from wijkwerk_tui.store import workers
+from wijkwerk_tui.store import settings, workers
 from wijkwerk_tui.ui.app import WijkwerkApp, make_app
 from wijkwerk_tui.ui.dialogs.form import NOT_SAVED
 from wijkwerk_tui.ui.dialogs.help import HelpScreen
@@ -100,6 +101,15 @@ def call(action: Callable[[WijkwerkApp], object], *then: str) -> Driver:
             await _press(pilot, *then)
 
     return drive
+
+
+async def _handle_alerts(pilot: Pilot[object], app: WijkwerkApp) -> None:
+    """With an alert from the hub kept, Meldingen afhandelen asks, and "j" marks it handled."""
+    said = [{"id": str(uuid.uuid4()), "at": FROZEN_NOW.isoformat(), "said": "Audittrail van laptop a: ingekort"}]
+    settings.set_value(app.db, settings.HUB_AUDIT_ALERTS, json.dumps(said))
+    app.action_alerts_seen()
+    await settle(pilot)
+    await _press(pilot, "j")
 
 
 async def _people(pilot: Pilot[object], app: WijkwerkApp, rid: uuid.UUID) -> None:
@@ -287,6 +297,8 @@ DRIVERS: dict[str, Driver] = {
     "ConflictsScreen._choose": _conflict_chosen,
     "ConflictsScreen._reload": call(lambda app: app.action_conflicts(), "f1", "escape"),
     "MergeForm._find": keys("m", "j", "a", resident=True),
+    "Syncing._ask_alerts_seen": call(lambda app: app.action_alerts_seen()),
+    "Syncing._alerts_seen": lambda pilot, app, rid: _handle_alerts(pilot, app),
 }
 
 

@@ -25,12 +25,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, Engine, select, text
+from sqlalchemy import Connection, Engine, select
 from sqlmodel import Session
 
 from wijkwerk_tui.db.sync_tables import HubAuditAlert, HubDevice, core
 from wijkwerk_tui.db.tables import AuditEvent
 from wijkwerk_tui.domain.sync_words import audit_alert_said
+from wijkwerk_tui.hub import push_turn
 from wijkwerk_tui.hub.changes import Incoming
 from wijkwerk_tui.hub.coordinators import coordinator
 from wijkwerk_tui.store import audit
@@ -203,10 +204,8 @@ def for_laptops(engine: Engine) -> list[dict[str, str]]:
 def mark_seen(engine: Engine, device: str, worker_id: uuid.UUID, ids: list[uuid.UUID], now: datetime) -> int:
     """A coordinator (at laptop `device`, as it says) marks these alerts handled. How many were
     still open. Between pushes (their lock): a break a push is flagging is not marked unseen."""
-    from wijkwerk_tui.hub import merge  # (merge imports this module)
-
     with engine.begin() as connection:
-        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": merge.PUSH_LOCK})
+        push_turn.take(connection)
         _worker, name = coordinator(connection, worker_id, "Alleen een coördinator mag meldingen afhandelen.")
         done = connection.execute(
             _ALERT.update()

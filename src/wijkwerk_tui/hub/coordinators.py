@@ -12,7 +12,7 @@ from sqlmodel import col
 from wijkwerk_tui.db.tables import Worker
 from wijkwerk_tui.domain.accounts import COORDINATOR
 from wijkwerk_tui.domain.errors import DomainError
-from wijkwerk_tui.hub import merge
+from wijkwerk_tui.hub.aliases import known_aliases
 
 
 class NotForYou(DomainError):
@@ -22,7 +22,7 @@ class NotForYou(DomainError):
 def coordinator(connection: Connection, worker_id: uuid.UUID, refused: str) -> tuple[uuid.UUID, str]:
     """(the organisation's id of him, his name); NotForYou(`refused`) when he is not an active
     coordinator at the hub."""
-    worker = merge.known_aliases(connection).get(worker_id, worker_id)
+    worker = known_aliases(connection).get(worker_id, worker_id)
     found = connection.execute(
         select(col(Worker.role), col(Worker.active), col(Worker.name)).where(col(Worker.id) == worker)
     ).first()

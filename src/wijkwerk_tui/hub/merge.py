@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, select, text, update
+from sqlalchemy import Connection, Engine, Table, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlmodel import col
 
@@ -28,14 +28,14 @@ from wijkwerk_tui.db.sync_codec import APPEND_ONLY, UNIQUE_NAMES, encode, table_
 from wijkwerk_tui.db.sync_tables import HubChange, HubConflict, HubDevice, HubField, core
 from wijkwerk_tui.db.tables import Worker
 from wijkwerk_tui.domain.accounts import COORDINATOR
-from wijkwerk_tui.hub import audit_anchor, batch
+from wijkwerk_tui.hub import audit_anchor, batch, push_turn
+from wijkwerk_tui.hub.aliases import known_aliases
 from wijkwerk_tui.hub.changes import Incoming, PushRefused, check_clock, log_row, translate, wipe
 from wijkwerk_tui.hub.erase import erase, follow_merge, forget_moved
 
 # A consent change made while the record changed elsewhere goes to a person, whichever field
 # changed there: consent is given to what the record said when it was given.
 CONSENT_FIELDS = frozenset({"consent_register", "consent_on", "consent_share"})
-PUSH_LOCK = 0x77696A6B  # pg_advisory_xact_lock key: one push at a time
 # Rows one per organisation by name whose other fields matter too: a second laptop's row with
 # the same name but another value is a conflict (an area's sort order is not worth one).
 _VALUE_FIELDS_OF = {"orgsetting": ("value",)}
@@ -54,7 +54,7 @@ def push(engine: Engine, device_id: str, changes: list[Incoming], now: datetime)
     check_clock(changes, now)
     outcome = Outcome()
     with engine.begin() as connection:
-        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PUSH_LOCK})
+        push_turn.take(connection)
         ids = [c.change_id for c in changes]
         known = set(connection.execute(select(_CHANGE.c.change_id).where(_CHANGE.c.change_id.in_(ids))).scalars())
         aliases = known_aliases(connection)
@@ -108,12 +108,6 @@ def _own_entry(change: Incoming, lineage: set[str]) -> bool:
     """A laptop sends only the audit entries it wrote itself, with its own worker ids: one of
     another device's chain, or a worker swapped beside the id the hash covers, is not taken."""
     return change.values.get("device_id") in lineage and change.values.get("origin_worker") is None
-
-
-def known_aliases(connection: Connection) -> dict[uuid.UUID, uuid.UUID]:
-    """A laptop's id of an area or worker -> the organisation's (the first laptop's)."""
-    rows = connection.execute(select(_CHANGE.c.row_id, _CHANGE.c.fields).where(_CHANGE.c.kind == "alias"))
-    return {row_id: uuid.UUID(json.loads(fields)["to"]) for row_id, fields in rows}
 
 
 def _log(

@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlmodel import col
 
 from wijkwerk_tui.db.engine import Database
@@ -20,7 +20,7 @@ from wijkwerk_tui.db.tables import OrgSetting, Resident, Worker
 from wijkwerk_tui.domain import retention
 from wijkwerk_tui.domain.clock import LOCAL_ZONE
 from wijkwerk_tui.domain.errors import DomainError
-from wijkwerk_tui.hub import erase, merge
+from wijkwerk_tui.hub import erase, push_turn
 from wijkwerk_tui.queries.retention import expired_query
 from wijkwerk_tui.store import settings
 
@@ -90,7 +90,7 @@ def sweep(db: Database, coordinator: Worker, now: datetime, years: int) -> int:
     confirmed; a push that changed it meanwhile stops the sweep."""
     cutoff = retention.expiry_cutoff(now.astimezone(LOCAL_ZONE).date(), years)
     with db.engine.begin() as connection:
-        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": merge.PUSH_LOCK})
+        push_turn.take(connection)
         if settings.retention_years(db) != years:  # (read after the lock: no push is half-way)
             raise DomainError("De bewaartermijn is net veranderd. Kijk opnieuw (zonder --yes) wat er zou gebeuren.")
         query = expired_query(cutoff, last_from_contacts=True)

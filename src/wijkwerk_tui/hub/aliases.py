@@ -1,0 +1,19 @@
+"""Areas and workers the hub knew under another laptop's id: a laptop's id -> the
+organisation's (the first laptop's), as the change log records them ("alias")."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+from sqlalchemy import Connection, select
+
+from wijkwerk_tui.db.sync_tables import HubChange, core
+
+_CHANGE = core(HubChange)
+
+
+def known_aliases(connection: Connection) -> dict[uuid.UUID, uuid.UUID]:
+    """A laptop's id of an area or worker -> the organisation's (the first laptop's)."""
+    rows = connection.execute(select(_CHANGE.c.row_id, _CHANGE.c.fields).where(_CHANGE.c.kind == "alias"))
+    return {row_id: uuid.UUID(json.loads(fields)["to"]) for row_id, fields in rows}
