@@ -1,12 +1,13 @@
 """A laptop that joins with no residents takes the organisation in without its secondary
 indexes and triggers, and builds them once at the end.
 
-Kept up row by row, the resident's nine indexes, the search index's triggers and the ladder
-summary's cost a joining laptop a third of its time (benchmarks: `hub_join`); built at the
-end, SQLite sorts each index once and the summary and search index are one statement each.
+Kept up row by row, the resident's indexes, the search index's triggers and the ladder
+summary's cost a fifth of a joining laptop's own work (400 000 changes taken in offline: 75 s
+with them, about 60 s without; BENCHMARKS.md); built at the end, SQLite sorts each index once
+and the summary and search index are one statement each.
 What was dropped waits in this laptop's settings, written in the transaction that drops it,
 so a laptop stopped halfway (kill -9, power) gets it back the next time it opens the file
-(`restore_left`). Unique indexes stay (they keep the data right, not only fast), and so do
+(`db.engine`). Unique indexes stay (they keep the data right, not only fast), and so do
 the ones that find a resident's rows (`_LOOKUP`).
 """
 
@@ -71,14 +72,6 @@ def restore(connection: Connection, but: str | None = None) -> None:
     for kind, _name, _table, sql in now:
         connection.exec_driver_sql(_if_not_exists(kind, sql))
     _note(connection, [entry for entry in noted if entry not in now])
-
-
-def restore_left(connection: Connection) -> bool:
-    """On opening the file: what a join stopped halfway left dropped. Whether there was any."""
-    if not _noted(connection):
-        return False
-    restore(connection)
-    return True
 
 
 def _may_go(kind: str, name: str, _table: str, sql: str) -> bool:

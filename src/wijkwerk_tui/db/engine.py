@@ -296,7 +296,7 @@ def _restore_left(engine: Engine, path: Path) -> None:
             write_turn(path, BUSY_TIMEOUT_MS / 2000),
             engine.execution_options(**{IMMEDIATE: True}).begin() as connection,
         ):
-            bulk_load.restore_left(connection)
+            bulk_load.restore(connection)
     except (Busy, OperationalError):
         return
 

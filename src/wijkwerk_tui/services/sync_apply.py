@@ -411,7 +411,8 @@ def start_bulk(db: Database) -> bool:
 
 
 def end_bulk(db: Database, but: str | None = None) -> None:
-    """Build what `start_bulk` dropped; with `but`, leave that table's indexes for later."""
+    """Build what `start_bulk` dropped; with `but`, leave that table's indexes and triggers
+    for later."""
     with db.transaction() as session:
         bulk_load.restore(session.connection(), but)
 
