@@ -119,8 +119,9 @@ def main() -> None:
     from tests.hub.laptops import invite
     from tests.hub.postgres import cluster, new_database
     from wijkwerk_tui.config import keyfile_path
+    from wijkwerk_tui.crypto import kdf
     from wijkwerk_tui.queries import search
-    from wijkwerk_tui.security import kdf, vault
+    from wijkwerk_tui.security import vault
     from wijkwerk_tui.services import sync
     from wijkwerk_tui.services.sync_process import sync_apart
 

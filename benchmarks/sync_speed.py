@@ -74,7 +74,7 @@ def main() -> None:
     args = parser.parse_args()
     from tests.hub.hub_process import running_hub
     from tests.hub.postgres import cluster, new_database
-    from wijkwerk_tui.security import kdf
+    from wijkwerk_tui.crypto import kdf
     from wijkwerk_tui.services import sync
 
     kdf.use_params(kdf.KdfParams(time_cost=1, memory_kib=64, parallelism=1))  # setup is not measured

@@ -29,7 +29,7 @@ def cheap_kdf() -> Iterator[None]:
 
     Every slot and hash records its own cost, so this changes speed, not behaviour.
     """
-    from wijkwerk_tui.security import kdf
+    from wijkwerk_tui.crypto import kdf
 
     kdf.use_params(kdf.KdfParams(time_cost=1, memory_kib=64, parallelism=1))
     yield

@@ -23,6 +23,7 @@ from wijkwerk_tui.queries import full_export, report_data, who_looked
 from wijkwerk_tui.security import vault
 from wijkwerk_tui.services import hub_alerts, import_apply, merge_residents, privacy, sync
 from wijkwerk_tui.store import residents, settings, workers
+from wijkwerk_tui.store.trust import AccountKeys
 
 WORKER, WORKER_PASS = "Piet de Boer", "groene-piet-op-de-fiets"
 
@@ -47,6 +48,7 @@ STORE_CALLS: dict[str, Call] = {
         db, me, rid, residents.add_resident(db, None, PersonalData("Bep", "", "Dubbel", 1950), None).id
     ),
     "hub.alerts": lambda db, me, rid, path: hub_alerts.mark_seen(db, me),  # (refused before the hub is asked)
+    "hub.init": lambda db, me, rid, path: workers.sign_all(db, me, AccountKeys(sign=lambda data: "x")),
 }
 
 
@@ -70,6 +72,7 @@ CLI_ARGS: dict[str, list[str] | None] = {
     "hub.join": None,  # the command needs a hub to succeed; the store's refusal is tested above
     "merge": None,
     "hub.alerts": None,
+    "hub.init": ["hub", "sign", "--yes"],  # (`hub init` needs a hub; it asks the same question first)
 }
 
 

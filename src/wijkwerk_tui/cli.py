@@ -242,12 +242,17 @@ def _ask(prompt: str, variable: str) -> str:
 
 def _login(args: argparse.Namespace) -> Unlocked:
     """Log in for a subcommand; a refusal exits non-zero and is audited (key file, then trail)."""
+    return _login_keeping(args)[0]
+
+
+def _login_keeping(args: argparse.Namespace) -> tuple[Unlocked, str]:
+    """Log in, keeping the passphrase for the one command that wraps a key with it (`hub init`)."""
     from wijkwerk_tui.security import vault
 
     path = _db_path(args)
     user, passphrase = _credentials(args, path)
     try:
-        return vault.login(path, user, passphrase)
+        return vault.login(path, user, passphrase), passphrase
     except vault.DamagedDatabase as damaged:
         hint = (
             f" Nieuwste goede back-up: {damaged.backup_path} (wijkwerk restore BESTAND)." if damaged.backup_path else ""
@@ -508,7 +513,7 @@ def _import_command(args: argparse.Namespace) -> int:
 def _hub_command(args: argparse.Namespace) -> int:
     from wijkwerk_tui import cli_hub
 
-    return cli_hub.run_hub(args, _login)
+    return cli_hub.run_hub(args, _login, _login_keeping)
 
 
 def _sync_command(args: argparse.Namespace) -> int:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
+from wijkwerk_tui.domain.accounts import COORDINATOR
 from wijkwerk_tui.domain.clock import LOCAL_ZONE
 from wijkwerk_tui.domain.sync_words import sync_said
 from wijkwerk_tui.domain.text import counted, visible_line
@@ -53,6 +54,16 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser], common
     join = inner.add_parser("join", help="koppel deze laptop aan de hub (coördinator)", parents=[common])
     join.add_argument("url", metavar="ADRES", help="https://… van de hub")
     join.add_argument("--name", default="", help="naam van deze laptop, bv. 'Dorpshuis Ruinen'")
+    inner.add_parser(
+        "init",
+        help="maak de sleutel van de organisatie en onderteken alle accounts (coördinator, gekoppelde laptop)",
+        parents=[common],
+    )
+    sign = inner.add_parser(
+        "sign", help="onderteken accounts die deze laptop niet vertrouwt (coördinator met de sleutel)", parents=[common]
+    )
+    sign.add_argument("--yes", action="store_true", help="niet om bevestiging vragen")
+    inner.add_parser("key", help="toon de vingerafdruk van de sleutel die deze laptop kent", parents=[common])
     sub.add_parser("sync", help="synchroniseer nu met de hub", parents=[common])
 
 
@@ -64,9 +75,19 @@ def _local(moment: datetime) -> str:
     return moment.astimezone(LOCAL_ZONE).strftime("%d-%m-%Y %H:%M")
 
 
-def run_hub(args: argparse.Namespace, login: Callable[[argparse.Namespace], Unlocked]) -> int:
-    from wijkwerk_tui.hub import devices, serve
+def run_hub(
+    args: argparse.Namespace,
+    login: Callable[[argparse.Namespace], Unlocked],
+    login_keeping: Callable[[argparse.Namespace], tuple[Unlocked, str]],
+) -> int:
+    from wijkwerk_tui.hub import devices, serve, trust
 
+    if args.hub_command == "init":
+        return _init(args, login_keeping)
+    if args.hub_command == "sign":
+        return _sign(args, login)
+    if args.hub_command == "key":
+        return _key(args, login)
     if args.hub_command == "serve":
         serve.serve(None, args.host, args.port, args.certfile, args.keyfile, args.proxied)
         return 0
@@ -87,6 +108,9 @@ def run_hub(args: argparse.Namespace, login: Callable[[argparse.Namespace], Unlo
                 print(f"{device.id}  {visible_line(device.name) or '-'}  {state}  laatst gezien: {seen}{origin}")
             if not devices.devices(engine):
                 print("Nog geen laptop gekoppeld. Maak een koppelcode met `wijkwerk hub invite`.")
+            public = trust.current(engine)
+            shown = _fingerprint(public) if public else "nog niet gemaakt (wijkwerk hub init)"
+            print(f"Sleutel van de organisatie: {shown}")
         elif args.hub_command == "revoke":
             if not args.yes and not _confirm_revoke():
                 print("Niets veranderd.", file=sys.stderr)
@@ -184,6 +208,81 @@ def _join(args: argparse.Namespace, login: Callable[[argparse.Namespace], Unlock
         print(_said(result))
     finally:
         session.db.close()
+    return 0
+
+
+def _fingerprint(public: str) -> str:
+    from wijkwerk_tui.crypto.org_key import fingerprint
+
+    return fingerprint(public)
+
+
+def _init(args: argparse.Namespace, login_keeping: Callable[[argparse.Namespace], tuple[Unlocked, str]]) -> int:
+    """Sync first (every account the hub knows comes in), make the key, sign, sync again."""
+    from wijkwerk_tui.domain.errors import DomainError
+    from wijkwerk_tui.security import vault
+    from wijkwerk_tui.services import sync
+
+    session, passphrase = login_keeping(args)
+    try:
+        sync.sync(session.db)
+        fingerprint, signed = vault.init_org_key(session, passphrase)
+        print(f"Sleutel van de organisatie gemaakt. Vingerafdruk: {fingerprint}")
+        print("Bewaar deze vingerafdruk: elke laptop toont hem in `wijkwerk hub key`; hij moet overal gelijk zijn.")
+        print(f"Ondertekend: {counted(len(signed), 'account', 'accounts')}.")
+        print(_said(sync.sync(session.db)))
+    except DomainError as error:
+        print(f"wijkwerk: {error}", file=sys.stderr)
+        return 1
+    finally:
+        session.db.close()
+    return 0
+
+
+def _sign(args: argparse.Namespace, login: Callable[[argparse.Namespace], Unlocked]) -> int:
+    """List the accounts this laptop does not honour, and sign them as they stand."""
+    from wijkwerk_tui.domain.errors import DomainError
+    from wijkwerk_tui.security import vault
+
+    session = login(args)
+    try:
+        waiting = vault.unsigned_accounts(session)
+        if not waiting:
+            print("Alle accounts op deze laptop zijn ondertekend.")
+            return 0
+        print("Niet ondertekend (zo worden ze ondertekend; kijk of dit klopt):")
+        for worker in waiting:
+            role = "coördinator" if worker.role == COORDINATOR else "medewerker"
+            print(f"  {visible_line(worker.name)}: {role}, {'actief' if worker.active else 'gedeactiveerd'}")
+        if not args.yes and not _confirm("Ondertekenen? [j/N] "):
+            print("Niets ondertekend.", file=sys.stderr)
+            return 1
+        signed = vault.sign_accounts(session, {w.id for w in waiting})
+        print(f"Ondertekend: {counted(len(signed), 'account', 'accounts')}.")
+    except DomainError as error:
+        print(f"wijkwerk: {error}", file=sys.stderr)
+        return 1
+    finally:
+        session.db.close()
+    return 0
+
+
+def _confirm(question: str) -> bool:
+    if not sys.stdin.isatty():
+        print("wijkwerk: bevestig met --yes (er is geen terminal om het te vragen).", file=sys.stderr)
+        return False
+    return input(question).strip().lower() in ("j", "ja")
+
+
+def _key(args: argparse.Namespace, login: Callable[[argparse.Namespace], Unlocked]) -> int:
+    from wijkwerk_tui.security import vault
+
+    session = login(args)
+    try:
+        public = vault.pinned_key(session)
+    finally:
+        session.db.close()
+    print(f"Sleutel van de organisatie: {_fingerprint(public)}" if public else "Deze laptop kent nog geen sleutel.")
     return 0
 
 

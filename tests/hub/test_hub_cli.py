@@ -11,6 +11,7 @@ import pytest
 from tests.conftest import PASS, FakeClock
 from tests.hub import laptops
 from tests.hub.hub_process import Hub
+from tests.security.test_account_trust import _forge
 from wijkwerk_tui.cli import main
 from wijkwerk_tui.ops import backup
 from wijkwerk_tui.security import vault
@@ -38,8 +39,9 @@ def test_issue17_a_coordinator_invites_lists_and_revokes_laptops_from_the_comman
     assert sync.sync(laptop.db).copied
 
     assert main(["hub", "devices"]) == 0
-    listed = capsys.readouterr().out.splitlines()
+    *listed, key_line = capsys.readouterr().out.splitlines()
     assert len(listed) == 2 and all("Dorpshuis Ruinen" in line and "actief" in line for line in listed)
+    assert key_line == "Sleutel van de organisatie: nog niet gemaakt (wijkwerk hub init)"
     [copy] = [line for line in listed if line.startswith(laptop.db.device_id)]
     assert f"(teruggezet of gekopieerd van {old_id})" in copy
     assert main(["hub", "revoke", laptop.db.device_id]) == 1  # no terminal to ask: nothing happens
@@ -50,3 +52,39 @@ def test_issue17_a_coordinator_invites_lists_and_revokes_laptops_from_the_comman
     with pytest.raises(sync.SyncError, match="ontkoppeld door een coördinator"):
         sync.sync(laptop.db)
     assert main(["hub", "revoke", laptop.db.device_id, "--yes"]) == 1  # not active any more
+
+
+def test_issue18_hub_init_key_and_sign_on_the_command_line(
+    tmp_path: Path, hub: Hub, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    clock = FakeClock(datetime.now(UTC))
+    laptop = laptops.joined(tmp_path, "ruinen", hub.url, hub.database, clock)
+    vault.add_account(laptop, "Piet de Boer", "worker", "groene-piet-op-de-fiets", "groene-piet-op-de-fiets")
+    laptop.db.close()
+    db = str(tmp_path / "ruinen.db")
+    monkeypatch.setenv("WIJKWERK_USER", "Sanne Kuiper")
+    monkeypatch.setenv("WIJKWERK_PASSPHRASE", PASS)
+    assert main(["--db", db, "hub", "key"]) == 0
+    assert "nog geen sleutel" in capsys.readouterr().out
+    assert main(["--db", db, "hub", "init"]) == 0
+    said = capsys.readouterr().out
+    fingerprint = re.search(r"Vingerafdruk: ((?:[0-9a-f]{4} ){7}[0-9a-f]{4})", said)
+    assert fingerprint is not None and "Ondertekend: 2 accounts." in said
+    assert main(["--db", db, "hub", "key"]) == 0
+    assert fingerprint.group(1) in capsys.readouterr().out
+    monkeypatch.setenv("WIJKWERK_HUB_DATABASE", hub.database)
+    assert main(["hub", "devices"]) == 0
+    assert f"Sleutel van de organisatie: {fingerprint.group(1)}" in capsys.readouterr().out
+    assert main(["--db", db, "hub", "init"]) == 1
+    assert "kent al een sleutel" in capsys.readouterr().err
+    assert main(["--db", db, "hub", "sign"]) == 0
+    assert "Alle accounts op deze laptop zijn ondertekend." in capsys.readouterr().out
+    # Piet's row changed without the key: listed as it would be signed, signed only when confirmed.
+    session = vault.login(Path(db), "Sanne Kuiper", PASS, clock)
+    _forge(session.db, "Piet de Boer", role="coordinator")
+    session.db.close()
+    assert main(["--db", db, "hub", "sign"]) == 1  # no terminal to ask
+    captured = capsys.readouterr()
+    assert "Piet de Boer: coördinator, actief" in captured.out and "--yes" in captured.err
+    assert main(["--db", db, "hub", "sign", "--yes"]) == 0
+    assert "Ondertekend: 1 account." in capsys.readouterr().out

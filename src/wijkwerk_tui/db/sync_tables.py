@@ -154,3 +154,15 @@ class HubAuditAlert(SQLModel, table=True):
     seen_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
     seen_by: str = Field(default="", max_length=120)  # his name at the hub
     seen_device: str = Field(default="", max_length=36)  # the laptop he (it says) was at
+
+
+class HubTrust(SQLModel, table=True):
+    """The organisation's public key (crypto.org_key), set once by `wijkwerk hub init` and never
+    replaced through the API: laptops pin it when they join. Also the wrapped private half of
+    the coordinator who made it, so an init cut off halfway can be finished."""
+
+    id: int = Field(default=1, primary_key=True)
+    public_key: str = Field(max_length=100)
+    made_by: uuid.UUID
+    wrapped: str = Field(default="", sa_type=Text)
+    made_at: datetime = Field(sa_type=UTCDateTime)

@@ -60,8 +60,14 @@ class Worker(Row, table=True):
     name: str = Field(max_length=120, unique=True)
     role: str = Field(default="worker", max_length=20)
     active: bool = True
-    # Argon2id (argon2-cffi) encoded hash; checked when the screen is unlocked.
+    # Argon2id (argon2-cffi) encoded hash; checked when the screen is unlocked. Never synced.
     passphrase_hash: str = Field(default="", max_length=200)
+    # The organisation key's signature over this record (domain.accounts.account_record):
+    # once a laptop has pinned that key, an account whose record does not verify is refused.
+    signature: str = Field(default="", max_length=200)
+    # A coordinator's copy of the organisation's private key, wrapped by his passphrase
+    # (crypto.org_key.wrap); synced, so he signs on every laptop where that passphrase opens it.
+    org_key: str = Field(default="", max_length=1000)
 
 
 class Resident(Stamped, table=True):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -29,6 +30,7 @@ COORDINATOR_ONLY: dict[str, str] = {
     "hub.join": "deze laptop aan de hub van de organisatie koppelen",
     "merge": "inwoners samenvoegen",
     "hub.alerts": "meldingen over de audittrail afhandelen",
+    "hub.init": "de sleutel van de organisatie maken of accounts ondertekenen",
 }
 
 
@@ -140,3 +142,10 @@ def can_see_signal(viewer: Viewer, confidential: bool, *authors: object) -> bool
     if not confidential or viewer.is_coordinator:
         return True
     return viewer.worker_id is not None and viewer.worker_id in authors
+
+
+def account_record(name: str, role: str, active: bool) -> bytes:
+    """What the organisation's key signs of an account (crypto.org_key): who (the name, one per
+    organisation: a laptop knows the organisation's account under its own id when both had
+    it), in which role, active or not. JSON, so no name can run into the next field."""
+    return json.dumps(["wijkwerk-account/1", name, role, bool(active)], ensure_ascii=False).encode()

@@ -22,7 +22,7 @@ from starlette.routing import Route
 
 from wijkwerk_tui.db import migrate
 from wijkwerk_tui.domain import revocation
-from wijkwerk_tui.hub import audit_anchor, coordinators, devices, feed, merge, remote_report
+from wijkwerk_tui.hub import audit_anchor, coordinators, devices, feed, merge, remote_report, trust
 from wijkwerk_tui.hub import changes as incoming
 
 SCHEMA_HEADER = "x-wijkwerk-schema"
@@ -142,12 +142,28 @@ async def _join(engine: Engine, request: Request) -> dict[str, Any]:
     token, epoch, wipe_key = await run_in_threadpool(
         devices.join, engine, body["code"], body["device"][:36], body["name"], _now()
     )
-    return {"token": token, "epoch": epoch, "wissleutel": wipe_key}
+    org_key = await run_in_threadpool(trust.current, engine)
+    return {"token": token, "epoch": epoch, "wissleutel": wipe_key, "org_key": org_key}
 
 
 async def _epoch(engine: Engine, request: Request) -> dict[str, Any]:
     device = await run_in_threadpool(_device, engine, request)
-    return {"epoch": await run_in_threadpool(devices.next_epoch, engine, device)}
+    epoch = await run_in_threadpool(devices.next_epoch, engine, device)
+    return {"epoch": epoch, "org_key": await run_in_threadpool(trust.current, engine)}
+
+
+async def _org_key(engine: Engine, request: Request) -> dict[str, Any]:
+    await run_in_threadpool(_device, engine, request)
+    body = await _json(request, JOIN_BODY)
+    try:
+        worker = uuid.UUID(str(body["worker"]))
+        public, wrapped = str(body["public_key"]), str(body["wrapped"])
+    except (KeyError, TypeError, ValueError):
+        raise Refusal(400, "De hub kon dit verzoek niet lezen.") from None
+    try:
+        return await run_in_threadpool(trust.publish, engine, worker, public, wrapped, _now())
+    except coordinators.NotForYou as error:
+        raise Refusal(403, str(error)) from None
 
 
 async def _rejoin(engine: Engine, request: Request) -> dict[str, Any]:
@@ -237,6 +253,7 @@ def make_app(engine: Engine) -> Starlette:
             Route("/v1/rejoin", _handler(_rejoin), methods=["POST"]),
             Route("/v1/report", _handler(_report), methods=["POST"]),
             Route("/v1/alerts/seen", _handler(_alerts_seen), methods=["POST"]),
+            Route("/v1/org-key", _handler(_org_key), methods=["POST"]),
         ]
     )
     app.state.engine = engine

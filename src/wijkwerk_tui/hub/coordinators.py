@@ -1,6 +1,7 @@
 """Who may ask the hub for what only coordinators get (the organisation's report, handling its
-audit alerts): the worker a laptop names must be an active coordinator in the hub's own
-account records, under the organisation's id of him."""
+audit alerts, giving it the organisation's key): the worker a laptop names must be an active
+coordinator in the hub's own account records, under the organisation's id of him, and once
+the hub has the organisation's key, as that key signed his record."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ import uuid
 from sqlalchemy import Connection, select
 from sqlmodel import col
 
+from wijkwerk_tui.crypto import org_key
+from wijkwerk_tui.db.sync_tables import HubTrust, core
 from wijkwerk_tui.db.tables import Worker
-from wijkwerk_tui.domain.accounts import COORDINATOR
+from wijkwerk_tui.domain.accounts import COORDINATOR, account_record
 from wijkwerk_tui.domain.errors import DomainError
 from wijkwerk_tui.hub.aliases import known_aliases
 
@@ -19,13 +22,20 @@ class NotForYou(DomainError):
     """Only for coordinators of the organisation. Message is Dutch."""
 
 
-def coordinator(connection: Connection, worker_id: uuid.UUID, refused: str) -> tuple[uuid.UUID, str]:
+def coordinator(
+    connection: Connection, worker_id: uuid.UUID, refused: str, signed: bool = True
+) -> tuple[uuid.UUID, str]:
     """(the organisation's id of him, his name); NotForYou(`refused`) when he is not an active
-    coordinator at the hub."""
+    coordinator at the hub (`signed`: as the organisation's key signed him, once there is one)."""
     worker = known_aliases(connection).get(worker_id, worker_id)
     found = connection.execute(
-        select(col(Worker.role), col(Worker.active), col(Worker.name)).where(col(Worker.id) == worker)
+        select(col(Worker.role), col(Worker.active), col(Worker.name), col(Worker.signature)).where(
+            col(Worker.id) == worker
+        )
     ).first()
     if found is None or found.role != COORDINATOR or not found.active:
+        raise NotForYou(refused)
+    public = connection.execute(select(core(HubTrust).c.public_key)).scalar()
+    if signed and public and not org_key.verify(public, account_record(found.name, found.role, True), found.signature):
         raise NotForYou(refused)
     return worker, str(found.name)

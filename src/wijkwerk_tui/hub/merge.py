@@ -32,6 +32,7 @@ from wijkwerk_tui.hub import audit_anchor, batch, push_turn
 from wijkwerk_tui.hub.aliases import known_aliases
 from wijkwerk_tui.hub.changes import Incoming, PushRefused, check_clock, log_row, translate, wipe
 from wijkwerk_tui.hub.erase import erase, follow_merge, forget_moved
+from wijkwerk_tui.hub.trust import account_fields
 
 # A consent change made while the record changed elsewhere goes to a person, whichever field
 # changed there: consent is given to what the record said when it was given.
@@ -169,10 +170,8 @@ def _apply(
         return 0
     row = connection.execute(select(table).where(table.c.id == change.row_id)).first()
     if change.table_name == "worker" and (change.kind != "insert" or row is not None):
-        # Accounts are each laptop's own until they travel signed (issue 18): a token holder
-        # must not make himself coordinator, or switch someone else's account off, everywhere
-        # (an "insert" of an account the hub has is an edit of it).
-        fields = {k: v for k, v in fields.items() if k not in ("role", "active", "name")}
+        # (an "insert" of an account the hub has is an edit of it)
+        fields = account_fields(connection, row, fields)
     if change.kind == "erase":
         erase(connection, device_id, change, row, now)
         return 0

@@ -19,12 +19,15 @@ from pathlib import Path
 from typing import Any
 
 from wijkwerk_tui.config import keyfile_path
+from wijkwerk_tui.crypto import org_key
 from wijkwerk_tui.db.engine import Database, DatabaseError, cipher_connect, plain_connect
 from wijkwerk_tui.db.faults import DAMAGED, explain, kind
+from wijkwerk_tui.domain.accounts import account_record
 from wijkwerk_tui.domain.clock import LOCAL_ZONE
 from wijkwerk_tui.domain.errors import DomainError
 from wijkwerk_tui.domain.restore_points import PLAN, Plan, to_keep, within_budget
 from wijkwerk_tui.store import audit
+from wijkwerk_tui.store.trust import PINNED_KEY
 
 KEEP_REPLACED = 3  # files replaced by restores: full copies, and rarely wanted
 STAMP = "%Y%m%d-%H%M%S"
@@ -273,14 +276,22 @@ def is_good(path: Path, key: bytes | None) -> bool:
 
 
 def role_in(path: Path, key: bytes | None, worker_id: str) -> str:
-    """The role of an active worker as recorded in a backup file ("" when absent)."""
+    """The role of an active worker as recorded in a backup file ("" when absent, or when that
+    file had pinned the organisation's key and the key did not sign his record: store.trust)."""
     try:
         connection = connect_file(path, key)
         try:
             row = connection.execute(
-                "SELECT role FROM worker WHERE id = ? AND active = 1 AND deleted_at IS NULL",
+                "SELECT role, name FROM worker WHERE id = ? AND active = 1 AND deleted_at IS NULL",
                 (uuid.UUID(worker_id).hex,),
             ).fetchone()
+            pinned = connection.execute("SELECT value FROM setting WHERE key = ?", (PINNED_KEY,)).fetchone()
+            if row and pinned and pinned[0]:  # (pinned only since 0021, which added the column)
+                (signature,) = connection.execute(
+                    "SELECT signature FROM worker WHERE id = ?", (uuid.UUID(worker_id).hex,)
+                ).fetchone()
+                if not org_key.verify(pinned[0], account_record(row[1], row[0], True), signature):
+                    return ""
         finally:
             connection.close()
     except Exception:  # noqa: BLE001 - unreadable, or not a worker id

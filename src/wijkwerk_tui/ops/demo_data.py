@@ -60,6 +60,9 @@ AREAS = (
 )
 AREA_WEIGHTS = (22, 14, 13, 11, 9, 5, 4, 4, 3, 15)
 
+# Demo workers get their passphrase slots later (security.demo); no organisation key signs them.
+_NO_KEYS = {"passphrase_hash": "", "signature": "", "org_key": ""}
+
 WORKERS = (
     ("Anke Boerema", "coordinator"),
     ("Jeroen Lammers", "worker"),
@@ -353,9 +356,7 @@ def build_demo(db: Database, residents: int = 600, seed: int = 2026, today: date
         for i, n in enumerate(AREAS)
     ]
     worker_ids = [
-        b.add(Worker, {**b.stamp(start_of_history, None), "name": n, "role": r, "active": True, "passphrase_hash": ""})[
-            "id"
-        ]
+        b.add(Worker, {**b.stamp(start_of_history, None), "name": n, "role": r, "active": True, **_NO_KEYS})["id"]
         for n, r in WORKERS
     ]
     b.lead = worker_ids[0]  # the first coordinator by name: the one the demo logs in as

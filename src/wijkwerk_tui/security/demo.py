@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from wijkwerk_tui.crypto import kdf
 from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.domain.clock import Clock, system_clock
 from wijkwerk_tui.domain.errors import DomainError
 from wijkwerk_tui.ops.demo_file import build_or_reuse
-from wijkwerk_tui.security import kdf
 from wijkwerk_tui.security.gate import database_salt
 from wijkwerk_tui.security.keyfile import KeyFile, KeyFileError, Slot, keyfile_path, new_database_key
 from wijkwerk_tui.store import workers

@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import TypedDict
 
 from wijkwerk_tui.config import keyfile_path as keyfile_path  # re-exported: the gate and vault use it
+from wijkwerk_tui.crypto.kdf import KdfParams, current_params, derive_key
 from wijkwerk_tui.domain.errors import DomainError
-from wijkwerk_tui.security.kdf import KdfParams, current_params, derive_key
 
 VERSION = 1
 RECOVERY_SLOT = "recovery"

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from wijkwerk_tui.crypto import kdf, org_key
+from wijkwerk_tui.crypto.org_key import OrgKey
 from wijkwerk_tui.db.engine import Database, DatabaseError, open_database
 from wijkwerk_tui.db.faults import FULL, READ_ONLY, explain, kind
 from wijkwerk_tui.db.tables import Worker
@@ -23,7 +25,6 @@ from wijkwerk_tui.domain.clock import Clock, system_clock
 from wijkwerk_tui.domain.errors import DomainError, ValidationError
 from wijkwerk_tui.domain.text import clean_line
 from wijkwerk_tui.ops import backup
-from wijkwerk_tui.security import kdf
 from wijkwerk_tui.security.gate import database_salt, state
 from wijkwerk_tui.security.keyfile import (
     RECOVERY_SLOT,
@@ -37,9 +38,15 @@ from wijkwerk_tui.security.keyfile import (
 )
 from wijkwerk_tui.services import privacy
 from wijkwerk_tui.store import areas as area_store
-from wijkwerk_tui.store import audit, settings, workers
+from wijkwerk_tui.store import audit, settings, trust, workers
+from wijkwerk_tui.store.access import require_role
+from wijkwerk_tui.store.trust import AccountKeys
 
 UNKNOWN = "?"  # failures for names that have no account count here
+UNSIGNED = (
+    "Dit account is gewijzigd zonder de sleutel van de organisatie en wordt hier niet vertrouwd. "
+    "Vraag een coördinator het account na te kijken (wijkwerk hub sign)."
+)
 
 
 class LoginError(DomainError):
@@ -68,6 +75,9 @@ class Unlocked:
     worker_name: str
     role: str
     keyfile: KeyFile | None = None
+    # The organisation's signing key, when this worker is a coordinator holding a copy that his
+    # passphrase here opens (store.trust): needed to add or (de)activate accounts once pinned.
+    org_key: OrgKey | None = None
     # Failed unlocks of the lock screen, per name: (count, last try).
     unlock_failures: dict[str, tuple[int, datetime]] = field(default_factory=dict)
 
@@ -81,6 +91,15 @@ class Unlocked:
     def switch_to(self, worker: Worker) -> None:
         self.worker_id, self.worker_name, self.role = worker.id, worker.name, worker.role
         self.db.actor = worker.id
+        self.org_key = None
+
+    def account_keys(self, passphrase: str = "") -> AccountKeys:
+        """What the store gets to sign an account change (and, with the passphrase being set,
+        to hand the key to a coordinator)."""
+        key = self.org_key
+        if key is None:
+            return AccountKeys()
+        return AccountKeys(key.sign, (lambda name: org_key.wrap(key, passphrase, name)) if passphrase else None)
 
 
 def load_keyfile(db_path: Path) -> KeyFile:
@@ -270,6 +289,26 @@ def _unwrap(db_path: Path, name: str, passphrase: str, clock: Clock) -> tuple[Ke
     return keyfile, slot_id, key
 
 
+def _refuse_unsigned(db: Database, worker: Worker) -> None:
+    """A row changed by someone without the organisation's key (at the hub, or a laptop's token
+    holder): not honoured, so a forged reactivation or promotion opens nothing."""
+    with db.reading() as session:
+        public = trust.pinned(session)
+    if not trust.trusted(worker, public):
+        audit.log(db, worker.id, "login.unsigned")
+        raise LoginError(UNSIGNED, field="name")
+
+
+def _org_key_of(db: Database, worker: Worker, passphrase: str) -> OrgKey | None:
+    """The organisation's key, when this coordinator's copy opens with this passphrase and is
+    the key this laptop pinned (one Argon2id derivation more at his login)."""
+    with db.reading() as session:
+        public = trust.pinned(session)
+    if not public or worker.role != COORDINATOR or org_key.wrapped_public(worker.org_key) != public:
+        return None
+    return org_key.unwrap(worker.org_key, passphrase, worker.name)
+
+
 def login(db_path: Path, name: str, passphrase: str, clock: Clock = system_clock) -> Unlocked:
     keyfile, slot_id, key = _unwrap(db_path, name, passphrase, clock)
     db = _open(db_path, key, clock, keyfile)
@@ -277,16 +316,18 @@ def login(db_path: Path, name: str, passphrase: str, clock: Clock = system_clock
         worker = workers.get_worker(db, uuid.UUID(slot_id))
         if not worker.active:
             raise LoginError("Dit account is gedeactiveerd. Vraag een coördinator.", field="name")
+        _refuse_unsigned(db, worker)
         keyfile.clear_failures(slot_id)
         _flush_pending(db, keyfile)
         keyfile.save()
         _forget_unsaved(keyfile)
         audit.log(db, worker.id, "login")
         privacy.reapply_erasures(db)  # an older copy of the file may have been put in place
+        held = _org_key_of(db, worker, passphrase)
     except BaseException:
         db.close()
         raise
-    return Unlocked(db, worker.id, worker.name, worker.role, keyfile)
+    return Unlocked(db, worker.id, worker.name, worker.role, keyfile, org_key=held)
 
 
 def recover(db_path: Path, code: str, name: str, passphrase: str, repeat: str, clock: Clock = system_clock) -> Unlocked:
@@ -305,6 +346,7 @@ def recover(db_path: Path, code: str, name: str, passphrase: str, repeat: str, c
         worker = workers.find_by_name(db, name)
         if worker is None or not worker.active:
             raise LoginError("Geen actief account met deze naam.", field="name")
+        _refuse_unsigned(db, worker)
         keyfile.clear_failures(RECOVERY_SLOT)
         _flush_pending(db, keyfile)
 
@@ -337,8 +379,11 @@ def unlock(session: Unlocked, name: str, passphrase: str) -> bool:
         audit.log(db, worker.id if worker else None, "unlock.failed")
         raise LoginError("Onbekende naam of onjuist wachtwoord.", login_delay(count + 1))
     session.unlock_failures.pop(key, None)
+    _refuse_unsigned(db, worker)
     same = worker.id == session.worker_id
+    held = session.org_key if same else _org_key_of(db, worker, passphrase)
     session.switch_to(worker)
+    session.org_key = held
     audit.log(db, worker.id, "unlock" if same else "unlock.switch")
     return same
 
@@ -366,7 +411,13 @@ def _personal(session: Unlocked, *names: str) -> tuple[str, ...]:
 def add_account(session: Unlocked, name: str, role: str, passphrase: str, repeat: str) -> Worker:
     check_passphrase(passphrase, repeat, personal=_personal(session, name))
     return workers.add_worker(
-        session.db, session.worker_id, name, role, kdf.hash_passphrase(passphrase), then=_sealer(session, passphrase)
+        session.db,
+        session.worker_id,
+        name,
+        role,
+        kdf.hash_passphrase(passphrase),
+        then=_sealer(session, passphrase),
+        keys=session.account_keys(passphrase),
     )
 
 
@@ -380,7 +431,12 @@ def set_passphrase(
         if current is None or not kdf.verify_passphrase(stored, current):
             raise ValidationError("current", "Uw huidige wachtwoord klopt niet.")
     workers.set_passphrase_hash(
-        session.db, session.worker_id, worker_id, kdf.hash_passphrase(passphrase), then=_sealer(session, passphrase)
+        session.db,
+        session.worker_id,
+        worker_id,
+        kdf.hash_passphrase(passphrase),
+        then=_sealer(session, passphrase),
+        keys=session.account_keys(passphrase),
     )
 
 
@@ -405,7 +461,60 @@ def set_active(session: Unlocked, worker_id: uuid.UUID, active: bool, passphrase
         active,
         kdf.hash_passphrase(passphrase) if active else None,
         then=update_slot,
+        keys=session.account_keys(passphrase if active else ""),
     )
+
+
+# -- the organisation's key (store.trust) ------------------------------------------------------
+def init_org_key(session: Unlocked, passphrase: str) -> tuple[str, list[str]]:
+    """`wijkwerk hub init` on a joined laptop: make the organisation's key, give its public half
+    to the hub (which keeps the first it gets), pin it here and sign every account this laptop
+    holds. An init cut off after the hub took the key is finished by running it again. Returns
+    the key's fingerprint and the names signed."""
+    from wijkwerk_tui.services import sync
+
+    db = session.db
+    with db.reading() as reading:
+        require_role(reading, session.worker_id, "hub.init")
+        known = trust.pinned(reading)
+    if known:
+        raise ValidationError("", f"Deze laptop kent al een sleutel van de organisatie ({org_key.fingerprint(known)}).")
+    if not kdf.verify_passphrase(workers.passphrase_hash(db, session.worker_id), passphrase):
+        raise ValidationError("passphrase", "Het wachtwoord klopt niet.")
+    key = org_key.new_org_key()
+    wrapped = org_key.wrap(key, passphrase, session.worker_name)
+    public, kept = sync.publish_org_key(db, session.worker_id, key.public, wrapped)
+    if public != key.public:  # the hub had one: ours from a run cut short, or someone else's
+        earlier = org_key.unwrap(kept, passphrase, session.worker_name) if kept else None
+        if earlier is None or earlier.public != public:
+            raise ValidationError(
+                "",
+                "De hub heeft al een sleutel van de organisatie. "
+                "Deze laptop neemt hem over bij de volgende synchronisatie.",
+            )
+        key, wrapped = earlier, kept
+    session.org_key = key
+    signed = workers.adopt_org_key(db, session.worker_id, key.public, wrapped, session.account_keys())
+    return org_key.fingerprint(key.public), signed
+
+
+def pinned_key(session: Unlocked) -> str:
+    with session.db.reading() as reading:
+        return trust.pinned(reading)
+
+
+def unsigned_accounts(session: Unlocked) -> list[Worker]:
+    with session.db.reading() as reading:
+        require_role(reading, session.worker_id, "hub.init")
+    return workers.unsigned(session.db)
+
+
+def sign_accounts(session: Unlocked, chosen: set[uuid.UUID]) -> list[str]:
+    """`wijkwerk hub sign`: sign, as they now stand, the accounts chosen (shown first: a row
+    someone forged would be signed as forged)."""
+    if session.org_key is None:
+        raise ValidationError("", trust.NEEDS_KEY)
+    return workers.sign_all(session.db, session.worker_id, session.account_keys(), only=chosen)
 
 
 # -- restoring a backup ----------------------------------------------------------------

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import delete, func, update
 from sqlmodel import col, select
 
+from wijkwerk_tui.crypto import org_key
 from wijkwerk_tui.db import capture, migrate
 from wijkwerk_tui.db.engine import HUB_URL, Database
 from wijkwerk_tui.db.sync_codec import SYNCED, CodecError
@@ -42,7 +43,7 @@ from wijkwerk_tui.services.sync_apply import (
     mirror_conflicts,
     start_bulk,
 )
-from wijkwerk_tui.store import audit, settings
+from wijkwerk_tui.store import audit, settings, trust
 from wijkwerk_tui.store.access import require_role
 
 if TYPE_CHECKING:
@@ -180,6 +181,9 @@ def join(db: Database, actor: Any, url: str, code: str, name: str) -> int:
         settings.put(session, HUB_TOKEN, str(answer["token"]))
         settings.put(session, HUB_EPOCH, str(answer["epoch"]))
         settings.put(session, WIPE_KEY, str(answer.get("wissleutel") or ""))
+        offered = answer.get("org_key")
+        if isinstance(offered, str) and org_key.is_public_key(offered) and not trust.pinned(session):
+            trust.pin(session, offered)
         settings.put(session, CURSOR, "0")
         settings.put(session, RECOMPUTE_ALL, "1")
         settings.put(session, QUEUED_TABLES, json.dumps(sorted(SYNCED)))
@@ -359,10 +363,43 @@ def _new_epoch(db: Database, client: httpx.Client) -> bool:
         _go_on_as_new_device(db, client)
         copied = True
         answer = hub_call(client, "POST", "/v1/epoch")
+    _check_org_key(db, answer.get("org_key"))
     with db.transaction() as session:
         settings.put(session, HUB_EPOCH, str(answer["epoch"]))
     client.headers["x-wijkwerk-epoch"] = str(answer["epoch"])
     return copied
+
+
+def _check_org_key(db: Database, said: object) -> None:
+    """Before anything goes up: the hub must name the organisation's key this laptop pinned. One
+    not pinned yet is pinned now (a laptop joined before `hub init`; audited with its
+    fingerprint, which a coordinator can compare with the one `hub init` printed)."""
+    offered = said if isinstance(said, str) and org_key.is_public_key(said) else ""
+    with db.reading() as session:
+        known = trust.pinned(session)
+    if known and offered != known:
+        raise SyncError(
+            "De hub noemt een andere sleutel van de organisatie dan deze laptop kent "
+            f"({org_key.fingerprint(known)}). Er is niets verstuurd; waarschuw de coördinator.",
+            code="org_key",
+        )
+    if offered and not known:
+        with db.transaction() as session:
+            trust.pin(session, offered)
+            audit.record(session, db, db.actor, "hub.org_key_pinned", detail=org_key.fingerprint(offered))
+
+
+def publish_org_key(db: Database, worker_id: uuid.UUID, public: str, wrapped: str) -> tuple[str, str]:
+    """Give the hub the organisation's new public key (`hub init`). The hub keeps the first it
+    gets: returns the key it holds and, when this coordinator made that one, his wrapped copy."""
+    url, token = settings.get(db, HUB_URL), settings.get(db, HUB_TOKEN)
+    if not url or not token:
+        raise SyncError("Koppel deze laptop eerst aan de hub (wijkwerk hub join).")
+    with hub_client(url, token, settings.get(db, HUB_EPOCH) or "") as client:
+        answer = hub_call(
+            client, "POST", "/v1/org-key", json={"worker": str(worker_id), "public_key": public, "wrapped": wrapped}
+        )
+    return str(answer.get("public_key", "")), str(answer.get("wrapped", ""))
 
 
 def _go_on_as_new_device(db: Database, client: httpx.Client) -> None:

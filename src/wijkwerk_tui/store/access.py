@@ -13,12 +13,15 @@ from sqlmodel import Session
 from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.db.tables import Worker
 from wijkwerk_tui.domain.accounts import WORKER, Viewer, require
+from wijkwerk_tui.store import trust
 
 
 def viewer(session: Session, actor: uuid.UUID | None) -> Viewer:
-    """The actor's role, read from the database (never from the key file or the screen)."""
+    """The actor's role, read from the database (never from the key file or the screen); a
+    record the organisation's key did not sign counts as a worker's (store.trust)."""
     worker = session.get(Worker, actor) if actor is not None else None
-    role = worker.role if worker is not None and worker.active else WORKER
+    honoured = worker is not None and worker.active and trust.trusted(worker, trust.pinned(session))
+    role = worker.role if worker is not None and honoured else WORKER
     return Viewer(actor, role)
 
 

@@ -15,8 +15,9 @@ from wijkwerk_tui.domain.activities import ROLES
 from wijkwerk_tui.domain.errors import ValidationError
 from wijkwerk_tui.domain.text import clean_line
 from wijkwerk_tui.domain.vocab import check_code
-from wijkwerk_tui.store import audit
+from wijkwerk_tui.store import audit, trust
 from wijkwerk_tui.store.access import require_role
+from wijkwerk_tui.store.trust import AccountKeys
 
 # Called inside the transaction once the row is written: the key file is updated there,
 # so a failure on either side leaves neither changed.
@@ -30,6 +31,7 @@ def add_worker(
     role: str = "worker",
     passphrase_hash: str = "",
     then: AfterWrite | None = None,
+    keys: AccountKeys | None = None,
 ) -> Worker:
     name = clean_line(name, "name", max_len=120, required=True, what="een naam")
     role = check_code(ROLES, role, "role", "rol")
@@ -39,6 +41,8 @@ def add_worker(
         if session.exec(select(Worker).where(func.lower(Worker.name) == name.lower())).first():
             raise ValidationError("name", "Er is al een medewerker met deze naam.")
         worker = stamp_new(db, actor, Worker(name=name, role=role, passphrase_hash=passphrase_hash))
+        trust.sign_row(session, worker, keys)
+        trust.hand_key(worker, keys)
         session.add(worker)
         session.flush()
         audit.record(session, db, actor, "account.add", detail=f"role={role}")
@@ -53,6 +57,7 @@ def set_passphrase_hash(
     worker_id: uuid.UUID,
     passphrase_hash: str,
     then: AfterWrite | None = None,
+    keys: AccountKeys | None = None,
 ) -> None:
     """A new passphrase: one's own, or a coordinator's reset of someone else's."""
     with db.transaction() as session:
@@ -60,6 +65,7 @@ def set_passphrase_hash(
             require_role(session, actor, "accounts")
         worker = get_live(session, Worker, worker_id, "Medewerker")
         worker.passphrase_hash = passphrase_hash
+        trust.hand_key(worker, keys)
         session.add(touch(db, worker))
         audit.record(session, db, actor, "account.passphrase" if actor == worker_id else "account.reset")
         if then:
@@ -73,6 +79,7 @@ def set_active(
     active: bool,
     passphrase_hash: str | None = None,
     then: AfterWrite | None = None,
+    keys: AccountKeys | None = None,
 ) -> None:
     """Deactivate, or reactivate with a new passphrase hash."""
     with db.transaction() as session:
@@ -94,8 +101,10 @@ def set_active(
             if not others:
                 raise ValidationError("worker", "Er moet minstens één actieve coördinator blijven.")
         worker.active = active
+        trust.sign_row(session, worker, keys)
         if passphrase_hash is not None:
             worker.passphrase_hash = passphrase_hash
+            trust.hand_key(worker, keys)
         session.add(touch(db, worker))
         audit.record(session, db, actor, "account.activate" if active else "account.deactivate")
         if then:
@@ -140,3 +149,48 @@ def default_worker(db: Database) -> Worker | None:
     coordinators = [w for w in active if w.role == "coordinator"]
     chosen = coordinators or active
     return chosen[0] if chosen else None
+
+
+def key_pinned(db: Database) -> bool:
+    with db.reading() as session:
+        return bool(trust.pinned(session))
+
+
+def unsigned(db: Database) -> list[Worker]:
+    """Accounts this laptop does not honour as they stand (none before a key is pinned)."""
+    with db.reading() as session:
+        public = trust.pinned(session)
+        rows = session.exec(select(Worker).where(col(Worker.deleted_at).is_(None)).order_by(Worker.name))
+        return [w for w in rows if not trust.trusted(w, public)]
+
+
+def sign_all(db: Database, actor: uuid.UUID, keys: AccountKeys, only: set[uuid.UUID] | None = None) -> list[str]:
+    """Sign every account as it stands (or those in `only`), in one transaction: the names."""
+    with db.transaction() as session:
+        require_role(session, actor, "hub.init")
+        rows = list(session.exec(select(Worker).where(col(Worker.deleted_at).is_(None)).order_by(Worker.name)))
+        signed = []
+        for worker in rows:
+            if only is not None and worker.id not in only:
+                continue
+            trust.sign_row(session, worker, keys)
+            session.add(touch(db, worker))
+            signed.append(worker.name)
+        audit.record(session, db, actor, "account.sign", detail=f"{len(signed)} accounts")
+        return signed
+
+
+def adopt_org_key(db: Database, actor: uuid.UUID, public: str, wrapped: str, keys: AccountKeys) -> list[str]:
+    """After `hub init`: pin the key, keep this coordinator's wrapped copy and sign every account,
+    in one transaction (a cut-off init leaves nothing half done here). The names signed."""
+    with db.transaction() as session:
+        require_role(session, actor, "hub.init")
+        trust.pin(session, public)
+        me = get_live(session, Worker, actor, "Medewerker")
+        me.org_key = wrapped
+        rows = list(session.exec(select(Worker).where(col(Worker.deleted_at).is_(None)).order_by(Worker.name)))
+        for worker in rows:
+            trust.sign_row(session, worker, keys)
+            session.add(touch(db, worker))
+        audit.record(session, db, actor, "hub.org_key", detail=f"{len(rows)} accounts")
+        return [w.name for w in rows]

@@ -41,22 +41,25 @@ class AccountsScreen(AppScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#accounts", DataTable).add_columns("Naam", "Rol", "Actief")
         self.load()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="accounts", description="accounts")
     def load(self) -> None:
         rows = workers.list_workers(self.app.db, include_inactive=True)
-        self.app.call_from_thread(self._show, rows)
+        # Once the organisation's key is pinned: which accounts this laptop does not honour.
+        unsigned = {w.id for w in workers.unsigned(self.app.db)} if workers.key_pinned(self.app.db) else None
+        self.app.call_from_thread(self._show, rows, unsigned)
 
-    def _show(self, rows: list[Worker]) -> None:
+    def _show(self, rows: list[Worker], unsigned: set[object] | None) -> None:
         self.rows = rows
         table = self.query_one("#accounts", DataTable)
-        table.clear()
+        table.clear(columns=True)
+        table.add_columns("Naam", "Rol", "Actief", *(["Ondertekend"] if unsigned is not None else []))
         for w in rows:
-            table.add_row(
-                plain(w.name), plain(ROLES.get(w.role, w.role)), plain("ja" if w.active else "nee"), key=str(w.id)
-            )
+            cells = [plain(w.name), plain(ROLES.get(w.role, w.role)), plain("ja" if w.active else "nee")]
+            if unsigned is not None:  # "nee": wijkwerk hub sign (a coordinator with the key)
+                cells.append(plain("nee" if w.id in unsigned else "ja"))
+            table.add_row(*cells, key=str(w.id))
         table.focus()
 
     def _selected(self) -> Worker | None:

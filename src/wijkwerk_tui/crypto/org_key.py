@@ -1,0 +1,141 @@
+"""The organisation's signing key (Ed25519, `cryptography`): the trust root of its accounts.
+
+`wijkwerk hub init` makes it on a coordinator's laptop. Its public half goes to the hub and is
+pinned by every laptop; its private half exists only wrapped by a coordinator's passphrase
+(Argon2id + AES-256-GCM, as the key file's slots), bound to that coordinator's name, so the
+hub's operator holds nothing he can sign with (only what he could try to guess a passphrase
+against). An account record (`domain.accounts.account_record`) is signed with it; a laptop
+honours an account only when its record verifies under the pinned public key.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass
+
+from wijkwerk_tui.crypto.kdf import KdfParams, current_params, derive_key
+
+WRAP_VERSION = 1
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def _unb64(text: str) -> bytes:
+    return base64.b64decode(text.encode(), validate=True)
+
+
+@dataclass(frozen=True)
+class OrgKey:
+    """The private half, as a coordinator's session holds it after his login."""
+
+    private: bytes = b""  # raw 32 bytes
+    public: str = ""  # raw 32 bytes, base64
+
+    def sign(self, data: bytes) -> str:
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+        return _b64(Ed25519PrivateKey.from_private_bytes(self.private).sign(data))
+
+    def __repr__(self) -> str:  # never the private bytes, not even in a traceback
+        return f"OrgKey(public={self.public!r})"
+
+
+def new_org_key() -> OrgKey:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    private = Ed25519PrivateKey.generate()
+    return _from_private(private.private_bytes_raw())
+
+
+def _from_private(raw: bytes) -> OrgKey:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    return OrgKey(raw, _b64(Ed25519PrivateKey.from_private_bytes(raw).public_key().public_bytes_raw()))
+
+
+def is_public_key(text: str) -> bool:
+    try:
+        return len(_unb64(text)) == 32
+    except (binascii.Error, ValueError):
+        return False
+
+
+def verify(public: str, data: bytes, signature: str) -> bool:
+    """Whether `signature` is the organisation key's over `data`; anything malformed is False."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    if not public or not signature:
+        return False
+    try:
+        Ed25519PublicKey.from_public_bytes(_unb64(public)).verify(_unb64(signature), data)
+    except (InvalidSignature, binascii.Error, ValueError):
+        return False
+    return True
+
+
+def fingerprint(public: str) -> str:
+    """What two people read aloud to compare keys: 16 bytes of SHA-256 in groups of four."""
+    digest = hashlib.sha256(public.encode()).hexdigest()[:32]
+    return " ".join(digest[i : i + 4] for i in range(0, 32, 4))
+
+
+def wrap(key: OrgKey, passphrase: str, bound_to: str) -> str:
+    """The private half wrapped by a passphrase, for one coordinator (his name bound in: one
+    per organisation, while his id differs on a laptop that had him before it joined)."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    params = current_params()
+    salt, nonce = secrets.token_bytes(16), secrets.token_bytes(12)
+    kek = derive_key(passphrase, salt, params)
+    sealed = AESGCM(kek).encrypt(nonce, key.private, f"org-key|{bound_to}|{key.public}".encode())
+    blob = {
+        "v": WRAP_VERSION,
+        "public": key.public,
+        "kdf": params.as_dict(),
+        "salt": _b64(salt),
+        "nonce": _b64(nonce),
+        "sealed": _b64(sealed),
+    }
+    return json.dumps(blob, sort_keys=True)
+
+
+def wrapped_public(blob: str) -> str:
+    """The public half a wrapped key says it belongs to ("" when unreadable)."""
+    try:
+        said = json.loads(blob)
+        return str(said["public"]) if isinstance(said, dict) else ""
+    except (ValueError, KeyError):
+        return ""
+
+
+def _sane(params: KdfParams) -> bool:
+    """A blob comes from the hub: its cost must not be one that stalls a laptop's login."""
+    return 1 <= params.time_cost <= 10 and 8 <= params.memory_kib <= 1024 * 1024 and 1 <= params.parallelism <= 16
+
+
+def unwrap(blob: str, passphrase: str, bound_to: str) -> OrgKey | None:
+    """The private half, or None: a wrong passphrase, another coordinator's blob, or a blob
+    whose private half does not make the public half it names."""
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    try:
+        said = json.loads(blob)
+        public, params = str(said["public"]), KdfParams(**said["kdf"])
+        if not _sane(params):
+            return None
+        kek = derive_key(passphrase, _unb64(said["salt"]), params)
+        raw = AESGCM(kek).decrypt(
+            _unb64(said["nonce"]), _unb64(said["sealed"]), f"org-key|{bound_to}|{public}".encode()
+        )
+        key = _from_private(raw)
+    except (InvalidTag, ValueError, KeyError, TypeError, binascii.Error):
+        return None
+    return key if key.public == public else None
