@@ -15,9 +15,10 @@ from sqlmodel import col, select
 from tests.conftest import PASS, FakeClock
 from tests.hub import laptops
 from tests.hub.hub_process import Hub
+from tests.security.test_account_trust import _forge
 from wijkwerk_tui.crypto import org_key
 from wijkwerk_tui.db.engine import Database
-from wijkwerk_tui.db.tables import AuditEvent, Worker
+from wijkwerk_tui.db.tables import AuditEvent
 from wijkwerk_tui.domain.accounts import COORDINATOR, WORKER
 from wijkwerk_tui.domain.errors import ValidationError
 from wijkwerk_tui.domain.names import PersonalData
@@ -53,15 +54,6 @@ def _hub_key(hub: Hub) -> str:
 def _actions(db: Database) -> list[str]:
     with db.reading() as session:
         return list(session.exec(select(AuditEvent.action).order_by(col(AuditEvent.seq))))
-
-
-def _forge(db: Database, name: str, **fields: object) -> None:
-    """A token holder with Python, on his laptop: the row changes (and is captured), unsigned."""
-    with db.transaction() as session:
-        row = session.exec(select(Worker).where(Worker.name == name)).one()
-        for column, value in fields.items():
-            setattr(row, column, value)
-        session.add(row)
 
 
 def test_init_pins_the_key_on_every_laptop_and_the_hub_keeps_the_first(
