@@ -48,7 +48,7 @@ STORE_CALLS: dict[str, Call] = {
         db, me, rid, residents.add_resident(db, None, PersonalData("Bep", "", "Dubbel", 1950), None).id
     ),
     "hub.alerts": lambda db, me, rid, path: hub_alerts.mark_seen(db, me),  # (refused before the hub is asked)
-    "hub.init": lambda db, me, rid, path: workers.sign_all(db, me, AccountKeys(sign=lambda data: "x")),
+    "hub.init": lambda db, me, rid, path: workers.sign_all(db, me, AccountKeys(), {}),
 }
 
 

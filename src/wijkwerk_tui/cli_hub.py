@@ -54,10 +54,15 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser], common
     join = inner.add_parser("join", help="koppel deze laptop aan de hub (coördinator)", parents=[common])
     join.add_argument("url", metavar="ADRES", help="https://… van de hub")
     join.add_argument("--name", default="", help="naam van deze laptop, bv. 'Dorpshuis Ruinen'")
-    inner.add_parser(
+    init = inner.add_parser(
         "init",
         help="maak de sleutel van de organisatie en onderteken alle accounts (coördinator, gekoppelde laptop)",
         parents=[common],
+    )
+    init.add_argument("--yes", action="store_true", help="niet om bevestiging vragen")
+    accept = inner.add_parser("accept-key", help="bevestig de sleutel die een coördinator met `hub init` aanbood")
+    accept.add_argument(
+        "fingerprint", metavar="VINGERAFDRUK", help="zoals `hub init` hem toonde (tussen aanhalingstekens)"
     )
     sign = inner.add_parser(
         "sign", help="onderteken accounts die deze laptop niet vertrouwt (coördinator met de sleutel)", parents=[common]
@@ -108,9 +113,19 @@ def run_hub(
                 print(f"{device.id}  {visible_line(device.name) or '-'}  {state}  laatst gezien: {seen}{origin}")
             if not devices.devices(engine):
                 print("Nog geen laptop gekoppeld. Maak een koppelcode met `wijkwerk hub invite`.")
-            public = trust.current(engine)
-            shown = _fingerprint(public) if public else "nog niet gemaakt (wijkwerk hub init)"
-            print(f"Sleutel van de organisatie: {shown}")
+            keys = trust.offered(engine)
+            for key in keys:
+                state = "geaccepteerd" if key.accepted else "aangeboden, nog niet geaccepteerd"
+                print(f"Sleutel van de organisatie: {key.fingerprint}  {state}  door {visible_line(key.maker)}")
+            if not keys:
+                print("Sleutel van de organisatie: nog niet gemaakt (wijkwerk hub init)")
+        elif args.hub_command == "accept-key":
+            try:
+                maker = trust.accept(engine, args.fingerprint, _now())
+            except trust.NoSuchKey as refused:
+                print(f"wijkwerk: {refused}", file=sys.stderr)
+                return 1
+            print(f"Sleutel van {visible_line(maker)} geaccepteerd. Elke laptop neemt hem over bij zijn volgende sync.")
         elif args.hub_command == "revoke":
             if not args.yes and not _confirm_revoke():
                 print("Niets veranderd.", file=sys.stderr)
@@ -218,7 +233,8 @@ def _fingerprint(public: str) -> str:
 
 
 def _init(args: argparse.Namespace, login_keeping: Callable[[argparse.Namespace], tuple[Unlocked, str]]) -> int:
-    """Sync first (every account the hub knows comes in), make the key, sign, sync again."""
+    """Sync first (every account the hub knows comes in), offer the key; once the hub's operator
+    accepted it: show every account, sign them after a "j", sync again."""
     from wijkwerk_tui.domain.errors import DomainError
     from wijkwerk_tui.security import vault
     from wijkwerk_tui.services import sync
@@ -226,10 +242,23 @@ def _init(args: argparse.Namespace, login_keeping: Callable[[argparse.Namespace]
     session, passphrase = login_keeping(args)
     try:
         sync.sync(session.db)
-        fingerprint, signed = vault.init_org_key(session, passphrase)
-        print(f"Sleutel van de organisatie gemaakt. Vingerafdruk: {fingerprint}")
-        print("Bewaar deze vingerafdruk: elke laptop toont hem in `wijkwerk hub key`; hij moet overal gelijk zijn.")
+        offer = vault.offer_org_key(session, passphrase)
+        if not offer.accepted:
+            print(f"Sleutel van de organisatie aangeboden. Vingerafdruk: {offer.fingerprint}")
+            print("Lees deze vingerafdruk voor aan de beheerder van de hub; die bevestigt hem met")
+            print(f"  wijkwerk hub accept-key '{offer.fingerprint}'")
+            print("Draai daarna `wijkwerk hub init` opnieuw om de accounts te ondertekenen.")
+            return 0
+        shown = vault.accounts_to_sign(session)
+        print(f"De hub accepteerde de sleutel {offer.fingerprint}. Zo worden de accounts ondertekend:")
+        _list_accounts(shown)
+        if not args.yes and not _confirm("Ondertekenen? [j/N] "):
+            print("Niets ondertekend.", file=sys.stderr)
+            return 1
+        signed = vault.adopt_org_key(session, offer, shown)
         print(f"Ondertekend: {counted(len(signed), 'account', 'accounts')}.")
+        print("Geef ook een tweede coördinator de sleutel (een nieuw wachtwoord via Medewerkers, `r`):")
+        print("wie hem als enige heeft en zijn wachtwoord vergeet, kan geen accounts meer wijzigen.")
         print(_said(sync.sync(session.db)))
     except DomainError as error:
         print(f"wijkwerk: {error}", file=sys.stderr)
@@ -237,6 +266,12 @@ def _init(args: argparse.Namespace, login_keeping: Callable[[argparse.Namespace]
     finally:
         session.db.close()
     return 0
+
+
+def _list_accounts(rows: list[Any]) -> None:
+    for worker in rows:
+        role = "coördinator" if worker.role == COORDINATOR else "medewerker"
+        print(f"  {visible_line(worker.name)}: {role}, {'actief' if worker.active else 'gedeactiveerd'}")
 
 
 def _sign(args: argparse.Namespace, login: Callable[[argparse.Namespace], Unlocked]) -> int:
@@ -251,13 +286,11 @@ def _sign(args: argparse.Namespace, login: Callable[[argparse.Namespace], Unlock
             print("Alle accounts op deze laptop zijn ondertekend.")
             return 0
         print("Niet ondertekend (zo worden ze ondertekend; kijk of dit klopt):")
-        for worker in waiting:
-            role = "coördinator" if worker.role == COORDINATOR else "medewerker"
-            print(f"  {visible_line(worker.name)}: {role}, {'actief' if worker.active else 'gedeactiveerd'}")
+        _list_accounts(waiting)
         if not args.yes and not _confirm("Ondertekenen? [j/N] "):
             print("Niets ondertekend.", file=sys.stderr)
             return 1
-        signed = vault.sign_accounts(session, {w.id for w in waiting})
+        signed = vault.sign_accounts(session, waiting)
         print(f"Ondertekend: {counted(len(signed), 'account', 'accounts')}.")
     except DomainError as error:
         print(f"wijkwerk: {error}", file=sys.stderr)

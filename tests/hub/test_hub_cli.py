@@ -69,12 +69,24 @@ def test_issue18_hub_init_key_and_sign_on_the_command_line(
     assert main(["--db", db, "hub", "init"]) == 0
     said = capsys.readouterr().out
     fingerprint = re.search(r"Vingerafdruk: ((?:[0-9a-f]{4} ){7}[0-9a-f]{4})", said)
-    assert fingerprint is not None and "Ondertekend: 2 accounts." in said
-    assert main(["--db", db, "hub", "key"]) == 0
-    assert fingerprint.group(1) in capsys.readouterr().out
+    assert fingerprint is not None and f"wijkwerk hub accept-key '{fingerprint.group(1)}'" in said
     monkeypatch.setenv("WIJKWERK_HUB_DATABASE", hub.database)
     assert main(["hub", "devices"]) == 0
-    assert f"Sleutel van de organisatie: {fingerprint.group(1)}" in capsys.readouterr().out
+    listed = capsys.readouterr().out
+    assert f"{fingerprint.group(1)}  aangeboden, nog niet geaccepteerd  door Sanne Kuiper" in listed
+    assert main(["hub", "accept-key", "0000 1111"]) == 1
+    assert "Geen aangeboden sleutel" in capsys.readouterr().err
+    assert main(["hub", "accept-key", fingerprint.group(1)]) == 0
+    assert "Sleutel van Sanne Kuiper geaccepteerd" in capsys.readouterr().out
+    assert main(["--db", db, "hub", "init"]) == 1  # shows every account, wants a "j" or --yes
+    captured = capsys.readouterr()
+    assert "Piet de Boer: medewerker, actief" in captured.out and "--yes" in captured.err
+    assert main(["--db", db, "hub", "init", "--yes"]) == 0
+    assert "Ondertekend: 2 accounts." in capsys.readouterr().out
+    assert main(["--db", db, "hub", "key"]) == 0
+    assert fingerprint.group(1) in capsys.readouterr().out
+    assert main(["hub", "devices"]) == 0
+    assert f"{fingerprint.group(1)}  geaccepteerd  door Sanne Kuiper" in capsys.readouterr().out
     assert main(["--db", db, "hub", "init"]) == 1
     assert "kent al een sleutel" in capsys.readouterr().err
     assert main(["--db", db, "hub", "sign"]) == 0

@@ -23,12 +23,10 @@ JAN_PASS = "jan-fietst-naar-ruinen-toe"
 
 
 def _init_here(session: Unlocked) -> org_key.OrgKey:
-    """`hub init` after the hub took the key (vault.init_org_key, without a hub)."""
+    """`hub init` once the hub's operator accepted the key (vault.adopt_org_key, without a hub)."""
     key = org_key.new_org_key()
-    session.org_key = key
-    workers.adopt_org_key(
-        session.db, session.worker_id, key.public, org_key.wrap(key, PASS, session.worker_name), session.account_keys()
-    )
+    offer = vault.OrgKeyOffer(key, org_key.wrap(key, PASS, session.worker_name), accepted=True)
+    vault.adopt_org_key(session, offer, vault.accounts_to_sign(session))
     return key
 
 
@@ -89,17 +87,26 @@ def test_a_reactivation_without_the_key_opens_nothing(office) -> None:
     assert session.worker_name == "Sanne Kuiper"
 
 
-def test_signing_again_after_looking_makes_the_account_honoured(office, clock) -> None:
+def test_signing_after_looking_signs_what_was_shown_and_only_that(office, clock) -> None:
     session, path, _key = office
     _forge(session.db, PIET, role=COORDINATOR)
     waiting = vault.unsigned_accounts(session)
     assert [(w.name, w.role) for w in waiting] == [(PIET, COORDINATOR)]  # shown as it would be signed
-    _forge(session.db, PIET, role=WORKER)  # the coordinator put it right first
-    assert vault.sign_accounts(session, {w.id for w in waiting}) == [PIET]
+    _forge(session.db, PIET, active=False)  # changed after it was shown (a sync meanwhile)
+    assert vault.sign_accounts(session, waiting) == []
+    assert vault.sign_accounts(session, vault.unsigned_accounts(session)) == [PIET]
     session.db.close()
-    piet = vault.login(path, PIET, PIET_PASS, clock)
-    assert not piet.is_coordinator
-    piet.db.close()
+    with pytest.raises(vault.LoginError, match="gedeactiveerd"):
+        vault.login(path, PIET, PIET_PASS, clock)
+
+
+def test_a_forged_promotion_can_be_switched_off_without_signing_it_first(office) -> None:
+    session, _path, _key = office
+    piet = workers.find_by_name(session.db, PIET)
+    assert piet is not None
+    _forge(session.db, PIET, role=COORDINATOR)
+    vault.set_active(session, piet.id, False)
+    assert workers.unsigned(session.db) == [] and not workers.get_worker(session.db, piet.id).active
 
 
 def test_account_changes_need_the_key_once_pinned(office) -> None:
@@ -115,7 +122,7 @@ def test_account_changes_need_the_key_once_pinned(office) -> None:
         vault.set_active(session, piet.id, False)
     assert _count(session.db) == before and workers.get_worker(session.db, piet.id).active
     with pytest.raises(ValidationError):
-        vault.sign_accounts(session, {piet.id})
+        vault.sign_accounts(session, [piet])
 
 
 def _count(db: Database) -> int:
@@ -153,3 +160,31 @@ def test_a_copy_of_another_key_put_in_the_row_gives_no_key(office, clock) -> Non
     again = vault.login(path, "Sanne Kuiper", PASS, clock)  # she still logs in: her record is signed
     assert again.org_key is None
     again.db.close()
+
+
+def test_a_forged_coordinator_is_neither_signed_by_a_reactivation_nor_handed_the_key(office) -> None:
+    session, _path, _key = office
+    piet = workers.find_by_name(session.db, PIET)
+    assert piet is not None
+    vault.set_active(session, piet.id, False)
+    _forge(session.db, PIET, role=COORDINATOR)  # then someone without the key promotes him
+    with pytest.raises(ValidationError) as refused:
+        vault.set_active(session, piet.id, True, "een-nieuw-wachtwoord-voor-piet")
+    assert refused.value.message == trust.UNTRUSTED_FIRST
+    assert not workers.get_worker(session.db, piet.id).active
+    _forge(session.db, PIET, active=True)
+    vault.set_passphrase(session, piet.id, "een-nieuw-wachtwoord-voor-piet", "een-nieuw-wachtwoord-voor-piet")
+    assert workers.get_worker(session.db, piet.id).org_key == ""  # a reset, but no copy of the key
+    assert [w.name for w in workers.unsigned(session.db)] == [PIET]
+
+
+def test_each_signing_of_an_account_has_a_higher_serial(office) -> None:
+    session, _path, _key = office
+    piet = workers.find_by_name(session.db, PIET)
+    assert piet is not None
+    first = org_key.signature_serial(piet.signature)
+    vault.set_active(session, piet.id, False)
+    second = org_key.signature_serial(workers.get_worker(session.db, piet.id).signature)
+    vault.set_active(session, piet.id, True, "een-nieuw-wachtwoord-voor-piet")
+    third = org_key.signature_serial(workers.get_worker(session.db, piet.id).signature)
+    assert 0 < first < second < third

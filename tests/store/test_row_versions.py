@@ -144,8 +144,8 @@ def test_hardening_04_status_dialogs_do_not_undo_anothers_change(ctx) -> None:
 
 
 # The sync's own bookkeeping (hub.devices, hub.merge, the outbox, base versions) has no row
-# versions: no form edits it.
-UNVERSIONED = {"_INVITE", "_DEVICE", "_CHANGE", "_CONFLICT", "Outbox", "SyncBase"}
+# versions: no form edits it (nor the hub's offered keys, hub.trust).
+UNVERSIONED = {"_INVITE", "_DEVICE", "_CHANGE", "_CONFLICT", "Outbox", "SyncBase", "_TRUST"}
 
 
 def test_hardening_04_every_bulk_update_in_the_code_raises_the_version() -> None:

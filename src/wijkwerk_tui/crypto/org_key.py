@@ -18,6 +18,7 @@ import secrets
 from dataclasses import dataclass
 
 from wijkwerk_tui.crypto.kdf import KdfParams, current_params, derive_key
+from wijkwerk_tui.domain.accounts import account_record
 
 WRAP_VERSION = 1
 
@@ -88,14 +89,15 @@ def fingerprint(public: str) -> str:
 
 def wrap(key: OrgKey, passphrase: str, bound_to: str) -> str:
     """The private half wrapped by a passphrase, for one coordinator (his name bound in: one
-    per organisation, while his id differs on a laptop that had him before it joined)."""
+    per organisation, while his id differs on a laptop that had him before it joined), and
+    signed by the key itself, so a copy nobody holding it made is ignored everywhere."""
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     params = current_params()
     salt, nonce = secrets.token_bytes(16), secrets.token_bytes(12)
     kek = derive_key(passphrase, salt, params)
     sealed = AESGCM(kek).encrypt(nonce, key.private, f"org-key|{bound_to}|{key.public}".encode())
-    blob = {
+    blob: dict[str, object] = {
         "v": WRAP_VERSION,
         "public": key.public,
         "kdf": params.as_dict(),
@@ -103,7 +105,24 @@ def wrap(key: OrgKey, passphrase: str, bound_to: str) -> str:
         "nonce": _b64(nonce),
         "sealed": _b64(sealed),
     }
+    blob["sig"] = key.sign(_copy_bytes(blob, bound_to))
     return json.dumps(blob, sort_keys=True)
+
+
+def _copy_bytes(blob: dict[str, object], bound_to: str) -> bytes:
+    said = {k: v for k, v in blob.items() if k != "sig"}
+    return ("wijkwerk-org-key-copy/1|" + bound_to + "|" + json.dumps(said, sort_keys=True)).encode()
+
+
+def copy_signed(blob: str, public: str, bound_to: str) -> bool:
+    """Whether `blob` is a copy of the key `public` that a holder of it made for `bound_to`."""
+    try:
+        said = json.loads(blob)
+        if not isinstance(said, dict) or said.get("public") != public:
+            return False
+        return verify(public, _copy_bytes(said, bound_to), str(said.get("sig", "")))
+    except (ValueError, TypeError, RecursionError):
+        return False
 
 
 def wrapped_public(blob: str) -> str:
@@ -116,26 +135,48 @@ def wrapped_public(blob: str) -> str:
 
 
 def _sane(params: KdfParams) -> bool:
-    """A blob comes from the hub: its cost must not be one that stalls a laptop's login."""
-    return 1 <= params.time_cost <= 10 and 8 <= params.memory_kib <= 1024 * 1024 and 1 <= params.parallelism <= 16
+    """A blob comes from the hub: its cost must be one Argon2id accepts and that does not stall
+    a laptop's login (our default is 3 passes over 64 MiB with 4 lanes)."""
+    lanes = params.parallelism
+    return 1 <= params.time_cost <= 4 and 1 <= lanes <= 8 and 8 * lanes <= params.memory_kib <= 256 * 1024
 
 
 def unwrap(blob: str, passphrase: str, bound_to: str) -> OrgKey | None:
     """The private half, or None: a wrong passphrase, another coordinator's blob, or a blob
     whose private half does not make the public half it names."""
+    from argon2.exceptions import HashingError
     from cryptography.exceptions import InvalidTag
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     try:
         said = json.loads(blob)
         public, params = str(said["public"]), KdfParams(**said["kdf"])
-        if not _sane(params):
+        salt, nonce = _unb64(said["salt"]), _unb64(said["nonce"])
+        if not _sane(params) or len(salt) != 16 or len(nonce) != 12:
             return None
-        kek = derive_key(passphrase, _unb64(said["salt"]), params)
+        kek = derive_key(passphrase, salt, params)
         raw = AESGCM(kek).decrypt(
             _unb64(said["nonce"]), _unb64(said["sealed"]), f"org-key|{bound_to}|{public}".encode()
         )
         key = _from_private(raw)
-    except (InvalidTag, ValueError, KeyError, TypeError, binascii.Error):
+    except (InvalidTag, HashingError, ValueError, KeyError, TypeError, binascii.Error, RecursionError):
         return None
     return key if key.public == public else None
+
+
+# -- account records -------------------------------------------------------------------------
+# A signature is "serial:base64". The serial grows with each signing of one account, so an
+# older signed record sent again (say, of before a deactivation) is refused at the hub.
+def signature_serial(signature: str) -> int:
+    serial, _, _rest = signature.partition(":")
+    return int(serial) if serial.isdigit() and len(serial) <= 12 else 0
+
+
+def sign_account(key: OrgKey, name: str, role: str, active: bool, serial: int) -> str:
+    return f"{serial}:{key.sign(account_record(name, role, active, serial))}"
+
+
+def account_signed(public: str, name: str, role: str, active: bool, signature: str) -> bool:
+    serial = signature_serial(signature)
+    _serial, _, signed = signature.partition(":")
+    return serial > 0 and verify(public, account_record(name, role, active, serial), signed)

@@ -157,12 +157,13 @@ class HubAuditAlert(SQLModel, table=True):
 
 
 class HubTrust(SQLModel, table=True):
-    """The organisation's public key (crypto.org_key), set once by `wijkwerk hub init` and never
-    replaced through the API: laptops pin it when they join. Also the wrapped private half of
-    the coordinator who made it, so an init cut off halfway can be finished."""
+    """Keys offered as the organisation's (crypto.org_key) by `wijkwerk hub init`, each with its
+    maker's copy wrapped by his passphrase (to take back at his next run). One at most is
+    accepted, by the hub's operator typing its fingerprint (`wijkwerk hub accept-key`), and it
+    is never replaced: laptops pin it when they join or at their next sync."""
 
-    id: int = Field(default=1, primary_key=True)
-    public_key: str = Field(max_length=100)
-    made_by: uuid.UUID
+    public_key: str = Field(primary_key=True, max_length=100)
+    made_by: uuid.UUID = Field(unique=True)  # one offer per coordinator: his latest
     wrapped: str = Field(default="", sa_type=Text)
     made_at: datetime = Field(sa_type=UTCDateTime)
+    accepted_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)

@@ -144,8 +144,9 @@ def can_see_signal(viewer: Viewer, confidential: bool, *authors: object) -> bool
     return viewer.worker_id is not None and viewer.worker_id in authors
 
 
-def account_record(name: str, role: str, active: bool) -> bytes:
+def account_record(name: str, role: str, active: bool, serial: int) -> bytes:
     """What the organisation's key signs of an account (crypto.org_key): who (the name, one per
     organisation: a laptop knows the organisation's account under its own id when both had
-    it), in which role, active or not. JSON, so no name can run into the next field."""
-    return json.dumps(["wijkwerk-account/1", name, role, bool(active)], ensure_ascii=False).encode()
+    it), in which role, active or not, and the how-manieth signing of it this is. JSON, so no
+    name can run into the next field."""
+    return json.dumps(["wijkwerk-account/2", name, role, bool(active), int(serial)], ensure_ascii=False).encode()

@@ -31,6 +31,7 @@ from wijkwerk_tui.domain.accounts import COORDINATOR
 from wijkwerk_tui.hub import audit_anchor, batch, push_turn
 from wijkwerk_tui.hub.aliases import known_aliases
 from wijkwerk_tui.hub.changes import Incoming, PushRefused, check_clock, log_row, translate, wipe
+from wijkwerk_tui.hub.coordinators import signed_here
 from wijkwerk_tui.hub.erase import erase, follow_merge, forget_moved
 from wijkwerk_tui.hub.trust import account_fields
 
@@ -208,13 +209,17 @@ def _coordinator(
 ) -> bool:
     """An active coordinator of the organisation, whom this laptop itself brought to the hub
     (its insert made the account, or its own account of that name became an alias of it): a
-    laptop cannot act in the name of another laptop's coordinator by id. Until accounts are
-    signed (issue 18) a laptop can still make an account of its own a coordinator, or one
-    with a coordinator's name."""
-    query = select(col(Worker.role), col(Worker.active)).where(col(Worker.id) == worker_id)
+    laptop cannot act in the name of another laptop's coordinator by id. Once the organisation
+    has a key (`hub init`), his record must be signed by it too; before, a laptop can still make
+    an account of its own a coordinator, or one with a coordinator's name."""
+    query = select(col(Worker.role), col(Worker.active), col(Worker.name), col(Worker.signature)).where(
+        col(Worker.id) == worker_id
+    )
     found = connection.execute(query).first() if worker_id else None
     if found is None or found.role != COORDINATOR or not found.active:
         return False
+    if not signed_here(connection, found.name, found.role, found.signature):
+        return False  # (once the organisation has a key: a token holder's own "coordinator")
     registered = select(_CHANGE.c.seq).where(
         _CHANGE.c.table_name == "worker",
         _CHANGE.c.row_id == sent,

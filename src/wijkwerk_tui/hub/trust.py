@@ -1,70 +1,147 @@
-"""The organisation's public key at the hub (crypto.org_key): the first a coordinator gives is
-kept and never replaced through the API, and every laptop pins it when it joins. The hub holds
-no private half it can use: only the maker's copy wrapped by his passphrase."""
+"""The organisation's public key at the hub (crypto.org_key).
+
+A coordinator's `hub init` offers one; the hub's operator accepts it by typing the fingerprint
+the coordinator reads to him (`wijkwerk hub accept-key`), so a worker who offers a key of his
+own with his laptop's token gets nowhere. The accepted key is never replaced, and laptops pin
+it. The hub holds no private half it can use: only each maker's copy wrapped by his passphrase.
+"""
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlmodel import col
 
 from wijkwerk_tui.crypto import org_key
 from wijkwerk_tui.db.sync_tables import HubTrust, core
-from wijkwerk_tui.domain.accounts import account_record
+from wijkwerk_tui.db.tables import Worker
+from wijkwerk_tui.domain.accounts import COORDINATOR
+from wijkwerk_tui.domain.errors import DomainError
 from wijkwerk_tui.hub import coordinators
 
 _TRUST = core(HubTrust)
 MAX_WRAPPED = 2000
+_ACCOUNT = ("role", "active", "signature")
+
+
+class NoSuchKey(DomainError):
+    """`hub accept-key` named no key on offer, or one is accepted already. Message is Dutch."""
+
+
+@dataclass(frozen=True)
+class Offered:
+    fingerprint: str
+    maker: str
+    made_at: datetime
+    accepted: bool
 
 
 def public_key(connection: Connection) -> str:
-    return str(connection.execute(select(_TRUST.c.public_key)).scalar() or "")
+    """The accepted key ("" while there is none)."""
+    found = connection.execute(select(_TRUST.c.public_key).where(_TRUST.c.accepted_at.is_not(None))).scalar()
+    return str(found or "")
 
 
-def signed(public: str, name: str, role: str, active: bool, signature: str) -> bool:
-    return bool(public) and org_key.verify(public, account_record(name, role, active), signature)
-
-
-def account_fields(connection: Connection, row: Any, fields: dict[str, Any]) -> dict[str, Any]:
-    """What of an edit to an account the hub takes. Its role and whether it is active only
-    travel signed: with the signature sent, the row as it would then stand must verify under
-    the organisation's key (before `hub init` they never travel). So a token holder cannot
-    make himself coordinator, or switch someone else off, everywhere. The name never changes
-    (one per organisation); a wrapped copy of the key must name the organisation's key."""
+def in_use(connection: Connection) -> str:
+    """The accepted key once an active coordinator's record at the hub is signed by it ("" till
+    then): what the hub hands laptops to pin. Handed out before its maker's `hub init` signed
+    the accounts, it would lock every coordinator out of every laptop that pinned it."""
     public = public_key(connection)
-    taken = {k: v for k, v in fields.items() if k not in ("role", "active", "name", "signature", "org_key")}
-    role, active = fields.get("role", row.role), fields.get("active", row.active)
-    signature = fields.get("signature", row.signature)
-    if signed(public, row.name, role, active, signature):
-        taken.update({k: fields[k] for k in ("role", "active", "signature") if k in fields})
-    if "org_key" in fields and public and org_key.wrapped_public(str(fields["org_key"])) == public:
-        taken["org_key"] = fields["org_key"]
-    return taken
+    if not public:
+        return ""
+    rows = connection.execute(
+        select(col(Worker.name), col(Worker.signature)).where(col(Worker.role) == COORDINATOR, col(Worker.active))
+    )
+    return public if any(org_key.account_signed(public, r.name, COORDINATOR, True, r.signature) for r in rows) else ""
 
 
-def current(engine: Engine) -> str:
+def accepted(engine: Engine) -> str:
     with engine.connect() as connection:
         return public_key(connection)
 
 
-def publish(engine: Engine, worker_id: uuid.UUID, public: str, wrapped: str, now: datetime) -> dict[str, str]:
-    """Keep `public` unless the hub has a key already; the answer names the key it holds, and
-    gives the wrapped copy back only to the coordinator who made it (to finish his init)."""
+def current(engine: Engine) -> str:
+    with engine.connect() as connection:
+        return in_use(connection)
+
+
+def account_fields(connection: Connection, row: Any, fields: dict[str, Any]) -> dict[str, Any]:
+    """What of an edit to an account the hub takes. Its role and whether it is active only
+    travel signed, with a serial above the one the hub holds: the row as it would then stand
+    must verify under the accepted key (before there is one they never travel). So a token
+    holder cannot make himself coordinator, switch someone else off, or send an older signed
+    record again (of before a deactivation). The name never changes (one per organisation);
+    a wrapped copy of the key must be one a holder of the key made for that very account."""
+    taken = {k: v for k, v in fields.items() if k not in ("name", "org_key", *_ACCOUNT)}
+    public = public_key(connection)
+    if row is None or not public:
+        return taken
+    role, active = fields.get("role", row.role), fields.get("active", row.active)
+    signature = str(fields.get("signature", row.signature))
+    newer = org_key.signature_serial(signature) > org_key.signature_serial(row.signature)
+    if newer and org_key.account_signed(public, row.name, role, bool(active), signature):
+        taken.update({k: fields[k] for k in _ACCOUNT if k in fields})
+    if "org_key" in fields and org_key.copy_signed(str(fields["org_key"]), public, row.name):
+        taken["org_key"] = fields["org_key"]
+    return taken
+
+
+def publish(engine: Engine, worker_id: uuid.UUID, public: str, wrapped: str, now: datetime) -> dict[str, Any]:
+    """Take `public` as this coordinator's offer (in place of an earlier one of his) while no key
+    is accepted. The answer names the accepted key, else his offer; with his wrapped copy when
+    he made it (a coordinator whose init was cut off after the acceptance takes his key back)."""
     if not org_key.is_public_key(public) or len(wrapped) > MAX_WRAPPED or org_key.wrapped_public(wrapped) != public:
         raise coordinators.NotForYou("De hub kon deze sleutel niet lezen.")
     with engine.begin() as connection:
-        # (not `signed`: a coordinator whose init was cut off before his laptop signed him
-        # comes back for his copy; the key held is never replaced whoever asks)
+        # (not `signed`: before a key is accepted nobody is; after it, a coordinator whose init
+        # was cut off before his laptop signed him comes back for his copy)
         organisation_id, _name = coordinators.coordinator(
             connection, worker_id, "Alleen een coördinator mag de sleutel van de organisatie maken.", signed=False
         )
-        connection.execute(
-            pg_insert(_TRUST)
-            .values(id=1, public_key=public, made_by=organisation_id, wrapped=wrapped, made_at=now)
-            .on_conflict_do_nothing()
-        )
-        held = connection.execute(select(_TRUST)).one()
-    return {"public_key": held.public_key, "wrapped": held.wrapped if held.made_by == organisation_id else ""}
+        accepted = connection.execute(select(_TRUST).where(_TRUST.c.accepted_at.is_not(None))).first()
+        if accepted is None:  # his latest offer stands: the fingerprint he reads out is its
+            offer = pg_insert(_TRUST).values(public_key=public, made_by=organisation_id, wrapped=wrapped, made_at=now)
+            connection.execute(
+                offer.on_conflict_do_update(
+                    index_elements=[_TRUST.c.made_by],
+                    set_={"public_key": public, "wrapped": wrapped, "made_at": now},
+                )
+            )
+        held = accepted or connection.execute(select(_TRUST).where(_TRUST.c.made_by == organisation_id)).one()
+    return {
+        "public_key": held.public_key,
+        "accepted": held.accepted_at is not None,
+        "wrapped": held.wrapped if held.made_by == organisation_id else "",
+    }
+
+
+def offered(engine: Engine) -> list[Offered]:
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(_TRUST, col(Worker.name)).join(core(Worker), col(Worker.id) == _TRUST.c.made_by, isouter=True)
+        ).all()
+    return [
+        Offered(org_key.fingerprint(r.public_key), str(r.name or "?"), r.made_at, r.accepted_at is not None)
+        for r in sorted(rows, key=lambda r: r.made_at)
+    ]
+
+
+def accept(engine: Engine, fingerprint: str, now: datetime) -> str:
+    """The hub's operator accepts the offered key with this fingerprint (spaces and case do not
+    matter). Returns its maker's name; NoSuchKey when none matches or one is accepted."""
+    wanted = "".join(fingerprint.split()).lower()
+    with engine.begin() as connection:
+        rows = connection.execute(select(_TRUST).with_for_update()).all()
+        if any(r.accepted_at is not None for r in rows):
+            raise NoSuchKey("De hub heeft al een geaccepteerde sleutel; die wordt nooit vervangen.")
+        found = [r for r in rows if "".join(org_key.fingerprint(r.public_key).split()) == wanted]
+        if len(found) != 1:
+            raise NoSuchKey("Geen aangeboden sleutel met deze vingerafdruk (zie `wijkwerk hub devices`).")
+        connection.execute(update(_TRUST).where(_TRUST.c.public_key == found[0].public_key).values(accepted_at=now))
+        maker = connection.execute(select(col(Worker.name)).where(col(Worker.id) == found[0].made_by)).scalar()
+    return str(maker or "?")

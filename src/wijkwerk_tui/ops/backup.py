@@ -22,7 +22,6 @@ from wijkwerk_tui.config import keyfile_path
 from wijkwerk_tui.crypto import org_key
 from wijkwerk_tui.db.engine import Database, DatabaseError, cipher_connect, plain_connect
 from wijkwerk_tui.db.faults import DAMAGED, explain, kind
-from wijkwerk_tui.domain.accounts import account_record
 from wijkwerk_tui.domain.clock import LOCAL_ZONE
 from wijkwerk_tui.domain.errors import DomainError
 from wijkwerk_tui.domain.restore_points import PLAN, Plan, to_keep, within_budget
@@ -290,7 +289,7 @@ def role_in(path: Path, key: bytes | None, worker_id: str) -> str:
                 (signature,) = connection.execute(
                     "SELECT signature FROM worker WHERE id = ?", (uuid.UUID(worker_id).hex,)
                 ).fetchone()
-                if not org_key.verify(pinned[0], account_record(row[1], row[0], True), signature):
+                if not org_key.account_signed(pinned[0], row[1], row[0], True, signature):
                     return ""
         finally:
             connection.close()

@@ -20,7 +20,7 @@ from wijkwerk_tui.crypto.org_key import OrgKey
 from wijkwerk_tui.db.engine import Database, DatabaseError, open_database
 from wijkwerk_tui.db.faults import FULL, READ_ONLY, explain, kind
 from wijkwerk_tui.db.tables import Worker
-from wijkwerk_tui.domain.accounts import COORDINATOR, check_passphrase, login_delay
+from wijkwerk_tui.domain.accounts import COORDINATOR, check_passphrase, login_delay, require
 from wijkwerk_tui.domain.clock import Clock, system_clock
 from wijkwerk_tui.domain.errors import DomainError, ValidationError
 from wijkwerk_tui.domain.text import clean_line
@@ -99,7 +99,8 @@ class Unlocked:
         key = self.org_key
         if key is None:
             return AccountKeys()
-        return AccountKeys(key.sign, (lambda name: org_key.wrap(key, passphrase, name)) if passphrase else None)
+        wrap_for = (lambda name: org_key.wrap(key, passphrase, name)) if passphrase else None
+        return AccountKeys(wrap_for=wrap_for, signer=key)
 
 
 def load_keyfile(db_path: Path) -> KeyFile:
@@ -304,7 +305,7 @@ def _org_key_of(db: Database, worker: Worker, passphrase: str) -> OrgKey | None:
     the key this laptop pinned (one Argon2id derivation more at his login)."""
     with db.reading() as session:
         public = trust.pinned(session)
-    if not public or worker.role != COORDINATOR or org_key.wrapped_public(worker.org_key) != public:
+    if not public or worker.role != COORDINATOR or not org_key.copy_signed(worker.org_key, public, worker.name):
         return None
     return org_key.unwrap(worker.org_key, passphrase, worker.name)
 
@@ -466,36 +467,82 @@ def set_active(session: Unlocked, worker_id: uuid.UUID, active: bool, passphrase
 
 
 # -- the organisation's key (store.trust) ------------------------------------------------------
-def init_org_key(session: Unlocked, passphrase: str) -> tuple[str, list[str]]:
-    """`wijkwerk hub init` on a joined laptop: make the organisation's key, give its public half
-    to the hub (which keeps the first it gets), pin it here and sign every account this laptop
-    holds. An init cut off after the hub took the key is finished by running it again. Returns
-    the key's fingerprint and the names signed."""
+@dataclass(frozen=True)
+class OrgKeyOffer:
+    """`hub init` so far: the key the hub holds for this coordinator, and whether the hub's
+    operator has confirmed it (`wijkwerk hub accept-key`)."""
+
+    key: OrgKey
+    wrapped: str
+    accepted: bool
+
+    @property
+    def fingerprint(self) -> str:
+        return org_key.fingerprint(self.key.public)
+
+
+def offer_org_key(session: Unlocked, passphrase: str) -> OrgKeyOffer:
+    """`wijkwerk hub init`, first half, on a joined laptop: make the organisation's key and give
+    its public half to the hub, which holds it until its operator confirms its fingerprint (a
+    worker with a laptop's token could offer one too: the fingerprint read aloud decides). Run
+    again before that, it offers a new one; after, it takes back the accepted key when he made
+    it (wrapped by his passphrase)."""
     from wijkwerk_tui.services import sync
 
     db = session.db
+    me = _coordinator_row(session)
     with db.reading() as reading:
-        require_role(reading, session.worker_id, "hub.init")
         known = trust.pinned(reading)
-    if known:
+    if known and trust.trusted(me, known):  # (not yet signed: the init's second run, pinned meanwhile)
         raise ValidationError("", f"Deze laptop kent al een sleutel van de organisatie ({org_key.fingerprint(known)}).")
     if not kdf.verify_passphrase(workers.passphrase_hash(db, session.worker_id), passphrase):
         raise ValidationError("passphrase", "Het wachtwoord klopt niet.")
     key = org_key.new_org_key()
     wrapped = org_key.wrap(key, passphrase, session.worker_name)
-    public, kept = sync.publish_org_key(db, session.worker_id, key.public, wrapped)
-    if public != key.public:  # the hub had one: ours from a run cut short, or someone else's
+    public, accepted, kept = sync.publish_org_key(db, session.worker_id, key.public, wrapped)
+    if public != key.public:  # the hub holds an earlier one of his, or another accepted key
         earlier = org_key.unwrap(kept, passphrase, session.worker_name) if kept else None
         if earlier is None or earlier.public != public:
             raise ValidationError(
                 "",
-                "De hub heeft al een sleutel van de organisatie. "
-                "Deze laptop neemt hem over bij de volgende synchronisatie.",
+                f"De hub heeft al een sleutel van de organisatie ({org_key.fingerprint(public)}), niet deze "
+                f"({org_key.fingerprint(key.public)}). Deze laptop neemt die over bij de volgende synchronisatie.",
             )
         key, wrapped = earlier, kept
-    session.org_key = key
-    signed = workers.adopt_org_key(db, session.worker_id, key.public, wrapped, session.account_keys())
-    return org_key.fingerprint(key.public), signed
+    if known and key.public != known:
+        raise ValidationError(
+            "", f"De hub noemt een andere sleutel dan deze laptop kent ({org_key.fingerprint(known)})."
+        )
+    return OrgKeyOffer(key, wrapped, accepted)
+
+
+def _coordinator_row(session: Unlocked) -> Worker:
+    """`hub init` asks the account row itself: once the key is pinned here, and before this
+    init signed it, no coordinator's row is honoured (store.trust), his own included."""
+    me = workers.get_worker(session.db, session.worker_id)
+    require(me.role if me.active else "", "hub.init")
+    return me
+
+
+def accounts_to_sign(session: Unlocked) -> list[Worker]:
+    """Every account as it would be signed: shown to the coordinator before he does."""
+    _coordinator_row(session)
+    return workers.list_workers(session.db, include_inactive=True)
+
+
+def adopt_org_key(session: Unlocked, offer: OrgKeyOffer, shown: list[Worker]) -> list[str]:
+    """`hub init`, second half, once the hub's operator confirmed the key: pin it here and sign
+    the accounts as they were shown (one changed meanwhile is left for `hub sign`)."""
+    if not offer.accepted:
+        raise ValidationError("", "De beheerder van de hub heeft deze sleutel nog niet bevestigd.")
+    session.org_key = offer.key
+    return workers.adopt_org_key(
+        session.db, session.worker_id, offer.key.public, offer.wrapped, session.account_keys(), _as_shown(shown)
+    )
+
+
+def _as_shown(rows: list[Worker]) -> dict[uuid.UUID, tuple[str, str, bool]]:
+    return {w.id: (w.name, w.role, bool(w.active)) for w in rows}
 
 
 def pinned_key(session: Unlocked) -> str:
@@ -509,12 +556,12 @@ def unsigned_accounts(session: Unlocked) -> list[Worker]:
     return workers.unsigned(session.db)
 
 
-def sign_accounts(session: Unlocked, chosen: set[uuid.UUID]) -> list[str]:
-    """`wijkwerk hub sign`: sign, as they now stand, the accounts chosen (shown first: a row
-    someone forged would be signed as forged)."""
+def sign_accounts(session: Unlocked, shown: list[Worker]) -> list[str]:
+    """`wijkwerk hub sign`: sign the accounts as they were shown (a row someone forged would be
+    signed as forged: the coordinator looked first); one changed since is left alone."""
     if session.org_key is None:
         raise ValidationError("", trust.NEEDS_KEY)
-    return workers.sign_all(session.db, session.worker_id, session.account_keys(), only=chosen)
+    return workers.sign_all(session.db, session.worker_id, session.account_keys(), _as_shown(shown))
 
 
 # -- restoring a backup ----------------------------------------------------------------

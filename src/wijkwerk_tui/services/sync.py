@@ -184,6 +184,7 @@ def join(db: Database, actor: Any, url: str, code: str, name: str) -> int:
         offered = answer.get("org_key")
         if isinstance(offered, str) and org_key.is_public_key(offered) and not trust.pinned(session):
             trust.pin(session, offered)
+            audit.record(session, db, actor, "hub.org_key_pinned", detail=org_key.fingerprint(offered))
         settings.put(session, CURSOR, "0")
         settings.put(session, RECOMPUTE_ALL, "1")
         settings.put(session, QUEUED_TABLES, json.dumps(sorted(SYNCED)))
@@ -371,13 +372,14 @@ def _new_epoch(db: Database, client: httpx.Client) -> bool:
 
 
 def _check_org_key(db: Database, said: object) -> None:
-    """Before anything goes up: the hub must name the organisation's key this laptop pinned. One
-    not pinned yet is pinned now (a laptop joined before `hub init`; audited with its
+    """Before anything goes up: a hub that names a key must name the one this laptop pinned (one
+    that names none has not handed it out yet: this laptop keeps checking accounts with its
+    own). One not pinned yet is pinned now (a laptop joined before `hub init`; audited with its
     fingerprint, which a coordinator can compare with the one `hub init` printed)."""
     offered = said if isinstance(said, str) and org_key.is_public_key(said) else ""
     with db.reading() as session:
         known = trust.pinned(session)
-    if known and offered != known:
+    if known and offered and offered != known:  # (none named: not handed out yet, or lost)
         raise SyncError(
             "De hub noemt een andere sleutel van de organisatie dan deze laptop kent "
             f"({org_key.fingerprint(known)}). Er is niets verstuurd; waarschuw de coördinator.",
@@ -389,9 +391,10 @@ def _check_org_key(db: Database, said: object) -> None:
             audit.record(session, db, db.actor, "hub.org_key_pinned", detail=org_key.fingerprint(offered))
 
 
-def publish_org_key(db: Database, worker_id: uuid.UUID, public: str, wrapped: str) -> tuple[str, str]:
-    """Give the hub the organisation's new public key (`hub init`). The hub keeps the first it
-    gets: returns the key it holds and, when this coordinator made that one, his wrapped copy."""
+def publish_org_key(db: Database, worker_id: uuid.UUID, public: str, wrapped: str) -> tuple[str, bool, str]:
+    """Offer the hub the organisation's new public key (`hub init`). Returns the key the hub
+    holds for this coordinator (the accepted one, else his own offer, the first he made),
+    whether its operator accepted it, and his wrapped copy of it when he made it."""
     url, token = settings.get(db, HUB_URL), settings.get(db, HUB_TOKEN)
     if not url or not token:
         raise SyncError("Koppel deze laptop eerst aan de hub (wijkwerk hub join).")
@@ -399,7 +402,7 @@ def publish_org_key(db: Database, worker_id: uuid.UUID, public: str, wrapped: st
         answer = hub_call(
             client, "POST", "/v1/org-key", json={"worker": str(worker_id), "public_key": public, "wrapped": wrapped}
         )
-    return str(answer.get("public_key", "")), str(answer.get("wrapped", ""))
+    return str(answer.get("public_key", "")), answer.get("accepted") is True, str(answer.get("wrapped", ""))
 
 
 def _go_on_as_new_device(db: Database, client: httpx.Client) -> None:

@@ -13,10 +13,14 @@ from sqlmodel import Session
 
 from wijkwerk_tui.crypto import org_key
 from wijkwerk_tui.db.tables import Setting, Worker
-from wijkwerk_tui.domain.accounts import COORDINATOR, account_record
+from wijkwerk_tui.domain.accounts import COORDINATOR
 from wijkwerk_tui.domain.errors import ValidationError
 
 PINNED_KEY = "hub.org_key"  # this laptop's setting: the organisation's public key, never replaced
+UNTRUSTED_FIRST = (
+    "Dit account is gewijzigd zonder de sleutel van de organisatie. Kijk het eerst na en onderteken "
+    "het (wijkwerk hub sign); pas daarna kunt u het hier wijzigen."
+)
 NEEDS_KEY = (
     "Hiervoor is de sleutel van de organisatie nodig, en uw wachtwoord op deze laptop opent die niet. "
     "Vraag een coördinator die hem heeft (wijkwerk hub init)."
@@ -28,8 +32,8 @@ class AccountKeys:
     """What a coordinator's session lends the store for one account change: the organisation
     key's signing, and wrapping it for a coordinator whose passphrase is being set."""
 
-    sign: Callable[[bytes], str] | None = None
     wrap_for: Callable[[str], str] | None = None  # the coordinator's name -> his wrapped copy
+    signer: org_key.OrgKey | None = None
 
 
 def pinned(session: Session) -> str:
@@ -38,36 +42,55 @@ def pinned(session: Session) -> str:
 
 
 def pin(session: Session, public: str) -> None:
-    """Pin the organisation's key on this laptop; the caller checked none was pinned."""
+    """Pin the organisation's key on this laptop; a pinned key is never replaced."""
+    known = pinned(session)
+    if known and known != public:
+        raise ValidationError("", "Deze laptop kent al een andere sleutel van de organisatie.")
     session.merge(Setting(key=PINNED_KEY, value=public))
 
 
 @functools.lru_cache(maxsize=4096)  # lists ask per row and per action; a verification is ~0.1 ms
-def _verifies(public: str, record: bytes, signature: str) -> bool:
-    return org_key.verify(public, record, signature)
+def _verifies(public: str, name: str, role: str, active: bool, signature: str) -> bool:
+    return org_key.account_signed(public, name, role, active, signature)
 
 
 def trusted(worker: Worker, public: str) -> bool:
     """Whether this laptop honours `worker`'s row as it stands (always, before a key is pinned)."""
     if not public:
         return True
-    return _verifies(public, account_record(worker.name, worker.role, worker.active), worker.signature)
+    return _verifies(public, worker.name, worker.role, bool(worker.active), worker.signature)
+
+
+def check_trusted(session: Session, worker: Worker) -> None:
+    """Before a change is signed: the row must be as the key signed it, or the signing would
+    make a forged promotion or reactivation real."""
+    with session.no_autoflush:
+        public = pinned(session)
+    if not trusted(worker, public):
+        raise ValidationError("worker", UNTRUSTED_FIRST)
 
 
 def sign_row(session: Session, worker: Worker, keys: AccountKeys | None) -> None:
-    """Sign the row as it now stands, in the caller's transaction; refuses without the key once
-    one is pinned (an unsigned change would lock the account out on every laptop)."""
+    """Sign the row as it now stands, in the caller's transaction, with the next serial;
+    refuses without the key once one is pinned (an unsigned change would lock the account out
+    on every laptop)."""
     with session.no_autoflush:  # the change and its signature must go out as one (the hub checks both)
         public = pinned(session)
     if not public:
         return
-    if keys is None or keys.sign is None:
+    if keys is None or keys.signer is None:
         raise ValidationError("worker", NEEDS_KEY)
-    worker.signature = keys.sign(account_record(worker.name, worker.role, worker.active))
+    serial = org_key.signature_serial(worker.signature) + 1
+    worker.signature = org_key.sign_account(keys.signer, worker.name, worker.role, bool(worker.active), serial)
 
 
-def hand_key(worker: Worker, keys: AccountKeys | None) -> None:
+def hand_key(session: Session, worker: Worker, keys: AccountKeys | None) -> None:
     """A coordinator whose passphrase is being set gets a copy of the key wrapped by it (when the
-    session setting it holds the key): that is how a second coordinator comes to hold it."""
-    if keys is not None and keys.wrap_for is not None and worker.role == COORDINATOR:
+    session setting it holds the key, and his row is as the key signed it): that is how a
+    second coordinator comes to hold it."""
+    if keys is None or keys.wrap_for is None or worker.role != COORDINATOR:
+        return
+    with session.no_autoflush:
+        public = pinned(session)
+    if public and trusted(worker, public):
         worker.org_key = keys.wrap_for(worker.name)

@@ -11,6 +11,7 @@ from sqlmodel import col, select
 from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.db.rows import get_live, stamp_new, touch
 from wijkwerk_tui.db.tables import Worker
+from wijkwerk_tui.domain.accounts import require
 from wijkwerk_tui.domain.activities import ROLES
 from wijkwerk_tui.domain.errors import ValidationError
 from wijkwerk_tui.domain.text import clean_line
@@ -42,7 +43,7 @@ def add_worker(
             raise ValidationError("name", "Er is al een medewerker met deze naam.")
         worker = stamp_new(db, actor, Worker(name=name, role=role, passphrase_hash=passphrase_hash))
         trust.sign_row(session, worker, keys)
-        trust.hand_key(worker, keys)
+        trust.hand_key(session, worker, keys)
         session.add(worker)
         session.flush()
         audit.record(session, db, actor, "account.add", detail=f"role={role}")
@@ -65,7 +66,7 @@ def set_passphrase_hash(
             require_role(session, actor, "accounts")
         worker = get_live(session, Worker, worker_id, "Medewerker")
         worker.passphrase_hash = passphrase_hash
-        trust.hand_key(worker, keys)
+        trust.hand_key(session, worker, keys)
         session.add(touch(db, worker))
         audit.record(session, db, actor, "account.passphrase" if actor == worker_id else "account.reset")
         if then:
@@ -100,11 +101,13 @@ def set_active(
             ).one()
             if not others:
                 raise ValidationError("worker", "Er moet minstens één actieve coördinator blijven.")
+        if active:  # (switching off a forged account is safe to sign; switching one on is not)
+            trust.check_trusted(session, worker)
         worker.active = active
         trust.sign_row(session, worker, keys)
         if passphrase_hash is not None:
             worker.passphrase_hash = passphrase_hash
-            trust.hand_key(worker, keys)
+            trust.hand_key(session, worker, keys)
         session.add(touch(db, worker))
         audit.record(session, db, actor, "account.activate" if active else "account.deactivate")
         if then:
@@ -164,14 +167,16 @@ def unsigned(db: Database) -> list[Worker]:
         return [w for w in rows if not trust.trusted(w, public)]
 
 
-def sign_all(db: Database, actor: uuid.UUID, keys: AccountKeys, only: set[uuid.UUID] | None = None) -> list[str]:
-    """Sign every account as it stands (or those in `only`), in one transaction: the names."""
+def sign_all(
+    db: Database, actor: uuid.UUID, keys: AccountKeys, shown: dict[uuid.UUID, tuple[str, str, bool]]
+) -> list[str]:
+    """Sign the accounts `shown` (name, role, active as the coordinator saw them), in one
+    transaction; one that changed since (a sync meanwhile) is left for another look. The names."""
     with db.transaction() as session:
         require_role(session, actor, "hub.init")
-        rows = list(session.exec(select(Worker).where(col(Worker.deleted_at).is_(None)).order_by(Worker.name)))
         signed = []
-        for worker in rows:
-            if only is not None and worker.id not in only:
+        for worker in session.exec(select(Worker).where(col(Worker.id).in_(list(shown))).order_by(Worker.name)):
+            if shown[worker.id] != (worker.name, worker.role, bool(worker.active)):
                 continue
             trust.sign_row(session, worker, keys)
             session.add(touch(db, worker))
@@ -180,17 +185,32 @@ def sign_all(db: Database, actor: uuid.UUID, keys: AccountKeys, only: set[uuid.U
         return signed
 
 
-def adopt_org_key(db: Database, actor: uuid.UUID, public: str, wrapped: str, keys: AccountKeys) -> list[str]:
-    """After `hub init`: pin the key, keep this coordinator's wrapped copy and sign every account,
-    in one transaction (a cut-off init leaves nothing half done here). The names signed."""
+def adopt_org_key(
+    db: Database,
+    actor: uuid.UUID,
+    public: str,
+    wrapped: str,
+    keys: AccountKeys,
+    shown: dict[uuid.UUID, tuple[str, str, bool]],
+) -> list[str]:
+    """After `hub init`: pin the key, keep this coordinator's wrapped copy and sign the accounts
+    as `shown` to him, in one transaction (a cut-off init leaves nothing half done here). One
+    that changed since it was shown is left for `hub sign`. The names signed."""
     with db.transaction() as session:
-        require_role(session, actor, "hub.init")
-        trust.pin(session, public)
+        # Holding the accepted key stands in for the role check: once it is pinned here (at the
+        # sync before this), no row is honoured until this signs it, the coordinator's included.
         me = get_live(session, Worker, actor, "Medewerker")
+        if keys.signer is None or keys.signer.public != public:
+            raise ValidationError("worker", trust.NEEDS_KEY)
+        require(me.role if me.active else "", "hub.init")
+        trust.pin(session, public)
         me.org_key = wrapped
-        rows = list(session.exec(select(Worker).where(col(Worker.deleted_at).is_(None)).order_by(Worker.name)))
-        for worker in rows:
+        signed = []
+        for worker in session.exec(select(Worker).where(col(Worker.deleted_at).is_(None)).order_by(Worker.name)):
+            if shown.get(worker.id) != (worker.name, worker.role, bool(worker.active)):
+                continue
             trust.sign_row(session, worker, keys)
             session.add(touch(db, worker))
-        audit.record(session, db, actor, "hub.org_key", detail=f"{len(rows)} accounts")
-        return [w.name for w in rows]
+            signed.append(worker.name)
+        audit.record(session, db, actor, "hub.org_key", detail=f"{len(signed)} accounts")
+        return signed

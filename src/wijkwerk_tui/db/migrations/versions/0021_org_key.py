@@ -1,5 +1,5 @@
-"""The organisation's key: its public half at the hub (set once), each account's signature by
-it, and coordinators' wrapped copies of its private half
+"""The organisation's key: the keys offered at the hub (one accepted by its operator), each
+account's signature by it, and coordinators' wrapped copies of its private half
 
 Revision ID: 0021
 Revises: 0020
@@ -19,12 +19,13 @@ def upgrade() -> None:
     op.add_column("worker", sa.Column("org_key", sa.String(length=1000), nullable=False, server_default=""))
     op.create_table(
         "hubtrust",
-        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("public_key", sa.String(length=100), nullable=False),
         sa.Column("made_by", sa.Uuid(), nullable=False),
         sa.Column("wrapped", sa.Text(), nullable=False),
         sa.Column("made_at", sa.DateTime(), nullable=False),
-        sa.PrimaryKeyConstraint("id"),
+        sa.Column("accepted_at", sa.DateTime(), nullable=True),
+        sa.PrimaryKeyConstraint("public_key"),
+        sa.UniqueConstraint("made_by"),
     )
 
 
