@@ -165,6 +165,7 @@ def test_account_changes_travel_signed_and_a_token_holder_s_do_not(
     # copy of a key of his own in Sanne's row.
     _forge(b.db, PIET, role=COORDINATOR)
     _forge(b.db, "Els Worst", active=False)
+    _forge(b.db, PIET, deleted_at=datetime.now(UTC))  # (a login would find no account)
     stranger = org_key.new_org_key()
     _forge(b.db, "Sanne Kuiper", org_key=org_key.wrap(stranger, PIET_PASS, "Sanne Kuiper"))
     _forge(b.db, PIET, org_key=org_key.wrap(stranger, PIET_PASS, PIET))  # (a field nobody else changed)
@@ -173,7 +174,7 @@ def test_account_changes_travel_signed_and_a_token_holder_s_do_not(
     sync.sync(a.db)
     piet, els = workers.find_by_name(a.db, PIET), workers.find_by_name(a.db, "Els Worst")
     assert piet is not None and piet.role == WORKER and els is not None and els.active
-    assert workers.unsigned(a.db) == []
+    assert workers.unsigned(a.db) == [] and piet.deleted_at is None
     [(kept,)] = _hub_sql(hub, "SELECT org_key FROM worker WHERE name = 'Sanne Kuiper'")
     assert org_key.copy_signed(str(kept), _hub_key(hub), "Sanne Kuiper")
     assert _hub_sql(hub, "SELECT org_key FROM worker WHERE name = :n", n=PIET) == [("",)]
@@ -223,6 +224,7 @@ def test_a_settings_change_in_the_name_of_an_unsigned_coordinator_is_not_taken(
     sync.sync(b.db)
     sync.sync(a.db)
     assert settings.retention_years(a.db) == years != 1
+    assert _hub_sql(hub, "SELECT role FROM worker WHERE name = 'Nep Coördinator'") == [("worker",)]
     a.db.close()
     b.db.close()
 

@@ -106,7 +106,11 @@ def test_a_forged_promotion_can_be_switched_off_without_signing_it_first(office)
     assert piet is not None
     _forge(session.db, PIET, role=COORDINATOR)
     vault.set_active(session, piet.id, False)
-    assert workers.unsigned(session.db) == [] and not workers.get_worker(session.db, piet.id).active
+    switched_off = workers.get_worker(session.db, piet.id)
+    assert workers.unsigned(session.db) == [] and not switched_off.active
+    assert switched_off.role == WORKER  # signed as a worker: reactivating him makes no coordinator
+    vault.set_active(session, piet.id, True, "een-nieuw-wachtwoord-voor-piet")
+    assert viewer_of(session.db, piet.id).role == WORKER
 
 
 def test_account_changes_need_the_key_once_pinned(office) -> None:
@@ -119,10 +123,15 @@ def test_account_changes_need_the_key_once_pinned(office) -> None:
     piet = workers.find_by_name(session.db, PIET)
     assert piet is not None
     with pytest.raises(ValidationError):
-        vault.set_active(session, piet.id, False)
-    assert _count(session.db) == before and workers.get_worker(session.db, piet.id).active
-    with pytest.raises(ValidationError):
         vault.sign_accounts(session, [piet])
+    assert _count(session.db) == before
+    vault.set_active(session, piet.id, False)  # switching off needs no key: unsigned, honoured nowhere
+    assert not workers.get_worker(session.db, piet.id).active and [w.name for w in workers.unsigned(session.db)] == [
+        PIET
+    ]
+    with pytest.raises(ValidationError):
+        vault.set_active(session, piet.id, True, "een-nieuw-wachtwoord-voor-piet")
+    assert not workers.get_worker(session.db, piet.id).active
 
 
 def _count(db: Database) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from wijkwerk_tui.crypto import org_key
@@ -40,6 +40,8 @@ def test_a_signature_covers_every_field_and_its_serial(
 
 
 @given(st.text(max_size=120), st.text(max_size=120))
+@example("", "²:AAAA")  # a digit to str.isdigit, not to int()
+@example("", "1234567890123:AAAA")
 def test_malformed_keys_and_signatures_are_false_never_an_error(public: str, signature: str) -> None:
     assert not org_key.verify(public, account_record("Piet", "worker", True, 1), signature)
     assert not org_key.account_signed(public, "Piet", "worker", True, signature)

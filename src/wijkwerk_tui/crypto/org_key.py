@@ -14,6 +14,7 @@ import base64
 import binascii
 import hashlib
 import json
+import re
 import secrets
 from dataclasses import dataclass
 
@@ -168,8 +169,9 @@ def unwrap(blob: str, passphrase: str, bound_to: str) -> OrgKey | None:
 # A signature is "serial:base64". The serial grows with each signing of one account, so an
 # older signed record sent again (say, of before a deactivation) is refused at the hub.
 def signature_serial(signature: str) -> int:
+    """The serial before the colon; 0 for anything else ("²" is a digit to `isdigit`, not to `int`)."""
     serial, _, _rest = signature.partition(":")
-    return int(serial) if serial.isdigit() and len(serial) <= 12 else 0
+    return int(serial) if re.fullmatch(r"[0-9]{1,12}", serial) else 0
 
 
 def sign_account(key: OrgKey, name: str, role: str, active: bool, serial: int) -> str:

@@ -33,7 +33,7 @@ from wijkwerk_tui.hub.aliases import known_aliases
 from wijkwerk_tui.hub.changes import Incoming, PushRefused, check_clock, log_row, translate, wipe
 from wijkwerk_tui.hub.coordinators import signed_here
 from wijkwerk_tui.hub.erase import erase, follow_merge, forget_moved
-from wijkwerk_tui.hub.trust import account_fields
+from wijkwerk_tui.hub.trust import account_fields, new_account
 
 # A consent change made while the record changed elsewhere goes to a person, whichever field
 # changed there: consent is given to what the record said when it was given.
@@ -173,6 +173,8 @@ def _apply(
     if change.table_name == "worker" and (change.kind != "insert" or row is not None):
         # (an "insert" of an account the hub has is an edit of it)
         fields = account_fields(connection, row, fields)
+    elif change.table_name == "worker":
+        fields = new_account(connection, fields)
     if change.kind == "erase":
         erase(connection, device_id, change, row, now)
         return 0

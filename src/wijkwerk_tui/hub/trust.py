@@ -71,16 +71,17 @@ def current(engine: Engine) -> str:
 
 
 def account_fields(connection: Connection, row: Any, fields: dict[str, Any]) -> dict[str, Any]:
-    """What of an edit to an account the hub takes. Its role and whether it is active only
-    travel signed, with a serial above the one the hub holds: the row as it would then stand
-    must verify under the accepted key (before there is one they never travel). So a token
-    holder cannot make himself coordinator, switch someone else off, or send an older signed
-    record again (of before a deactivation). The name never changes (one per organisation);
-    a wrapped copy of the key must be one a holder of the key made for that very account."""
-    taken = {k: v for k, v in fields.items() if k not in ("name", "org_key", *_ACCOUNT)}
+    """What of an edit to an account the hub takes, once it has accepted a key (before, as
+    ever: nothing of role, active or name). Its role and whether it is active only travel
+    signed, with a serial above the one the hub holds: the row as it would then stand must
+    verify under the accepted key. So a token holder cannot make himself coordinator, switch
+    someone else off (nor delete his row), or send an older signed record again. A wrapped copy
+    of the key must be one a holder of it made for that very account. Nothing else of an
+    account changes through sync (the name is one per organisation)."""
     public = public_key(connection)
     if row is None or not public:
-        return taken
+        return {k: v for k, v in fields.items() if k not in ("name", "deleted_at", "org_key", *_ACCOUNT)}
+    taken = {k: v for k, v in fields.items() if k == "id"}
     role, active = fields.get("role", row.role), fields.get("active", row.active)
     signature = str(fields.get("signature", row.signature))
     newer = org_key.signature_serial(signature) > org_key.signature_serial(row.signature)
@@ -89,6 +90,22 @@ def account_fields(connection: Connection, row: Any, fields: dict[str, Any]) -> 
     if "org_key" in fields and org_key.copy_signed(str(fields["org_key"]), public, row.name):
         taken["org_key"] = fields["org_key"]
     return taken
+
+
+def new_account(connection: Connection, fields: dict[str, Any]) -> dict[str, Any]:
+    """A new account, once the hub has accepted a key: taken as a worker's, unsigned, unless its
+    record verifies (a token holder's own "coordinator" is none, at the hub either)."""
+    public = public_key(connection)
+    if not public:
+        return fields
+    name, role, active = str(fields.get("name", "")), str(fields.get("role", "")), bool(fields.get("active"))
+    if org_key.account_signed(public, name, role, active, str(fields.get("signature", ""))):
+        kept = fields
+    else:
+        kept = {**fields, "role": "worker", "signature": ""}
+    if not org_key.copy_signed(str(fields.get("org_key", "")), public, name):
+        kept = {**kept, "org_key": ""}
+    return kept
 
 
 def publish(engine: Engine, worker_id: uuid.UUID, public: str, wrapped: str, now: datetime) -> dict[str, Any]:
@@ -104,12 +121,16 @@ def publish(engine: Engine, worker_id: uuid.UUID, public: str, wrapped: str, now
             connection, worker_id, "Alleen een coördinator mag de sleutel van de organisatie maken.", signed=False
         )
         accepted = connection.execute(select(_TRUST).where(_TRUST.c.accepted_at.is_not(None))).first()
+        taken = connection.execute(select(_TRUST.c.made_by).where(_TRUST.c.public_key == public)).scalar()
+        if taken is not None and taken != organisation_id:
+            raise coordinators.NotForYou("Deze sleutel is al door een ander aangeboden.")
         if accepted is None:  # his latest offer stands: the fingerprint he reads out is its
             offer = pg_insert(_TRUST).values(public_key=public, made_by=organisation_id, wrapped=wrapped, made_at=now)
             connection.execute(
-                offer.on_conflict_do_update(
+                offer.on_conflict_do_update(  # (never the accepted one, even if accepted meanwhile)
                     index_elements=[_TRUST.c.made_by],
                     set_={"public_key": public, "wrapped": wrapped, "made_at": now},
+                    where=_TRUST.c.accepted_at.is_(None),
                 )
             )
         held = accepted or connection.execute(select(_TRUST).where(_TRUST.c.made_by == organisation_id)).one()

@@ -61,6 +61,11 @@ def trusted(worker: Worker, public: str) -> bool:
     return _verifies(public, worker.name, worker.role, bool(worker.active), worker.signature)
 
 
+def trusted_here(session: Session, worker: Worker) -> bool:
+    with session.no_autoflush:
+        return trusted(worker, pinned(session))
+
+
 def check_trusted(session: Session, worker: Worker) -> None:
     """Before a change is signed: the row must be as the key signed it, or the signing would
     make a forged promotion or reactivation real."""

@@ -11,7 +11,7 @@ from sqlmodel import col, select
 from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.db.rows import get_live, stamp_new, touch
 from wijkwerk_tui.db.tables import Worker
-from wijkwerk_tui.domain.accounts import require
+from wijkwerk_tui.domain.accounts import WORKER, require
 from wijkwerk_tui.domain.activities import ROLES
 from wijkwerk_tui.domain.errors import ValidationError
 from wijkwerk_tui.domain.text import clean_line
@@ -103,8 +103,12 @@ def set_active(
                 raise ValidationError("worker", "Er moet minstens één actieve coördinator blijven.")
         if active:  # (switching off a forged account is safe to sign; switching one on is not)
             trust.check_trusted(session, worker)
+        elif not trust.trusted_here(session, worker):
+            worker.role = WORKER  # signed off as a worker: a later reactivation makes no forged coordinator
         worker.active = active
-        trust.sign_row(session, worker, keys)
+        if active or (keys is not None and keys.signer is not None):
+            trust.sign_row(session, worker, keys)
+        # (switched off without the key: the row is then not as signed, and honoured nowhere)
         if passphrase_hash is not None:
             worker.passphrase_hash = passphrase_hash
             trust.hand_key(session, worker, keys)
