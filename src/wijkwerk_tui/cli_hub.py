@@ -363,16 +363,19 @@ def _wipe(db: Database) -> None:
 
 
 def check_hub() -> int:
-    """`wijkwerk check --hub`: the hub's copy of every laptop's audit chain, and every chain that
-    did not go on from it (hub.audit_anchor). 1 when either found something but a restore or
-    an alert a coordinator handled."""
-    from wijkwerk_tui.hub import audit_anchor
+    """`wijkwerk check --hub`: the hub's copy of every laptop's audit chain, every chain that did
+    not go on from it (hub.audit_anchor), and every account the organisation's key did not
+    sign (hub.trust). 1 when it found something but a restore, an alert a coordinator handled
+    or an unsigned account that is not an active coordinator."""
+    from wijkwerk_tui.hub import audit_anchor, trust
     from wijkwerk_tui.hub.serve import database_url, hub_engine
 
     engine = hub_engine(database_url(None))
     try:
         report = audit_anchor.verify(engine)
         found = audit_anchor.alerts(engine)
+        unsigned = trust.unsigned_accounts(engine)
+        keyed = bool(trust.accepted(engine))
     finally:
         engine.dispose()
     if report.ok:
@@ -392,5 +395,13 @@ def check_hub() -> int:
         print(f"Melding {_local(alert.made_at)}: {visible_line(alert.said)}{handled}")
     if not found:
         print("Geen meldingen: elke keten gaat verder waar de hub hem had.")
+    for name, role, active in unsigned:
+        said = "coördinator" if role == COORDINATOR else "medewerker"
+        print(f"Niet ondertekend: {visible_line(name)} ({said}, {'actief' if active else 'gedeactiveerd'})")
+    if keyed and not unsigned:
+        print("Accounts bij de hub: alle ondertekend met de sleutel van de organisatie.")
     # A restore is legitimate, and a coordinator may have handled an alert: said, but it passes.
-    return 0 if report.ok and all(a.kind == "teruggezet" or a.seen_at for a in found) else 1
+    # An unsigned account waits for `hub sign`; an unsigned active coordinator no laptop makes
+    # (the hub takes a new one as a worker): someone changed the hub's database.
+    forged = any(role == COORDINATOR and active for _name, role, active in unsigned)
+    return 0 if report.ok and not forged and all(a.kind == "teruggezet" or a.seen_at for a in found) else 1

@@ -17,6 +17,7 @@ from tests.conftest import PASS, FakeClock
 from tests.hub import laptops
 from tests.hub.hub_process import Hub
 from tests.security.test_account_trust import _forge
+from wijkwerk_tui import cli_hub
 from wijkwerk_tui.crypto import org_key
 from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.db.rows import stamp_new
@@ -149,7 +150,11 @@ def test_a_key_offered_with_a_worker_s_token_is_never_the_organisation_s(
 
 
 def test_account_changes_travel_signed_and_a_token_holder_s_do_not(
-    hub: Hub, tmp_path: Path, real_clock: FakeClock
+    hub: Hub,
+    tmp_path: Path,
+    real_clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     a = laptops.joined(tmp_path, "a", hub.url, hub.database, real_clock)
     vault.add_account(a, PIET, WORKER, PIET_PASS, PIET_PASS)
@@ -183,7 +188,12 @@ def test_account_changes_travel_signed_and_a_token_holder_s_do_not(
     _hub_sql(hub, "UPDATE worker SET role = 'coordinator' WHERE name = :n", n=PIET)
     with laptops.as_laptop(hub.url, b) as client, pytest.raises(sync.SyncError, match="coördinator"):
         sync.hub_call(client, "POST", "/v1/alerts/seen", json={"worker": str(piet_on_b.id), "ids": []})
+    monkeypatch.setenv("WIJKWERK_HUB_DATABASE", hub.database)
+    assert cli_hub.check_hub() == 1  # `wijkwerk check --hub` names him
+    assert "Niet ondertekend: Piet de Boer (coördinator, actief)" in capsys.readouterr().out
     _hub_sql(hub, "UPDATE worker SET role = 'worker' WHERE name = :n", n=PIET)
+    assert cli_hub.check_hub() == 0
+    assert "alle ondertekend" in capsys.readouterr().out
     # A coordinator's deactivation on a travels to b, signed, and holds there; Els's older signed
     # record, sent again from b, does not bring her back.
     old_signature = els.signature

@@ -166,3 +166,23 @@ def accept(engine: Engine, fingerprint: str, now: datetime) -> str:
         connection.execute(update(_TRUST).where(_TRUST.c.public_key == found[0].public_key).values(accepted_at=now))
         maker = connection.execute(select(col(Worker.name)).where(col(Worker.id) == found[0].made_by)).scalar()
     return str(maker or "?")
+
+
+def unsigned_accounts(engine: Engine) -> list[tuple[str, str, bool]]:
+    """Accounts at the hub whose record the accepted key did not sign (none before there is
+    one): made on a laptop before it pinned the key (waiting for `hub sign`), or changed in
+    the hub's database. (name, role, active)."""
+    with engine.connect() as connection:
+        public = public_key(connection)
+        if not public:
+            return []
+        rows = connection.execute(
+            select(col(Worker.name), col(Worker.role), col(Worker.active), col(Worker.signature))
+            .where(col(Worker.deleted_at).is_(None))
+            .order_by(col(Worker.name))
+        ).all()
+    return [
+        (r.name, r.role, bool(r.active))
+        for r in rows
+        if not org_key.account_signed(public, r.name, r.role, bool(r.active), r.signature)
+    ]
