@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Callable
 
 from sqlalchemy import func
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.db.rows import get_live, stamp_new, touch
@@ -178,15 +178,23 @@ def sign_all(
     transaction; one that changed since (a sync meanwhile) is left for another look. The names."""
     with db.transaction() as session:
         require_role(session, actor, "hub.init")
-        signed = []
-        for worker in session.exec(select(Worker).where(col(Worker.id).in_(list(shown))).order_by(Worker.name)):
-            if shown[worker.id] != (worker.name, worker.role, bool(worker.active)):
-                continue
-            trust.sign_row(session, worker, keys)
-            session.add(touch(db, worker))
-            signed.append(worker.name)
+        signed = _sign_as_shown(db, session, keys, shown)
         audit.record(session, db, actor, "account.sign", detail=f"{len(signed)} accounts")
         return signed
+
+
+def _sign_as_shown(
+    db: Database, session: Session, keys: AccountKeys, shown: dict[uuid.UUID, tuple[str, str, bool]]
+) -> list[str]:
+    """Sign each account in `shown` that still stands as shown; the names signed."""
+    signed = []
+    for worker in session.exec(select(Worker).where(col(Worker.id).in_(list(shown))).order_by(Worker.name)):
+        if shown[worker.id] != (worker.name, worker.role, bool(worker.active)) or worker.deleted_at is not None:
+            continue
+        trust.sign_row(session, worker, keys)
+        session.add(touch(db, worker))
+        signed.append(worker.name)
+    return signed
 
 
 def adopt_org_key(
@@ -209,12 +217,6 @@ def adopt_org_key(
         require(me.role if me.active else "", "hub.init")
         trust.pin(session, public)
         me.org_key = wrapped
-        signed = []
-        for worker in session.exec(select(Worker).where(col(Worker.deleted_at).is_(None)).order_by(Worker.name)):
-            if shown.get(worker.id) != (worker.name, worker.role, bool(worker.active)):
-                continue
-            trust.sign_row(session, worker, keys)
-            session.add(touch(db, worker))
-            signed.append(worker.name)
+        signed = _sign_as_shown(db, session, keys, shown)
         audit.record(session, db, actor, "hub.org_key", detail=f"{len(signed)} accounts")
         return signed

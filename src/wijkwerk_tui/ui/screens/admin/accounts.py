@@ -53,6 +53,7 @@ class AccountsScreen(AppScreen[None]):
     def _show(self, rows: list[Worker], unsigned: set[object] | None) -> None:
         self.rows = rows
         table = self.query_one("#accounts", DataTable)
+        at = table.cursor_row  # kept over the reload: the next key acts on the same row
         table.clear(columns=True)
         table.add_columns("Naam", "Rol", "Actief", *(["Ondertekend"] if unsigned is not None else []))
         for w in rows:
@@ -60,6 +61,7 @@ class AccountsScreen(AppScreen[None]):
             if unsigned is not None:  # "nee": wijkwerk hub sign (a coordinator with the key)
                 cells.append(plain("nee" if w.id in unsigned else "ja"))
             table.add_row(*cells, key=str(w.id))
+        table.move_cursor(row=min(at, len(rows) - 1) if rows else 0)
         table.focus()
 
     def _selected(self) -> Worker | None:
