@@ -209,6 +209,7 @@ def _say_stale(stale: list[Any], file: TextIO | None = None) -> None:
 
 
 def _join(args: argparse.Namespace, login: Callable[[argparse.Namespace], Unlocked]) -> int:
+    from wijkwerk_tui.security import vault
     from wijkwerk_tui.services import sync
 
     code = os.environ.get(CODE_ENV) or (input("Koppelcode: ") if sys.stdin.isatty() else "")
@@ -220,6 +221,7 @@ def _join(args: argparse.Namespace, login: Callable[[argparse.Namespace], Unlock
         queued = sync.join(session.db, session.worker_id, args.url, code, args.name or session.db.device_id[:8])
         print(f"Gekoppeld. {counted(queued, 'wijziging gaat', 'wijzigingen gaan')} mee bij de eerste synchronisatie.")
         result = sync.sync(session.db)
+        vault.take_accounts(session)  # the organisation's accounts open this laptop now
         print(_said(result))
     finally:
         session.db.close()
@@ -327,11 +329,13 @@ def _said(result: object) -> str:
 
 
 def run_sync(args: argparse.Namespace, login: Callable[[argparse.Namespace], Unlocked]) -> int:
+    from wijkwerk_tui.security import vault
     from wijkwerk_tui.services import sync
 
     session = login(args)
     try:
         print(_said(sync.sync(session.db)))
+        vault.take_accounts(session)  # accounts that arrived open this laptop now
     except sync.LaptopRevoked as revoked:
         _wipe(session.db)
         print(revoked.message, file=sys.stderr)

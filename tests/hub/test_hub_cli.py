@@ -100,3 +100,17 @@ def test_issue18_hub_init_key_and_sign_on_the_command_line(
     assert "Piet de Boer: coördinator, actief" in captured.out and "--yes" in captured.err
     assert main(["--db", db, "hub", "sign", "--yes"]) == 0
     assert "Ondertekend: 1 account." in capsys.readouterr().out
+    # Jan, added on this laptop, logs in on another one once `wijkwerk sync` ran there.
+    other = laptops.joined(tmp_path, "zuidwolde", hub.url, hub.database, clock)
+    sync.sync(other.db)  # (as `wijkwerk hub join` does)
+    other.db.close()
+    db2 = tmp_path / "zuidwolde.db"
+    session = vault.login(Path(db), "Sanne Kuiper", PASS, clock)  # (she holds the key here)
+    vault.add_account(session, "Jan Mulder", "worker", "jan-fietst-naar-ruinen-toe", "jan-fietst-naar-ruinen-toe")
+    session.db.close()
+    assert main(["--db", db, "sync"]) == 0
+    with pytest.raises(vault.LoginError, match="Onbekende naam"):
+        vault.login(db2, "Jan Mulder", "jan-fietst-naar-ruinen-toe", clock)
+    assert main(["--db", str(db2), "sync"]) == 0  # (Sanne's login before it gave Jan nothing yet)
+    capsys.readouterr()
+    vault.login(db2, "Jan Mulder", "jan-fietst-naar-ruinen-toe", clock).db.close()

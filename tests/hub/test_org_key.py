@@ -288,7 +288,8 @@ def test_a_hub_that_names_another_key_gets_nothing(hub: Hub, tmp_path: Path, rea
     # someone with the hub's database swaps in his own key, and signs a coordinator with it
     his = org_key.new_org_key()
     _hub_sql(hub, "UPDATE hubtrust SET public_key = :k", k=his.public)
-    signed = org_key.sign_account(his, "Sanne Kuiper", COORDINATOR, True, 99)
+    [(pair,)] = _hub_sql(hub, "SELECT public_key FROM worker WHERE name = 'Sanne Kuiper'")  # type: ignore[misc]
+    signed = org_key.sign_account(his, "Sanne Kuiper", COORDINATOR, True, 99, str(pair))
     _hub_sql(hub, "UPDATE worker SET signature = :s WHERE name = 'Sanne Kuiper'", s=signed)
     residents.add_resident(a.db, a.worker_id, PersonalData("Gerrit", "", "Hoekstra", 1951), None)
     with pytest.raises(sync.SyncError, match="andere sleutel") as refused:

@@ -24,11 +24,11 @@ from wijkwerk_tui.domain.accounts import account_record
 WRAP_VERSION = 1
 
 
-def _b64(data: bytes) -> str:
+def b64(data: bytes) -> str:
     return base64.b64encode(data).decode()
 
 
-def _unb64(text: str) -> bytes:
+def unb64(text: str) -> bytes:
     return base64.b64decode(text.encode(), validate=True)
 
 
@@ -42,7 +42,7 @@ class OrgKey:
     def sign(self, data: bytes) -> str:
         from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-        return _b64(Ed25519PrivateKey.from_private_bytes(self.private).sign(data))
+        return b64(Ed25519PrivateKey.from_private_bytes(self.private).sign(data))
 
     def __repr__(self) -> str:  # never the private bytes, not even in a traceback
         return f"OrgKey(public={self.public!r})"
@@ -58,12 +58,12 @@ def new_org_key() -> OrgKey:
 def _from_private(raw: bytes) -> OrgKey:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    return OrgKey(raw, _b64(Ed25519PrivateKey.from_private_bytes(raw).public_key().public_bytes_raw()))
+    return OrgKey(raw, b64(Ed25519PrivateKey.from_private_bytes(raw).public_key().public_bytes_raw()))
 
 
 def is_public_key(text: str) -> bool:
     try:
-        return len(_unb64(text)) == 32
+        return len(unb64(text)) == 32
     except (binascii.Error, ValueError):
         return False
 
@@ -76,7 +76,7 @@ def verify(public: str, data: bytes, signature: str) -> bool:
     if not public or not signature:
         return False
     try:
-        Ed25519PublicKey.from_public_bytes(_unb64(public)).verify(_unb64(signature), data)
+        Ed25519PublicKey.from_public_bytes(unb64(public)).verify(unb64(signature), data)
     except (InvalidSignature, binascii.Error, ValueError):
         return False
     return True
@@ -102,9 +102,9 @@ def wrap(key: OrgKey, passphrase: str, bound_to: str) -> str:
         "v": WRAP_VERSION,
         "public": key.public,
         "kdf": params.as_dict(),
-        "salt": _b64(salt),
-        "nonce": _b64(nonce),
-        "sealed": _b64(sealed),
+        "salt": b64(salt),
+        "nonce": b64(nonce),
+        "sealed": b64(sealed),
     }
     blob["sig"] = key.sign(_copy_bytes(blob, bound_to))
     return json.dumps(blob, sort_keys=True)
@@ -135,7 +135,7 @@ def wrapped_public(blob: str) -> str:
         return ""
 
 
-def _sane(params: KdfParams) -> bool:
+def sane_kdf(params: KdfParams) -> bool:
     """A blob comes from the hub: its cost must be one Argon2id accepts and that does not stall
     a laptop's login (our default is 3 passes over 64 MiB with 4 lanes)."""
     lanes = params.parallelism
@@ -152,13 +152,11 @@ def unwrap(blob: str, passphrase: str, bound_to: str) -> OrgKey | None:
     try:
         said = json.loads(blob)
         public, params = str(said["public"]), KdfParams(**said["kdf"])
-        salt, nonce = _unb64(said["salt"]), _unb64(said["nonce"])
-        if not _sane(params) or len(salt) != 16 or len(nonce) != 12:
+        salt, nonce = unb64(said["salt"]), unb64(said["nonce"])
+        if not sane_kdf(params) or len(salt) != 16 or len(nonce) != 12:
             return None
         kek = derive_key(passphrase, salt, params)
-        raw = AESGCM(kek).decrypt(
-            _unb64(said["nonce"]), _unb64(said["sealed"]), f"org-key|{bound_to}|{public}".encode()
-        )
+        raw = AESGCM(kek).decrypt(unb64(said["nonce"]), unb64(said["sealed"]), f"org-key|{bound_to}|{public}".encode())
         key = _from_private(raw)
     except (InvalidTag, HashingError, ValueError, KeyError, TypeError, binascii.Error, RecursionError):
         return None
@@ -174,11 +172,12 @@ def signature_serial(signature: str) -> int:
     return int(serial) if re.fullmatch(r"[0-9]{1,12}", serial) else 0
 
 
-def sign_account(key: OrgKey, name: str, role: str, active: bool, serial: int) -> str:
-    return f"{serial}:{key.sign(account_record(name, role, active, serial))}"
+def sign_account(key: OrgKey, name: str, role: str, active: bool, serial: int, worker_key: str = "") -> str:
+    return f"{serial}:{key.sign(account_record(name, role, active, serial, worker_key))}"
 
 
-def account_signed(public: str, name: str, role: str, active: bool, signature: str) -> bool:
+def account_signed(public: str, name: str, role: str, active: bool, signature: str, worker_key: str = "") -> bool:
+    """Whether the record (with the worker's public key, when he has one) is as the key signed it."""
     serial = signature_serial(signature)
     _serial, _, signed = signature.partition(":")
-    return serial > 0 and verify(public, account_record(name, role, active, serial), signed)
+    return serial > 0 and verify(public, account_record(name, role, active, serial, worker_key), signed)

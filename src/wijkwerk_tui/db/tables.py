@@ -68,6 +68,10 @@ class Worker(Row, table=True):
     # A coordinator's copy of the organisation's private key, wrapped by his passphrase
     # (crypto.org_key.wrap); synced, so he signs on every laptop where that passphrase opens it.
     org_key: str = Field(default="", max_length=1000)
+    # His own key pair (crypto.worker_key): the public half, in his signed record, is what every
+    # laptop seals its database key to; the private halves travel wrapped by his passphrase.
+    public_key: str = Field(default="", max_length=100)
+    wrapped_key: str = Field(default="", max_length=1000)
 
 
 class Resident(Stamped, table=True):

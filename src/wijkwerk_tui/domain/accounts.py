@@ -144,9 +144,13 @@ def can_see_signal(viewer: Viewer, confidential: bool, *authors: object) -> bool
     return viewer.worker_id is not None and viewer.worker_id in authors
 
 
-def account_record(name: str, role: str, active: bool, serial: int) -> bytes:
+def account_record(name: str, role: str, active: bool, serial: int, worker_key: str = "") -> bytes:
     """What the organisation's key signs of an account (crypto.org_key): who (the name, one per
     organisation: a laptop knows the organisation's account under its own id when both had
-    it), in which role, active or not, and the how-manieth signing of it this is. JSON, so no
-    name can run into the next field."""
-    return json.dumps(["wijkwerk-account/2", name, role, bool(active), int(serial)], ensure_ascii=False).encode()
+    it), in which role, active or not, the how-manieth signing of it this is, and his public
+    key (crypto.worker_key) once he has one: the key laptops seal their database key to. JSON,
+    so no name can run into the next field."""
+    fields: list[object] = ["wijkwerk-account/2", name, role, bool(active), int(serial)]
+    if worker_key:
+        fields.append(worker_key)
+    return json.dumps(fields, ensure_ascii=False).encode()

@@ -29,20 +29,20 @@ def coordinator(
     coordinator at the hub (`signed`: as the organisation's key signed him, once there is one)."""
     worker = known_aliases(connection).get(worker_id, worker_id)
     found = connection.execute(
-        select(col(Worker.role), col(Worker.active), col(Worker.name), col(Worker.signature)).where(
-            col(Worker.id) == worker
-        )
+        select(
+            col(Worker.role), col(Worker.active), col(Worker.name), col(Worker.signature), col(Worker.public_key)
+        ).where(col(Worker.id) == worker)
     ).first()
     if found is None or found.role != COORDINATOR or not found.active:
         raise NotForYou(refused)
-    if signed and not signed_here(connection, found.name, found.role, found.signature):
+    if signed and not signed_here(connection, found.name, found.role, found.signature, found.public_key):
         raise NotForYou(refused)
     return worker, str(found.name)
 
 
-def signed_here(connection: Connection, name: str, role: str, signature: str) -> bool:
+def signed_here(connection: Connection, name: str, role: str, signature: str, worker_key: str) -> bool:
     """Whether an active account's record is as the accepted key signed it (True before there
     is one: the hub then believes its records, as every laptop does)."""
     trust = core(HubTrust)
     public = connection.execute(select(trust.c.public_key).where(trust.c.accepted_at.is_not(None))).scalar()
-    return not public or org_key.account_signed(public, name, role, True, signature)
+    return not public or org_key.account_signed(public, name, role, True, signature, worker_key)

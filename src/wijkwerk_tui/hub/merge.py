@@ -214,13 +214,13 @@ def _coordinator(
     laptop cannot act in the name of another laptop's coordinator by id. Once the organisation
     has a key (`hub init`), his record must be signed by it too; before, a laptop can still make
     an account of its own a coordinator, or one with a coordinator's name."""
-    query = select(col(Worker.role), col(Worker.active), col(Worker.name), col(Worker.signature)).where(
-        col(Worker.id) == worker_id
-    )
+    query = select(
+        col(Worker.role), col(Worker.active), col(Worker.name), col(Worker.signature), col(Worker.public_key)
+    ).where(col(Worker.id) == worker_id)
     found = connection.execute(query).first() if worker_id else None
     if found is None or found.role != COORDINATOR or not found.active:
         return False
-    if not signed_here(connection, found.name, found.role, found.signature):
+    if not signed_here(connection, found.name, found.role, found.signature, found.public_key):
         return False  # (once the organisation has a key: a token holder's own "coordinator")
     registered = select(_CHANGE.c.seq).where(
         _CHANGE.c.table_name == "worker",

@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Engine, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlmodel import col
 
-from wijkwerk_tui.crypto import org_key
+from wijkwerk_tui.crypto import org_key, worker_key
 from wijkwerk_tui.db.sync_tables import HubTrust, core
 from wijkwerk_tui.db.tables import Worker
 from wijkwerk_tui.domain.accounts import COORDINATOR
@@ -26,7 +26,7 @@ from wijkwerk_tui.hub import coordinators
 
 _TRUST = core(HubTrust)
 MAX_WRAPPED = 2000
-_ACCOUNT = ("role", "active", "signature")
+_ACCOUNT = ("role", "active", "signature", "public_key")
 
 
 class NoSuchKey(DomainError):
@@ -55,9 +55,12 @@ def in_use(connection: Connection) -> str:
     if not public:
         return ""
     rows = connection.execute(
-        select(col(Worker.name), col(Worker.signature)).where(col(Worker.role) == COORDINATOR, col(Worker.active))
+        select(col(Worker.name), col(Worker.signature), col(Worker.public_key)).where(
+            col(Worker.role) == COORDINATOR, col(Worker.active)
+        )
     )
-    return public if any(org_key.account_signed(public, r.name, COORDINATOR, True, r.signature) for r in rows) else ""
+    signed = (org_key.account_signed(public, r.name, COORDINATOR, True, r.signature, r.public_key) for r in rows)
+    return public if any(signed) else ""
 
 
 def accepted(engine: Engine) -> str:
@@ -72,37 +75,51 @@ def current(engine: Engine) -> str:
 
 def account_fields(connection: Connection, row: Any, fields: dict[str, Any]) -> dict[str, Any]:
     """What of an edit to an account the hub takes, once it has accepted a key (before, as
-    ever: nothing of role, active or name). Its role and whether it is active only travel
-    signed, with a serial above the one the hub holds: the row as it would then stand must
-    verify under the accepted key. So a token holder cannot make himself coordinator, switch
-    someone else off (nor delete his row), or send an older signed record again. A wrapped copy
-    of the key must be one a holder of it made for that very account. Nothing else of an
-    account changes through sync (the name is one per organisation)."""
+    ever: nothing of role, active or name). Its role, whether it is active and the worker's
+    public key only travel signed, with a serial above the one the hub holds: the row as it
+    would then stand must verify under the accepted key. So a token holder cannot make himself
+    coordinator, switch someone else off (nor delete his row), slip in a key pair of his own,
+    or send an older signed record again. A wrapped copy of the organisation's key must be one
+    a holder of it made for that very account; a wrapped key pair of the worker's own, one he
+    made (signed by that pair) and newer than the hub's. Nothing else of an account changes
+    through sync (the name is one per organisation)."""
     public = public_key(connection)
     if row is None or not public:
-        return {k: v for k, v in fields.items() if k not in ("name", "deleted_at", "org_key", *_ACCOUNT)}
-    taken = {k: v for k, v in fields.items() if k == "id"}
-    role, active = fields.get("role", row.role), fields.get("active", row.active)
-    signature = str(fields.get("signature", row.signature))
-    newer = org_key.signature_serial(signature) > org_key.signature_serial(row.signature)
-    if newer and org_key.account_signed(public, row.name, role, bool(active), signature):
-        taken.update({k: fields[k] for k in _ACCOUNT if k in fields})
-    if "org_key" in fields and org_key.copy_signed(str(fields["org_key"]), public, row.name):
-        taken["org_key"] = fields["org_key"]
+        left_out = ("name", "deleted_at", "org_key", "wrapped_key", *_ACCOUNT)
+        taken = {k: v for k, v in fields.items() if k not in left_out}
+    else:
+        taken = {k: v for k, v in fields.items() if k == "id"}
+        role, active = fields.get("role", row.role), fields.get("active", row.active)
+        signature, pair = str(fields.get("signature", row.signature)), str(fields.get("public_key", row.public_key))
+        newer = org_key.signature_serial(signature) > org_key.signature_serial(row.signature)
+        if newer and org_key.account_signed(public, row.name, role, bool(active), signature, pair):
+            taken.update({k: fields[k] for k in _ACCOUNT if k in fields})
+        if "org_key" in fields and org_key.copy_signed(str(fields["org_key"]), public, row.name):
+            taken["org_key"] = fields["org_key"]
+    if row is not None and "wrapped_key" in fields:
+        pair = str(taken.get("public_key", row.public_key))
+        copy = str(fields["wrapped_key"])
+        onward = pair != row.public_key or worker_key.counter(copy) > worker_key.counter(row.wrapped_key)
+        if onward and worker_key.copy_signed(copy, pair, row.name):
+            taken["wrapped_key"] = copy
     return taken
 
 
 def new_account(connection: Connection, fields: dict[str, Any]) -> dict[str, Any]:
     """A new account, once the hub has accepted a key: taken as a worker's, unsigned, unless its
-    record verifies (a token holder's own "coordinator" is none, at the hub either)."""
+    record verifies (a token holder's own "coordinator" is none, at the hub either). A wrapped
+    key pair is kept only as the pair's own copy (laptops seal only to a signed pair anyway)."""
     public = public_key(connection)
+    name = str(fields.get("name", ""))
+    kept = fields
+    if not worker_key.copy_signed(str(fields.get("wrapped_key", "")), str(fields.get("public_key", "")), name):
+        kept = {**kept, "wrapped_key": ""}
     if not public:
-        return fields
-    name, role, active = str(fields.get("name", "")), str(fields.get("role", "")), bool(fields.get("active"))
-    if org_key.account_signed(public, name, role, active, str(fields.get("signature", ""))):
-        kept = fields
-    else:
-        kept = {**fields, "role": "worker", "signature": ""}
+        return kept
+    role, active = str(fields.get("role", "")), bool(fields.get("active"))
+    signature, pair = str(fields.get("signature", "")), str(fields.get("public_key", ""))
+    if not org_key.account_signed(public, name, role, active, signature, pair):
+        kept = {**kept, "role": "worker", "signature": ""}
     if not org_key.copy_signed(str(fields.get("org_key", "")), public, name):
         kept = {**kept, "org_key": ""}
     return kept
@@ -177,12 +194,12 @@ def unsigned_accounts(engine: Engine) -> list[tuple[str, str, bool]]:
         if not public:
             return []
         rows = connection.execute(
-            select(col(Worker.name), col(Worker.role), col(Worker.active), col(Worker.signature))
+            select(Worker.name, Worker.role, Worker.active, Worker.signature, Worker.public_key)  # type: ignore[call-overload]
             .where(col(Worker.deleted_at).is_(None))
             .order_by(col(Worker.name))
         ).all()
     return [
         (r.name, r.role, bool(r.active))
         for r in rows
-        if not org_key.account_signed(public, r.name, r.role, bool(r.active), r.signature)
+        if not org_key.account_signed(public, r.name, r.role, bool(r.active), r.signature, r.public_key)
     ]

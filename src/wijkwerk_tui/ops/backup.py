@@ -286,10 +286,12 @@ def role_in(path: Path, key: bytes | None, worker_id: str) -> str:
             ).fetchone()
             pinned = connection.execute("SELECT value FROM setting WHERE key = ?", (PINNED_KEY,)).fetchone()
             if row and pinned and pinned[0]:  # (pinned only since 0021, which added the column)
-                (signature,) = connection.execute(
-                    "SELECT signature FROM worker WHERE id = ?", (uuid.UUID(worker_id).hex,)
+                columns = {c[1] for c in connection.execute("PRAGMA table_info(worker)")}
+                own = "public_key" if "public_key" in columns else "''"  # (0022 added it)
+                (signature, public_key) = connection.execute(
+                    f"SELECT signature, {own} FROM worker WHERE id = ?", (uuid.UUID(worker_id).hex,)
                 ).fetchone()
-                if not org_key.account_signed(pinned[0], row[1], row[0], True, signature):
+                if not org_key.account_signed(pinned[0], row[1], row[0], True, signature, public_key):
                     return ""
         finally:
             connection.close()

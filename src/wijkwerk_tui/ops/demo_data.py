@@ -61,7 +61,7 @@ AREAS = (
 AREA_WEIGHTS = (22, 14, 13, 11, 9, 5, 4, 4, 3, 15)
 
 # Demo workers get their passphrase slots later (security.demo); no organisation key signs them.
-_NO_KEYS = {"passphrase_hash": "", "signature": "", "org_key": ""}
+_NO_KEYS = {"passphrase_hash": "", "signature": "", "org_key": "", "public_key": "", "wrapped_key": ""}
 
 WORKERS = (
     ("Anke Boerema", "coordinator"),

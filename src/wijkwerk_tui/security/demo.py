@@ -6,12 +6,15 @@ from pathlib import Path
 
 from wijkwerk_tui.crypto import kdf
 from wijkwerk_tui.db.engine import Database
+from wijkwerk_tui.db.tables import Worker
 from wijkwerk_tui.domain.clock import Clock, system_clock
 from wijkwerk_tui.domain.errors import DomainError
 from wijkwerk_tui.ops.demo_file import build_or_reuse
+from wijkwerk_tui.security import slots
 from wijkwerk_tui.security.gate import database_salt
-from wijkwerk_tui.security.keyfile import KeyFile, KeyFileError, Slot, keyfile_path, new_database_key
+from wijkwerk_tui.security.keyfile import KeyFile, KeyFileError, keyfile_path, new_database_key
 from wijkwerk_tui.store import workers
+from wijkwerk_tui.store.trust import OwnKey
 
 DEMO_PASSPHRASE = "demo-wijkwerk"
 
@@ -62,8 +65,12 @@ def ensure_demo(path: Path, residents: int, seed: int, clock: Clock = system_clo
         # Every demo worker gets the demo passphrase; the first coordinator is the CLI's default.
         digest = kdf.hash_passphrase(DEMO_PASSPHRASE)
         for worker in workers.list_workers(db):
-            workers.set_passphrase_hash(db, worker.id, worker.id, digest)
-            keyfile.put(Slot.seal(str(worker.id), worker.name, DEMO_PASSPHRASE, key))
+            own = slots.new_pair(DEMO_PASSPHRASE, worker.name)  # (each: one Argon2id, as a slot was)
+
+            def seal(row: Worker, own: OwnKey = own) -> None:
+                keyfile.put(slots.slot_after(row, DEMO_PASSPHRASE, key, own))
+
+            workers.set_passphrase_hash(db, worker.id, worker.id, digest, then=seal, own=own)
         first = workers.default_worker(db)
         keyfile.demo_user = first.name if first else ""
         keyfile.database_salt = database_salt(db.path)

@@ -6,6 +6,11 @@ AES-256-GCM under a key derived from that account's passphrase with Argon2id. Th
 slot id is bound in as associated data, so a slot cannot be copied to another name.
 Removing a slot (a deactivated account) means that passphrase opens nothing.
 
+A worker with a key pair of his own (crypto.worker_key) has a *sealed* slot instead: the
+database key sealed to his public key, beside his private key as it travels (wrapped by his
+passphrase). Such a slot is made without his passphrase, by whoever has the database open when
+his signed account arrives (security.slots): that is how he logs in on a laptop he never used.
+
 The file also remembers failed tries, so the growing delay survives a restart, and
 failed logins that happened while the database was closed, so they reach the audit
 trail at the next successful login. It holds workers' names, never residents' data.
@@ -24,6 +29,7 @@ from pathlib import Path
 from typing import TypedDict
 
 from wijkwerk_tui.config import keyfile_path as keyfile_path  # re-exported: the gate and vault use it
+from wijkwerk_tui.crypto import worker_key
 from wijkwerk_tui.crypto.kdf import KdfParams, current_params, derive_key
 from wijkwerk_tui.domain.errors import DomainError
 
@@ -52,6 +58,13 @@ class Slot:
     nonce: str
     wrapped: str
     kdf: dict[str, int]
+    private: str = ""  # a sealed slot: the worker's wrapped key pair (crypto.worker_key.wrap)
+    sealed: str = ""  # a sealed slot: the database key sealed to his public key
+    basis: str = ""  # a passphrase slot: his wrapped key pair in his row when it was made
+
+    @property
+    def is_sealed(self) -> bool:
+        return bool(self.sealed)
 
     @classmethod
     def seal(cls, slot_id: str, name: str, passphrase: str, db_key: bytes) -> Slot:
@@ -63,16 +76,28 @@ class Slot:
         wrapped = AESGCM(kek).encrypt(nonce, db_key, slot_id.encode())
         return cls(slot_id, name, _b64(salt), _b64(nonce), _b64(wrapped), params.as_dict())
 
+    @classmethod
+    def seal_to(cls, slot_id: str, name: str, private: str, public: str, db_key: bytes) -> Slot:
+        """A slot for a worker's key pair: no passphrase needed to make it (no Argon2 either)."""
+        return cls(slot_id, name, "", "", "", {}, private, worker_key.seal(db_key, public, _context(slot_id)))
+
     def open(self, passphrase: str) -> bytes | None:
         """The database key, or None when the passphrase is wrong."""
         from cryptography.exceptions import InvalidTag
         from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+        if self.is_sealed:
+            mine = worker_key.unwrap(self.private, passphrase, self.name)
+            return worker_key.unseal(self.sealed, mine, _context(self.slot_id)) if mine else None
         kek = derive_key(passphrase, _unb64(self.salt), KdfParams(**self.kdf))
         try:
             return AESGCM(kek).decrypt(_unb64(self.nonce), _unb64(self.wrapped), self.slot_id.encode())
         except InvalidTag:
             return None
+
+
+def _context(slot_id: str) -> str:
+    return f"wijkwerk-slot|{slot_id}"
 
 
 class FailedTries(TypedDict, total=False):

@@ -25,6 +25,7 @@ from wijkwerk_tui.domain.clock import Clock, system_clock
 from wijkwerk_tui.domain.errors import DomainError, ValidationError
 from wijkwerk_tui.domain.text import clean_line
 from wijkwerk_tui.ops import backup
+from wijkwerk_tui.security import slots
 from wijkwerk_tui.security.gate import database_salt, state
 from wijkwerk_tui.security.keyfile import (
     RECOVERY_SLOT,
@@ -40,7 +41,7 @@ from wijkwerk_tui.services import privacy
 from wijkwerk_tui.store import areas as area_store
 from wijkwerk_tui.store import audit, settings, trust, workers
 from wijkwerk_tui.store.access import require_role
-from wijkwerk_tui.store.trust import AccountKeys
+from wijkwerk_tui.store.trust import AccountKeys, OwnKey
 
 UNKNOWN = "?"  # failures for names that have no account count here
 UNSIGNED = (
@@ -144,15 +145,16 @@ def setup(
     key, code = new_database_key(), new_recovery_code()
     keyfile = KeyFile(keyfile_path(db_path))
     db = open_database(db_path, clock, key)
+    own = slots.new_pair(passphrase, name)
     try:
 
         def seal(worker: Worker) -> None:
-            keyfile.put(Slot.seal(str(worker.id), worker.name, passphrase, key))
+            keyfile.put(slots.slot_after(worker, passphrase, key, own))
             keyfile.put(Slot.seal(RECOVERY_SLOT, "", normalise_recovery_code(code), key))
             keyfile.database_salt = database_salt(db_path)
             keyfile.save()
 
-        worker = workers.add_worker(db, None, name, COORDINATOR, kdf.hash_passphrase(passphrase), then=seal)
+        worker = workers.add_worker(db, None, name, COORDINATOR, kdf.hash_passphrase(passphrase), then=seal, own=own)
         settings.set_value(db, "organisation", organisation)
         for area in cleaned:
             area_store.add_area(db, worker.id, area)
@@ -325,6 +327,8 @@ def login(db_path: Path, name: str, passphrase: str, clock: Clock = system_clock
         audit.log(db, worker.id, "login")
         privacy.reapply_erasures(db)  # an older copy of the file may have been put in place
         held = _org_key_of(db, worker, passphrase)
+        db.actor = worker.id
+        _take_accounts(db, keyfile)
     except BaseException:
         db.close()
         raise
@@ -351,12 +355,16 @@ def recover(db_path: Path, code: str, name: str, passphrase: str, repeat: str, c
         keyfile.clear_failures(RECOVERY_SLOT)
         _flush_pending(db, keyfile)
 
+        # Once a key is pinned, a new key pair of his would need the organisation's key: his old
+        # one stays, and the new passphrase holds on this laptop only (security.slots).
+        own = None if workers.key_pinned(db) else slots.new_pair(passphrase, worker.name)
+
         def seal(row: Worker) -> None:
-            keyfile.put(Slot.seal(str(row.id), row.name, passphrase, key))
+            keyfile.put(slots.slot_after(row, passphrase, key, own))
             keyfile.save()
 
         # Acting as the account itself: the recovery code stands in for the old passphrase.
-        workers.set_passphrase_hash(db, worker.id, worker.id, kdf.hash_passphrase(passphrase), then=seal)
+        workers.set_passphrase_hash(db, worker.id, worker.id, kdf.hash_passphrase(passphrase), then=seal, own=own)
         audit.log(db, worker.id, "login", detail="recovery code")
     except BaseException:
         db.close()
@@ -375,7 +383,7 @@ def unlock(session: Unlocked, name: str, passphrase: str) -> bool:
     left = int(login_delay(count) - (now - last).total_seconds() + 0.999) if count else 0
     if left > 0:
         raise LoginError(f"Te vaak een onjuist wachtwoord. Probeer het over {left} seconden opnieuw.", left)
-    if worker is None or not worker.active or not kdf.verify_passphrase(worker.passphrase_hash, passphrase):
+    if worker is None or not worker.active or not _passphrase_ok(session, worker, passphrase, fresh=True):
         session.unlock_failures[key] = (count + 1, now)
         audit.log(db, worker.id if worker else None, "unlock.failed")
         raise LoginError("Onbekende naam of onjuist wachtwoord.", login_delay(count + 1))
@@ -394,13 +402,44 @@ def lock(session: Unlocked) -> None:
 
 
 # -- accounts ------------------------------------------------------------------------------
-def _sealer(session: Unlocked, passphrase: str) -> Callable[[Worker], None]:
+def _sealer(session: Unlocked, passphrase: str, own: OwnKey | None) -> Callable[[Worker], None]:
     def seal(worker: Worker) -> None:
         if session.keyfile is not None and session.db.key is not None:
-            session.keyfile.put(Slot.seal(str(worker.id), worker.name, passphrase, session.db.key))
+            session.keyfile.put(slots.slot_after(worker, passphrase, session.db.key, own))
             session.keyfile.save()
 
     return seal
+
+
+def _passphrase_ok(session: Unlocked, worker: Worker, passphrase: str, *, fresh: bool = False) -> bool:
+    """Whether `passphrase` is `worker`'s here: his slot opens with it (his hash, when he has
+    none: a passphrase set elsewhere reaches this laptop as his wrapped key pair, never a hash)."""
+    keyfile = session.keyfile
+    if fresh and keyfile is not None:  # (a sync in another process may have given him his slot)
+        with suppress(LoginError):
+            keyfile = session.keyfile = load_keys(keyfile.path)
+    opened = slots.opens(keyfile, session.db.key, worker, passphrase)
+    return opened if opened is not None else kdf.verify_passphrase(worker.passphrase_hash, passphrase)
+
+
+def _can_sign(session: Unlocked) -> bool:
+    """Whether a new key pair made now would be honoured: nothing pinned, or the key held."""
+    return session.org_key is not None or not workers.key_pinned(session.db)
+
+
+def _take_accounts(db: Database, keyfile: KeyFile | None) -> None:
+    if keyfile is not None:
+        with suppress(OSError):  # (a full disk: tried again at the next sync or login)
+            slots.reconcile(db, keyfile)
+
+
+def take_accounts(session: Unlocked) -> None:
+    """After a sync: accounts that arrived get their slots here, switched-off ones lose them."""
+    keyfile = session.keyfile
+    if keyfile is not None:
+        with suppress(LoginError):
+            keyfile = session.keyfile = load_keys(keyfile.path)
+    _take_accounts(session.db, keyfile)
 
 
 def _personal(session: Unlocked, *names: str) -> tuple[str, ...]:
@@ -411,14 +450,16 @@ def _personal(session: Unlocked, *names: str) -> tuple[str, ...]:
 
 def add_account(session: Unlocked, name: str, role: str, passphrase: str, repeat: str) -> Worker:
     check_passphrase(passphrase, repeat, personal=_personal(session, name))
+    own = slots.new_pair(passphrase, clean_line(name, "name", max_len=120))
     return workers.add_worker(
         session.db,
         session.worker_id,
         name,
         role,
         kdf.hash_passphrase(passphrase),
-        then=_sealer(session, passphrase),
+        then=_sealer(session, passphrase, own),
         keys=session.account_keys(passphrase),
+        own=own,
     )
 
 
@@ -426,31 +467,39 @@ def set_passphrase(
     session: Unlocked, worker_id: uuid.UUID, passphrase: str, repeat: str, current: str | None = None
 ) -> None:
     """Reset someone's passphrase (coordinator), or change one's own (with the current one)."""
-    check_passphrase(passphrase, repeat, personal=_personal(session, workers.get_worker(session.db, worker_id).name))
+    worker = workers.get_worker(session.db, worker_id)
+    check_passphrase(passphrase, repeat, personal=_personal(session, worker.name))
+    own = None
     if worker_id == session.worker_id:
-        stored = workers.passphrase_hash(session.db, worker_id)
-        if current is None or not kdf.verify_passphrase(stored, current):
+        if current is None or not worker.active or not _passphrase_ok(session, worker, current):
             raise ValidationError("current", "Uw huidige wachtwoord klopt niet.")
+        own = slots.rewrapped(worker, current, passphrase)  # the same pair: signed as it was
+    if own is None and _can_sign(session) and workers.honoured(session.db, worker):
+        own = slots.new_pair(passphrase, worker.name)  # (a forged row keeps its pair: not signed as forged)
     workers.set_passphrase_hash(
         session.db,
         session.worker_id,
         worker_id,
         kdf.hash_passphrase(passphrase),
-        then=_sealer(session, passphrase),
+        then=_sealer(session, passphrase, own),
         keys=session.account_keys(passphrase),
+        own=own,
     )
 
 
 def set_active(session: Unlocked, worker_id: uuid.UUID, active: bool, passphrase: str = "") -> None:
     """Deactivate (its wrapped key is removed) or reactivate (needs a new passphrase)."""
+    own = None
     if active:
-        check_passphrase(passphrase, personal=_personal(session, workers.get_worker(session.db, worker_id).name))
+        name = workers.get_worker(session.db, worker_id).name
+        check_passphrase(passphrase, personal=_personal(session, name))
+        own = slots.new_pair(passphrase, name)
 
     def update_slot(worker: Worker) -> None:
         if session.keyfile is None or session.db.key is None:
             return
         if active:
-            session.keyfile.put(Slot.seal(str(worker.id), worker.name, passphrase, session.db.key))
+            session.keyfile.put(slots.slot_after(worker, passphrase, session.db.key, own))
         else:
             session.keyfile.remove(str(worker.id))
         session.keyfile.save()
@@ -463,6 +512,7 @@ def set_active(session: Unlocked, worker_id: uuid.UUID, active: bool, passphrase
         kdf.hash_passphrase(passphrase) if active else None,
         then=update_slot,
         keys=session.account_keys(passphrase if active else ""),
+        own=own,
     )
 
 
@@ -495,7 +545,7 @@ def offer_org_key(session: Unlocked, passphrase: str) -> OrgKeyOffer:
         known = trust.pinned(reading)
     if known and trust.trusted(me, known):  # (not yet signed: the init's second run, pinned meanwhile)
         raise ValidationError("", f"Deze laptop kent al een sleutel van de organisatie ({org_key.fingerprint(known)}).")
-    if not kdf.verify_passphrase(workers.passphrase_hash(db, session.worker_id), passphrase):
+    if not _passphrase_ok(session, me, passphrase):
         raise ValidationError("passphrase", "Het wachtwoord klopt niet.")
     key = org_key.new_org_key()
     wrapped = org_key.wrap(key, passphrase, session.worker_name)

@@ -25,7 +25,7 @@ from wijkwerk_tui.db.bulk import insert_many, present
 from wijkwerk_tui.db.engine import HUB_CLOCK, Database
 from wijkwerk_tui.db.sync_codec import APPEND_ONLY, SYNCED, UNIQUE_NAMES, CodecError, decode_fields, read_uuid
 from wijkwerk_tui.db.sync_tables import HubConflict, Outbox, SyncBase, core
-from wijkwerk_tui.db.tables import Area, Resident
+from wijkwerk_tui.db.tables import Area, Resident, Worker
 from wijkwerk_tui.domain import hlc
 from wijkwerk_tui.domain.ladders import Ladder
 from wijkwerk_tui.domain.names import PersonalData, phonetic_key, search_key
@@ -173,6 +173,17 @@ class _Page:
             self.rows[row_id] = self.session.exec(select(model).where(col(model.id) == row_id)).first()
         return self.rows.get(row_id)
 
+    def _take_key_pair(self, local_id: uuid.UUID, fields: dict[str, Any]) -> None:
+        """His account as the organisation has it carries his key pair (crypto.worker_key): this
+        laptop's own account of that name takes it, so the organisation's signature over it, when
+        it comes, verifies here too. Nothing else (his role stays as this laptop has it), and
+        nothing is trusted for it: a pair is sealed to only once its record is signed."""
+        row = self.session.exec(select(Worker).where(col(Worker.id) == local_id)).first()
+        if row is not None:
+            row.public_key, row.wrapped_key = str(fields["public_key"]), str(fields.get("wrapped_key", ""))
+            self.session.add(row)
+            self.rows[local_id] = row
+
     def _append(self, row_id: uuid.UUID, name: str, sent: dict[str, Any], fields: dict[str, Any]) -> None:
         """An audit entry of another laptop: kept as written (its hash covers it), with the
         worker under this laptop's id and the id its hash names beside it when they differ."""
@@ -238,6 +249,8 @@ class _Page:
             same = _same_name(self.session, name, fields)
             if same is not None:
                 self.aliases[row_id] = same  # a worker or area this laptop made under the same name
+                if name == "worker" and fields.get("public_key"):
+                    self._take_key_pair(same, fields)
                 return
             table = core(SYNCED[name])
             local = {k: v for k, v in _LOCAL_DEFAULTS.items() if k in table.c}

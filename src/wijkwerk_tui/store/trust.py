@@ -14,6 +14,7 @@ from sqlmodel import Session
 from wijkwerk_tui.crypto import org_key
 from wijkwerk_tui.db.tables import Setting, Worker
 from wijkwerk_tui.domain.accounts import COORDINATOR
+from wijkwerk_tui.domain.activities import ROLES
 from wijkwerk_tui.domain.errors import ValidationError
 
 PINNED_KEY = "hub.org_key"  # this laptop's setting: the organisation's public key, never replaced
@@ -49,16 +50,25 @@ def pin(session: Session, public: str) -> None:
     session.merge(Setting(key=PINNED_KEY, value=public))
 
 
+@dataclass(frozen=True)
+class OwnKey:
+    """A worker's key pair as his row holds it (crypto.worker_key): the public half, signed with
+    his record, and the private halves wrapped by his passphrase."""
+
+    public: str
+    wrapped: str
+
+
 @functools.lru_cache(maxsize=4096)  # lists ask per row and per action; a verification is ~0.1 ms
-def _verifies(public: str, name: str, role: str, active: bool, signature: str) -> bool:
-    return org_key.account_signed(public, name, role, active, signature)
+def _verifies(public: str, name: str, role: str, active: bool, signature: str, worker_key: str) -> bool:
+    return org_key.account_signed(public, name, role, active, signature, worker_key)
 
 
 def trusted(worker: Worker, public: str) -> bool:
     """Whether this laptop honours `worker`'s row as it stands (always, before a key is pinned)."""
     if not public:
         return True
-    return _verifies(public, worker.name, worker.role, bool(worker.active), worker.signature)
+    return _verifies(public, worker.name, worker.role, bool(worker.active), worker.signature, worker.public_key)
 
 
 def trusted_here(session: Session, worker: Worker) -> bool:
@@ -86,7 +96,32 @@ def sign_row(session: Session, worker: Worker, keys: AccountKeys | None) -> None
     if keys is None or keys.signer is None:
         raise ValidationError("worker", NEEDS_KEY)
     serial = org_key.signature_serial(worker.signature) + 1
-    worker.signature = org_key.sign_account(keys.signer, worker.name, worker.role, bool(worker.active), serial)
+    worker.signature = org_key.sign_account(
+        keys.signer, worker.name, worker.role, bool(worker.active), serial, worker.public_key
+    )
+
+
+def keep_signed_pair(worker: Worker, public: str) -> None:
+    """Before a row someone changed without the key is signed as it stands (`hub sign`, or
+    switched off): its key pair stays only if the current signature covers it, whatever role or
+    state the forger gave the row. A pair swapped in by a token holder is dropped, not signed:
+    a coordinator looking at the row sees a name, a role and a state, never the pair, and
+    signing it would seal every laptop's database key to the forger's pair. His account then
+    has no pair (no login on other laptops) until a coordinator sets his passphrase."""
+    if not public or not worker.public_key:
+        return
+    for role in ROLES:
+        for active in (True, False):
+            if _verifies(public, worker.name, role, active, worker.signature, worker.public_key):
+                return
+    worker.public_key, worker.wrapped_key = "", ""
+
+
+def take_key(worker: Worker, own: OwnKey | None) -> None:
+    """His new key pair, or his key pair wrapped again (a passphrase of his own changed): before
+    `sign_row`, so a new public half is in what the organisation's key signs."""
+    if own is not None:
+        worker.public_key, worker.wrapped_key = own.public, own.wrapped
 
 
 def hand_key(session: Session, worker: Worker, keys: AccountKeys | None) -> None:

@@ -18,7 +18,7 @@ from wijkwerk_tui.domain.text import clean_line
 from wijkwerk_tui.domain.vocab import check_code
 from wijkwerk_tui.store import audit, trust
 from wijkwerk_tui.store.access import require_role
-from wijkwerk_tui.store.trust import AccountKeys
+from wijkwerk_tui.store.trust import AccountKeys, OwnKey
 
 # Called inside the transaction once the row is written: the key file is updated there,
 # so a failure on either side leaves neither changed.
@@ -33,6 +33,7 @@ def add_worker(
     passphrase_hash: str = "",
     then: AfterWrite | None = None,
     keys: AccountKeys | None = None,
+    own: OwnKey | None = None,
 ) -> Worker:
     name = clean_line(name, "name", max_len=120, required=True, what="een naam")
     role = check_code(ROLES, role, "role", "rol")
@@ -42,6 +43,7 @@ def add_worker(
         if session.exec(select(Worker).where(func.lower(Worker.name) == name.lower())).first():
             raise ValidationError("name", "Er is al een medewerker met deze naam.")
         worker = stamp_new(db, actor, Worker(name=name, role=role, passphrase_hash=passphrase_hash))
+        trust.take_key(worker, own)
         trust.sign_row(session, worker, keys)
         trust.hand_key(session, worker, keys)
         session.add(worker)
@@ -59,13 +61,21 @@ def set_passphrase_hash(
     passphrase_hash: str,
     then: AfterWrite | None = None,
     keys: AccountKeys | None = None,
+    own: OwnKey | None = None,
 ) -> None:
-    """A new passphrase: one's own, or a coordinator's reset of someone else's."""
+    """A new passphrase: one's own, or a coordinator's reset of someone else's (with `own`, his
+    key pair wrapped by it: the same pair, or a new one that is signed here)."""
     with db.transaction() as session:
         if actor != worker_id:
             require_role(session, actor, "accounts")
         worker = get_live(session, Worker, worker_id, "Medewerker")
         worker.passphrase_hash = passphrase_hash
+        if own is not None and own.public != worker.public_key:
+            trust.check_trusted(session, worker)  # (a forged row is not signed as it stands)
+            trust.take_key(worker, own)
+            trust.sign_row(session, worker, keys)
+        else:
+            trust.take_key(worker, own)
         trust.hand_key(session, worker, keys)
         session.add(touch(db, worker))
         audit.record(session, db, actor, "account.passphrase" if actor == worker_id else "account.reset")
@@ -81,8 +91,9 @@ def set_active(
     passphrase_hash: str | None = None,
     then: AfterWrite | None = None,
     keys: AccountKeys | None = None,
+    own: OwnKey | None = None,
 ) -> None:
-    """Deactivate, or reactivate with a new passphrase hash."""
+    """Deactivate, or reactivate with a new passphrase hash (and a new key pair)."""
     with db.transaction() as session:
         require_role(session, actor, "accounts")
         if worker_id == actor and not active:
@@ -105,7 +116,10 @@ def set_active(
             trust.check_trusted(session, worker)
         elif not trust.trusted_here(session, worker):
             worker.role = WORKER  # signed off as a worker: a later reactivation makes no forged coordinator
+            trust.keep_signed_pair(worker, pinned_in(session))
         worker.active = active
+        if active:
+            trust.take_key(worker, own)
         if active or (keys is not None and keys.signer is not None):
             trust.sign_row(session, worker, keys)
         # (switched off without the key: the row is then not as signed, and honoured nowhere)
@@ -159,8 +173,28 @@ def default_worker(db: Database) -> Worker | None:
 
 
 def key_pinned(db: Database) -> bool:
+    return bool(pinned_key(db))
+
+
+def pinned_in(session: Session) -> str:
+    with session.no_autoflush:
+        return trust.pinned(session)
+
+
+def pinned_key(db: Database) -> str:
     with db.reading() as session:
-        return bool(trust.pinned(session))
+        return trust.pinned(session)
+
+
+def honoured(db: Database, worker: Worker) -> bool:
+    """Whether this laptop honours `worker`'s row as it stands (store.trust)."""
+    return trust.trusted(worker, pinned_key(db))
+
+
+def every_account(db: Database) -> list[Worker]:
+    """Every row, deleted and inactive ones included (security.slots takes their slots away)."""
+    with db.reading() as session:
+        return list(session.exec(select(Worker).order_by(Worker.name)))
 
 
 def unsigned(db: Database) -> list[Worker]:
@@ -178,19 +212,29 @@ def sign_all(
     transaction; one that changed since (a sync meanwhile) is left for another look. The names."""
     with db.transaction() as session:
         require_role(session, actor, "hub.init")
-        signed = _sign_as_shown(db, session, keys, shown)
+        signed = _sign_as_shown(db, session, keys, shown, keep_pairs=False)
         audit.record(session, db, actor, "account.sign", detail=f"{len(signed)} accounts")
         return signed
 
 
 def _sign_as_shown(
-    db: Database, session: Session, keys: AccountKeys, shown: dict[uuid.UUID, tuple[str, str, bool]]
+    db: Database,
+    session: Session,
+    keys: AccountKeys,
+    shown: dict[uuid.UUID, tuple[str, str, bool]],
+    *,
+    keep_pairs: bool = True,
 ) -> list[str]:
-    """Sign each account in `shown` that still stands as shown; the names signed."""
+    """Sign each account in `shown` that still stands as shown; the names signed. Without
+    `keep_pairs` (`hub sign`, once a key is pinned: not `hub init`), a key pair the current
+    signature does not cover is dropped rather than signed (store.trust.keep_signed_pair)."""
     signed = []
+    public = pinned_in(session)
     for worker in session.exec(select(Worker).where(col(Worker.id).in_(list(shown))).order_by(Worker.name)):
         if shown[worker.id] != (worker.name, worker.role, bool(worker.active)) or worker.deleted_at is not None:
             continue
+        if not keep_pairs:
+            trust.keep_signed_pair(worker, public)
         trust.sign_row(session, worker, keys)
         session.add(touch(db, worker))
         signed.append(worker.name)

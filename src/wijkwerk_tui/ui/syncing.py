@@ -59,6 +59,10 @@ class Syncing(UndoLastSave):
             if loud:
                 self.call_from_thread(self.notify, error.message, severity="warning", markup=False, timeout=10)
         else:
+            if result.pulled and self.session is not None:
+                from wijkwerk_tui.security import vault
+
+                vault.take_accounts(self.session)  # accounts that arrived open this laptop now
             if result.pulled:
                 self.call_from_thread(self.saved)
             if loud or result.conflicts or result.copied:
