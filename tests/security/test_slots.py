@@ -6,6 +6,7 @@ with a real hub: tests/hub/test_worker_keys.py."""
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
 import pytest
@@ -13,10 +14,12 @@ import pytest
 from tests.conftest import PASS, FakeClock
 from tests.security.test_account_trust import _forge, _init_here
 from wijkwerk_tui.crypto import worker_key
+from wijkwerk_tui.domain import hlc
 from wijkwerk_tui.domain.accounts import WORKER
 from wijkwerk_tui.security import slots, vault
 from wijkwerk_tui.security.keyfile import Slot, keyfile_path
 from wijkwerk_tui.security.vault import LoginError, Unlocked
+from wijkwerk_tui.services import sync_apply
 from wijkwerk_tui.store import workers
 
 PIET, PIET_PASS, PIET_NEW = "Piet de Boer", "groene-piet-op-de-fiets", "blauwe-piet-in-de-trein"
@@ -124,3 +127,42 @@ def test_hub_sign_drops_a_swapped_in_key_pair_and_keeps_a_signed_one(setup_db, c
     assert workers.unsigned(session.db) == []
     assert _reconcile(session) == ([], [])
     assert not _opens(path, PIET, "ik-weet-het", clock) and _opens(path, PIET, PIET_PASS, clock)
+
+
+def _from_hub(session: Unlocked, worker_id: object, **fields: object) -> dict[str, object]:
+    """An account change as a hub sends it (one whose database someone wrote to)."""
+    stamp = hlc.Stamp(hlc.millis(session.db.now()), 0, "elders").text()
+    return {
+        "seq": 1,
+        "id": str(uuid.uuid4()),
+        "table": "worker",
+        "row": str(worker_id),
+        "kind": "update",
+        "fields": fields,
+        "version": 9,
+        "hlc": stamp,
+        "device": "elders",
+        "worker": None,
+    }
+
+
+def test_a_laptop_does_not_take_an_older_signed_record_or_copy_from_its_hub(setup_db, clock) -> None:
+    session, _code, path = setup_db
+    vault.add_account(session, PIET, WORKER, PIET_PASS, PIET_PASS)
+    _init_here(session)
+    old = _piet(session)
+    piet = vault.login(path, PIET, PIET_PASS, clock)
+    vault.set_passphrase(piet, piet.worker_id, PIET_NEW, PIET_NEW, current=PIET_PASS)
+    piet.db.close()
+    vault.set_active(session, old.id, False)  # signed: serial up
+    off = _piet(session)
+    sent = _from_hub(session, old.id, active=True, signature=old.signature, wrapped_key=old.wrapped_key)
+    sync_apply.apply_page(session.db, [sent])
+    now = _piet(session)
+    assert (now.active, now.signature, now.wrapped_key) == (False, off.signature, off.wrapped_key)
+    # A newer record (its serial up) is taken as ever.
+    vault.set_active(session, old.id, True, "weer-actief-piet-wachtwoord")
+    back = _piet(session)
+    _forge(session.db, PIET, active=False, signature=off.signature)
+    sync_apply.apply_page(session.db, [_from_hub(session, old.id, active=True, signature=back.signature)])
+    assert _piet(session).active and _piet(session).signature == back.signature

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, update
 from sqlmodel import Session, col, select
 
+from wijkwerk_tui.crypto import org_key, worker_key
 from wijkwerk_tui.db import bulk_load, capture, erasure
 from wijkwerk_tui.db.bulk import insert_many, present
 from wijkwerk_tui.db.engine import HUB_CLOCK, Database
@@ -241,6 +242,8 @@ class _Page:
             row = self.rows[local_id]
             if "*" in mine:
                 return
+            if name == "worker":
+                fields = not_older(row, fields)
             for field, value in fields.items():
                 if field != "id" and field not in mine:
                     setattr(row, field, value)
@@ -323,6 +326,26 @@ def _bases(session: Session, changes: list[dict[str, Any]]) -> dict[uuid.UUID, S
         query = select(SyncBase).where(col(SyncBase.row_id).in_(ids[start : start + capture.CHUNK]))
         found.update({base.row_id: base for base in session.exec(query)})
     return found
+
+
+def not_older(row: Worker, fields: dict[str, Any]) -> dict[str, Any]:
+    """An account's fields as the hub sends them, less an older signed record than the one this
+    laptop holds (a lower serial: its role, state, signature and key pair) and an older copy of
+    the same key pair (a lower number: it would bring an old passphrase back). The hub takes
+    neither from a laptop; this stops whoever writes to the hub's database from sending them."""
+    kept = dict(fields)
+    if "signature" in kept and org_key.signature_serial(str(kept["signature"])) < org_key.signature_serial(
+        row.signature
+    ):
+        for field in ("role", "active", "signature", "public_key"):
+            kept.pop(field, None)
+    copy = kept.get("wrapped_key")
+    if copy:
+        pair = str(kept.get("public_key", row.public_key))
+        older = pair == row.public_key and worker_key.counter(str(copy)) < worker_key.counter(row.wrapped_key)
+        if older or not worker_key.copy_signed(str(copy), pair, row.name):
+            del kept["wrapped_key"]
+    return kept
 
 
 def _same_name(session: Session, name: str, fields: dict[str, Any]) -> uuid.UUID | None:
