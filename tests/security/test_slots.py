@@ -13,7 +13,7 @@ import pytest
 
 from tests.conftest import PASS, FakeClock
 from tests.security.test_account_trust import _forge, _init_here
-from wijkwerk_tui.crypto import worker_key
+from wijkwerk_tui.crypto import org_key, worker_key
 from wijkwerk_tui.domain import hlc
 from wijkwerk_tui.domain.accounts import WORKER
 from wijkwerk_tui.security import slots, vault
@@ -166,3 +166,19 @@ def test_a_laptop_does_not_take_an_older_signed_record_or_copy_from_its_hub(setu
     _forge(session.db, PIET, active=False, signature=off.signature)
     sync_apply.apply_page(session.db, [_from_hub(session, old.id, active=True, signature=back.signature)])
     assert _piet(session).active and _piet(session).signature == back.signature
+
+
+def test_a_coordinator_from_before_key_pairs_gets_his_own_at_his_login_with_the_key(setup_db, clock) -> None:
+    session, _code, path = setup_db
+    key = _init_here(session)
+    me = workers.get_worker(session.db, session.worker_id)
+    serial = org_key.signature_serial(me.signature) + 1
+    legacy = org_key.sign_account(key, me.name, me.role, True, serial)  # signed, with no pair in it
+    _forge(session.db, me.name, public_key="", wrapped_key="", signature=legacy)
+    again = vault.login(path, me.name, PASS, clock)
+    row = workers.get_worker(again.db, again.worker_id)
+    assert worker_key.copy_signed(row.wrapped_key, row.public_key, row.name)
+    assert workers.unsigned(again.db) == []  # his record, pair included, signed at the login
+    assert vault.load_keys(keyfile_path(path)).slot(str(row.id)).is_sealed  # type: ignore[union-attr]
+    again.db.close()
+    assert _opens(path, me.name, PASS, clock)

@@ -302,6 +302,17 @@ def _refuse_unsigned(db: Database, worker: Worker) -> None:
         raise LoginError(UNSIGNED, field="name")
 
 
+def _give_pair(db: Database, keyfile: KeyFile, worker: Worker, passphrase: str, held: OrgKey) -> None:
+    own = slots.new_pair(passphrase, worker.name)
+    key = db.key or b""
+
+    def seal(row: Worker) -> None:
+        keyfile.put(slots.slot_after(row, passphrase, key, own))
+        keyfile.save()
+
+    workers.give_pair(db, worker.id, own, AccountKeys(signer=held), then=seal)
+
+
 def _org_key_of(db: Database, worker: Worker, passphrase: str) -> OrgKey | None:
     """The organisation's key, when this coordinator's copy opens with this passphrase and is
     the key this laptop pinned (one Argon2id derivation more at his login)."""
@@ -328,6 +339,8 @@ def login(db_path: Path, name: str, passphrase: str, clock: Clock = system_clock
         privacy.reapply_erasures(db)  # an older copy of the file may have been put in place
         held = _org_key_of(db, worker, passphrase)
         db.actor = worker.id
+        if held is not None and not worker.public_key:
+            _give_pair(db, keyfile, worker, passphrase, held)
         _take_accounts(db, keyfile)
     except BaseException:
         db.close()

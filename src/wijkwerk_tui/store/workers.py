@@ -83,6 +83,21 @@ def set_passphrase_hash(
             then(worker)
 
 
+def give_pair(db: Database, worker_id: uuid.UUID, own: OwnKey, keys: AccountKeys, then: AfterWrite) -> None:
+    """A coordinator from before key pairs, at his login with the organisation's key: his own
+    pair, signed with his record (so his login reaches every laptop from now on)."""
+    with db.transaction() as session:
+        worker = get_live(session, Worker, worker_id, "Medewerker")
+        if worker.public_key:
+            return
+        trust.check_trusted(session, worker)
+        trust.take_key(worker, own)
+        trust.sign_row(session, worker, keys)
+        session.add(touch(db, worker))
+        audit.record(session, db, worker_id, "account.key_pair")
+        then(worker)
+
+
 def set_active(
     db: Database,
     actor: uuid.UUID | None,
