@@ -6,6 +6,7 @@ account. Against a real PostgreSQL and a real hub process."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from wijkwerk_tui.security import vault
 from wijkwerk_tui.security.keyfile import keyfile_path
 from wijkwerk_tui.security.vault import LoginError, Unlocked
 from wijkwerk_tui.services import sync
-from wijkwerk_tui.store import workers
+from wijkwerk_tui.store import settings, workers
 from wijkwerk_tui.ui.app import make_app
 
 PIET, PIET_PASS, PIET_NEW = "Piet de Boer", "groene-piet-op-de-fiets", "blauwe-piet-in-de-trein"
@@ -162,3 +163,41 @@ async def test_the_app_s_sync_opens_the_laptop_to_an_account_that_arrived(
         assert piet.worker_name == PIET
         piet.db.close()
     a.db.close()
+
+
+def test_a_switched_off_worker_s_copy_of_the_laptop_s_token_stops_working(
+    office: tuple[Unlocked, Unlocked], hub: Hub, real_clock: FakeClock
+) -> None:
+    a, b = office
+    vault.add_account(a, PIET, WORKER, PIET_PASS, PIET_PASS)
+    _sync(a)
+    _sync(b)
+    # Piet, logged in on b with Python, reads b's token and epoch out of its database.
+    stolen = (settings.get(b.db, sync.HUB_TOKEN), settings.get(b.db, sync.HUB_EPOCH))
+    # A rotation whose answer was lost on the way: the laptop's token still works.
+    with laptops.as_laptop(hub.url, b) as client:
+        sync.hub_call(client, "POST", "/v1/token")
+    _sync(b)
+    with sync.hub_client(hub.url, *stolen) as client, pytest.raises(sync.SyncError) as before:
+        sync.hub_call(client, "POST", "/v1/epoch")
+    assert before.value.code == "epoch"  # (his copy still passes for a restored b: it may rejoin)
+    vault.set_active(a, a_piet(a), False)
+    _sync(a)
+    assert settings.get(a.db, settings.ROTATE_TOKEN) == ""  # a rotated its own at that sync
+    _sync(b)  # his slot goes, and b's token is rotated at once
+    assert settings.get(b.db, sync.HUB_TOKEN) != stolen[0]
+    assert settings.get(b.db, settings.ROTATE_TOKEN) == ""
+    _sync(b)  # the hub sees b's new token: the old one opens nothing from now on
+    with sync.hub_client(hub.url, *stolen) as client:
+        for path, body in (("/v1/epoch", None), ("/v1/rejoin", {"device": str(uuid.uuid4())})):
+            with pytest.raises(sync.SyncError, match="niet gekoppeld"):
+                sync.hub_call(client, "POST", path, json=body)
+    # A rotation the hub did not answer at once is done by the next sync.
+    with b.db.transaction() as session:
+        settings.put(session, settings.ROTATE_TOKEN, "1")
+    held = settings.get(b.db, sync.HUB_TOKEN)
+    sync.sync(b.db)
+    assert settings.get(b.db, sync.HUB_TOKEN) != held and settings.get(b.db, settings.ROTATE_TOKEN) == ""
+    sync.sync(b.db)  # (and the new one works)
+    a.db.close()
+    b.db.close()

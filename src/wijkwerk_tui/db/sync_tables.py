@@ -52,6 +52,9 @@ class HubDevice(SQLModel, table=True):
     id: str = Field(primary_key=True, max_length=36)
     name: str = Field(default="", max_length=120)
     token_hash: str = Field(max_length=64, unique=True)
+    # A rotated token (a worker was switched off: a copy of the old one he may have read must
+    # stop working), valid beside the old one until the laptop first shows it (hub.devices).
+    token_next: str | None = Field(default=None, max_length=64, unique=True)
     joined_at: datetime = Field(sa_type=UTCDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     last_seen_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

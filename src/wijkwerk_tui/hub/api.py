@@ -152,6 +152,11 @@ async def _epoch(engine: Engine, request: Request) -> dict[str, Any]:
     return {"epoch": epoch, "org_key": await run_in_threadpool(trust.current, engine)}
 
 
+async def _token_rotation(engine: Engine, request: Request) -> dict[str, Any]:
+    device = await run_in_threadpool(_device, engine, request)
+    return {"token": await run_in_threadpool(devices.rotate_token, engine, device)}
+
+
 async def _org_key(engine: Engine, request: Request) -> dict[str, Any]:
     await run_in_threadpool(_device, engine, request)
     body = await _json(request, JOIN_BODY)
@@ -250,6 +255,7 @@ def make_app(engine: Engine) -> Starlette:
             Route("/v1/pull", _handler(_pull), methods=["GET"]),
             Route("/v1/hello", _handler(_hello), methods=["GET"]),
             Route("/v1/epoch", _handler(_epoch), methods=["POST"]),
+            Route("/v1/token", _handler(_token_rotation), methods=["POST"]),
             Route("/v1/rejoin", _handler(_rejoin), methods=["POST"]),
             Route("/v1/report", _handler(_report), methods=["POST"]),
             Route("/v1/alerts/seen", _handler(_alerts_seen), methods=["POST"]),

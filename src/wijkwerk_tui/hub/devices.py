@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy import Connection, Engine, or_, select, update
 
 from wijkwerk_tui.db.sync_tables import HubDevice, HubInvite, core
 from wijkwerk_tui.domain import revocation
@@ -131,12 +131,29 @@ def join(engine: Engine, code: str, device_id: str, name: str, now: datetime) ->
 
 def _device_row(connection: Connection, token: str) -> Any:
     # The row lock: two copies of one laptop checking their epochs take turns.
-    row = connection.execute(select(_DEVICE).where(_DEVICE.c.token_hash == _hash(token)).with_for_update()).first()
+    shown = _hash(token)
+    row = connection.execute(
+        select(_DEVICE).where(or_(_DEVICE.c.token_hash == shown, _DEVICE.c.token_next == shown)).with_for_update()
+    ).first()
     if row is None:
         raise NotAllowed("Deze laptop is niet gekoppeld aan de hub van de organisatie.")
     if row.revoked_at is not None:
         raise Revoked(row.id, row.wipe_key)
+    if row.token_next is not None and hmac.compare_digest(shown, row.token_next):
+        # The laptop kept its new token: from now on only that one opens the hub.
+        connection.execute(update(_DEVICE).where(_DEVICE.c.id == row.id).values(token_hash=shown, token_next=None))
+        row = connection.execute(select(_DEVICE).where(_DEVICE.c.id == row.id)).one()
     return row
+
+
+def rotate_token(engine: Engine, device: Device) -> str:
+    """A new token for this laptop. The old one keeps working until the laptop shows the new
+    one (an answer lost on the way leaves it the old), then never again: so a copy of the old
+    token, read out of the laptop's database by a worker since switched off, opens nothing."""
+    token = _secret()
+    with engine.begin() as connection:
+        connection.execute(update(_DEVICE).where(_DEVICE.c.id == device.id).values(token_next=_hash(token)))
+    return token
 
 
 def authenticate(engine: Engine, token: str, epoch: str, now: datetime) -> Device:

@@ -21,7 +21,7 @@ from wijkwerk_tui.crypto import worker_key
 from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.db.tables import Worker
 from wijkwerk_tui.security.keyfile import KeyFile, Slot
-from wijkwerk_tui.store import audit, trust, workers
+from wijkwerk_tui.store import audit, settings, trust, workers
 from wijkwerk_tui.store.trust import OwnKey
 
 
@@ -102,5 +102,8 @@ def reconcile(db: Database, keyfile: KeyFile) -> tuple[list[str], list[str]]:
             added.append(worker.name)
     if added or removed:
         keyfile.save()
-        audit.log(db, db.actor, "account.slots", detail=f"{len(added)} erbij, {len(removed)} eraf")
+        with db.transaction() as session:
+            audit.record(session, db, db.actor, "account.slots", detail=f"{len(added)} erbij, {len(removed)} eraf")
+            if removed:  # (the device token is rotated too: he may have read it out of the database)
+                settings.put(session, settings.ROTATE_TOKEN, "1")
     return added, removed

@@ -440,10 +440,12 @@ def _can_sign(session: Unlocked) -> bool:
     return session.org_key is not None or not workers.key_pinned(session.db)
 
 
-def _take_accounts(db: Database, keyfile: KeyFile | None) -> None:
+def _take_accounts(db: Database, keyfile: KeyFile | None) -> list[str]:
+    """The names that lost their slot here."""
     if keyfile is not None:
         with suppress(OSError):  # (a full disk: tried again at the next sync or login)
-            slots.reconcile(db, keyfile)
+            return slots.reconcile(db, keyfile)[1]
+    return []
 
 
 def take_accounts(session: Unlocked) -> None:
@@ -452,7 +454,11 @@ def take_accounts(session: Unlocked) -> None:
     if keyfile is not None:
         with suppress(LoginError):
             keyfile = session.keyfile = load_keys(keyfile.path)
-    _take_accounts(session.db, keyfile)
+    if _take_accounts(session.db, keyfile):
+        from wijkwerk_tui.services import sync
+
+        with suppress(sync.SyncError):  # (else at the next sync)
+            sync.rotate_token_now(session.db)
 
 
 def _personal(session: Unlocked, *names: str) -> tuple[str, ...]:

@@ -450,6 +450,7 @@ def _sync(db: Database, page: int) -> SyncResult:
                 raise SyncError(
                     "De hub stuurde iets wat deze versie van wijkwerk niet kent. Werk wijkwerk bij."
                 ) from None
+            _rotate_if_due(db, client)
     except SyncError as error:
         if error.code == revocation.CODE and revocation.holds(error.proof, settings.get(db, WIPE_KEY), db.device_id):
             raise LaptopRevoked() from None
@@ -466,6 +467,31 @@ def _sync(db: Database, page: int) -> SyncResult:
         settings.put(session, LAST_SYNC, db.now().isoformat())
         settings.put(session, OFFLINE_SINCE, "")
     return SyncResult(sent, taken, conflicts, copied, len(set(settings.hub_alerts(db)) - alerts_before))
+
+
+def _rotate_if_due(db: Database, client: httpx.Client) -> None:
+    """A worker was switched off: a new device token, kept in the same transaction that clears
+    the mark. An answer lost on the way leaves the mark (and the old token, which the hub still
+    takes until it sees the new one): the next sync asks again."""
+    if settings.get(db, settings.ROTATE_TOKEN) != "1":
+        return
+    token = str(hub_call(client, "POST", "/v1/token").get("token") or "")
+    if not token:
+        return
+    with db.transaction() as session:
+        settings.put(session, HUB_TOKEN, token)
+        settings.put(session, settings.ROTATE_TOKEN, "")
+        audit.record(session, db, db.actor, "hub.token_rotated")
+    client.headers["authorization"] = f"Bearer {token}"
+
+
+def rotate_token_now(db: Database) -> None:
+    """After slots were taken away (security.slots): rotate at once when the hub answers (a
+    SyncError leaves it to the next sync)."""
+    url, token = settings.get(db, HUB_URL), settings.get(db, HUB_TOKEN)
+    if url and token and settings.get(db, settings.ROTATE_TOKEN) == "1":
+        with _one_process(db), hub_client(url, token, settings.get(db, HUB_EPOCH) or "") as client:
+            _rotate_if_due(db, client)
 
 
 def status(db: Database) -> SyncStatus:

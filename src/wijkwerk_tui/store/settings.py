@@ -25,6 +25,9 @@ RETENTION_KEY = "retention_years"
 # JSON: the hub's id -> this laptop's id of an area or worker both had (services.sync_apply).
 HUB_ALIASES_KEY = "hub.aliases"
 EXPORT_FOLDER_KEY = "export_folder"  # this laptop's choice; "" is the app's own data folder
+# "1" once a worker was switched off here (or arrived switched off): the device token, which he
+# could have read out of the database, is rotated at the next sync (services.sync).
+ROTATE_TOKEN = "hub.rotate_token"
 HUB_AUDIT_ALERTS = "hub.audit_alerts"  # what the hub last said about the audit chains (JSON, `hub_alerts`)
 ALERTS_KEPT, ALERT_LENGTH = 100, 400
 

@@ -16,7 +16,7 @@ from wijkwerk_tui.domain.activities import ROLES
 from wijkwerk_tui.domain.errors import ValidationError
 from wijkwerk_tui.domain.text import clean_line
 from wijkwerk_tui.domain.vocab import check_code
-from wijkwerk_tui.store import audit, trust
+from wijkwerk_tui.store import audit, settings, trust
 from wijkwerk_tui.store.access import require_role
 from wijkwerk_tui.store.trust import AccountKeys, OwnKey
 
@@ -142,6 +142,8 @@ def set_active(
             worker.passphrase_hash = passphrase_hash
             trust.hand_key(session, worker, keys)
         session.add(touch(db, worker))
+        if not active:
+            settings.put(session, settings.ROTATE_TOKEN, "1")  # (he may have read the device token)
         audit.record(session, db, actor, "account.activate" if active else "account.deactivate")
         if then:
             then(worker)
