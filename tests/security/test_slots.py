@@ -69,14 +69,44 @@ def test_an_older_copy_of_his_key_pair_does_not_bring_his_old_passphrase_back(se
 def test_a_forged_key_pair_gets_no_slot_and_a_switched_off_account_loses_its_own(setup_db, clock) -> None:
     session, _code, path = setup_db
     vault.add_account(session, PIET, WORKER, PIET_PASS, PIET_PASS)
-    _init_here(session)
+    key = _init_here(session)
+    real = _piet(session)
     his = worker_key.new_worker_key()
     _forge(session.db, PIET, public_key=his.public, wrapped_key=worker_key.wrap(his, "ik-weet-het", PIET, 9))
     assert _reconcile(session) == ([], [])
     assert not _opens(path, PIET, "ik-weet-het", clock)
-    _forge(session.db, PIET, active=False)  # (arrived signed, as a sync brings a deactivation)
+    _forge(session.db, PIET, public_key=real.public_key, wrapped_key=real.wrapped_key, active=False)
+    assert _reconcile(session) == ([], [])  # a switch-off nobody signed (the hub's database) takes nothing
+    assert PIET in vault.load_keys(keyfile_path(path)).names()  # (back as signed, he logs in again)
+    serial = org_key.signature_serial(real.signature) + 1
+    signed_off = org_key.sign_account(key, PIET, WORKER, False, serial, real.public_key)
+    _forge(session.db, PIET, signature=signed_off)  # as a sync brings a signed deactivation
     assert _reconcile(session) == ([], [PIET])
     assert PIET not in vault.load_keys(keyfile_path(path)).names()
+
+
+def test_a_key_pair_nothing_can_be_sealed_to_stops_no_login(setup_db, clock) -> None:
+    session, _code, path = setup_db
+    vault.add_account(session, PIET, WORKER, PIET_PASS, PIET_PASS)
+    key = _init_here(session)
+    signing = worker_key.new_worker_key()
+    zero = "A" * 43 + "=." + signing.public.partition(".")[2]  # an X25519 half of all zeros
+    assert not worker_key.is_public_key(zero) and worker_key.is_public_key(signing.public)
+    bad = worker_key.WorkerKey(bytes(32), signing.signing)
+    copy = worker_key.wrap(bad, "pw", PIET, 1)  # (its signature is real: the signing half is)
+    serial = org_key.signature_serial(_piet(session).signature) + 1
+    _forge(
+        session.db,
+        PIET,
+        public_key=zero,
+        wrapped_key=copy.replace(bad.public, zero),
+        signature=org_key.sign_account(key, PIET, WORKER, True, serial, zero),
+    )
+    keyfile = vault.load_keys(keyfile_path(path))
+    keyfile.remove(str(_piet(session).id))
+    keyfile.save()
+    assert _reconcile(session) == ([], [])
+    assert _opens(path, "Sanne Kuiper", PASS, clock)
 
 
 def test_a_recovered_passphrase_holds_here_until_his_key_pair_changes_elsewhere(setup_db, clock) -> None:

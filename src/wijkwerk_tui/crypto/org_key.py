@@ -88,7 +88,7 @@ def fingerprint(public: str) -> str:
     return " ".join(digest[i : i + 4] for i in range(0, 32, 4))
 
 
-def wrap(key: OrgKey, passphrase: str, bound_to: str) -> str:
+def wrap(key: OrgKey, passphrase: str, bound_to: str, counter: int = 1) -> str:
     """The private half wrapped by a passphrase, for one coordinator (his name bound in: one
     per organisation, while his id differs on a laptop that had him before it joined), and
     signed by the key itself, so a copy nobody holding it made is ignored everywhere."""
@@ -101,6 +101,7 @@ def wrap(key: OrgKey, passphrase: str, bound_to: str) -> str:
     blob: dict[str, object] = {
         "v": WRAP_VERSION,
         "public": key.public,
+        "n": int(counter),  # (signed with it: the hub and laptops take only a newer copy)
         "kdf": params.as_dict(),
         "salt": b64(salt),
         "nonce": b64(nonce),
@@ -124,6 +125,16 @@ def copy_signed(blob: str, public: str, bound_to: str) -> bool:
         return verify(public, _copy_bytes(said, bound_to), str(said.get("sig", "")))
     except (ValueError, TypeError, RecursionError):
         return False
+
+
+def copy_counter(blob: str) -> int:
+    """A copy's number (0 for none, or anything unreadable: copies made before it had one)."""
+    try:
+        said = json.loads(blob)
+    except (ValueError, TypeError, RecursionError):
+        return 0
+    value = said.get("n") if isinstance(said, dict) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 10**12 else 0
 
 
 def wrapped_public(blob: str) -> str:

@@ -59,7 +59,17 @@ def new_worker_key() -> WorkerKey:
 
 
 def is_public_key(text: str) -> bool:
-    return bool(_PUBLIC.fullmatch(text or ""))
+    """Two 32-byte halves, and an X25519 half something can be sealed to: a point of low order
+    (all zeros, say) makes every seal fail, and one signed in would stop every laptop's login."""
+    if not _PUBLIC.fullmatch(text or ""):
+        return False
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+
+    try:
+        X25519PrivateKey.generate().exchange(X25519PublicKey.from_public_bytes(_halves(text)[0]))
+    except ValueError:
+        return False
+    return True
 
 
 def _halves(public: str) -> tuple[bytes, bytes]:

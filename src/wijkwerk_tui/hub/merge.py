@@ -33,7 +33,7 @@ from wijkwerk_tui.hub.aliases import known_aliases
 from wijkwerk_tui.hub.changes import Incoming, PushRefused, check_clock, log_row, translate, wipe
 from wijkwerk_tui.hub.coordinators import signed_here
 from wijkwerk_tui.hub.erase import erase, follow_merge, forget_moved
-from wijkwerk_tui.hub.trust import account_fields, new_account
+from wijkwerk_tui.hub.trust import DECIDED, account_fields, new_account
 
 # A consent change made while the record changed elsewhere goes to a person, whichever field
 # changed there: consent is given to what the record said when it was given.
@@ -284,7 +284,9 @@ def _update(
     for field, value in fields.items():
         if field == "id" or getattr(row, field) == value:
             continue
-        if field == "deleted_at" and value is not None and edited_elsewhere:
+        if table.name == "worker" and field in DECIDED:
+            apply[field] = value  # (taken by `account_fields` only when newer: the serial decides)
+        elif field == "deleted_at" and value is not None and edited_elsewhere:
             conflicts.append(field)  # deleted here, edited there: a person decides
         elif field in CONSENT_FIELDS and (edited_elsewhere or deleted_elsewhere):
             conflicts.append(field)  # consent is never merged with other changes unseen
@@ -392,6 +394,16 @@ def _resolve(
     """A person chose between two values: that value applies, whatever happened since."""
     conflict = connection.execute(select(_CONFLICT).where(_CONFLICT.c.id == change.conflict_id)).first()
     if row is None or conflict is None:  # erased meanwhile, or not a conflict the hub made
+        _log(connection, device_id, change, "lost", {}, 0, now)
+        return 0
+    if table.name == "worker" and conflict.field in DECIDED and set(fields) != {conflict.field}:
+        # A choice of an account's signed field that `account_fields` did not take (not newer,
+        # not signed): the record decides, not a person. Closed, so the laptop goes on syncing.
+        connection.execute(
+            update(_CONFLICT)
+            .where(_CONFLICT.c.id == change.conflict_id)
+            .values(resolved_at=now, resolved_by=change.worker_id)
+        )
         _log(connection, device_id, change, "lost", {}, 0, now)
         return 0
     if (conflict.table_name, conflict.row_id, set(fields)) != (table.name, change.row_id, {conflict.field}):

@@ -27,6 +27,9 @@ from wijkwerk_tui.hub import coordinators
 _TRUST = core(HubTrust)
 MAX_WRAPPED = 2000
 _ACCOUNT = ("role", "active", "signature", "public_key")
+# An account's fields that its signature or its copies' own numbers decide: never a conflict
+# for a person (hub.merge), since a choice between two signed states could make a third.
+DECIDED = frozenset({*_ACCOUNT, "wrapped_key", "org_key"})
 
 
 class NoSuchKey(DomainError):
@@ -94,8 +97,10 @@ def account_fields(connection: Connection, row: Any, fields: dict[str, Any]) -> 
         newer = org_key.signature_serial(signature) > org_key.signature_serial(row.signature)
         if newer and org_key.account_signed(public, row.name, role, bool(active), signature, pair):
             taken.update({k: fields[k] for k in _ACCOUNT if k in fields})
-        if "org_key" in fields and org_key.copy_signed(str(fields["org_key"]), public, row.name):
-            taken["org_key"] = fields["org_key"]
+        copy = str(fields.get("org_key", ""))
+        newer_copy = org_key.copy_counter(copy) > org_key.copy_counter(row.org_key)
+        if "org_key" in fields and newer_copy and org_key.copy_signed(copy, public, row.name):
+            taken["org_key"] = copy  # (an older copy sent back would bring an old passphrase back)
     if row is not None and "wrapped_key" in fields:
         pair = str(taken.get("public_key", row.public_key))
         copy = str(fields["wrapped_key"])
@@ -151,10 +156,15 @@ def publish(engine: Engine, worker_id: uuid.UUID, public: str, wrapped: str, now
                 )
             )
         held = accepted or connection.execute(select(_TRUST).where(_TRUST.c.made_by == organisation_id)).one()
+        pairs = connection.execute(
+            select(col(Worker.name), col(Worker.public_key)).where(col(Worker.deleted_at).is_(None))
+        ).all()
     return {
         "public_key": held.public_key,
         "accepted": held.accepted_at is not None,
         "wrapped": held.wrapped if held.made_by == organisation_id else "",
+        # (the accounts' public keys as the hub holds them: the init signs no other pair)
+        "pairs": {str(r.name): str(r.public_key) for r in pairs},
     }
 
 

@@ -3,10 +3,10 @@
 A worker's key pair (crypto.worker_key) travels with his account. Once this laptop has pinned
 the organisation's key, every active worker whose record that key signed, public key included,
 gets a slot sealed to his public key; it is made by whoever has the database open when his
-account arrives (at login, after a sync), without his passphrase. A deactivated or deleted
-account loses its slot here at the next sync. A forged row (not as signed) is left as it is:
-its login is refused anyway (vault), and taking its slot away would let a token holder lock
-anyone out.
+account arrives (at login, after a sync), without his passphrase. An account switched off
+(signed so) loses its slot here at the next sync. A forged row (not as signed) is left as it
+is: its login is refused anyway (vault), and taking its slot away would let whoever writes to
+the hub's database lock anyone out.
 
 A passphrase set here while the new key pair could not be signed (a recovery code, or a
 coordinator here without the organisation's key) makes a slot for this laptop only, which
@@ -93,12 +93,18 @@ def reconcile(db: Database, keyfile: KeyFile) -> tuple[list[str], list[str]]:
     removed: list[str] = []
     for worker in workers.every_account(db):
         slot = keyfile.slot(str(worker.id))
+        if not trust.trusted(worker, public):
+            continue  # (not as signed: a forged switch-off takes no slot away either)
         if not worker.active or worker.deleted_at is not None:
             if slot is not None:
                 keyfile.remove(str(worker.id))
                 removed.append(worker.name)
         elif _usable(worker, public) and _outdated(slot, worker):
-            keyfile.put(Slot.seal_to(str(worker.id), worker.name, worker.wrapped_key, worker.public_key, db.key))
+            try:
+                made = Slot.seal_to(str(worker.id), worker.name, worker.wrapped_key, worker.public_key, db.key)
+            except ValueError:  # (a key nothing can be sealed to: never one account's login for all)
+                continue
+            keyfile.put(made)
             added.append(worker.name)
     if added or removed:
         keyfile.save()

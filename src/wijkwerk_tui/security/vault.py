@@ -100,7 +100,7 @@ class Unlocked:
         key = self.org_key
         if key is None:
             return AccountKeys()
-        wrap_for = (lambda name: org_key.wrap(key, passphrase, name)) if passphrase else None
+        wrap_for = (lambda name, n: org_key.wrap(key, passphrase, name, n)) if passphrase else None
         return AccountKeys(wrap_for=wrap_for, signer=key)
 
 
@@ -544,6 +544,9 @@ class OrgKeyOffer:
     key: OrgKey
     wrapped: str
     accepted: bool
+    # Each account's public key as the hub holds it (None: no hub asked, as in tests of the
+    # vault alone): the init signs no other pair, so one swapped in here is not made real.
+    pairs: dict[str, str] | None = None
 
     @property
     def fingerprint(self) -> str:
@@ -568,7 +571,7 @@ def offer_org_key(session: Unlocked, passphrase: str) -> OrgKeyOffer:
         raise ValidationError("passphrase", "Het wachtwoord klopt niet.")
     key = org_key.new_org_key()
     wrapped = org_key.wrap(key, passphrase, session.worker_name)
-    public, accepted, kept = sync.publish_org_key(db, session.worker_id, key.public, wrapped)
+    public, accepted, kept, pairs = sync.publish_org_key(db, session.worker_id, key.public, wrapped)
     if public != key.public:  # the hub holds an earlier one of his, or another accepted key
         earlier = org_key.unwrap(kept, passphrase, session.worker_name) if kept else None
         if earlier is None or earlier.public != public:
@@ -582,7 +585,7 @@ def offer_org_key(session: Unlocked, passphrase: str) -> OrgKeyOffer:
         raise ValidationError(
             "", f"De hub noemt een andere sleutel dan deze laptop kent ({org_key.fingerprint(known)})."
         )
-    return OrgKeyOffer(key, wrapped, accepted)
+    return OrgKeyOffer(key, wrapped, accepted, pairs)
 
 
 def _coordinator_row(session: Unlocked) -> Worker:
@@ -606,7 +609,13 @@ def adopt_org_key(session: Unlocked, offer: OrgKeyOffer, shown: list[Worker]) ->
         raise ValidationError("", "De beheerder van de hub heeft deze sleutel nog niet bevestigd.")
     session.org_key = offer.key
     return workers.adopt_org_key(
-        session.db, session.worker_id, offer.key.public, offer.wrapped, session.account_keys(), _as_shown(shown)
+        session.db,
+        session.worker_id,
+        offer.key.public,
+        offer.wrapped,
+        session.account_keys(),
+        _as_shown(shown),
+        offer.pairs,
     )
 
 

@@ -391,10 +391,13 @@ def _check_org_key(db: Database, said: object) -> None:
             audit.record(session, db, db.actor, "hub.org_key_pinned", detail=org_key.fingerprint(offered))
 
 
-def publish_org_key(db: Database, worker_id: uuid.UUID, public: str, wrapped: str) -> tuple[str, bool, str]:
+def publish_org_key(
+    db: Database, worker_id: uuid.UUID, public: str, wrapped: str
+) -> tuple[str, bool, str, dict[str, str]]:
     """Offer the hub the organisation's new public key (`hub init`). Returns the key the hub
     holds for this coordinator (the accepted one, else his own offer, the first he made),
-    whether its operator accepted it, and his wrapped copy of it when he made it."""
+    whether its operator accepted it, his wrapped copy of it when he made it, and each
+    account's public key as the hub holds it (by name)."""
     url, token = settings.get(db, HUB_URL), settings.get(db, HUB_TOKEN)
     if not url or not token:
         raise SyncError("Koppel deze laptop eerst aan de hub (wijkwerk hub join).")
@@ -402,7 +405,9 @@ def publish_org_key(db: Database, worker_id: uuid.UUID, public: str, wrapped: st
         answer = hub_call(
             client, "POST", "/v1/org-key", json={"worker": str(worker_id), "public_key": public, "wrapped": wrapped}
         )
-    return str(answer.get("public_key", "")), answer.get("accepted") is True, str(answer.get("wrapped", ""))
+    said = answer.get("pairs")
+    pairs = {str(k): str(v) for k, v in said.items()} if isinstance(said, dict) else {}
+    return str(answer.get("public_key", "")), answer.get("accepted") is True, str(answer.get("wrapped", "")), pairs
 
 
 def _go_on_as_new_device(db: Database, client: httpx.Client) -> None:

@@ -339,6 +339,8 @@ def not_older(row: Worker, fields: dict[str, Any]) -> dict[str, Any]:
     ):
         for field in ("role", "active", "signature", "public_key"):
             kept.pop(field, None)
+    if "org_key" in kept and org_key.copy_counter(str(kept["org_key"])) < org_key.copy_counter(row.org_key):
+        del kept["org_key"]
     copy = kept.get("wrapped_key")
     if copy:
         pair = str(kept.get("public_key", row.public_key))

@@ -33,7 +33,7 @@ class AccountKeys:
     """What a coordinator's session lends the store for one account change: the organisation
     key's signing, and wrapping it for a coordinator whose passphrase is being set."""
 
-    wrap_for: Callable[[str], str] | None = None  # the coordinator's name -> his wrapped copy
+    wrap_for: Callable[[str, int], str] | None = None  # his name and the copy's number -> his copy
     signer: org_key.OrgKey | None = None
 
 
@@ -133,4 +133,4 @@ def hand_key(session: Session, worker: Worker, keys: AccountKeys | None) -> None
     with session.no_autoflush:
         public = pinned(session)
     if public and trusted(worker, public):
-        worker.org_key = keys.wrap_for(worker.name)
+        worker.org_key = keys.wrap_for(worker.name, org_key.copy_counter(worker.org_key) + 1)

@@ -132,6 +132,9 @@ def set_active(
         elif not trust.trusted_here(session, worker):
             worker.role = WORKER  # signed off as a worker: a later reactivation makes no forged coordinator
             trust.keep_signed_pair(worker, pinned_in(session))
+        elif (keys is None or keys.signer is None) and pinned_in(session):
+            # Unsigned, the hub would drop it: he would stay on every other laptop.
+            raise ValidationError("worker", trust.NEEDS_KEY)
         worker.active = active
         if active:
             trust.take_key(worker, own)
@@ -241,6 +244,7 @@ def _sign_as_shown(
     shown: dict[uuid.UUID, tuple[str, str, bool]],
     *,
     keep_pairs: bool = True,
+    hub_pairs: dict[str, str] | None = None,
 ) -> list[str]:
     """Sign each account in `shown` that still stands as shown; the names signed. Without
     `keep_pairs` (`hub sign`, once a key is pinned: not `hub init`), a key pair the current
@@ -252,6 +256,8 @@ def _sign_as_shown(
             continue
         if not keep_pairs:
             trust.keep_signed_pair(worker, public)
+        elif hub_pairs is not None and worker.public_key != hub_pairs.get(worker.name, ""):
+            worker.public_key, worker.wrapped_key = "", ""  # (swapped in here: not the hub's)
         trust.sign_row(session, worker, keys)
         session.add(touch(db, worker))
         signed.append(worker.name)
@@ -265,6 +271,7 @@ def adopt_org_key(
     wrapped: str,
     keys: AccountKeys,
     shown: dict[uuid.UUID, tuple[str, str, bool]],
+    hub_pairs: dict[str, str] | None = None,
 ) -> list[str]:
     """After `hub init`: pin the key, keep this coordinator's wrapped copy and sign the accounts
     as `shown` to him, in one transaction (a cut-off init leaves nothing half done here). One
@@ -278,6 +285,6 @@ def adopt_org_key(
         require(me.role if me.active else "", "hub.init")
         trust.pin(session, public)
         me.org_key = wrapped
-        signed = _sign_as_shown(db, session, keys, shown)
+        signed = _sign_as_shown(db, session, keys, shown, hub_pairs=hub_pairs)
         audit.record(session, db, actor, "hub.org_key", detail=f"{len(signed)} accounts")
         return signed
