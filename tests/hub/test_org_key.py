@@ -103,8 +103,9 @@ def test_init_pins_the_key_on_every_laptop_and_the_hub_keeps_the_accepted_one(
     assert _pinned(b) == key and "hub.org_key_pinned" in _actions(b.db)
     assert workers.unsigned(b.db) == []  # b's own Sanne took the organisation's signature
     c = laptops.joined(tmp_path, "c", hub.url, hub.database, real_clock)
-    assert _pinned(c) == key and "hub.org_key_pinned" in _actions(c.db)  # at joining, before anything came in
+    assert _pinned(c) == ""  # not at joining: at the end of the first sync that brought everything in
     sync.sync(c.db)
+    assert _pinned(c) == key and "hub.org_key_pinned" in _actions(c.db)
     assert workers.unsigned(c.db) == []
     # A second init, or a laptop offering another key, changes nothing at the hub.
     with pytest.raises(ValidationError, match="kent al een sleutel"):
@@ -321,4 +322,31 @@ def test_an_init_cut_off_after_the_key_was_accepted_is_finished_by_running_it_ag
     assert again.accepted and again.key.public == offer.key.public
     assert vault.adopt_org_key(a, again, vault.accounts_to_sign(a)) == ["Sanne Kuiper"]
     assert _pinned(a) == _hub_key(hub) == offer.key.public
+    a.db.close()
+
+
+def test_a_first_sync_cut_off_after_joining_locks_nobody_out(
+    hub: Hub, tmp_path: Path, real_clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a = laptops.joined(tmp_path, "a", hub.url, hub.database, real_clock)
+    sync.sync(a.db)
+    _init(hub, a)
+    sync.sync(a.db)
+    c = laptops.joined(tmp_path, "c", hub.url, hub.database, real_clock)
+    pull = sync.pull
+
+    def cut_off(*args: object, **kwargs: object) -> int:
+        raise sync.SyncError("De hub is niet bereikbaar.", offline=True)
+
+    monkeypatch.setattr(sync, "pull", cut_off)  # (a timeout halfway, as on a slow hall network)
+    with pytest.raises(sync.SyncError):
+        sync.sync(c.db)
+    monkeypatch.setattr(sync, "pull", pull)
+    assert _pinned(c) == ""
+    path = Path(c.db.path)
+    c.db.close()
+    c = vault.login(path, "Sanne Kuiper", PASS, real_clock)  # her own account still opens c
+    sync.sync(c.db)
+    assert _pinned(c) == _hub_key(hub) and workers.unsigned(c.db) == []
+    c.db.close()
     a.db.close()

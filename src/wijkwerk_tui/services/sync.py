@@ -181,10 +181,9 @@ def join(db: Database, actor: Any, url: str, code: str, name: str) -> int:
         settings.put(session, HUB_TOKEN, str(answer["token"]))
         settings.put(session, HUB_EPOCH, str(answer["epoch"]))
         settings.put(session, WIPE_KEY, str(answer.get("wissleutel") or ""))
-        offered = answer.get("org_key")
-        if isinstance(offered, str) and org_key.is_public_key(offered) and not trust.pinned(session):
-            trust.pin(session, offered)
-            audit.record(session, db, actor, "hub.org_key_pinned", detail=org_key.fingerprint(offered))
+        # (the organisation's key is pinned at the end of the first sync that brought everything
+        # in: pinned now, an interrupted first sync would leave every account of this laptop
+        # unsigned here, and nobody able to log in to sync again)
         settings.put(session, CURSOR, "0")
         settings.put(session, RECOMPUTE_ALL, "1")
         settings.put(session, QUEUED_TABLES, json.dumps(sorted(SYNCED)))
@@ -352,9 +351,10 @@ def _one_process(db: Database) -> Iterator[None]:
         raise SyncError("Er loopt al een synchronisatie; even geduld.") from None
 
 
-def _new_epoch(db: Database, client: httpx.Client) -> bool:
+def _new_epoch(db: Database, client: httpx.Client) -> tuple[bool, str]:
     """Take this sync's epoch; a laptop the hub sees as restored or copied first goes on as a
-    new device. Returns whether it did."""
+    new device. Returns whether it did, and the organisation's key when the hub names one this
+    laptop has not pinned yet (pinned once the sync brought everything in)."""
     copied = False
     try:
         answer = hub_call(client, "POST", "/v1/epoch")
@@ -364,18 +364,19 @@ def _new_epoch(db: Database, client: httpx.Client) -> bool:
         _go_on_as_new_device(db, client)
         copied = True
         answer = hub_call(client, "POST", "/v1/epoch")
-    _check_org_key(db, answer.get("org_key"))
+    to_pin = _check_org_key(db, answer.get("org_key"))
     with db.transaction() as session:
         settings.put(session, HUB_EPOCH, str(answer["epoch"]))
     client.headers["x-wijkwerk-epoch"] = str(answer["epoch"])
-    return copied
+    return copied, to_pin
 
 
-def _check_org_key(db: Database, said: object) -> None:
+def _check_org_key(db: Database, said: object) -> str:
     """Before anything goes up: a hub that names a key must name the one this laptop pinned (one
     that names none has not handed it out yet: this laptop keeps checking accounts with its
-    own). One not pinned yet is pinned now (a laptop joined before `hub init`; audited with its
-    fingerprint, which a coordinator can compare with the one `hub init` printed)."""
+    own). One not pinned yet is returned, for `_pin` at the end of this sync (once the
+    accounts' signatures are in: pinned before, a cut-off sync would leave this laptop's own
+    accounts unsigned here and nobody able to log in to sync again)."""
     offered = said if isinstance(said, str) and org_key.is_public_key(said) else ""
     with db.reading() as session:
         known = trust.pinned(session)
@@ -385,10 +386,15 @@ def _check_org_key(db: Database, said: object) -> None:
             f"({org_key.fingerprint(known)}). Er is niets verstuurd; waarschuw de coördinator.",
             code="org_key",
         )
-    if offered and not known:
-        with db.transaction() as session:
-            trust.pin(session, offered)
-            audit.record(session, db, db.actor, "hub.org_key_pinned", detail=org_key.fingerprint(offered))
+    return offered if offered and not known else ""
+
+
+def _pin(db: Database, offered: str) -> None:
+    """Pin the organisation's key (audited with its fingerprint, which a coordinator can compare
+    with the one `hub init` printed)."""
+    with db.transaction() as session:
+        trust.pin(session, offered)
+        audit.record(session, db, db.actor, "hub.org_key_pinned", detail=org_key.fingerprint(offered))
 
 
 def publish_org_key(
@@ -441,7 +447,7 @@ def _sync(db: Database, page: int) -> SyncResult:
     alerts_before = set(settings.hub_alerts(db))
     try:
         with hub_client(url, token, settings.get(db, HUB_EPOCH) or "") as client:
-            copied = _new_epoch(db, client)
+            copied, to_pin = _new_epoch(db, client)
             catch_up(db)
             try:
                 sent, conflicts = _push_or_restamp(db, client)
@@ -455,6 +461,8 @@ def _sync(db: Database, page: int) -> SyncResult:
                 raise SyncError(
                     "De hub stuurde iets wat deze versie van wijkwerk niet kent. Werk wijkwerk bij."
                 ) from None
+            if to_pin:
+                _pin(db, to_pin)
             _rotate_if_due(db, client)
     except SyncError as error:
         if error.code == revocation.CODE and revocation.holds(error.proof, settings.get(db, WIPE_KEY), db.device_id):

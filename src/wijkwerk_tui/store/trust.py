@@ -1,6 +1,6 @@
 """Which accounts this laptop honours: once it has pinned the organisation's public key (at
-joining the hub, or at the first sync after `wijkwerk hub init`), only those whose record the
-organisation's key signed. Whoever can write to the hub's database, or a laptop's token holder
+the end of its first sync that brought everything in, once `wijkwerk hub init` is done),
+only those whose record the organisation's key signed. Whoever can write to the hub's database, or a laptop's token holder
 with Python, can change a worker's row; he cannot make its signature."""
 
 from __future__ import annotations
