@@ -271,3 +271,27 @@ def test_a_switch_off_forged_in_the_hub_s_database_takes_no_slot(
     b.db.close()
     assert SANNE in vault.load_keys(keyfile_path(path_b)).names()
     a.db.close()
+
+
+def test_odd_account_and_area_inserts_are_refused_not_a_server_error(
+    office: tuple[Unlocked, Unlocked], hub: Hub
+) -> None:
+    a, b = office
+    tries = {
+        "worker without a name": _change(uuid.uuid4(), "insert", {"role": "worker"}, a),
+        "worker with a lone surrogate": _change(uuid.uuid4(), "insert", {"name": "Jan \ud800", "role": "worker"}, a),
+        "area without a name": {**_change(uuid.uuid4(), "insert", {}, a), "table": "area"},
+        "area with a lone surrogate": {
+            **_change(uuid.uuid4(), "insert", {"name": "Ruinen \ud800"}, a),
+            "table": "area",
+        },
+    }
+    for what, change in tries.items():
+        with laptops.as_laptop(hub.url, a) as client:
+            body = json.dumps({"changes": [change]}, ensure_ascii=True)
+            answer = client.post("/v1/push", content=body, headers={"content-type": "application/json"})
+        assert answer.status_code == 409, (what, answer.status_code)
+        assert "begrijpt een wijziging" in answer.json()["fout"]
+    sync.sync(a.db)  # (the laptop's own pushes go on)
+    a.db.close()
+    b.db.close()

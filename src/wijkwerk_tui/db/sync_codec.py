@@ -210,6 +210,7 @@ def _text(what: str, length: int | None) -> Callable[[Any], Any]:
             raise CodecError(f"{what}: not text")
         if length is not None and len(raw) > length:
             raise CodecError(f"{what}: too long")
+        raw.encode("utf-8")  # (a lone surrogate: no database takes it; UnicodeEncodeError is a ValueError)
         # Another laptop's text reaches this terminal: no escape sequences, no bidi tricks.
         return without_controls(raw) if length is not None else clean_note(raw)
 

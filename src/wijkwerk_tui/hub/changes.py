@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from wijkwerk_tui.db import erasure
-from wijkwerk_tui.db.sync_codec import SYNCED, CodecError, decode_fields, encode
+from wijkwerk_tui.db.sync_codec import SYNCED, UNIQUE_NAMES, CodecError, decode_fields, encode
 from wijkwerk_tui.domain import hlc
 from wijkwerk_tui.domain.errors import DomainError
 
@@ -65,6 +65,8 @@ def parse(raw: dict[str, Any]) -> Incoming:
         if kind == "resolve" and (conflict is None or len(fields) != 1):
             raise CodecError("resolve")
         values = decode_fields(name, fields)  # refuses unknown fields and values that do not fit
+        if kind == "insert" and name in UNIQUE_NAMES and UNIQUE_NAMES[name] not in values:
+            raise CodecError("name")  # (a worker or area without its name: the hub's NOT NULL)
         row = uuid.UUID(str(raw["row"]))
         if "id" in values and values["id"] != row:
             raise CodecError("id")

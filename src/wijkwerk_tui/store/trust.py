@@ -1,7 +1,8 @@
 """Which accounts this laptop honours: once it has pinned the organisation's public key (at
 the end of its first sync that brought everything in, once `wijkwerk hub init` is done),
-only those whose record the organisation's key signed. Whoever can write to the hub's database, or a laptop's token holder
-with Python, can change a worker's row; he cannot make its signature."""
+only those whose record the organisation's key signed. Whoever can write to the hub's
+database, or a laptop's token holder with Python, can change a worker's row; he cannot make
+its signature."""
 
 from __future__ import annotations
 
