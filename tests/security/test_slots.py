@@ -212,3 +212,14 @@ def test_a_coordinator_from_before_key_pairs_gets_his_own_at_his_login_with_the_
     assert vault.load_keys(keyfile_path(path)).slot(str(row.id)).is_sealed  # type: ignore[union-attr]
     again.db.close()
     assert _opens(path, me.name, PASS, clock)
+
+
+def test_two_programs_on_one_database_keep_each_other_s_slots(setup_db, clock) -> None:
+    session, _code, path = setup_db  # the first window: Sanne
+    vault.add_account(session, PIET, WORKER, PIET_PASS, PIET_PASS)
+    piet = vault.login(path, PIET, PIET_PASS, clock)  # a second window on the same file
+    vault.add_account(session, "Jan Smit", WORKER, "jan-fietst-naar-ruinen-toe", "jan-fietst-naar-ruinen-toe")
+    vault.set_passphrase(piet, piet.worker_id, PIET_NEW, PIET_NEW, current=PIET_PASS)  # (its copy predates Jan)
+    piet.db.close()
+    assert _opens(path, "Jan Smit", "jan-fietst-naar-ruinen-toe", clock)
+    assert _opens(path, PIET, PIET_NEW, clock)

@@ -116,6 +116,10 @@ class KeyFile:
     database_salt: str = ""  # the database's own salt (gate.database_salt): whose key file this is
     failures: dict[str, FailedTries] = field(default_factory=dict)
     pending: list[dict[str, str]] = field(default_factory=list)
+    # The slots put or removed since loading: `save` replays them on the file as it is then,
+    # so two programs on one database (two windows, the app and `wijkwerk sync`) never write
+    # back each other's older copy (a slot made by the other would be lost).
+    _changes: list[tuple[str, Slot | str]] = field(default_factory=list, repr=False)
 
     @property
     def is_demo(self) -> bool:
@@ -140,7 +144,32 @@ class KeyFile:
         )
 
     def save(self) -> None:
-        """Write atomically (temp file, fsync, rename): a crash never leaves half a key file."""
+        """Write atomically (temp file, fsync, rename): a crash never leaves half a key file.
+        Under a lock, on top of the slots the file holds by then (`_changes`)."""
+        import fcntl
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with open(f"{self.path}.lock", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            self._on_top_of_the_file()
+            self._write()
+        self._changes = []
+
+    def _on_top_of_the_file(self) -> None:
+        try:
+            there = KeyFile.load(self.path)
+        except KeyFileError:
+            return  # (none yet, or damaged: this one's slots are what there is)
+        if there.database_salt != self.database_salt:
+            return  # (another database's, or a restore's: not merged)
+        for kind, what in self._changes:
+            if kind == "put" and isinstance(what, Slot):
+                there.put(what)
+            elif isinstance(what, str):
+                there.remove(what)
+        self.slots = there.slots
+
+    def _write(self) -> None:
         data = {
             "version": VERSION,
             "demo_passphrase": self.demo_passphrase,
@@ -150,7 +179,6 @@ class KeyFile:
             "failures": self.failures,
             "pending": self.pending,
         }
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         handle, temp = tempfile.mkstemp(dir=self.path.parent, prefix=self.path.name, suffix=".tmp")
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as out:
@@ -176,10 +204,12 @@ class KeyFile:
 
     def put(self, slot: Slot) -> None:
         self.slots = [s for s in self.slots if s.slot_id != slot.slot_id] + [slot]
+        self._changes.append(("put", slot))
 
     def remove(self, slot_id: str) -> None:
         self.slots = [s for s in self.slots if s.slot_id != slot_id]
         self.failures.pop(slot_id, None)
+        self._changes.append(("remove", slot_id))
 
     # -- failed tries ---------------------------------------------------------------
     def failure_count(self, slot_id: str) -> int:
