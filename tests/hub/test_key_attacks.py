@@ -18,6 +18,7 @@ from tests.hub import laptops
 from tests.hub.hub_process import Hub
 from tests.hub.test_org_key import _hub_sql, _init
 from tests.hub.test_worker_keys import PIET, PIET_NEW, PIET_PASS, SANNE, _refused, _relogin, _sync
+from tests.hub.test_worker_keys import office as office  # the fixture: two laptops, the key pinned
 from tests.security.test_account_trust import _forge
 from wijkwerk_tui.crypto import worker_key
 from wijkwerk_tui.crypto.org_key import b64
@@ -37,17 +38,6 @@ HIS = "ik-weet-het-zelf-wel"
 @pytest.fixture
 def real_clock() -> FakeClock:
     return FakeClock(datetime.now(UTC))
-
-
-@pytest.fixture
-def office(hub: Hub, tmp_path: Path, real_clock: FakeClock) -> tuple[Unlocked, Unlocked]:
-    a = laptops.joined(tmp_path, "a", hub.url, hub.database, real_clock)
-    b = laptops.joined(tmp_path, "b", hub.url, hub.database, real_clock)
-    _sync(a)
-    _init(hub, a)
-    _sync(a)
-    _sync(b)
-    return a, b
 
 
 def _row(laptop: Unlocked, name: str):  # type: ignore[no-untyped-def]
