@@ -427,12 +427,17 @@ def _sealer(session: Unlocked, passphrase: str, own: OwnKey | None) -> Callable[
 def _passphrase_ok(session: Unlocked, worker: Worker, passphrase: str, *, fresh: bool = False) -> bool:
     """Whether `passphrase` is `worker`'s here: his slot opens with it (his hash, when he has
     none: a passphrase set elsewhere reaches this laptop as his wrapped key pair, never a hash)."""
-    keyfile = session.keyfile
-    if fresh and keyfile is not None:  # (a sync in another process may have given him his slot)
-        with suppress(LoginError):
-            keyfile = session.keyfile = load_keys(keyfile.path)
+    keyfile = _fresh_keys(session) if fresh else session.keyfile  # (a sync elsewhere may have given him one)
     opened = slots.opens(keyfile, session.db.key, worker, passphrase)
     return opened if opened is not None else kdf.verify_passphrase(worker.passphrase_hash, passphrase)
+
+
+def _fresh_keys(session: Unlocked) -> KeyFile | None:
+    """The key file as it is now (another program may have changed it), kept in the session."""
+    if session.keyfile is not None:
+        with suppress(LoginError):
+            session.keyfile = load_keys(session.keyfile.path)
+    return session.keyfile
 
 
 def _can_sign(session: Unlocked) -> bool:
@@ -450,11 +455,7 @@ def _take_accounts(db: Database, keyfile: KeyFile | None) -> list[str]:
 
 def take_accounts(session: Unlocked) -> None:
     """After a sync: accounts that arrived get their slots here, switched-off ones lose them."""
-    keyfile = session.keyfile
-    if keyfile is not None:
-        with suppress(LoginError):
-            keyfile = session.keyfile = load_keys(keyfile.path)
-    if _take_accounts(session.db, keyfile):
+    if _take_accounts(session.db, _fresh_keys(session)):
         from wijkwerk_tui.services import sync
 
         with suppress(sync.SyncError):  # (else at the next sync)

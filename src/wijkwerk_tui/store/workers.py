@@ -152,12 +152,6 @@ def set_active(
             then(worker)
 
 
-def passphrase_hash(db: Database, worker_id: uuid.UUID) -> str:
-    with db.reading() as session:
-        worker = session.get(Worker, worker_id)
-        return worker.passphrase_hash if worker is not None and worker.active else ""
-
-
 def find_by_name(db: Database, name: str) -> Worker | None:
     with db.reading() as session:
         return session.exec(
