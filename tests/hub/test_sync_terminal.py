@@ -63,8 +63,9 @@ def test_issue17_a_step_recorded_in_one_terminal_shows_in_the_other_after_f5(tmp
         one.keys("p")
         one.wait_for("Participatieladder")
         one.keys("4")
+        one.wait_for("Gekozen: trede 4")  # (the form took the step before Ctrl+S is sent)
         one.keys("C-s")
-        one.wait_for("▶ nu 4")
+        one.wait_for("▶ nu 4", timeout=40)
         one.keys("F5")
         one.wait_for("verstuurd", timeout=30)  # the step and its audit entry
         two.keys("F5")
