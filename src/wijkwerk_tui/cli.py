@@ -546,4 +546,10 @@ def _run(path: Path) -> int:
         from wijkwerk_tui.exchange.wipe_laptop import wipe_laptop
 
         wipe_laptop(path, [])
+    elif app.session is not None:  # a new database key, when an account lost its slot here
+        from wijkwerk_tui.security import vault
+
+        said = vault.close(app.session)
+        if said:
+            print(said, file=sys.stderr)
     return app.return_code or 0

@@ -224,8 +224,17 @@ def _join(args: argparse.Namespace, login: Callable[[argparse.Namespace], Unlock
         vault.take_accounts(session)  # the organisation's accounts open this laptop now
         print(_said(result))
     finally:
-        session.db.close()
+        _close(session)
     return 0
+
+
+def _close(session: Unlocked) -> None:
+    """Close the database; a new key, when an account lost its slot here (security.rekey)."""
+    from wijkwerk_tui.security import vault
+
+    said = vault.close(session)
+    if said:
+        print(said)
 
 
 def _fingerprint(public: str) -> str:
@@ -340,8 +349,10 @@ def run_sync(args: argparse.Namespace, login: Callable[[argparse.Namespace], Unl
         _wipe(session.db)
         print(revoked.message, file=sys.stderr)
         return 3
-    finally:
+    except BaseException:
         session.db.close()
+        raise
+    _close(session)
     return 0
 
 

@@ -6,6 +6,7 @@ account. Against a real PostgreSQL and a real hub process."""
 
 from __future__ import annotations
 
+import argparse
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,7 +19,9 @@ from tests.hub.hub_process import Hub
 from tests.hub.test_org_key import _hub_sql, _init
 from tests.security.test_account_trust import _forge
 from tests.ui.helpers import settle
+from wijkwerk_tui import cli_hub
 from wijkwerk_tui.crypto import worker_key
+from wijkwerk_tui.db.engine import DatabaseError, open_database
 from wijkwerk_tui.domain.accounts import WORKER
 from wijkwerk_tui.security import vault
 from wijkwerk_tui.security.keyfile import keyfile_path
@@ -201,3 +204,31 @@ def test_a_switched_off_worker_s_copy_of_the_laptop_s_token_stops_working(
     sync.sync(b.db)  # (and the new one works)
     a.db.close()
     b.db.close()
+
+
+def test_after_b_s_next_sync_a_switched_off_worker_s_old_key_file_opens_nothing_there(
+    office: tuple[Unlocked, Unlocked], tmp_path: Path, real_clock: FakeClock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    a, b = office
+    path_b = Path(b.db.path)
+    vault.add_account(a, PIET, WORKER, PIET_PASS, PIET_PASS)
+    _sync(a)
+    _sync(b)
+    kept = tmp_path / "piet-kept.keys"  # Piet keeps a copy of b's key file
+    kept.write_bytes(keyfile_path(path_b).read_bytes())
+    slot = vault.load_keys(kept).find_by_name(PIET)
+    assert slot is not None
+    old = slot.open(PIET_PASS)
+    assert old is not None and old == b.db.key
+    vault.set_active(a, a_piet(a), False)
+    _sync(a)
+    # b's next `wijkwerk sync` (the same code, its login given)
+    assert cli_hub.run_sync(argparse.Namespace(), lambda _args: b) == 0
+    assert "nieuwe sleutel" in capsys.readouterr().out
+    with pytest.raises(DatabaseError):
+        open_database(path_b, key=old).close()
+    again = vault.login(path_b, SANNE, PASS, real_clock)  # b's own worker logs in as before
+    assert again.db.key != old
+    assert workers.find_by_name(again.db, PIET) is not None  # (his account is there, switched off)
+    again.db.close()
+    a.db.close()

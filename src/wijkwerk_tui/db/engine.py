@@ -29,7 +29,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import QueuePool
 from sqlmodel import Session
 
-from wijkwerk_tui.db import bulk_load, capture, migrate
+from wijkwerk_tui.db import bulk_load, capture, migrate, open_lock
 from wijkwerk_tui.db.faults import DAMAGED, kind
 from wijkwerk_tui.db.read_snapshot import ReadSnapshot
 from wijkwerk_tui.db.sync_lock import Busy, one_sync
@@ -179,6 +179,7 @@ class Database:
         self._writer = engine.execution_options(**{IMMEDIATE: True})
         self._file = engine.dialect.name == "sqlite"  # (the hub's PostgreSQL has no file to take turns on)
         self._snapshot = ReadSnapshot(engine)
+        self.held: open_lock.OpenLock | None = None  # this file is open (db.open_lock); let go at close
 
     @property
     def encrypted(self) -> bool:
@@ -235,12 +236,40 @@ class Database:
     def close(self) -> None:
         self._snapshot.end()
         self.engine.dispose()
+        if self.held is not None:
+            self.held.release()
 
 
-def open_database(path: Path | str, clock: Clock = system_clock, key: bytes | None = None) -> Database:
-    """Open (creating or upgrading as needed) the database at `path`, with `key` if encrypted."""
+def open_database(
+    path: Path | str, clock: Clock = system_clock, key: bytes | None = None, held: open_lock.OpenLock | None = None
+) -> Database:
+    """Open (creating or upgrading as needed) the database at `path`, with `key` if encrypted.
+    `held`: the caller holds the file's open lock already (and lets go of it itself)."""
     path = Path(path).expanduser()
     path.parent.mkdir(parents=True, exist_ok=True)
+    own = None
+    if held is None:
+        try:
+            own = open_lock.shared(path)
+        except open_lock.InUse:
+            raise DatabaseError(IN_USE) from None
+    try:
+        db = _open_file(path, clock, key)
+    except BaseException:
+        if own is not None:
+            own.release()
+        raise
+    db.held = own
+    return db
+
+
+IN_USE = (
+    "De database krijgt op dit moment een nieuwe sleutel (een account is uitgeschakeld). "
+    "Probeer het over een minuut opnieuw; er is niets veranderd."
+)
+
+
+def _open_file(path: Path, clock: Clock, key: bytes | None) -> Database:
     if not path.exists():
         # Only this user may read it; SQLite gives the WAL and shm files the same mode.
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))

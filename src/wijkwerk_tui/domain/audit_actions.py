@@ -28,6 +28,7 @@ ACTIONS: dict[str, str] = {
     "report.freeze": "rapportage vastgesteld",
     "import.run": "bestand geïmporteerd",
     "import.undo": "import ongedaan gemaakt",
+    "database.rekey": "nieuwe databasesleutel",
     "import.mapping": "kolommen voor de import onthouden",
     "resident.merge": "dubbele inwoner samengevoegd in dit dossier",
     "resident.merged": "samengevoegd met een ander dossier",

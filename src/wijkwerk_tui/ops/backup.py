@@ -74,7 +74,7 @@ def _write_manifest(backup: Path, head: tuple[int, str] | None, made_at: datetim
     os.chmod(path, 0o600)
 
 
-def _copy_keys(source: Path, target: Path) -> None:
+def copy_keys(source: Path, target: Path) -> None:
     """The key file as it is now goes with the backup: it holds only wrapped keys, and without
     it neither the database nor any backup opens when the live key file is lost."""
     if not source.exists():
@@ -158,7 +158,7 @@ def make_backup(db: Database, actor: uuid.UUID | None = None, progress: Progress
     try:
         head = _copy_checked(db, partial, progress)
         _write_manifest(target, head, db.now())  # UTC, like the restore note it is compared with
-        _copy_keys(keyfile_path(db.path), keyfile_path(target))
+        copy_keys(keyfile_path(db.path), keyfile_path(target))
         os.replace(partial, target)
     except BaseException as error:
         partial.unlink(missing_ok=True)
@@ -328,7 +328,7 @@ def restore(backup: Path, db_path: Path, key: bytes | None, now: datetime | None
         if live_keys.exists():
             shutil.copyfile(live_keys, keyfile_path(kept))
             os.chmod(keyfile_path(kept), 0o600)
-        _copy_keys(keys, live_keys)
+        copy_keys(keys, live_keys)
     _note_restore(db_path, backup, now or datetime.now(UTC))
     prune_replaced(db_path)
     return kept

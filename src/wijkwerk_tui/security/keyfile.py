@@ -23,6 +23,8 @@ import json
 import os
 import secrets
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -36,6 +38,7 @@ from wijkwerk_tui.domain.errors import DomainError
 VERSION = 1
 RECOVERY_SLOT = "recovery"
 KEY_BYTES = 32
+REKEY_DUE = "account uitgeschakeld"
 
 
 def new_database_key() -> bytes:
@@ -116,6 +119,12 @@ class KeyFile:
     database_salt: str = ""  # the database's own salt (gate.database_salt): whose key file this is
     failures: dict[str, FailedTries] = field(default_factory=dict)
     pending: list[dict[str, str]] = field(default_factory=list)
+    # A new database key (security.rekey): due since an account lost its slot here; the step
+    # under way (the new slots and the copy's salt, until the copy took the file's place); the
+    # salt the file had before its last new key.
+    rekey_due: str = ""
+    rekey_next: dict[str, object] = field(default_factory=dict)
+    previous_salt: str = ""
     # The slots put or removed since loading: `save` replays them on the file as it is then,
     # so two programs on one database (two windows, the app and `wijkwerk sync`) never write
     # back each other's older copy (a slot made by the other would be lost).
@@ -141,33 +150,53 @@ class KeyFile:
             data.get("database_salt", ""),
             data.get("failures", {}),
             data.get("pending", []),
+            str(data.get("rekey_due", "")),
+            dict(data.get("rekey_next", {})),
+            str(data.get("previous_salt", "")),
         )
 
     def save(self) -> None:
         """Write atomically (temp file, fsync, rename): a crash never leaves half a key file.
         Under a lock, on top of the slots the file holds by then (`_changes`)."""
+        with self.locked():
+            self._on_top_of_the_file()
+            self._write()
+        self._changes = []
+
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """The key file's own lock: one program at a time reads it to write it back."""
         import fcntl
 
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with open(f"{self.path}.lock", "a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
-            self._on_top_of_the_file()
-            self._write()
-        self._changes = []
+            yield
 
     def _on_top_of_the_file(self) -> None:
         try:
             there = KeyFile.load(self.path)
         except KeyFileError:
             return  # (none yet, or damaged: this one's slots are what there is)
-        if there.database_salt != self.database_salt:
+        stale = bool(there.previous_salt) and there.previous_salt == self.database_salt
+        if there.database_salt != self.database_salt and not stale:
             return  # (another database's, or a restore's: not merged)
+        # Loaded before the database got a new key: its slots hold the old key, so only its
+        # removals count (a slot put now would open nothing), and the new key's state stays.
         for kind, what in self._changes:
-            if kind == "put" and isinstance(what, Slot):
+            if kind == "put" and isinstance(what, Slot) and not stale:
                 there.put(what)
             elif isinstance(what, str):
                 there.remove(what)
         self.slots = there.slots
+        self.rekey_due = there.rekey_due or (self.rekey_due if not stale else "")
+        self.rekey_next, self.previous_salt = there.rekey_next, there.previous_salt
+        self.database_salt = there.database_salt
+
+    def write_as_is(self) -> None:
+        """Write exactly this (security.rekey, holding `locked`): nothing merged."""
+        self._write()
+        self._changes = []
 
     def _write(self) -> None:
         data = {
@@ -178,6 +207,9 @@ class KeyFile:
             "slots": [slot.__dict__ for slot in self.slots],
             "failures": self.failures,
             "pending": self.pending,
+            "rekey_due": self.rekey_due,
+            "rekey_next": self.rekey_next,
+            "previous_salt": self.previous_salt,
         }
         handle, temp = tempfile.mkstemp(dir=self.path.parent, prefix=self.path.name, suffix=".tmp")
         try:
@@ -207,6 +239,10 @@ class KeyFile:
         self._changes.append(("put", slot))
 
     def remove(self, slot_id: str) -> None:
+        """An account loses its slot here. An old copy of this file would still open the
+        database with it: the database gets a new key at the next chance (security.rekey)."""
+        if self.slot(slot_id) is not None:
+            self.rekey_due = REKEY_DUE
         self.slots = [s for s in self.slots if s.slot_id != slot_id]
         self.failures.pop(slot_id, None)
         self._changes.append(("remove", slot_id))

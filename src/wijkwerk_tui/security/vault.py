@@ -17,15 +17,17 @@ from pathlib import Path
 
 from wijkwerk_tui.crypto import kdf, org_key
 from wijkwerk_tui.crypto.org_key import OrgKey
-from wijkwerk_tui.db.engine import Database, DatabaseError, open_database
+from wijkwerk_tui.db import open_lock
+from wijkwerk_tui.db.engine import IN_USE, Database, DatabaseError, open_database
 from wijkwerk_tui.db.faults import FULL, READ_ONLY, explain, kind
+from wijkwerk_tui.db.open_lock import OpenLock
 from wijkwerk_tui.db.tables import Worker
 from wijkwerk_tui.domain.accounts import COORDINATOR, check_passphrase, login_delay, require
 from wijkwerk_tui.domain.clock import Clock, system_clock
 from wijkwerk_tui.domain.errors import DomainError, ValidationError
 from wijkwerk_tui.domain.text import clean_line
 from wijkwerk_tui.ops import backup
-from wijkwerk_tui.security import slots
+from wijkwerk_tui.security import rekey, slots
 from wijkwerk_tui.security.gate import database_salt, state
 from wijkwerk_tui.security.keyfile import (
     RECOVERY_SLOT,
@@ -242,9 +244,11 @@ def _check_storage(db_path: Path) -> None:
         raise LoginError(explain(error) or "De map van Wijkwerk kon niet worden gebruikt.", field="") from None
 
 
-def _open(db_path: Path, key: bytes, clock: Clock, keyfile: KeyFile) -> Database:
+def _open(db_path: Path, key: bytes, clock: Clock, keyfile: KeyFile, held: OpenLock | None = None) -> Database:
     try:
-        return open_database(db_path, clock, key)
+        db = open_database(db_path, clock, key, held=held)
+        db.held = held or db.held  # (the lock taken before the key file was read goes with it)
+        return db
     except DatabaseError as error:
         if kind(error) in (FULL, READ_ONLY):
             raise LoginError(explain(error) or "", field="") from None
@@ -323,9 +327,57 @@ def _org_key_of(db: Database, worker: Worker, passphrase: str) -> OrgKey | None:
     return org_key.unwrap(worker.org_key, passphrase, worker.name)
 
 
+def _held(db_path: Path) -> OpenLock:
+    """The file's open lock, taken before its key file is read (db.open_lock): a new key given
+    meanwhile would leave this login with the old one."""
+    try:
+        return open_lock.shared(db_path)
+    except open_lock.InUse:
+        raise LoginError(IN_USE, field="") from None
+
+
+def _unwrap_held(db_path: Path, name: str, passphrase: str, clock: Clock) -> tuple[KeyFile, str, bytes, OpenLock]:
+    """`_unwrap` under the open lock, after settling a new key a kill interrupted; and when one
+    is due (an account lost its slot here) and nobody else has the file open, given now."""
+    held = _held(db_path)
+    try:
+        rekey.settle(db_path)
+        keyfile, slot_id, key = _unwrap(db_path, name, passphrase, clock)
+        if keyfile.rekey_due:
+            held.release()
+            with suppress(rekey.RekeyFailed):  # (the old key holds; tried again later)
+                done = rekey.rekey(db_path, key, (slot_id, passphrase), clock)
+                if done is not None:
+                    key = done.key
+            held = _held(db_path)
+            keyfile = load_keyfile(db_path)
+    except BaseException:
+        held.release()
+        raise
+    return keyfile, slot_id, key, held
+
+
+def close(session: Unlocked, passphrase: str = "") -> str:
+    """Close the database, and give it a new key when one is due. What to tell, or ""."""
+    db = session.db
+    db.close()
+    if db.key is None or not rekey.due(db.path):
+        return ""
+    own = (str(session.worker_id), passphrase) if passphrase else None
+    try:
+        done = rekey.rekey(db.path, db.key, own, db.clock)
+    except rekey.RekeyFailed as error:
+        return error.message
+    return rekey.said(done, rekey.due(db.path))
+
+
 def login(db_path: Path, name: str, passphrase: str, clock: Clock = system_clock) -> Unlocked:
-    keyfile, slot_id, key = _unwrap(db_path, name, passphrase, clock)
-    db = _open(db_path, key, clock, keyfile)
+    keyfile, slot_id, key, lock = _unwrap_held(db_path, name, passphrase, clock)
+    try:
+        db = _open(db_path, key, clock, keyfile, lock)
+    except BaseException:
+        lock.release()
+        raise
     try:
         worker = workers.get_worker(db, uuid.UUID(slot_id))
         if not worker.active:

@@ -1,0 +1,199 @@
+"""Revocation that holds (security.rekey): once an account lost its slot, the database and its
+backups get a new key, so an old copy of the key file (his slot still in it) opens nothing; a
+kill at any step loses nothing, and the file is never swapped under a program that has it open.
+Across laptops with a real hub, and kill -9 at random moments: tests/hub/test_rekey_kill.py."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PASS, FakeClock
+from wijkwerk_tui.db import open_lock
+from wijkwerk_tui.db.engine import DatabaseError, open_database
+from wijkwerk_tui.domain.accounts import WORKER
+from wijkwerk_tui.domain.names import PersonalData
+from wijkwerk_tui.ops import backup
+from wijkwerk_tui.security import rekey, vault
+from wijkwerk_tui.security.keyfile import RECOVERY_SLOT, KeyFile, keyfile_path
+from wijkwerk_tui.security.vault import LoginError, Unlocked
+from wijkwerk_tui.store import residents, workers
+
+COORDINATOR = "Sanne Kuiper"
+PIET, PIET_PASS = "Piet de Boer", "groene-piet-op-de-fiets"
+
+
+def _replaced(path: Path) -> Path:
+    return path.with_name(f"{path.name}.voor-herstel-20261201-101010")
+
+
+def _old_key(keys: Path, name: str, passphrase: str) -> bytes:
+    """What a switched-off worker gets from the copy of the key file he kept."""
+    slot = KeyFile.load(keys).find_by_name(name)
+    assert slot is not None
+    opened = slot.open(passphrase)
+    assert opened is not None
+    return opened
+
+
+def _opens_with(path: Path, key: bytes) -> bool:
+    try:
+        open_database(path, key=key).close()
+    except DatabaseError:
+        return False
+    return True
+
+
+def _content(session: Unlocked) -> list[str]:
+    with session.db.engine.connect() as connection:
+        rows = connection.exec_driver_sql("SELECT family_name FROM resident ORDER BY family_name").fetchall()
+    return [str(r[0]) for r in rows]
+
+
+def _piet_switched_off(setup_db: tuple) -> tuple[Unlocked, Path, Path, Path]:
+    """Piet's account, a resident, a backup, the copy of the key file Piet kept, and Piet
+    switched off: the key is due."""
+    session, _code, path = setup_db
+    vault.add_account(session, PIET, WORKER, PIET_PASS, PIET_PASS)
+    for last in ("Zonderland", "Bakker"):
+        residents.add_resident(session.db, session.worker_id, PersonalData("Wil", "", last, 1944), None, True)
+    made = backup.make_backup(session.db, session.worker_id)
+    shutil.copyfile(made, _replaced(path))  # (as a restore leaves the file it replaced)
+    kept = path.parent / "piet-kept.keys"
+    shutil.copyfile(keyfile_path(path), kept)
+    piet = workers.find_by_name(session.db, PIET)
+    assert piet is not None
+    vault.set_active(session, piet.id, False)
+    assert rekey.due(path)
+    return session, path, made, kept
+
+
+def test_a_switched_off_worker_with_an_old_key_file_opens_nothing_after_the_close(setup_db, clock) -> None:
+    session, path, made, kept = _piet_switched_off(setup_db)
+    old = _old_key(kept, PIET, PIET_PASS)
+    assert _opens_with(made, old)  # (before: his copy opens the backup, and the database)
+    said = vault.close(session)
+    assert "nieuwe sleutel" in said and "herstelcode" in said
+    assert not rekey.due(path)
+    assert not _opens_with(path, old)
+    assert not backup.is_good(made, old)
+    assert not backup.is_good(_replaced(path), old)
+    assert not KeyFile.load(keyfile_path(made)).find_by_name(PIET)  # (the backup's key file is the new one)
+    again = vault.login(path, COORDINATOR, PASS, clock)
+    try:
+        assert _content(again) == ["Bakker", "Zonderland"]  # nothing lost
+        assert backup.is_good(made, again.db.key) and backup.is_good(_replaced(path), again.db.key)
+        assert again.keyfile is not None and again.keyfile.slot(RECOVERY_SLOT) is None  # (void: see the module)
+    finally:
+        again.db.close()
+    assert not list(path.parent.glob("*.rekey*"))
+
+
+def test_no_new_key_while_another_program_has_the_file_open(setup_db, clock) -> None:
+    session, path, _made, kept = _piet_switched_off(setup_db)
+    other = vault.login(path, COORDINATOR, PASS, clock)  # (a second window: the key was due, but not alone)
+    try:
+        assert "zodra Wijkwerk nergens anders" in vault.close(session)
+        assert rekey.due(path)
+        assert _opens_with(path, _old_key(kept, PIET, PIET_PASS))
+        assert other.keyfile is not None and other.db.key == _old_key(keyfile_path(path), COORDINATOR, PASS)
+    finally:
+        other.db.close()
+    # The next login, with nobody else in, gives it.
+    third = vault.login(path, COORDINATOR, PASS, clock)
+    third.db.close()
+    assert not rekey.due(path)
+    assert not _opens_with(path, _old_key(kept, PIET, PIET_PASS))
+
+
+class Killed(BaseException):
+    """A kill -9 stands in: nothing after it runs, no clean-up either."""
+
+
+STEPS = ["copies", "noted", "swapped", "slots", "backups"]
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_a_kill_at_each_step_is_finished_or_undone_at_the_next_login(
+    setup_db, clock: FakeClock, monkeypatch: pytest.MonkeyPatch, step: str
+) -> None:
+    session, path, made, kept = _piet_switched_off(setup_db)
+    key = session.db.key
+    assert key is not None
+    session.db.close()
+    _kill_after(monkeypatch, step)
+    with pytest.raises(Killed):
+        rekey.rekey(path, key)
+    monkeypatch.undo()
+    with open_lock.shared(path):  # (as every opening does first)
+        rekey.settle(path)
+    assert not list(path.parent.glob("*.rekey*"))
+    assert KeyFile.load(keyfile_path(path)).rekey_next == {}
+    undone = step in ("copies", "noted")  # (before the copy took the file's place)
+    assert _opens_with(path, key) == undone
+    assert rekey.due(path) == undone
+    # Whatever was on disk then: the coordinator logs in, nothing is lost, no copy stays behind,
+    # and every backup opens with the key the database has.
+    again = vault.login(path, COORDINATOR, PASS, clock)
+    try:
+        assert _content(again) == ["Bakker", "Zonderland"]
+        assert backup.is_good(made, again.db.key)
+        assert not list(path.parent.glob("*.rekey*"))
+        assert not _opens_with(path, _old_key(kept, PIET, PIET_PASS))  # (the login finished what was due)
+    finally:
+        again.db.close()
+
+
+def _kill_after(monkeypatch: pytest.MonkeyPatch, step: str) -> None:
+    def die(*_args: object, **_kwargs: object) -> None:
+        raise Killed
+
+    if step == "copies":
+        real_copies = rekey._copies
+        monkeypatch.setattr(rekey, "_copies", lambda *a: (real_copies(*a), die())[0])
+    elif step == "noted":
+        monkeypatch.setattr(rekey, "_swap", die)
+    elif step == "swapped":
+        real_swap = rekey._swap
+        monkeypatch.setattr(rekey, "_swap", lambda p: (real_swap(p), die()))
+    elif step == "slots":
+        real_take = rekey._take_new_slots
+        monkeypatch.setattr(rekey, "_take_new_slots", lambda k: (real_take(k), die()))
+    else:
+        real_copy_keys = backup.copy_keys
+        monkeypatch.setattr(backup, "copy_keys", lambda s, t: (real_copy_keys(s, t), die()))
+
+
+def test_a_full_disk_during_the_copies_keeps_the_old_key_and_stays_due(
+    setup_db, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    session, path, _made, _kept = _piet_switched_off(setup_db)
+    key = session.db.key
+    assert key is not None
+    session.db.close()
+
+    def full(*_args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(rekey, "_swap", full)
+    with pytest.raises(rekey.RekeyFailed) as failed:
+        rekey.rekey(path, key)
+    assert "schijf vol" in failed.value.message
+    assert rekey.due(path)
+    assert not list(path.parent.glob("*.rekey*"))
+    assert _opens_with(path, key)
+
+
+def test_a_worker_with_a_passphrase_for_here_only_keeps_it_when_he_gives_the_key(setup_db, clock) -> None:
+    session, path, _made, _kept = _piet_switched_off(setup_db)
+    keys = KeyFile.load(keyfile_path(path))
+    mine = keys.find_by_name(COORDINATOR)
+    assert mine is not None and mine.is_sealed
+    session.db.close()
+    login = vault.login(path, COORDINATOR, PASS, clock)  # (his own slot: resealed with the new key)
+    login.db.close()
+    assert not rekey.due(path)
+    with pytest.raises(LoginError):
+        vault.login(path, PIET, PIET_PASS, clock)
