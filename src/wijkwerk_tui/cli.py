@@ -73,6 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="op de server: de audit-ketens van alle laptops bij de hub, en wat de hub meldde (WIJKWERK_HUB_DATABASE)",
     )
     sub.add_parser("backup", help="maak nu een versleutelde back-up", parents=[common])
+    sub.add_parser(
+        "recovery-code", help="maak een nieuwe herstelcode voor deze laptop (alleen coördinator)", parents=[common]
+    )
     restore = sub.add_parser("restore", help="zet een back-up terug (alleen coördinator)", parents=[common])
     restore.add_argument("file", metavar="BESTAND", help="de back-up (zie de map backups naast de database)")
     restore.add_argument("--yes", action="store_true", help="niet om bevestiging vragen")
@@ -283,6 +286,25 @@ def _check(args: argparse.Namespace) -> int:
     for line in report.lines(args.head.strip() if args.head else ""):
         print(line)
     return 0 if report.ok else 1
+
+
+def _recovery_code(args: argparse.Namespace) -> int:
+    from wijkwerk_tui.domain.accounts import PermissionDenied
+    from wijkwerk_tui.security import vault
+
+    session = _login(args)
+    try:
+        code = vault.new_recovery(session)
+    except PermissionDenied as denied:
+        raise CliError(denied.message) from None
+    finally:
+        session.db.close()
+    print(
+        f"Nieuwe herstelcode van deze laptop: {code}\n"
+        "Schrijf hem op papier en bewaar hem achter slot; hij wordt niet nog eens getoond. "
+        "De vorige herstelcode opent niets meer."
+    )
+    return 0
 
 
 def _backup(args: argparse.Namespace) -> int:
@@ -529,6 +551,7 @@ COMMANDS = {
     "demo": _demo,
     "check": _check,
     "backup": _backup,
+    "recovery-code": _recovery_code,
     "restore": _restore,
     "inzage": _inzage,
     "report": _report,

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PASS, FakeClock
+from tests.test_cli import _run
 from wijkwerk_tui.db import open_lock
 from wijkwerk_tui.db.engine import DatabaseError, open_database
 from wijkwerk_tui.domain.accounts import WORKER
@@ -197,3 +198,18 @@ def test_a_worker_with_a_passphrase_for_here_only_keeps_it_when_he_gives_the_key
     assert not rekey.due(path)
     with pytest.raises(LoginError):
         vault.login(path, PIET, PIET_PASS, clock)
+
+
+def test_after_the_new_key_a_coordinator_makes_a_new_recovery_code_a_worker_cannot(setup_db, clock) -> None:
+    session, path, _made, _kept = _piet_switched_off(setup_db)
+    vault.add_account(session, "Kees Rood", WORKER, PIET_PASS + "-kees", PIET_PASS + "-kees")
+    vault.close(session)
+    refused = _run("--db", str(path), "recovery-code", user="Kees Rood", passphrase=PIET_PASS + "-kees")
+    assert refused.returncode == 1 and "Alleen een coördinator" in refused.stderr
+    made = _run("--db", str(path), "recovery-code")
+    assert made.returncode == 0, made.stderr
+    code = made.stdout.split("herstelcode van deze laptop: ")[1].split()[0]
+    back = vault.recover(
+        path, code, COORDINATOR, "een-nieuw-lang-wachtwoord-voor-sanne", "een-nieuw-lang-wachtwoord-voor-sanne", clock
+    )
+    back.db.close()

@@ -31,6 +31,7 @@ COORDINATOR_ONLY: dict[str, str] = {
     "merge": "inwoners samenvoegen",
     "hub.alerts": "meldingen over de audittrail afhandelen",
     "hub.init": "de sleutel van de organisatie maken of accounts ondertekenen",
+    "recovery": "een nieuwe herstelcode maken",
 }
 
 

@@ -466,6 +466,20 @@ def lock(session: Unlocked) -> None:
     audit.log(session.db, session.worker_id, "lock")
 
 
+def new_recovery(session: Unlocked) -> str:
+    """A new recovery code for this laptop (coordinators), shown once; the old code opens
+    nothing from now on (needed after a new database key voided it: security.rekey)."""
+    require(session.role, "recovery")
+    keyfile = _fresh_keys(session)
+    if keyfile is None or session.db.key is None:
+        raise ValidationError("", "Deze database heeft geen sleutelbestand.")
+    code = new_recovery_code()
+    keyfile.put(Slot.seal(RECOVERY_SLOT, "", normalise_recovery_code(code), session.db.key))
+    keyfile.save()
+    audit.log(session.db, session.worker_id, "recovery.new")
+    return code
+
+
 # -- accounts ------------------------------------------------------------------------------
 def _sealer(session: Unlocked, passphrase: str, own: OwnKey | None) -> Callable[[Worker], None]:
     def seal(worker: Worker) -> None:
