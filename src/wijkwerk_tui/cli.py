@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from wijkwerk_tui.domain.report import PeriodReport
     from wijkwerk_tui.security.keyfile import KeyFile
     from wijkwerk_tui.security.vault import Unlocked
+    from wijkwerk_tui.ui.app import WijkwerkApp
 
 DEMO_SEED = 2026
 DEMO_RESIDENTS = 600
@@ -565,7 +566,13 @@ def _run(path: Path) -> int:
 
     app = make_app(db_path=path)
     app.run()
-    if app.wiped:  # again, now nothing of the app runs: what a worker was writing meanwhile
+    after_the_app(app, path)
+    return app.return_code or 0
+
+
+def after_the_app(app: WijkwerkApp, path: Path) -> None:
+    """Once nothing of the app runs any more."""
+    if app.wiped:  # again: what a worker was writing meanwhile
         from wijkwerk_tui.exchange.wipe_laptop import wipe_laptop
 
         wipe_laptop(path, [])
@@ -575,4 +582,3 @@ def _run(path: Path) -> int:
         said = vault.close(app.session)
         if said:
             print(said, file=sys.stderr)
-    return app.return_code or 0

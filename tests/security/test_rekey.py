@@ -213,3 +213,14 @@ def test_after_the_new_key_a_coordinator_makes_a_new_recovery_code_a_worker_cann
         path, code, COORDINATOR, "een-nieuw-lang-wachtwoord-voor-sanne", "een-nieuw-lang-wachtwoord-voor-sanne", clock
     )
     back.db.close()
+
+
+def test_the_app_gives_the_new_key_once_it_has_closed(setup_db, capsys: pytest.CaptureFixture[str]) -> None:
+    from wijkwerk_tui.cli import after_the_app
+    from wijkwerk_tui.ui.app import WijkwerkApp
+
+    session, path, made, kept = _piet_switched_off(setup_db)
+    after_the_app(WijkwerkApp(session), path)  # (as `wijkwerk` does once app.run() returned)
+    assert "nieuwe sleutel" in capsys.readouterr().err
+    assert not _opens_with(path, _old_key(kept, PIET, PIET_PASS))
+    assert not backup.is_good(made, _old_key(kept, PIET, PIET_PASS))

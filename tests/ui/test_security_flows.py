@@ -234,6 +234,7 @@ async def test_coordinator_adds_and_deactivates_an_account(setup_db, clock) -> N
         await pilot.press("d")
         await settle(pilot)
         assert ["Piet de Boer", "medewerker", "nee"] in cells(app.screen.query_one("#accounts", DataTable))
+        assert any("nieuwe sleutel" in str(n.message) for n in app._notifications)  # (security.rekey)
     try:
         vault.login(path, "Piet de Boer", "groene-piet-op-de-fiets", clock)
         raise AssertionError("a deactivated account logged in")

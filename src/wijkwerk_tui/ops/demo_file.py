@@ -46,5 +46,6 @@ def build_or_reuse(
     for suffix in ("-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     os.replace(partial, path)
-    Path(f"{partial}.write-turn").unlink(missing_ok=True)  # (nobody writes the partial file any more)
+    for side in (".write-turn", ".open-lock"):  # (nobody writes or opens the partial file any more)
+        Path(f"{partial}{side}").unlink(missing_ok=True)
     return path, True

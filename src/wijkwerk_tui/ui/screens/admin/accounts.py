@@ -15,6 +15,11 @@ from wijkwerk_tui.ui.base import AppScreen
 from wijkwerk_tui.ui.text import plain
 from wijkwerk_tui.ui.widgets.footer import Footer
 
+DEACTIVATED = (
+    "Account gedeactiveerd; de sleutel van dit account is verwijderd. De database krijgt een nieuwe "
+    "sleutel wanneer Wijkwerk wordt afgesloten: een oude kopie van het sleutelbestand opent haar dan niet meer."
+)
+
 
 class AccountsScreen(AppScreen[None]):
     DEFAULT_CSS = """
@@ -105,7 +110,5 @@ class AccountsScreen(AppScreen[None]):
         session = self.app.session
         assert session is not None
         vault.set_active(session, worker.id, False)
-        self.app.call_from_thread(
-            self.app.notify, "Account gedeactiveerd; de sleutel van dit account is verwijderd.", markup=False
-        )
+        self.app.call_from_thread(self.app.notify, DEACTIVATED, markup=False, timeout=10)
         self.app.call_from_thread(self.load)
