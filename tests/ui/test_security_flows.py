@@ -228,12 +228,12 @@ async def test_coordinator_adds_and_deactivates_an_account(setup_db, clock) -> N
         await settle(pilot)
         assert isinstance(app.screen, AccountsScreen)
         rows = cells(app.screen.query_one("#accounts", DataTable))
-        assert ["Piet de Boer", "medewerker", "ja"] in rows
+        assert ["Piet de Boer", "medewerker", "ja", "alle"] in rows
         piet_row = [r[0] for r in rows].index("Piet de Boer")
         app.screen.query_one("#accounts", DataTable).move_cursor(row=piet_row)
         await pilot.press("d")
         await settle(pilot)
-        assert ["Piet de Boer", "medewerker", "nee"] in cells(app.screen.query_one("#accounts", DataTable))
+        assert ["Piet de Boer", "medewerker", "nee", "alle"] in cells(app.screen.query_one("#accounts", DataTable))
         assert any("nieuwe sleutel" in str(n.message) for n in app._notifications)  # (security.rekey)
     try:
         vault.login(path, "Piet de Boer", "groene-piet-op-de-fiets", clock)

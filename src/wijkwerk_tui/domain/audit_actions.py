@@ -4,6 +4,7 @@ from __future__ import annotations
 
 ACTIONS: dict[str, str] = {
     "resident.view": "dossier bekeken",
+    "resident.breakglass": "dossier geopend met reden",
     "resident.create": "inwoner aangemaakt",
     "resident.update": "gegevens gewijzigd",
     "resident.delete": "inwoner verwijderd",

@@ -26,6 +26,7 @@ from wijkwerk_tui.domain import signals as signal_rules
 from wijkwerk_tui.domain.names import full_name, phonetic_key, sort_name, split_full_name
 from wijkwerk_tui.domain.text import fold
 from wijkwerk_tui.store.access import viewer
+from wijkwerk_tui.store.scope import Scope
 from wijkwerk_tui.store.signals import visible_to
 
 
@@ -48,6 +49,8 @@ class ResidentRow:
     support_step: int | None
     # Found by the spelling-tolerant key only, not by the text as typed ("lijkt op").
     tolerant: bool = False
+    # Outside the searcher's areas and caseload: his file opens only with a reason (store.scope).
+    needs_reason: bool = False
 
 
 def _tokens(query: str) -> list[str]:
@@ -136,8 +139,9 @@ def _tolerant(db: Database, tokens: list[str]) -> ColumnElement[bool] | None:
 
 def _statement(
     session: Session, matching: ColumnElement[bool] | None, filters: ResidentFilter, actor: uuid.UUID | None
-) -> Select[uuid.UUID, str, str, str, int | None, str, int | None, int | None]:
-    """Live residents that match and pass the filters, in list order."""
+) -> Select[uuid.UUID, str, str, str, int | None, str, int | None, int | None, bool]:
+    """Live residents that match and pass the filters, in list order, and whether each opens
+    without a reason for `actor` (store.scope)."""
     # SQLAlchemy's own select: SQLModel's is typed for at most four columns.
     statement = (
         sa.select(
@@ -149,6 +153,7 @@ def _statement(
             col(Area.name),
             col(Resident.participation_step),
             col(Resident.support_step),
+            Scope(session, actor).column(),
         )
         .select_from(Resident)
         .join(Area, col(Area.id) == col(Resident.area_id), isouter=True)
@@ -224,11 +229,12 @@ def search_residents(
             sort_name(given, prefix, family),
             birth_year,
             area or "",
-            p_step,
-            s_step,
+            p_step if opens else None,  # (the steps are the file's: not shown before it opens)
+            s_step if opens else None,
             similar_only,
+            not opens,
         )
-        for (rid, given, prefix, family, birth_year, area, p_step, s_step), similar_only in rows
+        for (rid, given, prefix, family, birth_year, area, p_step, s_step, opens), similar_only in rows
     ]
 
 

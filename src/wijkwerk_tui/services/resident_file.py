@@ -19,7 +19,8 @@ from wijkwerk_tui.db.rows import get_live
 from wijkwerk_tui.db.tables import Area, Contact, Goal, LadderStep, Partner, Referral, Resident, Signal, Worker
 from wijkwerk_tui.domain.accounts import can_see_signal
 from wijkwerk_tui.domain.ladders import Ladder
-from wijkwerk_tui.store import audit
+from wijkwerk_tui.domain.need_to_know import check_reason
+from wijkwerk_tui.store import audit, scope
 from wijkwerk_tui.store.access import viewer as viewer_of_actor
 
 
@@ -62,11 +63,13 @@ def _live(
     return list(session.exec(statement.order_by(*order).limit(limit)))
 
 
-def load(db: Database, actor: uuid.UUID | None, resident_id: uuid.UUID) -> ResidentFile:
+def load(db: Database, actor: uuid.UUID | None, resident_id: uuid.UUID, reason: str = "") -> ResidentFile:
     """What `actor` may see of the file (not audited: the screen calls `record_view`). During
-    a sync it may be as the file was a moment ago (db.read_snapshot)."""
+    a sync it may be as the file was a moment ago (db.read_snapshot). A file outside his areas
+    and caseload raises NeedsReason unless he gave a reason (store.scope)."""
     with db.reading_recent() as session:
         resident = get_live(session, Resident, resident_id, "Inwoner")
+        scope.check_opens(session, actor, resident, reason)
         area = session.get(Area, resident.area_id) if resident.area_id else None
         steps = _live(
             session, LadderStep, resident_id, col(LadderStep.measured_on), col(LadderStep.created_at), limit=2000
@@ -91,7 +94,11 @@ def load(db: Database, actor: uuid.UUID | None, resident_id: uuid.UUID) -> Resid
     )
 
 
-def record_view(db: Database, actor: uuid.UUID | None, resident_id: uuid.UUID) -> None:
-    """The audit entry of one opening of the file ("Wie keek mee")."""
+def record_view(db: Database, actor: uuid.UUID | None, resident_id: uuid.UUID, reason: str = "") -> None:
+    """The audit entry of one opening of the file ("Wie keek mee"); with the reason, when the
+    file opened only with one (break-glass: "Ongebruikelijk inzien" lists it)."""
     with db.transaction(bookkeeping=True) as session:
-        audit.record(session, db, actor, "resident.view", resident_id)
+        if reason:
+            audit.record(session, db, actor, "resident.breakglass", resident_id, detail=check_reason(reason))
+        else:
+            audit.record(session, db, actor, "resident.view", resident_id)

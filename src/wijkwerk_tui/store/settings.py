@@ -34,11 +34,12 @@ ALERTS_KEPT, ALERT_LENGTH = 100, 400
 
 ORGANISATION_KEYS = frozenset({ORGANISATION_KEY, LOCK_MINUTES_KEY, RETENTION_KEY})
 LADDER_LABELS_PREFIX = "ladder_labels."  # then the ladder
+WORKER_AREAS_PREFIX = "worker_areas."  # then a worker's id: the areas he works in (store.scope)
 
 
 def is_organisation(key: str) -> bool:
     """Whether a setting is the organisation's (synced) rather than this laptop's."""
-    return key in ORGANISATION_KEYS or key.startswith(LADDER_LABELS_PREFIX)
+    return key in ORGANISATION_KEYS or key.startswith((LADDER_LABELS_PREFIX, WORKER_AREAS_PREFIX))
 
 
 def _org_row(session: Session, key: str) -> OrgSetting | None:

@@ -97,6 +97,8 @@ class WijkwerkCommands(Provider):
         for rank, row in enumerate(rows):
             label = Text(f"Open inwoner: {'≈ ' if row.tolerant else ''}{row.name}")  # ≈: sounds alike
             label.append(f"  ({row.birth_year or '?'}, {row.area or 'geen gebied'})", style="dim")
+            if row.needs_reason:
+                label.append("  met reden", style="italic")  # (outside his areas: store.scope)
             yield Hit(0.9 - rank * 0.01, label, _opener(self.wijkwerk, row.id), text=f"Open inwoner: {row.name}")
         if not found and not rows:  # said in Dutch here, before Textual says "No matches found"
             yield Hit(0.01, Text(NOTHING_FOUND, style="italic"), _nothing, text=NOTHING_FOUND)

@@ -117,11 +117,26 @@ class Navigation(SessionApp):
         self._open_resident(resident_id)
 
     @work(thread=True, exclusive=True, group="open-resident", exit_on_error=False, description="open-resident")
-    def _open_resident(self, resident_id: uuid.UUID) -> None:
+    def _open_resident(self, resident_id: uuid.UUID, reason: str = "") -> None:
+        from wijkwerk_tui.store.scope import NeedsReason
         from wijkwerk_tui.ui.screens.resident.resident import ResidentScreen, fetch
 
-        loaded = fetch(self.db, self.worker_id, resident_id)  # "niet gevonden" is a Dutch notice
-        self.call_from_thread(self.push_unless_locked, ResidentScreen(resident_id, loaded))
+        try:
+            loaded = fetch(self.db, self.worker_id, resident_id, reason)  # "niet gevonden" is a Dutch notice
+        except NeedsReason as needs:
+            self.call_from_thread(self._ask_reason, resident_id, needs.message)
+            return
+        self.call_from_thread(self.push_unless_locked, ResidentScreen(resident_id, loaded, reason))
+
+    def _ask_reason(self, resident_id: uuid.UUID, explanation: str) -> None:
+        """Break-glass: outside his areas and caseload, a file opens only with a reason."""
+        from wijkwerk_tui.ui.dialogs.reason import ReasonDialog
+
+        def answered(reason: str | None) -> None:
+            if reason:
+                self._open_resident(resident_id, reason)
+
+        self.push_unless_locked(ReasonDialog(explanation), answered)
 
     def action_new_resident(self) -> None:
         from wijkwerk_tui.ui.screens.resident.resident_form import ResidentForm

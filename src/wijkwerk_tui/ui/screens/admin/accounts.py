@@ -9,8 +9,10 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from wijkwerk_tui.db.tables import Worker
+from wijkwerk_tui.domain.accounts import COORDINATOR
 from wijkwerk_tui.domain.activities import ROLES
-from wijkwerk_tui.store import workers
+from wijkwerk_tui.store import areas as area_store
+from wijkwerk_tui.store import scope, workers
 from wijkwerk_tui.ui.base import AppScreen
 from wijkwerk_tui.ui.text import plain
 from wijkwerk_tui.ui.widgets.footer import Footer
@@ -31,6 +33,7 @@ class AccountsScreen(AppScreen[None]):
         Binding("a", "add", "Nieuw account", id="accounts.add"),
         Binding("r", "reset", "Nieuw wachtwoord", id="accounts.reset"),
         Binding("d", "toggle_active", "(De)activeren", id="accounts.toggle"),
+        Binding("b", "areas", "Gebieden", id="accounts.areas"),
     ]
 
     def __init__(self) -> None:
@@ -53,18 +56,24 @@ class AccountsScreen(AppScreen[None]):
         rows = workers.list_workers(self.app.db, include_inactive=True)
         # Once the organisation's key is pinned: which accounts this laptop does not honour.
         unsigned = {w.id for w in workers.unsigned(self.app.db)} if workers.key_pinned(self.app.db) else None
-        self.app.call_from_thread(self._show, rows, unsigned)
+        names = {a.id: a.name for a in area_store.list_areas(self.app.db, include_inactive=True)}
+        worked = {
+            w.id: ", ".join(sorted(names[a] for a in scope.worker_areas(self.app.db, w.id) if a in names)) or "alle"
+            for w in rows
+        }
+        self.app.call_from_thread(self._show, rows, unsigned, worked)
 
-    def _show(self, rows: list[Worker], unsigned: set[object] | None) -> None:
+    def _show(self, rows: list[Worker], unsigned: set[object] | None, worked: dict[object, str]) -> None:
         self.rows = rows
         table = self.query_one("#accounts", DataTable)
         at = table.cursor_row  # kept over the reload: the next key acts on the same row
         table.clear(columns=True)
-        table.add_columns("Naam", "Rol", "Actief", *(["Ondertekend"] if unsigned is not None else []))
+        table.add_columns("Naam", "Rol", "Actief", *(["Ondertekend"] if unsigned is not None else []), "Gebieden")
         for w in rows:
             cells = [plain(w.name), plain(ROLES.get(w.role, w.role)), plain("ja" if w.active else "nee")]
             if unsigned is not None:  # "nee": wijkwerk hub sign (a coordinator with the key)
                 cells.append(plain("nee" if w.id in unsigned else "ja"))
+            cells.append(plain("alle" if w.role == COORDINATOR else worked.get(w.id, "alle")))
             table.add_row(*cells, key=str(w.id))
         table.move_cursor(row=min(at, len(rows) - 1) if rows else 0)
         table.focus()
@@ -90,6 +99,13 @@ class AccountsScreen(AppScreen[None]):
         worker = self._selected()
         if worker is not None:
             self.app.push_screen(AccountForm(worker), self._reload)
+
+    def action_areas(self) -> None:
+        from wijkwerk_tui.ui.screens.admin.worker_areas import WorkerAreasDialog
+
+        worker = self._selected()
+        if worker is not None:
+            self.app.push_screen(WorkerAreasDialog(worker), self._reload)
 
     def action_toggle_active(self) -> None:
         from wijkwerk_tui.ui.screens.admin.account_form import AccountForm

@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 PAGE = 100
 SIMILAR = "≈"  # before a name found by the spelling-tolerant key only
 
+OUTSIDE = Text("met reden", style="italic")  # outside his areas and caseload: opens with a reason
+
 
 def _status(rows: list[ResidentRow]) -> str:
     """What the list shows, in one line that leaves room for the keys at 80 columns."""
@@ -137,8 +139,8 @@ class ResidentsScreen(AppScreen[None]):
                     Text(f"{SIMILAR} {row.sort_name}", style="italic") if row.tolerant else row.sort_name,
                     row.birth_year or "",
                     row.area,
-                    row.participation_step or "-",
-                    row.support_step or "-",
+                    OUTSIDE if row.needs_reason else row.participation_step or "-",
+                    "" if row.needs_reason else row.support_step or "-",
                 )
                 for row in page
             ],

@@ -45,8 +45,8 @@ class Loaded:
     today: date
 
 
-def fetch(db: Database, worker_id: uuid.UUID | None, resident_id: uuid.UUID) -> Loaded:
-    data = resident_file.load(db, worker_id, resident_id)
+def fetch(db: Database, worker_id: uuid.UUID | None, resident_id: uuid.UUID, reason: str = "") -> Loaded:
+    data = resident_file.load(db, worker_id, resident_id, reason)
     return Loaded(data, {ladder: settings.ladder_labels(db, ladder) for ladder in Ladder}, db.today())
 
 
@@ -75,11 +75,13 @@ class ResidentScreen(AppScreen[None]):
         Binding("m", "merge", "Samenvoegen", id="resident.merge", show=False),
     ]
 
-    def __init__(self, resident_id: uuid.UUID, loaded: Loaded | None = None) -> None:
+    def __init__(self, resident_id: uuid.UUID, loaded: Loaded | None = None, reason: str = "") -> None:
         """With `loaded` (see `Navigation.open_resident`) the first frame shows the file;
-        without, the screen reads it in a worker thread."""
+        without, the screen reads it in a worker thread. `reason`: it opened with one
+        (outside the worker's areas and caseload: store.scope)."""
         super().__init__()
         self.resident_id = resident_id
+        self.reason = reason
         self.file: ResidentFile | None = None
         self.labels: dict[Ladder, dict[int, str]] = {}
         self.title = "Inwoner"
@@ -125,14 +127,14 @@ class ResidentScreen(AppScreen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="resident", description="resident")
     def load(self) -> None:
         """(Re)read the file: when opened without it, and after every form."""
-        loaded = fetch(self.app.db, self.app.worker_id, self.resident_id)
+        loaded = fetch(self.app.db, self.app.worker_id, self.resident_id, self.reason)
         self.app.call_from_thread(self._show, loaded)
 
     @work(thread=True, exit_on_error=False, group="resident-recent", description="resident-recent")
     def _remember(self) -> None:
         """Once per opening, not on every reload: the view's audit entry, and the start
         screen's "recently opened"."""
-        resident_file.record_view(self.app.db, self.app.worker_id, self.resident_id)
+        resident_file.record_view(self.app.db, self.app.worker_id, self.resident_id, self.reason)
         overview.remember_opened(self.app.db, self.app.worker_id, self.resident_id)
 
     def _show(self, loaded: Loaded) -> None:

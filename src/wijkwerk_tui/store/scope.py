@@ -1,0 +1,105 @@
+"""Need-to-know in the data layer (domain.need_to_know): the areas a worker works in, and
+whether a resident's file opens for him without a reason.
+
+A worker's areas are an organisation setting (`worker_areas.<worker id>`): synced, and taken at
+the hub only from a coordinator, like every organisation setting.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import sqlalchemy as sa
+from sqlalchemy import ColumnElement, and_, exists, or_
+from sqlmodel import Session, col, select
+
+from wijkwerk_tui.db.engine import Database
+from wijkwerk_tui.db.tables import Area, Contact, Goal, LadderStep, OrgSetting, Referral, Resident, Signal, Worker
+from wijkwerk_tui.domain import need_to_know
+from wijkwerk_tui.domain.errors import DomainError, ValidationError
+from wijkwerk_tui.store import audit, settings
+from wijkwerk_tui.store.access import require_role, viewer
+
+_RECORDED = (Contact, Signal, Referral, Goal, LadderStep)  # what puts a resident on his caseload
+
+
+class NeedsReason(DomainError):
+    """The file is outside the worker's areas and caseload: it opens only with a reason."""
+
+
+NEEDS_REASON = (
+    "Deze inwoner valt buiten uw gebieden en uw eigen dossiers. U kunt het dossier openen met een "
+    "reden; die wordt vastgelegd en is zichtbaar voor coördinatoren."
+)
+
+
+def _key(worker_id: uuid.UUID) -> str:
+    return f"{settings.WORKER_AREAS_PREFIX}{worker_id}"
+
+
+def areas_of(session: Session, worker_id: uuid.UUID) -> frozenset[uuid.UUID]:
+    row = session.exec(select(OrgSetting).where(col(OrgSetting.key) == _key(worker_id))).first()
+    return need_to_know.parse_areas(row.value) if row is not None else frozenset()
+
+
+def worker_areas(db: Database, worker_id: uuid.UUID) -> frozenset[uuid.UUID]:
+    with db.reading() as session:
+        return areas_of(session, worker_id)
+
+
+def set_areas(db: Database, actor: uuid.UUID, worker_id: uuid.UUID, area_ids: set[uuid.UUID]) -> None:
+    """The areas `worker_id` works in (coordinators); none: every area."""
+    with db.transaction() as session:
+        require_role(session, actor, "accounts")
+        if session.get(Worker, worker_id) is None:
+            raise ValidationError("areas", "Dit account bestaat niet.")
+        known = set(session.exec(select(Area.id).where(col(Area.id).in_(area_ids)))) if area_ids else set()
+        settings.put(session, _key(worker_id), need_to_know.format_areas(known))
+        audit.record(session, db, actor, "account.areas", detail=f"{len(known)} gebieden")
+
+
+class Scope:
+    """Whom `actor` opens without a reason: everyone (coordinators, no areas set), or the
+    residents of his areas and caseload."""
+
+    def __init__(self, session: Session, actor: uuid.UUID | None) -> None:
+        who = viewer(session, actor)
+        self.actor = actor
+        self.areas = areas_of(session, actor) if actor is not None else frozenset()
+        self.everyone = who.is_coordinator or (actor is not None and not self.areas)
+
+    def column(self) -> ColumnElement[bool]:
+        """Per resident row of a query: opens without a reason."""
+        if self.everyone:
+            return sa.true()
+        mine = [
+            exists().where(and_(col(m.resident_id) == col(Resident.id), col(m.created_by) == self.actor))
+            for m in _RECORDED
+        ]
+        return or_(
+            col(Resident.area_id).is_(None),
+            col(Resident.area_id).in_(self.areas),
+            col(Resident.created_by) == self.actor,
+            *mine,
+        )
+
+    def opens(self, session: Session, resident: Resident) -> bool:
+        if self.everyone:
+            return True
+        caseload = resident.created_by == self.actor or any(
+            session.exec(
+                select(m.id).where(col(m.resident_id) == resident.id, col(m.created_by) == self.actor).limit(1)
+            ).first()
+            is not None
+            for m in _RECORDED
+        )
+        return need_to_know.in_scope(False, self.areas, resident.area_id, caseload)
+
+
+def check_opens(session: Session, actor: uuid.UUID | None, resident: Resident, reason: str) -> None:
+    """NeedsReason unless `actor` opens this file without one, or gave one (checked)."""
+    if reason:
+        need_to_know.check_reason(reason)
+        return
+    if not Scope(session, actor).opens(session, resident):
+        raise NeedsReason(NEEDS_REASON)
