@@ -232,3 +232,23 @@ def test_after_b_s_next_sync_a_switched_off_worker_s_old_key_file_opens_nothing_
     assert workers.find_by_name(again.db, PIET) is not None  # (his account is there, switched off)
     again.db.close()
     a.db.close()
+
+
+def test_a_worker_s_areas_set_on_one_laptop_hold_on_the_other(office: tuple[Unlocked, Unlocked]) -> None:
+    from wijkwerk_tui.domain.names import PersonalData
+    from wijkwerk_tui.services import resident_file
+    from wijkwerk_tui.store import areas, residents, scope
+
+    a, b = office
+    piet = vault.add_account(a, PIET, WORKER, PIET_PASS, PIET_PASS)
+    by_name = {x.name: x.id for x in areas.list_areas(a.db)}
+    wil = residents.add_resident(a.db, a.worker_id, PersonalData("Wil", "", "Zonderland", 1944), by_name["Zuidwolde"])
+    scope.set_areas(a.db, a.worker_id, piet.id, {by_name["Ruinen"]})
+    _sync(a)
+    _sync(b)
+    on_b = {x.name: x.id for x in areas.list_areas(b.db)}
+    assert scope.worker_areas(b.db, piet.id) == frozenset({on_b["Ruinen"]})
+    with pytest.raises(scope.NeedsReason):
+        resident_file.load(b.db, piet.id, wil.id)
+    a.db.close()
+    b.db.close()

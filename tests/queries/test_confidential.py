@@ -136,6 +136,8 @@ NOT_READS = {
     "overview.remember_opened",
     "full_export.tables",
     "retention.expired_query",  # builds a query (open signals only as a filter); the callers run it
+    "unusual_views.month_of",
+    "unusual_views.unusual_views",  # reads the audit trail and names (coordinators only), no signal
 }
 
 

@@ -34,7 +34,9 @@ async def test_the_accounts_list_marks_an_account_changed_without_the_key(setup_
         table.move_cursor(row=[r[0] for r in rows].index(PIET))
         await pilot.press("d")  # switching a forged account off signs it, as a worker
         await settle(pilot)
-        assert ["Piet de Boer", "medewerker", "nee", "ja", "alle"] in cells(app.screen.query_one("#accounts", DataTable))
+        assert ["Piet de Boer", "medewerker", "nee", "ja", "alle"] in cells(
+            app.screen.query_one("#accounts", DataTable)
+        )
         session.org_key = None  # now her passphrase here would not open her copy
         table = app.screen.query_one("#accounts", DataTable)
         table.move_cursor(row=[r[0] for r in rows].index(PIET))

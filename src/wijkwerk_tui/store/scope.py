@@ -7,6 +7,7 @@ the hub only from a coordinator, like every organisation setting.
 
 from __future__ import annotations
 
+import json
 import uuid
 
 import sqlalchemy as sa
@@ -14,7 +15,18 @@ from sqlalchemy import ColumnElement, and_, exists, or_
 from sqlmodel import Session, col, select
 
 from wijkwerk_tui.db.engine import Database
-from wijkwerk_tui.db.tables import Area, Contact, Goal, LadderStep, OrgSetting, Referral, Resident, Signal, Worker
+from wijkwerk_tui.db.tables import (
+    Area,
+    Contact,
+    Goal,
+    LadderStep,
+    OrgSetting,
+    Referral,
+    Resident,
+    Setting,
+    Signal,
+    Worker,
+)
 from wijkwerk_tui.domain import need_to_know
 from wijkwerk_tui.domain.errors import DomainError, ValidationError
 from wijkwerk_tui.store import audit, settings
@@ -37,9 +49,25 @@ def _key(worker_id: uuid.UUID) -> str:
     return f"{settings.WORKER_AREAS_PREFIX}{worker_id}"
 
 
+def _aliases(session: Session) -> dict[uuid.UUID, uuid.UUID]:
+    """The organisation's id -> this laptop's id of an area or worker both made (services.sync_apply):
+    the setting holds the organisation's ids, which another laptop may know under its own."""
+    row = session.get(Setting, settings.HUB_ALIASES_KEY)
+    try:
+        return {uuid.UUID(k): uuid.UUID(v) for k, v in json.loads(row.value if row else "{}").items()}
+    except (ValueError, AttributeError):
+        return {}
+
+
+def _org_id(aliases: dict[uuid.UUID, uuid.UUID], local: uuid.UUID) -> uuid.UUID:
+    return next((hub for hub, mine in aliases.items() if mine == local), local)
+
+
 def areas_of(session: Session, worker_id: uuid.UUID) -> frozenset[uuid.UUID]:
-    row = session.exec(select(OrgSetting).where(col(OrgSetting.key) == _key(worker_id))).first()
-    return need_to_know.parse_areas(row.value) if row is not None else frozenset()
+    aliases = _aliases(session)
+    row = session.exec(select(OrgSetting).where(col(OrgSetting.key) == _key(_org_id(aliases, worker_id)))).first()
+    stored = need_to_know.parse_areas(row.value) if row is not None else frozenset()
+    return frozenset(aliases.get(area, area) for area in stored)
 
 
 def worker_areas(db: Database, worker_id: uuid.UUID) -> frozenset[uuid.UUID]:
@@ -54,7 +82,9 @@ def set_areas(db: Database, actor: uuid.UUID, worker_id: uuid.UUID, area_ids: se
         if session.get(Worker, worker_id) is None:
             raise ValidationError("areas", "Dit account bestaat niet.")
         known = set(session.exec(select(Area.id).where(col(Area.id).in_(area_ids)))) if area_ids else set()
-        settings.put(session, _key(worker_id), need_to_know.format_areas(known))
+        aliases = _aliases(session)
+        value = need_to_know.format_areas(_org_id(aliases, a) for a in known)
+        settings.put(session, _key(_org_id(aliases, worker_id)), value)
         audit.record(session, db, actor, "account.areas", detail=f"{len(known)} gebieden")
 
 
@@ -66,7 +96,8 @@ class Scope:
         who = viewer(session, actor)
         self.actor = actor
         self.areas = areas_of(session, actor) if actor is not None else frozenset()
-        self.everyone = who.is_coordinator or (actor is not None and not self.areas)
+        # (no actor: the program itself, not a person at a screen: a benchmark, a migration)
+        self.everyone = actor is None or who.is_coordinator or not self.areas
 
     def column(self) -> ColumnElement[bool]:
         """Per resident row of a query: opens without a reason."""

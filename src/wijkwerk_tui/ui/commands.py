@@ -54,6 +54,11 @@ def main_actions(app: WijkwerkApp) -> list[tuple[str, str, Callable[[], object]]
                     app.action_import,
                 ),
                 ("Medewerkers", "Accounts toevoegen, wachtwoord opnieuw instellen, deactiveren", app.action_accounts),
+                (
+                    "Ongebruikelijk inzien",
+                    "Per maand: dossiers geopend met reden, buiten gebied, of veel op één dag",
+                    app.action_unusual_views,
+                ),
                 ("Instellingen", "Organisatie, vergrendelen na, bewaartermijn", app.action_settings),
                 ("Bewaartermijn toepassen", "Inwoners na de bewaartermijn anonimiseren", app.action_retention),
                 (

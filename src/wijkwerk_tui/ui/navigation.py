@@ -162,6 +162,12 @@ class Navigation(SessionApp):
         if self.coordinator_only("accounts"):
             self._show_only(AccountsScreen, lambda: self.push_screen(AccountsScreen()))
 
+    def action_unusual_views(self) -> None:
+        from wijkwerk_tui.ui.screens.lists.unusual_views import UnusualViewsScreen
+
+        if self.coordinator_only("audit_view"):
+            self._show_only(UnusualViewsScreen, lambda: self.push_screen(UnusualViewsScreen(self.today())))
+
     def action_settings(self) -> None:
         from wijkwerk_tui.ui.screens.admin.settings_form import SettingsForm
 
