@@ -256,7 +256,7 @@ def _login_keeping(args: argparse.Namespace) -> tuple[Unlocked, str]:
     path = _db_path(args)
     user, passphrase = _credentials(args, path)
     try:
-        return vault.login(path, user, passphrase), passphrase
+        session = vault.login(path, user, passphrase)
     except vault.DamagedDatabase as damaged:
         hint = (
             f" Nieuwste goede back-up: {damaged.backup_path} (wijkwerk restore BESTAND)." if damaged.backup_path else ""
@@ -264,6 +264,9 @@ def _login_keeping(args: argparse.Namespace) -> tuple[Unlocked, str]:
         raise CliError(f"{damaged.message}{hint}") from None
     except vault.LoginError as refused:
         raise CliError(refused.message) from None
+    if session.notice:  # (a new database key given at this login, or held up: security.rekey)
+        print(f"wijkwerk: {session.notice}", file=sys.stderr)
+    return session, passphrase
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -542,7 +545,7 @@ def _hub_command(args: argparse.Namespace) -> int:
 def _sync_command(args: argparse.Namespace) -> int:
     from wijkwerk_tui import cli_hub
 
-    return cli_hub.run_sync(args, _login)
+    return cli_hub.run_sync(args, _login_keeping)
 
 
 COMMANDS = {
@@ -577,8 +580,10 @@ def after_the_app(app: WijkwerkApp, path: Path) -> None:
 
         wipe_laptop(path, [])
     elif app.session is not None:  # a new database key, when an account lost its slot here
-        from wijkwerk_tui.security import vault
+        from wijkwerk_tui.security import rekey, vault
 
+        if rekey.due(path):
+            print("De database krijgt een nieuwe sleutel (een account is uitgeschakeld); even geduld…", file=sys.stderr)
         said = vault.close(app.session)
         if said:
             print(said, file=sys.stderr)

@@ -97,7 +97,7 @@ def run_hub(
         serve.serve(None, args.host, args.port, args.certfile, args.keyfile, args.proxied)
         return 0
     if args.hub_command == "join":
-        return _join(args, login)
+        return _join(args, login_keeping)
     if args.hub_command == "retention":
         return _retention(args)
     engine = serve.hub_engine(serve.database_url(None))
@@ -208,7 +208,7 @@ def _say_stale(stale: list[Any], file: TextIO | None = None) -> None:
     )
 
 
-def _join(args: argparse.Namespace, login: Callable[[argparse.Namespace], Unlocked]) -> int:
+def _join(args: argparse.Namespace, login: Callable[[argparse.Namespace], tuple[Unlocked, str]]) -> int:
     from wijkwerk_tui.security import vault
     from wijkwerk_tui.services import sync
 
@@ -216,7 +216,7 @@ def _join(args: argparse.Namespace, login: Callable[[argparse.Namespace], Unlock
     if not code:
         print(f"wijkwerk: geef de koppelcode (of zet {CODE_ENV}).", file=sys.stderr)
         return 2
-    session = login(args)
+    session, passphrase = login(args)
     try:
         queued = sync.join(session.db, session.worker_id, args.url, code, args.name or session.db.device_id[:8])
         print(f"Gekoppeld. {counted(queued, 'wijziging gaat', 'wijzigingen gaan')} mee bij de eerste synchronisatie.")
@@ -224,15 +224,17 @@ def _join(args: argparse.Namespace, login: Callable[[argparse.Namespace], Unlock
         vault.take_accounts(session)  # the organisation's accounts open this laptop now
         print(_said(result))
     finally:
-        _close(session)
+        _close(session, passphrase)
     return 0
 
 
-def _close(session: Unlocked) -> None:
+def _close(session: Unlocked, passphrase: str) -> None:
     """Close the database; a new key, when an account lost its slot here (security.rekey)."""
-    from wijkwerk_tui.security import vault
+    from wijkwerk_tui.security import rekey, vault
 
-    said = vault.close(session)
+    if rekey.due(session.db.path):
+        print("De database krijgt een nieuwe sleutel (een account is uitgeschakeld); even geduld…", flush=True)
+    said = vault.close(session, passphrase)
     if said:
         print(said)
 
@@ -337,11 +339,11 @@ def _said(result: object) -> str:
     return sync_said(result.pushed, result.pulled, result.conflicts, result.copied)
 
 
-def run_sync(args: argparse.Namespace, login: Callable[[argparse.Namespace], Unlocked]) -> int:
+def run_sync(args: argparse.Namespace, login: Callable[[argparse.Namespace], tuple[Unlocked, str]]) -> int:
     from wijkwerk_tui.security import vault
     from wijkwerk_tui.services import sync
 
-    session = login(args)
+    session, passphrase = login(args)
     try:
         print(_said(sync.sync(session.db)))
         vault.take_accounts(session)  # accounts that arrived open this laptop now
@@ -352,7 +354,7 @@ def run_sync(args: argparse.Namespace, login: Callable[[argparse.Namespace], Unl
     except BaseException:
         session.db.close()
         raise
-    _close(session)
+    _close(session, passphrase)
     return 0
 
 

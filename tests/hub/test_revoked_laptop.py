@@ -95,7 +95,7 @@ def test_issue18_a_revoked_laptop_wipes_itself_at_its_next_sync(
     assert len(wipe.files_of(laptop.db.path)) >= 5  # database, WAL, keys, register, backup ...
     _revoke(hub, laptop)
 
-    said = cli_hub.run_sync(argparse.Namespace(), lambda _args: laptop)
+    said = cli_hub.run_sync(argparse.Namespace(), lambda _args: (laptop, ""))
 
     assert said == 3
     _only_others(tmp_path, others)
@@ -144,10 +144,10 @@ def test_issue18_only_the_hubs_proof_wipes(
 
     monkeypatch.setattr(sync, "hub_client", fake_hub)
     before = _left(tmp_path, wal_too=False)
-    said = cli_hub.run_sync(argparse.Namespace(), lambda _args: laptop) if not forged else None
+    said = cli_hub.run_sync(argparse.Namespace(), lambda _args: (laptop, "")) if not forged else None
     if forged:
         with pytest.raises(sync.SyncError) as refused:
-            cli_hub.run_sync(argparse.Namespace(), lambda _args: laptop)
+            cli_hub.run_sync(argparse.Namespace(), lambda _args: (laptop, ""))
         assert not isinstance(refused.value, sync.LaptopRevoked)
         assert _left(tmp_path, wal_too=False) == before
     else:

@@ -223,7 +223,7 @@ def test_after_b_s_next_sync_a_switched_off_worker_s_old_key_file_opens_nothing_
     vault.set_active(a, a_piet(a), False)
     _sync(a)
     # b's next `wijkwerk sync` (the same code, its login given)
-    assert cli_hub.run_sync(argparse.Namespace(), lambda _args: b) == 0
+    assert cli_hub.run_sync(argparse.Namespace(), lambda _args: (b, PASS)) == 0
     assert "nieuwe sleutel" in capsys.readouterr().out
     with pytest.raises(DatabaseError):
         open_database(path_b, key=old).close()

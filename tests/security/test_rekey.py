@@ -18,12 +18,13 @@ from wijkwerk_tui.domain.accounts import WORKER
 from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.ops import backup
 from wijkwerk_tui.security import rekey, vault
-from wijkwerk_tui.security.keyfile import RECOVERY_SLOT, KeyFile, keyfile_path
-from wijkwerk_tui.security.vault import LoginError, Unlocked
+from wijkwerk_tui.security.keyfile import RECOVERY_SLOT, KeyFile, Slot, keyfile_path
+from wijkwerk_tui.security.vault import Unlocked
 from wijkwerk_tui.store import residents, workers
 
 COORDINATOR = "Sanne Kuiper"
 PIET, PIET_PASS = "Piet de Boer", "groene-piet-op-de-fiets"
+KEES, KEES_PASS = "Kees Rood", "rode-kees-op-de-brommer"
 
 
 def _replaced(path: Path) -> Path:
@@ -167,37 +168,113 @@ def _kill_after(monkeypatch: pytest.MonkeyPatch, step: str) -> None:
         monkeypatch.setattr(backup, "copy_keys", lambda s, t: (real_copy_keys(s, t), die()))
 
 
-def test_a_full_disk_during_the_copies_keeps_the_old_key_and_stays_due(
-    setup_db, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("where", ["room", "sqlite", "swap"])
+def test_a_full_disk_keeps_the_old_key_and_it_stays_due(
+    setup_db, clock: FakeClock, monkeypatch: pytest.MonkeyPatch, where: str
 ) -> None:
+    """Checked before anything is written (room); and a disk that fills while the copies are
+    written, as SQLite says it (not an OSError) or as the rename does."""
     session, path, _made, _kept = _piet_switched_off(setup_db)
     key = session.db.key
     assert key is not None
     session.db.close()
 
     def full(*_args: object) -> None:
+        if where == "sqlite":
+            from sqlcipher3 import dbapi2
+
+            raise dbapi2.OperationalError("database or disk is full")
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(rekey, "_swap", full)
+    if where == "room":
+        monkeypatch.setattr(rekey.shutil, "disk_usage", lambda _p: shutil._ntuple_diskusage(10**9, 10**9, 1000))
+    monkeypatch.setattr(rekey, "_copies" if where == "sqlite" else "_swap", full) if where != "room" else None
     with pytest.raises(rekey.RekeyFailed) as failed:
         rekey.rekey(path, key)
     assert "schijf vol" in failed.value.message
     assert rekey.due(path)
     assert not list(path.parent.glob("*.rekey*"))
     assert _opens_with(path, key)
-
-
-def test_a_worker_with_a_passphrase_for_here_only_keeps_it_when_he_gives_the_key(setup_db, clock) -> None:
-    session, path, _made, _kept = _piet_switched_off(setup_db)
-    keys = KeyFile.load(keyfile_path(path))
-    mine = keys.find_by_name(COORDINATOR)
-    assert mine is not None and mine.is_sealed
-    session.db.close()
-    login = vault.login(path, COORDINATOR, PASS, clock)  # (his own slot: resealed with the new key)
-    login.db.close()
+    monkeypatch.undo()  # room again: the next login gives it
+    again = vault.login(path, COORDINATOR, PASS, clock)
+    assert again.notice.startswith("De database heeft een nieuwe sleutel")
+    again.db.close()
     assert not rekey.due(path)
-    with pytest.raises(LoginError):
-        vault.login(path, PIET, PIET_PASS, clock)
+
+
+def _here_only(path: Path, name: str, passphrase: str, key: bytes) -> None:
+    """A passphrase for this laptop only (as after a recovery code once the key is pinned)."""
+    keys = KeyFile.load(keyfile_path(path))
+    slot = keys.find_by_name(name)
+    assert slot is not None
+    keys.put(Slot.seal(slot.slot_id, name, passphrase, key))
+    keys.save()
+
+
+def test_a_passphrase_for_here_only_holds_the_new_key_up_until_he_types_it(setup_db, clock) -> None:
+    session, path, _made, kept = _piet_switched_off(setup_db)
+    vault.add_account(session, KEES, WORKER, KEES_PASS, KEES_PASS)
+    key = session.db.key
+    assert key is not None
+    _here_only(path, KEES, KEES_PASS, key)
+    said = vault.close(session)  # (the app closing: nobody's passphrase at hand)
+    assert "nog geen nieuwe sleutel" in said and KEES in said
+    assert rekey.due(path) and _opens_with(path, key)  # nothing given, nobody locked out
+    sanne = vault.login(path, COORDINATOR, PASS, clock)
+    assert "nog geen nieuwe sleutel" in sanne.notice  # (a login tells it too)
+    sanne.db.close()
+    kees = vault.login(path, KEES, KEES_PASS, clock)  # his passphrase at hand: carried, given
+    assert "nieuwe sleutel" in kees.notice and kees.db.key != key
+    kees.db.close()
+    assert not rekey.due(path)
+    assert not _opens_with(path, _old_key(kept, PIET, PIET_PASS))
+    for name, passphrase in ((COORDINATOR, PASS), (KEES, KEES_PASS)):
+        vault.login(path, name, passphrase, clock).db.close()
+
+
+def test_a_salt_changed_by_hand_does_not_hold_the_new_key_up(setup_db, clock) -> None:
+    session, path, _made, kept = _piet_switched_off(setup_db)
+    keys = KeyFile.load(keyfile_path(path))
+    with keys.locked():
+        keys = KeyFile.load(keys.path)
+        keys.database_salt = "00" * 16  # (Piet, before he was switched off)
+        keys.write_as_is()
+    assert "nieuwe sleutel" in vault.close(session)
+    assert not _opens_with(path, _old_key(kept, PIET, PIET_PASS))
+    vault.login(path, COORDINATOR, PASS, clock).db.close()
+
+
+def test_a_program_that_read_the_key_file_before_the_new_key_cannot_write_the_old_back(setup_db, clock) -> None:
+    session, path, _made, kept = _piet_switched_off(setup_db)
+    before = KeyFile.load(keyfile_path(path))  # (a program that loaded it, and puts a slot later)
+    old = session.db.key
+    assert old is not None
+    mine = before.find_by_name(COORDINATOR)
+    assert mine is not None
+    vault.close(session)
+    before.note_failure("?", clock())
+    before.put(Slot.seal(mine.slot_id, COORDINATOR, PASS, old))  # (under the old key)
+    before.save()
+    assert not _opens_with(path, _old_key(kept, PIET, PIET_PASS))
+    assert KeyFile.load(keyfile_path(path)).find_by_name(PIET) is None
+    vault.login(path, COORDINATOR, PASS, clock).db.close()
+
+
+def test_leftovers_of_a_killed_backup_go_with_the_old_key(setup_db, clock) -> None:
+    session, _path, made, _kept = _piet_switched_off(setup_db)
+    leftover = made.with_suffix(".partial")
+    shutil.copyfile(made, leftover)  # (a backup being written when the power went)
+    vault.close(session)
+    assert not leftover.exists()
+
+
+def test_a_backup_made_while_the_key_changed_is_not_kept(setup_db, monkeypatch: pytest.MonkeyPatch) -> None:
+    session, _code, path = setup_db
+    salts = iter([b"a" * 16, b"b" * 16])
+    monkeypatch.setattr(backup, "_first_bytes", lambda _p: next(salts))
+    with pytest.raises(backup.BackupRefused, match="nieuwe sleutel"):
+        backup.make_backup(session.db, session.worker_id)
+    assert backup.list_backups(path) == []
 
 
 def test_after_the_new_key_a_coordinator_makes_a_new_recovery_code_a_worker_cannot(setup_db, clock) -> None:

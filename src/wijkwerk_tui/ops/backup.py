@@ -155,8 +155,12 @@ def make_backup(db: Database, actor: uuid.UUID | None = None, progress: Progress
     stamp = db.clock().astimezone(LOCAL_ZONE).strftime(STAMP)
     target = folder / f"{db.path.stem}-{stamp}.db"
     partial = target.with_suffix(".partial")
+    before = _first_bytes(db.path)
     try:
         head = _copy_checked(db, partial, progress)
+        if _first_bytes(db.path) != before:
+            # The file got a new key meanwhile (security.rekey): this copy has the old one.
+            raise BackupRefused("De database kreeg tijdens de back-up een nieuwe sleutel; maak de back-up opnieuw.")
         _write_manifest(target, head, db.now())  # UTC, like the restore note it is compared with
         copy_keys(keyfile_path(db.path), keyfile_path(target))
         os.replace(partial, target)
@@ -173,6 +177,15 @@ def make_backup(db: Database, actor: uuid.UUID | None = None, progress: Progress
         raise BackupRefused(f"De back-up is niet gemaakt. {message}") from None
     audit.log(db, actor, "backup.made", detail=target.name)
     return target
+
+
+def _first_bytes(path: Path) -> bytes:
+    """SQLCipher's salt: a new key (a new file in its place) has another."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(16)
+    except OSError:
+        return b""
 
 
 def _copy_checked(db: Database, partial: Path, progress: Progress | None) -> tuple[int, str] | None:

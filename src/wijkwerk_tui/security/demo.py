@@ -73,7 +73,7 @@ def ensure_demo(path: Path, residents: int, seed: int, clock: Clock = system_clo
             workers.set_passphrase_hash(db, worker.id, worker.id, digest, then=seal, own=own)
         first = workers.default_worker(db)
         keyfile.demo_user = first.name if first else ""
-        keyfile.database_salt = database_salt(db.path)
+        keyfile.belongs_to(database_salt(db.path))
         keyfile.save()
 
     return build_or_reuse(path, residents, seed, clock, key, before_move=accounts)

@@ -129,6 +129,7 @@ class KeyFile:
     # so two programs on one database (two windows, the app and `wijkwerk sync`) never write
     # back each other's older copy (a slot made by the other would be lost).
     _changes: list[tuple[str, Slot | str]] = field(default_factory=list, repr=False)
+    _adopting: bool = field(default=False, repr=False)
 
     @property
     def is_demo(self) -> bool:
@@ -162,6 +163,7 @@ class KeyFile:
             self._on_top_of_the_file()
             self._write()
         self._changes = []
+        self._adopting = False
 
     @contextmanager
     def locked(self) -> Iterator[None]:
@@ -178,11 +180,12 @@ class KeyFile:
             there = KeyFile.load(self.path)
         except KeyFileError:
             return  # (none yet, or damaged: this one's slots are what there is)
-        stale = bool(there.previous_salt) and there.previous_salt == self.database_salt
-        if there.database_salt != self.database_salt and not stale:
-            return  # (another database's, or a restore's: not merged)
-        # Loaded before the database got a new key: its slots hold the old key, so only its
-        # removals count (a slot put now would open nothing), and the new key's state stays.
+        if self._adopting:
+            return  # (a file of its own from now on: a restore's, a new demo's)
+        # Loaded before the database got a new key (or holding a salt changed by hand): the file
+        # as it is stays, with this one's removals only. Its slots may hold an old key, and
+        # written back they would lock everyone out.
+        stale = there.database_salt != self.database_salt
         for kind, what in self._changes:
             if kind == "put" and isinstance(what, Slot) and not stale:
                 there.put(what)
@@ -192,6 +195,11 @@ class KeyFile:
         self.rekey_due = there.rekey_due or (self.rekey_due if not stale else "")
         self.rekey_next, self.previous_salt = there.rekey_next, there.previous_salt
         self.database_salt = there.database_salt
+
+    def belongs_to(self, salt: str) -> None:
+        """From now on the key file of the database with this salt (setup, a restore, a demo)."""
+        self.database_salt = salt
+        self._adopting = True
 
     def write_as_is(self) -> None:
         """Write exactly this (security.rekey, holding `locked`): nothing merged."""

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,7 +59,6 @@ class RekeyFailed(DomainError):
 @dataclass(frozen=True)
 class Rekeyed:
     key: bytes  # the database's key now
-    dropped: list[str]  # names whose slot here could not be carried (a passphrase for here only)
     recovery_void: bool
 
 
@@ -142,7 +142,9 @@ def _old_files(db_path: Path) -> list[Path]:
 def rekey(db_path: Path, key: bytes, own: tuple[str, str] | None = None, clock: Clock = system_clock) -> Rekeyed | None:
     """Give the (closed) database and its backups a new key, when one is due. None: not due,
     or someone else has the file open (it stays due: the next sync, login or exit tries again).
-    `own`: the slot id and passphrase of the worker who typed it just now (his slot stays)."""
+    `own`: the slot id and passphrase of the worker who typed it just now (his slot stays).
+    RekeyWaits: an account's slot could not be carried (nobody is ever locked out by it);
+    RekeyFailed: the disk is too full, or a copy failed its check (the old key holds)."""
     try:
         held = open_lock.alone(db_path)
     except open_lock.InUse:
@@ -150,13 +152,19 @@ def rekey(db_path: Path, key: bytes, own: tuple[str, str] | None = None, clock: 
     with held:
         settle(db_path)
         keyfile = KeyFile.load(keyfile_path(db_path))
-        if not keyfile.rekey_due or keyfile.database_salt not in ("", database_salt(db_path)):
-            return None  # (not due; or this key file is not the file's: the login says so)
+        if not keyfile.rekey_due:
+            return None
+        # (`key` opened the file: whatever salt the key file names, it is this file's key. A
+        # salt changed by hand must not hold the new key up.)
+        _remove_partials(db_path)
         new = new_database_key()
         db = open_database(db_path, clock, key, held=held)
         try:
-            made, dropped = _slots_for(db, keyfile, new, own)
-            audit.log(db, db.actor, "database.rekey", detail=f"{len(made)} sleutels, {len(dropped)} vervallen")
+            made, waiting = _slots_for(db, keyfile, new, own)
+            if waiting or not made:
+                raise RekeyWaits(_waits(waiting))
+            _check_room(db_path)
+            audit.log(db, db.actor, "database.rekey", detail=f"{len(made)} sleutels")
         finally:
             db.close()
         try:
@@ -170,33 +178,72 @@ def rekey(db_path: Path, key: bytes, own: tuple[str, str] | None = None, clock: 
                 }
                 keyfile.write_as_is()
             _swap(db_path)
-        except OSError as error:
+        except Exception as error:  # (OSError, and SQLite's own errors, a full disk: unrelated classes)
             settle(db_path)  # (undone: the copies go)
-            raise RekeyFailed(
-                "De database kon geen nieuwe sleutel krijgen (is de schijf vol?). De oude sleutel blijft "
-                "gelden; er is niets verloren. Het wordt bij de volgende synchronisatie opnieuw geprobeerd."
-            ) from error
+            raise RekeyFailed(FAILED) from error
         settle(db_path)
-    return Rekeyed(new, dropped, recovery_void=keyfile.slot(RECOVERY_SLOT) is not None)
+    return Rekeyed(new, recovery_void=keyfile.slot(RECOVERY_SLOT) is not None)
+
+
+FAILED = (
+    "De database kon geen nieuwe sleutel krijgen (is de schijf vol?). De oude sleutel blijft gelden; er is "
+    "niets verloren. Het wordt bij de volgende synchronisatie, aanmelding of afsluiting opnieuw geprobeerd."
+)
+ROOM = 64 * 1024 * 1024  # left free after the copies
+
+
+def _check_room(db_path: Path) -> None:
+    """The copies need as much room as the files they copy: refused before anything is written."""
+    need = sum(p.stat().st_size for p in [db_path, *_old_files(db_path)] if p.exists())
+    wal = Path(f"{db_path}-wal")
+    need += wal.stat().st_size if wal.exists() else 0
+    if shutil.disk_usage(db_path.parent).free < need + ROOM:
+        raise RekeyFailed(FAILED)
+
+
+def _remove_partials(db_path: Path) -> None:
+    """What a kill left of a backup or a restore being written (under the old key): nobody is
+    writing one now (the lock), and none of it is ever used."""
+    for leftover in [*backup.backup_dir(db_path).glob("*.partial"), db_path.with_name(db_path.name + ".partial")]:
+        leftover.unlink(missing_ok=True)
+
+
+class RekeyWaits(DomainError):
+    """The new key waits: an account's slot could not be carried. Message is Dutch."""
+
+
+def _waits(names: list[str]) -> str:
+    if not names:
+        return "De database krijgt nog geen nieuwe sleutel: geen enkel account zou haar dan nog openen."
+    return (
+        "De database krijgt nog geen nieuwe sleutel: het wachtwoord van "
+        + ", ".join(names)
+        + " geldt alleen op deze laptop en kan niet mee zonder dat wachtwoord. Het gebeurt zodra "
+        "zij zich hier aanmelden, of een coördinator hun wachtwoord opnieuw instelt. Tot dan opent een "
+        "oude kopie van het sleutelbestand de database nog."
+    )
 
 
 def _slots_for(db: Database, keyfile: KeyFile, new: bytes, own: tuple[str, str] | None) -> tuple[list[Slot], list[str]]:
+    """The new key's slots, and the names of accounts whose slot cannot be carried. A slot of an
+    account this laptop does not honour (a row not as signed: its login is refused anyway) is
+    left behind, so that one planted by hand cannot hold the new key up."""
     public = workers.pinned_key(db)
     made: list[Slot] = []
-    dropped: list[str] = []
+    waiting: list[str] = []
     for worker in workers.every_account(db):
         slot = keyfile.slot(str(worker.id))
-        if slot is None or not worker.active or worker.deleted_at is not None:
+        if slot is None or not worker.active or worker.deleted_at is not None or not trust.trusted(worker, public):
             continue
         if own is not None and own[0] == str(worker.id) and not slot.is_sealed:
             mine = Slot.seal(slot.slot_id, slot.name, own[1], new)  # he just typed it
             mine.basis = slot.basis
             made.append(mine)
-        elif slot.is_sealed and _own_pair(slot, worker.public_key, worker.name) and trust.trusted(worker, public):
+        elif slot.is_sealed and _own_pair(slot, worker.public_key, worker.name):
             made.append(Slot.seal_to(slot.slot_id, slot.name, slot.private, worker.public_key, new))
         else:
-            dropped.append(worker.name)
-    return made, dropped
+            waiting.append(worker.name)
+    return made, waiting
 
 
 def _own_pair(slot: Slot, public: str, name: str) -> bool:
@@ -268,8 +315,7 @@ def _sync_dir(folder: Path) -> None:
 
 
 def said(done: Rekeyed | None, still_due: bool) -> str:
-    """What the person who closed the file is told (Dutch); no resident's data, only names of
-    accounts."""
+    """What the person who closed or opened the file is told (Dutch)."""
     if done is None:
         if not still_due:
             return ""
@@ -278,12 +324,17 @@ def said(done: Rekeyed | None, still_due: bool) -> str:
             "anders op deze laptop open is (bij de volgende synchronisatie, aanmelding of afsluiting)."
         )
     lines = ["De database heeft een nieuwe sleutel: een oude kopie van het sleutelbestand opent haar niet meer."]
-    if done.dropped:
-        lines.append(
-            "Het wachtwoord dat alleen op deze laptop gold, vervalt voor: "
-            + ", ".join(done.dropped)
-            + ". Zij melden zich aan met het wachtwoord van hun account, of een coördinator stelt een nieuw in."
-        )
     if done.recovery_void:
         lines.append(RECOVERY_VOID)
     return "\n".join(lines)
+
+
+def attempt(db_path: Path, key: bytes, own: tuple[str, str] | None, clock: Clock = system_clock) -> tuple[bytes, str]:
+    """`rekey` when due, never raising: the key the file has afterwards, and what to tell."""
+    if not due(db_path):
+        return key, ""
+    try:
+        done = rekey(db_path, key, own, clock)
+    except (RekeyWaits, RekeyFailed) as held_up:
+        return key, held_up.message
+    return (done.key if done else key), said(done, due(db_path))

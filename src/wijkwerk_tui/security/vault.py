@@ -83,6 +83,7 @@ class Unlocked:
     org_key: OrgKey | None = None
     # Failed unlocks of the lock screen, per name: (count, last try).
     unlock_failures: dict[str, tuple[int, datetime]] = field(default_factory=dict)
+    notice: str = ""  # said once after the login (a new database key given or held up: security.rekey)
 
     def __post_init__(self) -> None:
         self.db.actor = self.worker_id  # the outbox says who made each change
@@ -153,7 +154,7 @@ def setup(
         def seal(worker: Worker) -> None:
             keyfile.put(slots.slot_after(worker, passphrase, key, own))
             keyfile.put(Slot.seal(RECOVERY_SLOT, "", normalise_recovery_code(code), key))
-            keyfile.database_salt = database_salt(db_path)
+            keyfile.belongs_to(database_salt(db_path))
             keyfile.save()
 
         worker = workers.add_worker(db, None, name, COORDINATOR, kdf.hash_passphrase(passphrase), then=seal, own=own)
@@ -266,7 +267,7 @@ def _open(db_path: Path, key: bytes, clock: Clock, keyfile: KeyFile, held: OpenL
 
 def remember_database(keyfile: KeyFile, db_path: Path) -> None:
     """Write down whose key file this is (after setup, a demo build, a restore)."""
-    keyfile.database_salt = database_salt(db_path)
+    keyfile.belongs_to(database_salt(db_path))
     keyfile.save()
 
 
@@ -336,43 +337,42 @@ def _held(db_path: Path) -> OpenLock:
         raise LoginError(IN_USE, field="") from None
 
 
-def _unwrap_held(db_path: Path, name: str, passphrase: str, clock: Clock) -> tuple[KeyFile, str, bytes, OpenLock]:
+def _unwrap_held(db_path: Path, name: str, passphrase: str, clock: Clock) -> tuple[KeyFile, str, bytes, OpenLock, str]:
     """`_unwrap` under the open lock, after settling a new key a kill interrupted; and when one
-    is due (an account lost its slot here) and nobody else has the file open, given now."""
+    is due (an account lost its slot here) and nobody else has the file open, given now. Also
+    what to tell about that (Dutch), or ""."""
     held = _held(db_path)
+    said = ""
     try:
         rekey.settle(db_path)
         keyfile, slot_id, key = _unwrap(db_path, name, passphrase, clock)
         if keyfile.rekey_due:
+            before, old = database_salt(db_path), key
             held.release()
-            with suppress(rekey.RekeyFailed):  # (the old key holds; tried again later)
-                done = rekey.rekey(db_path, key, (slot_id, passphrase), clock)
-                if done is not None:
-                    key = done.key
+            key, said = rekey.attempt(db_path, key, (slot_id, passphrase), clock)
             held = _held(db_path)
+            if key == old and database_salt(db_path) != before:
+                # Another program gave the new key meanwhile: this one's is the old one.
+                keyfile, slot_id, key = _unwrap(db_path, name, passphrase, clock)
             keyfile = load_keyfile(db_path)
     except BaseException:
         held.release()
         raise
-    return keyfile, slot_id, key, held
+    return keyfile, slot_id, key, held, said
 
 
 def close(session: Unlocked, passphrase: str = "") -> str:
     """Close the database, and give it a new key when one is due. What to tell, or ""."""
     db = session.db
     db.close()
-    if db.key is None or not rekey.due(db.path):
+    if db.key is None:
         return ""
     own = (str(session.worker_id), passphrase) if passphrase else None
-    try:
-        done = rekey.rekey(db.path, db.key, own, db.clock)
-    except rekey.RekeyFailed as error:
-        return error.message
-    return rekey.said(done, rekey.due(db.path))
+    return rekey.attempt(db.path, db.key, own, db.clock)[1]
 
 
 def login(db_path: Path, name: str, passphrase: str, clock: Clock = system_clock) -> Unlocked:
-    keyfile, slot_id, key, lock = _unwrap_held(db_path, name, passphrase, clock)
+    keyfile, slot_id, key, lock, said = _unwrap_held(db_path, name, passphrase, clock)
     try:
         db = _open(db_path, key, clock, keyfile, lock)
     except BaseException:
@@ -397,21 +397,27 @@ def login(db_path: Path, name: str, passphrase: str, clock: Clock = system_clock
     except BaseException:
         db.close()
         raise
-    return Unlocked(db, worker.id, worker.name, worker.role, keyfile, org_key=held)
+    return Unlocked(db, worker.id, worker.name, worker.role, keyfile, org_key=held, notice=said)
 
 
 def recover(db_path: Path, code: str, name: str, passphrase: str, repeat: str, clock: Clock = system_clock) -> Unlocked:
     """A forgotten passphrase: the recovery code opens the database and sets a new one."""
     _check_storage(db_path)
-    keyfile = load_keyfile(db_path)
-    now = clock()
-    _refuse_if_waiting(keyfile, RECOVERY_SLOT, now, "herstelcode")
-    check_passphrase(passphrase, repeat, personal=(name,))
-    slot = keyfile.slot(RECOVERY_SLOT)
-    key = slot.open(normalise_recovery_code(code)) if slot else None
-    if key is None:
-        raise _fail(keyfile, RECOVERY_SLOT, now, "Deze herstelcode klopt niet.", "code")
-    db = _open(db_path, key, clock, keyfile)
+    held = _held(db_path)  # (as a login: never the key file of before a new key)
+    try:
+        rekey.settle(db_path)
+        keyfile = load_keyfile(db_path)
+        now = clock()
+        _refuse_if_waiting(keyfile, RECOVERY_SLOT, now, "herstelcode")
+        check_passphrase(passphrase, repeat, personal=(name,))
+        slot = keyfile.slot(RECOVERY_SLOT)
+        key = slot.open(normalise_recovery_code(code)) if slot else None
+        if key is None:
+            raise _fail(keyfile, RECOVERY_SLOT, now, "Deze herstelcode klopt niet.", "code")
+        db = _open(db_path, key, clock, keyfile, held)
+    except BaseException:
+        held.release()
+        raise
     try:
         worker = workers.find_by_name(db, name)
         if worker is None or not worker.active:
@@ -722,6 +728,8 @@ def _key_for_backup(
     """
     _check_storage(db_path)
     _check_belongs(db_path, backup_file)
+    with _held(db_path):  # (a new key a kill interrupted is finished first: its backups with it)
+        rekey.settle(db_path)
     live = keyfile_path(db_path)
     keyfile = None
     if live.exists():

@@ -148,6 +148,8 @@ class WijkwerkApp(Syncing):
         self.add_mode("main", StartScreen)
         self.switch_mode("main")
         self._start_session()
+        if session.notice:  # (a new database key given at this login, or held up: security.rekey)
+            self.notify(session.notice, markup=False, timeout=20)
 
     def _start_session(self) -> None:
         self.last_activity = self.clock()
