@@ -151,3 +151,15 @@ async def test_ctrl_q_on_an_unchanged_form_stops_at_once(demo_db: Database) -> N
         await pilot.press("ctrl+q")
         await pilot.pause()
         assert app.return_code == 0
+
+
+async def test_an_empty_start_screen_says_what_to_do_in_full_at_80_columns(setup_db, clock) -> None:
+    from tests.ui.helpers import screen_text, settle
+    from wijkwerk_tui.ui.app import WijkwerkApp
+
+    session, _code, _path = setup_db
+    app = WijkwerkApp(session, clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        shown = screen_text(app)
+        assert "Niets te doen." in shown and "Zoek een inwoner" in shown and "met /." in shown  # (wrapped, not cut)

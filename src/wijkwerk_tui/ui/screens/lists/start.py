@@ -134,7 +134,10 @@ class StartScreen(AppScreen[None]):
             who = done.who or "anoniem"
             add(Text("Vastgelegd", style="italic"), done.resident_id, who, recorded(done), format_time(done.last_at))
         if n == 0:
-            table.add_row(Text("Niets te doen. Zoek een inwoner met /."), Text(""), Text(""), Text(""), key="#empty")
+            # (the hint in the column that wraps: in the first it was cut at 80 columns)
+            hint = Text("Zoek een inwoner met /.")
+            rows = max(1, len(hint.wrap(self.app.console, about_width)))
+            table.add_row(Text("Niets te doen."), Text(""), Text(""), hint, key="#empty", height=rows)
         if counts is not None:
             line = Text("Inwoners per gebied: ", style="bold")
             line.append(" · ".join(f"{c.name} {c.residents}" for c in counts) or "nog geen gebieden")
