@@ -301,3 +301,23 @@ def test_the_app_gives_the_new_key_once_it_has_closed(setup_db, capsys: pytest.C
     assert "nieuwe sleutel" in capsys.readouterr().err
     assert not _opens_with(path, _old_key(kept, PIET, PIET_PASS))
     assert not backup.is_good(made, _old_key(kept, PIET, PIET_PASS))
+
+
+def test_by_the_coordinators_choice_the_old_backups_are_removed_instead(setup_db, clock) -> None:
+    from wijkwerk_tui.store import settings
+
+    session, path, made, kept = _piet_switched_off(setup_db)
+    settings.save_organisation_settings(
+        session.db,
+        session.worker_id,
+        organisation="Welzijn De Wolden",
+        lock_minutes=5,
+        retention_years=7,
+        remove_backups=True,
+    )
+    assert "nieuwe sleutel" in vault.close(session)
+    assert not made.exists() and not keyfile_path(made).exists() and not backup.manifest_path(made).exists()
+    assert not _replaced(path).exists()
+    assert not _opens_with(path, _old_key(kept, PIET, PIET_PASS))
+    again = vault.login(path, COORDINATOR, PASS, clock)
+    again.db.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Input, TextArea
+from textual.widgets import Checkbox, DataTable, Input, TextArea
 
 from tests.conftest import PASS, FakeClock
 from tests.ui.helpers import cells, settle, switch_worker, type_text
@@ -263,9 +263,13 @@ async def test_settings_lock_minutes_and_a_worker_cannot_open_them(setup_db, clo
         await settle(pilot)  # the save runs in a thread
         assert "tussen 1 en 60" in _error(app, "lock_minutes")
         field.value = "2"
+        app.screen.query_one("#remove_backups", Checkbox).value = True  # (security.rekey: the coordinators' choice)
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert not isinstance(app.screen, SettingsForm)
+        from wijkwerk_tui.store import settings
+
+        assert settings.get(session.db, settings.REKEY_BACKUPS_KEY) == settings.REMOVE_BACKUPS
         clock.advance(minutes=2)
         app.check_auto_lock()
         await pilot.pause()

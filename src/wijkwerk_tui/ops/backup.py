@@ -128,7 +128,8 @@ def _size_of(db_path: Path) -> int:
     return sum(p.stat().st_size for p in (db_path, Path(f"{db_path}-wal")) if p.exists())
 
 
-def _remove(backup: Path) -> None:
+def remove(backup: Path) -> None:
+    """A backup, its manifest and its key file."""
     for path in (backup, manifest_path(backup), keyfile_path(backup)):
         path.unlink(missing_ok=True)
 
@@ -166,7 +167,7 @@ def make_backup(db: Database, actor: uuid.UUID | None = None, progress: Progress
         os.replace(partial, target)
     except BaseException as error:
         partial.unlink(missing_ok=True)
-        _remove(target)
+        remove(target)
         if isinstance(error, BackupRefused):
             with suppress(Exception):  # on a damaged file the trail may not take it: the refusal stands
                 audit.log(db, actor, "backup.refused", detail="beschadigd")
@@ -261,7 +262,7 @@ def prune(db_path: Path, plan: Plan = PLAN) -> Pruned:
     keep = within_budget(sizes, budget)
     removed = [b for b, t in dated if t not in keep]
     for old in removed:
-        _remove(old)
+        remove(old)
     return Pruned(removed, len(keep), len(wanted))
 
 

@@ -41,7 +41,7 @@ from wijkwerk_tui.domain.errors import DomainError
 from wijkwerk_tui.ops import backup
 from wijkwerk_tui.security.gate import database_salt
 from wijkwerk_tui.security.keyfile import RECOVERY_SLOT, KeyFile, KeyFileError, Slot, keyfile_path, new_database_key
-from wijkwerk_tui.store import audit, trust, workers
+from wijkwerk_tui.store import audit, settings, trust, workers
 
 COPY = ".rekey"  # the copy under the new key, beside the file it will replace
 REPLACED = re.compile(r"\.voor-herstel-\d{8}-\d{6}$")  # a file a restore replaced (ops.backup.restore)
@@ -104,7 +104,7 @@ def _take_new_slots(keyfile: KeyFile) -> None:
     keyfile.previous_salt, keyfile.database_salt = keyfile.database_salt, str(step["salt"])
     keyfile.rekey_due = ""
     keyfile.failures = {}
-    keyfile.rekey_next = {"backups": step.get("backups", [])}
+    keyfile.rekey_next = {"backups": step.get("backups", []), "remove": step.get("remove", [])}
     keyfile.write_as_is()
 
 
@@ -120,6 +120,9 @@ def _finish_backups(db_path: Path, keyfile: KeyFile) -> None:
             os.replace(copy, target)
         if target.exists():
             backup.copy_keys(keyfile.path, keyfile_path(target))
+    removed = keyfile.rekey_next.get("remove")
+    for name in removed if isinstance(removed, list) else []:  # (the coordinators' choice)
+        backup.remove(db_path.parent / str(name))
     keyfile.rekey_next = {}
     keyfile.write_as_is()
 
@@ -163,18 +166,22 @@ def rekey(db_path: Path, key: bytes, own: tuple[str, str] | None = None, clock: 
             made, waiting = _slots_for(db, keyfile, new, own)
             if waiting or not made:
                 raise RekeyWaits(_waits(waiting))
-            _check_room(db_path)
-            audit.log(db, db.actor, "database.rekey", detail=f"{len(made)} sleutels")
+            remove = settings.get(db, settings.REKEY_BACKUPS_KEY) == settings.REMOVE_BACKUPS
+            _check_room(db_path, remove)
+            audit.log(
+                db, db.actor, "database.rekey", detail=f"{len(made)} sleutels" + (", back-ups weg" if remove else "")
+            )
         finally:
             db.close()
         try:
-            rekeyed = _copies(db_path, key, new)
+            rekeyed, gone = _copies(db_path, key, new, remove)
             with keyfile.locked():
                 keyfile = KeyFile.load(keyfile.path)
                 keyfile.rekey_next = {
                     "salt": database_salt(Path(f"{db_path}{COPY}")),
                     "slots": [slot.__dict__ for slot in made],
                     "backups": [str(p.relative_to(db_path.parent)) for p in rekeyed],
+                    "remove": [str(p.relative_to(db_path.parent)) for p in gone],
                 }
                 keyfile.write_as_is()
             _swap(db_path)
@@ -192,9 +199,9 @@ FAILED = (
 ROOM = 64 * 1024 * 1024  # left free after the copies
 
 
-def _check_room(db_path: Path) -> None:
+def _check_room(db_path: Path, remove: bool) -> None:
     """The copies need as much room as the files they copy: refused before anything is written."""
-    need = sum(p.stat().st_size for p in [db_path, *_old_files(db_path)] if p.exists())
+    need = sum(p.stat().st_size for p in [db_path, *([] if remove else _old_files(db_path))] if p.exists())
     wal = Path(f"{db_path}-wal")
     need += wal.stat().st_size if wal.exists() else 0
     if shutil.disk_usage(db_path.parent).free < need + ROOM:
@@ -250,15 +257,19 @@ def _own_pair(slot: Slot, public: str, name: str) -> bool:
     return bool(public) and worker_key.copy_signed(slot.private, public, name)
 
 
-def _copies(db_path: Path, key: bytes, new: bytes) -> list[Path]:
-    """Step 1: the database and each backup that opens with `key`, copied under `new`."""
+def _copies(db_path: Path, key: bytes, new: bytes, remove: bool) -> tuple[list[Path], list[Path]]:
+    """Step 1: the database, and each backup that opens with `key`, copied under `new`; or,
+    when the coordinators chose so, those backups listed to be removed once the new key holds."""
     _copy(db_path, key, Path(f"{db_path}{COPY}"), new, checkpoint=True)
-    done = []
+    done, gone = [], []
     for old in _old_files(db_path):
         if backup.is_good(old, key):  # (one under an older key, or damaged, stays as it is)
-            _copy(old, key, Path(f"{old}{COPY}"), new)
-            done.append(old)
-    return done
+            if remove:
+                gone.append(old)
+            else:
+                _copy(old, key, Path(f"{old}{COPY}"), new)
+                done.append(old)
+    return done, gone
 
 
 def _copy(source: Path, key: bytes, target: Path, new: bytes, checkpoint: bool = False) -> None:

@@ -32,7 +32,11 @@ HUB_AUDIT_ALERTS = "hub.audit_alerts"  # what the hub last said about the audit 
 ALERTS_KEPT, ALERT_LENGTH = 100, 400
 
 
-ORGANISATION_KEYS = frozenset({ORGANISATION_KEY, LOCK_MINUTES_KEY, RETENTION_KEY})
+# What a new database key (security.rekey) does with the backups under the old one: copied under
+# the new key (the default), or removed ("verwijderen"): the coordinators' choice.
+REKEY_BACKUPS_KEY = "rekey_backups"
+REMOVE_BACKUPS = "verwijderen"
+ORGANISATION_KEYS = frozenset({ORGANISATION_KEY, LOCK_MINUTES_KEY, RETENTION_KEY, REKEY_BACKUPS_KEY})
 LADDER_LABELS_PREFIX = "ladder_labels."  # then the ladder
 WORKER_AREAS_PREFIX = "worker_areas."  # then a worker's id: the areas he works in (store.scope)
 
@@ -139,6 +143,7 @@ def save_organisation_settings(
     lock_minutes: int | str,
     retention_years: int | str,
     export_folder: str | None = None,
+    remove_backups: bool | None = None,
 ) -> None:
     """The settings screen's one transaction (coordinators only). `export_folder`: where this
     laptop writes exports ("" for the app's own data folder; None leaves it as it is)."""
@@ -153,4 +158,6 @@ def save_organisation_settings(
         put(session, RETENTION_KEY, str(years))
         if folder is not None:
             put(session, EXPORT_FOLDER_KEY, folder)
+        if remove_backups is not None:
+            put(session, REKEY_BACKUPS_KEY, REMOVE_BACKUPS if remove_backups else "")
         audit.record(session, db, actor, "settings.update", detail=f"lock={minutes};retention={years}")

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import Input, Static
+from textual.widgets import Checkbox, Input, Static
 
 from wijkwerk_tui.config import export_dir as default_export_dir
 from wijkwerk_tui.domain.accounts import check_lock_minutes
@@ -27,6 +27,7 @@ class Current:
     retention_years: int
     export_folder: str
     audit_head: str  # to note on paper: `wijkwerk check --head` tells whether the chain still holds it
+    remove_backups: bool  # at a new database key (security.rekey): removed rather than copied
 
 
 class SettingsForm(FormScreen):
@@ -44,6 +45,7 @@ class SettingsForm(FormScreen):
             settings.retention_years(db),
             settings.get(db, settings.EXPORT_FOLDER_KEY),
             format_head(head) if (head := audit.head(db)) else "",
+            settings.get(db, settings.REKEY_BACKUPS_KEY) == settings.REMOVE_BACKUPS,
         )
 
     def compose_fields(self) -> ComposeResult:
@@ -56,6 +58,13 @@ class SettingsForm(FormScreen):
         yield self.field("Bewaartermijn jaren", years, "retention_years")
         folder = Input(now.export_folder, placeholder=str(default_export_dir()), id="export_folder", compact=True)
         yield self.field("Exportmap", folder, "export_folder")
+        remove = Checkbox(
+            "verwijderen bij een nieuwe sleutel",
+            now.remove_backups,
+            id="remove_backups",
+            compact=True,
+        )
+        yield self.field("Oude back-ups", remove, "remove_backups")
         if now.audit_head:
             note = Text("Kop van de audit-keten: ")
             note.append(now.audit_head, style="bold")
@@ -67,6 +76,7 @@ class SettingsForm(FormScreen):
         organisation, retention = self.value_of("organisation"), self.value_of("retention_years")
         minutes = check_lock_minutes(self.value_of("lock_minutes"))
         folder = check_folder(self.value_of("export_folder"), "export_folder")
+        remove = bool(self.value_of("remove_backups"))
 
         def write() -> str:
             settings.save_organisation_settings(
@@ -76,6 +86,7 @@ class SettingsForm(FormScreen):
                 lock_minutes=minutes,
                 retention_years=retention,
                 export_folder=folder,
+                remove_backups=remove,
             )
             return "Instellingen opgeslagen."
 
