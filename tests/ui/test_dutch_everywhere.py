@@ -262,6 +262,7 @@ async def _signed_in(pilot: Pilot[object], visits: Visits) -> None:
         ("settings", "SettingsForm"),
         ("change_passphrase", "PassphraseForm"),
         ("conflicts", "ConflictsScreen"),
+        ("unusual_views", "UnusualViewsScreen"),
     ):
         await app.run_action(action)
         await visits.check(pilot, screen)
@@ -287,8 +288,18 @@ async def _signed_in(pilot: Pilot[object], visits: Visits) -> None:
                 pilot, {"PartnersScreen": "PartnerForm", "ActivitiesScreen": "ActivityForm"}.get(screen, "AccountForm")
             )
             await _press(pilot, "escape")
+        if screen == "AccountsScreen":  # a worker's areas (need-to-know)
+            await _press(pilot, "b")
+            await visits.check(pilot, "WorkerAreasDialog")
+            await _press(pilot, "escape")
         await _press(pilot, "escape")
         await app.run_action("home")
+    from wijkwerk_tui.store.scope import NEEDS_REASON
+    from wijkwerk_tui.ui.dialogs.reason import ReasonDialog
+
+    app.push_screen(ReasonDialog(NEEDS_REASON))  # (a worker opening a file outside his areas)
+    await visits.check(pilot, "ReasonDialog")
+    await _press(pilot, "escape")
     await _press(pilot, "ctrl+l")
     await visits.check(pilot, "LockScreen")
 
