@@ -123,6 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     inzage = sub.add_parser("inzage", help="exporteer alles over één inwoner (AVG-inzage)", parents=[common])
     inzage.add_argument("resident", metavar="INWONER-ID", help="de id van de inwoner (zie het dossier)")
     inzage.add_argument("--output", metavar="MAP", default=".", help="map voor het .md- en .json-bestand")
+    inzage.add_argument("--reden", default="", help="de reden, voor een inwoner buiten uw gebieden (wordt vastgelegd)")
     return parser
 
 
@@ -372,10 +373,14 @@ def _inzage(args: argparse.Namespace) -> int:
         resident_id = uuid.UUID(args.resident)
     except ValueError:
         raise CliError("dat is geen geldige inwoner-id.") from None
+    from wijkwerk_tui.domain.errors import DomainError
+
     session = _login(args)
     try:
-        data = inzage.collect(session.db, session.worker_id, resident_id)
+        data = inzage.collect(session.db, session.worker_id, resident_id, args.reden)
         files = document.write(data, Path(args.output).expanduser(), settings.get(session.db, "organisation"))
+    except DomainError as refused:  # (outside his areas without --reden; a reason too short)
+        raise CliError(refused.message + (" Geef de reden met --reden." if not args.reden else "")) from None
     finally:
         session.db.close()
     for file in files:

@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from sqlmodel import select
 
 from tests.conftest import PASS, FakeClock
 from tests.test_cli import _run
@@ -321,3 +322,34 @@ def test_by_the_coordinators_choice_the_old_backups_are_removed_instead(setup_db
     assert not _opens_with(path, _old_key(kept, PIET, PIET_PASS))
     again = vault.login(path, COORDINATOR, PASS, clock)
     again.db.close()
+
+
+def _from_before_key_pairs(session: Unlocked, path: Path, name: str, passphrase: str) -> None:
+    """An account as made before key pairs: no pair in its row, a passphrase slot here."""
+    from wijkwerk_tui.db.tables import Worker
+
+    key = session.db.key
+    assert key is not None
+    with session.db.transaction() as s:
+        row = s.exec(select(Worker).where(Worker.name == name)).one()
+        row.public_key, row.wrapped_key = "", ""
+        s.add(row)
+    _here_only(path, name, passphrase, key)
+
+
+def test_two_accounts_from_before_key_pairs_do_not_hold_the_new_key_up_for_good(setup_db, clock) -> None:
+    """Each gets a key pair at his login (nothing pinned here): the next login or close gives it."""
+    session, path, _made, kept = _piet_switched_off(setup_db)
+    vault.add_account(session, KEES, WORKER, KEES_PASS, KEES_PASS)
+    for name, passphrase in ((KEES, KEES_PASS), (COORDINATOR, PASS)):
+        _from_before_key_pairs(session, path, name, passphrase)
+    assert "nog geen nieuwe sleutel" in vault.close(session)
+    kees = vault.login(path, KEES, KEES_PASS, clock)  # his pair now; the key still waits for Sanne
+    assert "nog geen nieuwe sleutel" in kees.notice
+    kees.db.close()
+    sanne = vault.login(path, COORDINATOR, PASS, clock)  # hers is carried (typed), Kees's sealed
+    assert sanne.notice.startswith("De database heeft een nieuwe sleutel")
+    sanne.db.close()
+    assert not _opens_with(path, _old_key(kept, PIET, PIET_PASS))
+    for name, passphrase in ((COORDINATOR, PASS), (KEES, KEES_PASS)):
+        vault.login(path, name, passphrase, clock).db.close()

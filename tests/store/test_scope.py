@@ -9,9 +9,10 @@ import uuid
 import pytest
 from sqlmodel import select
 
-from wijkwerk_tui.db.tables import AuditEvent
+from wijkwerk_tui.db.tables import AuditEvent, Contact
 from wijkwerk_tui.domain.accounts import WORKER, PermissionDenied
 from wijkwerk_tui.domain.errors import ValidationError
+from wijkwerk_tui.domain.ladders import Ladder
 from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.queries.search import search_residents
 from wijkwerk_tui.security import vault
@@ -101,3 +102,60 @@ def test_the_areas_are_an_organisation_setting_which_syncs(office) -> None:
     with session.db.reading() as s:
         assert s.exec(select(OrgSetting).where(OrgSetting.key == key)).first() is not None
         assert s.get(Setting, key) is None
+
+
+def test_overviews_list_no_signal_of_a_resident_outside_his_areas(office) -> None:
+    from wijkwerk_tui.queries import overview
+    from wijkwerk_tui.store import signals
+    from wijkwerk_tui.store.signals import SignalData
+
+    session, piet, gerrit, wil = office
+    db = session.db
+    for rid in (gerrit, wil):
+        signals.add_signal(db, session.worker_id, rid, SignalData("loneliness", noticed_on=db.today()))
+    assert {r.resident_id for r in overview.open_signal_rows(db, piet)} == {gerrit}
+    assert {r.resident_id for r in overview.open_signal_rows(db, session.worker_id)} == {gerrit, wil}
+
+
+def test_an_undone_contact_puts_nobody_on_his_caseload(office) -> None:
+    session, piet, _gerrit, wil = office
+    db = session.db
+    contact = contacts.add_contact(db, piet, wil, ContactData(db.today(), note="op de markt gesproken"))
+    with db.transaction() as s:  # (as an undo does: the row soft-deleted)
+        row = s.get(Contact, contact.id)
+        assert row is not None
+        row.deleted_at = db.now()
+        s.add(row)
+    with pytest.raises(scope.NeedsReason):
+        resident_file.load(db, piet, wil)
+    assert {r.name: r for r in search_residents(db, "", actor=piet)}["Wil Zonderland"].needs_reason
+
+
+def test_a_filter_on_what_is_in_the_file_finds_only_whom_he_opens(office) -> None:
+    from wijkwerk_tui.queries.search import ResidentFilter
+    from wijkwerk_tui.store import ladders
+
+    session, piet, gerrit, wil = office
+    db = session.db
+    for rid in (gerrit, wil):
+        ladders.record_step(db, session.worker_id, rid, Ladder.PARTICIPATION, 2, db.today())
+    found = search_residents(db, "", ResidentFilter(participation_step=2), actor=piet)
+    assert [r.id for r in found] == [gerrit]
+    assert {r.id for r in search_residents(db, "", ResidentFilter(participation_step=2), actor=session.worker_id)} == {
+        gerrit,
+        wil,
+    }
+
+
+def test_an_inzage_of_a_resident_outside_his_areas_needs_a_reason_which_is_audited(office) -> None:
+    from wijkwerk_tui.queries import inzage, who_looked
+
+    session, piet, _gerrit, wil = office
+    db = session.db
+    with pytest.raises(scope.NeedsReason):
+        inzage.collect(db, piet, wil)
+    assert inzage.collect(db, piet, wil, "verzoek van de inwoner zelf").resident.family_name == "Zonderland"
+    looks = who_looked.who_looked(db, session.worker_id, wil)
+    assert [(look.action, look.reason) for look in looks if look.action == "resident.breakglass"] == [
+        ("resident.breakglass", "verzoek van de inwoner zelf")
+    ]

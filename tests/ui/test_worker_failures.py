@@ -299,6 +299,9 @@ DRIVERS: dict[str, Driver] = {
     "MergeForm._find": keys("m", "j", "a", resident=True),
     "Syncing._ask_alerts_seen": call(lambda app: app.action_alerts_seen()),
     "Syncing._alerts_seen": lambda pilot, app, rid: _handle_alerts(pilot, app),
+    "UnusualViewsScreen.load": call(lambda app: app.action_unusual_views()),
+    "WorkerAreasDialog.load": call(lambda app: app.action_accounts(), "b"),
+    "WorkerAreasDialog._save": call(lambda app: app.action_accounts(), "b", "ctrl+s"),
 }
 
 

@@ -32,7 +32,8 @@ from wijkwerk_tui.db.tables import (
 )
 from wijkwerk_tui.domain.accounts import can_see_signal, may
 from wijkwerk_tui.domain.ladders import Ladder
-from wijkwerk_tui.store import audit
+from wijkwerk_tui.domain.need_to_know import check_reason
+from wijkwerk_tui.store import audit, scope
 from wijkwerk_tui.store.access import viewer
 
 T = TypeVar("T", LadderStep, Signal, Referral, Contact, Goal)
@@ -61,9 +62,14 @@ def _live(session: Session, model: type[T], resident_id: uuid.UUID, order: Any) 
     )
 
 
-def collect(db: Database, actor: uuid.UUID | None, resident_id: uuid.UUID) -> Inzage:
+def collect(db: Database, actor: uuid.UUID | None, resident_id: uuid.UUID, reason: str = "") -> Inzage:
+    """Everything about one resident that `actor` may see. Outside his areas and caseload only
+    with a reason (store.scope), audited as the opening of the file with it."""
     with db.transaction() as session:
         resident = get_live(session, Resident, resident_id, "Inwoner")
+        scope.check_opens(session, actor, resident, reason)
+        if reason:
+            audit.record(session, db, actor, "resident.breakglass", resident_id, detail=check_reason(reason))
         area = session.get(Area, resident.area_id) if resident.area_id else None
         steps = _live(session, LadderStep, resident_id, col(LadderStep.measured_on))
         # Made by a worker, the document holds what that worker may see: no one else's

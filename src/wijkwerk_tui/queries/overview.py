@@ -19,6 +19,7 @@ from wijkwerk_tui.domain import signals as signal_rules
 from wijkwerk_tui.domain.names import full_name
 from wijkwerk_tui.store import settings
 from wijkwerk_tui.store.access import viewer
+from wijkwerk_tui.store.scope import Scope
 from wijkwerk_tui.store.signals import visible_to
 
 RECENT_LIMIT = 8
@@ -92,7 +93,9 @@ def open_signal_rows(
         statement = statement.where(col(Signal.follow_up_on) < follow_up_before)
     statement = statement.order_by(rank, col(Signal.noticed_on), col(Signal.created_at)).limit(limit)
     with db.reading() as session:
-        rows = session.exec(statement.where(visible_to(viewer(session, actor)))).all()
+        # (need-to-know: residents outside his areas and caseload are not listed: store.scope)
+        statement = statement.where(visible_to(viewer(session, actor)), Scope(session, actor).column())
+        rows = session.exec(statement).all()
     return [
         SignalRow(
             s.id,
@@ -116,6 +119,7 @@ def awaiting_feedback_rows(
     worker_id: uuid.UUID | None = None,
     due_before: date | None = None,
     limit: int = 300,
+    actor: uuid.UUID | None = None,
 ) -> list[ReferralRow]:
     """Referrals waiting for the partner's answer, most overdue first."""
     # SQLAlchemy's own select: SQLModel's is typed for at most four columns.
@@ -140,6 +144,7 @@ def awaiting_feedback_rows(
         statement = statement.where(col(Referral.feedback_due_on) <= due_before)
     statement = statement.order_by(col(Referral.feedback_due_on), col(Referral.created_at)).limit(limit)
     with db.reading() as session:
+        statement = statement.where(Scope(session, actor).column())  # (need-to-know: store.scope)
         # Area and worker are outer joins: None when the referral has none.
         rows: Sequence[Row[Referral, Resident, str | None, str, str | None]] = session.execute(statement).all()
     return [
@@ -263,7 +268,9 @@ def agenda(db: Database, worker_id: uuid.UUID | None) -> Agenda:
         overdue_signals=open_signal_rows(
             db, worker_id, worker_id=worker_id, follow_up_before=today + timedelta(days=1), limit=50
         ),
-        feedback=awaiting_feedback_rows(db, worker_id=worker_id, due_before=today + timedelta(days=7), limit=50),
+        feedback=awaiting_feedback_rows(
+            db, worker_id=worker_id, due_before=today + timedelta(days=7), limit=50, actor=worker_id
+        ),
         goals=goals_to_review(db, today + timedelta(days=7), worker_id=worker_id, limit=50),
         recent=recent_residents(db, worker_id),
         recorded=recorded_today(db, worker_id),

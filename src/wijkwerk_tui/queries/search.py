@@ -142,6 +142,7 @@ def _statement(
 ) -> Select[uuid.UUID, str, str, str, int | None, str, int | None, int | None, bool]:
     """Live residents that match and pass the filters, in list order, and whether each opens
     without a reason for `actor` (store.scope)."""
+    opens = Scope(session, actor).column()
     # SQLAlchemy's own select: SQLModel's is typed for at most four columns.
     statement = (
         sa.select(
@@ -153,7 +154,7 @@ def _statement(
             col(Area.name),
             col(Resident.participation_step),
             col(Resident.support_step),
-            Scope(session, actor).column(),
+            opens,
         )
         .select_from(Resident)
         .join(Area, col(Area.id) == col(Resident.area_id), isouter=True)
@@ -163,6 +164,8 @@ def _statement(
         statement = statement.where(matching)
     if filters.area_id is not None:
         statement = statement.where(col(Resident.area_id) == filters.area_id)
+    if filters.participation_step is not None or filters.support_step is not None or filters.open_signals:
+        statement = statement.where(opens)  # (a filter on what is in the file would tell it: store.scope)
     if filters.participation_step is not None:
         statement = statement.where(col(Resident.participation_step) == filters.participation_step)
     if filters.support_step is not None:

@@ -21,6 +21,7 @@ class Look:
     at: datetime
     worker: str | None  # None: the system itself; "" for a worker no longer known
     action: str
+    reason: str = ""  # a file opened "met reden" (store.scope): the reason typed
 
 
 def who_looked(db: Database, actor: uuid.UUID | None, resident_id: uuid.UUID, limit: int = 500) -> list[Look]:
@@ -34,6 +35,14 @@ def who_looked(db: Database, actor: uuid.UUID | None, resident_id: uuid.UUID, li
             .order_by(col(AuditEvent.at).desc(), col(AuditEvent.seq).desc())  # other laptops' arrive late
             .limit(limit)
         )
-        looks = [Look(e.at, names.get(e.worker_id, "") if e.worker_id else None, e.action) for e in session.exec(query)]
+        looks = [
+            Look(
+                e.at,
+                names.get(e.worker_id, "") if e.worker_id else None,
+                e.action,
+                e.detail if e.action == "resident.breakglass" else "",
+            )
+            for e in session.exec(query)
+        ]
         audit.record(session, db, actor, "audit.view", resident_id)
     return looks

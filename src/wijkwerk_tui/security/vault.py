@@ -307,7 +307,10 @@ def _refuse_unsigned(db: Database, worker: Worker) -> None:
         raise LoginError(UNSIGNED, field="name")
 
 
-def _give_pair(db: Database, keyfile: KeyFile, worker: Worker, passphrase: str, held: OrgKey) -> None:
+def _give_pair(db: Database, keyfile: KeyFile, worker: Worker, passphrase: str, held: OrgKey | None) -> None:
+    """An account from before key pairs gets one at its login, when it can be honoured (signed
+    with the organisation's key he holds, or nothing pinned here): his slot is then sealed to it,
+    so a new database key carries it without his passphrase (security.rekey)."""
     own = slots.new_pair(passphrase, worker.name)
     key = db.key or b""
 
@@ -391,7 +394,7 @@ def login(db_path: Path, name: str, passphrase: str, clock: Clock = system_clock
         privacy.reapply_erasures(db)  # an older copy of the file may have been put in place
         held = _org_key_of(db, worker, passphrase)
         db.actor = worker.id
-        if held is not None and not worker.public_key:
+        if not worker.public_key and (held is not None or not workers.key_pinned(db)):
             _give_pair(db, keyfile, worker, passphrase, held)
         _take_accounts(db, keyfile)
     except BaseException:

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import json
 import uuid
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import ColumnElement, and_, exists, or_
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from wijkwerk_tui.db.engine import Database
@@ -103,10 +105,18 @@ class Scope:
         """Per resident row of a query: opens without a reason."""
         if self.everyone:
             return sa.true()
-        mine = [
-            exists().where(and_(col(m.resident_id) == col(Resident.id), col(m.created_by) == self.actor))
-            for m in _RECORDED
-        ]
+        mine = []
+        for model in _RECORDED:
+            m: Any = aliased(model)  # (not the outer query's own table: a list of signals, say)
+            mine.append(
+                exists().where(
+                    and_(
+                        col(m.resident_id) == col(Resident.id),
+                        col(m.created_by) == self.actor,
+                        col(m.deleted_at).is_(None),  # (an undone contact puts nobody on his caseload)
+                    )
+                )
+            )
         return or_(
             col(Resident.area_id).is_(None),
             col(Resident.area_id).in_(self.areas),
@@ -119,7 +129,9 @@ class Scope:
             return True
         caseload = resident.created_by == self.actor or any(
             session.exec(
-                select(m.id).where(col(m.resident_id) == resident.id, col(m.created_by) == self.actor).limit(1)
+                select(m.id)
+                .where(col(m.resident_id) == resident.id, col(m.created_by) == self.actor, col(m.deleted_at).is_(None))
+                .limit(1)
             ).first()
             is not None
             for m in _RECORDED

@@ -114,7 +114,9 @@ class WijkwerkCommands(Provider):
         from wijkwerk_tui.queries.search import search_residents
 
         try:  # a thread, as every read from the UI; a failed search finds nobody
-            return await asyncio.to_thread(search_residents, self.wijkwerk.db, query, limit=10, tolerant=True)
+            return await asyncio.to_thread(
+                search_residents, self.wijkwerk.db, query, limit=10, tolerant=True, actor=self.wijkwerk.worker_id
+            )
         except Exception:  # noqa: BLE001 - the palette stays usable; no details (they could hold data)
             return []
 

@@ -41,6 +41,9 @@ class ReasonDialog(ModalScreen[str]):
     def on_mount(self) -> None:
         self.query_one("#reason", Input).focus()
 
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.query_one("#reason-error", Static).update("")  # (said for what was typed before)
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         try:

@@ -60,6 +60,11 @@ class WorkerAreasDialog(AppModal[bool]):
         picker.add_options([(Text(name), value, ticked) for name, value, ticked in options])
         picker.focus()
 
+    def work_failed(self, worker: object) -> None:
+        """A read or a save that failed (the app's notice said so): nothing changed, back to
+        the list, which is usable."""
+        self.dismiss(False)
+
     def action_save(self) -> None:
         chosen = {uuid.UUID(v) for v in self.query_one("#areas", SelectionList).selected}
         self._save(chosen)

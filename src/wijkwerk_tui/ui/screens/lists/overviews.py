@@ -87,7 +87,7 @@ class OverviewsScreen(AppScreen[None]):
     def fetch(self, area_id: uuid.UUID | None, worker_id: uuid.UUID | None) -> None:
         db = self.app.db
         open_signals = overview.open_signal_rows(db, self.app.worker_id, area_id, worker_id)
-        awaiting = overview.awaiting_feedback_rows(db, area_id, worker_id)
+        awaiting = overview.awaiting_feedback_rows(db, area_id, worker_id, actor=self.app.worker_id)
         self.app.call_from_thread(self._show, open_signals, awaiting, self.app.today())
 
     def _show(self, open_signals: list[SignalRow], awaiting: list[ReferralRow], today: date) -> None:

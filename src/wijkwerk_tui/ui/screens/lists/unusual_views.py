@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from wijkwerk_tui.domain.dates import MONTHS, format_date
+from wijkwerk_tui.domain.text import counted
 from wijkwerk_tui.queries.unusual_views import Unusual, month_of, unusual_views
 from wijkwerk_tui.ui.base import AppScreen
 from wijkwerk_tui.ui.widgets.footer import Footer
@@ -27,13 +28,14 @@ class UnusualViewsScreen(AppScreen[None]):
     """
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Terug", id="unusual.back"),
-        Binding("left_square_bracket", "month(-1)", "Vorige maand", id="unusual.previous"),
-        Binding("right_square_bracket", "month(1)", "Volgende maand", id="unusual.next"),
+        Binding("left_square_bracket", "month(-1)", "Vorige maand", id="unusual.previous", key_display="["),
+        Binding("right_square_bracket", "month(1)", "Volgende maand", id="unusual.next", key_display="]"),
     ]
 
     def __init__(self, month: date) -> None:
         super().__init__()
         self.month = month_of(month)
+        self.rows: list[Unusual] = []
         self.title = "Ongebruikelijk inzien"
 
     def compose(self) -> ComposeResult:
@@ -67,8 +69,17 @@ class UnusualViewsScreen(AppScreen[None]):
             return  # (a month paged past meanwhile)
         name = f"{MONTHS[month.month - 1]} {month.year}"
         self.query_one("#unusual-title", Static).update(Text(f"Ongebruikelijk inzien — {name}"))
+        self.rows = rows
         self.query_one("#unusual", RowList).set_rows(
             [(format_date(u.day), u.worker, u.what, u.resident, u.detail) for u in rows]
         )
-        said = f"{len(rows)} meldingen" if rows else "Niets ongebruikelijks deze maand."
-        self.query_one("#unusual-status", Static).update(Text(f"{said}  [ vorige maand · ] volgende maand"))
+        said = counted(len(rows), "melding", "meldingen") if rows else "Niets ongebruikelijks deze maand."
+        keys = "Enter hele regel · [ vorige maand · ] volgende maand"
+        self.query_one("#unusual-status", Static).update(Text(f"{said}  {keys}"))
+
+    def on_row_list_selected(self, event: RowList.Selected) -> None:
+        """The whole line (the reason is cut in the list at 80 columns)."""
+        if 0 <= event.index < len(self.rows):
+            u = self.rows[event.index]
+            whole = f"{format_date(u.day)} · {u.worker} · {u.what}" + (f" · {u.resident}" if u.resident else "")
+            self.app.notify(f"{whole}\n{u.detail}", markup=False, timeout=15)

@@ -333,7 +333,7 @@ class ResidentScreen(AppScreen[None]):
 
         db = self.app.db
         self.app.progress("Inzage maken…")
-        found = inzage.collect(db, self.app.worker_id, self.resident_id)
+        found = inzage.collect(db, self.app.worker_id, self.resident_id, self.reason)
         markdown, _raw = document.write(found, folder, settings.get(db, settings.ORGANISATION_KEY))
         self.app.progress("")
         message = f"Inzage opgeslagen: {markdown} (en .json). {NOT_ENCRYPTED}"

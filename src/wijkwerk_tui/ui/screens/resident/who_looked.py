@@ -51,6 +51,6 @@ class WhoLookedScreen(AppScreen[None]):
             table.add_row(
                 plain(look.at.astimezone(LOCAL_ZONE).strftime("%d-%m-%Y %H:%M")),
                 plain("systeem" if look.worker is None else look.worker or "onbekend"),
-                plain(describe(look.action)),
+                plain(describe(look.action) + (f": {look.reason}" if look.reason else "")),
             )
         table.focus()
