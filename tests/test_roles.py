@@ -49,6 +49,8 @@ STORE_CALLS: dict[str, Call] = {
     ),
     "hub.alerts": lambda db, me, rid, path: hub_alerts.mark_seen(db, me),  # (refused before the hub is asked)
     "hub.init": lambda db, me, rid, path: workers.sign_all(db, me, AccountKeys(), {}),
+    # (a session that says "coordinator": the role as the database has it decides)
+    "recovery": lambda db, me, rid, path: vault.new_recovery(vault.Unlocked(db, me, "x", "coordinator")),
 }
 
 
@@ -73,6 +75,7 @@ CLI_ARGS: dict[str, list[str] | None] = {
     "merge": None,
     "hub.alerts": None,
     "hub.init": ["hub", "sign", "--yes"],  # (`hub init` needs a hub; it asks the same question first)
+    "recovery": ["recovery-code"],
 }
 
 

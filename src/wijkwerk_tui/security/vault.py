@@ -40,8 +40,8 @@ from wijkwerk_tui.security.keyfile import (
     normalise_recovery_code,
 )
 from wijkwerk_tui.services import privacy
+from wijkwerk_tui.store import access, audit, settings, trust, workers
 from wijkwerk_tui.store import areas as area_store
-from wijkwerk_tui.store import audit, settings, trust, workers
 from wijkwerk_tui.store.access import require_role
 from wijkwerk_tui.store.trust import AccountKeys, OwnKey
 
@@ -478,7 +478,7 @@ def lock(session: Unlocked) -> None:
 def new_recovery(session: Unlocked) -> str:
     """A new recovery code for this laptop (coordinators), shown once; the old code opens
     nothing from now on (needed after a new database key voided it: security.rekey)."""
-    require(session.role, "recovery")
+    require(access.viewer_of(session.db, session.worker_id).role, "recovery")  # (the role as the database has it)
     keyfile = _fresh_keys(session)
     if keyfile is None or session.db.key is None:
         raise ValidationError("", "Deze database heeft geen sleutelbestand.")
