@@ -374,13 +374,16 @@ def _inzage(args: argparse.Namespace) -> int:
     except ValueError:
         raise CliError("dat is geen geldige inwoner-id.") from None
     from wijkwerk_tui.domain.errors import DomainError
+    from wijkwerk_tui.store.scope import NeedsReason
 
     session = _login(args)
     try:
         data = inzage.collect(session.db, session.worker_id, resident_id, args.reden)
         files = document.write(data, Path(args.output).expanduser(), settings.get(session.db, "organisation"))
-    except DomainError as refused:  # (outside his areas without --reden; a reason too short)
-        raise CliError(refused.message + (" Geef de reden met --reden." if not args.reden else "")) from None
+    except NeedsReason as refused:  # (outside his areas and caseload)
+        raise CliError(f"{refused.message} Geef de reden met --reden.") from None
+    except DomainError as refused:  # (not found; a reason too short)
+        raise CliError(refused.message) from None
     finally:
         session.db.close()
     for file in files:

@@ -159,3 +159,14 @@ def test_an_inzage_of_a_resident_outside_his_areas_needs_a_reason_which_is_audit
     assert [(look.action, look.reason) for look in looks if look.action == "resident.breakglass"] == [
         ("resident.breakglass", "verzoek van de inwoner zelf")
     ]
+
+
+def test_the_command_line_asks_for_the_reason_only_where_one_is_needed(office) -> None:
+    from tests.test_cli import _run
+
+    session, _piet, _gerrit, wil = office
+    path = str(session.db.path)
+    outside = _run("--db", path, "inzage", str(wil), user=PIET, passphrase=PIET_PASS)
+    assert outside.returncode == 1 and "--reden" in outside.stderr and "Traceback" not in outside.stderr
+    unknown = _run("--db", path, "inzage", str(uuid.uuid4()), user=PIET, passphrase=PIET_PASS)
+    assert unknown.returncode == 1 and "niet gevonden" in unknown.stderr and "--reden" not in unknown.stderr
