@@ -97,7 +97,8 @@ class Scope:
     def __init__(self, session: Session, actor: uuid.UUID | None) -> None:
         who = viewer(session, actor)
         self.actor = actor
-        self.areas = areas_of(session, actor) if actor is not None else frozenset()
+        # (read per search keystroke: a coordinator's areas do not matter, so are not read)
+        self.areas = areas_of(session, actor) if actor is not None and not who.is_coordinator else frozenset()
         # (no actor: the program itself, not a person at a screen: a benchmark, a migration)
         self.everyone = actor is None or who.is_coordinator or not self.areas
 
