@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
+import threading
 from datetime import UTC, date, datetime
 from pathlib import Path
+
+import pytest
 
 from tests.conftest import PASS, FakeClock
 from tests.hub.hub_process import Hub
 from tests.ui.helpers import settle
+from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.domain.ladders import Ladder
 from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.hub import devices
@@ -16,7 +21,7 @@ from wijkwerk_tui.hub.serve import hub_engine
 from wijkwerk_tui.ops import backup
 from wijkwerk_tui.security import vault
 from wijkwerk_tui.security.vault import Unlocked
-from wijkwerk_tui.services import sync
+from wijkwerk_tui.services import sync, sync_process
 from wijkwerk_tui.store import ladders, residents
 from wijkwerk_tui.ui.app import make_app
 
@@ -63,6 +68,45 @@ async def test_issue17_f5_brings_the_other_laptops_step_and_the_title_says_so(tm
         steps = [s.step for s in ladders.history(zuidwolde.db, anna.id, Ladder.PARTICIPATION)]
         assert steps == [4, 5]
         assert residents.get_resident(zuidwolde.db, None, anna.id, audited=False).participation_step == 5
+
+
+async def test_issue17_f5_during_the_login_sync_runs_after_it_and_sends_what_was_saved(
+    tmp_path: Path, hub: Hub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """F5 pressed while the login's sync still runs (a slow hall network, a busy laptop) is
+    not refused with "er loopt al een synchronisatie": it runs once that one ended."""
+    laptop = _joined(tmp_path, "ruinen", hub)
+    sync.sync(laptop.db)
+    real, started, gate = sync_process.sync_apart, threading.Event(), threading.Event()
+    running: list[int] = []
+    overlaps: list[int] = []
+
+    def gated(db: Database, page: int = sync.APP_PAGE) -> sync.SyncResult:
+        overlaps.append(len(running))
+        running.append(1)
+        try:
+            result = real(db, page)
+            if not started.is_set():  # the login's sync, past its push: held until the test lets it go
+                started.set()
+                gate.wait(30)
+            return result
+        finally:
+            running.pop()
+
+    monkeypatch.setattr(sync_process, "sync_apart", gated)
+    app = make_app(db=laptop.db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert await asyncio.to_thread(started.wait, 30)
+        residents.add_resident(laptop.db, laptop.worker_id, PersonalData("Jan", "", "Smit", 1960), None)
+        await pilot.press("f5")
+        await pilot.pause()
+        gate.set()
+        await settle(pilot)
+        await settle(pilot)  # (the second sync starts when the first has ended)
+        assert overlaps == [0, 0]
+        assert re.search(r"Gesynchroniseerd: [1-9]\d* verstuurd", _notices(app))
+        assert "Er loopt al een synchronisatie" not in _notices(app)
+        assert sync.status(laptop.db).waiting == 0
 
 
 async def test_issue17_offline_the_app_goes_on_and_the_title_says_since_when(tmp_path: Path, hub: Hub) -> None:

@@ -5,6 +5,8 @@ The start screen's title line shows `sync_line`.
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from textual import work
 from textual.reactive import reactive
 
@@ -23,6 +25,8 @@ ALERT_SAID = (
 class Syncing(UndoLastSave):
     sync_line: reactive[str] = reactive("")
     wiped = False  # this laptop was revoked and wiped (`_wipe`)
+    _syncing = False  # a sync worker runs (the login's, the timer's or F5's)
+    _sync_again = False  # F5 came while one ran: one more, loud, once it ends
 
     def start_syncing(self) -> None:
         self.set_interval(SYNC_EVERY_S, self.sync_in_background, name="sync")
@@ -30,15 +34,37 @@ class Syncing(UndoLastSave):
 
     def sync_in_background(self) -> None:
         if self.session is not None:
-            self._sync(loud=False)
+            self._start_sync(loud=False)
 
     def action_sync(self) -> None:
         if self.session is not None and not self.locked:
             self.notify("Synchroniseren…", timeout=3)
-            self._sync(loud=True)
+            self._start_sync(loud=True)
+
+    def _start_sync(self, loud: bool) -> None:
+        """One sync at a time; F5 during the login's or the timer's sync is not refused ("er
+        loopt al een synchronisatie") but runs right after it, so what was just saved goes up."""
+        if self._syncing:
+            self._sync_again = self._sync_again or loud
+            return
+        self._syncing = True
+        self._sync(loud)
+
+    def _sync_ended(self) -> None:
+        self._syncing = False
+        if self._sync_again and not self.wiped:
+            self._sync_again = False
+            self.action_sync()
 
     @work(thread=True, group="sync", exit_on_error=False, description="sync")
     def _sync(self, loud: bool) -> None:
+        try:
+            self._sync_once(loud)
+        finally:
+            with suppress(RuntimeError):  # (the app closed meanwhile)
+                self.call_from_thread(self._sync_ended)
+
+    def _sync_once(self, loud: bool) -> None:
         from wijkwerk_tui.services import sync
         from wijkwerk_tui.services.sync_process import sync_apart
 
