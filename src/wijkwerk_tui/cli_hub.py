@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from wijkwerk_tui.domain.accounts import COORDINATOR
@@ -69,7 +70,26 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser], common
     )
     sign.add_argument("--yes", action="store_true", help="niet om bevestiging vragen")
     inner.add_parser("key", help="toon de vingerafdruk van de sleutel die deze laptop kent", parents=[common])
-    sub.add_parser("sync", help="synchroniseer nu met de hub", parents=[common])
+    syncing = sub.add_parser(
+        "sync",
+        help="synchroniseer nu met de hub (of via een USB-stick: --to-file / --from-file)",
+        parents=[common],
+        description=(
+            "Zonder netwerk: `sync --to-file STICK/ruinen.wijkwerk` op de laptop in het dorpshuis; een coördinator "
+            "leest het in op een laptop met netwerk (`sync --from-file STICK/ruinen.wijkwerk`), wat het antwoord "
+            "ruinen-antwoord.wijkwerk ernaast zet; terug in het dorpshuis `sync --from-file` met dat antwoord."
+        ),
+    )
+    syncing.add_argument(
+        "--to-file",
+        metavar="BESTAND",
+        help="schrijf wat wacht naar een bestand voor de hub (versleuteld voor de coördinatoren)",
+    )
+    syncing.add_argument(
+        "--from-file",
+        metavar="BESTAND",
+        help="lees een bestand in: van een andere laptop (doorgeven aan de hub) of het antwoord van de hub",
+    )
 
 
 def _now() -> datetime:
@@ -344,9 +364,48 @@ def run_sync(args: argparse.Namespace, login: Callable[[argparse.Namespace], tup
     from wijkwerk_tui.services import sync
 
     session, passphrase = login(args)
+    if args.to_file or args.from_file:
+        return _by_file(session, passphrase, args.to_file, args.from_file)
     try:
         print(_said(sync.sync(session.db)))
         vault.take_accounts(session)  # accounts that arrived open this laptop now
+    except sync.LaptopRevoked as revoked:
+        _wipe(session.db)
+        print(revoked.message, file=sys.stderr)
+        return 3
+    except BaseException:
+        session.db.close()
+        raise
+    _close(session, passphrase)
+    return 0
+
+
+def _by_file(session: Unlocked, passphrase: str, to_file: str | None, from_file: str | None) -> int:
+    """`sync --to-file` / `--from-file` (security.bundles): a hall without any network."""
+    from wijkwerk_tui.security import bundles
+    from wijkwerk_tui.services import sync
+
+    try:
+        if from_file:
+            target = Path(to_file).expanduser() if to_file else None
+            done = bundles.read_file(session, passphrase, Path(from_file).expanduser(), target)
+            if isinstance(done, bundles.Relayed):
+                print(
+                    f"Doorgegeven aan de hub: {counted(done.changes, 'wijziging', 'wijzigingen')}. Het antwoord "
+                    f"({counted(done.pulled, 'wijziging', 'wijzigingen')} voor die laptop) staat in {done.answer}."
+                )
+            else:
+                print(_said(done))
+                from wijkwerk_tui.security import vault
+
+                vault.take_accounts(session)  # accounts that arrived open this laptop now
+        else:
+            assert to_file
+            carried = bundles.write_outgoing(session, passphrase, Path(to_file).expanduser())
+            print(
+                f"{counted(carried, 'wijziging', 'wijzigingen')} in {to_file} (versleuteld voor de coördinatoren). "
+                "Ze blijven hier wachten tot het antwoord van de hub is ingelezen."
+            )
     except sync.LaptopRevoked as revoked:
         _wipe(session.db)
         print(revoked.message, file=sys.stderr)

@@ -219,7 +219,7 @@ def _pending(db: Database) -> list[Outbox]:
         return list(session.exec(query))
 
 
-def _wire(entry: Outbox) -> dict[str, Any]:
+def wire(entry: Outbox) -> dict[str, Any]:
     return {
         "id": str(entry.change_id),
         "table": entry.table_name,
@@ -236,7 +236,7 @@ def push(db: Database, client: httpx.Client) -> tuple[int, int]:
     """Send what waits, oldest first, a page at a time. (sent, conflicts)"""
     sent = conflicts = 0
     while batch := _pending(db):
-        answer = hub_call(client, "POST", "/v1/push", json={"changes": [_wire(e) for e in batch]})
+        answer = hub_call(client, "POST", "/v1/push", json={"changes": [wire(e) for e in batch]})
         conflicts += int(answer.get("conflicten", 0))
         with db.transaction() as session:
             # Sent entries are removed: they hold personal data, and the hub has them now.
@@ -287,7 +287,7 @@ def pull(db: Database, client: httpx.Client, page: int = PULL_PAGE) -> int:
                 if joining:
                     finish_join(db, bulk)
                 mirror_conflicts(db, answer.get("conflicten") or [])
-                _keep_alerts(db, answer.get("meldingen"))
+                keep_alerts(db, answer.get("meldingen"))
                 finish_erasures(db)
                 return taken
     finally:
@@ -299,7 +299,7 @@ def pull(db: Database, client: httpx.Client, page: int = PULL_PAGE) -> int:
                 end_bulk(db)
 
 
-def _keep_alerts(db: Database, alerts: Any) -> None:
+def keep_alerts(db: Database, alerts: Any) -> None:
     """What the hub found about the audit chains of every laptop (hub.audit_anchor): shown to
     coordinators by `wijkwerk check`, the check screen and after a sync that brought a new one."""
     if isinstance(alerts, list):

@@ -1,0 +1,182 @@
+"""Syncing a hall without any network through a USB stick: what the sync would send and fetch,
+as two files carried by hand (security.bundles seals and signs them).
+
+1. The hall laptop writes what waits (`outgoing`), with its device token, epoch and cursor.
+2. A laptop with network (a coordinator's) hands it to the hub as that laptop would (`relay`):
+   the same push, so the same merge rule, and a change sent twice is applied once; then it
+   fetches what the hub has after the hall's cursor, into the answer.
+3. The hall takes the answer in (`take_answer`): what the hub acknowledged leaves its outbox,
+   and what came is applied past its cursor only. Taking an answer twice, or an older one
+   after a newer, changes nothing; each step is its own transaction, safe to cut off.
+The relay takes no new epoch for the hall (it could not hand it back if the stick is lost):
+the hall's next sync over the network does.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from sqlalchemy import delete
+from sqlmodel import col, select
+
+from wijkwerk_tui.db import migrate
+from wijkwerk_tui.db.engine import HUB_URL, Database
+from wijkwerk_tui.db.sync_codec import CodecError
+from wijkwerk_tui.db.sync_tables import Outbox
+from wijkwerk_tui.domain import revocation
+from wijkwerk_tui.services import sync
+from wijkwerk_tui.services.sync_apply import CURSOR, RECOMPUTE_ALL, apply_page, mirror_conflicts
+from wijkwerk_tui.store import audit, settings, trust
+
+OUT = "wijkwerk-naar-hub"  # the hall's file: its changes, for the hub
+BACK = "wijkwerk-van-hub"  # the answer: what the hub took, and what it has for the hall
+PAGE = 1000
+NEWER = "Het antwoord bevat iets wat deze versie van wijkwerk niet kent. Werk wijkwerk bij."
+DAMAGED = "Dit bestand is geen bundel van wijkwerk of is beschadigd. Er is niets mee gedaan."
+
+
+class BundleError(sync.SyncError):
+    """A bundle that cannot be used here; the message is Dutch and names no resident."""
+
+
+def outgoing(db: Database) -> dict[str, Any]:
+    """What this laptop would push, with what the hub needs to take it as this laptop's."""
+    url, token = settings.get(db, HUB_URL), settings.get(db, sync.HUB_TOKEN)
+    if not url or not token:
+        raise BundleError("Deze laptop is niet gekoppeld aan een hub. Een coördinator koppelt hem met een koppelcode.")
+    with db.reading() as session:
+        pinned = trust.pinned(session)
+    if not pinned or settings.get(db, RECOMPUTE_ALL):
+        raise BundleError(
+            "Deze laptop heeft nog niet één keer volledig met de hub gesynchroniseerd. Doe dat eerst via het netwerk."
+        )
+    sync.catch_up(db)
+    with db.reading() as session:
+        waiting = list(session.exec(select(Outbox).where(col(Outbox.pushed_at).is_(None)).order_by(col(Outbox.seq))))
+    return {
+        "kind": OUT,
+        "id": str(uuid.uuid4()),
+        "schema": migrate.HEAD,
+        "device": db.device_id,
+        "token": token,
+        "epoch": settings.get(db, sync.HUB_EPOCH) or "",
+        "cursor": settings.get(db, CURSOR, "0") or "0",
+        "org_key": pinned,
+        "made": db.now().isoformat(),
+        "changes": [sync.wire(entry) for entry in waiting],
+    }
+
+
+def relay(db: Database, bundle: dict[str, Any]) -> dict[str, Any]:
+    """Hand another laptop's bundle to the hub this laptop reaches, and make its answer.
+    SyncError (Dutch) when the hub is not reached: nothing was written, try again later."""
+    _check_shape(bundle, OUT, ("id", "device", "token", "epoch", "cursor", "changes"))
+    if bundle["device"] == db.device_id:
+        raise BundleError("Dit bestand komt van deze laptop zelf. Lees het in op een laptop met netwerk.")
+    url = settings.get(db, HUB_URL)
+    if not url:
+        raise BundleError("Deze laptop is niet gekoppeld aan een hub: hij kan het bestand niet doorgeven.")
+    with db.reading() as session:
+        if bundle.get("org_key") != trust.pinned(session):
+            raise BundleError("Dit bestand is van een laptop van een andere organisatie. Er is niets doorgegeven.")
+    answer: dict[str, Any] = {"kind": BACK, "for": bundle["id"], "device": bundle["device"], "schema": migrate.HEAD}
+    changes = bundle["changes"]
+    acknowledged: list[str] = []
+    conflicts = 0
+    with sync.hub_client(url, str(bundle["token"]), str(bundle["epoch"])) as client:
+        try:
+            for start in range(0, len(changes), sync.PUSH_PAGE):
+                page = changes[start : start + sync.PUSH_PAGE]
+                said = sync.hub_call(client, "POST", "/v1/push", json={"changes": page})
+                conflicts += int(said.get("conflicten", 0))
+                acknowledged += [str(change.get("id")) for change in page if isinstance(change, dict)]
+            pulled, tail = _pull_all(client, str(bundle["cursor"]))
+        except sync.SyncError as error:
+            if error.offline:
+                raise
+            answer.update({"fout": error.message, "code": error.code, "bewijs": error.proof})
+            return answer  # (a refusal goes back to the hall: the epoch, the clock, a revocation)
+    answer.update(
+        {
+            "acknowledged": acknowledged,
+            "changes": pulled,
+            "conflicten": tail.get("conflicten") or [],
+            "meldingen": tail.get("meldingen"),
+            "pushed_conflicts": conflicts,
+        }
+    )
+    return answer
+
+
+def _pull_all(client: Any, after: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    pulled: list[dict[str, Any]] = []
+    while True:
+        said = sync.hub_call(client, "GET", "/v1/pull", params={"after": after, "limit": sync.PULL_PAGE})
+        page = said.get("changes") or []
+        pulled += page
+        if not (said.get("more") and page):
+            return pulled, said
+        after = str(max(int(change["seq"]) for change in page))
+
+
+def take_answer(db: Database, answer: dict[str, Any]) -> sync.SyncResult:
+    """Take in the hub's answer to this laptop's bundle. LaptopRevoked when the hub proved that
+    a coordinator revoked this laptop; BundleError for an answer for another laptop."""
+    _check_shape(answer, BACK, ("for", "device"))
+    if answer["device"] != db.device_id:
+        raise BundleError("Dit antwoord is voor een andere laptop. Er is niets ingelezen.")
+    if answer.get("fout"):
+        if answer.get("code") == revocation.CODE and revocation.holds(
+            str(answer.get("bewijs") or ""), settings.get(db, sync.WIPE_KEY), db.device_id
+        ):
+            raise sync.LaptopRevoked()
+        raise BundleError(f"De hub nam het bestand niet aan: {answer['fout']}")
+    try:
+        acknowledged = [uuid.UUID(str(change_id)) for change_id in answer.get("acknowledged") or []]
+        cursor = int(settings.get(db, CURSOR, "0") or 0)
+        new = [change for change in answer.get("changes") or [] if int(change["seq"]) > cursor]
+    except (KeyError, TypeError, ValueError):
+        raise BundleError(DAMAGED) from None
+    with db.transaction() as session:
+        for start in range(0, len(acknowledged), 500):  # (SQLite's limit on parameters)
+            chunk = acknowledged[start : start + 500]
+            session.execute(delete(Outbox).where(col(Outbox.change_id).in_(chunk)))
+    taken = 0
+    try:
+        while taken < len(new):
+            taken += apply_page(db, new[taken : taken + PAGE])  # (each page moves the cursor)
+    except CodecError:
+        raise BundleError(
+            "Het antwoord bevat iets wat deze versie van wijkwerk niet kent. Werk wijkwerk bij."
+        ) from None
+    mirror_conflicts(db, answer.get("conflicten") or [])
+    sync.keep_alerts(db, answer.get("meldingen"))
+    sync.finish_erasures(db)
+    with db.transaction() as session:
+        settings.put(session, sync.LAST_SYNC, db.now().isoformat())
+        audit.record(session, db, db.actor, "hub.bundle_in", detail=f"{len(acknowledged)} verstuurd, {taken} ontvangen")
+    return sync.SyncResult(len(acknowledged), taken, int(answer.get("pushed_conflicts") or 0))
+
+
+def _check_shape(said: Any, kind: str, keys: tuple[str, ...]) -> None:
+    if not isinstance(said, dict) or said.get("kind") != kind or not all(key in said for key in keys):
+        raise BundleError(DAMAGED)
+    if said.get("schema") != migrate.HEAD:
+        raise BundleError(
+            "Dit bestand komt van een andere versie van wijkwerk. Werk beide laptops bij tot dezelfde versie."
+        )
+    if "changes" in keys and not isinstance(said.get("changes"), list):
+        raise BundleError(DAMAGED)
+
+
+def dumps(said: dict[str, Any]) -> bytes:
+    return json.dumps(said, separators=(",", ":")).encode()
+
+
+def loads(data: bytes) -> Any:
+    try:
+        return json.loads(data)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        raise BundleError(DAMAGED) from None

@@ -1,0 +1,288 @@
+"""Halls without any network (issue 18): `sync --to-file` / `--from-file` carry a hall laptop's
+changes on a USB stick to a coordinator's laptop with network, which hands them to the hub and
+writes the answer; the hall takes the answer in. Sealed, signed, idempotent, safe to kill.
+Against a real PostgreSQL and a real hub process."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+import uuid
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlmodel import select
+
+from tests.conftest import PASS, FakeClock
+from tests.hub.dumps import canonical
+from tests.hub.hub_process import Hub
+from tests.hub.test_worker_keys import PIET, PIET_PASS, _relogin, _sync
+from tests.hub.test_worker_keys import office as office  # the fixture: two laptops, the key pinned
+from tests.hub.test_worker_keys import real_clock as real_clock
+from wijkwerk_tui.crypto import envelope, worker_key
+from wijkwerk_tui.db.sync_tables import Outbox
+from wijkwerk_tui.domain.accounts import WORKER
+from wijkwerk_tui.domain.ladders import Ladder
+from wijkwerk_tui.domain.names import PersonalData
+from wijkwerk_tui.security import bundles, vault
+from wijkwerk_tui.security.vault import Unlocked
+from wijkwerk_tui.services import bundles as carried
+from wijkwerk_tui.services import sync
+from wijkwerk_tui.store import ladders, residents, settings, workers
+
+KILLS = 6
+
+
+def _waiting_ids(laptop: Unlocked) -> set[uuid.UUID]:
+    with laptop.db.reading() as session:
+        return set(session.exec(select(Outbox.change_id)))
+
+
+def _all_names(laptop: Unlocked) -> set[str]:
+    from wijkwerk_tui.db.tables import Resident
+
+    with laptop.db.reading() as session:
+        return set(session.exec(select(Resident.family_name)))
+
+
+def _held(laptop: Unlocked) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    """What both sides must hold alike (each keeps its own ids of the areas and accounts they
+    both made at setup, aliases of the hub's: those rows differ by design)."""
+    from wijkwerk_tui.db.tables import LadderStep, Resident
+
+    with laptop.db.reading() as session:
+        people = session.exec(select(Resident.id, Resident.given_name, Resident.family_name, Resident.birth_year))
+        steps = session.exec(select(LadderStep.id, LadderStep.resident_id, LadderStep.step, LadderStep.measured_on))
+        return sorted(tuple(row) for row in people), sorted(tuple(row) for row in steps)
+
+
+def _hub_changes(hub: Hub) -> int:
+    engine = create_engine(hub.database)
+    try:
+        with engine.connect() as connection:
+            return int(connection.execute(text("SELECT count(*) FROM hubchange")).scalar() or 0)
+    finally:
+        engine.dispose()
+
+
+def _hall_works(hall: Unlocked) -> uuid.UUID:
+    kees = residents.add_resident(hall.db, hall.worker_id, PersonalData("Kees", "", "Wolters", 1939), None)
+    ladders.record_step(hall.db, hall.worker_id, kees.id, Ladder.PARTICIPATION, 4, date(2026, 11, 30))
+    return kees.id
+
+
+def test_a_round_trip_on_a_stick_brings_both_sides_level_and_twice_changes_nothing(
+    office: tuple[Unlocked, Unlocked], hub: Hub, tmp_path: Path
+) -> None:
+    desk, hall = office  # the desk has network; the hall has none from here on
+    kees = _hall_works(hall)
+    residents.add_resident(desk.db, desk.worker_id, PersonalData("Anna", "de", "Vries", 1950), None)
+    _sync(desk)
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    bundle = stick / "ruinen.wijkwerk"
+    sent = _waiting_ids(hall)
+    assert bundles.write_outgoing(hall, PASS, bundle) == len(sent)
+    # A finder of the stick reads nothing: no name, not the device token.
+    raw = bundle.read_bytes()
+    assert b"Wolters" not in raw and settings.get(hall.db, sync.HUB_TOKEN).encode() not in raw
+    assert sent <= _waiting_ids(hall)  # still queued until the answer is in
+
+    relayed = bundles.read_file(desk, PASS, bundle)
+    assert isinstance(relayed, bundles.Relayed) and relayed.answer == stick / "ruinen-antwoord.wijkwerk"
+    at_hub = _hub_changes(hub)
+    assert bundles.read_file(desk, PASS, bundle)  # handed in twice: the hub knows every change
+    assert _hub_changes(hub) == at_hub
+    _sync(desk)
+    assert "Wolters" in _all_names(desk)
+
+    result = bundles.read_file(hall, PASS, relayed.answer)
+    assert isinstance(result, sync.SyncResult) and result.pushed == len(sent)
+    assert not (sent & _waiting_ids(hall))  # what the hub took left the outbox
+    assert {"Vries", "Wolters"} <= _all_names(hall)
+    assert [s.step for s in ladders.history(hall.db, kees, Ladder.PARTICIPATION)] == [4]
+    before = canonical(hall.db.engine)
+    bundles.read_file(hall, PASS, relayed.answer)  # the same answer again
+    after = canonical(hall.db.engine)
+    after.pop("auditevent"), before.pop("auditevent")  # (the second reading is audited too)
+    assert after == before
+    # Once the network is back the hall is level with the hub: nothing doubled, nothing lost.
+    _sync(hall)
+    _sync(desk)
+    assert _held(hall) == _held(desk)
+
+
+def test_a_finder_or_forger_gets_nowhere(office: tuple[Unlocked, Unlocked], hub: Hub, tmp_path: Path) -> None:
+    desk, hall = office
+    _hall_works(hall)
+    bundle = tmp_path / "ruinen.wijkwerk"
+    bundles.write_outgoing(hall, PASS, bundle)
+    genuine = bundle.read_bytes()
+    said = json.loads(genuine)
+    at_hub = _hub_changes(hub)
+
+    def refused(data: bytes, who: Unlocked = desk) -> str:
+        tried = tmp_path / "tried.wijkwerk"
+        tried.write_bytes(data)
+        with pytest.raises(carried.BundleError) as error:
+            bundles.read_file(who, PASS, tried)
+        return error.value.message
+
+    box = bytearray(genuine)
+    at = genuine.index(b'"box": "') + 20
+    box[at] = ord("A") if box[at] != ord("A") else ord("B")  # one byte of the content
+    assert "veranderd" in refused(bytes(box))
+    # A stranger's key pair, sealing to the coordinators' public keys (which anyone can read):
+    stranger = worker_key.new_worker_key()
+    forged = envelope.seal(json.dumps({"kind": carried.OUT}).encode(), carried.OUT, list(said["to"]), stranger)
+    assert "veranderd" in refused(forged)
+    # Re-signed by the stranger over the genuine content he cannot read: still not his.
+    said_forged = dict(said, **{"from": stranger.public})
+    said_forged["sig"] = stranger.sign(envelope._signed_bytes(said_forged))
+    assert "veranderd" in refused(json.dumps(said_forged).encode())
+    # Another honoured account named as its sender, without his signature: refused too.
+    vault.add_account(desk, PIET, WORKER, PIET_PASS, PIET_PASS)
+    someone = next(w.public_key for w in workers.list_workers(desk.db) if w.name == PIET)
+    assert "veranderd" in refused(json.dumps(dict(said, **{"from": someone})).encode())
+    assert "geen bundel" not in refused(b"not json at all") and "veranderd" in refused(b"{}")
+    assert _hub_changes(hub) == at_hub  # nothing of it reached the hub
+    # A worker who is not a coordinator cannot open it.
+    piet = _relogin(desk, PIET, PIET_PASS, FakeClock(datetime.now(UTC)))
+    tried = tmp_path / "tried.wijkwerk"
+    tried.write_bytes(genuine)
+    with pytest.raises(carried.BundleError) as error:
+        bundles.read_file(piet, PIET_PASS, tried)
+    assert "Alleen een coördinator" in error.value.message
+    piet.db.close()
+
+
+def test_an_answer_for_another_laptop_or_altered_is_refused(
+    office: tuple[Unlocked, Unlocked], hub: Hub, tmp_path: Path
+) -> None:
+    desk, hall = office
+    _hall_works(hall)
+    bundle = tmp_path / "ruinen.wijkwerk"
+    bundles.write_outgoing(hall, PASS, bundle)
+    answer = bundles.read_file(desk, PASS, bundle)
+    assert isinstance(answer, bundles.Relayed)
+    # The desk itself is not the laptop it was written for.
+    with pytest.raises(carried.BundleError) as error:
+        bundles.read_file(desk, PASS, answer.answer)
+    assert "hoort niet bij" in error.value.message
+    data = bytearray(answer.answer.read_bytes())
+    at = bytes(data).index(b'"box": "') + 30
+    data[at] = ord("A") if data[at] != ord("A") else ord("B")
+    answer.answer.write_bytes(bytes(data))
+    waiting = _waiting_ids(hall)
+    with pytest.raises(carried.BundleError) as error:
+        bundles.read_file(hall, PASS, answer.answer)
+    assert "veranderd" in error.value.message
+    assert _waiting_ids(hall) == waiting  # nothing taken in
+
+
+def test_an_older_answer_taken_after_a_newer_one_takes_nothing_back(
+    office: tuple[Unlocked, Unlocked], tmp_path: Path
+) -> None:
+    desk, hall = office
+    anna = residents.add_resident(
+        desk.db, desk.worker_id, PersonalData("Anna", "", "Vries", 1950, phone="0612345611"), None
+    )
+    _sync(desk)
+    answers = []
+    for n, phone in enumerate(("0612345622", "0612345633")):
+        bundle = tmp_path / f"{n}.wijkwerk"
+        bundles.write_outgoing(hall, PASS, bundle)
+        relayed = bundles.read_file(desk, PASS, bundle)
+        assert isinstance(relayed, bundles.Relayed)
+        answers.append(relayed.answer)
+        data = PersonalData("Anna", "", "Vries", 1950, phone=phone)
+        residents.update_resident(desk.db, desk.worker_id, anna.id, data, None, None)
+        _sync(desk)
+    bundle = tmp_path / "2.wijkwerk"
+    bundles.write_outgoing(hall, PASS, bundle)
+    newest = bundles.read_file(desk, PASS, bundle)
+    assert isinstance(newest, bundles.Relayed)
+    bundles.read_file(hall, PASS, newest.answer)
+    assert residents.get_resident(hall.db, None, anna.id, audited=False).phone == "0612345633"
+    for older in answers:  # (found on the stick later)
+        bundles.read_file(hall, PASS, older)
+    assert residents.get_resident(hall.db, None, anna.id, audited=False).phone == "0612345633"
+
+
+def _cli(db_path: Path, *args: str) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "WIJKWERK_USER": "Sanne Kuiper", "WIJKWERK_PASSPHRASE": PASS}
+    env["PYTHONPATH"] = os.pathsep.join(sys.path)
+    return subprocess.Popen(
+        [sys.executable, "-m", "wijkwerk_tui", "--db", str(db_path), "sync", *args],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+
+def test_a_round_trip_with_kill_9_in_the_middle_loses_and_doubles_nothing(
+    office: tuple[Unlocked, Unlocked], hub: Hub, tmp_path: Path
+) -> None:
+    """The command line on both sides, killed at random moments while it hands the bundle in
+    and while the hall takes the answer; run again to the end, both sides are level."""
+    desk, hall = office
+    for n in range(30):
+        residents.add_resident(hall.db, hall.worker_id, PersonalData(f"Naam{n}", "", "Jansen", 1950), None)
+    residents.add_resident(desk.db, desk.worker_id, PersonalData("Anna", "de", "Vries", 1950), None)
+    _sync(desk)
+    desk_path, hall_path = Path(desk.db.path), Path(hall.db.path)
+    desk.db.close()
+    hall.db.close()
+    bundle, answer = tmp_path / "hal.wijkwerk", tmp_path / "hal-antwoord.wijkwerk"
+    out, _err = _cli(hall_path, "--to-file", str(bundle)).communicate(timeout=120)
+    assert "wijzigingen in" in out.decode() and "versleuteld voor de coördinatoren" in out.decode()
+    seed = int.from_bytes(os.urandom(4))
+    rng, killed = random.Random(seed), 0
+    print(f"seed {seed}")
+    said = {"desk": "Doorgegeven aan de hub: ", "hall": "Gesynchroniseerd: "}
+    for side, path, target in [("desk", desk_path, bundle), ("hall", hall_path, answer)]:
+        for _ in range(KILLS):
+            child = _cli(path, "--from-file", str(target))
+            try:
+                child.wait(rng.uniform(0.5, 4.0))
+            except subprocess.TimeoutExpired:
+                killed += 1
+                child.kill()
+                child.wait()
+        child = _cli(path, "--from-file", str(target))
+        out, err = child.communicate(timeout=180)
+        assert child.returncode == 0, f"{side}: {err.decode()}"
+        assert said[side] in out.decode(), out.decode()
+    assert killed  # (a run that ends before its moment is not killed: 12 moments, some land)
+    hall = vault.login(hall_path, "Sanne Kuiper", PASS, FakeClock(datetime.now(UTC)))
+    desk = vault.login(desk_path, "Sanne Kuiper", PASS, FakeClock(datetime.now(UTC)))
+    assert {"Jansen", "Vries"} <= _all_names(hall)
+    _sync(hall)
+    _sync(desk)
+    assert _held(hall) == _held(desk)
+    engine = create_engine(hub.database)
+    with engine.connect() as connection:
+        doubles = connection.execute(
+            text(
+                "SELECT count(*) FROM (SELECT row_id FROM hubchange WHERE kind = 'insert' "
+                "GROUP BY row_id HAVING count(*) > 1) d"
+            )
+        ).scalar()
+    engine.dispose()
+    assert doubles == 0
+    assert len(_residents_named(hall, "Jansen")) == 30
+    hall.db.close()
+    desk.db.close()
+
+
+def _residents_named(laptop: Unlocked, family: str) -> list[str]:
+    from wijkwerk_tui.db.tables import Resident
+
+    with laptop.db.reading() as session:
+        return list(session.exec(select(Resident.given_name).where(Resident.family_name == family)))
