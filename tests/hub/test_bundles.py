@@ -25,6 +25,7 @@ from tests.hub.test_worker_keys import PIET, PIET_PASS, _relogin, _sync
 from tests.hub.test_worker_keys import office as office  # the fixture: two laptops, the key pinned
 from tests.hub.test_worker_keys import real_clock as real_clock
 from wijkwerk_tui.crypto import envelope, worker_key
+from wijkwerk_tui.db.sync_lock import one_sync
 from wijkwerk_tui.db.sync_tables import Outbox
 from wijkwerk_tui.domain.accounts import WORKER
 from wijkwerk_tui.domain.ladders import Ladder
@@ -101,6 +102,9 @@ def test_a_round_trip_on_a_stick_brings_both_sides_level_and_twice_changes_nothi
     _sync(desk)
     assert "Wolters" in _all_names(desk)
 
+    with one_sync(Path(hall.db.path)), pytest.raises(sync.SyncError) as busy:  # the app's sync, say
+        bundles.read_file(hall, PASS, relayed.answer)
+    assert "Er loopt al een synchronisatie" in busy.value.message and sent <= _waiting_ids(hall)
     result = bundles.read_file(hall, PASS, relayed.answer)
     assert isinstance(result, sync.SyncResult) and result.pushed == len(sent)
     assert not (sent & _waiting_ids(hall))  # what the hub took left the outbox

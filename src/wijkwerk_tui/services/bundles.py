@@ -127,6 +127,11 @@ def take_answer(db: Database, answer: dict[str, Any]) -> sync.SyncResult:
     _check_shape(answer, BACK, ("for", "device"))
     if answer["device"] != db.device_id:
         raise BundleError("Dit antwoord is voor een andere laptop. Er is niets ingelezen.")
+    with sync.one_process(db):  # (the app's sync moves the same cursor)
+        return _take(db, answer)
+
+
+def _take(db: Database, answer: dict[str, Any]) -> sync.SyncResult:
     if answer.get("fout"):
         if answer.get("code") == revocation.CODE and revocation.holds(
             str(answer.get("bewijs") or ""), settings.get(db, sync.WIPE_KEY), db.device_id

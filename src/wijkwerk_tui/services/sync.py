@@ -332,14 +332,14 @@ def sync(db: Database, page: int = PULL_PAGE) -> SyncResult:
     if not _RUNNING.acquire(blocking=False):
         raise SyncError("Er loopt al een synchronisatie; even geduld.")
     try:
-        with _one_process(db):
+        with one_process(db):
             return _sync(db, page)
     finally:
         _RUNNING.release()
 
 
 @contextmanager
-def _one_process(db: Database) -> Iterator[None]:
+def one_process(db: Database) -> Iterator[None]:
     """One sync at a time across processes too (the app's runs in a child; `wijkwerk sync`)."""
     if not db.path.exists():
         yield
@@ -503,7 +503,7 @@ def rotate_token_now(db: Database) -> None:
     SyncError leaves it to the next sync)."""
     url, token = settings.get(db, HUB_URL), settings.get(db, HUB_TOKEN)
     if url and token and settings.get(db, settings.ROTATE_TOKEN) == "1":
-        with _one_process(db), hub_client(url, token, settings.get(db, HUB_EPOCH) or "") as client:
+        with one_process(db), hub_client(url, token, settings.get(db, HUB_EPOCH) or "") as client:
             _rotate_if_due(db, client)
 
 
