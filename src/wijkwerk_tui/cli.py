@@ -364,9 +364,11 @@ def _restore(args: argparse.Namespace) -> int:
 
 def _inzage(args: argparse.Namespace) -> int:
     import uuid
+    from functools import partial
 
     from wijkwerk_tui.exchange import inzage_document as document
     from wijkwerk_tui.queries import inzage
+    from wijkwerk_tui.security import vault
     from wijkwerk_tui.store import settings
 
     try:
@@ -379,7 +381,8 @@ def _inzage(args: argparse.Namespace) -> int:
     session = _login(args)
     try:
         data = inzage.collect(session.db, session.worker_id, resident_id, args.reden)
-        files = document.write(data, Path(args.output).expanduser(), settings.get(session.db, "organisation"))
+        organisation = settings.get(session.db, "organisation")
+        files = document.write(data, Path(args.output).expanduser(), organisation, partial(vault.readable, session))
     except NeedsReason as refused:  # (outside his areas and caseload)
         raise CliError(f"{refused.message} Geef de reden met --reden.") from None
     except DomainError as refused:  # (not found; a reason too short)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from wijkwerk_tui.crypto import worker_key
 from wijkwerk_tui.crypto.worker_key import WorkerKey
+from wijkwerk_tui.domain import sealed
 
 VERSION = 1
 MAX_BYTES = 512 * 1024 * 1024  # a year of a hall's work is a few megabytes
@@ -132,3 +133,52 @@ def _check_signature(said: dict[str, object]) -> None:
         Ed25519PublicKey.from_public_bytes(signing).verify(_unb64(str(said["sig"])), _signed_bytes(said))
     except (InvalidSignature, binascii.Error, ValueError):
         raise EnvelopeError("handtekening") from None
+
+
+# -- a text sealed to its readers (confidential signals) -------------------------------------
+SEALED_TEXT = sealed.PREFIX
+is_sealed_text = sealed.is_sealed
+
+
+def seal_text(text: str, readers: list[str]) -> str:
+    """`text` readable only with the private key of one of `readers` (public keys): encrypted
+    once under a random key, which is sealed to each reader. No signature: the row's author and
+    the audit trail say who wrote it."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    key, nonce = secrets.token_bytes(32), secrets.token_bytes(12)
+    box = AESGCM(key).encrypt(nonce, text.encode(), SEALED_TEXT.encode())
+    said = {
+        "to": {public: worker_key.seal(key, public, f"text|{public}") for public in sorted(set(readers))},
+        "nonce": _b64(nonce),
+        "box": _b64(box),
+    }
+    return SEALED_TEXT + json.dumps(said, sort_keys=True, separators=(",", ":"))
+
+
+def open_text(stored: str, key: WorkerKey) -> str | None:
+    """The text, when `key` is one of its readers; None otherwise (or when damaged)."""
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    try:
+        said = json.loads(stored.removeprefix(SEALED_TEXT))
+        sealed = said["to"].get(key.public)
+        if not isinstance(sealed, str):
+            return None
+        inner = worker_key.unseal(sealed, key, f"text|{key.public}")
+        if inner is None:
+            return None
+        plain = AESGCM(inner).decrypt(_unb64(str(said["nonce"])), _unb64(str(said["box"])), SEALED_TEXT.encode())
+        return plain.decode()
+    except (InvalidTag, ValueError, KeyError, TypeError, AttributeError, binascii.Error, RecursionError):
+        return None
+
+
+def text_readers(stored: str) -> list[str]:
+    """The public keys a sealed text is sealed to (none for anything else)."""
+    try:
+        said = json.loads(stored.removeprefix(SEALED_TEXT)) if is_sealed_text(stored) else {}
+        return sorted(said.get("to", {})) if isinstance(said, dict) else []
+    except (ValueError, RecursionError, AttributeError):
+        return []

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from wijkwerk_tui.domain import sealed
 from wijkwerk_tui.domain.activities import CONTACT_KINDS, GOAL_CONTRIBUTORS, GOAL_STATUSES
 from wijkwerk_tui.domain.ladders import LADDER_NAMES, Ladder, steps
 from wijkwerk_tui.domain.referrals import STATUSES as REFERRAL_STATUSES
@@ -35,8 +37,9 @@ def _value(value: Any) -> Any:
     return value
 
 
-def as_dict(found: Inzage) -> dict[str, Any]:
-    """The data as the resident reads it: Dutch names, labels instead of codes (also the JSON)."""
+def as_dict(found: Inzage, reveal: Callable[[str], str] = sealed.without_key) -> dict[str, Any]:
+    """The data as the resident reads it: Dutch names, labels instead of codes (also the JSON).
+    `reveal`: a confidential signal's sealed text as the one who asks may read it."""
 
     def who(worker_id: uuid.UUID | None) -> str:
         return found.workers.get(worker_id, "") if worker_id else ""
@@ -80,7 +83,7 @@ def as_dict(found: Inzage) -> dict[str, Any]:
                 "soort": CATEGORIES.get(s.category, s.category),
                 "urgentie": URGENCIES.get(s.urgency, s.urgency),
                 "status": SIGNAL_STATUSES.get(s.status, s.status),
-                "omschrijving": s.description,
+                "omschrijving": reveal(s.description),
                 "opvolgen_op": _value(s.follow_up_on),
                 "gesloten_op": _value(s.closed_on),
                 "vertrouwelijk": s.confidential,
@@ -176,9 +179,11 @@ def to_markdown(data: dict[str, Any], organisation: str = "") -> str:
     return "\n".join(lines)
 
 
-def write(found: Inzage, folder: Path, organisation: str = "") -> tuple[Path, Path]:
+def write(
+    found: Inzage, folder: Path, organisation: str = "", reveal: Callable[[str], str] = sealed.without_key
+) -> tuple[Path, Path]:
     """Write inzage-<date>-<id>.md and .json into `folder` (readable only by this user)."""
-    data = as_dict(found)
+    data = as_dict(found, reveal)
     private_folder(folder)
     stem = f"inzage-{data['gemaakt_op'][:10]}-{data['inwoner']['id'][:8]}"
     markdown, raw = folder / f"{stem}.md", folder / f"{stem}.json"

@@ -15,13 +15,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from wijkwerk_tui.crypto import kdf, org_key
+from wijkwerk_tui.crypto import envelope, kdf, org_key, worker_key
 from wijkwerk_tui.crypto.org_key import OrgKey
+from wijkwerk_tui.crypto.worker_key import WorkerKey
 from wijkwerk_tui.db import open_lock
 from wijkwerk_tui.db.engine import IN_USE, Database, DatabaseError, open_database
 from wijkwerk_tui.db.faults import FULL, READ_ONLY, explain, kind
 from wijkwerk_tui.db.open_lock import OpenLock
 from wijkwerk_tui.db.tables import Worker
+from wijkwerk_tui.domain import sealed
 from wijkwerk_tui.domain.accounts import COORDINATOR, check_passphrase, login_delay, require
 from wijkwerk_tui.domain.clock import Clock, system_clock
 from wijkwerk_tui.domain.errors import DomainError, ValidationError
@@ -84,6 +86,9 @@ class Unlocked:
     # Failed unlocks of the lock screen, per name: (count, last try).
     unlock_failures: dict[str, tuple[int, datetime]] = field(default_factory=dict)
     notice: str = ""  # said once after the login (a new database key given or held up: security.rekey)
+    # His own key pair's private halves, opened at his login: reads confidential signal text
+    # sealed to him (`readable`). Never written anywhere.
+    worker_key: WorkerKey | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.db.actor = self.worker_id  # the outbox says who made each change
@@ -96,6 +101,7 @@ class Unlocked:
         self.worker_id, self.worker_name, self.role = worker.id, worker.name, worker.role
         self.db.actor = worker.id
         self.org_key = None
+        self.worker_key = None
 
     def account_keys(self, passphrase: str = "") -> AccountKeys:
         """What the store gets to sign an account change (and, with the passphrase being set,
@@ -163,12 +169,13 @@ def setup(
             area_store.add_area(db, worker.id, area)
         audit.log(db, worker.id, "setup")
         audit.log(db, worker.id, "login")
+        pair = _pair_of(db, worker.id, passphrase)
     except BaseException:
         db.close()
         for leftover in (db_path, Path(f"{db_path}-wal"), Path(f"{db_path}-shm"), keyfile.path):
             leftover.unlink(missing_ok=True)
         raise
-    return Unlocked(db, worker.id, worker.name, COORDINATOR, keyfile), code
+    return Unlocked(db, worker.id, worker.name, COORDINATOR, keyfile, worker_key=pair), code
 
 
 # -- login --------------------------------------------------------------------------------
@@ -331,6 +338,25 @@ def _org_key_of(db: Database, worker: Worker, passphrase: str) -> OrgKey | None:
     return org_key.unwrap(worker.org_key, passphrase, worker.name)
 
 
+def _pair_of(db: Database, worker_id: uuid.UUID, passphrase: str) -> WorkerKey | None:
+    """His key pair, when his passphrase opens the copy in his (re-read) row and it is the pair
+    his record names (one Argon2id derivation more at a login)."""
+    worker = workers.get_worker(db, worker_id)
+    if not worker.wrapped_key:
+        return None
+    key = worker_key.unwrap(worker.wrapped_key, passphrase, worker.name)
+    return key if key is not None and key.public == worker.public_key else None
+
+
+def readable(session: Unlocked, text: str) -> str:
+    """A confidential signal's text as this worker may read it: sealed to him, opened; sealed to
+    others only, a Dutch line saying so (store.signals seals it)."""
+    if not envelope.is_sealed_text(text):
+        return text
+    opened = envelope.open_text(text, session.worker_key) if session.worker_key is not None else None
+    return opened if opened is not None else sealed.FOR_OTHERS
+
+
 def _held(db_path: Path) -> OpenLock:
     """The file's open lock, taken before its key file is read (db.open_lock): a new key given
     meanwhile would leave this login with the old one."""
@@ -397,10 +423,11 @@ def login(db_path: Path, name: str, passphrase: str, clock: Clock = system_clock
         if not worker.public_key and (held is not None or not workers.key_pinned(db)):
             _give_pair(db, keyfile, worker, passphrase, held)
         _take_accounts(db, keyfile)
+        pair = _pair_of(db, worker.id, passphrase)  # (after _give_pair: his new one)
     except BaseException:
         db.close()
         raise
-    return Unlocked(db, worker.id, worker.name, worker.role, keyfile, org_key=held, notice=said)
+    return Unlocked(db, worker.id, worker.name, worker.role, keyfile, org_key=held, notice=said, worker_key=pair)
 
 
 def recover(db_path: Path, code: str, name: str, passphrase: str, repeat: str, clock: Clock = system_clock) -> Unlocked:
@@ -440,10 +467,11 @@ def recover(db_path: Path, code: str, name: str, passphrase: str, repeat: str, c
         # Acting as the account itself: the recovery code stands in for the old passphrase.
         workers.set_passphrase_hash(db, worker.id, worker.id, kdf.hash_passphrase(passphrase), then=seal, own=own)
         audit.log(db, worker.id, "login", detail="recovery code")
+        pair = _pair_of(db, worker.id, passphrase)
     except BaseException:
         db.close()
         raise
-    return Unlocked(db, worker.id, worker.name, worker.role, keyfile)
+    return Unlocked(db, worker.id, worker.name, worker.role, keyfile, worker_key=pair)
 
 
 # -- the lock screen ------------------------------------------------------------------
@@ -465,8 +493,9 @@ def unlock(session: Unlocked, name: str, passphrase: str) -> bool:
     _refuse_unsigned(db, worker)
     same = worker.id == session.worker_id
     held = session.org_key if same else _org_key_of(db, worker, passphrase)
+    pair = session.worker_key if same else _pair_of(db, worker.id, passphrase)
     session.switch_to(worker)
-    session.org_key = held
+    session.org_key, session.worker_key = held, pair
     audit.log(db, worker.id, "unlock" if same else "unlock.switch")
     return same
 
@@ -810,10 +839,11 @@ def restore(db_path: Path, backup_file: Path, name: str, passphrase: str, clock:
     try:
         worker = workers.get_worker(db, uuid.UUID(slot_id))
         audit.log(db, worker.id, "login")
+        pair = _pair_of(db, worker.id, passphrase)
     except BaseException:
         db.close()
         raise
-    return Unlocked(db, worker.id, worker.name, worker.role, load_keyfile(db_path))
+    return Unlocked(db, worker.id, worker.name, worker.role, load_keyfile(db_path), worker_key=pair)
 
 
 def restore_with_recovery_code(db_path: Path, backup_file: Path, code: str, clock: Clock = system_clock) -> None:

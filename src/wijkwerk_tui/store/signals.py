@@ -10,16 +10,17 @@ from datetime import date
 from sqlalchemy import ColumnElement, or_, true
 from sqlmodel import Session, col, select
 
+from wijkwerk_tui.crypto import envelope
 from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.db.rows import NotFound, get_live, get_live_many, stamp_new, touch
-from wijkwerk_tui.db.tables import MeldcodeStep, Referral, Resident, Signal, SignalReopening
+from wijkwerk_tui.db.tables import MeldcodeStep, Referral, Resident, Signal, SignalReopening, Worker
 from wijkwerk_tui.domain import signals as rules
-from wijkwerk_tui.domain.accounts import Viewer, can_see_signal
+from wijkwerk_tui.domain.accounts import COORDINATOR, Viewer, can_see_signal
 from wijkwerk_tui.domain.edits import Base, changes
 from wijkwerk_tui.domain.errors import ValidationError
 from wijkwerk_tui.domain.text import clean_line, clean_text
 from wijkwerk_tui.domain.vocab import check_code
-from wijkwerk_tui.store import audit
+from wijkwerk_tui.store import audit, trust
 from wijkwerk_tui.store.access import viewer
 
 
@@ -103,6 +104,8 @@ def add_many_in(
             raise ValidationError("follow_up_on", "De opvolgdatum ligt vóór de datum van het signaal.")
         if resident_id is None and not subject:
             raise ValidationError("subject", "Beschrijf om wie het gaat als de inwoner nog niet bekend is.")
+        if data.confidential and description:
+            description = _sealed(session, actor, description)
         signal = Signal(
             resident_id=resident_id,
             subject=subject,
@@ -128,6 +131,28 @@ def add_many_in(
             _record_meldcode(session, db, actor, signal, data.meldcode)
     audit.record_many(session, db, actor, [("signal.create", s.resident_id, s.category) for s in made])
     return made
+
+
+def readers(session: Session, author: uuid.UUID | None) -> list[str]:
+    """Who can read a confidential signal's text: its author and the active coordinators, by
+    the public keys of their accounts as this laptop honours them (store.trust)."""
+    pinned = trust.pinned(session)
+    found = session.exec(
+        select(Worker).where(
+            col(Worker.deleted_at).is_(None),
+            or_(col(Worker.id) == author, (col(Worker.role) == COORDINATOR) & col(Worker.active)),
+        )
+    )
+    return sorted({w.public_key for w in found if w.public_key and trust.trusted(w, pinned)})
+
+
+def _sealed(session: Session, author: uuid.UUID | None, text: str) -> str:
+    """A confidential text sealed to its readers, so that the database key alone does not
+    read it (a worker with Python, a copy of the file). Left as it is only on a laptop where
+    no reader has a key pair yet (from before key pairs): README, "Confidential signal text"."""
+    with session.no_autoflush:
+        keys = readers(session, author)
+    return envelope.seal_text(text, keys) if keys else text
 
 
 def update_signal(

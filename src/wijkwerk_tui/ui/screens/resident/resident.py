@@ -328,13 +328,19 @@ class ResidentScreen(AppScreen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="inzage", description="inzage")
     def _inzage(self, folder: Path) -> None:
+        from functools import partial
+
+        from wijkwerk_tui.domain import sealed
         from wijkwerk_tui.exchange import inzage_document as document
         from wijkwerk_tui.queries import inzage
+        from wijkwerk_tui.security import vault
 
         db = self.app.db
         self.app.progress("Inzage maken…")
         found = inzage.collect(db, self.app.worker_id, self.resident_id, self.reason)
-        markdown, _raw = document.write(found, folder, settings.get(db, settings.ORGANISATION_KEY))
+        session = self.app.session
+        reveal = partial(vault.readable, session) if session is not None else sealed.without_key
+        markdown, _raw = document.write(found, folder, settings.get(db, settings.ORGANISATION_KEY), reveal)
         self.app.progress("")
         message = f"Inzage opgeslagen: {markdown} (en .json). {NOT_ENCRYPTED}"
         self.app.call_from_thread(self.app.notify, message, markup=False, timeout=10)
@@ -388,14 +394,16 @@ class ResidentScreen(AppScreen[None]):
         row_id = uuid.UUID(event.key)
         table = event.row_list.id
         if table == "signals":
+            from wijkwerk_tui.security import vault
             from wijkwerk_tui.ui.screens.resident.signal_status import SignalStatusDialog
 
             signal = next(s for s in self.file.signals if s.id == row_id)
             choices = [(r.id, self.file.partners.get(r.partner_id, "")) for r in self.file.referrals]
             actor = self.app.worker_id
+            text = vault.readable(self.app.session, signal.description) if self.app.session else ""
             self.app.push_loaded(
                 lambda db: SignalStatusDialog.load(db, actor, signal.id),
-                lambda steps: SignalStatusDialog(signal, choices, steps),
+                lambda steps: SignalStatusDialog(signal, choices, steps, text),
                 self._reload_after,
             )
         elif table == "referrals":

@@ -7,7 +7,7 @@ from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import Checkbox, Input, Select
+from textual.widgets import Checkbox, Input, Select, Static
 
 from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.db.tables import MeldcodeStep, Signal
@@ -24,16 +24,22 @@ from wijkwerk_tui.ui.widgets.field import FormField
 
 
 class SignalStatusDialog(FormScreen):
-    def __init__(self, signal: Signal, referrals: list[tuple[uuid.UUID, str]], taken: list[MeldcodeStep]) -> None:
-        """`taken`: the meldcode steps recorded so far (`load`)."""
+    def __init__(
+        self, signal: Signal, referrals: list[tuple[uuid.UUID, str]], taken: list[MeldcodeStep], description: str = ""
+    ) -> None:
+        """`taken`: the meldcode steps recorded so far (`load`); `description`: the signal's text
+        as this worker may read it (a confidential one is sealed: security.vault.readable)."""
         super().__init__()
         self.signal = signal
+        self.description = description
         self.referrals = referrals
         self.taken = taken
         self.form_title = f"Signaal: {rules.CATEGORIES.get(signal.category, signal.category)}"
         self.base = Base(signal.version, {"status": signal.status, "referral_id": signal.referral_id})
 
     def compose_fields(self) -> ComposeResult:
+        if self.description:
+            yield Static(Text(self.description), id="signal-description")
         allowed = [self.signal.status, *sorted(rules.TRANSITIONS[self.signal.status])]
         status_options = [(Text(rules.STATUSES[code]), code) for code in allowed]
         yield self.field("Status", select(status_options, self.signal.status, id="status", allow_blank=False), "status")
