@@ -390,6 +390,11 @@ def _by_file(session: Unlocked, passphrase: str, to_file: str | None, from_file:
             target = Path(to_file).expanduser() if to_file else None
             done = bundles.read_file(session, passphrase, Path(from_file).expanduser(), target)
             if isinstance(done, bundles.Relayed):
+                if done.refused:
+                    print(f"De hub nam het bestand niet aan: {done.refused}", file=sys.stderr)
+                    print(f"Het antwoord (met die melding, voor die laptop) staat in {done.answer}.")
+                    _close(session, passphrase)
+                    return 1
                 print(
                     f"Doorgegeven aan de hub: {counted(done.changes, 'wijziging', 'wijzigingen')}. Het antwoord "
                     f"({counted(done.pulled, 'wijziging', 'wijzigingen')} voor die laptop) staat in {done.answer}."

@@ -30,6 +30,7 @@ from wijkwerk_tui.db.sync_tables import Outbox
 from wijkwerk_tui.domain.accounts import WORKER
 from wijkwerk_tui.domain.ladders import Ladder
 from wijkwerk_tui.domain.names import PersonalData
+from wijkwerk_tui.ops import backup
 from wijkwerk_tui.security import bundles, vault
 from wijkwerk_tui.security.vault import Unlocked
 from wijkwerk_tui.services import bundles as carried
@@ -216,6 +217,63 @@ def test_an_older_answer_taken_after_a_newer_one_takes_nothing_back(
     for older in answers:  # (found on the stick later)
         bundles.read_file(hall, PASS, older)
     assert residents.get_resident(hall.db, None, anna.id, audited=False).phone == "0612345633"
+
+
+def _round_trip(desk: Unlocked, hall: Unlocked, folder: Path, name: str) -> bundles.Relayed:
+    bundle = folder / f"{name}.wijkwerk"
+    bundles.write_outgoing(hall, PASS, bundle)
+    relayed = bundles.read_file(desk, PASS, bundle)
+    assert isinstance(relayed, bundles.Relayed)
+    return relayed
+
+
+def test_a_hall_restored_from_a_backup_is_noticed_by_stick_too(
+    office: tuple[Unlocked, Unlocked], hub: Hub, tmp_path: Path
+) -> None:
+    """Its copy shows an epoch the hub has passed: refused, nothing taken, and it is told what to
+    do (the restore's own sync over the network goes on as a new device, test_sync_restore)."""
+    desk, hall = office
+    taken = backup.make_backup(hall.db)
+    for n in range(2):
+        bundles.read_file(hall, PASS, _round_trip(desk, hall, tmp_path, f"trip{n}").answer)
+    path = Path(hall.db.path)
+    hall.db.close()
+    copy = vault.restore(path, taken, "Sanne Kuiper", PASS, FakeClock(datetime.now(UTC)))
+    _hall_works(copy)
+    at_hub, waiting = _hub_changes(hub), _waiting_ids(copy)
+    relayed = _round_trip(desk, copy, tmp_path, "copy")
+    assert relayed.refused and relayed.changes == 0
+    with pytest.raises(carried.BundleError) as refused:
+        bundles.read_file(copy, PASS, relayed.answer)
+    assert "teruggezet uit een back-up" in refused.value.message
+    assert _hub_changes(hub) == at_hub and waiting <= _waiting_ids(copy)  # nothing lost, nothing taken
+    copy.db.close()
+
+
+def test_an_answer_removes_only_what_its_bundle_carried(office: tuple[Unlocked, Unlocked], tmp_path: Path) -> None:
+    """Even an answer that names more (a coordinator's faulty or hostile relay) leaves the work
+    queued after the bundle was written."""
+    _desk, hall = office
+    _hall_works(hall)
+    bundle = tmp_path / "hal.wijkwerk"
+    bundles.write_outgoing(hall, PASS, bundle)
+    noted = bundles._kept(hall.db)
+    residents.add_resident(hall.db, hall.worker_id, PersonalData("Jan", "", "Later", 1960), None)
+    later = _waiting_ids(hall)
+    answer = {"kind": carried.BACK, "for": "x", "device": hall.db.device_id, "schema": carried.migrate.HEAD}
+    answer["acknowledged"] = [str(i) for i in later]
+    (entry,) = noted.values()
+    carried.take_answer(hall.db, answer, carried.Written(int(entry["seq"]), str(entry["epoch"])))
+    left = _waiting_ids(hall) & later  # (taking it in is audited: one line more)
+    assert left and left < later  # what the bundle carried went; Jan's insert (and later lines) stayed
+    with hall.db.reading() as session:
+        queued = list(session.exec(select(Outbox).where(Outbox.change_id.in_(left))))  # type: ignore[attr-defined]
+    assert any(e.table_name == "resident" for e in queued)
+    # A malformed change in an answer: a Dutch refusal, nothing removed.
+    answer["changes"] = [{"seq": 10**9}]
+    with pytest.raises(carried.BundleError) as refused:
+        carried.take_answer(hall.db, answer, carried.Written(10**9, ""))
+    assert "beschadigd" in refused.value.message and left <= _waiting_ids(hall)
 
 
 def _cli(db_path: Path, *args: str) -> subprocess.Popen[bytes]:

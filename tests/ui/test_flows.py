@@ -63,6 +63,52 @@ async def test_find_resident_by_partial_accent_free_name(office) -> None:
         assert "Ayşe Özdemir" in head and "78 jaar" in head and "Ruinen" in head
 
 
+async def test_enter_typed_before_the_results_came_opens_the_one_found(office, monkeypatch) -> None:
+    """A quick typist: the name and Enter before the search of what was typed has answered (a
+    busy laptop). The Enter waits for those results instead of being lost; typing on after it
+    cancels it."""
+    import asyncio
+    import threading
+
+    from wijkwerk_tui.ui.screens.lists import residents as screen_module
+
+    db, _, people = office
+    real, gate = screen_module.search_residents, threading.Event()
+
+    def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
+        if args[1] == "ozde":
+            gate.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(screen_module, "search_residents", slow)
+    async with _app(db).run_test(size=(80, 24)) as pilot:
+        await pilot.press("slash")
+        await settle(pilot)
+        await type_text(pilot, "ozde")
+        await pilot.press("enter")  # the search for "ozde" has not answered
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, ResidentsScreen)
+        gate.set()
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ResidentScreen)
+        assert pilot.app.screen.resident_id == people["ozdemir"].id
+        await pilot.press("escape")
+        await settle(pilot)
+        gate.clear()
+        if not isinstance(pilot.app.screen, ResidentsScreen):
+            await pilot.press("slash")
+            await settle(pilot)
+        await pilot.press("ctrl+f")  # (back in the search field)
+        pilot.app.screen.query_one("#search", Input).value = ""
+        await settle(pilot)
+        await type_text(pilot, "ozde")
+        await pilot.press("enter")
+        await type_text(pilot, "m")  # typed on: that Enter was not for "ozdem"
+        await asyncio.to_thread(gate.set)
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ResidentsScreen)
+
+
 async def test_search_filters_by_area(office) -> None:
     db, _, _ = office
     async with _app(db).run_test(size=(120, 40)) as pilot:

@@ -98,7 +98,10 @@ def open_sealed(data: bytes, kind: str, key: WorkerKey) -> Opened:
         raise EnvelopeError("kapot")
     try:
         packed = AESGCM(inner).decrypt(_unb64(str(said["nonce"])), _unb64(str(said["box"])), kind.encode())
-        content = zlib.decompressobj().decompress(packed, MAX_BYTES)
+        unpacking = zlib.decompressobj()
+        content = unpacking.decompress(packed, MAX_BYTES)
+        if unpacking.unconsumed_tail or not unpacking.eof:
+            raise EnvelopeError("kapot")  # (larger than any bundle: never cut off silently)
     except (InvalidTag, ValueError, binascii.Error, zlib.error):
         raise EnvelopeError("kapot") from None
     return Opened(kind, str(said["from"]), content)

@@ -17,6 +17,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from wijkwerk_tui.crypto import envelope, worker_key
 from wijkwerk_tui.crypto.worker_key import WorkerKey
@@ -36,8 +37,9 @@ ALTERED = "Dit bestand is veranderd, beschadigd of niet door de organisatie gema
 @dataclass(frozen=True)
 class Relayed:
     answer: Path
-    changes: int  # what the bundle carried
+    changes: int  # what the hub took of it
     pulled: int  # what the answer carries
+    refused: str = ""  # the hub's refusal (Dutch), which the answer carries back to the hall
 
 
 def _own_key(session: Unlocked, passphrase: str) -> WorkerKey:
@@ -72,12 +74,17 @@ def write_outgoing(session: Unlocked, passphrase: str, path: Path) -> int:
     coordinators = sorted(_honoured_keys(db, coordinators_only=True))
     if not coordinators:
         raise BundleError("Deze laptop kent geen coördinator met een sleutelpaar om het bestand voor te versleutelen.")
-    bundle = bundles.outgoing(db)
+    _check_target(path)
+    bundle, noted = bundles.outgoing(db)
     answer_key = worker_key.new_worker_key()
     bundle["answer_key"] = answer_key.public
     data = envelope.seal(bundles.dumps(bundle), bundles.OUT, coordinators, key)
-    kept = json.loads(settings.get(db, ANSWER_KEYS, "{}") or "{}")
-    kept[bundle["id"]] = (answer_key.sealing + answer_key.signing).hex()
+    kept = _kept(db)
+    kept[bundle["id"]] = {
+        "key": (answer_key.sealing + answer_key.signing).hex(),
+        "seq": noted.last_seq,
+        "epoch": noted.epoch,
+    }
     kept = dict(list(kept.items())[-KEEP_ANSWER_KEYS:])
     with db.transaction() as tx:  # the key first: a file without its key here could not be answered
         settings.put(tx, ANSWER_KEYS, json.dumps(kept))
@@ -104,6 +111,10 @@ def read_file(session: Unlocked, passphrase: str, path: Path, answer_path: Path 
 def _relay(session: Unlocked, passphrase: str, data: bytes, answer_path: Path) -> Relayed:
     db = session.db
     key = _own_key(session, passphrase)
+    _kind, sender = envelope.read_header(data)
+    if sender not in _honoured_keys(db, coordinators_only=False):
+        raise BundleError(ALTERED)  # (before anything is unpacked: anyone can seal to coordinators)
+    _check_target(answer_path)
     try:
         opened = envelope.open_sealed(data, bundles.OUT, key)
     except envelope.EnvelopeError as error:
@@ -121,16 +132,30 @@ def _relay(session: Unlocked, passphrase: str, data: bytes, answer_path: Path) -
     answer = bundles.relay(db, bundle)
     sealed = envelope.seal(bundles.dumps(answer), bundles.BACK, [recipient], key)
     _write_whole(answer_path, sealed)
+    taken = len(answer.get("acknowledged") or [])
     with db.transaction() as tx:
-        audit.record(tx, db, db.actor, "hub.bundle_relay", detail=f"{len(bundle['changes'])} wijzigingen")
-    return Relayed(answer_path, len(bundle["changes"]), len(answer.get("changes") or []))
+        audit.record(tx, db, db.actor, "hub.bundle_relay", detail=f"{taken} wijzigingen")
+    return Relayed(answer_path, taken, len(answer.get("changes") or []), str(answer.get("fout") or ""))
+
+
+def _kept(db: Database) -> dict[str, dict[str, Any]]:
+    try:
+        kept = json.loads(settings.get(db, ANSWER_KEYS, "{}") or "{}")
+    except ValueError:
+        return {}
+    return {k: v for k, v in kept.items() if isinstance(v, dict)} if isinstance(kept, dict) else {}
 
 
 def _take(session: Unlocked, data: bytes) -> SyncResult:
     db = session.db
-    kept = json.loads(settings.get(db, ANSWER_KEYS, "{}") or "{}")
-    for bundle_id, private in kept.items():
-        raw = bytes.fromhex(private)
+    try:
+        _kind, sender = envelope.read_header(data)
+    except envelope.EnvelopeError:
+        raise BundleError(ALTERED) from None
+    if sender not in _honoured_keys(db, coordinators_only=True):
+        raise BundleError(ALTERED)  # (before anything is unpacked)
+    for bundle_id, noted in _kept(db).items():
+        raw = bytes.fromhex(str(noted.get("key", "")))
         try:
             opened = envelope.open_sealed(data, bundles.BACK, WorkerKey(raw[:32], raw[32:]))
         except envelope.EnvelopeError as error:
@@ -142,14 +167,31 @@ def _take(session: Unlocked, data: bytes) -> SyncResult:
         answer = bundles.loads(opened.content)
         if not isinstance(answer, dict) or answer.get("for") != bundle_id:
             raise BundleError(ALTERED)
-        return bundles.take_answer(db, answer)
+        return bundles.take_answer(db, answer, bundles.Written(int(noted.get("seq", 0)), str(noted.get("epoch", ""))))
     raise BundleError(
         "Dit antwoord hoort niet bij een bestand dat deze laptop schreef (of bij een heel oud). Er is niets ingelezen."
     )
 
 
 def _answer_name(path: Path) -> Path:
+    if not path.name:
+        raise BundleError(ALTERED)
     return path.with_name(f"{path.stem}-antwoord{path.suffix or '.wijkwerk'}")
+
+
+def _check_target(path: Path) -> None:
+    """A file to write, not a folder (`--to-file E:/`), in a place that can be written, checked
+    before anything goes to the hub."""
+    if not path.name or path.is_dir():
+        raise BundleError(f"Geef een bestandsnaam, geen map: bijvoorbeeld {path / 'dorpshuis.wijkwerk'}.")
+    probe = path.with_name(path.name + ".partial")
+    try:
+        probe.touch()
+        probe.unlink()
+    except OSError:
+        raise BundleError(
+            f"Op {path.parent} kan niet worden geschreven (vol of alleen-lezen). Kies een andere plek met --to-file."
+        ) from None
 
 
 def _read(path: Path) -> bytes:

@@ -8,14 +8,18 @@ as two files carried by hand (security.bundles seals and signs them).
 3. The hall takes the answer in (`take_answer`): what the hub acknowledged leaves its outbox,
    and what came is applied past its cursor only. Taking an answer twice, or an older one
    after a newer, changes nothing; each step is its own transaction, safe to cut off.
-The relay takes no new epoch for the hall (it could not hand it back if the stick is lost):
-the hall's next sync over the network does.
+Epochs (hub.devices: how the hub notices a laptop restored from a backup): the relay takes the
+next epoch for the hall but goes on showing the hall's current one, and the answer carries
+the next, which the hall shows from then on (a lost answer leaves the current one valid). A
+copy restored from a backup older than the last round trip shows an epoch the hub has passed:
+refused, and told to sync once over the network (where it goes on as a new device).
 """
 
 from __future__ import annotations
 
 import json
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete
@@ -34,6 +38,11 @@ OUT = "wijkwerk-naar-hub"  # the hall's file: its changes, for the hub
 BACK = "wijkwerk-van-hub"  # the answer: what the hub took, and what it has for the hall
 PAGE = 1000
 NEWER = "Het antwoord bevat iets wat deze versie van wijkwerk niet kent. Werk wijkwerk bij."
+EPOCH_REFUSED = (
+    "De hub nam het bestand niet aan: het is ouder dan de laatste synchronisatie van deze laptop, of deze "
+    "laptop is teruggezet uit een back-up. Schrijf een nieuw bestand; helpt dat niet, synchroniseer één keer "
+    "via het netwerk. Alles blijft hier bewaard."
+)
 DAMAGED = "Dit bestand is geen bundel van wijkwerk of is beschadigd. Er is niets mee gedaan."
 
 
@@ -41,8 +50,17 @@ class BundleError(sync.SyncError):
     """A bundle that cannot be used here; the message is Dutch and names no resident."""
 
 
-def outgoing(db: Database) -> dict[str, Any]:
-    """What this laptop would push, with what the hub needs to take it as this laptop's."""
+@dataclass(frozen=True)
+class Written:
+    """What this laptop noted when it wrote a bundle: what the answer to it may touch."""
+
+    last_seq: int  # the newest outbox entry it carried (an answer removes none after it)
+    epoch: str  # the epoch it showed (the answer's next one is taken only if it still is)
+
+
+def outgoing(db: Database) -> tuple[dict[str, Any], Written]:
+    """What this laptop would push, with what the hub needs to take it as this laptop's; and
+    what to note about it here (for its answer)."""
     url, token = settings.get(db, HUB_URL), settings.get(db, sync.HUB_TOKEN)
     if not url or not token:
         raise BundleError("Deze laptop is niet gekoppeld aan een hub. Een coördinator koppelt hem met een koppelcode.")
@@ -55,18 +73,20 @@ def outgoing(db: Database) -> dict[str, Any]:
     sync.catch_up(db)
     with db.reading() as session:
         waiting = list(session.exec(select(Outbox).where(col(Outbox.pushed_at).is_(None)).order_by(col(Outbox.seq))))
-    return {
+    epoch = settings.get(db, sync.HUB_EPOCH) or ""
+    bundle = {
         "kind": OUT,
         "id": str(uuid.uuid4()),
         "schema": migrate.HEAD,
         "device": db.device_id,
         "token": token,
-        "epoch": settings.get(db, sync.HUB_EPOCH) or "",
+        "epoch": epoch,
         "cursor": settings.get(db, CURSOR, "0") or "0",
         "org_key": pinned,
         "made": db.now().isoformat(),
         "changes": [sync.wire(entry) for entry in waiting],
     }
+    return bundle, Written(max((entry.seq or 0 for entry in waiting), default=0), epoch)
 
 
 def relay(db: Database, bundle: dict[str, Any]) -> dict[str, Any]:
@@ -87,6 +107,7 @@ def relay(db: Database, bundle: dict[str, Any]) -> dict[str, Any]:
     conflicts = 0
     with sync.hub_client(url, str(bundle["token"]), str(bundle["epoch"])) as client:
         try:
+            answer["epoch"] = str(sync.hub_call(client, "POST", "/v1/epoch").get("epoch") or "")
             for start in range(0, len(changes), sync.PUSH_PAGE):
                 page = changes[start : start + sync.PUSH_PAGE]
                 said = sync.hub_call(client, "POST", "/v1/push", json={"changes": page})
@@ -121,48 +142,65 @@ def _pull_all(client: Any, after: str) -> tuple[list[dict[str, Any]], dict[str, 
         after = str(max(int(change["seq"]) for change in page))
 
 
-def take_answer(db: Database, answer: dict[str, Any]) -> sync.SyncResult:
-    """Take in the hub's answer to this laptop's bundle. LaptopRevoked when the hub proved that
-    a coordinator revoked this laptop; BundleError for an answer for another laptop."""
+def take_answer(db: Database, answer: dict[str, Any], noted: Written) -> sync.SyncResult:
+    """Take in the hub's answer to this laptop's bundle (`noted` when it was written).
+    LaptopRevoked when the hub proved that a coordinator revoked this laptop; BundleError for
+    an answer for another laptop, a refusal, or anything malformed (before anything changes)."""
     _check_shape(answer, BACK, ("for", "device"))
     if answer["device"] != db.device_id:
         raise BundleError("Dit antwoord is voor een andere laptop. Er is niets ingelezen.")
     with sync.one_process(db):  # (the app's sync moves the same cursor)
-        return _take(db, answer)
+        return _take(db, answer, noted)
 
 
-def _take(db: Database, answer: dict[str, Any]) -> sync.SyncResult:
+def _refused(db: Database, answer: dict[str, Any]) -> None:
+    if answer.get("code") == revocation.CODE and revocation.holds(
+        str(answer.get("bewijs") or ""), settings.get(db, sync.WIPE_KEY), db.device_id
+    ):
+        raise sync.LaptopRevoked()
+    if answer.get("code") == "epoch":
+        raise BundleError(EPOCH_REFUSED)
+    raise BundleError(f"De hub nam het bestand niet aan: {answer['fout']} Alles blijft hier bewaard.")
+
+
+def _take(db: Database, answer: dict[str, Any], noted: Written) -> sync.SyncResult:
     if answer.get("fout"):
-        if answer.get("code") == revocation.CODE and revocation.holds(
-            str(answer.get("bewijs") or ""), settings.get(db, sync.WIPE_KEY), db.device_id
-        ):
-            raise sync.LaptopRevoked()
-        raise BundleError(f"De hub nam het bestand niet aan: {answer['fout']}")
+        _refused(db, answer)
     try:
         acknowledged = [uuid.UUID(str(change_id)) for change_id in answer.get("acknowledged") or []]
         cursor = int(settings.get(db, CURSOR, "0") or 0)
-        new = [change for change in answer.get("changes") or [] if int(change["seq"]) > cursor]
-    except (KeyError, TypeError, ValueError):
+        new = [change for change in answer.get("changes") or [] if _seq(change) > cursor]
+    except (KeyError, TypeError, ValueError, AttributeError):
         raise BundleError(DAMAGED) from None
     with db.transaction() as session:
         for start in range(0, len(acknowledged), 500):  # (SQLite's limit on parameters)
             chunk = acknowledged[start : start + 500]
-            session.execute(delete(Outbox).where(col(Outbox.change_id).in_(chunk)))
+            # (only what that bundle carried: work queued since waits for the next one)
+            session.execute(delete(Outbox).where(col(Outbox.change_id).in_(chunk), col(Outbox.seq) <= noted.last_seq))
+        if answer.get("epoch") and settings.get(db, sync.HUB_EPOCH) == noted.epoch:
+            settings.put(session, sync.HUB_EPOCH, str(answer["epoch"]))
     taken = 0
     try:
         while taken < len(new):
             taken += apply_page(db, new[taken : taken + PAGE])  # (each page moves the cursor)
+        mirror_conflicts(db, answer.get("conflicten") or [])
     except CodecError:
-        raise BundleError(
-            "Het antwoord bevat iets wat deze versie van wijkwerk niet kent. Werk wijkwerk bij."
-        ) from None
-    mirror_conflicts(db, answer.get("conflicten") or [])
+        raise BundleError(NEWER) from None
+    except (KeyError, TypeError, ValueError, AttributeError):
+        raise BundleError(DAMAGED) from None
     sync.keep_alerts(db, answer.get("meldingen"))
     sync.finish_erasures(db)
     with db.transaction() as session:
         settings.put(session, sync.LAST_SYNC, db.now().isoformat())
         audit.record(session, db, db.actor, "hub.bundle_in", detail=f"{len(acknowledged)} verstuurd, {taken} ontvangen")
     return sync.SyncResult(len(acknowledged), taken, int(answer.get("pushed_conflicts") or 0))
+
+
+def _seq(change: Any) -> int:
+    """A change's place in the hub's log, checked with the fields every change has."""
+    if not isinstance(change, dict) or not all(key in change for key in ("table", "row", "kind", "hlc")):
+        raise ValueError("change")
+    return int(change["seq"])
 
 
 def _check_shape(said: Any, kind: str, keys: tuple[str, ...]) -> None:

@@ -67,6 +67,8 @@ class ResidentsScreen(AppScreen[None]):
         Binding("ctrl+f", "focus_search", "Zoeken", id="residents.search", show=False),
     ]
 
+    _enter_waits = False  # Enter came before the results of what was typed
+
     def __init__(self, area_list: list[Area]) -> None:
         super().__init__()
         self.area_list = area_list
@@ -150,12 +152,22 @@ class ResidentsScreen(AppScreen[None]):
         status = Text(_status(rows) + "  ↓ naar de lijst, Enter opent")
         self.query_one("#result-status", Static).update(status, layout=False)  # one line, always
         self.shown_query = query  # what the list now shows (tests and benchmarks wait for it)
+        if self._enter_waits and self.focused is self.query_one("#search", Input):
+            self._enter()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "search":
+            self._enter_waits = False  # (typed on after Enter: that Enter was not for this)
             self.refresh_results()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        if getattr(self, "shown_query", None) != event.value:
+            self._enter_waits = True  # typed and Enter before the list caught up: once it has
+            return
+        self._enter()
+
+    def _enter(self) -> None:
+        self._enter_waits = False
         results = self.query_one("#results", RowList)
         if results.row_count:
             results.focus()
