@@ -250,6 +250,23 @@ def test_a_hall_restored_from_a_backup_is_noticed_by_stick_too(
     copy.db.close()
 
 
+def test_a_token_due_for_rotation_is_rotated_by_stick(
+    office: tuple[Unlocked, Unlocked], hub: Hub, tmp_path: Path
+) -> None:
+    """A worker switched off at the hall could have read its device token: the stick brings a
+    new one, and once the hall has shown it the old one opens nothing."""
+    desk, hall = office
+    with hall.db.transaction() as session:
+        settings.put(session, settings.ROTATE_TOKEN, "1")  # (as taking his slot away marks it)
+    old = settings.get(hall.db, sync.HUB_TOKEN)
+    bundles.read_file(hall, PASS, _round_trip(desk, hall, tmp_path, "rotate").answer)
+    new = settings.get(hall.db, sync.HUB_TOKEN)
+    assert new and new != old and settings.get(hall.db, settings.ROTATE_TOKEN) == ""
+    bundles.read_file(hall, PASS, _round_trip(desk, hall, tmp_path, "again").answer)  # shows the new token
+    with sync.hub_client(hub.url, old, settings.get(hall.db, sync.HUB_EPOCH)) as client, pytest.raises(sync.SyncError):
+        sync.hub_call(client, "GET", "/v1/hello")
+
+
 def test_an_answer_removes_only_what_its_bundle_carried(office: tuple[Unlocked, Unlocked], tmp_path: Path) -> None:
     """Even an answer that names more (a coordinator's faulty or hostile relay) leaves the work
     queued after the bundle was written."""

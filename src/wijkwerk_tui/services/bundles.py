@@ -85,6 +85,7 @@ def outgoing(db: Database) -> tuple[dict[str, Any], Written]:
         "org_key": pinned,
         "made": db.now().isoformat(),
         "changes": [sync.wire(entry) for entry in waiting],
+        "rotate": settings.get(db, settings.ROTATE_TOKEN) == "1",  # (a worker was switched off here)
     }
     return bundle, Written(max((entry.seq or 0 for entry in waiting), default=0), epoch)
 
@@ -114,6 +115,8 @@ def relay(db: Database, bundle: dict[str, Any]) -> dict[str, Any]:
                 conflicts += int(said.get("conflicten", 0))
                 acknowledged += [str(change.get("id")) for change in page if isinstance(change, dict)]
             pulled, tail = _pull_all(client, str(bundle["cursor"]))
+            if bundle.get("rotate") is True:  # (the old token works until the hall shows the new)
+                answer["token"] = str(sync.hub_call(client, "POST", "/v1/token").get("token") or "")
         except sync.SyncError as error:
             if error.offline:
                 raise
@@ -179,6 +182,10 @@ def _take(db: Database, answer: dict[str, Any], noted: Written) -> sync.SyncResu
             session.execute(delete(Outbox).where(col(Outbox.change_id).in_(chunk), col(Outbox.seq) <= noted.last_seq))
         if answer.get("epoch") and settings.get(db, sync.HUB_EPOCH) == noted.epoch:
             settings.put(session, sync.HUB_EPOCH, str(answer["epoch"]))
+            if answer.get("token"):  # (as the sync's _rotate_if_due: the new token, the mark cleared)
+                settings.put(session, sync.HUB_TOKEN, str(answer["token"]))
+                settings.put(session, settings.ROTATE_TOKEN, "")
+                audit.record(session, db, db.actor, "hub.token_rotated")
     taken = 0
     try:
         while taken < len(new):
