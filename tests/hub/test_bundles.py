@@ -112,7 +112,8 @@ def test_a_round_trip_on_a_stick_brings_both_sides_level_and_twice_changes_nothi
     assert {"Vries", "Wolters"} <= _all_names(hall)
     assert [s.step for s in ladders.history(hall.db, kees, Ladder.PARTICIPATION)] == [4]
     before = canonical(hall.db.engine)
-    bundles.read_file(hall, PASS, relayed.answer)  # the same answer again
+    again = bundles.read_file(hall, PASS, relayed.answer)  # the same answer again
+    assert isinstance(again, sync.SyncResult) and (again.pushed, again.pulled) == (0, 0)
     after = canonical(hall.db.engine)
     after.pop("auditevent"), before.pop("auditevent")  # (the second reading is audited too)
     assert after == before

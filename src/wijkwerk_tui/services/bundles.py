@@ -175,11 +175,15 @@ def _take(db: Database, answer: dict[str, Any], noted: Written) -> sync.SyncResu
         new = [change for change in answer.get("changes") or [] if _seq(change) > cursor]
     except (KeyError, TypeError, ValueError, AttributeError):
         raise BundleError(DAMAGED) from None
+    sent = 0  # (what left the outbox now: an answer read twice sent nothing the second time)
     with db.transaction() as session:
         for start in range(0, len(acknowledged), 500):  # (SQLite's limit on parameters)
             chunk = acknowledged[start : start + 500]
             # (only what that bundle carried: work queued since waits for the next one)
-            session.execute(delete(Outbox).where(col(Outbox.change_id).in_(chunk), col(Outbox.seq) <= noted.last_seq))
+            done = session.execute(
+                delete(Outbox).where(col(Outbox.change_id).in_(chunk), col(Outbox.seq) <= noted.last_seq)
+            )
+            sent += int(getattr(done, "rowcount", 0) or 0)
         if answer.get("epoch") and settings.get(db, sync.HUB_EPOCH) == noted.epoch:
             settings.put(session, sync.HUB_EPOCH, str(answer["epoch"]))
             if answer.get("token"):  # (as the sync's _rotate_if_due: the new token, the mark cleared)
@@ -199,8 +203,8 @@ def _take(db: Database, answer: dict[str, Any], noted: Written) -> sync.SyncResu
     sync.finish_erasures(db)
     with db.transaction() as session:
         settings.put(session, sync.LAST_SYNC, db.now().isoformat())
-        audit.record(session, db, db.actor, "hub.bundle_in", detail=f"{len(acknowledged)} verstuurd, {taken} ontvangen")
-    return sync.SyncResult(len(acknowledged), taken, int(answer.get("pushed_conflicts") or 0))
+        audit.record(session, db, db.actor, "hub.bundle_in", detail=f"{sent} verstuurd, {taken} ontvangen")
+    return sync.SyncResult(sent, taken, int(answer.get("pushed_conflicts") or 0))
 
 
 def _seq(change: Any) -> int:
