@@ -165,6 +165,10 @@ def test_a_finder_or_forger_gets_nowhere(office: tuple[Unlocked, Unlocked], hub:
         bundles.read_file(piet, PIET_PASS, tried)
     assert "Alleen een coördinator" in error.value.message
     piet.db.close()
+    # A folder given for the file (`--to-file E:/`): said so, nothing written or queued away.
+    with pytest.raises(carried.BundleError) as error:
+        bundles.write_outgoing(hall, PASS, tmp_path)
+    assert "geen map" in error.value.message
 
 
 def test_an_answer_for_another_laptop_or_altered_is_refused(
