@@ -360,15 +360,20 @@ def _said(result: object) -> str:
 
 
 def run_sync(args: argparse.Namespace, login: Callable[[argparse.Namespace], tuple[Unlocked, str]]) -> int:
-    from wijkwerk_tui.security import vault
+    to_file, from_file = getattr(args, "to_file", None), getattr(args, "from_file", None)
+    session, passphrase = login(args)
+    if to_file or from_file:
+        return _guarded(session, passphrase, lambda: _by_file(session, passphrase, to_file, from_file))
+    return _guarded(session, passphrase, lambda: _over_network(session))
+
+
+def _guarded(session: Unlocked, passphrase: str, work: Callable[[], int]) -> int:
+    """Run a sync; a laptop the hub proved revoked wipes itself (exit 3), else the database is
+    closed as `_close` does (a new key when one is due)."""
     from wijkwerk_tui.services import sync
 
-    session, passphrase = login(args)
-    if args.to_file or args.from_file:
-        return _by_file(session, passphrase, args.to_file, args.from_file)
     try:
-        print(_said(sync.sync(session.db)))
-        vault.take_accounts(session)  # accounts that arrived open this laptop now
+        code = work()
     except sync.LaptopRevoked as revoked:
         _wipe(session.db)
         print(revoked.message, file=sys.stderr)
@@ -377,48 +382,44 @@ def run_sync(args: argparse.Namespace, login: Callable[[argparse.Namespace], tup
         session.db.close()
         raise
     _close(session, passphrase)
+    return code
+
+
+def _over_network(session: Unlocked) -> int:
+    from wijkwerk_tui.security import vault
+    from wijkwerk_tui.services import sync
+
+    print(_said(sync.sync(session.db)))
+    vault.take_accounts(session)  # accounts that arrived open this laptop now
     return 0
 
 
 def _by_file(session: Unlocked, passphrase: str, to_file: str | None, from_file: str | None) -> int:
     """`sync --to-file` / `--from-file` (security.bundles): a hall without any network."""
-    from wijkwerk_tui.security import bundles
-    from wijkwerk_tui.services import sync
+    from wijkwerk_tui.security import bundles, vault
 
-    try:
-        if from_file:
-            target = Path(to_file).expanduser() if to_file else None
-            done = bundles.read_file(session, passphrase, Path(from_file).expanduser(), target)
-            if isinstance(done, bundles.Relayed):
-                if done.refused:
-                    print(f"De hub nam het bestand niet aan: {done.refused}", file=sys.stderr)
-                    print(f"Het antwoord (met die melding, voor die laptop) staat in {done.answer}.")
-                    _close(session, passphrase)
-                    return 1
-                print(
-                    f"Doorgegeven aan de hub: {counted(done.changes, 'wijziging', 'wijzigingen')}. Het antwoord "
-                    f"({counted(done.pulled, 'wijziging', 'wijzigingen')} voor die laptop) staat in {done.answer}."
-                )
-            else:
-                print(_said(done))
-                from wijkwerk_tui.security import vault
-
-                vault.take_accounts(session)  # accounts that arrived open this laptop now
-        else:
-            assert to_file
-            carried = bundles.write_outgoing(session, passphrase, Path(to_file).expanduser())
-            print(
-                f"{counted(carried, 'wijziging', 'wijzigingen')} in {to_file} (versleuteld voor de coördinatoren). "
-                "Ze blijven hier wachten tot het antwoord van de hub is ingelezen."
-            )
-    except sync.LaptopRevoked as revoked:
-        _wipe(session.db)
-        print(revoked.message, file=sys.stderr)
-        return 3
-    except BaseException:
-        session.db.close()
-        raise
-    _close(session, passphrase)
+    if not from_file:
+        assert to_file
+        carried = bundles.write_outgoing(session, passphrase, Path(to_file).expanduser())
+        print(
+            f"{counted(carried, 'wijziging', 'wijzigingen')} in {to_file} (versleuteld voor de coördinatoren). "
+            "Ze blijven hier wachten tot het antwoord van de hub is ingelezen."
+        )
+        return 0
+    target = Path(to_file).expanduser() if to_file else None
+    done = bundles.read_file(session, passphrase, Path(from_file).expanduser(), target)
+    if not isinstance(done, bundles.Relayed):
+        print(_said(done))
+        vault.take_accounts(session)  # accounts that arrived open this laptop now
+        return 0
+    if done.refused:
+        print(f"De hub nam het bestand niet aan: {done.refused}", file=sys.stderr)
+        print(f"Het antwoord (met die melding, voor die laptop) staat in {done.answer}.")
+        return 1
+    print(
+        f"Doorgegeven aan de hub: {counted(done.changes, 'wijziging', 'wijzigingen')}. Het antwoord "
+        f"({counted(done.pulled, 'wijziging', 'wijzigingen')} voor die laptop) staat in {done.answer}."
+    )
     return 0
 
 
