@@ -65,6 +65,8 @@ def test_hardening_15_full_export_leaves_out_passphrase_hashes_and_drafts(db: Da
     assert "draft.jsonl" not in names and "worker.jsonl" in names
     everything = "".join(p.read_text() for p in written)
     assert "argon2" not in everything and "passphrase_hash" not in everything
+    # nor what a passphrase guessed offline would open (key pairs read confidential text)
+    assert "wrapped_key" not in everything and '"org_key"' not in everything
     assert "Half getypte Naam" not in everything
     assert [json.loads(line)["name"] for line in (tmp_path / "alles" / "worker.jsonl").read_text().splitlines()] == [
         "Anke"

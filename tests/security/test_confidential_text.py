@@ -88,6 +88,37 @@ def test_its_author_and_the_coordinators_read_it(written, clock, tmp_path: Path)
         session.db.close()
 
 
+def test_text_from_before_sealing_is_sealed_at_the_next_login(written, clock) -> None:  # type: ignore[no-untyped-def]
+    path, _kees, hidden, _open = written
+    sanne = vault.login(path, "Sanne Kuiper", PASS, clock)
+    with sanne.db.transaction() as s:  # as an older version (or a laptop without key pairs) left it
+        s.exec(text("UPDATE signal SET description = :d WHERE id = :id"), params={"d": SECRET, "id": hidden.hex})
+    sanne.db.close()
+    piet = vault.login(path, PIET, PIET_PASS, clock)
+    with piet.db.reading() as s:
+        stored = s.exec(text("SELECT description FROM signal WHERE id = :id"), params={"id": hidden.hex}).one()[0]
+    assert sealed.is_sealed(stored) and vault.readable(piet, stored) == SECRET
+    piet.db.close()
+
+
+def test_only_a_confidential_signal_s_text_is_taken_for_sealed(setup_db, clock) -> None:  # type: ignore[no-untyped-def]
+    """A plain text that happens to start like a sealed one is shown as typed; and a coordinator
+    whose public key is damaged does not stop anyone saving a confidential signal."""
+    session, _code, _path = setup_db
+    kees = residents.add_resident(session.db, session.worker_id, PersonalData("Kees", "", "Wolters", 1939), None)
+    typed = sealed.PREFIX + " envelop met aanmaningen"
+    plain = signals.add_signal(session.db, session.worker_id, kees.id, SignalData("debts", description=typed))
+    assert vault.readable(session, plain.description, plain.confidential) == typed
+    assert sealed.without_key(plain.description, plain.confidential) == typed
+    marie = vault.add_account(session, MARIE, "coordinator", MARIE_PASS, MARIE_PASS)
+    with session.db.transaction() as s:
+        s.exec(text("UPDATE worker SET public_key = 'AAAA' WHERE id = :id"), params={"id": marie.id.hex})
+    kept = signals.add_signal(
+        session.db, session.worker_id, kees.id, SignalData("debts", description=SECRET, confidential=True)
+    )
+    assert vault.readable(session, kept.description) == SECRET
+
+
 async def test_the_author_sees_it_when_he_opens_the_signal(written, clock) -> None:  # type: ignore[no-untyped-def]
     from textual.widgets import Static
 

@@ -176,12 +176,3 @@ def open_text(stored: str, key: WorkerKey) -> str | None:
         return plain.decode()
     except (InvalidTag, ValueError, KeyError, TypeError, AttributeError, binascii.Error, RecursionError):
         return None
-
-
-def text_readers(stored: str) -> list[str]:
-    """The public keys a sealed text is sealed to (none for anything else)."""
-    try:
-        said = json.loads(stored.removeprefix(SEALED_TEXT)) if is_sealed_text(stored) else {}
-        return sorted(said.get("to", {})) if isinstance(said, dict) else []
-    except (ValueError, RecursionError, AttributeError):
-        return []

@@ -36,6 +36,7 @@ ACTIONS: dict[str, str] = {
     "conflict.resolve": "keuze gemaakt bij een conflict (synchronisatie)",
     "hub.copy": "laptop teruggezet of gekopieerd: verder als nieuw apparaat",
     "hub.alerts_seen": "meldingen over de audittrail afgehandeld",
+    "signal.sealed": "tekst van vertrouwelijke signalen versleuteld voor de lezers",
     "hub.bundle_out": "bestand voor de hub geschreven (USB)",
     "hub.bundle_relay": "bestand van een laptop zonder netwerk aan de hub doorgegeven",
     "hub.bundle_in": "antwoord van de hub ingelezen (USB)",

@@ -11,6 +11,7 @@ def is_sealed(stored: str) -> bool:
     return stored.startswith(PREFIX)
 
 
-def without_key(stored: str) -> str:
-    """The text as shown to someone without a reader's key: sealed text as one Dutch line."""
-    return FOR_OTHERS if is_sealed(stored) else stored
+def without_key(stored: str, confidential: bool = True) -> str:
+    """The text as shown to someone without a reader's key: sealed text as one Dutch line (only
+    a confidential signal's text is ever sealed: a plain one may start with the prefix too)."""
+    return FOR_OTHERS if confidential and is_sealed(stored) else stored

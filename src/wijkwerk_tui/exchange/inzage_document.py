@@ -83,7 +83,7 @@ def as_dict(found: Inzage, reveal: Callable[[str], str] = sealed.without_key) ->
                 "soort": CATEGORIES.get(s.category, s.category),
                 "urgentie": URGENCIES.get(s.urgency, s.urgency),
                 "status": SIGNAL_STATUSES.get(s.status, s.status),
-                "omschrijving": reveal(s.description),
+                "omschrijving": reveal(s.description) if s.confidential else s.description,
                 "opvolgen_op": _value(s.follow_up_on),
                 "gesloten_op": _value(s.closed_on),
                 "vertrouwelijk": s.confidential,

@@ -27,10 +27,12 @@ def _plain(value: Any) -> Any:
     return value
 
 
-# Not data about residents or the work, and not for a file outside the database: the
-# passphrase hashes (crackable offline) and the intake drafts (half-typed, owned by one worker).
+# Not data about residents or the work, and not for a file outside the database: what a
+# passphrase guessed offline would open (the hashes; the wrapped key pairs, which read
+# confidential signal text; a coordinator's copy of the organisation's key) and the intake
+# drafts (half-typed, owned by one worker).
 LEFT_OUT_TABLES = frozenset({"draft"})
-LEFT_OUT_COLUMNS = frozenset({("worker", "passphrase_hash")})
+LEFT_OUT_COLUMNS = frozenset({("worker", "passphrase_hash"), ("worker", "wrapped_key"), ("worker", "org_key")})
 
 
 def tables() -> list[str]:

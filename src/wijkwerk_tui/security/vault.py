@@ -42,7 +42,7 @@ from wijkwerk_tui.security.keyfile import (
     normalise_recovery_code,
 )
 from wijkwerk_tui.services import privacy
-from wijkwerk_tui.store import access, audit, settings, trust, workers
+from wijkwerk_tui.store import access, audit, settings, signals, trust, workers
 from wijkwerk_tui.store import areas as area_store
 from wijkwerk_tui.store.access import require_role
 from wijkwerk_tui.store.trust import AccountKeys, OwnKey
@@ -348,10 +348,11 @@ def _pair_of(db: Database, worker_id: uuid.UUID, passphrase: str) -> WorkerKey |
     return key if key is not None and key.public == worker.public_key else None
 
 
-def readable(session: Unlocked, text: str) -> str:
+def readable(session: Unlocked, text: str, confidential: bool = True) -> str:
     """A confidential signal's text as this worker may read it: sealed to him, opened; sealed to
-    others only, a Dutch line saying so (store.signals seals it)."""
-    if not envelope.is_sealed_text(text):
+    others only, a Dutch line saying so (store.signals seals it). A text that is not a
+    confidential signal's is never sealed, whatever it starts with."""
+    if not confidential or not envelope.is_sealed_text(text):
         return text
     opened = envelope.open_text(text, session.worker_key) if session.worker_key is not None else None
     return opened if opened is not None else sealed.FOR_OTHERS
@@ -423,6 +424,7 @@ def login(db_path: Path, name: str, passphrase: str, clock: Clock = system_clock
         if not worker.public_key and (held is not None or not workers.key_pinned(db)):
             _give_pair(db, keyfile, worker, passphrase, held)
         _take_accounts(db, keyfile)
+        signals.seal_plain(db)  # (confidential text from before sealing, or before key pairs)
         pair = _pair_of(db, worker.id, passphrase)  # (after _give_pair: his new one)
     except BaseException:
         db.close()

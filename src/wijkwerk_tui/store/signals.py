@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy import ColumnElement, or_, true
 from sqlmodel import Session, col, select
 
-from wijkwerk_tui.crypto import envelope
+from wijkwerk_tui.crypto import envelope, worker_key
 from wijkwerk_tui.db.engine import Database
 from wijkwerk_tui.db.rows import NotFound, get_live, get_live_many, stamp_new, touch
 from wijkwerk_tui.db.tables import MeldcodeStep, Referral, Resident, Signal, SignalReopening, Worker
@@ -143,7 +143,7 @@ def readers(session: Session, author: uuid.UUID | None) -> list[str]:
             or_(col(Worker.id) == author, (col(Worker.role) == COORDINATOR) & col(Worker.active)),
         )
     )
-    return sorted({w.public_key for w in found if w.public_key and trust.trusted(w, pinned)})
+    return sorted({w.public_key for w in found if worker_key.is_public_key(w.public_key) and trust.trusted(w, pinned)})
 
 
 def _sealed(session: Session, author: uuid.UUID | None, text: str) -> str:
@@ -153,6 +153,33 @@ def _sealed(session: Session, author: uuid.UUID | None, text: str) -> str:
     with session.no_autoflush:
         keys = readers(session, author)
     return envelope.seal_text(text, keys) if keys else text
+
+
+def seal_plain(db: Database) -> int:
+    """Seal the text of confidential signals still stored plain (written before this version, or
+    on a laptop where nobody had a key pair yet), where readers now have key pairs: one
+    transaction, synced like any change. Returns how many. Only public keys are needed."""
+    with db.transaction() as session:
+        plain = list(
+            session.exec(
+                select(Signal).where(
+                    col(Signal.confidential),
+                    col(Signal.deleted_at).is_(None),
+                    col(Signal.description) != "",
+                    ~col(Signal.description).startswith(envelope.SEALED_TEXT),
+                )
+            )
+        )
+        sealed = 0
+        for signal in plain:
+            text = _sealed(session, signal.created_by or signal.worker_id, signal.description)
+            if text != signal.description:
+                signal.description = text
+                session.add(touch(db, signal))
+                sealed += 1
+        if sealed:
+            audit.record(session, db, db.actor, "signal.sealed", detail=str(sealed))
+    return sealed
 
 
 def update_signal(

@@ -400,7 +400,8 @@ class ResidentScreen(AppScreen[None]):
             signal = next(s for s in self.file.signals if s.id == row_id)
             choices = [(r.id, self.file.partners.get(r.partner_id, "")) for r in self.file.referrals]
             actor = self.app.worker_id
-            text = vault.readable(self.app.session, signal.description) if self.app.session else ""
+            session = self.app.session
+            text = vault.readable(session, signal.description, signal.confidential) if session else ""
             self.app.push_loaded(
                 lambda db: SignalStatusDialog.load(db, actor, signal.id),
                 lambda steps: SignalStatusDialog(signal, choices, steps, text),
