@@ -88,7 +88,7 @@ def test_issue17_a_ladder_step_recorded_on_one_laptop_shows_on_the_other(
 def test_issue17_a_push_sent_twice_is_applied_once(tmp_path: Path, hub: Hub, real_clock: FakeClock) -> None:
     laptop = _joined(tmp_path, "ruinen", hub, real_clock)
     pending = sync._pending(laptop.db)
-    body = {"changes": [sync._wire(e) for e in pending]}
+    body = {"changes": [sync.wire(e) for e in pending]}
     with _as_laptop(hub, laptop) as client:
         first = client.post("/v1/push", json=body).json()
         again = client.post("/v1/push", json=body).json()

@@ -145,7 +145,7 @@ def test_issue17_a_stale_epoch_is_refused_before_anything_is_applied(
     stale = sync.settings.get(a.db, sync.HUB_EPOCH)
     sync.sync(a.db)  # a new epoch, used
     residents.add_resident(a.db, a.worker_id, PersonalData("Kees", "", "Wolters", 1970), None)
-    body = {"changes": [sync._wire(e) for e in sync._pending(a.db)]}
+    body = {"changes": [sync.wire(e) for e in sync._pending(a.db)]}
     with sync.hub_client(hub.url, sync.settings.get(a.db, sync.HUB_TOKEN), stale or "") as client:
         answer = client.post("/v1/push", json=body)
     assert answer.status_code == 409 and answer.json()["code"] == "epoch"
