@@ -158,23 +158,27 @@ def _sealed(session: Session, author: uuid.UUID | None, text: str) -> str:
 def seal_plain(db: Database) -> int:
     """Seal the text of confidential signals still stored plain (written before this version, or
     on a laptop where nobody had a key pair yet), where readers now have key pairs: one
-    transaction, synced like any change. Returns how many. Only public keys are needed."""
+    transaction, synced like any change. Returns how many. Only public keys are needed. Run
+    at every login: a read finds nothing to do on a laptop where all is sealed (no write)."""
+    plain_text = (
+        col(Signal.confidential),
+        col(Signal.deleted_at).is_(None),
+        col(Signal.description) != "",
+        ~col(Signal.description).startswith(envelope.SEALED_TEXT),
+    )
+    with db.reading() as session:
+        if session.exec(select(Signal.id).where(*plain_text).limit(1)).first() is None:
+            return 0
+    sealed = 0
     with db.transaction() as session:
-        plain = list(
-            session.exec(
-                select(Signal).where(
-                    col(Signal.confidential),
-                    col(Signal.deleted_at).is_(None),
-                    col(Signal.description) != "",
-                    ~col(Signal.description).startswith(envelope.SEALED_TEXT),
-                )
-            )
-        )
-        sealed = 0
-        for signal in plain:
-            text = _sealed(session, signal.created_by or signal.worker_id, signal.description)
-            if text != signal.description:
-                signal.description = text
+        keys: dict[uuid.UUID | None, list[str]] = {}  # per author (the coordinators are the same for all)
+        for signal in session.exec(select(Signal).where(*plain_text)).all():
+            author = signal.created_by or signal.worker_id
+            if author not in keys:
+                with session.no_autoflush:
+                    keys[author] = readers(session, author)
+            if keys[author]:
+                signal.description = envelope.seal_text(signal.description, keys[author])
                 session.add(touch(db, signal))
                 sealed += 1
         if sealed:
