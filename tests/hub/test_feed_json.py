@@ -53,7 +53,7 @@ def test_issue17_the_pulled_page_reads_back_as_the_stored_values(
                     received_at=datetime.now(UTC),
                 )
             )
-        text, count, more = feed.changes_after(engine, 0)
+        text, count, more, _last = feed.changes_after(engine, 0)
         [change] = json.loads(text)
         assert (count, more) == (1, False)
         assert change == {

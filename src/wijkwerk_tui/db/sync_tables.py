@@ -69,6 +69,17 @@ class HubDevice(SQLModel, table=True):
     # When it last showed an older epoch: only then may its token make a new device (`rejoin`),
     # so that a chain rebuilt by hand cannot pass for a restore (hub.audit_anchor).
     rewound_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The areas this laptop serves (area ids, space-separated): it holds only their residents
+    # and those it recorded something for (hub.scope). "": the whole organisation.
+    areas: str = Field(default="", sa_type=Text, sa_column_kwargs={"server_default": ""})
+
+
+class HubScope(SQLModel, table=True):
+    """The residents a laptop with areas holds, as far as the hub knows: what the laptop took in
+    and confirmed (hub.scope). The feed sends it changes of these residents only."""
+
+    device_id: str = Field(primary_key=True, max_length=36)
+    resident_id: uuid.UUID = Field(primary_key=True)
 
 
 class HubInvite(SQLModel, table=True):
@@ -80,6 +91,7 @@ class HubInvite(SQLModel, table=True):
     expires_at: datetime = Field(sa_type=UTCDateTime)
     used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     used_by: str | None = Field(default=None, max_length=36)
+    areas: str = Field(default="", sa_type=Text, sa_column_kwargs={"server_default": ""})  # for the laptop
 
 
 class HubChange(SQLModel, table=True):

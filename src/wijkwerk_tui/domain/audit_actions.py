@@ -40,6 +40,7 @@ ACTIONS: dict[str, str] = {
     "hub.bundle_out": "bestand voor de hub geschreven (USB)",
     "hub.bundle_relay": "bestand van een laptop zonder netwerk aan de hub doorgegeven",
     "hub.bundle_in": "antwoord van de hub ingelezen (USB)",
+    "hub.scope_dropped": "inwoners buiten de gebieden van deze laptop hier verwijderd (niet bij de hub)",
 }
 
 

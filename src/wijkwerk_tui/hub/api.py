@@ -22,7 +22,7 @@ from starlette.routing import Route
 
 from wijkwerk_tui.db import migrate
 from wijkwerk_tui.domain import revocation
-from wijkwerk_tui.hub import audit_anchor, coordinators, devices, feed, merge, remote_report, trust
+from wijkwerk_tui.hub import audit_anchor, coordinators, devices, feed, merge, remote_report, scope, trust
 from wijkwerk_tui.hub import changes as incoming
 
 SCHEMA_HEADER = "x-wijkwerk-schema"
@@ -197,18 +197,36 @@ async def _push(engine: Engine, request: Request) -> dict[str, Any]:
 
 
 async def _pull(engine: Engine, request: Request) -> dict[str, Any]:
-    await run_in_threadpool(_device, engine, request)
+    device = await run_in_threadpool(_device, engine, request)
+    scoped = device.id if device.areas else None  # (hub.scope)
     try:
         after = min(max(int(request.query_params.get("after", "0")), 0), 2**62)
         limit = int(request.query_params.get("limit", str(feed.PAGE)))
     except ValueError:
         raise Refusal(400, "De hub kon dit verzoek niet lezen.") from None
-    changes, _count, more = await run_in_threadpool(feed.changes_after, engine, after, limit)
-    answer: dict[str, Any] = {"changes": Spliced(changes), "more": more}
+    changes, _count, more, last = await run_in_threadpool(feed.changes_after, engine, after, limit, scoped)
+    answer: dict[str, Any] = {"changes": Spliced(changes), "more": more, "tot": last}
     if not more:
-        answer["conflicten"] = await run_in_threadpool(feed.open_conflicts, engine)
+        answer["conflicten"] = await run_in_threadpool(feed.open_conflicts, engine, scoped)
         answer["meldingen"] = await run_in_threadpool(audit_anchor.for_laptops, engine)
     return answer
+
+
+async def _scope(engine: Engine, request: Request) -> dict[str, Any]:
+    """A laptop with areas: which residents to take in whole and drop (GET), and what it did (POST)."""
+    device = await run_in_threadpool(_device, engine, request)
+    if request.method == "GET":
+        return await run_in_threadpool(scope.pending, engine, device.id)
+    body = await _json(request)
+    try:
+        taken = [uuid.UUID(str(i)) for i in body.get("erbij") or []]
+        dropped = [uuid.UUID(str(i)) for i in body.get("eraf") or []]
+    except (AttributeError, TypeError, ValueError):
+        raise Refusal(400, "De hub kon dit verzoek niet lezen.") from None
+    if len(taken) > scope.GROW_PAGE or len(dropped) > scope.DROP_PAGE:
+        raise Refusal(400, "De hub kon dit verzoek niet lezen.")
+    await run_in_threadpool(scope.confirm, engine, device.id, taken, dropped)
+    return {"ok": True}
 
 
 async def _report(engine: Engine, request: Request) -> dict[str, Any]:
@@ -253,6 +271,7 @@ def make_app(engine: Engine) -> Starlette:
             Route("/v1/join", _handler(_join), methods=["POST"]),
             Route("/v1/push", _handler(_push), methods=["POST"]),
             Route("/v1/pull", _handler(_pull), methods=["GET"]),
+            Route("/v1/scope", _handler(_scope), methods=["GET", "POST"]),
             Route("/v1/hello", _handler(_hello), methods=["GET"]),
             Route("/v1/epoch", _handler(_epoch), methods=["POST"]),
             Route("/v1/token", _handler(_token_rotation), methods=["POST"]),

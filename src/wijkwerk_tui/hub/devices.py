@@ -18,18 +18,20 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, or_, select, update
+from sqlalchemy import Connection, Engine, delete, or_, select, update
 
-from wijkwerk_tui.db.sync_tables import HubDevice, HubInvite, core
+from wijkwerk_tui.db.sync_tables import HubDevice, HubInvite, HubScope, core
 from wijkwerk_tui.domain import revocation
 from wijkwerk_tui.domain.errors import DomainError
 from wijkwerk_tui.domain.text import visible_line
+from wijkwerk_tui.hub import scope
 
 INVITE_VALID = timedelta(hours=24)
 REJOIN_WITHIN = timedelta(hours=1)  # after the hub saw it show an older epoch
 COPIES_PER_DAY, COPY_WINDOW = 5, timedelta(hours=24)  # new devices one device's token may make
 _INVITE = core(HubInvite)
 _DEVICE = core(HubDevice)
+_SCOPE = core(HubScope)
 # Letters and digits that cannot be read as one another (no 0/O, 1/I/L).
 _ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 12
@@ -61,6 +63,7 @@ class Rewound(DomainError):
 class Device:
     id: str
     name: str
+    areas: str = ""  # hub.scope: "" holds the whole organisation
 
 
 _hash = revocation.secret_hash
@@ -70,13 +73,14 @@ def normalise_code(code: str) -> str:
     return "".join(ch for ch in code.upper() if ch in _ALPHABET)
 
 
-def make_invite(engine: Engine, label: str, now: datetime) -> str:
-    """A code for one laptop to join with, valid for a day; shown once, stored as a hash."""
+def make_invite(engine: Engine, label: str, now: datetime, areas: str = "") -> str:
+    """A code for one laptop to join with, valid for a day; shown once, stored as a hash.
+    `areas`: the area ids it will serve (hub.scope), "" for the whole organisation."""
     code = "".join(secrets.choice(_ALPHABET) for _ in range(CODE_LENGTH))
     with engine.begin() as connection:
         connection.execute(
             _INVITE.insert().values(
-                code_hash=_hash(code), label=label[:120], made_at=now, expires_at=now + INVITE_VALID
+                code_hash=_hash(code), label=label[:120], made_at=now, expires_at=now + INVITE_VALID, areas=areas
             )
         )
     return "-".join(code[i : i + 4] for i in range(0, CODE_LENGTH, 4))
@@ -121,8 +125,10 @@ def join(engine: Engine, code: str, device_id: str, name: str, now: datetime) ->
             "epoch": _hash(epoch),
             "epoch_next": None,
             "wipe_key": wipe_key,
+            "areas": invite.areas,
         }
         if known:
+            connection.execute(delete(_SCOPE).where(_SCOPE.c.device_id == device_id))  # (holds nothing yet)
             connection.execute(update(_DEVICE).where(_DEVICE.c.id == device_id).values(**values))
         else:
             connection.execute(_DEVICE.insert().values(id=device_id, **values))
@@ -171,7 +177,7 @@ def authenticate(engine: Engine, token: str, epoch: str, now: datetime) -> Devic
         connection.execute(update(_DEVICE).where(_DEVICE.c.id == row.id).values(**values))
     if "rewound_at" in values:
         raise Rewound()
-    return Device(row.id, row.name)
+    return Device(row.id, row.name, row.areas)
 
 
 def next_epoch(engine: Engine, device: Device) -> str:
@@ -215,8 +221,10 @@ def rejoin(engine: Engine, token: str, new_id: str, now: datetime) -> tuple[str,
                 epoch=_hash(epoch),
                 copied_from=row.id,
                 wipe_key=wipe_key,
+                areas=row.areas,
             )
         )
+        scope.copy(connection, row.id, new_id)
     return token_new, epoch, wipe_key
 
 

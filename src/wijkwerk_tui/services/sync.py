@@ -31,7 +31,7 @@ from wijkwerk_tui.db.sync_lock import Busy, one_sync
 from wijkwerk_tui.db.sync_tables import Outbox
 from wijkwerk_tui.domain import revocation
 from wijkwerk_tui.domain.errors import DomainError, ValidationError
-from wijkwerk_tui.services import privacy
+from wijkwerk_tui.services import privacy, sync_scope
 from wijkwerk_tui.services.sync_apply import (
     CURSOR,
     FOLD_PENDING,
@@ -272,10 +272,11 @@ def pull(db: Database, client: httpx.Client, page: int = PULL_PAGE) -> int:
         while True:
             answer = coming.result()
             changes = answer.get("changes") or []
-            more = bool(answer.get("more")) and bool(changes)
+            upto = _upto(answer, changes)  # (a laptop with areas gets pages with gaps: hub.scope)
+            more = bool(answer.get("more")) and upto is not None
             if more:
                 # The next page travels while this one is taken in: the hub reads it meanwhile.
-                coming = fetcher.submit(_changes_after, client, str(max(int(c["seq"]) for c in changes)), page)
+                coming = fetcher.submit(_changes_after, client, str(upto), page)
             start = 0
             while start < len(changes):
                 # (each step moves the cursor: safe to cut off)
@@ -283,6 +284,7 @@ def pull(db: Database, client: httpx.Client, page: int = PULL_PAGE) -> int:
                 if start < len(changes) or db.writers_waiting():
                     time.sleep(PAUSE_S)  # (the writer that waited goes first)
             taken += len(changes)
+            move_cursor(db, upto)
             if not more:
                 if joining:
                     finish_join(db, bulk)
@@ -297,6 +299,21 @@ def pull(db: Database, client: httpx.Client, page: int = PULL_PAGE) -> int:
             # that fail too (a full disk), opening the file builds them (db.bulk_load).
             with suppress(Exception):
                 end_bulk(db)
+
+
+def _upto(answer: dict[str, Any], changes: list[dict[str, Any]]) -> int | None:
+    """The last change of the hub's log this page covers (those left out included)."""
+    said = answer.get("tot")
+    if isinstance(said, int) and not isinstance(said, bool):
+        return said
+    return max((int(c["seq"]) for c in changes), default=None)
+
+
+def move_cursor(db: Database, upto: int | None) -> None:
+    """Past the changes the hub left out of a page (none were for this laptop)."""
+    if upto is not None and upto > int(settings.get(db, CURSOR, "0") or 0):
+        with db.transaction(bookkeeping=True) as session:
+            settings.put(session, CURSOR, str(upto))
 
 
 def keep_alerts(db: Database, alerts: Any) -> None:
@@ -457,6 +474,10 @@ def _sync(db: Database, page: int) -> SyncResult:
                 refused, sent, conflicts = error, 0, 0  # refused: what the others did still comes in
             try:
                 taken = pull(db, client, page)
+                # (after the pull: the areas and workers its residents point at are here now)
+                _grown, dropped = sync_scope.take(db, lambda method, path, **kw: hub_call(client, method, path, **kw))
+                if dropped:
+                    finish_erasures(db)
             except CodecError:
                 raise SyncError(
                     "De hub stuurde iets wat deze versie van wijkwerk niet kent. Werk wijkwerk bij."

@@ -21,7 +21,7 @@ from sqlalchemy import bindparam, delete, update
 from sqlmodel import Session, col, select
 
 from wijkwerk_tui.crypto import org_key, worker_key
-from wijkwerk_tui.db import bulk_load, capture, erasure
+from wijkwerk_tui.db import bulk_load, capture, erasure, resident_rows
 from wijkwerk_tui.db.bulk import insert_many, present
 from wijkwerk_tui.db.engine import HUB_CLOCK, Database
 from wijkwerk_tui.db.sync_codec import APPEND_ONLY, SYNCED, UNIQUE_NAMES, CodecError, decode_fields, read_uuid
@@ -41,6 +41,7 @@ RECOMPUTE_ALL = "hub.recompute_all"
 # at the end of the pull; a sync cut off before it leaves the mark for the next one).
 FOLD_PENDING = "hub.fold_pending"
 ALIASES = settings.HUB_ALIASES_KEY
+SCOPED = "hub.scoped"  # setting: this laptop holds only its areas' residents (services.sync_scope)
 _REFERENCES = {"area_id", "from_area_id", "to_area_id", "worker_id", "created_by"}
 # Rows per statement. sqlcipher3 holds the GIL for a whole statement, and the app's search
 # (another thread) waits for it: short statements keep typing fast while a sync runs.
@@ -140,6 +141,7 @@ class _Page:
         self.based: dict[uuid.UUID, int] = {}  # and their base versions
         self.moved_to: set[uuid.UUID] = set()  # residents that rows were moved onto (a merge)
         self.now = db.now()
+        self.scoped = bool(settings.get(db, SCOPED))
 
     def flush_new(self) -> None:
         runs = itertools.groupby(self.new_rows.values(), key=lambda item: item[0])
@@ -227,6 +229,8 @@ class _Page:
         if name in APPEND_ONLY:
             self._append(row_id, name, sent, fields)
             return
+        if self.scoped and name in resident_rows.BOUND and not self._holds(name, local_id, kind, fields):
+            return  # (a laptop with areas: a resident it does not hold, or no longer)
         mine = self.waiting.get(local_id, set())
         if local_id != row_id and local_id not in self.rows and local_id not in self.new_rows:
             # Known as this laptop's own since earlier in this page (an alias): not preloaded.
@@ -266,6 +270,26 @@ class _Page:
             resident_id = getattr(self.rows[local_id], "resident_id", None)
         if resident_id is not None:
             self.touched.add(resident_id)
+
+    def _has(self, name: str, row_id: uuid.UUID) -> bool:
+        return (
+            row_id in self.rows
+            or row_id in self.new_rows
+            or row_id in self.written
+            or _exists(self.session, name, row_id)
+        )
+
+    def _holds(self, name: str, row_id: uuid.UUID, kind: str, fields: dict[str, Any]) -> bool:
+        """Whether a change of a resident's row lands on something this laptop holds: it makes a
+        row only from a whole one (an insert) and never points one at a resident it lacks. The
+        hub sends nothing else (hub.scope); a confirmation lost on the way could."""
+        resident = fields.get("resident_id")
+        if resident is not None and not self._has("resident", resident):
+            return False
+        signal = fields.get("signal_id")
+        if signal is not None and not self._has("signal", signal):
+            return False
+        return kind == "insert" or self._has(name, row_id)
 
     def wipe_moved_onto_erased(self) -> None:
         """A merge made where he was not erased yet moves rows onto a resident erased here: the

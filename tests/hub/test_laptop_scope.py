@@ -1,0 +1,258 @@
+"""Issue 18: each laptop holds only what its workers need. A laptop given areas holds their
+residents, those it recorded anything for, and no other; when a resident leaves its areas he
+leaves the laptop (not the hub), when one comes in he comes whole."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import httpx
+import pytest
+import sqlmodel
+from sqlalchemy import select, text
+
+from tests.conftest import FakeClock
+from tests.hub import laptops
+from tests.hub.hub_process import Hub
+from wijkwerk_tui.db.engine import open_database
+from wijkwerk_tui.db.tables import Resident
+from wijkwerk_tui.domain.ladders import Ladder
+from wijkwerk_tui.domain.names import PersonalData
+from wijkwerk_tui.hub import devices, scope
+from wijkwerk_tui.hub.serve import hub_engine
+from wijkwerk_tui.security.vault import Unlocked
+from wijkwerk_tui.services import sync
+from wijkwerk_tui.services.sync_apply import CURSOR
+from wijkwerk_tui.store import areas, contacts, ladders, residents, settings, signals
+from wijkwerk_tui.store.contacts import ContactData
+from wijkwerk_tui.store.signals import SignalData
+
+
+@pytest.fixture
+def real_clock() -> FakeClock:
+    return FakeClock(datetime.now(UTC))
+
+
+def _area(laptop: Unlocked, name: str) -> uuid.UUID:
+    return next(a.id for a in areas.list_areas(laptop.db) if a.name == name)
+
+
+def _person(laptop: Unlocked, first: str, last: str, area: str) -> uuid.UUID:
+    person = residents.add_resident(
+        laptop.db, laptop.worker_id, PersonalData(first, "", last, 1950), _area(laptop, area)
+    )
+    contacts.add_contact(
+        laptop.db,
+        laptop.worker_id,
+        person.id,
+        ContactData(date(2026, 11, 2), "walk_in", is_story=True, story=f"Verhaal {last}"),
+    )
+    signals.add_signal(laptop.db, laptop.worker_id, person.id, SignalData("debts", description=f"Schulden {last}"))
+    ladders.record_step(laptop.db, laptop.worker_id, person.id, Ladder.PARTICIPATION, 2, date(2026, 11, 2))
+    return person.id
+
+
+def _move(laptop: Unlocked, person: uuid.UUID, area: str) -> None:
+    row = residents.get_resident(laptop.db, None, person, audited=False)
+    data = PersonalData(row.given_name, row.family_prefix, row.family_name, row.birth_year)
+    residents.update_resident(laptop.db, laptop.worker_id, person, data, _area(laptop, area), row.consent_register)
+
+
+def _everything(laptop: Unlocked) -> str:
+    """Every table of the laptop's decrypted database as text, as someone with its key reads it."""
+    db = open_database(laptop.db.path, key=laptop.db.key)
+    try:
+        with db.engine.connect() as connection:
+            tables = connection.execute(text("SELECT name FROM sqlite_master WHERE type = 'table'")).scalars().all()
+            rows = [repr(tuple(row)) for name in tables for row in connection.execute(text(f'SELECT * FROM "{name}"'))]
+            return "\n".join(rows)
+    finally:
+        db.close()
+
+
+def _scoped(tmp_path: Path, name: str, hub: Hub, clock: FakeClock, area_names: list[str]) -> Unlocked:
+    engine = hub_engine(hub.database)
+    try:
+        with engine.connect() as connection:
+            ids = scope.area_ids(connection, area_names)
+        code = devices.make_invite(engine, name, datetime.now(UTC), " ".join(str(i) for i in sorted(ids, key=str)))
+    finally:
+        engine.dispose()
+    laptop = laptops.laptop(tmp_path, name, clock)
+    sync.join(laptop.db, laptop.worker_id, hub.url, code, name)
+    return laptop
+
+
+def _hub_names(hub: Hub) -> set[str]:
+    engine = hub_engine(hub.database)
+    try:
+        with engine.connect() as connection:
+            return set(connection.execute(select(Resident.__table__.c.family_name)).scalars())  # type: ignore[attr-defined]
+    finally:
+        engine.dispose()
+
+
+def test_issue18_a_laptop_for_ruinen_holds_no_zuidwolde_resident(
+    tmp_path: Path, hub: Hub, real_clock: FakeClock
+) -> None:
+    desk = laptops.joined(tmp_path, "desk", hub.url, hub.database, real_clock)
+    _person(desk, "Roel", "Ruinerwold", "Ruinen")
+    zeger = _person(desk, "Zeger", "Zuiderveen", "Zuidwolde")
+    sync.sync(desk.db)
+    ruinen = _scoped(tmp_path, "ruinen", hub, real_clock, ["Ruinen"])
+    sync.sync(ruinen.db)
+    held = _everything(ruinen)
+    assert "Ruinerwold" in held and "Verhaal Ruinerwold" in held  # (the check can see names)
+    assert "Zuiderveen" not in held and "Verhaal Zuiderveen" not in held
+    assert str(zeger) not in held  # not even his id: no row of his, no base version
+    # Its cursor moved past what was left out (the next pull does not read it all again).
+    engine = hub_engine(hub.database)
+    try:
+        with engine.connect() as connection:
+            last = connection.execute(text("SELECT max(seq) FROM hubchange")).scalar()
+    finally:
+        engine.dispose()
+    assert settings.get(ruinen.db, CURSOR) == str(last)
+    assert {"Ruinerwold", "Zuiderveen"} <= _hub_names(hub)
+
+
+def test_issue18_residents_leave_and_come_with_their_area(tmp_path: Path, hub: Hub, real_clock: FakeClock) -> None:
+    desk = laptops.joined(tmp_path, "desk", hub.url, hub.database, real_clock)
+    roel = _person(desk, "Roel", "Ruinerwold", "Ruinen")
+    zeger = _person(desk, "Zeger", "Zuiderveen", "Zuidwolde")
+    sync.sync(desk.db)
+    ruinen = _scoped(tmp_path, "ruinen", hub, real_clock, ["Ruinen"])
+    sync.sync(ruinen.db)
+    # Zeger moves to Ruinen: he comes whole, with what was recorded before (his story, his step).
+    _move(desk, zeger, "Ruinen")
+    sync.sync(desk.db)
+    sync.sync(ruinen.db)
+    assert "Verhaal Zuiderveen" in _everything(ruinen)
+    assert residents.get_resident(ruinen.db, None, zeger, audited=False).participation_step == 2
+    contacts.add_contact(
+        desk.db, desk.worker_id, zeger, ContactData(date(2026, 11, 20), "walk_in", is_story=True, story="Later verhaal")
+    )
+    # Roel moves to Zuidwolde: he leaves this laptop, not the hub.
+    _move(desk, roel, "Zuidwolde")
+    sync.sync(desk.db)
+    sync.sync(ruinen.db)
+    held = _everything(ruinen)
+    assert "Later verhaal" in held  # (a change after he came in follows him)
+    assert "Ruinerwold" not in held and "Verhaal Ruinerwold" not in held
+    assert "Ruinerwold" in _hub_names(hub)
+    # And back: he comes whole again, edits made meanwhile included.
+    contacts.add_contact(
+        desk.db, desk.worker_id, roel, ContactData(date(2026, 11, 21), "walk_in", is_story=True, story="Terug")
+    )
+    _move(desk, roel, "Ruinen")
+    sync.sync(desk.db)
+    sync.sync(ruinen.db)
+    held = _everything(ruinen)
+    assert "Verhaal Ruinerwold" in held and "Terug" in held
+    sync.sync(ruinen.db)  # nothing more to do: no error, nothing waits
+    assert sync.status(ruinen.db).waiting == 0
+
+
+def test_issue18_a_laptop_keeps_what_its_own_workers_recorded(tmp_path: Path, hub: Hub, real_clock: FakeClock) -> None:
+    ruinen = laptops.joined(tmp_path, "ruinen", hub.url, hub.database, real_clock)  # (areas given later)
+    sync.sync(ruinen.db)
+    engine = hub_engine(hub.database)
+    try:
+        assert scope.set_areas(engine, ruinen.db.device_id, ["Ruinen"])
+    finally:
+        engine.dispose()
+    mine = _person(ruinen, "Zoë", "Zelfgemaakt", "Zuidwolde")  # registered here, lives in Zuidwolde
+    sync.sync(ruinen.db)
+    desk = laptops.joined(tmp_path, "desk", hub.url, hub.database, real_clock)
+    sync.sync(desk.db)
+    contacts.add_contact(
+        desk.db, desk.worker_id, mine, ContactData(date(2026, 11, 23), "walk_in", is_story=True, story="Op kantoor")
+    )
+    sync.sync(desk.db)
+    sync.sync(ruinen.db)  # (what another laptop records for her reaches this one)
+    held = _everything(ruinen)
+    assert "Zelfgemaakt" in held and "Op kantoor" in held
+
+
+def test_issue18_a_laptop_that_held_everything_drops_what_is_outside_its_areas(
+    tmp_path: Path, hub: Hub, real_clock: FakeClock
+) -> None:
+    desk = laptops.joined(tmp_path, "desk", hub.url, hub.database, real_clock)
+    _person(desk, "Roel", "Ruinerwold", "Ruinen")
+    _person(desk, "Zeger", "Zuiderveen", "Zuidwolde")
+    sync.sync(desk.db)
+    hall = laptops.joined(tmp_path, "hall", hub.url, hub.database, real_clock)
+    sync.sync(hall.db)
+    assert "Zuiderveen" in _everything(hall)
+    engine = hub_engine(hub.database)
+    try:
+        assert scope.set_areas(engine, hall.db.device_id, ["ruinen"])  # (case does not matter)
+        with pytest.raises(scope.UnknownAreas, match="Meppel"):
+            scope.set_areas(engine, hall.db.device_id, ["Meppel"])
+    finally:
+        engine.dispose()
+    sync.sync(hall.db)
+    held = _everything(hall)
+    assert "Zuiderveen" not in held and "Schulden Zuiderveen" not in held
+    assert "Ruinerwold" in held
+    assert [r.family_name for r in residents_of(hall)] == ["Ruinerwold"]
+
+
+def residents_of(laptop: Unlocked) -> list[Resident]:
+    with laptop.db.reading() as session:
+        return list(session.exec(sqlmodel.select(Resident)).all())
+
+
+def test_issue18_a_lost_confirmation_brings_nothing_half(tmp_path: Path, hub: Hub, real_clock: FakeClock) -> None:
+    """The laptop dropped a resident but the hub never heard (the answer lost): it sends his
+    changes on. The laptop takes in none of them, and says again that it dropped him."""
+    desk = laptops.joined(tmp_path, "desk", hub.url, hub.database, real_clock)
+    roel = _person(desk, "Roel", "Ruinerwold", "Ruinen")
+    sync.sync(desk.db)
+    ruinen = _scoped(tmp_path, "ruinen", hub, real_clock, ["Ruinen"])
+    sync.sync(ruinen.db)
+    _move(desk, roel, "Zuidwolde")
+    sync.sync(desk.db)
+    sync.sync(ruinen.db)
+    engine = hub_engine(hub.database)
+    try:
+        scope.confirm(engine, ruinen.db.device_id, [roel], [])  # (as if the drop was never confirmed)
+        assert scope.holds_count(engine, ruinen.db.device_id) == 1
+        contacts.add_contact(
+            desk.db, desk.worker_id, roel, ContactData(date(2026, 11, 22), "walk_in", is_story=True, story="Daarna")
+        )
+        row = residents.get_resident(desk.db, None, roel, audited=False)
+        residents.update_resident(
+            desk.db,
+            desk.worker_id,
+            roel,
+            PersonalData(row.given_name, row.family_prefix, row.family_name, row.birth_year, phone="0612345678"),
+            row.area_id,
+            row.consent_register,
+        )
+        sync.sync(desk.db)
+        sync.sync(ruinen.db)
+        held = _everything(ruinen)
+        assert "Daarna" not in held and "0612345678" not in held and str(roel) not in held
+        assert scope.holds_count(engine, ruinen.db.device_id) == 0
+    finally:
+        engine.dispose()
+
+
+def test_issue18_pages_with_everything_left_out_still_move_the_cursor(tmp_path: Path, real_clock: FakeClock) -> None:
+    """A laptop with areas may get a page of which nothing is for it: the pull goes on after
+    the last change the hub looked at, and keeps that as its cursor."""
+    laptop = laptops.laptop(tmp_path, "hall", real_clock)
+    asked: list[str] = []
+
+    def hub(request: httpx.Request) -> httpx.Response:
+        asked.append(request.url.params["after"])
+        first = len(asked) == 1
+        return httpx.Response(200, json={"changes": [], "more": first, "tot": 10 if first else 20})
+
+    with httpx.Client(transport=httpx.MockTransport(hub), base_url="http://127.0.0.1") as client:
+        sync.pull(laptop.db, client)
+    assert asked == ["0", "10"]
+    assert settings.get(laptop.db, CURSOR) == "20"
