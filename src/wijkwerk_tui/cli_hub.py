@@ -38,7 +38,19 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser], common
     serve.add_argument("--achter-proxy", dest="proxied", action="store_true", help="TLS zit in een reverse proxy")
     invite = inner.add_parser("invite", help="maak een eenmalige koppelcode voor één laptop (24 uur geldig)")
     invite.add_argument("--label", default="", help="voor wie of welke laptop (alleen voor uzelf)")
+    invite.add_argument(
+        "--gebieden",
+        dest="areas",
+        default="",
+        metavar="NAMEN",
+        help="de gebieden van deze laptop, met komma's (zonder: de hele organisatie)",
+    )
     inner.add_parser("devices", help="toon de gekoppelde laptops")
+    scoped = inner.add_parser(
+        "areas", help="geef een laptop zijn gebieden: hij houdt alleen hun inwoners (en zijn eigen dossiers)"
+    )
+    scoped.add_argument("device", metavar="LAPTOP-ID")
+    scoped.add_argument("areas", nargs="+", metavar="GEBIED")
     keep = inner.add_parser("retention", help="pas de bewaartermijn toe voor de hele organisatie")
     keep.add_argument("--user", metavar="NAAM", help="de coördinator die dit doet")
     keep.add_argument("--yes", action="store_true", help="echt anonimiseren (zonder: alleen tellen)")
@@ -105,7 +117,7 @@ def run_hub(
     login: Callable[[argparse.Namespace], Unlocked],
     login_keeping: Callable[[argparse.Namespace], tuple[Unlocked, str]],
 ) -> int:
-    from wijkwerk_tui.hub import devices, serve, trust
+    from wijkwerk_tui.hub import devices, scope, serve, trust
 
     if args.hub_command == "init":
         return _init(args, login_keeping)
@@ -123,14 +135,36 @@ def run_hub(
     engine = serve.hub_engine(serve.database_url(None))
     try:
         if args.hub_command == "invite":
-            code = devices.make_invite(engine, args.label, _now())
+            names = [name for name in args.areas.split(",") if name.strip()]
+            try:
+                code = devices.make_invite(engine, args.label, _now(), scope.invite_areas(engine, names))
+            except scope.UnknownAreas as refused:
+                print(f"wijkwerk: {refused}", file=sys.stderr)
+                return 1
             print(f"Koppelcode (24 uur geldig, één keer te gebruiken): {code}")
+        elif args.hub_command == "areas":
+            try:
+                found = scope.set_areas(engine, args.device, args.areas)
+            except scope.UnknownAreas as refused:
+                print(f"wijkwerk: {refused}", file=sys.stderr)
+                return 1
+            if not found:
+                print("wijkwerk: geen actieve laptop met deze id.", file=sys.stderr)
+                return 1
+            print(
+                "Gebieden gezet. Bij zijn volgende sync haalt de laptop de inwoners van deze gebieden binnen en "
+                "verwijdert hij de andere (alleen van die laptop, niet van de hub)."
+            )
         elif args.hub_command == "devices":
             for device in devices.devices(engine):
                 state = f"ontkoppeld {_local(device.revoked_at)}" if device.revoked_at else "actief"
                 seen = _local(device.last_seen_at) if device.last_seen_at else "nog niet"
                 origin = f"  (teruggezet of gekopieerd van {device.copied_from})" if device.copied_from else ""
-                print(f"{device.id}  {visible_line(device.name) or '-'}  {state}  laatst gezien: {seen}{origin}")
+                where = scope.area_names(engine, device.areas) if device.areas else "hele organisatie"
+                print(
+                    f"{device.id}  {visible_line(device.name) or '-'}  {state}  laatst gezien: {seen}  "
+                    f"gebieden: {visible_line(where)}{origin}"
+                )
             if not devices.devices(engine):
                 print("Nog geen laptop gekoppeld. Maak een koppelcode met `wijkwerk hub invite`.")
             keys = trust.offered(engine)

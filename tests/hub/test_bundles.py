@@ -35,7 +35,8 @@ from wijkwerk_tui.security import bundles, vault
 from wijkwerk_tui.security.vault import Unlocked
 from wijkwerk_tui.services import bundles as carried
 from wijkwerk_tui.services import sync
-from wijkwerk_tui.store import ladders, residents, settings, workers
+from wijkwerk_tui.store import contacts, ladders, residents, settings, workers
+from wijkwerk_tui.store.contacts import ContactData
 
 KILLS = 6
 
@@ -370,3 +371,95 @@ def _residents_named(laptop: Unlocked, family: str) -> list[str]:
 
     with laptop.db.reading() as session:
         return list(session.exec(select(Resident.given_name).where(Resident.family_name == family)))
+
+
+def _by_stick(desk: Unlocked, hall: Unlocked, stick: Path) -> None:
+    bundle = stick / "ruinen.wijkwerk"
+    bundles.write_outgoing(hall, PASS, bundle)
+    relayed = bundles.read_file(desk, PASS, bundle)
+    assert isinstance(relayed, bundles.Relayed)
+    assert isinstance(bundles.read_file(hall, PASS, relayed.answer), sync.SyncResult)
+
+
+def test_a_hall_with_areas_takes_in_and_drops_residents_by_stick_too(
+    office: tuple[Unlocked, Unlocked], hub: Hub, tmp_path: Path
+) -> None:
+    from tests.hub.test_laptop_scope import _everything, _move, _person
+    from wijkwerk_tui.hub import scope
+    from wijkwerk_tui.hub.serve import hub_engine
+
+    desk, hall = office
+    _person(desk, "Roel", "Ruinerwold", "Ruinen")
+    zeger = _person(desk, "Zeger", "Zuiderveen", "Zuidwolde")
+    zus = _person(desk, "Zus", "Zandstra", "Zuidwolde")
+    _sync(desk)
+    _sync(hall)  # (it holds the whole organisation, then loses its network)
+    engine = hub_engine(hub.database)
+    try:
+        assert scope.set_areas(engine, hall.db.device_id, ["Ruinen"])
+        stick = tmp_path / "stick"
+        stick.mkdir()
+        bundle = stick / "ruinen.wijkwerk"
+        bundles.write_outgoing(hall, PASS, bundle)
+        relayed = bundles.read_file(desk, PASS, bundle)
+        assert isinstance(relayed, bundles.Relayed)
+        contacts.add_contact(  # meanwhile in the hall: a contact with Zus, not sent yet
+            hall.db, hall.worker_id, zus, ContactData(date(2026, 11, 25), "walk_in", is_story=True, story="Net nog")
+        )
+        bundles.read_file(hall, PASS, relayed.answer)
+        held = _everything(hall)
+        assert "Zuiderveen" not in held and "Ruinerwold" in held
+        assert "Net nog" in held  # Zus stays: what waits for her would be lost
+        _by_stick(desk, hall, stick)  # (it goes up; she is on the hall's own caseload now)
+        _sync(desk)
+        assert "Net nog" in _everything(desk) and "Net nog" in _everything(hall)
+        assert scope.holds_count(engine, hall.db.device_id) == 2  # Roel and Zus: Zeger's drop confirmed
+        _move(desk, zeger, "Ruinen")
+        _sync(desk)
+        _by_stick(desk, hall, stick)
+        assert "Verhaal Zuiderveen" in _everything(hall)  # he came whole
+        _by_stick(desk, hall, stick)  # (this bundle confirms he came)
+        assert scope.holds_count(engine, hall.db.device_id) == 3
+    finally:
+        engine.dispose()
+
+
+def test_an_older_answer_brings_no_resident_back_as_he_was(
+    office: tuple[Unlocked, Unlocked], hub: Hub, tmp_path: Path
+) -> None:
+    """Rows sent whole stand as they were at the hub: an older answer read after a newer one
+    must not put them back (a phone number changed since would be lost here)."""
+    from tests.hub.test_laptop_scope import _move, _person
+    from wijkwerk_tui.hub import scope
+    from wijkwerk_tui.hub.serve import hub_engine
+
+    desk, hall = office
+    zeger = _person(desk, "Zeger", "Zuiderveen", "Zuidwolde")
+    _sync(desk)
+    _sync(hall)
+    engine = hub_engine(hub.database)
+    try:
+        assert scope.set_areas(engine, hall.db.device_id, ["Ruinen"])
+    finally:
+        engine.dispose()
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    _by_stick(desk, hall, stick)  # (Zeger leaves the hall)
+    _move(desk, zeger, "Ruinen")
+    _sync(desk)
+    older = _round_trip(desk, hall, stick, "a")
+    row = residents.get_resident(desk.db, None, zeger, audited=False)
+    residents.update_resident(
+        desk.db,
+        desk.worker_id,
+        zeger,
+        PersonalData(row.given_name, row.family_prefix, row.family_name, row.birth_year, phone="0611111111"),
+        row.area_id,
+        row.consent_register,
+    )
+    _sync(desk)
+    newer = _round_trip(desk, hall, stick, "b")
+    bundles.read_file(hall, PASS, newer.answer)
+    assert residents.get_resident(hall.db, None, zeger, audited=False).phone == "0611111111"
+    bundles.read_file(hall, PASS, older.answer)
+    assert residents.get_resident(hall.db, None, zeger, audited=False).phone == "0611111111"

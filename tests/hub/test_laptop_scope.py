@@ -4,6 +4,7 @@ leaves the laptop (not the hub), when one comes in he comes whole."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -16,6 +17,7 @@ from sqlalchemy import select, text
 from tests.conftest import FakeClock
 from tests.hub import laptops
 from tests.hub.hub_process import Hub
+from wijkwerk_tui.cli import main
 from wijkwerk_tui.db.engine import open_database
 from wijkwerk_tui.db.tables import Resident
 from wijkwerk_tui.domain.ladders import Ladder
@@ -256,3 +258,34 @@ def test_issue18_pages_with_everything_left_out_still_move_the_cursor(tmp_path: 
         sync.pull(laptop.db, client)
     assert asked == ["0", "10"]
     assert settings.get(laptop.db, CURSOR) == "20"
+
+
+def test_issue18_areas_from_the_command_line(
+    tmp_path: Path,
+    hub: Hub,
+    real_clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("WIJKWERK_HUB_DATABASE", hub.database)
+    desk = laptops.joined(tmp_path, "desk", hub.url, hub.database, real_clock)
+    _person(desk, "Roel", "Ruinerwold", "Ruinen")
+    _person(desk, "Zeger", "Zuiderveen", "Zuidwolde")
+    sync.sync(desk.db)
+    assert main(["hub", "invite", "--gebieden", "Ruinen,Meppel"]) == 1
+    assert "De hub kent deze gebieden niet: Meppel." in capsys.readouterr().err
+    assert main(["hub", "invite", "--label", "Ruinen", "--gebieden", "Ruinen"]) == 0
+    code = re.search(r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}", capsys.readouterr().out)
+    assert code is not None
+    hall = laptops.laptop(tmp_path, "hall", real_clock)
+    sync.join(hall.db, hall.worker_id, hub.url, code.group(0), "Dorpshuis Ruinen")
+    sync.sync(hall.db)
+    assert "Ruinerwold" in _everything(hall) and "Zuiderveen" not in _everything(hall)
+    assert main(["hub", "devices"]) == 0
+    listed = capsys.readouterr().out
+    assert "Dorpshuis Ruinen" in listed and "gebieden: Ruinen" in listed and "gebieden: hele organisatie" in listed
+    assert main(["hub", "areas", hall.db.device_id, "Zuidwolde"]) == 0
+    assert main(["hub", "areas", str(uuid.uuid4()), "Zuidwolde"]) == 1
+    sync.sync(hall.db)
+    held = _everything(hall)
+    assert "Zuiderveen" in held and "Ruinerwold" not in held

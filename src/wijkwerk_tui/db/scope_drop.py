@@ -1,8 +1,8 @@
 """Dropping residents this laptop no longer serves (hub.scope): they and every row of theirs
 leave this database, not the hub's. Nothing of it goes into the outbox.
 
-Only when nothing waits to be pushed (a resident's unsent edit would be lost otherwise): the
-drop is then simply asked for again at the next sync. The audit keeps its entries (ids only,
+Not a resident with a change not pushed yet (it would be lost): the hub asks for his drop
+again at the next sync. The audit keeps its entries (ids only,
 its chain covers them); the search index follows its table (triggers), and the pages freed
 are overwritten (secure_delete) and the WAL folded back by the caller, as after an erasure.
 """
@@ -21,8 +21,28 @@ from wijkwerk_tui.db.sync_tables import Outbox, SyncBase
 CHUNK = 400  # ids per statement
 
 
-def anything_waiting(session: Session) -> bool:
-    return session.execute(select(col(Outbox.seq)).where(col(Outbox.pushed_at).is_(None)).limit(1)).first() is not None
+def waiting_for(session: Session, residents: list[uuid.UUID]) -> set[uuid.UUID]:
+    """Those of these residents with a change of theirs not pushed yet (kept until it is)."""
+    wanted = set(residents)
+    pending: dict[str, list[uuid.UUID]] = {}
+    query = select(col(Outbox.table_name), col(Outbox.row_id)).where(col(Outbox.pushed_at).is_(None))
+    for name, row_id in session.execute(query):
+        if name in (RESIDENT, *BY_RESIDENT, *BY_SIGNAL):
+            pending.setdefault(name, []).append(row_id)
+    found = {row_id for row_id in pending.pop(RESIDENT, []) if row_id in wanted}
+    signal = table_of("signal")
+    for name, ids in pending.items():
+        table = table_of(name)
+        for start in range(0, len(ids), CHUNK):
+            part = ids[start : start + CHUNK]
+            if name in BY_SIGNAL:
+                owner = select(signal.c.resident_id).where(
+                    signal.c.id.in_(select(table.c.signal_id).where(table.c.id.in_(part)))
+                )
+            else:
+                owner = select(table.c.resident_id).where(table.c.id.in_(part))
+            found.update(i for i in session.execute(owner).scalars() if i in wanted)
+    return found
 
 
 def drop(session: Session, residents: list[uuid.UUID]) -> list[uuid.UUID]:

@@ -59,6 +59,21 @@ def area_ids(connection: Connection, names: Iterable[str]) -> frozenset[uuid.UUI
     return frozenset(found[key] for key in wanted)
 
 
+def invite_areas(engine: Engine, names: Sequence[str]) -> str:
+    """The areas an invitation gives the laptop that uses it, as the device keeps them."""
+    if not [name for name in names if name.strip()]:
+        return ""
+    with engine.connect() as connection:
+        return need_to_know.format_areas(area_ids(connection, names))
+
+
+def area_names(engine: Engine, areas: str) -> str:
+    ids = need_to_know.parse_areas(areas)
+    with engine.connect() as connection:
+        names = connection.execute(select(_AREA.c.name).where(_AREA.c.id.in_(list(ids)))).scalars()
+        return ", ".join(sorted(str(name) for name in names))
+
+
 def set_areas(engine: Engine, device_id: str, names: Sequence[str]) -> bool:
     """Give a laptop its areas. One that held the whole organisation holds every resident now:
     its next sync drops those outside them. False when no active laptop has this id."""

@@ -30,7 +30,7 @@ from wijkwerk_tui.db.engine import HUB_URL, Database
 from wijkwerk_tui.db.sync_codec import CodecError
 from wijkwerk_tui.db.sync_tables import Outbox
 from wijkwerk_tui.domain import revocation
-from wijkwerk_tui.services import sync
+from wijkwerk_tui.services import sync, sync_scope
 from wijkwerk_tui.services.sync_apply import CURSOR, RECOMPUTE_ALL, apply_page, mirror_conflicts
 from wijkwerk_tui.store import audit, settings, trust
 
@@ -86,6 +86,7 @@ def outgoing(db: Database) -> tuple[dict[str, Any], Written]:
         "made": db.now().isoformat(),
         "changes": [sync.wire(entry) for entry in waiting],
         "rotate": settings.get(db, settings.ROTATE_TOKEN) == "1",  # (a worker was switched off here)
+        "scope": sync_scope.for_bundle(db),  # (a laptop with areas: what it took in and dropped)
     }
     return bundle, Written(max((entry.seq or 0 for entry in waiting), default=0), epoch)
 
@@ -114,7 +115,11 @@ def relay(db: Database, bundle: dict[str, Any]) -> dict[str, Any]:
                 said = sync.hub_call(client, "POST", "/v1/push", json={"changes": page})
                 conflicts += int(said.get("conflicten", 0))
                 acknowledged += [str(change.get("id")) for change in page if isinstance(change, dict)]
+            confirm = bundle.get("scope")
+            if isinstance(confirm, dict) and (confirm.get("erbij") or confirm.get("eraf")):
+                sync.hub_call(client, "POST", "/v1/scope", json=confirm)
             pulled, tail = _pull_all(client, str(bundle["cursor"]))
+            answer["scope"] = sync.hub_call(client, "GET", "/v1/scope")
             if bundle.get("rotate") is True:  # (the old token works until the hall shows the new)
                 answer["token"] = str(sync.hub_call(client, "POST", "/v1/token").get("token") or "")
         except sync.SyncError as error:
@@ -128,6 +133,7 @@ def relay(db: Database, bundle: dict[str, Any]) -> dict[str, Any]:
             "changes": pulled,
             "conflicten": tail.get("conflicten") or [],
             "meldingen": tail.get("meldingen"),
+            "tot": tail.get("tot"),
             "pushed_conflicts": conflicts,
         }
     )
@@ -140,9 +146,10 @@ def _pull_all(client: Any, after: str) -> tuple[list[dict[str, Any]], dict[str, 
         said = sync.hub_call(client, "GET", "/v1/pull", params={"after": after, "limit": sync.PULL_PAGE})
         page = said.get("changes") or []
         pulled += page
-        if not (said.get("more") and page):
+        upto = sync.upto(said, page)
+        if not said.get("more") or upto is None:
             return pulled, said
-        after = str(max(int(change["seq"]) for change in page))
+        after = str(upto)
 
 
 def take_answer(db: Database, answer: dict[str, Any], noted: Written) -> sync.SyncResult:
@@ -194,7 +201,13 @@ def _take(db: Database, answer: dict[str, Any], noted: Written) -> sync.SyncResu
     try:
         while taken < len(new):
             taken += apply_page(db, new[taken : taken + PAGE])  # (each page moves the cursor)
+        upto = sync.upto(answer, new)
+        sync.move_cursor(db, upto)
         mirror_conflicts(db, answer.get("conflicten") or [])
+        if isinstance(answer.get("scope"), dict) and (upto is None or upto >= cursor):
+            # (rows as they stood at the hub: never from an answer older than what is here)
+            confirm, _gone, _held = sync_scope.take_answer(db, answer["scope"])
+            sync_scope.keep_for_bundle(db, confirm)
     except CodecError:
         raise BundleError(NEWER) from None
     except (KeyError, TypeError, ValueError, AttributeError):

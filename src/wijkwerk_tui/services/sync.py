@@ -272,11 +272,11 @@ def pull(db: Database, client: httpx.Client, page: int = PULL_PAGE) -> int:
         while True:
             answer = coming.result()
             changes = answer.get("changes") or []
-            upto = _upto(answer, changes)  # (a laptop with areas gets pages with gaps: hub.scope)
-            more = bool(answer.get("more")) and upto is not None
+            last = upto(answer, changes)  # (a laptop with areas gets pages with gaps: hub.scope)
+            more = bool(answer.get("more")) and last is not None
             if more:
                 # The next page travels while this one is taken in: the hub reads it meanwhile.
-                coming = fetcher.submit(_changes_after, client, str(upto), page)
+                coming = fetcher.submit(_changes_after, client, str(last), page)
             start = 0
             while start < len(changes):
                 # (each step moves the cursor: safe to cut off)
@@ -284,7 +284,7 @@ def pull(db: Database, client: httpx.Client, page: int = PULL_PAGE) -> int:
                 if start < len(changes) or db.writers_waiting():
                     time.sleep(PAUSE_S)  # (the writer that waited goes first)
             taken += len(changes)
-            move_cursor(db, upto)
+            move_cursor(db, last)
             if not more:
                 if joining:
                     finish_join(db, bulk)
@@ -301,7 +301,7 @@ def pull(db: Database, client: httpx.Client, page: int = PULL_PAGE) -> int:
                 end_bulk(db)
 
 
-def _upto(answer: dict[str, Any], changes: list[dict[str, Any]]) -> int | None:
+def upto(answer: dict[str, Any], changes: list[dict[str, Any]]) -> int | None:
     """The last change of the hub's log this page covers (those left out included)."""
     said = answer.get("tot")
     if isinstance(said, int) and not isinstance(said, bool):

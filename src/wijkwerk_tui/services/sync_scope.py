@@ -1,13 +1,15 @@
 """A laptop with areas (hub.scope) takes in the residents that came into them, whole, and
-drops those that left, then tells the hub; run by every sync between push and pull.
+drops those that left, then tells the hub: after every sync's pull, and through a USB
+bundle (services.bundles: the confirmation travels in the next bundle).
 
 Taking in is idempotent (a row it has is overwritten with the hub's), and so is dropping: a
 confirmation lost on the way only makes the hub ask again. A drop waits while anything waits
-to be pushed (db.scope_drop).
+to be pushed for that resident (db.scope_drop).
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from wijkwerk_tui.db import capture, scope_drop
@@ -17,6 +19,7 @@ from wijkwerk_tui.services.sync_apply import FOLD_PENDING, SCOPED, apply_page
 from wijkwerk_tui.store import audit, settings
 
 MAX_ROUNDS = 1000  # (a hub that keeps saying "more" must not hold the sync forever)
+CONFIRM = "hub.scope_confirm"  # setting: what the next USB bundle confirms (JSON)
 
 
 def take(db: Database, call: Any) -> tuple[int, int]:
@@ -24,31 +27,54 @@ def take(db: Database, call: Any) -> tuple[int, int]:
     taken = dropped = 0
     for _round in range(MAX_ROUNDS):
         answer = call("GET", "/v1/scope")
-        scoped = bool(answer.get("gebieden"))
-        if scoped != bool(settings.get(db, SCOPED)):
-            with db.transaction(bookkeeping=True) as session:
-                settings.put(session, SCOPED, "1" if scoped else "")
-        if not scoped:
-            return taken, dropped
-        rows = list(answer.get("rijen") or [])
-        grown = [str(read_uuid(i)) for i in answer.get("erbij") or []]
-        gone = [read_uuid(i) for i in answer.get("eraf") or []]
-        if rows:
-            apply_page(db, rows)
-        left: list[str] = []
-        if gone:
-            with db.transaction() as session:
-                session.info[capture.CAPTURE] = None  # (the hub keeps them: nothing to send)
-                if not scope_drop.anything_waiting(session):
-                    held = scope_drop.drop(session, gone)
-                    left = [str(i) for i in gone]
-                    if held:
-                        settings.put(session, FOLD_PENDING, "1")  # (sync.finish_erasures folds the WAL)
-                        audit.record(session, db, db.actor, "hub.scope_dropped", detail=str(len(held)))
-                    dropped += len(held)
-        if grown or left:
-            call("POST", "/v1/scope", json={"erbij": grown, "eraf": left})
-        taken += len(grown)
-        if not answer.get("more") or (gone and not left):
-            return taken, dropped
+        confirm, gone, held = take_answer(db, answer)
+        if confirm["erbij"] or confirm["eraf"]:
+            call("POST", "/v1/scope", json=confirm)
+        taken, dropped = taken + len(confirm["erbij"]), dropped + held
+        if not answer.get("gebieden") or not answer.get("more") or len(confirm["eraf"]) < gone:
+            break
     return taken, dropped
+
+
+def take_answer(db: Database, answer: Any) -> tuple[dict[str, list[str]], int, int]:
+    """One answer of the hub's: what to confirm, how many it asked to drop, how many were held."""
+    answer = answer if isinstance(answer, dict) else {}
+    scoped = bool(answer.get("gebieden"))
+    if scoped != bool(settings.get(db, SCOPED)):
+        with db.transaction(bookkeeping=True) as session:
+            settings.put(session, SCOPED, "1" if scoped else "")
+    confirm: dict[str, list[str]] = {"erbij": [], "eraf": []}
+    if not scoped:
+        return confirm, 0, 0
+    rows = list(answer.get("rijen") or [])
+    grown = [str(read_uuid(i)) for i in answer.get("erbij") or []]
+    gone = [read_uuid(i) for i in answer.get("eraf") or []]
+    if rows:
+        apply_page(db, rows)
+    confirm["erbij"] = grown
+    held = 0
+    if gone:
+        with db.transaction() as session:
+            session.info[capture.CAPTURE] = None  # (the hub keeps them: nothing to send)
+            waiting = scope_drop.waiting_for(session, gone)
+            now = [i for i in gone if i not in waiting]
+            dropped = scope_drop.drop(session, now)
+            confirm["eraf"] = [str(i) for i in now]
+            if dropped:
+                settings.put(session, FOLD_PENDING, "1")  # (sync.finish_erasures folds the WAL)
+                audit.record(session, db, db.actor, "hub.scope_dropped", detail=str(len(dropped)))
+            held = len(dropped)
+    return confirm, len(gone), held
+
+
+def keep_for_bundle(db: Database, confirm: dict[str, list[str]]) -> None:
+    with db.transaction(bookkeeping=True) as session:
+        settings.put(session, CONFIRM, json.dumps(confirm) if confirm["erbij"] or confirm["eraf"] else "")
+
+
+def for_bundle(db: Database) -> dict[str, list[str]]:
+    try:
+        said = json.loads(settings.get(db, CONFIRM) or "{}")
+        return {"erbij": [str(i) for i in said.get("erbij", [])], "eraf": [str(i) for i in said.get("eraf", [])]}
+    except (ValueError, AttributeError, TypeError):
+        return {"erbij": [], "eraf": []}
