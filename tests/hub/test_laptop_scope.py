@@ -19,6 +19,7 @@ from tests.hub import laptops
 from tests.hub.hub_process import Hub
 from wijkwerk_tui.cli import main
 from wijkwerk_tui.db.engine import open_database
+from wijkwerk_tui.db.sync_tables import HubConflict
 from wijkwerk_tui.db.tables import Resident
 from wijkwerk_tui.domain.ladders import Ladder
 from wijkwerk_tui.domain.names import PersonalData
@@ -289,3 +290,27 @@ def test_issue18_areas_from_the_command_line(
     sync.sync(hall.db)
     held = _everything(hall)
     assert "Zuiderveen" in held and "Ruinerwold" not in held
+
+
+def test_issue18_conflicts_of_residents_elsewhere_stay_off_the_laptop(
+    tmp_path: Path, hub: Hub, real_clock: FakeClock
+) -> None:
+    desk = laptops.joined(tmp_path, "desk", hub.url, hub.database, real_clock)
+    other = laptops.joined(tmp_path, "other", hub.url, hub.database, real_clock)
+    zeger = _person(desk, "Zeger", "Zuiderveen", "Zuidwolde")
+    roel = _person(desk, "Roel", "Ruinerwold", "Ruinen")
+    sync.sync(desk.db)
+    sync.sync(other.db)
+    for laptop, phone in ((desk, "0611111111"), (other, "0622222222")):
+        for person in (zeger, roel):
+            row = residents.get_resident(laptop.db, None, person, audited=False)
+            data = PersonalData(row.given_name, row.family_prefix, row.family_name, row.birth_year, phone=phone)
+            residents.update_resident(laptop.db, laptop.worker_id, person, data, row.area_id, row.consent_register)
+        sync.sync(laptop.db)
+    ruinen = _scoped(tmp_path, "ruinen", hub, real_clock, ["Ruinen"])
+    sync.sync(ruinen.db)
+    sync.sync(ruinen.db)  # (Roel's conflict comes once he is held)
+    with ruinen.db.reading() as session:
+        rows = list(session.exec(sqlmodel.select(HubConflict)).all())
+    assert {row.row_id for row in rows} == {roel}
+    assert "0622222222" in _everything(ruinen)  # (the check can see the values kept in a conflict)
