@@ -99,7 +99,7 @@ class HubChange(SQLModel, table=True):
 
     seq: int | None = Field(default=None, sa_column=Column(_BIGINT, primary_key=True, autoincrement=True))
     change_id: uuid.UUID = Field(unique=True)
-    device_id: str = Field(max_length=36)
+    device_id: str = Field(max_length=36, index=True)  # (a laptop's own caseload: hub.scope)
     worker_id: uuid.UUID | None = None
     table_name: str = Field(max_length=40)
     row_id: uuid.UUID = Field(index=True)

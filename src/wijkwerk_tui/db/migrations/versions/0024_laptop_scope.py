@@ -22,9 +22,11 @@ def upgrade() -> None:
         sa.Column("device_id", sa.String(length=36), primary_key=True),
         sa.Column("resident_id", sa.Uuid(), primary_key=True),
     )
+    op.create_index("ix_hubchange_device_id", "hubchange", ["device_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_hubchange_device_id", "hubchange")
     op.drop_table("hubscope")
     with op.batch_alter_table("hubinvite") as batch:
         batch.drop_column("areas")
