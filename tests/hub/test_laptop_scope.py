@@ -28,7 +28,7 @@ from wijkwerk_tui.hub.serve import hub_engine
 from wijkwerk_tui.security.vault import Unlocked
 from wijkwerk_tui.services import sync
 from wijkwerk_tui.services.sync_apply import CURSOR
-from wijkwerk_tui.store import areas, contacts, ladders, residents, settings, signals
+from wijkwerk_tui.store import areas, contacts, goals, ladders, partners, referrals, residents, settings, signals
 from wijkwerk_tui.store.contacts import ContactData
 from wijkwerk_tui.store.signals import SignalData
 
@@ -52,7 +52,13 @@ def _person(laptop: Unlocked, first: str, last: str, area: str) -> uuid.UUID:
         person.id,
         ContactData(date(2026, 11, 2), "walk_in", is_story=True, story=f"Verhaal {last}"),
     )
-    signals.add_signal(laptop.db, laptop.worker_id, person.id, SignalData("debts", description=f"Schulden {last}"))
+    signal = signals.add_signal(
+        laptop.db, laptop.worker_id, person.id, SignalData("debts", description=f"Schulden {last}")
+    )
+    team = partners.add_partner(laptop.db, laptop.worker_id, partners.PartnerData(f"Team {first}"))
+    reason = referrals.ReferralData(team.id, f"Verwijzing {last}", consent_share=True, signal_id=signal.id)
+    referrals.add_referral(laptop.db, laptop.worker_id, person.id, reason)  # (the signal points at it)
+    goals.add_goal(laptop.db, laptop.worker_id, person.id, goals.GoalData(f"Doel {last}"))
     ladders.record_step(laptop.db, laptop.worker_id, person.id, Ladder.PARTICIPATION, 2, date(2026, 11, 2))
     return person.id
 
@@ -198,7 +204,7 @@ def test_issue18_a_laptop_that_held_everything_drops_what_is_outside_its_areas(
         engine.dispose()
     sync.sync(hall.db)
     held = _everything(hall)
-    assert "Zuiderveen" not in held and "Schulden Zuiderveen" not in held
+    assert "Zuiderveen" not in held and "Schulden Zuiderveen" not in held and "Verwijzing Zuiderveen" not in held
     assert "Ruinerwold" in held
     assert [r.family_name for r in residents_of(hall)] == ["Ruinerwold"]
 

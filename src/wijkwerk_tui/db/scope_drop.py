@@ -15,7 +15,7 @@ from sqlalchemy import delete, select
 from sqlmodel import Session, col
 
 from wijkwerk_tui.db.resident_rows import BY_RESIDENT, BY_SIGNAL, RESIDENT
-from wijkwerk_tui.db.sync_codec import table_of
+from wijkwerk_tui.db.sync_codec import SYNCED, table_of
 from wijkwerk_tui.db.sync_tables import Outbox, SyncBase
 
 CHUNK = 400  # ids per statement
@@ -55,12 +55,11 @@ def drop(session: Session, residents: list[uuid.UUID]) -> list[uuid.UUID]:
         held += list(session.execute(select(resident.c.id).where(resident.c.id.in_(ids))).scalars())
         signals = select(signal.c.id).where(signal.c.resident_id.in_(ids))
         gone: list[uuid.UUID] = []
-        for name in BY_SIGNAL:  # (before their signals: the foreign keys)
-            table = table_of(name)
-            gone += session.execute(delete(table).where(table.c.signal_id.in_(signals)).returning(table.c.id)).scalars()
-        for name in BY_RESIDENT:
-            table = table_of(name)
-            gone += session.execute(delete(table).where(table.c.resident_id.in_(ids)).returning(table.c.id)).scalars()
+        for name in reversed(SYNCED):  # (a row before what it references: a signal before its referral)
+            if name in BY_SIGNAL or name in BY_RESIDENT:
+                table = table_of(name)
+                where = table.c.signal_id.in_(signals) if name in BY_SIGNAL else table.c.resident_id.in_(ids)
+                gone += session.execute(delete(table).where(where).returning(table.c.id)).scalars()
         session.execute(delete(resident).where(resident.c.id.in_(ids)))
         gone += ids
         for part in range(0, len(gone), CHUNK):
