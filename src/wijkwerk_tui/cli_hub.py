@@ -390,7 +390,7 @@ def _said(result: object) -> str:
     from wijkwerk_tui.services.sync import SyncResult
 
     assert isinstance(result, SyncResult)
-    return sync_said(result.pushed, result.pulled, result.conflicts, result.copied)
+    return sync_said(result.pushed, result.pulled, result.conflicts, result.copied, result.came, result.left)
 
 
 def run_sync(args: argparse.Namespace, login: Callable[[argparse.Namespace], tuple[Unlocked, str]]) -> int:

@@ -23,6 +23,7 @@ from wijkwerk_tui.db.sync_tables import HubConflict
 from wijkwerk_tui.db.tables import Resident
 from wijkwerk_tui.domain.ladders import Ladder
 from wijkwerk_tui.domain.names import PersonalData
+from wijkwerk_tui.domain.sync_words import sync_said
 from wijkwerk_tui.hub import devices, scope
 from wijkwerk_tui.hub.serve import hub_engine
 from wijkwerk_tui.security.vault import Unlocked
@@ -137,7 +138,8 @@ def test_issue18_residents_leave_and_come_with_their_area(tmp_path: Path, hub: H
     # Zeger moves to Ruinen: he comes whole, with what was recorded before (his story, his step).
     _move(desk, zeger, "Ruinen")
     sync.sync(desk.db)
-    sync.sync(ruinen.db)
+    came = sync.sync(ruinen.db)
+    assert (came.came, came.left) == (1, 0)
     assert "Verhaal Zuiderveen" in _everything(ruinen)
     assert residents.get_resident(ruinen.db, None, zeger, audited=False).participation_step == 2
     contacts.add_contact(
@@ -146,7 +148,11 @@ def test_issue18_residents_leave_and_come_with_their_area(tmp_path: Path, hub: H
     # Roel moves to Zuidwolde: he leaves this laptop, not the hub.
     _move(desk, roel, "Zuidwolde")
     sync.sync(desk.db)
-    sync.sync(ruinen.db)
+    left = sync.sync(ruinen.db)
+    assert (left.came, left.left) == (0, 1)
+    assert "1 inwoner buiten zijn gebieden van deze laptop gehaald (de hub houdt ze)." in sync_said(
+        left.pushed, left.pulled, left.conflicts, left.copied, left.came, left.left
+    )
     held = _everything(ruinen)
     assert "Later verhaal" in held  # (a change after he came in follows him)
     assert "Ruinerwold" not in held and "Verhaal Ruinerwold" not in held

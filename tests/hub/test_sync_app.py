@@ -214,3 +214,37 @@ def test_issue17_the_sync_process_runs_at_a_lower_priority_than_the_app() -> Non
     finally:
         out, _ = child.communicate("", timeout=30)  # (no request: it answers {} and ends)
     assert out.strip() == "{}"
+
+
+async def test_issue18_residents_leaving_the_laptops_areas_leave_the_screen_at_f5(tmp_path: Path, hub: Hub) -> None:
+    from tests.hub.test_laptop_scope import _person, _scoped
+    from wijkwerk_tui.hub import scope
+    from wijkwerk_tui.store import areas as area_store
+
+    clock = FakeClock(datetime.now(UTC))
+    desk = _joined(tmp_path, "desk", hub)
+    area_store.add_area(desk.db, desk.worker_id, "Zuidwolde")
+    roel = _person(desk, "Roel", "Ruinerwold", "Ruinen")
+    _person(desk, "Zeger", "Zuiderveen", "Zuidwolde")
+    sync.sync(desk.db)
+    hall = _scoped(tmp_path, "hall", hub, clock, ["Ruinen"])
+    sync.sync(hall.db)
+    app = make_app(db=hall.db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)  # the sync at login ran in a worker
+        counts = app.screen.query_one("#area-counts")
+        assert "Ruinen 1" in str(counts.render()) and "Zuidwolde 0" in str(counts.render())
+        engine = hub_engine(hub.database)
+        try:
+            assert scope.set_areas(engine, hall.db.device_id, ["Zuidwolde"])
+        finally:
+            engine.dispose()
+        app.open_resident(roel)  # his file is open when he leaves the laptop
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ResidentScreen"
+        await pilot.press("f5")
+        await settle(pilot)
+        assert "1 inwoner buiten zijn gebieden van deze laptop gehaald" in _notices(app)
+        assert type(app.screen).__name__ == "StartScreen"  # his file closed; the start screen shows now
+        counts = app.screen.query_one("#area-counts")
+        assert "Ruinen 0" in str(counts.render()) and "Zuidwolde 1" in str(counts.render())

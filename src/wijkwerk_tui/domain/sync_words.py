@@ -23,9 +23,15 @@ def sync_line(joined: bool, waiting: int, last: datetime | None, offline: dateti
     return text
 
 
-def sync_said(pushed: int, pulled: int, conflicts: int, copied: bool) -> str:
+def sync_said(pushed: int, pulled: int, conflicts: int, copied: bool, came: int = 0, left: int = 0) -> str:
     """What a completed sync did, in one line."""
     text = f"Gesynchroniseerd: {pushed} verstuurd, {pulled} ontvangen."
+    if came:
+        text += f" {counted(came, 'inwoner', 'inwoners')} uit de gebieden van deze laptop erbij."
+    if left:
+        text += (
+            f" {counted(left, 'inwoner', 'inwoners')} buiten zijn gebieden van deze laptop gehaald (de hub houdt ze)."
+        )
     if conflicts:
         text += f" {counted(conflicts, 'conflict wacht', 'conflicten wachten')} op een keuze (Conflicten)."
     if copied:

@@ -101,6 +101,12 @@ class SyncResult:
     conflicts: int
     copied: bool = False  # this database was restored or copied: it went on as a new device
     alerts: int = 0  # new things the hub found about an audit chain (settings.hub_alerts)
+    came: int = 0  # a laptop with areas (hub.scope): residents taken in whole
+    gone: frozenset[uuid.UUID] = frozenset()  # and those removed from this laptop
+
+    @property
+    def left(self) -> int:
+        return len(self.gone)
 
 
 @dataclass(frozen=True)
@@ -475,8 +481,8 @@ def _sync(db: Database, page: int) -> SyncResult:
             try:
                 taken = pull(db, client, page)
                 # (after the pull: the areas and workers its residents point at are here now)
-                _grown, dropped = sync_scope.take(db, lambda method, path, **kw: hub_call(client, method, path, **kw))
-                if dropped:
+                came, gone = sync_scope.take(db, lambda method, path, **kw: hub_call(client, method, path, **kw))
+                if gone:
                     finish_erasures(db)
             except CodecError:
                 raise SyncError(
@@ -500,7 +506,9 @@ def _sync(db: Database, page: int) -> SyncResult:
     with db.transaction() as session:
         settings.put(session, LAST_SYNC, db.now().isoformat())
         settings.put(session, OFFLINE_SINCE, "")
-    return SyncResult(sent, taken, conflicts, copied, len(set(settings.hub_alerts(db)) - alerts_before))
+    return SyncResult(
+        sent, taken, conflicts, copied, len(set(settings.hub_alerts(db)) - alerts_before), came, frozenset(gone)
+    )
 
 
 def _rotate_if_due(db: Database, client: httpx.Client) -> None:

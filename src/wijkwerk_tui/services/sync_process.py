@@ -65,6 +65,8 @@ def sync_apart(db: Database, page: int = sync.APP_PAGE) -> sync.SyncResult:
         int(answer["conflicts"]),
         bool(answer.get("copied")),
         int(answer.get("alerts") or 0),
+        int(answer.get("came") or 0),
+        frozenset(uuid.UUID(str(i)) for i in answer.get("gone") or []),
     )
 
 
@@ -86,6 +88,8 @@ def _run(request: dict[str, Any]) -> dict[str, Any]:
         "conflicts": result.conflicts,
         "copied": result.copied,
         "alerts": result.alerts,
+        "came": result.came,
+        "gone": sorted(str(i) for i in result.gone),
     }
 
 

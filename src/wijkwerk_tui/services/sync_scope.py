@@ -10,6 +10,7 @@ to be pushed for that resident (db.scope_drop).
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any
 
 from wijkwerk_tui.db import capture, scope_drop
@@ -22,9 +23,10 @@ MAX_ROUNDS = 1000  # (a hub that keeps saying "more" must not hold the sync fore
 CONFIRM = "hub.scope_confirm"  # setting: what the next USB bundle confirms (JSON)
 
 
-def take(db: Database, call: Any) -> tuple[int, int]:
-    """`call(method, path, **kwargs)` speaks to the hub. Returns residents taken in and dropped."""
-    taken = dropped = 0
+def take(db: Database, call: Any) -> tuple[int, list[uuid.UUID]]:
+    """`call(method, path, **kwargs)` speaks to the hub. Returns how many residents were taken
+    in, and those dropped."""
+    taken, dropped = 0, list[uuid.UUID]()
     for _round in range(MAX_ROUNDS):
         answer = call("GET", "/v1/scope")
         confirm, gone, held = take_answer(db, answer)
@@ -36,8 +38,8 @@ def take(db: Database, call: Any) -> tuple[int, int]:
     return taken, dropped
 
 
-def take_answer(db: Database, answer: Any) -> tuple[dict[str, list[str]], int, int]:
-    """One answer of the hub's: what to confirm, how many it asked to drop, how many were held."""
+def take_answer(db: Database, answer: Any) -> tuple[dict[str, list[str]], int, list[uuid.UUID]]:
+    """One answer of the hub's: what to confirm, how many it asked to drop, those dropped."""
     answer = answer if isinstance(answer, dict) else {}
     scoped = bool(answer.get("gebieden"))
     if scoped != bool(settings.get(db, SCOPED)):
@@ -45,14 +47,14 @@ def take_answer(db: Database, answer: Any) -> tuple[dict[str, list[str]], int, i
             settings.put(session, SCOPED, "1" if scoped else "")
     confirm: dict[str, list[str]] = {"erbij": [], "eraf": []}
     if not scoped:
-        return confirm, 0, 0
+        return confirm, 0, []
     rows = list(answer.get("rijen") or [])
     grown = [str(read_uuid(i)) for i in answer.get("erbij") or []]
     gone = [read_uuid(i) for i in answer.get("eraf") or []]
     if rows:
         apply_page(db, rows)
     confirm["erbij"] = grown
-    held = 0
+    held: list[uuid.UUID] = []
     if gone:
         with db.transaction() as session:
             session.info[capture.CAPTURE] = None  # (the hub keeps them: nothing to send)
@@ -63,7 +65,7 @@ def take_answer(db: Database, answer: Any) -> tuple[dict[str, list[str]], int, i
             if dropped:
                 settings.put(session, FOLD_PENDING, "1")  # (sync.finish_erasures folds the WAL)
                 audit.record(session, db, db.actor, "hub.scope_dropped", detail=str(len(dropped)))
-            held = len(dropped)
+            held = dropped
     return confirm, len(gone), held
 
 

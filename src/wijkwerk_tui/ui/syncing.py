@@ -89,10 +89,15 @@ class Syncing(UndoLastSave):
                 from wijkwerk_tui.security import vault
 
                 vault.take_accounts(self.session)  # accounts that arrived open this laptop now
-            if result.pulled:
+            if result.pulled or result.came or result.left:
                 self.call_from_thread(self.saved)
-            if loud or result.conflicts or result.copied:
-                said = sync_said(result.pushed, result.pulled, result.conflicts, result.copied)
+            if result.came or result.left:
+                # (residents came in or left this laptop: the open screens reload, a file gone closes)
+                self.call_from_thread(self.tell_screens, set(result.gone))
+            if loud or result.conflicts or result.copied or result.left:
+                said = sync_said(
+                    result.pushed, result.pulled, result.conflicts, result.copied, result.came, result.left
+                )
                 self.call_from_thread(self.notify, said, markup=False, timeout=10)
             if result.alerts and self.is_coordinator:
                 self.call_from_thread(self.notify, ALERT_SAID, severity="warning", markup=False, timeout=30)

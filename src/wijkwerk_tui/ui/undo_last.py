@@ -5,7 +5,7 @@ unlock, Ctrl+O never reaches the previous worker's save."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 
@@ -52,7 +52,10 @@ class UndoLastSave(Navigation):
             del self.last_saves[last.worker_id]
         self.saved()
         self.notify(f"Ongedaan gemaakt: {last.what}.", markup=False)
-        gone = {ref.id for ref in last.rows}
+        self.tell_screens({ref.id for ref in last.rows})
+
+    def tell_screens(self, gone: set[Any]) -> None:
+        """Records changed under the open screens (an undo, a sync); `gone`: ids no longer here."""
         for screen in self.screen_stack:
             if isinstance(screen, (AppScreen, AppModal)):
                 screen.data_changed(gone)
