@@ -14,7 +14,7 @@ import pytest
 import sqlmodel
 from sqlalchemy import select, text
 
-from tests.conftest import FakeClock
+from tests.conftest import PASS, FakeClock
 from tests.hub import laptops
 from tests.hub.hub_process import Hub
 from wijkwerk_tui.cli import main
@@ -26,6 +26,8 @@ from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.domain.sync_words import sync_said
 from wijkwerk_tui.hub import devices, scope
 from wijkwerk_tui.hub.serve import hub_engine
+from wijkwerk_tui.ops import backup
+from wijkwerk_tui.security import vault
 from wijkwerk_tui.security.vault import Unlocked
 from wijkwerk_tui.services import sync
 from wijkwerk_tui.services.sync_apply import CURSOR
@@ -326,3 +328,31 @@ def test_issue18_conflicts_of_residents_elsewhere_stay_off_the_laptop(
         rows = list(session.exec(sqlmodel.select(HubConflict)).all())
     assert {row.row_id for row in rows} == {roel}
     assert "0622222222" in _everything(ruinen)  # (the check can see the values kept in a conflict)
+
+
+def test_issue18_a_laptop_restored_from_a_backup_holds_its_areas_again(
+    tmp_path: Path, hub: Hub, real_clock: FakeClock
+) -> None:
+    """The backup is an older state: a resident who came in since is missing from it, one who
+    left since is still in it. Going on as a new device, it says what it holds; the hub then
+    sends the one whole and has the other dropped."""
+    desk = laptops.joined(tmp_path, "desk", hub.url, hub.database, real_clock)
+    roel = _person(desk, "Roel", "Ruinerwold", "Ruinen")
+    zeger = _person(desk, "Zeger", "Zuiderveen", "Zuidwolde")
+    sync.sync(desk.db)
+    ruinen = _scoped(tmp_path, "ruinen", hub, real_clock, ["Ruinen"])
+    sync.sync(ruinen.db)
+    taken = backup.make_backup(ruinen.db)
+    _move(desk, zeger, "Ruinen")
+    _move(desk, roel, "Zuidwolde")
+    sync.sync(desk.db)
+    sync.sync(ruinen.db)
+    held = _everything(ruinen)
+    assert "Zuiderveen" in held and "Ruinerwold" not in held
+    ruinen.db.close()
+    ruinen = vault.restore(tmp_path / "ruinen.db", taken, "Sanne Kuiper", PASS, real_clock)
+    held = _everything(ruinen)
+    assert "Zuiderveen" not in held and "Ruinerwold" in held  # (the backup's state)
+    assert sync.sync(ruinen.db).copied
+    held = _everything(ruinen)
+    assert "Verhaal Zuiderveen" in held and "Ruinerwold" not in held

@@ -21,6 +21,11 @@ from wijkwerk_tui.db.sync_tables import Outbox, SyncBase
 CHUNK = 400  # ids per statement
 
 
+def held(session: Session) -> list[uuid.UUID]:
+    resident = table_of(RESIDENT)
+    return list(session.execute(select(resident.c.id)).scalars())
+
+
 def waiting_for(session: Session, residents: list[uuid.UUID]) -> set[uuid.UUID]:
     """Those of these residents with a change of theirs not pushed yet (kept until it is)."""
     wanted = set(residents)

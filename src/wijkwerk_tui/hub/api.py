@@ -218,6 +218,15 @@ async def _scope(engine: Engine, request: Request) -> dict[str, Any]:
     if request.method == "GET":
         return await run_in_threadpool(scope.pending, engine, device.id)
     body = await _json(request)
+    if isinstance(body, dict) and "bezit" in body:  # (a restored laptop: all it holds, in pages)
+        try:
+            holds = [uuid.UUID(str(i)) for i in body.get("bezit") or []]
+        except (AttributeError, TypeError, ValueError):
+            raise Refusal(400, "De hub kon dit verzoek niet lezen.") from None
+        if len(holds) > scope.DROP_PAGE:
+            raise Refusal(400, "De hub kon dit verzoek niet lezen.")
+        await run_in_threadpool(scope.holds, engine, device.id, holds, body.get("opnieuw") is True)
+        return {"ok": True}
     try:
         taken = [uuid.UUID(str(i)) for i in body.get("erbij") or []]
         dropped = [uuid.UUID(str(i)) for i in body.get("eraf") or []]

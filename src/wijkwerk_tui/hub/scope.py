@@ -216,10 +216,23 @@ def confirm(engine: Engine, device_id: str, taken: list[uuid.UUID], dropped: lis
     with engine.begin() as connection:
         if dropped:
             connection.execute(delete(_SCOPE).where(_SCOPE.c.device_id == device_id, _SCOPE.c.resident_id.in_(dropped)))
-        if taken:
-            held = select(_SCOPE.c.resident_id).where(_SCOPE.c.device_id == device_id, _SCOPE.c.resident_id.in_(taken))
-            new = select(literal(device_id), _RES.c.id).where(_RES.c.id.in_(taken), _RES.c.id.not_in(held))
-            connection.execute(_SCOPE.insert().from_select(["device_id", "resident_id"], new))
+        _add(connection, device_id, taken)
+
+
+def holds(engine: Engine, device_id: str, residents: list[uuid.UUID], first: bool) -> None:
+    """What a restored or copied laptop says it holds; the first page replaces what was known."""
+    with engine.begin() as connection:
+        if first:
+            connection.execute(delete(_SCOPE).where(_SCOPE.c.device_id == device_id))
+        _add(connection, device_id, residents)
+
+
+def _add(connection: Connection, device_id: str, residents: list[uuid.UUID]) -> None:
+    """Residents (the hub has) to what the laptop holds, those it held already left as they are."""
+    if residents:
+        known = select(_SCOPE.c.resident_id).where(_SCOPE.c.device_id == device_id, _SCOPE.c.resident_id.in_(residents))
+        new = select(literal(device_id), _RES.c.id).where(_RES.c.id.in_(residents), _RES.c.id.not_in(known))
+        connection.execute(_SCOPE.insert().from_select(["device_id", "resident_id"], new))
 
 
 def _owners(connection: Connection, rows: Iterable[tuple[str, uuid.UUID]]) -> dict[uuid.UUID, uuid.UUID | None]:

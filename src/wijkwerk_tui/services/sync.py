@@ -457,6 +457,7 @@ def _go_on_as_new_device(db: Database, client: httpx.Client) -> None:
         settings.put(session, WIPE_KEY, str(answer.get("wissleutel") or ""))
         session.execute(update(Outbox).where(col(Outbox.device_id) == old_id).values(device_id=new_id))
         audit.record(session, db, db.actor, "hub.copy", detail="teruggezet of gekopieerd: nieuw apparaat-id")
+        settings.put(session, sync_scope.RECONCILE, "1")  # (which residents it holds: this state's)
     db.device_id, db.hlc = new_id, HybridClock(new_id, db.hlc.now(db.now()))  # goes on after the old
     client.headers["authorization"] = f"Bearer {answer['token']}"
     client.headers["x-wijkwerk-epoch"] = str(answer["epoch"])

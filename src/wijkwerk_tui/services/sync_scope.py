@@ -19,14 +19,20 @@ from wijkwerk_tui.db.sync_codec import read_uuid
 from wijkwerk_tui.services.sync_apply import FOLD_PENDING, SCOPED, apply_page
 from wijkwerk_tui.store import audit, settings
 
+DROP_PAGE = 5000  # residents per message (as hub.scope.DROP_PAGE)
 MAX_ROUNDS = 1000  # (a hub that keeps saying "more" must not hold the sync forever)
 CONFIRM = "hub.scope_confirm"  # setting: what the next USB bundle confirms (JSON)
+# Setting: restored or copied, this laptop goes on as a new device: it tells the hub which
+# residents it holds, all of them, before anything else (what the hub knew was another state's).
+RECONCILE = "hub.scope_reconcile"
 
 
 def take(db: Database, call: Any) -> tuple[int, list[uuid.UUID]]:
     """`call(method, path, **kwargs)` speaks to the hub. Returns how many residents were taken
     in, and those dropped."""
     taken, dropped = 0, list[uuid.UUID]()
+    if settings.get(db, RECONCILE):
+        _tell_what_it_holds(db, call)
     for _round in range(MAX_ROUNDS):
         answer = call("GET", "/v1/scope")
         confirm, gone, held = take_answer(db, answer)
@@ -36,6 +42,18 @@ def take(db: Database, call: Any) -> tuple[int, list[uuid.UUID]]:
         if not answer.get("gebieden") or not answer.get("more") or len(confirm["eraf"]) < gone:
             break
     return taken, dropped
+
+
+def _tell_what_it_holds(db: Database, call: Any) -> None:
+    """Every resident this database holds, in pages; the first replaces what the hub knew. Cut
+    off half-way, the mark stays and the next sync starts again."""
+    with db.reading() as session:
+        held = sorted(str(i) for i in scope_drop.held(session))
+    pages = [held[start : start + DROP_PAGE] for start in range(0, len(held), DROP_PAGE)] or [[]]
+    for n, page in enumerate(pages):
+        call("POST", "/v1/scope", json={"bezit": page, "opnieuw": n == 0})
+    with db.transaction(bookkeeping=True) as session:
+        settings.put(session, RECONCILE, "")
 
 
 def take_answer(db: Database, answer: Any) -> tuple[dict[str, list[str]], int, list[uuid.UUID]]:
