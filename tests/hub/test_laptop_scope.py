@@ -341,6 +341,7 @@ def test_issue18_a_laptop_restored_from_a_backup_holds_its_areas_again(
     zeger = _person(desk, "Zeger", "Zuiderveen", "Zuidwolde")
     sync.sync(desk.db)
     ruinen = _scoped(tmp_path, "ruinen", hub, real_clock, ["Ruinen"])
+    _person(ruinen, "Zoë", "Zelfgemaakt", "Zuidwolde")  # its own caseload, under its old device id
     sync.sync(ruinen.db)
     taken = backup.make_backup(ruinen.db)
     _move(desk, zeger, "Ruinen")
@@ -356,3 +357,4 @@ def test_issue18_a_laptop_restored_from_a_backup_holds_its_areas_again(
     assert sync.sync(ruinen.db).copied
     held = _everything(ruinen)
     assert "Verhaal Zuiderveen" in held and "Ruinerwold" not in held
+    assert "Verhaal Zelfgemaakt" in held  # (still its own caseload as a new device)

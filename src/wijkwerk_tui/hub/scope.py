@@ -106,9 +106,19 @@ def copy(connection: Connection, old: str, new: str) -> None:
     )
 
 
-def _touched(device_id: str) -> list[Any]:
+def _line(connection: Connection, device_id: str) -> list[str]:
+    """This device and those it went on from (restored or copied: the same laptop's caseload)."""
+    line = [device_id]
+    while (up := connection.execute(select(_DEVICE.c.copied_from).where(_DEVICE.c.id == line[-1])).scalar()) and (
+        up not in line
+    ):
+        line.append(up)
+    return line
+
+
+def _touched(devices: list[str]) -> list[Any]:
     """Residents this laptop recorded anything for: its own caseload stays on it."""
-    mine = (_CHANGE.c.device_id == device_id,)
+    mine = (_CHANGE.c.device_id.in_(devices),)
     selects: list[Any] = [
         select(_CHANGE.c.row_id.label("id")).where(*mine, _CHANGE.c.table_name == RESIDENT),
     ]
@@ -131,11 +141,11 @@ def _touched(device_id: str) -> list[Any]:
     return selects
 
 
-def entitled(device_id: str, areas: frozenset[uuid.UUID]) -> Any:
+def entitled(devices: list[str], areas: frozenset[uuid.UUID]) -> Any:
     """The residents a laptop with these areas may hold, as a subquery of ids."""
     base = union(
         select(_RES.c.id.label("id")).where(or_(_RES.c.area_id.in_(list(areas)), _RES.c.area_id.is_(None))),
-        *_touched(device_id),
+        *_touched(devices),
     ).subquery()
     merged = select(_RES.c.merged_into.label("id")).where(
         _RES.c.id.in_(select(base.c.id)), _RES.c.merged_into.is_not(None)
@@ -151,7 +161,7 @@ def pending(engine: Engine, device_id: str) -> dict[str, Any]:
         )
         if not areas:
             return {"gebieden": False}
-        allowed = entitled(device_id, areas)
+        allowed = entitled(_line(connection, device_id), areas)
         held = select(_SCOPE.c.resident_id).where(_SCOPE.c.device_id == device_id)
         grown = list(
             connection.execute(
