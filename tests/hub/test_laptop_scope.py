@@ -358,3 +358,17 @@ def test_issue18_a_laptop_restored_from_a_backup_holds_its_areas_again(
     held = _everything(ruinen)
     assert "Verhaal Zuiderveen" in held and "Ruinerwold" not in held
     assert "Verhaal Zelfgemaakt" in held  # (still its own caseload as a new device)
+
+
+def test_issue18_the_hub_refuses_a_confirmation_it_cannot_read(tmp_path: Path, hub: Hub, real_clock: FakeClock) -> None:
+    ruinen = _scoped(tmp_path, "ruinen", hub, real_clock, [])
+    sync.sync(ruinen.db)
+    with laptops.as_laptop(hub.url, ruinen) as client:
+        for body in (
+            {"erbij": "niet-een-lijst"},
+            {"eraf": [str(uuid.uuid4())] * (scope.DROP_PAGE + 1)},
+            {"bezit": ["geen-id"], "opnieuw": True},
+            ["erbij"],
+        ):
+            answer = client.post("/v1/scope", json=body)
+            assert answer.status_code == 400 and answer.json()["fout"] == "De hub kon dit verzoek niet lezen."
