@@ -19,7 +19,7 @@ from tests.hub import laptops
 from tests.hub.hub_process import Hub
 from wijkwerk_tui.cli import main
 from wijkwerk_tui.db.engine import open_database
-from wijkwerk_tui.db.sync_tables import HubConflict
+from wijkwerk_tui.db.sync_tables import HubConflict, HubScope
 from wijkwerk_tui.db.tables import Resident
 from wijkwerk_tui.domain.ladders import Ladder
 from wijkwerk_tui.domain.names import PersonalData
@@ -29,7 +29,7 @@ from wijkwerk_tui.hub.serve import hub_engine
 from wijkwerk_tui.ops import backup
 from wijkwerk_tui.security import vault
 from wijkwerk_tui.security.vault import Unlocked
-from wijkwerk_tui.services import sync
+from wijkwerk_tui.services import merge_residents, sync
 from wijkwerk_tui.services.sync_apply import CURSOR
 from wijkwerk_tui.store import areas, contacts, goals, ladders, partners, referrals, residents, settings, signals
 from wijkwerk_tui.store.contacts import ContactData
@@ -72,12 +72,13 @@ def _move(laptop: Unlocked, person: uuid.UUID, area: str) -> None:
     residents.update_resident(laptop.db, laptop.worker_id, person, data, _area(laptop, area), row.consent_register)
 
 
-def _everything(laptop: Unlocked) -> str:
+def _everything(laptop: Unlocked, but: tuple[str, ...] = ()) -> str:
     """Every table of the laptop's decrypted database as text, as someone with its key reads it."""
     db = open_database(laptop.db.path, key=laptop.db.key)
     try:
         with db.engine.connect() as connection:
             tables = connection.execute(text("SELECT name FROM sqlite_master WHERE type = 'table'")).scalars().all()
+            tables = [name for name in tables if name not in but]
             rows = [repr(tuple(row)) for name in tables for row in connection.execute(text(f'SELECT * FROM "{name}"'))]
             return "\n".join(rows)
     finally:
@@ -118,7 +119,8 @@ def test_issue18_a_laptop_for_ruinen_holds_no_zuidwolde_resident(
     held = _everything(ruinen)
     assert "Ruinerwold" in held and "Verhaal Ruinerwold" in held  # (the check can see names)
     assert "Zuiderveen" not in held and "Verhaal Zuiderveen" not in held
-    assert str(zeger) not in held  # not even his id: no row of his, no base version
+    # Not even his id, but in the audit trail (ids and actions: "Wie keek mee" from every laptop).
+    assert zeger.hex not in _everything(ruinen, but=("auditevent",)) and zeger.hex in held
     # Its cursor moved past what was left out (the next pull does not read it all again).
     engine = hub_engine(hub.database)
     try:
@@ -215,6 +217,14 @@ def test_issue18_a_laptop_that_held_everything_drops_what_is_outside_its_areas(
     assert "Zuiderveen" not in held and "Schulden Zuiderveen" not in held and "Verwijzing Zuiderveen" not in held
     assert "Ruinerwold" in held
     assert [r.family_name for r in residents_of(hall)] == ["Ruinerwold"]
+    # The laptop that registered them all (for the whole organisation, then) can be narrowed too.
+    engine = hub_engine(hub.database)
+    try:
+        assert scope.set_areas(engine, desk.db.device_id, ["Zuidwolde"])
+    finally:
+        engine.dispose()
+    sync.sync(desk.db)
+    assert [r.family_name for r in residents_of(desk)] == ["Zuiderveen"]
 
 
 def residents_of(laptop: Unlocked) -> list[Resident]:
@@ -235,7 +245,8 @@ def test_issue18_a_lost_confirmation_brings_nothing_half(tmp_path: Path, hub: Hu
     sync.sync(ruinen.db)
     engine = hub_engine(hub.database)
     try:
-        scope.confirm(engine, ruinen.db.device_id, [roel], [])  # (as if the drop was never confirmed)
+        with engine.begin() as connection:  # (as if the drop was never confirmed: the hub still lists him)
+            connection.execute(HubScope.__table__.insert().values(device_id=ruinen.db.device_id, resident_id=roel))  # type: ignore[attr-defined]
         assert scope.holds_count(engine, ruinen.db.device_id) == 1
         contacts.add_contact(
             desk.db, desk.worker_id, roel, ContactData(date(2026, 11, 22), "walk_in", is_story=True, story="Daarna")
@@ -372,3 +383,117 @@ def test_issue18_the_hub_refuses_a_confirmation_it_cannot_read(tmp_path: Path, h
         ):
             answer = client.post("/v1/scope", json=body)
             assert answer.status_code == 400 and answer.json()["fout"] == "De hub kon dit verzoek niet lezen."
+
+
+def test_issue18_a_laptop_cannot_claim_a_resident_outside_its_areas(
+    tmp_path: Path, hub: Hub, real_clock: FakeClock
+) -> None:
+    """A worker with Python and the laptop's token says it took in a Zuidwolde resident (his id
+    is in the audit trail every laptop has): the hub does not believe it and sends nothing."""
+    desk = laptops.joined(tmp_path, "desk", hub.url, hub.database, real_clock)
+    zeger = _person(desk, "Zeger", "Zuiderveen", "Zuidwolde")
+    sync.sync(desk.db)
+    ruinen = _scoped(tmp_path, "ruinen", hub, real_clock, ["Ruinen"])
+    sync.sync(ruinen.db)
+    with laptops.as_laptop(hub.url, ruinen) as client:
+        said = client.post("/v1/scope", json={"erbij": [str(zeger)], "eraf": []}).json()
+        assert said["eraf"] == [str(zeger)]  # (drop him: not yours)
+        said = client.post("/v1/scope", json={"bezit": [str(zeger)], "opnieuw": False}).json()
+        assert said["eraf"] == [str(zeger)]
+        pulled = client.get("/v1/pull", params={"after": 0, "limit": 5000}).text
+    assert "Zuiderveen" not in pulled
+    engine = hub_engine(hub.database)
+    try:
+        assert scope.holds_count(engine, ruinen.db.device_id) == 0
+    finally:
+        engine.dispose()
+
+
+def test_issue18_a_resident_merged_into_one_the_laptop_holds_comes_whole(
+    tmp_path: Path, hub: Hub, real_clock: FakeClock
+) -> None:
+    """Zeger (Zuidwolde) turns out to be Roel (Ruinen): everything of Zeger's moves onto Roel,
+    a signal pointing at its referral and its meldcode steps included. The laptop for Ruinen
+    never had those rows: Roel comes whole again, in an order its foreign keys take."""
+    desk = laptops.joined(tmp_path, "desk", hub.url, hub.database, real_clock)
+    roel = _person(desk, "Roel", "Ruinerwold", "Ruinen")
+    zeger = _person(desk, "Zeger", "Zuiderveen", "Zuidwolde")
+    unsafe = signals.add_signal(desk.db, desk.worker_id, zeger, SignalData("domestic_violence", description="Thuis"))
+    signals.record_meldcode_step(desk.db, desk.worker_id, unsafe.id, 1, date(2026, 11, 3), note="Stap Zuiderveen")
+    sync.sync(desk.db)
+    ruinen = _scoped(tmp_path, "ruinen", hub, real_clock, ["Ruinen"])
+    sync.sync(ruinen.db)
+    merge_residents.merge(desk.db, desk.worker_id, roel, zeger)
+    sync.sync(desk.db)
+    sync.sync(ruinen.db)
+    held = _everything(ruinen)
+    assert "Verwijzing Zuiderveen" in held and "Schulden Zuiderveen" in held and "Stap Zuiderveen" in held
+    sync.sync(ruinen.db)  # and on: nothing stuck
+    assert sync.status(ruinen.db).waiting == 0
+
+
+def _failing_scope_posts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The hub never hears the laptop's next confirmation: the network goes at that moment."""
+    real = sync.hub_call
+
+    def call(client: httpx.Client, method: str, path: str, **kwargs: object) -> object:
+        if method == "POST" and path == "/v1/scope":
+            raise sync.SyncError("De hub is niet bereikbaar.", offline=True)
+        return real(client, method, path, **kwargs)
+
+    monkeypatch.setattr(sync, "hub_call", call)
+
+
+def test_issue18_a_lost_drop_confirmation_is_sent_again_and_he_comes_back_whole(
+    tmp_path: Path, hub: Hub, real_clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    desk = laptops.joined(tmp_path, "desk", hub.url, hub.database, real_clock)
+    roel = _person(desk, "Roel", "Ruinerwold", "Ruinen")
+    sync.sync(desk.db)
+    ruinen = _scoped(tmp_path, "ruinen", hub, real_clock, ["Ruinen"])
+    sync.sync(ruinen.db)
+    _move(desk, roel, "Zuidwolde")
+    sync.sync(desk.db)
+    with monkeypatch.context() as patched:
+        _failing_scope_posts(patched)
+        with pytest.raises(sync.SyncError):
+            sync.sync(ruinen.db)
+    assert "Ruinerwold" not in _everything(ruinen)  # dropped; the hub did not hear it
+    _move(desk, roel, "Ruinen")
+    sync.sync(desk.db)
+    sync.sync(ruinen.db)
+    assert "Verhaal Ruinerwold" in _everything(ruinen)
+
+
+def test_issue18_a_lost_take_in_confirmation_still_lets_him_leave(
+    tmp_path: Path, hub: Hub, real_clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    desk = laptops.joined(tmp_path, "desk", hub.url, hub.database, real_clock)
+    zeger = _person(desk, "Zeger", "Zuiderveen", "Zuidwolde")
+    sync.sync(desk.db)
+    ruinen = _scoped(tmp_path, "ruinen", hub, real_clock, ["Ruinen"])
+    sync.sync(ruinen.db)
+    _move(desk, zeger, "Ruinen")
+    sync.sync(desk.db)
+    with monkeypatch.context() as patched:
+        _failing_scope_posts(patched)
+        with pytest.raises(sync.SyncError):
+            sync.sync(ruinen.db)
+    assert "Verhaal Zuiderveen" in _everything(ruinen)  # taken in; the hub did not hear it
+    _move(desk, zeger, "Zuidwolde")
+    sync.sync(desk.db)
+    sync.sync(ruinen.db)
+    assert "Zuiderveen" not in _everything(ruinen)
+
+
+def test_issue18_anonymous_records_of_other_areas_stay_off_the_laptop(
+    tmp_path: Path, hub: Hub, real_clock: FakeClock
+) -> None:
+    desk = laptops.joined(tmp_path, "desk", hub.url, hub.database, real_clock)
+    for area, word in (("Zuidwolde", "AnoniemZuid"), ("Ruinen", "AnoniemRuinen")):
+        signals.add_signal(desk.db, desk.worker_id, None, SignalData("debts", subject=word), _area(desk, area))
+    sync.sync(desk.db)
+    ruinen = _scoped(tmp_path, "ruinen", hub, real_clock, ["Ruinen"])
+    sync.sync(ruinen.db)
+    held = _everything(ruinen)
+    assert "AnoniemRuinen" in held and "AnoniemZuid" not in held

@@ -16,7 +16,7 @@ from sqlmodel import Session, col
 
 from wijkwerk_tui.db.resident_rows import BY_RESIDENT, BY_SIGNAL, RESIDENT
 from wijkwerk_tui.db.sync_codec import SYNCED, table_of
-from wijkwerk_tui.db.sync_tables import Outbox, SyncBase
+from wijkwerk_tui.db.sync_tables import HubConflict, Outbox, SyncBase
 
 CHUNK = 400  # ids per statement
 
@@ -68,5 +68,7 @@ def drop(session: Session, residents: list[uuid.UUID]) -> list[uuid.UUID]:
         session.execute(delete(resident).where(resident.c.id.in_(ids)))
         gone += ids
         for part in range(0, len(gone), CHUNK):
-            session.execute(delete(SyncBase).where(col(SyncBase.row_id).in_(gone[part : part + CHUNK])))
+            rows = gone[part : part + CHUNK]
+            session.execute(delete(SyncBase).where(col(SyncBase.row_id).in_(rows)))
+            session.execute(delete(HubConflict).where(col(HubConflict.row_id).in_(rows)))  # (this laptop's copies)
     return held

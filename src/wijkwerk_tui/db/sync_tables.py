@@ -72,6 +72,9 @@ class HubDevice(SQLModel, table=True):
     # The areas this laptop serves (area ids, space-separated): it holds only their residents
     # and those it recorded something for (hub.scope). "": the whole organisation.
     areas: str = Field(default="", sa_type=Text, sa_column_kwargs={"server_default": ""})
+    # Its own caseload counts from here (the log's place when it was given areas): what it
+    # uploaded or imported for the whole organisation before does not make everyone its own.
+    areas_from: int = Field(default=0, sa_column=Column(_BIGINT, nullable=False, server_default="0"))
 
 
 class HubScope(SQLModel, table=True):

@@ -225,8 +225,8 @@ async def _scope(engine: Engine, request: Request) -> dict[str, Any]:
             raise Refusal(400, "De hub kon dit verzoek niet lezen.") from None
         if len(holds) > scope.DROP_PAGE:
             raise Refusal(400, "De hub kon dit verzoek niet lezen.")
-        await run_in_threadpool(scope.holds, engine, device.id, holds, body.get("opnieuw") is True)
-        return {"ok": True}
+        refused = await run_in_threadpool(scope.holds, engine, device.id, holds, body.get("opnieuw") is True)
+        return {"ok": True, "eraf": [str(i) for i in refused]}
     try:
         taken = [uuid.UUID(str(i)) for i in body.get("erbij") or []]
         dropped = [uuid.UUID(str(i)) for i in body.get("eraf") or []]
@@ -234,8 +234,8 @@ async def _scope(engine: Engine, request: Request) -> dict[str, Any]:
         raise Refusal(400, "De hub kon dit verzoek niet lezen.") from None
     if len(taken) > scope.GROW_PAGE or len(dropped) > scope.DROP_PAGE:
         raise Refusal(400, "De hub kon dit verzoek niet lezen.")
-    await run_in_threadpool(scope.confirm, engine, device.id, taken, dropped)
-    return {"ok": True}
+    refused = await run_in_threadpool(scope.confirm, engine, device.id, taken, dropped)
+    return {"ok": True, "eraf": [str(i) for i in refused]}
 
 
 async def _report(engine: Engine, request: Request) -> dict[str, Any]:

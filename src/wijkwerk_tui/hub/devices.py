@@ -222,6 +222,7 @@ def rejoin(engine: Engine, token: str, new_id: str, now: datetime) -> tuple[str,
                 copied_from=row.id,
                 wipe_key=wipe_key,
                 areas=row.areas,
+                areas_from=row.areas_from,
             )
         )
         scope.copy(connection, row.id, new_id)

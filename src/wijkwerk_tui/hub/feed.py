@@ -30,13 +30,14 @@ def changes_after(
         more = len(rows) > limit
         rows = rows[:limit]
         last = int(rows[-1].seq) if rows else after
-        page = scope.visible(connection, device, rows) if device else [(row, None) for row in rows]
+        page, regrow = scope.visible(connection, device, rows) if device else (rows, set())
+    if device:
+        scope.regrow(engine, device, regrow)
     items = [
         f'{{"seq":{int(row.seq)},"id":"{row.change_id}","table":{_text(row.table_name)},"row":"{row.row_id}",'
-        f'"kind":{_text(row.kind if whole is None else "insert")},"fields":{row.fields if whole is None else whole},'
-        f'"version":{int(row.version)},"hlc":{_text(row.hlc)},'
+        f'"kind":{_text(row.kind)},"fields":{row.fields},"version":{int(row.version)},"hlc":{_text(row.hlc)},'
         f'"device":{_text(row.device_id)},"worker":{_text(str(row.worker_id)) if row.worker_id else "null"}}}'
-        for row, whole in page
+        for row in page
     ]
     return "[" + ",".join(items) + "]", len(items), more, last
 

@@ -16,7 +16,6 @@ confirmed; a confirmation lost on the way is asked for again at the next sync.
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -86,14 +85,15 @@ def set_areas(engine: Engine, device_id: str, names: Sequence[str]) -> bool:
         ).first()
         if row is None:
             return False
+        values: dict[str, Any] = {"areas": need_to_know.format_areas(ids)}
         if not row.areas:
             connection.execute(delete(_SCOPE).where(_SCOPE.c.device_id == device_id))
             connection.execute(
                 _SCOPE.insert().from_select(["device_id", "resident_id"], select(literal(device_id), _RES.c.id))
             )
-        connection.execute(
-            update(_DEVICE).where(_DEVICE.c.id == device_id).values(areas=need_to_know.format_areas(ids))
-        )
+            # (what it recorded while it held everything, an upload or an import, is not its caseload)
+            values["areas_from"] = connection.execute(select(func.coalesce(func.max(_CHANGE.c.seq), 0))).scalar()
+        connection.execute(update(_DEVICE).where(_DEVICE.c.id == device_id).values(**values))
     return True
 
 
@@ -116,9 +116,9 @@ def _line(connection: Connection, device_id: str) -> list[str]:
     return line
 
 
-def _touched(devices: list[str]) -> list[Any]:
-    """Residents this laptop recorded anything for: its own caseload stays on it."""
-    mine = (_CHANGE.c.device_id.in_(devices),)
+def _touched(devices: list[str], since: int) -> list[Any]:
+    """Residents this laptop recorded anything for since it has areas: its own caseload stays."""
+    mine = (_CHANGE.c.device_id.in_(devices), _CHANGE.c.seq > since)
     selects: list[Any] = [
         select(_CHANGE.c.row_id.label("id")).where(*mine, _CHANGE.c.table_name == RESIDENT),
     ]
@@ -141,11 +141,11 @@ def _touched(devices: list[str]) -> list[Any]:
     return selects
 
 
-def entitled(devices: list[str], areas: frozenset[uuid.UUID]) -> Any:
+def entitled(devices: list[str], areas: frozenset[uuid.UUID], since: int = 0) -> Any:
     """The residents a laptop with these areas may hold, as a subquery of ids."""
     base = union(
         select(_RES.c.id.label("id")).where(or_(_RES.c.area_id.in_(list(areas)), _RES.c.area_id.is_(None))),
-        *_touched(devices),
+        *_touched(devices, since),
     ).subquery()
     merged = select(_RES.c.merged_into.label("id")).where(
         _RES.c.id.in_(select(base.c.id)), _RES.c.merged_into.is_not(None)
@@ -156,12 +156,9 @@ def entitled(devices: list[str], areas: frozenset[uuid.UUID]) -> Any:
 def pending(engine: Engine, device_id: str) -> dict[str, Any]:
     """What a laptop with areas must take in whole and drop: {"gebieden": False} for one without."""
     with engine.connect() as connection:
-        areas = need_to_know.parse_areas(
-            connection.execute(select(_DEVICE.c.areas).where(_DEVICE.c.id == device_id)).scalar() or ""
-        )
-        if not areas:
+        allowed = _allowed(connection, device_id)
+        if allowed is None:
             return {"gebieden": False}
-        allowed = entitled(_line(connection, device_id), areas)
         held = select(_SCOPE.c.resident_id).where(_SCOPE.c.device_id == device_id)
         grown = list(
             connection.execute(
@@ -221,55 +218,79 @@ def _whole(connection: Connection, residents: list[uuid.UUID]) -> list[dict[str,
     return out
 
 
-def confirm(engine: Engine, device_id: str, taken: list[uuid.UUID], dropped: list[uuid.UUID]) -> None:
-    """What the laptop says it took in whole and dropped."""
+def _allowed(connection: Connection, device_id: str) -> Any:
+    """The residents this laptop may hold (a subquery of ids); None for one without areas."""
+    row = connection.execute(select(_DEVICE.c.areas, _DEVICE.c.areas_from).where(_DEVICE.c.id == device_id)).first()
+    areas = need_to_know.parse_areas(row.areas if row is not None else "")
+    if row is None or not areas:
+        return None
+    return entitled(_line(connection, device_id), areas, int(row.areas_from or 0))
+
+
+def confirm(engine: Engine, device_id: str, taken: list[uuid.UUID], dropped: list[uuid.UUID]) -> list[uuid.UUID]:
+    """What the laptop says it took in whole and dropped. Returns those of `taken` it may not
+    hold (the laptop drops them): it never holds anyone just because it says so."""
     with engine.begin() as connection:
         if dropped:
             connection.execute(delete(_SCOPE).where(_SCOPE.c.device_id == device_id, _SCOPE.c.resident_id.in_(dropped)))
-        _add(connection, device_id, taken)
+        return _add(connection, device_id, taken)
 
 
-def holds(engine: Engine, device_id: str, residents: list[uuid.UUID], first: bool) -> None:
-    """What a restored or copied laptop says it holds; the first page replaces what was known."""
+def holds(engine: Engine, device_id: str, residents: list[uuid.UUID], first: bool) -> list[uuid.UUID]:
+    """What a restored or copied laptop says it holds; the first page replaces what was known.
+    Returns those it may not hold (the laptop drops them)."""
     with engine.begin() as connection:
         if first:
             connection.execute(delete(_SCOPE).where(_SCOPE.c.device_id == device_id))
-        _add(connection, device_id, residents)
+        return _add(connection, device_id, residents)
 
 
-def _add(connection: Connection, device_id: str, residents: list[uuid.UUID]) -> None:
-    """Residents (the hub has) to what the laptop holds, those it held already left as they are."""
-    if residents:
-        known = select(_SCOPE.c.resident_id).where(_SCOPE.c.device_id == device_id, _SCOPE.c.resident_id.in_(residents))
-        new = select(literal(device_id), _RES.c.id).where(_RES.c.id.in_(residents), _RES.c.id.not_in(known))
+def _add(connection: Connection, device_id: str, residents: list[uuid.UUID]) -> list[uuid.UUID]:
+    """The residents this laptop may hold, to what it holds (those it held already left as they
+    are); returns the others."""
+    if not residents:
+        return []
+    allowed = _allowed(connection, device_id)
+    if allowed is None:
+        return []  # (a laptop without areas holds everyone: nothing to keep track of)
+    ok = set(connection.execute(select(allowed.c.id).where(allowed.c.id.in_(residents))).scalars())
+    if ok:
+        known = select(_SCOPE.c.resident_id).where(_SCOPE.c.device_id == device_id, _SCOPE.c.resident_id.in_(ok))
+        new = select(literal(device_id), _RES.c.id).where(_RES.c.id.in_(ok), _RES.c.id.not_in(known))
         connection.execute(_SCOPE.insert().from_select(["device_id", "resident_id"], new))
+    return [i for i in residents if i not in ok]
 
 
-def _owners(connection: Connection, rows: Iterable[tuple[str, uuid.UUID]]) -> dict[uuid.UUID, uuid.UUID | None]:
-    """Row id -> the resident it belongs to now, for the rows of residents (others left out)."""
+def _owners(
+    connection: Connection, rows: Iterable[tuple[str, uuid.UUID]]
+) -> tuple[dict[uuid.UUID, uuid.UUID | None], dict[uuid.UUID, uuid.UUID | None]]:
+    """Row id -> the resident it belongs to now, for the rows of residents (others left out);
+    and for those of nobody (an anonymous signal or contact) the area they are about."""
     wanted: dict[str, list[uuid.UUID]] = {}
     for name, row_id in rows:
         wanted.setdefault(name, []).append(row_id)
     owner: dict[uuid.UUID, uuid.UUID | None] = {row_id: row_id for row_id in wanted.get(RESIDENT, [])}
+    area: dict[uuid.UUID, uuid.UUID | None] = {}
     for name in BY_RESIDENT:
         if wanted.get(name):
             table = table_of(name)
-            owner.update(
-                (row.id, row.resident_id)
-                for row in connection.execute(
-                    select(table.c.id, table.c.resident_id).where(table.c.id.in_(wanted[name]))
-                )
-            )
+            where = table.c.area_id if "area_id" in table.c else literal(None)
+            query = select(table.c.id, table.c.resident_id, where.label("area_id")).where(table.c.id.in_(wanted[name]))
+            for row in connection.execute(query):
+                owner[row.id] = row.resident_id
+                if row.resident_id is None:
+                    area[row.id] = row.area_id
     for name in BY_SIGNAL:
         if wanted.get(name):
             table = table_of(name)
-            found = select(table.c.id, _SIGNAL.c.resident_id).select_from(
+            found = select(table.c.id, _SIGNAL.c.resident_id, _SIGNAL.c.area_id).select_from(
                 table.join(_SIGNAL, _SIGNAL.c.id == table.c.signal_id)
             )
-            owner.update(
-                (row.id, row.resident_id) for row in connection.execute(found.where(table.c.id.in_(wanted[name])))
-            )
-    return owner
+            for row in connection.execute(found.where(table.c.id.in_(wanted[name]))):
+                owner[row.id] = row.resident_id
+                if row.resident_id is None:
+                    area[row.id] = row.area_id
+    return owner, area
 
 
 def _held(connection: Connection, device_id: str, residents: set[uuid.UUID]) -> set[uuid.UUID]:
@@ -282,44 +303,63 @@ def _held(connection: Connection, device_id: str, residents: set[uuid.UUID]) -> 
     )
 
 
-def visible(connection: Connection, device_id: str, rows: Sequence[Any]) -> list[tuple[Any, str | None]]:
-    """The changes of a page this laptop may have, each with its fields to send instead where
-    they are not the logged ones: a row moved onto a resident it holds (a merge) comes whole,
-    since the laptop may never have had it."""
-    bound = [(row.table_name, row.row_id) for row in rows if row.table_name in _BOUND]
-    owner = _owners(connection, bound)
-    held = _held(connection, device_id, {o for o in owner.values() if o is not None})
-    out: list[tuple[Any, str | None]] = []
-    moved: dict[str, list[uuid.UUID]] = {}
+class _Filter:
+    """Which rows of residents a laptop with areas gets: those of the residents it holds, and
+    those of nobody in its areas (or in none)."""
+
+    def __init__(self, connection: Connection, device_id: str, rows: Iterable[tuple[str, uuid.UUID]]) -> None:
+        self.owner, self.area = _owners(connection, [(name, i) for name, i in rows if name in _BOUND])
+        self.held = _held(connection, device_id, {o for o in self.owner.values() if o is not None})
+        raw = connection.execute(select(_DEVICE.c.areas).where(_DEVICE.c.id == device_id)).scalar()
+        self.areas = need_to_know.parse_areas(raw or "")
+
+    def sends(self, name: str, row_id: uuid.UUID) -> bool:
+        if name not in _BOUND:
+            return True
+        if row_id not in self.owner:
+            return False  # (a row the hub does not have: nothing to send)
+        resident = self.owner[row_id]
+        if resident is not None:
+            return resident in self.held
+        where = self.area.get(row_id)
+        return where is None or where in self.areas
+
+
+def visible(connection: Connection, device_id: str, rows: Sequence[Any]) -> tuple[list[Any], set[uuid.UUID]]:
+    """The changes of a page this laptop may have, and the residents it holds that rows were
+    moved onto (a merge): the move is not sent, since the laptop may never have had the row;
+    the resident comes whole instead (`regrow`)."""
+    rule = _Filter(connection, device_id, [(row.table_name, row.row_id) for row in rows])
+    out: list[Any] = []
+    regrow: set[uuid.UUID] = set()
     for row in rows:
-        if row.table_name in _BOUND:
-            resident = owner.get(row.row_id)
-            if resident is None and row.table_name in (RESIDENT, *BY_SIGNAL):
-                continue  # (a row the hub does not have: nothing to send)
-            if resident is not None and resident not in held:
-                continue
-            if row.table_name in BY_RESIDENT and row.kind == "update" and '"resident_id"' in row.fields:
-                moved.setdefault(row.table_name, []).append(row.row_id)
-        out.append((row, None))
-    if not moved:
-        return out
-    whole: dict[uuid.UUID, str] = {}
-    for name, ids in moved.items():
-        table = table_of(name)
-        for found in connection.execute(select(table).where(table.c.id.in_(ids))):
-            change = _as_change(name, found)
-            whole[found.id] = json.dumps(change["fields"], ensure_ascii=False, sort_keys=True)
-    return [(row, whole.get(row.row_id)) for row, _text in out]
+        if not rule.sends(row.table_name, row.row_id):
+            continue
+        if row.table_name in BY_RESIDENT and row.kind == "update" and '"resident_id"' in row.fields:
+            owner = rule.owner.get(row.row_id)
+            if owner is not None:
+                regrow.add(owner)
+            continue
+        out.append(row)
+    return out, regrow
+
+
+def regrow(engine: Engine, device_id: str, residents: set[uuid.UUID]) -> None:
+    """These residents come whole at the laptop's next scope step (rows were moved onto them)."""
+    if residents:
+        with engine.begin() as connection:
+            connection.execute(
+                delete(_SCOPE).where(_SCOPE.c.device_id == device_id, _SCOPE.c.resident_id.in_(list(residents)))
+            )
 
 
 def open_conflict_visible(
     connection: Connection, device_id: str, conflicts: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
-    """Open conflicts of rows this laptop holds, and of everything not a resident's."""
-    rows = [(c["table_name"], uuid.UUID(str(c["row_id"]))) for c in conflicts if c["table_name"] in _BOUND]
-    owner = _owners(connection, rows)
-    held = _held(connection, device_id, {o for o in owner.values() if o is not None})
-    return [c for c in conflicts if c["table_name"] not in _BOUND or owner.get(uuid.UUID(str(c["row_id"]))) in held]
+    """Open conflicts of rows this laptop gets (as the feed's)."""
+    rows = [(str(c["table_name"]), uuid.UUID(str(c["row_id"]))) for c in conflicts]
+    rule = _Filter(connection, device_id, rows)
+    return [c for c, (name, row_id) in zip(conflicts, rows, strict=True) if rule.sends(name, row_id)]
 
 
 def holds_count(engine: Engine, device_id: str) -> int:

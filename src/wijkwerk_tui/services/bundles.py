@@ -86,7 +86,7 @@ def outgoing(db: Database) -> tuple[dict[str, Any], Written]:
         "made": db.now().isoformat(),
         "changes": [sync.wire(entry) for entry in waiting],
         "rotate": settings.get(db, settings.ROTATE_TOKEN) == "1",  # (a worker was switched off here)
-        "scope": sync_scope.for_bundle(db),  # (a laptop with areas: what it took in and dropped)
+        "scope": sync_scope.pending(db),  # (a laptop with areas: what it took in and dropped)
     }
     return bundle, Written(max((entry.seq or 0 for entry in waiting), default=0), epoch)
 
@@ -116,10 +116,13 @@ def relay(db: Database, bundle: dict[str, Any]) -> dict[str, Any]:
                 conflicts += int(said.get("conflicten", 0))
                 acknowledged += [str(change.get("id")) for change in page if isinstance(change, dict)]
             confirm = bundle.get("scope")
+            refused: list[Any] = []  # (residents the hub does not let that laptop hold)
             if isinstance(confirm, dict) and (confirm.get("erbij") or confirm.get("eraf")):
-                sync.hub_call(client, "POST", "/v1/scope", json=confirm)
+                refused = sync.hub_call(client, "POST", "/v1/scope", json=confirm).get("eraf") or []
             pulled, tail = _pull_all(client, str(bundle["cursor"]))
             answer["scope"] = sync.hub_call(client, "GET", "/v1/scope")
+            if refused and isinstance(answer["scope"], dict):
+                answer["scope"]["eraf"] = sorted({*(answer["scope"].get("eraf") or []), *map(str, refused)})
             if bundle.get("rotate") is True:  # (the old token works until the hall shows the new)
                 answer["token"] = str(sync.hub_call(client, "POST", "/v1/token").get("token") or "")
         except sync.SyncError as error:
@@ -206,8 +209,7 @@ def _take(db: Database, answer: dict[str, Any], noted: Written) -> sync.SyncResu
         mirror_conflicts(db, answer.get("conflicten") or [])
         if isinstance(answer.get("scope"), dict) and (upto is None or upto >= cursor):
             # (rows as they stood at the hub: never from an answer older than what is here)
-            confirm, _gone, _held = sync_scope.take_answer(db, answer["scope"])
-            sync_scope.keep_for_bundle(db, confirm)
+            sync_scope.take_answer(db, answer["scope"])  # (the confirmation goes in the next bundle)
     except CodecError:
         raise BundleError(NEWER) from None
     except (KeyError, TypeError, ValueError, AttributeError):

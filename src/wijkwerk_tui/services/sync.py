@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func, update
@@ -480,9 +481,12 @@ def _sync(db: Database, page: int) -> SyncResult:
                     raise
                 refused, sent, conflicts = error, 0, 0  # refused: what the others did still comes in
             try:
+                call = partial(hub_call, client)
+                gone = sync_scope.reconcile(db, call)  # (restored: what it holds, before the pull)
                 taken = pull(db, client, page)
                 # (after the pull: the areas and workers its residents point at are here now)
-                came, gone = sync_scope.take(db, lambda method, path, **kw: hub_call(client, method, path, **kw))
+                came, dropped = sync_scope.take(db, call)
+                gone += dropped
                 if gone:
                     finish_erasures(db)
             except CodecError:

@@ -16,6 +16,8 @@ depends_on = None
 
 def upgrade() -> None:
     op.add_column("hubdevice", sa.Column("areas", sa.Text(), nullable=False, server_default=""))
+    bigint = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+    op.add_column("hubdevice", sa.Column("areas_from", bigint, nullable=False, server_default="0"))
     op.add_column("hubinvite", sa.Column("areas", sa.Text(), nullable=False, server_default=""))
     op.create_table(
         "hubscope",
@@ -31,4 +33,5 @@ def downgrade() -> None:
     with op.batch_alter_table("hubinvite") as batch:
         batch.drop_column("areas")
     with op.batch_alter_table("hubdevice") as batch:
+        batch.drop_column("areas_from")
         batch.drop_column("areas")
