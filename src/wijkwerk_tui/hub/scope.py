@@ -29,7 +29,7 @@ from wijkwerk_tui.db.sync_tables import HubChange, HubDevice, HubScope, core
 from wijkwerk_tui.domain import need_to_know
 from wijkwerk_tui.domain.errors import DomainError
 
-GROW_PAGE = 200  # residents sent whole per answer
+GROW_PAGE = 500  # residents sent whole per answer (about 6 000 rows: a few MB)
 DROP_PAGE = 5000  # residents to drop per answer
 _SCOPE = core(HubScope)
 _DEVICE = core(HubDevice)
