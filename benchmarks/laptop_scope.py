@@ -20,7 +20,6 @@ import json
 import shutil
 import sys
 import tempfile
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -32,12 +31,6 @@ sys.path.insert(0, str(HERE))
 PASS = "correct horse battery staple"
 
 
-def _timed(action):  # type: ignore[no-untyped-def]
-    start = time.perf_counter()
-    result = action()
-    return round(time.perf_counter() - start, 2), result
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--residents", type=int, default=100_000)
@@ -46,6 +39,7 @@ def main() -> None:
     args = parser.parse_args()
     from run import ensure_db, login  # type: ignore[import-not-found]
     from sqlmodel import func, select
+    from sync_speed import _timed  # type: ignore[import-not-found]
 
     from tests.hub.hub_process import running_hub
     from tests.hub.laptops import invite
