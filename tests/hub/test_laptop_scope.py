@@ -27,6 +27,7 @@ from wijkwerk_tui.domain.sync_words import sync_said
 from wijkwerk_tui.hub import devices, scope
 from wijkwerk_tui.hub.serve import hub_engine
 from wijkwerk_tui.ops import backup
+from wijkwerk_tui.queries import search
 from wijkwerk_tui.security import vault
 from wijkwerk_tui.security.vault import Unlocked
 from wijkwerk_tui.services import merge_residents, sync
@@ -146,6 +147,8 @@ def test_issue18_residents_leave_and_come_with_their_area(tmp_path: Path, hub: H
     assert (came.came, came.left) == (1, 0)
     assert "Verhaal Zuiderveen" in _everything(ruinen)
     assert residents.get_resident(ruinen.db, None, zeger, audited=False).participation_step == 2
+    assert [r.id for r in search.search_residents(ruinen.db, "zuiderveen")] == [zeger]  # (found as typed)
+    assert [r.id for r in search.search_residents(ruinen.db, "zuid")] == [zeger]  # (his area's name too)
     contacts.add_contact(
         desk.db, desk.worker_id, zeger, ContactData(date(2026, 11, 20), "walk_in", is_story=True, story="Later verhaal")
     )
