@@ -113,6 +113,9 @@ def test_erasure_fold_never_holds_back_a_save_while_a_reader_keeps_the_wal(db) -
             writer.execute("INSERT OR REPLACE INTO setting (key, value) VALUES ('probe', ?)", (str(saves),))
             writer.commit()  # (OperationalError "database is locked" when the fold holds writers back)
             saves += 1
+            # A save as fast as a loop can go starved the fold's own write turn (once in CI, on two
+            # busy cores); a worker saves far less often: one each few ms, until the fold ends.
+            folding.join(timeout=0.005)
         folding.join()
     finally:
         reader.execute("COMMIT")
