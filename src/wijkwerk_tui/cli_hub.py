@@ -136,6 +136,9 @@ def run_hub(
     try:
         if args.hub_command == "invite":
             names = [name for name in args.areas.split(",") if name.strip()]
+            if args.areas and not names:
+                print("wijkwerk: Noem bij --gebieden minstens één gebied, bv. --gebieden Ruinen.", file=sys.stderr)
+                return 1
             try:
                 code = devices.make_invite(engine, args.label, _now(), scope.invite_areas(engine, names))
             except scope.UnknownAreas as refused:

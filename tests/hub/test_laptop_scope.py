@@ -303,6 +303,13 @@ def test_issue18_areas_from_the_command_line(
     sync.sync(desk.db)
     assert main(["hub", "invite", "--gebieden", "Ruinen,Meppel"]) == 1
     assert "De hub kent deze gebieden niet: Meppel." in capsys.readouterr().err
+    assert main(["hub", "invite", "--gebieden", ", ,"]) == 1  # (not the whole organisation by a slip)
+    assert "minstens één gebied" in capsys.readouterr().err
+    assert (
+        main(["hub", "areas", str(uuid.uuid4()), "Mep\x1b[31mpel\x07"]) == 1
+    )  # a paste: no escape reaches the terminal
+    said = capsys.readouterr().err
+    assert "Mep" in said and "\x1b" not in said and "\x07" not in said
     assert main(["hub", "invite", "--label", "Ruinen", "--gebieden", "Ruinen"]) == 0
     code = re.search(r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}", capsys.readouterr().out)
     assert code is not None

@@ -28,6 +28,7 @@ from wijkwerk_tui.db.sync_codec import SYNCED, encode, synced_columns, table_of
 from wijkwerk_tui.db.sync_tables import HubChange, HubDevice, HubScope, core
 from wijkwerk_tui.domain import need_to_know
 from wijkwerk_tui.domain.errors import DomainError
+from wijkwerk_tui.domain.text import visible_line
 
 GROW_PAGE = 500  # residents sent whole per answer (about 6 000 rows: a few MB)
 DROP_PAGE = 5000  # residents to drop per answer
@@ -50,7 +51,7 @@ def area_ids(connection: Connection, names: Iterable[str]) -> frozenset[uuid.UUI
         str(row.name).casefold(): row.id
         for row in connection.execute(select(_AREA.c.id, _AREA.c.name).where(_AREA.c.deleted_at.is_(None)))
     }
-    unknown = sorted(name for key, name in wanted.items() if key not in found)
+    unknown = sorted(visible_line(name)[:60] for key, name in wanted.items() if key not in found)  # (as typed: shown)
     if unknown:
         raise UnknownAreas(
             "De hub kent deze gebieden niet: " + ", ".join(unknown) + ". Gebieden komen naar de hub met een sync."
