@@ -42,3 +42,14 @@ def as_laptop(url: str, session: Unlocked) -> httpx.Client:
     """A client speaking for this laptop (its token and epoch), to send what the app would not."""
     get = sync.settings.get
     return sync.hub_client(url, get(session.db, sync.HUB_TOKEN), get(session.db, sync.HUB_EPOCH) or "")
+
+
+def give_areas(database: str, laptop: Unlocked, areas: list[str]) -> bool:
+    """`wijkwerk hub areas` for this laptop (hub.scope)."""
+    from wijkwerk_tui.hub import scope
+
+    engine = hub_engine(database)
+    try:
+        return scope.set_areas(engine, laptop.db.device_id, areas)
+    finally:
+        engine.dispose()

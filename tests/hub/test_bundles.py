@@ -19,6 +19,7 @@ from sqlalchemy import create_engine, text
 from sqlmodel import select
 
 from tests.conftest import PASS, FakeClock
+from tests.hub import laptops
 from tests.hub.dumps import canonical
 from tests.hub.hub_process import Hub
 from tests.hub.test_worker_keys import PIET, PIET_PASS, _relogin, _sync
@@ -430,18 +431,12 @@ def test_an_older_answer_brings_no_resident_back_as_he_was(
     """Rows sent whole stand as they were at the hub: an older answer read after a newer one
     must not put them back (a phone number changed since would be lost here)."""
     from tests.hub.test_laptop_scope import _move, _person
-    from wijkwerk_tui.hub import scope
-    from wijkwerk_tui.hub.serve import hub_engine
 
     desk, hall = office
     zeger = _person(desk, "Zeger", "Zuiderveen", "Zuidwolde")
     _sync(desk)
     _sync(hall)
-    engine = hub_engine(hub.database)
-    try:
-        assert scope.set_areas(engine, hall.db.device_id, ["Ruinen"])
-    finally:
-        engine.dispose()
+    assert laptops.give_areas(hub.database, hall, ["Ruinen"])
     stick = tmp_path / "stick"
     stick.mkdir()
     _by_stick(desk, hall, stick)  # (Zeger leaves the hall)

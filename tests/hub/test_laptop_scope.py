@@ -180,11 +180,7 @@ def test_issue18_residents_leave_and_come_with_their_area(tmp_path: Path, hub: H
 def test_issue18_a_laptop_keeps_what_its_own_workers_recorded(tmp_path: Path, hub: Hub, real_clock: FakeClock) -> None:
     ruinen = laptops.joined(tmp_path, "ruinen", hub.url, hub.database, real_clock)  # (areas given later)
     sync.sync(ruinen.db)
-    engine = hub_engine(hub.database)
-    try:
-        assert scope.set_areas(engine, ruinen.db.device_id, ["Ruinen"])
-    finally:
-        engine.dispose()
+    assert laptops.give_areas(hub.database, ruinen, ["Ruinen"])
     mine = _person(ruinen, "Zoë", "Zelfgemaakt", "Zuidwolde")  # registered here, lives in Zuidwolde
     sync.sync(ruinen.db)
     desk = laptops.joined(tmp_path, "desk", hub.url, hub.database, real_clock)
@@ -221,11 +217,7 @@ def test_issue18_a_laptop_that_held_everything_drops_what_is_outside_its_areas(
     assert "Ruinerwold" in held
     assert [r.family_name for r in residents_of(hall)] == ["Ruinerwold"]
     # The laptop that registered them all (for the whole organisation, then) can be narrowed too.
-    engine = hub_engine(hub.database)
-    try:
-        assert scope.set_areas(engine, desk.db.device_id, ["Zuidwolde"])
-    finally:
-        engine.dispose()
+    assert laptops.give_areas(hub.database, desk, ["Zuidwolde"])
     sync.sync(desk.db)
     assert [r.family_name for r in residents_of(desk)] == ["Zuiderveen"]
 

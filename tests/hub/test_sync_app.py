@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PASS, FakeClock
+from tests.hub import laptops
 from tests.hub.hub_process import Hub
 from tests.ui.helpers import settle
 from wijkwerk_tui.db.engine import Database
@@ -218,7 +219,6 @@ def test_issue17_the_sync_process_runs_at_a_lower_priority_than_the_app() -> Non
 
 async def test_issue18_residents_leaving_the_laptops_areas_leave_the_screen_at_f5(tmp_path: Path, hub: Hub) -> None:
     from tests.hub.test_laptop_scope import _person, _scoped
-    from wijkwerk_tui.hub import scope
     from wijkwerk_tui.store import areas as area_store
 
     clock = FakeClock(datetime.now(UTC))
@@ -234,11 +234,7 @@ async def test_issue18_residents_leaving_the_laptops_areas_leave_the_screen_at_f
         await settle(pilot)  # the sync at login ran in a worker
         counts = app.screen.query_one("#area-counts")
         assert "Ruinen 1" in str(counts.render()) and "Zuidwolde 0" in str(counts.render())
-        engine = hub_engine(hub.database)
-        try:
-            assert scope.set_areas(engine, hall.db.device_id, ["Zuidwolde"])
-        finally:
-            engine.dispose()
+        assert laptops.give_areas(hub.database, hall, ["Zuidwolde"])
         app.open_resident(roel)  # his file is open when he leaves the laptop
         await settle(pilot)
         assert type(app.screen).__name__ == "ResidentScreen"
