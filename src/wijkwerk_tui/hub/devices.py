@@ -225,19 +225,12 @@ def rejoin(engine: Engine, token: str, new_id: str, now: datetime) -> tuple[str,
                 areas_from=row.areas_from,
             )
         )
-        scope.copy(connection, row.id, new_id)
     return token_new, epoch, wipe_key
 
 
 def _root(connection: Connection, device_id: str) -> str:
     """The device this one is (through restores and copies) a copy of, first joined with a code."""
-    seen = {device_id}
-    while (up := connection.execute(select(_DEVICE.c.copied_from).where(_DEVICE.c.id == device_id)).scalar()) and (
-        up not in seen
-    ):
-        seen.add(up)
-        device_id = up
-    return device_id
+    return scope.line(connection, device_id)[-1]
 
 
 def _copies_lately(connection: Connection, device_id: str, now: datetime) -> int:

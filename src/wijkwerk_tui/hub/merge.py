@@ -28,7 +28,7 @@ from wijkwerk_tui.db.sync_codec import APPEND_ONLY, UNIQUE_NAMES, encode, table_
 from wijkwerk_tui.db.sync_tables import HubChange, HubConflict, HubDevice, HubField, core
 from wijkwerk_tui.db.tables import Worker
 from wijkwerk_tui.domain.accounts import COORDINATOR
-from wijkwerk_tui.hub import audit_anchor, batch, push_turn
+from wijkwerk_tui.hub import audit_anchor, batch, push_turn, scope
 from wijkwerk_tui.hub.aliases import known_aliases
 from wijkwerk_tui.hub.changes import Incoming, PushRefused, check_clock, log_row, translate, wipe
 from wijkwerk_tui.hub.coordinators import signed_here
@@ -98,12 +98,7 @@ def push(engine: Engine, device_id: str, changes: list[Incoming], now: datetime)
 
 def _lineage(connection: Connection, device_id: str) -> set[str]:
     """This device and the ones it is a restore or copy of: the ids its audit entries bear."""
-    found: set[str] = set()
-    current: str | None = device_id
-    while current is not None and current not in found:
-        found.add(current)
-        current = connection.execute(select(_DEVICE.c.copied_from).where(_DEVICE.c.id == current)).scalar()
-    return found
+    return set(scope.line(connection, device_id))
 
 
 def _own_entry(change: Incoming, lineage: set[str]) -> bool:

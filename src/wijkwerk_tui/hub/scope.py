@@ -98,16 +98,7 @@ def set_areas(engine: Engine, device_id: str, names: Sequence[str]) -> bool:
     return True
 
 
-def copy(connection: Connection, old: str, new: str) -> None:
-    """A restored or copied laptop going on as a new device holds what the old one held."""
-    connection.execute(
-        _SCOPE.insert().from_select(
-            ["device_id", "resident_id"], select(literal(new), _SCOPE.c.resident_id).where(_SCOPE.c.device_id == old)
-        )
-    )
-
-
-def _line(connection: Connection, device_id: str) -> list[str]:
+def line(connection: Connection, device_id: str) -> list[str]:
     """This device and those it went on from (restored or copied: the same laptop's caseload)."""
     line = [device_id]
     while (up := connection.execute(select(_DEVICE.c.copied_from).where(_DEVICE.c.id == line[-1])).scalar()) and (
@@ -225,7 +216,7 @@ def _allowed(connection: Connection, device_id: str) -> Any:
     areas = need_to_know.parse_areas(row.areas if row is not None else "")
     if row is None or not areas:
         return None
-    return entitled(_line(connection, device_id), areas, int(row.areas_from or 0))
+    return entitled(line(connection, device_id), areas, int(row.areas_from or 0))
 
 
 def confirm(engine: Engine, device_id: str, taken: list[uuid.UUID], dropped: list[uuid.UUID]) -> list[uuid.UUID]:
