@@ -10,6 +10,7 @@ what is looked up, is the same.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import operator
 import uuid
@@ -66,7 +67,7 @@ def present(session: Session, column: Column[Any], ids: Iterable[Any], chunk: in
     and mostly hears "none")."""
     connection = session.connection()
     dialect = connection.dialect
-    convert = _processor(column, dialect) or (lambda value: value)
+    convert = _fast_processor(column, dialect) or (lambda value: value)
     wanted = {convert(value): value for value in ids}
     keys = list(wanted)
     quote = dialect.identifier_preparer.quote
@@ -113,7 +114,11 @@ def _uuid_text(value: uuid.UUID | None) -> str | None:
     return None if value is None else value.hex
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def _utc_text(value: datetime | None) -> str | None:
+    """Remembered: a page's rows share moments (the stamp of the page they came in with, the
+    same creation moment of an import) and writing one out costs ~1.6 µs, a lookup ~0.2.
+    (Equal moments in other zones are one UTC text: the same answer.)"""
     if value is None:
         return None
     if value.tzinfo is None:

@@ -9,6 +9,7 @@ An area or worker the hub already knew under another id is kept under this lapto
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import time
@@ -17,7 +18,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, update
+from sqlalchemy import String, bindparam, delete, type_coerce, update
 from sqlmodel import Session, col, select
 
 from wijkwerk_tui.crypto import org_key, worker_key
@@ -71,6 +72,12 @@ def _waiting_fields(session: Session, row_ids: list[uuid.UUID]) -> dict[uuid.UUI
 
 # Columns this side keeps for itself, for a row written without the ORM (`_Page.flush_new`).
 _LOCAL_DEFAULTS = {"version": 1, "search_key": "", "name_key": "", "passphrase_hash": ""}
+
+
+@functools.cache
+def _local_defaults(name: str) -> dict[str, Any]:
+    columns = core(SYNCED[name]).c
+    return {k: v for k, v in _LOCAL_DEFAULTS.items() if k in columns}
 
 
 def apply_page(
@@ -131,7 +138,10 @@ class _Page:
         # This laptop's own new rows coming back: it has them as they were sent (nothing to load).
         self.echoes = _echoes(session, changes, db.device_id)
         # (Its later edits in the same page still need the row: only the inserts are skipped.)
-        unsent = [c for c in changes if not (c["kind"] == "insert" and read_uuid(c["row"]) in self.echoes)]
+        echoes = self.echoes
+        unsent = (
+            [c for c in changes if not (c["kind"] == "insert" and read_uuid(c["row"]) in echoes)] if echoes else changes
+        )
         self.rows = _preload(session, unsent, aliases)
         self.bases = _bases(session, changes)
         self.touched: set[uuid.UUID] = set()
@@ -223,9 +233,12 @@ class _Page:
             self._base(row_id, version)
             return
         sent = decode_fields(name, change["fields"])
-        fields = {
-            k: (self.aliases.get(v, v) if k in _REFERENCES and isinstance(v, uuid.UUID) else v) for k, v in sent.items()
-        }
+        fields = sent  # (copied only when a reference names an alias: a join reads a million)
+        for key in _REFERENCES.intersection(sent):
+            value = sent[key]
+            if isinstance(value, uuid.UUID) and value in self.aliases:
+                fields = dict(fields) if fields is sent else fields
+                fields[key] = self.aliases[value]
         if name in APPEND_ONLY:
             self._append(row_id, name, sent, fields)
             return
@@ -259,9 +272,7 @@ class _Page:
                 if name == "worker" and fields.get("public_key"):
                     self._take_key_pair(same, fields)
                 return
-            table = core(SYNCED[name])
-            local = {k: v for k, v in _LOCAL_DEFAULTS.items() if k in table.c}
-            self.new_rows[row_id] = (name, {**local, **fields, "id": row_id, "updated_at": self.now})
+            self.new_rows[row_id] = (name, {**_local_defaults(name), **fields, "id": row_id, "updated_at": self.now})
         self._base(row_id, version)
         if kind == "update" and name != "resident" and fields.get("resident_id") is not None:
             self.moved_to.add(fields["resident_id"])
@@ -428,8 +439,9 @@ def recompute_all(db: Database) -> int:
         with db.transaction() as session:
             session.info[capture.CAPTURE] = None  # derived columns are not sent
             areas = {a.id: a.name for a in session.exec(select(Area))}
+            stored_id = type_coerce(table.c.id, String).label("stored_id")  # (as the file holds it)
             query = (
-                select(table.c.pk, table.c.id, table.c.area_id, table.c.anonymised_at, *personal)
+                select(table.c.pk, stored_id, table.c.area_id, table.c.anonymised_at, *personal)
                 .add_columns(*[table.c[name] for name in derived])
                 .where(table.c.pk > after, table.c.deleted_at.is_(None))
                 .order_by(table.c.pk)
@@ -438,7 +450,7 @@ def recompute_all(db: Database) -> int:
             part = session.execute(query).all()
             # (the part's residents as a query, not thousands of ids bound one by one)
             ids = select(table.c.id).where(table.c.pk > after, table.c.pk <= (part[-1].pk if part else after))
-            current, last = ladders.current_steps(session, ids), contacts.last_contact_days(session, ids)
+            current, last = ladders.current_steps_stored(session, ids), contacts.last_contact_days_stored(session, ids)
             values = []
             for row in part:
                 search, name = row.search_key, row.name_key  # (kept as they are once erased)
@@ -446,8 +458,8 @@ def recompute_all(db: Database) -> int:
                     data = PersonalData(**{f: getattr(row, f) for f in PersonalData.__dataclass_fields__})
                     search = search_key(data, areas.get(row.area_id, "") if row.area_id else "")
                     name = phonetic_key(row.family_name)
-                steps = [current.get((row.id, code)) for code in ladders.CACHE_COLUMNS]
-                new = (search, name, *steps, last.get(row.id))
+                steps = [current.get((row.stored_id, code)) for code in ladders.CACHE_COLUMNS]
+                new = (search, name, *steps, last.get(row.stored_id))
                 if new != tuple(getattr(row, column) for column in derived):
                     values.append({"_pk": row.pk, **{f"_{k}": v for k, v in zip(derived, new, strict=True)}})
             _in_chunks(session, write, values)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, func
+from sqlalchemy import Select, String, func, type_coerce
 from sqlmodel import Session, col, select
 
 from wijkwerk_tui.db.engine import Database
@@ -146,6 +146,18 @@ def last_contact_days(session: Session, wanted: list[uuid.UUID] | Select[Any] | 
             {rid: day for rid, day in session.exec(query.group_by(col(Contact.resident_id))) if rid is not None}
         )
     return last
+
+
+def last_contact_days_stored(session: Session, wanted: Select[Any]) -> dict[str, date]:
+    """`last_contact_days` keyed by the id as the file stores it (a join's pass over everyone)."""
+    table = Contact.__table__  # type: ignore[attr-defined]
+    stored_id = type_coerce(table.c.resident_id, String)
+    query = (
+        select(stored_id, func.max(table.c.contact_on))
+        .where(table.c.deleted_at.is_(None), table.c.resident_id.in_(wanted))
+        .group_by(table.c.resident_id)
+    )
+    return {rid: day for rid, day in session.execute(query) if rid is not None}
 
 
 def for_resident(db: Database, resident_id: uuid.UUID, limit: int = 100) -> list[Contact]:

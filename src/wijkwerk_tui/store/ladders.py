@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select
+from sqlalchemy import Select, String, func, type_coerce
 from sqlmodel import Session, col, select
 
 from wijkwerk_tui.db.engine import Database
@@ -148,6 +148,29 @@ def current_steps(session: Session, wanted: list[uuid.UUID] | Select[Any] | None
         ):
             latest[(resident_id, ladder_code)] = step  # the last by date wins, as in `_live_history`
     return latest
+
+
+def current_steps_stored(session: Session, wanted: Select[Any]) -> dict[tuple[str, str], int]:
+    """`current_steps` for a pass over every resident (a join's last step): the last live
+    placement by date, then by entry, picked in SQL and keyed by the id as the file stores it,
+    so a million placements are not each read back into Python. (Same day and same moment: the
+    higher id, so every laptop picks the same one.)"""
+    table = LadderStep.__table__  # type: ignore[attr-defined]
+    latest_first = (table.c.measured_on.desc(), table.c.created_at.desc(), table.c.id.desc())
+    ranked = (
+        select(
+            type_coerce(table.c.resident_id, String).label("stored_id"),
+            table.c.ladder,
+            table.c.step,
+            func.row_number()
+            .over(partition_by=(table.c.resident_id, table.c.ladder), order_by=latest_first)
+            .label("n"),
+        )
+        .where(table.c.deleted_at.is_(None), table.c.resident_id.in_(wanted))
+        .subquery()
+    )
+    rows = session.execute(select(ranked.c.stored_id, ranked.c.ladder, ranked.c.step).where(ranked.c.n == 1))
+    return {(stored_id, code): step for stored_id, code, step in rows}
 
 
 CACHE_COLUMNS = {ladder.value: column for ladder, column in _CACHE_COLUMN.items()}
