@@ -11,7 +11,7 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, select, text
 
-from tests.conftest import FakeClock
+from tests.conftest import PASS, FakeClock
 from tests.hub import laptops
 from tests.hub.hub_process import Hub
 from wijkwerk_tui.db.engine import Database
@@ -22,6 +22,7 @@ from wijkwerk_tui.domain.names import PersonalData
 from wijkwerk_tui.hub import devices
 from wijkwerk_tui.hub.serve import hub_engine
 from wijkwerk_tui.queries import search
+from wijkwerk_tui.security import vault
 from wijkwerk_tui.security.vault import Unlocked
 from wijkwerk_tui.services import privacy, sync
 from wijkwerk_tui.store import areas, ladders, residents, workers
@@ -495,3 +496,42 @@ def test_issue17_a_joining_laptop_works_out_derived_columns_once_even_when_cut_o
     assert _derived(b) == _derived(a)
     assert len(_derived(b)) == 12 and _derived(b)[people[1].id][2:] == (4, 2, date(2026, 11, 4).isoformat())
     assert [r.id for r in search.search_residents(b.db, "vries5", limit=5)] == [people[5].id]
+
+
+def test_issue17_what_an_app_opened_before_the_join_saves_goes_up_too(
+    tmp_path: Path, hub: Hub, real_clock: FakeClock
+) -> None:
+    """`wijkwerk hub join` run beside the open app (a second instance on the same file): what
+    the app saves from then on is captured too, else it stayed on this laptop for good and
+    the hub saw a hole in its audit chain; and the app no longer sweeps by retention."""
+    app = _laptop(tmp_path, "zaal", real_clock)  # open since before the join
+    # (two more windows open since before: each asked once, so that each check is its own)
+    sweeping, counting = (vault.login(app.db.path, "Sanne Kuiper", PASS, real_clock) for _ in range(2))
+    cli = vault.login(app.db.path, "Sanne Kuiper", PASS, real_clock)
+    sync.join(cli.db, cli.worker_id, hub.url, _invite(hub), "zaal")
+    sync.sync(cli.db)
+    with pytest.raises(privacy.DecidedAtHub):
+        privacy.retention_sweep(sweeping.db, sweeping.worker_id)
+    with pytest.raises(privacy.DecidedAtHub):
+        privacy.expired_count(counting.db)
+    person = residents.add_resident(app.db, app.worker_id, PersonalData("Wim", "", "Wessels", 1960), None, True)
+    ladders.record_step(app.db, app.worker_id, person.id, Ladder.PARTICIPATION, 3, app.db.today())
+    sync.sync(cli.db)
+    engine = create_engine(hub.database)
+    try:
+        with engine.connect() as connection:
+            steps = connection.execute(
+                text("SELECT step FROM ladderstep WHERE resident_id = :r"), {"r": person.id}
+            ).scalars()
+            assert list(steps) == [3]
+            device = app.db.device_id
+            numbers = connection.execute(
+                text("SELECT device_seq FROM auditevent WHERE device_id = :d ORDER BY device_seq"), {"d": device}
+            ).scalars()
+            chain = list(numbers)
+            assert chain == list(range(1, len(chain) + 1))  # no hole where the app's entries were
+    finally:
+        engine.dispose()
+    other = _joined(tmp_path, "elders", hub, real_clock)
+    sync.sync(other.db)
+    assert [r.id for r in search.search_residents(other.db, "wessels")] == [person.id]

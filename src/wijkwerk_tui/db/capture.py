@@ -87,7 +87,7 @@ def _before_flush(session: OrmSession, _context: object, _instances: object) -> 
 
 def record(session: Session, db: Database, changes: list[Change]) -> None:
     """Append these changes to the outbox, in this transaction, with their base versions."""
-    if not db.sync_on or not changes:
+    if not changes or not db.joined(session):
         return
     bases = _bases(session, [c.row_id for c in changes if c.kind != "insert"])
     rows = []

@@ -209,6 +209,17 @@ class Database:
             if not bookkeeping:
                 self._snapshot.wrote()  # (after the commit: a search from now on sees it)
 
+    def joined(self, session: Session) -> bool:
+        """Whether this file is joined to a hub (its changes go into the outbox), asked of the
+        file, in the caller's transaction, as long as this process has not seen it joined:
+        another process may have joined it since it was opened (`wijkwerk hub join` beside the
+        open app), and what is saved here from then on must travel too. (A join is not undone
+        while the file is open: once seen, it is remembered.)"""
+        if not self.sync_on:
+            found = session.execute(text("SELECT value FROM setting WHERE key = :k"), {"k": HUB_URL}).scalar()
+            self.sync_on = bool(found)
+        return self.sync_on
+
     def writers_waiting(self) -> bool:
         """Whether another writer waits for the turn this one holds (db.write_turn)."""
         return self._file and others_waiting(self.path)

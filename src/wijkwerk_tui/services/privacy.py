@@ -93,21 +93,21 @@ class DecidedAtHub(DomainError):
 
 
 def expired_count(db: Database) -> int:
-    if db.sync_on:
-        raise DecidedAtHub()
     cutoff = retention.expiry_cutoff(db.today(), settings.retention_years(db))
     with db.reading() as session:
+        if db.joined(session):  # (joined by another process since this one opened the file too)
+            raise DecidedAtHub()
         query = expired_query(cutoff).subquery()
         return int(session.exec(select(func.count()).select_from(query)).one())
 
 
 def retention_sweep(db: Database, actor: uuid.UUID | None) -> int:
     """Anonymise every resident past the term without open work. One transaction."""
-    if db.sync_on:
-        raise DecidedAtHub()
     cutoff = retention.expiry_cutoff(db.today(), settings.retention_years(db))
     now = db.now()
     with db.transaction() as session:
+        if db.joined(session):
+            raise DecidedAtHub()
         require_role(session, actor, "retention")
         expired = list(session.exec(expired_query(cutoff)))
         for resident in expired:
