@@ -60,7 +60,7 @@ def test_issue17_refusals() -> None:
         ("resident", "birth_year", True),
         ("resident", "birth_year", 2**40),
         ("resident", "id", "geen-uuid"),
-        ("resident", "area_id", "geen-uuid"),  # (an id that may be empty reads the short way)
+        ("resident", "area_id", "geen-uuid"),  # (an id that may be empty)
         ("resident", "area_id", 5),
         ("resident", "area_id", str(uuid.uuid4()) + "0"),
         ("resident", "created_at", "2026-11-30T10:00:00"),  # a time without its zone

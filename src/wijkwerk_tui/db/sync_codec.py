@@ -7,7 +7,6 @@ passphrase hash (accounts across laptops: issue 18).
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import uuid
 from collections.abc import Callable
@@ -186,18 +185,6 @@ def _decoder(name: str, field: str) -> Callable[[Any], Any]:
         except (TypeError, ValueError):
             raise CodecError(f"{name}.{field}: unreadable value") from None
 
-    if kind == "uuid" and nullable:
-        # Ids are most of what a joining laptop reads: the common case without the calls
-        # around it (what does not read as an id goes the long way, for its error).
-        def read_id(raw: Any) -> Any:
-            if raw is None:
-                return None
-            if type(raw) is str:
-                with contextlib.suppress(ValueError):
-                    return read_uuid(raw)
-            return read(raw)
-
-        return read_id
     return read
 
 
