@@ -174,6 +174,40 @@ async def test_hardening_19_a_date_typed_into_the_step_list_is_not_read_as_steps
         ] == [(3, "2026-02-01")]
 
 
+def _burst(pilot, text: str, then: str) -> None:
+    """Keys as a terminal hands them over when typed fast (or sent by tmux): all queued before
+    the first is handled, unlike `pilot.press`, which waits for each."""
+    from textual import events
+
+    for char in text:
+        pilot.app.post_message(events.Key("minus" if char == "-" else char, char))
+    pilot.app.post_message(events.Key(then, None))
+
+
+@pytest.mark.parametrize(
+    ("typed", "saved", "error"), [("221-11-2026", [(2, "2026-11-21")], ""), ("231-13-2026", [], "maand")]
+)
+async def test_a_step_date_and_ctrl_s_typed_fast_are_read_in_order(office, typed: str, saved, error: str) -> None:
+    """Found in tmux: "2", a date and Ctrl+S sent at once saved the current step with today's
+    date (the keys after the digit still went to the step list, and Ctrl+S ran ahead of them)."""
+    db, _, people = office
+    async with _app(db).run_test(size=(80, 24)) as pilot:
+        await open_resident_by_search(pilot, "jansen")
+        await pilot.press("p")
+        await settle(pilot)
+        dialog = pilot.app.screen
+        assert isinstance(dialog, LadderDialog)
+        _burst(pilot, typed, "ctrl+s")
+        await settle(pilot)
+        history = ladders.history(db, people["jansen"].id, Ladder.PARTICIPATION)
+        assert [(h.step, h.measured_on.isoformat()) for h in history] == saved
+        if error:
+            assert pilot.app.screen is dialog
+            assert dialog.query_one("#step-list").highlighted == dialog._index(2)
+            assert dialog.query_one("#measured_on", Input).value == typed[1:]
+            assert error in dialog.query_one("#field-measured_on").error
+
+
 async def test_hardening_19_a_key_that_is_no_step_gets_a_message(office) -> None:
     db, _, _people = office
     async with _app(db).run_test(size=(80, 24)) as pilot:

@@ -63,7 +63,9 @@ class FormScreen(AppModal[bool]):
     FormScreen #form-hint { color: $text-muted; height: 1; }
     """
     BINDINGS = [
-        Binding("ctrl+s", "save", "Opslaan", id="form.save", priority=True),
+        # Not a priority binding: it waits for the keys typed before it (a priority binding
+        # saved while the last characters were still on their way to the field).
+        Binding("ctrl+s", "save", "Opslaan", id="form.save"),
         Binding("escape", "cancel", "Terug", id="form.cancel"),
     ]
 

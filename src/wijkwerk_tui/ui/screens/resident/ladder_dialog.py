@@ -6,7 +6,9 @@ import uuid
 
 from rich.text import Text
 from textual import events
+from textual.actions import SkipAction
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -27,6 +29,9 @@ class LadderDialog(FormScreen):
     LadderDialog #step-list:focus { border: none; }
     LadderDialog #step-info { height: auto; color: $text-muted; padding-left: 20; }
     """
+    # A digit on the step list picks the step and moves on to the date before the next key is
+    # handed out (a binding, not on_key: keys typed fast were already queued for the list).
+    BINDINGS = [Binding(str(n), f"pick({n})", show=False, priority=True, id=f"ladder.step{n}") for n in range(1, 7)]
 
     def __init__(
         self,
@@ -94,21 +99,25 @@ class LadderDialog(FormScreen):
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         self._describe(event.option_index)
 
-    def on_key(self, event: events.Key) -> None:
+    def action_pick(self, number: int) -> None:
         """On the step list a digit picks the step and moves on to the date, as in the intake
-        (so a date typed there by mistake is not read as steps); any other character is no step."""
+        (so a date typed there by mistake is not read as steps)."""
         step_list = self.query_one("#step-list", OptionList)
-        if self.focused is not step_list or not event.is_printable or event.character in (None, " "):
+        if self.focused is not step_list or number > top_step(self.ladder):
+            raise SkipAction  # (a digit in another field, or no such step: on_key says so)
+        self.query_one("#field-step", FormField).set_error(None)
+        step_list.highlighted = self._index(number)
+        self.set_focus(self.query_one("#measured_on", Input))  # (at once: the next key goes there)
+
+    def on_key(self, event: events.Key) -> None:
+        """Any other character on the step list is no step."""
+        if self.focused is not self.query_one("#step-list", OptionList):
             return
-        event.stop()
-        field = self.query_one("#field-step", FormField)
-        top = top_step(self.ladder)
-        if event.character.isdigit() and 1 <= int(event.character) <= top:
-            field.set_error(None)
-            step_list.highlighted = self._index(int(event.character))
-            self.query_one("#measured_on", Input).focus()
-        else:
-            field.set_error(f"Typ een cijfer van 1 tot en met {top} voor de trede.")
+        if event.is_printable and event.character not in (None, " "):
+            event.stop()
+            self.query_one("#field-step", FormField).set_error(
+                f"Typ een cijfer van 1 tot en met {top_step(self.ladder)} voor de trede."
+            )
 
     def save(self) -> Write:
         db, worker, resident_id, ladder = self.app.db, self.app.worker_id, self.resident_id, self.ladder
