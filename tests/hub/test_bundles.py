@@ -333,10 +333,13 @@ def test_a_round_trip_with_kill_9_in_the_middle_loses_and_doubles_nothing(
     print(f"seed {seed}")
     said = {"desk": "Doorgegeven aan de hub: ", "hall": "Gesynchroniseerd: "}
     for side, path, target in [("desk", desk_path, bundle), ("hall", hall_path, answer)]:
-        for _ in range(KILLS):
+        for attempt in range(KILLS):
+            # (the last moment is early if none has landed yet: on a fast machine every run
+            # could end before its moment, and the test would then prove nothing)
+            late = killed or attempt < KILLS - 1
             child = _cli(path, "--from-file", str(target))
             try:
-                child.wait(rng.uniform(0.5, 4.0))
+                child.wait(rng.uniform(0.5, 4.0) if late else rng.uniform(0.05, 0.3))
             except subprocess.TimeoutExpired:
                 killed += 1
                 child.kill()
