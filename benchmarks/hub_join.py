@@ -12,7 +12,9 @@ empty laptop joins and takes the whole organisation in (hub_join_s: the issue's
 hub_join_100k_s at 100 000 residents). Last, on that laptop: search-as-you-type queries and
 opening a file, first alone and then while a sync takes in 10 000 changes another laptop made
 (search_during_sync_ratio, open_during_sync_ratio: p95 during three syncs against p95 of the
-same activity alone just before each), twice: with the hub
+same activity alone just before each; the other laptop's new residents are named Oosterhuis,
+which nobody searches, so "alone" stays comparable), and the same sync with nobody reading
+(sync_idle_s: the sync rests only while a worker reads, db.in_use), twice: with the hub
 and PostgreSQL as they run for the join (`hub_here`), and at the lowest priority (`hub_as_server`:
 an organisation's hub runs on its server, not on the laptop's two cores). Measurements, not
 tests; results in benchmarks/hub_join.json.
@@ -38,6 +40,7 @@ sys.path.insert(0, str(ROOT))  # tests.hub.postgres, tests.hub.hub_process
 sys.path.insert(0, str(HERE))  # run.py: the cached demo databases and their login
 
 PASS = "correct horse battery staple"
+UNSEARCHED = "Oosterhuis"  # the other laptop's new residents: in no search below
 QUERIES = ["jansen", "de vries", "bakker", "van dijk", "mulder", "visser", "smit"]
 
 
@@ -128,7 +131,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--residents", type=int, default=100_000)
     parser.add_argument("--during", type=int, default=10_000, help="changes taken in while searching")
-    parser.add_argument("--rounds", type=int, default=3, help="syncs timed against, each after the same alone")
+    parser.add_argument("--rounds", type=int, default=6, help="syncs timed against, each after the same alone")
     parser.add_argument("--out", type=Path, default=HERE / "hub_join.json")
     args = parser.parse_args()
     from run import ensure_db, login  # type: ignore[import-not-found]
@@ -183,7 +186,7 @@ def main() -> None:
                 opens_before: list[float] = []
                 pull_s = []
                 for _ in range(args.rounds):
-                    make_changes(first, args.during)
+                    make_changes(first, args.during, UNSEARCHED)
                     sync.sync(first.db)
                     for _ in range(2):
                         _activity(db, second.worker_id, ids, before, opens_before)
@@ -194,7 +197,10 @@ def main() -> None:
                         _activity(db, second.worker_id, ids, during, opens_during)
                     pulling.join()
                     pull_s.append(round(time.perf_counter() - pull_start, 2))
-                runs[where] = (during, opens_during, before, opens_before, statistics.median(pull_s))
+                make_changes(first, args.during, UNSEARCHED)
+                sync.sync(first.db)
+                idle_s, _ = _timed(lambda: sync_apart(db))  # nobody reads: no rests
+                runs[where] = (during, opens_during, before, opens_before, statistics.median(pull_s), idle_s)
     ms = 1000
     figures = {
         "residents": args.residents,
@@ -208,7 +214,7 @@ def main() -> None:
         "search_p95_ms_alone": round(_p95(alone) * ms, 1),
         "open_p95_ms_alone": round(_p95(opens_alone) * ms, 1),
     }
-    for where, (during, opens_during, before, opens_before, pull_s) in runs.items():
+    for where, (during, opens_during, before, opens_before, pull_s, idle_s) in runs.items():
         figures |= {
             f"{where}.search_p95_ms_alone": round(_p95(before) * ms, 1),
             f"{where}.search_p95_ms_during_sync": round(_p95(during) * ms, 1),
@@ -219,6 +225,7 @@ def main() -> None:
             f"{where}.open_during_sync_ratio": round(_p95(opens_during) / _p95(opens_before), 2),
             f"{where}.open_median_ms_during_sync": round(statistics.median(opens_during) * ms, 1),
             f"{where}.sync_during_s": pull_s,
+            f"{where}.sync_idle_s": idle_s,
         }
     args.out.write_text(json.dumps(figures, indent=1) + "\n", encoding="utf-8")
     print(json.dumps(figures, indent=1))

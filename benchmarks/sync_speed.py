@@ -37,7 +37,7 @@ def _laptop(folder: Path, name: str, hub_url: str, database: str):  # type: igno
     return session
 
 
-def make_changes(session, count: int) -> None:  # type: ignore[no-untyped-def]
+def make_changes(session, count: int, family: str = "Jansen") -> None:  # type: ignore[no-untyped-def]
     from wijkwerk_tui.domain.ladders import Ladder
     from wijkwerk_tui.domain.names import PersonalData
     from wijkwerk_tui.store import ladders, residents
@@ -49,7 +49,7 @@ def make_changes(session, count: int) -> None:  # type: ignore[no-untyped-def]
             session.db,
             session.worker_id,
             [
-                residents.NewResident(PersonalData(f"Naam{i}", "", "Jansen", 1950), None, None, None)
+                residents.NewResident(PersonalData(f"Naam{i}", "", family, 1950), None, None, None)
                 for i in range(people)
             ],
         )

@@ -442,6 +442,39 @@ def test_issue17_the_app_takes_a_page_in_whole_or_makes_way_and_ends_with_the_sa
     assert picture(b) == picture(a)  # derived columns recomputed at every step too
 
 
+@pytest.mark.parametrize(("page", "reading"), [("app", True), ("app", False), ("join", True)])
+def test_issue17_the_apps_sync_rests_while_a_worker_reads_and_only_then(
+    tmp_path: Path, hub: Hub, real_clock: FakeClock, monkeypatch: pytest.MonkeyPatch, page: str, reading: bool
+) -> None:
+    """Two cores cannot give a search, an opened file and a sync at full speed all they want
+    (db.in_use): the app's sync rests while the mark says a worker reads; a sync of the
+    command line or a join (PULL_PAGE) never does, and what comes in is the same."""
+    from wijkwerk_tui.db import in_use
+    from wijkwerk_tui.services import sync_apply
+
+    a, b = _joined(tmp_path, "a", hub, real_clock), _joined(tmp_path, "b", hub, real_clock)
+    sync.sync(b.db)
+    for n in range(30):
+        person = residents.add_resident(a.db, a.worker_id, PersonalData("Anna", "", f"Vries{n}", 1950), None)
+        ladders.record_step(a.db, a.worker_id, person.id, Ladder.PARTICIPATION, 1 + n % 6, date(2026, 11, 2))
+    sync.sync(a.db)
+    paces: list[in_use.Pace] = []
+    monkeypatch.setattr(b.db, "pace", lambda: paces.append(in_use.Pace(b.db.path)) or paces[-1])
+    monkeypatch.setattr(in_use, "FRESH_S", 3600.0)  # (however slow this machine is today)
+    if reading:
+        in_use.InUseMark(b.db.path).touch()  # as the app's search does during a sync
+    pulled = sync.sync(b.db, page=sync.APP_PAGE if page == "app" else sync.PULL_PAGE).pulled
+    assert pulled >= 60  # (their audit entries too)
+    if page == "join":
+        assert paces == []  # full speed: nobody waits on a join
+    elif reading:  # between small steps of a page, not only between pages
+        assert paces[0].rested > 0
+        assert paces[0].rests >= pulled // sync_apply.GIVE_WAY_EVERY
+    else:
+        assert paces[0].rested == 0
+    assert {r.name for r in search.search_residents(b.db, "anna", limit=50)} == {f"Anna Vries{n}" for n in range(30)}
+
+
 def _derived(laptop: Unlocked) -> dict[uuid.UUID, tuple]:
     with laptop.db.engine.connect() as connection:
         query = text(

@@ -31,6 +31,7 @@ from sqlmodel import Session
 
 from wijkwerk_tui.db import bulk_load, capture, migrate, open_lock
 from wijkwerk_tui.db.faults import DAMAGED, kind
+from wijkwerk_tui.db.in_use import InUseMark, Pace
 from wijkwerk_tui.db.read_snapshot import ReadSnapshot
 from wijkwerk_tui.db.sync_lock import Busy, one_sync
 from wijkwerk_tui.db.write_turn import others_waiting, write_turn
@@ -179,6 +180,7 @@ class Database:
         self._writer = engine.execution_options(**{IMMEDIATE: True})
         self._file = engine.dialect.name == "sqlite"  # (the hub's PostgreSQL has no file to take turns on)
         self._snapshot = ReadSnapshot(engine)
+        self._in_use = InUseMark(path)  # (touched by reads during a sync elsewhere: db.in_use)
         self.held: open_lock.OpenLock | None = None  # this file is open (db.open_lock); let go at close
 
     @property
@@ -232,13 +234,20 @@ class Database:
     @contextmanager
     def reading_recent(self) -> Iterator[Session]:
         """A read that may see the file as it was a moment ago while a sync runs elsewhere
-        (db.read_snapshot: for search-as-you-type); otherwise `reading`."""
+        (db.read_snapshot: for search-as-you-type); otherwise `reading`. During such a sync
+        it also tells the sync that a worker is reading (db.in_use)."""
+        if self._file and self._snapshot.syncs_elsewhere:
+            self._in_use.touch()
         with self._snapshot.reading() as shared:
             if shared is not None:
                 yield shared
         if shared is None:
             with self.reading() as session:
                 yield session
+
+    def pace(self) -> Pace:
+        """For a sync taking pages in beside the app: rests while a worker reads (db.in_use)."""
+        return Pace(self.path)
 
     def syncing_elsewhere(self) -> AbstractContextManager[None]:
         """Around a sync run by another process on this file (services.sync_process)."""

@@ -56,6 +56,10 @@ class ReadSnapshot:
         finally:
             self._lock.release()
 
+    @property
+    def syncs_elsewhere(self) -> bool:
+        return self._syncs > 0
+
     @contextmanager
     def sync_elsewhere(self) -> Iterator[None]:
         self._syncs += 1

@@ -27,6 +27,7 @@ from sqlmodel import col, select
 from wijkwerk_tui.crypto import org_key
 from wijkwerk_tui.db import capture, migrate
 from wijkwerk_tui.db.engine import HUB_URL, Database
+from wijkwerk_tui.db.in_use import Pace
 from wijkwerk_tui.db.sync_codec import SYNCED, CodecError
 from wijkwerk_tui.db.sync_lock import Busy, one_sync
 from wijkwerk_tui.db.sync_tables import Outbox
@@ -272,12 +273,15 @@ def pull(db: Database, client: httpx.Client, page: int = PULL_PAGE) -> int:
     taken = 0
     joining = bool(settings.get(db, RECOMPUTE_ALL))  # (derived columns once, at the end)
     bulk = joining and start_bulk(db)
-    give_way = db.writers_waiting if page <= APP_PAGE else None
+    pace = db.pace() if page <= APP_PAGE else None  # (in the app: beside a worker's reads)
+    give_way = partial(_give_way, db, pace) if pace else None
     fetcher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wijkwerk-pull")
     try:
         coming = fetcher.submit(_changes_after, client, settings.get(db, CURSOR, "0") or "0", page)
         while True:
             answer = coming.result()
+            if pace:
+                pace.restart()  # (waiting for the hub is no work of this process)
             changes = answer.get("changes") or []
             last = upto(answer, changes)  # (a laptop with areas gets pages with gaps: hub.scope)
             more = bool(answer.get("more")) and last is not None
@@ -288,6 +292,8 @@ def pull(db: Database, client: httpx.Client, page: int = PULL_PAGE) -> int:
             while start < len(changes):
                 # (each step moves the cursor: safe to cut off)
                 start += apply_page(db, changes[start:], derive=not joining, give_way=give_way)
+                if pace:
+                    pace.step()  # (the page's derived columns and commit)
                 if start < len(changes) or db.writers_waiting():
                     time.sleep(PAUSE_S)  # (the writer that waited goes first)
             taken += len(changes)
@@ -306,6 +312,16 @@ def pull(db: Database, client: httpx.Client, page: int = PULL_PAGE) -> int:
             # that fail too (a full disk), opening the file builds them (db.bulk_load).
             with suppress(Exception):
                 end_bulk(db)
+
+
+def _give_way(db: Database, pace: Pace) -> bool:
+    """Asked between small steps of taking a page in (sync_apply.GIVE_WAY_EVERY): yes when
+    a writer waits (the page commits and lets go); and while a worker reads, a rest as long
+    as the step took (db.in_use)."""
+    if db.writers_waiting():
+        return True
+    pace.step()
+    return False
 
 
 def upto(answer: dict[str, Any], changes: list[dict[str, Any]]) -> int | None:
