@@ -63,31 +63,77 @@ def test_issue17_a_mark_that_cannot_be_written_leaves_the_sync_at_full_speed(
     assert not in_use.in_use(tmp_path / "w.db")
 
 
-def test_issue17_pace_rests_in_proportion_to_the_step_only_while_in_use(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    db = tmp_path / "w.db"
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """in_use's monotonic clock, moved on by its sleeps."""
     now = [50.0]
-    rests: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds
+
     monkeypatch.setattr(in_use.time, "monotonic", lambda: now[0])
-    monkeypatch.setattr(in_use.time, "sleep", rests.append)
+    monkeypatch.setattr(in_use.time, "sleep", sleep)
+    return now
+
+
+def test_issue17_pace_rests_in_proportion_to_the_step_only_while_in_use(tmp_path: Path, clock: list[float]) -> None:
+    db = tmp_path / "w.db"
     pace = Pace(db)
-    now[0] += 0.04
-    pace.step()  # nobody reads
-    assert rests == []
+    clock[0] += 0.04
+    assert pace.step() is False  # nobody reads: no rest
+    assert (pace.rested, pace.rests) == (0.0, 0)
     InUseMark(db).touch()
-    now[0] += 0.03
+    clock[0] += 0.03
     pace.step()
-    assert rests == [pytest.approx(0.03 * in_use.REST_FACTOR)]
+    assert pace.rested == pytest.approx(0.03 * in_use.REST_FACTOR)
     pace.restart()  # (waiting for the hub)
-    now[0] += 0.01
+    clock[0] += 0.01
     pace.step()
-    assert rests[-1] == pytest.approx(0.01 * in_use.REST_FACTOR)
-    now[0] += 5.0  # a long step (a slow disk): a short rest, the worker reads again soon
+    assert pace.rested == pytest.approx(0.04 * in_use.REST_FACTOR)
+    clock[0] += 5.0  # a long step (a slow disk): a short rest, the worker reads again soon
     pace.step()
-    assert rests[-1] == in_use.REST_MAX_S
     assert pace.rested == pytest.approx(0.04 * in_use.REST_FACTOR + in_use.REST_MAX_S)
     assert pace.rests == 3
+
+
+def test_issue17_a_save_waiting_during_a_rest_cuts_it_short(tmp_path: Path, clock: list[float]) -> None:
+    """A rest inside a page holds the write lock: a save must not wait for all of it."""
+    db = tmp_path / "w.db"
+    InUseMark(db).touch()
+    pace = Pace(db)
+    asked: list[bool] = []
+
+    def waits() -> bool:  # a writer starts waiting at the fourth look
+        asked.append(len(asked) >= 3)
+        return asked[-1]
+
+    clock[0] += 0.08
+    assert pace.step(interrupt=waits) is True
+    assert pace.rested == pytest.approx(3 * in_use.SLICE_S)
+
+
+@pytest.mark.parametrize("waits_from", [0, 2, None])
+def test_issue17_the_syncs_give_way_says_yes_as_soon_as_a_writer_waits(
+    tmp_path: Path, clock: list[float], waits_from: int | None
+) -> None:
+    from wijkwerk_tui.services import sync
+
+    class Db:
+        looks = 0
+
+        def writers_waiting(self) -> bool:
+            self.looks += 1
+            return waits_from is not None and self.looks > waits_from
+
+    InUseMark(tmp_path / "w.db").touch()
+    pace = Pace(tmp_path / "w.db")
+    clock[0] += 0.05
+    said = sync._give_way(Db(), pace)  # type: ignore[arg-type]
+    assert said is (waits_from is not None)
+    if waits_from == 0:
+        assert pace.rests == 0  # a writer already waits: commit at once, no rest
+    elif waits_from is None:
+        assert pace.rested == pytest.approx(0.05 * in_use.REST_FACTOR)
 
 
 def test_issue17_searching_and_opening_a_file_mark_the_file_only_while_a_sync_runs_elsewhere(

@@ -18,12 +18,16 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 FRESH_S = 1.0  # a search or an opened file this recent: the sync gives way
 TOUCH_S = 0.2  # the app touches the mark at most this often
 REST_FACTOR = 3  # while a worker reads, the sync works a quarter of the time
 REST_MAX_S = 0.25  # longest rest at a time (a step of the sync is a few hundredths)
+# A rest inside a page holds the write lock: it is taken in slices, and ends as soon as a
+# save waits (then the page commits and lets the save in, as without resting).
+SLICE_S = 0.005
 
 
 def mark_path(path: Path) -> str:
@@ -72,14 +76,22 @@ class Pace:
         self._since = time.monotonic()
         self.rested, self.rests = 0.0, 0  # (seconds and times: for the benchmark and the tests)
 
-    def step(self) -> None:
+    def step(self, interrupt: Callable[[], bool] | None = None) -> bool:
+        """Rest if a worker reads; True when `interrupt` (someone waits to write) cut it short."""
         worked = time.monotonic() - self._since
+        cut = False
         if in_use(self._path):
-            rest = min(REST_FACTOR * worked, REST_MAX_S)
-            time.sleep(rest)
-            self.rested += rest
+            start = time.monotonic()
+            end = start + min(REST_FACTOR * worked, REST_MAX_S)
+            while (now := time.monotonic()) < end:
+                if interrupt is not None and interrupt():
+                    cut = True
+                    break
+                time.sleep(min(SLICE_S, end - now))
+            self.rested += time.monotonic() - start
             self.rests += 1
         self.restart()
+        return cut
 
     def restart(self) -> None:
         """What follows is a new step (what went before was not this process's work)."""

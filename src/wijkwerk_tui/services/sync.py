@@ -316,12 +316,9 @@ def pull(db: Database, client: httpx.Client, page: int = PULL_PAGE) -> int:
 
 def _give_way(db: Database, pace: Pace) -> bool:
     """Asked between small steps of taking a page in (sync_apply.GIVE_WAY_EVERY): yes when
-    a writer waits (the page commits and lets go); and while a worker reads, a rest as long
-    as the step took (db.in_use)."""
-    if db.writers_waiting():
-        return True
-    pace.step()
-    return False
+    a writer waits (the page commits and lets go); and while a worker reads, a rest in
+    proportion to the step (db.in_use), cut short when a writer starts to wait meanwhile."""
+    return db.writers_waiting() or pace.step(interrupt=db.writers_waiting)
 
 
 def upto(answer: dict[str, Any], changes: list[dict[str, Any]]) -> int | None:
