@@ -6,8 +6,8 @@ the sync's own process used most of a core (BENCHMARKS.md). So the app touches a
 the database each time it searches or opens a file during a sync (at most every TOUCH_S),
 and the sync, between two small steps of its work, rests REST_FACTOR times as long as the
 step took while the mark is fresh. A sync nobody waits on (a join, the app idle, `wijkwerk
-sync`) keeps its full speed; one taking 10 000 changes in during a drop-in hour took 13-14 s
-instead of 6-8 (BENCHMARKS.md).
+sync`) keeps its full speed; one taking 10 000 changes in while a worker searched took 12-13 s
+instead of 4-5 at 100 000 residents (BENCHMARKS.md).
 
 The mark is an empty file whose modification time is the signal (no content, nothing
 personal). A clock set back makes a mark look as if from the future: only marks within
