@@ -86,6 +86,38 @@ def test_issue17_a_ladder_step_recorded_on_one_laptop_shows_on_the_other(
     engine.dispose()
 
 
+def test_issue17_a_sync_pushes_what_waited_when_it_began_and_ends_while_a_worker_keeps_working(
+    tmp_path: Path, hub: Hub, real_clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every opened file leaves a view entry in the outbox: a worker opening files while a page
+    goes up must not keep the sync pushing for ever (it did: 20 minutes at 100 000 residents)."""
+    laptop = _joined(tmp_path, "ruinen", hub, real_clock)
+    sync.sync(laptop.db)
+    anna = residents.add_resident(laptop.db, laptop.worker_id, PersonalData("Anna", "", "Vries", 1950), None)
+    for step in range(1, 6):
+        ladders.record_step(laptop.db, laptop.worker_id, anna.id, Ladder.PARTICIPATION, step, date(2026, 11, step))
+    waited = sync.status(laptop.db).waiting
+    assert waited > 3
+    monkeypatch.setattr(sync, "PUSH_PAGE", waited - 1)  # (two pages: the second of one change)
+    calls = sync.hub_call
+    pushes: list[int] = []
+
+    def while_someone_opens_a_file(client, method, path, **kwargs):  # type: ignore[no-untyped-def]
+        if path == "/v1/push":
+            pushes.append(len(kwargs["json"]["changes"]))
+            assert len(pushes) < 50, "the push never ends"
+            residents.get_resident(laptop.db, laptop.worker_id, anna.id)  # (audited: a view entry)
+        return calls(client, method, path, **kwargs)
+
+    monkeypatch.setattr(sync, "hub_call", while_someone_opens_a_file)
+    result = sync.sync(laptop.db)
+    assert result.pushed == waited == sum(pushes) and pushes == [waited - 1, 1]
+    assert sync.status(laptop.db).waiting == len(pushes)  # the views, for the next sync
+    monkeypatch.setattr(sync, "hub_call", calls)
+    sync.sync(laptop.db)
+    assert sync.status(laptop.db).waiting == 0
+
+
 def test_issue17_a_push_sent_twice_is_applied_once(tmp_path: Path, hub: Hub, real_clock: FakeClock) -> None:
     laptop = _joined(tmp_path, "ruinen", hub, real_clock)
     pending = sync._pending(laptop.db)

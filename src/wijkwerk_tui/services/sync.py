@@ -221,10 +221,15 @@ def catch_up(db: Database) -> int:
     return queued
 
 
-def _pending(db: Database) -> list[Outbox]:
+def _pending(db: Database, most: int = PUSH_PAGE) -> list[Outbox]:
     with db.reading() as session:
-        query = select(Outbox).where(col(Outbox.pushed_at).is_(None)).order_by(col(Outbox.seq)).limit(PUSH_PAGE)
+        query = select(Outbox).where(col(Outbox.pushed_at).is_(None)).order_by(col(Outbox.seq)).limit(most)
         return list(session.exec(query))
+
+
+def _waiting(db: Database) -> int:
+    with db.reading() as session:
+        return int(session.exec(select(func.count()).select_from(Outbox).where(col(Outbox.pushed_at).is_(None))).one())
 
 
 def wire(entry: Outbox) -> dict[str, Any]:
@@ -241,9 +246,13 @@ def wire(entry: Outbox) -> dict[str, Any]:
 
 
 def push(db: Database, client: httpx.Client) -> tuple[int, int]:
-    """Send what waits, oldest first, a page at a time. (sent, conflicts)"""
+    """Send what waits, oldest first, a page at a time. (sent, conflicts) Only as many as waited
+    when it began: what is saved meanwhile (every opened file's view entry) goes with the next
+    sync, or a worker opening files faster than a page goes up would keep the sync from ending."""
     sent = conflicts = 0
-    while batch := _pending(db):
+    left = _waiting(db)
+    while left > 0 and (batch := _pending(db, min(PUSH_PAGE, left))):
+        left -= len(batch)
         answer = hub_call(client, "POST", "/v1/push", json={"changes": [wire(e) for e in batch]})
         conflicts += int(answer.get("conflicten", 0))
         with db.transaction() as session:
@@ -555,10 +564,7 @@ def rotate_token_now(db: Database) -> None:
 
 
 def status(db: Database) -> SyncStatus:
-    with db.reading() as session:
-        waiting = int(
-            session.exec(select(func.count()).select_from(Outbox).where(col(Outbox.pushed_at).is_(None))).one()
-        )
+    waiting = _waiting(db)
 
     def moment(key: str) -> datetime | None:
         value = settings.get(db, key)
