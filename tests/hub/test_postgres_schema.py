@@ -4,6 +4,7 @@ nothing to change, as it finds nothing on SQLite (tests/db/test_schema_drift.py)
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -50,3 +51,31 @@ def test_issue17_a_model_change_without_a_migration_is_found_on_postgresql(pg_ur
     finally:
         engine.dispose()
     assert [(op[0], op[2], op[3].name) for op in found] == [("add_column", "resident", "nickname")]
+
+
+def test_issue17_the_hub_reads_its_aliases_through_their_index(pg_url: str, tmp_path: Path) -> None:
+    """Every push reads the aliases: without their index, the whole change log (0.5 s at 1.3
+    million changes, measured). The planner is told to avoid a full read wherever it can."""
+    from wijkwerk_tui.db.engine import make_engine
+    from wijkwerk_tui.hub.aliases import ALIASES
+
+    engine = sa.create_engine(pg_url)
+    try:
+        migrate.upgrade(engine)
+        with engine.connect() as connection:
+            connection.exec_driver_sql("SET enable_seqscan = off")
+            compiled = ALIASES.compile(engine, compile_kwargs={"literal_binds": True})
+            plan = " ".join(row[0] for row in connection.exec_driver_sql(f"EXPLAIN {compiled}"))
+        assert "ix_hubchange_alias" in plan, plan
+    finally:
+        engine.dispose()
+    laptop = make_engine(tmp_path / "hub.db")  # (the same history on SQLite)
+    try:
+        migrate.upgrade(laptop)
+        with laptop.connect() as connection:
+            compiled = ALIASES.compile(laptop)
+            said = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}", tuple(compiled.params.values()))
+            plan = " ".join(str(row[-1]) for row in said)
+        assert "ix_hubchange_alias" in plan, plan
+    finally:
+        laptop.dispose()

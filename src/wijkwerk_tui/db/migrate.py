@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 # Newest revision; tests/store/test_migrations.py checks it against the scripts.
-HEAD = "0024"
+HEAD = "0025"
 SCRIPT_LOCATION = Path(__file__).parent / "migrations"
 
 # Tables the migrations manage by hand, beside the SQLModel tables: the full-text index

@@ -14,6 +14,8 @@ from sqlmodel import Field, SQLModel
 from wijkwerk_tui.db.types import UTCDateTime, new_id
 
 _WAITING = text("pushed_at IS NULL")
+# (a literal: a generic plan of a prepared statement can use the partial index only so)
+ALIAS = text("kind = 'alias'")
 _BIGINT = BigInteger().with_variant(Integer, "sqlite")  # SQLite counts only an INTEGER key itself
 
 
@@ -99,6 +101,11 @@ class HubInvite(SQLModel, table=True):
 
 class HubChange(SQLModel, table=True):
     """Every change the hub applied, in the order it applied them: what laptops pull."""
+
+    __table_args__ = (
+        # The few aliases (hub.aliases), read at every push, out of millions of changes.
+        Index("ix_hubchange_alias", "row_id", sqlite_where=ALIAS, postgresql_where=ALIAS),
+    )
 
     seq: int | None = Field(default=None, sa_column=Column(_BIGINT, primary_key=True, autoincrement=True))
     change_id: uuid.UUID = Field(unique=True)

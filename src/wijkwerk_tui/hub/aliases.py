@@ -8,12 +8,13 @@ import uuid
 
 from sqlalchemy import Connection, select
 
-from wijkwerk_tui.db.sync_tables import HubChange, core
+from wijkwerk_tui.db.sync_tables import ALIAS, HubChange, core
 
 _CHANGE = core(HubChange)
+ALIASES = select(_CHANGE.c.row_id, _CHANGE.c.fields).where(ALIAS)  # (through ix_hubchange_alias)
 
 
 def known_aliases(connection: Connection) -> dict[uuid.UUID, uuid.UUID]:
     """A laptop's id of an area or worker -> the organisation's (the first laptop's)."""
-    rows = connection.execute(select(_CHANGE.c.row_id, _CHANGE.c.fields).where(_CHANGE.c.kind == "alias"))
+    rows = connection.execute(ALIASES)
     return {row_id: uuid.UUID(json.loads(fields)["to"]) for row_id, fields in rows}
